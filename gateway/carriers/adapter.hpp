@@ -1,0 +1,116 @@
+#pragma once
+// The contract between the core and one carrier or collection-point network.
+//
+// An adapter is pure translation: it turns normalized requests into carrier HTTP requests and
+// carrier HTTP responses into normalized results. It never opens sockets, reads YAML or touches
+// the store; the core's HTTP client (reached through `call`) owns timeouts, TLS, pooling and
+// metrics. Adapters include only this header and gateway/domain/*.
+//
+// Thread-safety: after configure() an adapter is immutable and its operations may run
+// concurrently from several I/O threads.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gateway/domain/error.hpp"
+#include "gateway/http/message.hpp"
+#include "gateway/domain/shipment.hpp"
+
+namespace parcelgate::carriers {
+
+template <class T>
+using task = boost::asio::awaitable<T>;
+
+using http_header = http::header;
+
+struct outbound_request {
+  std::string method = "POST";
+  std::string url;                    // absolute: scheme://host[:port]/path?query
+  std::vector<http_header> headers;   // Host, Content-Length and User-Agent are added by the core
+  std::string body;
+  // True when repeating the request cannot buy anything twice (queries, label downloads).
+  // Purchases leave it false: the core then never resends once a byte may have reached the carrier.
+  bool idempotent = false;
+  std::string operation;              // metrics label: "create_label", "fetch_label"...
+};
+
+struct outbound_response {
+  int status = 0;
+  std::vector<http_header> headers;
+  std::string body;
+
+  // Case-insensitive header lookup; empty when absent.
+  std::string_view header(std::string_view name) const noexcept;
+};
+
+// What the core lends an adapter for one operation.
+class call {
+ public:
+  virtual ~call() = default;
+  // Sends one request within the operation's deadline. Any HTTP status is a success here (the
+  // adapter interprets it); transport failures come back as error_kind::timeout (deadline passed)
+  // or error_kind::unavailable (refused, reset, TLS failure, circuit open).
+  virtual task<result<outbound_response>> send(outbound_request request) = 0;
+};
+
+// One configuration key an adapter reads from `carriers.<id>` in the config file.
+struct setting_spec {
+  std::string key;
+  bool required = false;
+  std::string default_value;
+  bool secret = false;        // never logged, never shown by --check-config
+  std::string description;
+};
+
+// Validated key -> value map for one carrier (defaults applied, ${VAR} already substituted).
+using carrier_settings = std::map<std::string, std::string, std::less<>>;
+
+struct capabilities {
+  bool labels = true;
+  // How a label is voided: "carrier" (an API call), "local" (the carrier bills only scanned
+  // parcels, so voiding is recorded by the gateway alone) or "none".
+  std::string cancel = "none";
+  std::string cancel_note;
+  bool pickups = false;
+  bool tracking_poll = false;
+  bool tracking_push = false;
+  bool points = false;
+  bool returns = false;
+  bool labelless_returns = false;
+  std::vector<service_level> services;
+  std::vector<label_format> label_formats;
+  std::vector<label_size> label_sizes;
+  std::vector<std::string> destination_countries;  // empty = not restricted by the adapter
+};
+
+class carrier_adapter {
+ public:
+  virtual ~carrier_adapter() = default;
+
+  virtual std::string_view id() const noexcept = 0;            // "colissimo"
+  virtual std::string_view display_name() const noexcept = 0;  // "Colissimo (La Poste)"
+  virtual std::vector<setting_spec> settings_schema() const = 0;
+  // Checks the values (formats, URLs) and keeps them; each problem names the key in `field`.
+  virtual std::vector<field_error> configure(const carrier_settings& settings) = 0;
+  virtual capabilities caps() const = 0;
+
+  // Carrier-specific checks of an already generically valid request, before any network call:
+  // service/product, label format and size, countries, weight and size limits, point id format.
+  // Field paths are those of OUR API request ("parcels[0].weight_g", "label.format").
+  virtual std::vector<field_error> validate(const shipment_request& request) const = 0;
+
+  virtual task<result<label_result>> create_label(const shipment_request& request, call& c) = 0;
+
+  // Voids a label. Adapters whose caps().cancel is "local" succeed without a network call.
+  virtual task<result<void>> cancel_label(const shipment_ref& shipment, call& c) = 0;
+};
+
+using adapter_factory = std::unique_ptr<carrier_adapter> (*)();
+
+}  // namespace parcelgate::carriers

@@ -1,0 +1,44 @@
+#include <boost/json.hpp>
+
+#include "tools/carrier-sim/sim.hpp"
+
+namespace parcelgate::sim {
+
+void sales_ledger::record(std::string_view carrier, std::string_view reference,
+                          std::string_view tracking_number) {
+  std::lock_guard lock(mutex_);
+  auto it = sales_.find(carrier);
+  if (it == sales_.end()) it = sales_.emplace(std::string(carrier), std::vector<sale>{}).first;
+  it->second.push_back({std::string(reference), std::string(tracking_number)});
+}
+
+std::uint64_t sales_ledger::count(std::string_view carrier) const {
+  std::lock_guard lock(mutex_);
+  auto it = sales_.find(carrier);
+  return it == sales_.end() ? 0 : it->second.size();
+}
+
+std::string sales_ledger::to_json() const {
+  std::lock_guard lock(mutex_);
+  boost::json::object out;
+  for (const auto& [carrier, list] : sales_) {
+    std::map<std::string_view, int> seen;
+    boost::json::array items;
+    std::uint64_t duplicates = 0;
+    for (const auto& s : list) {
+      if (!s.reference.empty() && seen[s.reference]++ > 0) ++duplicates;
+      items.push_back(boost::json::object{{"reference", s.reference}, {"tracking_number", s.tracking_number}});
+    }
+    out[carrier] = boost::json::object{{"labels_sold", list.size()},
+                                       {"duplicate_references", duplicates},
+                                       {"sales", std::move(items)}};
+  }
+  return boost::json::serialize(out);
+}
+
+void sales_ledger::reset() {
+  std::lock_guard lock(mutex_);
+  sales_.clear();
+}
+
+}  // namespace parcelgate::sim

@@ -1,0 +1,54 @@
+#pragma once
+// The carrier simulator's extension point: one `carrier_sim` per carrier, each serving the
+// carrier's real wire format under its own path prefix ("/colissimo", "/mondialrelay").
+// Latency, errors, timeouts and malformed bodies are injected by the simulator core around
+// handle(), so a carrier sim only speaks its carrier's protocol faithfully.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/http/message.hpp"
+
+namespace parcelgate::sim {
+
+// Ledger of what the simulated carriers sold: what tests read at GET /_sim/stats to prove that
+// nothing was bought twice. Thread-safe.
+class sales_ledger {
+ public:
+  // Records one sold label. `reference` is the shipper's own reference as it arrived on the wire
+  // (Colissimo sender.senderParcelRef, Mondial Relay NDossier).
+  void record(std::string_view carrier, std::string_view reference, std::string_view tracking_number);
+  std::uint64_t count(std::string_view carrier) const;
+  // JSON: {"<carrier>": {"labels_sold": N, "duplicate_references": D,
+  //         "sales": [{"reference", "tracking_number"}...]}, ...}
+  std::string to_json() const;
+  void reset();
+
+ private:
+  struct sale {
+    std::string reference, tracking_number;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::string, std::vector<sale>, std::less<>> sales_;
+};
+
+class carrier_sim {
+ public:
+  virtual ~carrier_sim() = default;
+  virtual std::string_view prefix() const noexcept = 0;  // "/colissimo"
+  // Serves one request whose path starts with prefix(). Thread-safe; may be called concurrently.
+  virtual http::response handle(const http::request& request) = 0;
+};
+
+// `public_base_url` is how clients reach the simulator ("https://127.0.0.1:9443"), for carriers
+// that return absolute URLs.
+std::unique_ptr<carrier_sim> make_colissimo_sim(sales_ledger& ledger, std::string public_base_url);
+std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger, std::string public_base_url);
+
+}  // namespace parcelgate::sim
