@@ -1,0 +1,66 @@
+#pragma once
+// Bearer API key authentication with a short-lived cache, and a per-key token-bucket rate limit.
+// Revoking a key (parcelctl keys revoke) takes effect within cache_ttl.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "gateway/store/store.hpp"
+
+namespace parcelgate::store {
+class blocking_pool;
+}
+
+namespace parcelgate::api {
+
+struct principal {
+  std::string tenant;
+  store::role role = store::role::merchant;
+  std::string key_id;
+};
+
+enum class auth_failure { missing, malformed, unknown, revoked, storage };
+
+class authenticator {
+ public:
+  authenticator(store::store& db, store::blocking_pool& pool, std::chrono::milliseconds cache_ttl)
+      : db_(db), pool_(pool), ttl_(cache_ttl) {}
+
+  // `authorization` is the Authorization header value.
+  boost::asio::awaitable<std::expected<principal, auth_failure>> authenticate(std::string_view authorization);
+
+ private:
+  struct entry {
+    std::optional<principal> who;  // nullopt: unknown or revoked key (negative cache)
+    std::chrono::steady_clock::time_point expires;
+  };
+  store::store& db_;
+  store::blocking_pool& pool_;
+  std::chrono::milliseconds ttl_;
+  std::shared_mutex mutex_;
+  std::unordered_map<std::string, entry> cache_;  // key: SHA-256 hex of the key
+};
+
+class rate_limiter {
+ public:
+  rate_limiter(double per_second, double burst) : rate_(per_second), burst_(burst) {}
+  // 0 when allowed; otherwise the seconds to wait before the next request would be allowed.
+  int check(const std::string& key_id);
+
+ private:
+  struct bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point last;
+  };
+  double rate_, burst_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, bucket> buckets_;
+};
+
+}  // namespace parcelgate::api

@@ -1,0 +1,65 @@
+#pragma once
+// The HTTP API of the gateway: request ids, routing, authentication, role checks, rate limits,
+// metrics and access logs around the route handlers (shipments_routes.cpp, system_routes.cpp).
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "gateway/api/auth.hpp"
+#include "gateway/api/router.hpp"
+#include "gateway/http/message.hpp"
+
+namespace parcelgate {
+class shipping_service;
+}
+namespace parcelgate::carriers {
+class registry;
+}
+namespace parcelgate::telemetry {
+class metrics;
+}
+
+namespace parcelgate::api {
+
+struct api_deps {
+  store::store& db;
+  store::blocking_pool& pool;
+  const carriers::registry& carriers;
+  shipping_service& shipping;
+  telemetry::metrics& metrics;
+  authenticator& auth;
+  rate_limiter& limiter;
+  bool access_log = true;
+  std::function<bool()> ready;  // readiness for /readyz
+};
+
+class gateway_api {
+ public:
+  explicit gateway_api(api_deps deps);
+
+  boost::asio::awaitable<http::response> handle(http::request& request);
+  // Response for errors the HTTP server answers itself (413, 431, 408...).
+  http::response server_error(int status, std::string_view detail) const;
+
+  const router& routes() const noexcept { return router_; }
+
+ private:
+  api_deps deps_;
+  router router_;
+  telemetry::route_metrics* unmatched_ = nullptr;
+};
+
+// Route registration, one function per area.
+void add_shipment_routes(router& r, api_deps& deps);
+void add_system_routes(router& r, api_deps& deps);
+
+// The OpenAPI 3.1 document describing the routes of `r`.
+std::string openapi_document(const router& r);
+
+// A request id: the caller's X-Request-Id when it is 1-128 chars of [A-Za-z0-9._:-], else new.
+std::string request_id_for(const http::request& request);
+
+}  // namespace parcelgate::api

@@ -1,0 +1,232 @@
+// Routes of the shipment resource (DESIGN §4 "Shipments and labels").
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "gateway/api/gateway_api.hpp"
+#include "gateway/carriers/registry.hpp"
+#include "gateway/domain/ids.hpp"
+#include "gateway/domain/shipping.hpp"
+#include "gateway/domain/tracking.hpp"
+#include "gateway/http/problem.hpp"
+#include "gateway/store/blocking_pool.hpp"
+
+namespace parcelgate::api {
+
+namespace {
+
+using task_response = boost::asio::awaitable<http::response>;
+
+http::response json_ok(int status, std::string body) { return http::response::json(status, std::move(body)); }
+
+http::response problem(const context& ctx, int status, std::string type, std::string title, std::string detail,
+                       std::vector<field_error> fields = {}) {
+  auto p = http::simple_problem(status, std::move(type), std::move(title), std::move(detail));
+  p.errors = std::move(fields);
+  return http::problem_response(p, ctx.request_id);
+}
+
+http::response validation_failed(const context& ctx, std::vector<field_error> fields) {
+  return problem(ctx, 422, "validation-error", "The request is not valid",
+                 std::to_string(fields.size()) + " field(s) need attention", std::move(fields));
+}
+
+bool valid_shipment_id(std::string_view id) {
+  if (id.size() != 19 || !id.starts_with("shp_")) return false;
+  for (char c : id.substr(4))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
+  return true;
+}
+
+http::response not_found(const context& ctx, std::string_view id) {
+  return problem(ctx, 404, "not-found", "Not found", "no shipment " + std::string(id));
+}
+
+bool is_json(std::string_view content_type) {
+  auto semi = content_type.find(';');
+  auto base = content_type.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  return http::iequals(base, "application/json");
+}
+
+// Idempotency-Key: 1-255 visible ASCII characters.
+bool valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (unsigned char c : key)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+task_response create_shipment(context& ctx, api_deps& deps) {
+  auto& req = ctx.request;
+  if (!is_json(req.header("Content-Type")))
+    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
+  auto key = req.header("Idempotency-Key");
+  if (key.empty())
+    co_return problem(ctx, 400, "idempotency-key-required", "Idempotency-Key header required",
+                      "POST /v1/shipments buys a label: send an Idempotency-Key header (1-255 characters, e.g. a UUID) "
+                      "so that a retry can never buy twice");
+  if (!valid_idempotency_key(key))
+    co_return problem(ctx, 400, "idempotency-key-invalid", "Invalid Idempotency-Key",
+                      "the Idempotency-Key must be 1 to 255 visible ASCII characters");
+
+  auto input = parse_shipment_input(req.body, deps.carriers.ids());
+  if (input.malformed) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
+  if (input.carrier == "auto")
+    input.errors.push_back({"carrier", "automatic carrier selection needs negotiated tariffs, which this gateway "
+                                       "has not loaded; name a carrier"});
+  if (input.errors.empty()) {
+    const auto* carrier = deps.carriers.find(input.carrier);
+    auto caps = carrier->adapter->caps();
+    bool offered = false;
+    for (auto s : caps.services) offered = offered || s == input.request.service;
+    if (!offered) {
+      std::string list;
+      for (auto s : caps.services) list += (list.empty() ? "" : ", ") + std::string(to_string(s));
+      input.errors.push_back({"service", input.carrier + " does not offer " + std::string(to_string(input.request.service)) +
+                                             " (offers: " + list + ")"});
+    } else {
+      for (auto& fe : carrier->adapter->validate(input.request)) input.errors.push_back(std::move(fe));
+    }
+  }
+  if (!input.errors.empty()) co_return validation_failed(ctx, std::move(input.errors));
+
+  purchase_command cmd;
+  cmd.tenant = ctx.who->tenant;
+  cmd.idempotency_key = std::string(key);
+  cmd.request_hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
+  cmd.input = std::move(input);
+  auto reply = co_await deps.shipping.purchase(std::move(cmd), ctx.request_id);
+  http::response res = reply.status < 300 ? json_ok(reply.status, std::move(reply.body))
+                                           : http::response::text(reply.status, std::move(reply.body), "application/problem+json");
+  if (reply.replayed) res.fields.push_back({"Idempotent-Replayed", "true"});
+  if (reply.retry_after_s > 0) res.fields.push_back({"Retry-After", std::to_string(reply.retry_after_s)});
+  if (reply.status == 201) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(res.body, ec);
+    if (!ec && v.is_object())
+      if (auto* id = v.as_object().if_contains("id"); id && id->is_string())
+        res.fields.push_back({"Location", "/v1/shipments/" + std::string(id->as_string())});
+  }
+  co_return res;
+}
+
+task_response get_shipment(context& ctx, api_deps& deps) {
+  auto id = ctx.param("id");
+  if (!valid_shipment_id(id)) co_return not_found(ctx, id);
+  result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
+  const std::string scope = ctx.tenant_scope();
+  co_await deps.pool.run([&] { found = deps.db.get_shipment(scope, id); });
+  if (!found) co_return http::problem_response(found.error(), ctx.request_id);
+  if (!*found || (*found)->status == "purchasing") co_return not_found(ctx, id);
+  co_return json_ok(200, std::move((*found)->body));
+}
+
+bool known_shipment_status(std::string_view s) {
+  return s == "label_created" || s == "pending_confirmation" || s == "cancelled" || parse_tracking_status(s).has_value();
+}
+
+task_response list_shipments(context& ctx, api_deps& deps) {
+  std::vector<field_error> errors;
+  store::shipment_filter filter;
+  // Unknown query parameters are rejected like unknown JSON fields: a typo never filters nothing.
+  std::string_view q = ctx.request.query;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    auto name = pair.substr(0, pair.find('='));
+    if (name.empty()) continue;
+    if (name != "limit" && name != "starting_after" && name != "reference" && name != "status" && name != "carrier")
+      errors.push_back({std::string(name), "unknown query parameter (allowed: limit, starting_after, reference, status, carrier)"});
+  }
+  bool has_limit = false;
+  auto limit = ctx.request.query_param("limit", &has_limit);
+  if (has_limit) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), v);
+    if (ec != std::errc() || p != limit.data() + limit.size() || v < 1 || v > 100)
+      errors.push_back({"limit", "must be an integer from 1 to 100"});
+    else
+      filter.limit = v;
+  }
+  filter.starting_after = ctx.request.query_param("starting_after");
+  if (!filter.starting_after.empty() && !valid_shipment_id(filter.starting_after))
+    errors.push_back({"starting_after", "must be a shipment id (shp_...)"});
+  filter.reference = ctx.request.query_param("reference");
+  filter.status = ctx.request.query_param("status");
+  if (!filter.status.empty() && !known_shipment_status(filter.status)) errors.push_back({"status", "unknown status"});
+  filter.carrier = ctx.request.query_param("carrier");
+  if (!filter.carrier.empty()) {
+    bool known = false;
+    for (const auto& id : deps.carriers.ids()) known = known || id == filter.carrier;
+    if (!known) errors.push_back({"carrier", "unknown carrier"});
+  }
+  if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
+  result<store::shipment_page> page = store::shipment_page{};
+  const std::string scope = ctx.tenant_scope();
+  co_await deps.pool.run([&] { page = deps.db.list_shipments(scope, filter); });
+  if (!page) co_return http::problem_response(page.error(), ctx.request_id);
+  std::string body = "{\"data\":[";
+  for (std::size_t i = 0; i < page->bodies.size(); ++i) {
+    if (i) body.push_back(',');
+    body += page->bodies[i];
+  }
+  body += "],\"has_more\":";
+  body += page->has_more ? "true" : "false";
+  body += ",\"next_cursor\":";
+  if (page->has_more && !page->bodies.empty()) {
+    boost::system::error_code ec;
+    auto last = boost::json::parse(page->bodies.back(), ec);
+    std::string id = !ec && last.is_object() && last.as_object().contains("id") ? std::string(last.at("id").as_string()) : "";
+    body += boost::json::serialize(boost::json::value(id));
+  } else {
+    body += "null";
+  }
+  body += "}";
+  co_return json_ok(200, std::move(body));
+}
+
+task_response get_label(context& ctx, api_deps& deps) {
+  auto id = ctx.param("id");
+  if (!valid_shipment_id(id)) co_return not_found(ctx, id);
+  result<std::optional<store::stored_label>> found = std::optional<store::stored_label>();
+  const std::string scope = ctx.tenant_scope();
+  co_await deps.pool.run([&] { found = deps.db.get_label(scope, id); });
+  if (!found) co_return http::problem_response(found.error(), ctx.request_id);
+  if (!*found) co_return problem(ctx, 404, "not-found", "Not found", "no label for shipment " + std::string(id));
+  auto& label = **found;
+  http::response res = http::response::text(200, std::move(label.bytes), label.content_type);
+  res.fields.push_back({"Content-Disposition", "inline; filename=\"" + std::string(id) + "." + label.format + "\""});
+  res.fields.push_back({"Cache-Control", "private, max-age=86400"});
+  co_return res;
+}
+
+task_response cancel_shipment(context& ctx, api_deps& deps) {
+  auto id = ctx.param("id");
+  if (!valid_shipment_id(id)) co_return not_found(ctx, id);
+  auto body = ctx.request.body;
+  if (body.find_first_not_of(" \t\r\n") != std::string::npos && body.find_first_not_of(" \t\r\n{}") != std::string::npos)
+    co_return validation_failed(ctx, {{"", "the cancel request takes no body"}});
+  auto tenant = ctx.who->tenant;
+  auto result = co_await deps.shipping.cancel(tenant, std::string(id), ctx.request_id);
+  if (!result) co_return http::problem_response(result.error(), ctx.request_id);
+  co_return json_ok(200, std::move(*result));
+}
+
+}  // namespace
+
+void add_shipment_routes(router& r, api_deps& deps) {
+  auto* d = &deps;
+  r.add("POST", "/v1/shipments", merchant, "Buy a label (Idempotency-Key required)",
+        [d](context& c) { return create_shipment(c, *d); });
+  r.add("GET", "/v1/shipments", merchant | ops, "List shipments, newest first",
+        [d](context& c) { return list_shipments(c, *d); });
+  r.add("GET", "/v1/shipments/{id}", merchant | ops, "Read a shipment", [d](context& c) { return get_shipment(c, *d); });
+  r.add("GET", "/v1/shipments/{id}/label", merchant | ops, "Download the label exactly as printed",
+        [d](context& c) { return get_label(c, *d); });
+  r.add("POST", "/v1/shipments/{id}/cancel", merchant, "Void a label", [d](context& c) { return cancel_shipment(c, *d); });
+}
+
+}  // namespace parcelgate::api

@@ -1,0 +1,73 @@
+// Operational routes: health, readiness, metrics, the OpenAPI document, carrier capabilities.
+
+#include <boost/json.hpp>
+
+#include "gateway/api/gateway_api.hpp"
+#include "gateway/carriers/registry.hpp"
+#include "gateway/store/blocking_pool.hpp"
+#include "gateway/telemetry/metrics.hpp"
+
+namespace parcelgate::api {
+
+namespace {
+
+using task_response = boost::asio::awaitable<http::response>;
+
+boost::json::array names(const auto& list) {
+  boost::json::array out;
+  for (const auto& v : list) out.push_back(boost::json::value(to_string(v)));
+  return out;
+}
+
+std::string carriers_body(const carriers::registry& registry) {
+  boost::json::array data;
+  for (const auto& c : registry.all()) {
+    auto caps = c.adapter->caps();
+    boost::json::array countries;
+    for (const auto& cc : caps.destination_countries) countries.push_back(boost::json::value(cc));
+    data.push_back(boost::json::object{
+        {"id", c.adapter->id()},
+        {"name", c.adapter->display_name()},
+        {"capabilities",
+         boost::json::object{{"labels", caps.labels},
+                             {"cancel", boost::json::object{{"mode", caps.cancel}, {"note", caps.cancel_note}}},
+                             {"pickups", caps.pickups},
+                             {"tracking_poll", caps.tracking_poll},
+                             {"tracking_push", caps.tracking_push},
+                             {"points", caps.points},
+                             {"returns", caps.returns},
+                             {"labelless_returns", caps.labelless_returns},
+                             {"services", names(caps.services)},
+                             {"label_formats", names(caps.label_formats)},
+                             {"label_sizes", names(caps.label_sizes)},
+                             {"destination_countries", std::move(countries)}}}});
+  }
+  return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
+}
+
+}  // namespace
+
+void add_system_routes(router& r, api_deps& deps) {
+  auto* d = &deps;
+  r.add("GET", "/healthz", anyone, "Liveness: the process serves requests", [](context&) -> task_response {
+    co_return http::response::json(200, R"({"status":"ok"})");
+  });
+  r.add("GET", "/readyz", anyone, "Readiness: storage reachable and not shutting down", [d](context&) -> task_response {
+    if (d->ready && !d->ready()) co_return http::response::json(503, R"({"status":"not_ready"})");
+    bool reachable = false;
+    co_await d->pool.run([&] { reachable = d->db.find_api_key("readiness-probe").has_value(); });
+    if (!reachable) co_return http::response::json(503, R"({"status":"storage_unavailable"})");
+    co_return http::response::json(200, R"({"status":"ready"})");
+  });
+  r.add("GET", "/metrics", anyone, "Prometheus metrics (text exposition format)", [d](context&) -> task_response {
+    co_return http::response::text(200, d->metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  r.add("GET", "/openapi.json", anyone, "This API's OpenAPI 3.1 document", [&r](context&) -> task_response {
+    co_return http::response::json(200, openapi_document(r));
+  });
+  r.add("GET", "/v1/carriers", merchant | ops | point, "Carriers and their capabilities", [d](context&) -> task_response {
+    co_return http::response::json(200, carriers_body(d->carriers));
+  });
+}
+
+}  // namespace parcelgate::api

@@ -1,0 +1,159 @@
+#include "gateway/app.hpp"
+
+#include <sys/resource.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "gateway/api/gateway_api.hpp"
+#include "gateway/carriers/http_client.hpp"
+#include "gateway/domain/ids.hpp"
+#include "gateway/domain/shipping.hpp"
+#include "gateway/http/server.hpp"
+#include "gateway/store/blocking_pool.hpp"
+#include "gateway/telemetry/log.hpp"
+#include "gateway/telemetry/metrics.hpp"
+
+namespace parcelgate {
+
+namespace net = boost::asio;
+
+std::vector<config::problem> check_carriers(const config::config& cfg, std::span<const carriers::adapter_entry> adapters) {
+  auto built = carriers::registry::build(adapters, cfg.carriers);
+  return built ? std::vector<config::problem>{} : built.error();
+}
+
+namespace {
+
+// Many concurrent carrier calls each hold a socket: lift the soft descriptor limit to the hard one.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+// Housekeeping: forget finished idempotency keys past their retention, hourly. (Coroutines here
+// are plain functions with pointer parameters: g++ 12 mishandles capturing coroutine lambdas.)
+net::awaitable<void> purge_idempotency_keys(store::store* db, store::blocking_pool* pool, std::chrono::hours retention,
+                                            const std::atomic<bool>* stopping) {
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (!stopping->load()) {
+    std::string cutoff = rfc3339(std::chrono::system_clock::now() - retention);
+    co_await pool->run([&] {
+      if (auto n = db->purge_idempotency_keys(cutoff); n && *n > 0)
+        telemetry::log_info("expired idempotency keys purged", {{"count", static_cast<std::int64_t>(*n)}});
+    });
+    timer.expires_after(std::chrono::minutes(10));
+    co_await timer.async_wait(net::use_awaitable);
+  }
+}
+
+// After stop(): wait until requests in flight are answered (30 s at most), then stop the loop.
+net::awaitable<void> stop_when_drained(http::server* server, net::io_context* io) {
+  net::steady_timer timer(co_await net::this_coro::executor);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!server->drained() && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(net::use_awaitable);
+  }
+  io->stop();
+}
+
+}  // namespace
+
+int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_entry> adapters, const run_options& options) {
+  using telemetry::log_error;
+  using telemetry::log_info;
+  config::config cfg = cfg_in;
+  telemetry::set_log_level(cfg.log_level);
+  if (!options.listen_override.empty() &&
+      !config::parse_listen(options.listen_override, cfg.server.http.host, cfg.server.http.port)) {
+    log_error("bad --listen value, expected HOST:PORT", {{"value", options.listen_override}});
+    return 2;
+  }
+  raise_fd_limit();
+
+  auto registry = carriers::registry::build(adapters, cfg.carriers);
+  if (!registry) {
+    for (const auto& p : registry.error()) log_error("config problem", {{"problem", p.to_string()}});
+    return 2;
+  }
+
+  std::error_code fs_ec;
+  std::filesystem::create_directories(cfg.store.path.parent_path(), fs_ec);
+  auto db = store::open_sqlite({cfg.store.path.string(), 5000, 8});
+  if (!db) {
+    log_error("cannot open the store", {{"path", cfg.store.path.string()}, {"cause", db.error().carrier_message}});
+    return 1;
+  }
+  auto migrated = (*db)->migrate();
+  if (!migrated) {
+    log_error("migration failed", {{"cause", migrated.error().carrier_message}});
+    return 1;
+  }
+  if (*migrated > 0) log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
+
+  const unsigned threads = cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
+  net::io_context io(static_cast<int>(threads));
+  auto client = carriers::http_client::create(io, {cfg.outbound.ca_file.string()});
+  if (!client) {
+    log_error("outbound TLS setup failed", {{"cause", client.error().message}});
+    return 2;
+  }
+  store::blocking_pool pool(cfg.store.blocking_threads);
+  telemetry::metrics metrics;
+  shipping_service shipping(**db, pool, *registry, **client, metrics);
+  if (auto recovered = shipping.recover_interrupted_purchases(); !recovered) {
+    log_error("recovery of interrupted purchases failed", {{"cause", recovered.error().carrier_message}});
+    return 1;
+  } else if (*recovered > 0) {
+    log_info("interrupted purchases set to pending_confirmation", {{"count", static_cast<std::int64_t>(*recovered)}});
+  }
+
+  api::authenticator auth(**db, pool, std::chrono::seconds(5));
+  api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
+  std::atomic<bool> stopping{false};
+  api::gateway_api api({**db, pool, *registry, shipping, metrics, auth, limiter, cfg.server.access_log,
+                        [&stopping] { return !stopping.load(); }});
+  http::server server(
+      io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
+      [&api](int status, std::string_view detail) { return api.server_error(status, detail); });
+  if (auto started = server.start(); !started) {
+    log_error("cannot start the listener", {{"cause", started.error().message}});
+    return 1;
+  }
+
+  net::co_spawn(io, purge_idempotency_keys(db->get(), &pool, cfg.idempotency.retention, &stopping), net::detached);
+
+  net::signal_set signals(io, SIGTERM, SIGINT);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log_info("stopping: finishing requests in flight", {{"signal", static_cast<std::int64_t>(signo)}});
+    stopping = true;
+    server.stop();
+    net::co_spawn(io, stop_when_drained(&server, &io), net::detached);
+  });
+
+  log_info("parcelgate listening", {{"url", server.url()},
+                                    {"threads", static_cast<std::int64_t>(threads)},
+                                    {"store", cfg.store.path.string()},
+                                    {"carriers", static_cast<std::int64_t>(registry->all().size())}});
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : workers) t.join();
+  log_info("stopped");
+  return 0;
+}
+
+}  // namespace parcelgate

@@ -1,0 +1,255 @@
+#include "gateway/carriers/http_client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <charconv>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <variant>
+
+namespace parcelgate::carriers {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto nothrow = net::as_tuple(net::use_awaitable);
+
+struct parsed_url {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string target;  // path?query, at least "/"
+  std::string origin() const { return (tls ? "https://" : "http://") + host + ":" + port; }
+};
+
+std::optional<parsed_url> parse_url(std::string_view url) {
+  parsed_url out;
+  if (url.starts_with("https://")) out.tls = true, url.remove_prefix(8);
+  else if (url.starts_with("http://")) url.remove_prefix(7);
+  else return std::nullopt;
+  auto slash = url.find('/');
+  std::string_view authority = url.substr(0, slash);
+  out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
+  std::string_view host = authority, port;
+  if (authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;
+      port = authority.substr(close + 2);
+    }
+  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return std::nullopt;
+  if (!port.empty()) {
+    unsigned value = 0;
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || p != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+  }
+  out.host = std::string(host);
+  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
+  return out;
+}
+
+using tls_stream = ssl::stream<beast::tcp_stream>;
+
+struct connection {
+  std::variant<beast::tcp_stream, tls_stream> stream;
+  beast::flat_buffer buffer;
+  clock::time_point idle_since{};
+
+  beast::tcp_stream& tcp() {
+    if (auto* p = std::get_if<beast::tcp_stream>(&stream)) return *p;
+    return std::get<tls_stream>(stream).next_layer();
+  }
+};
+
+error transport_error(const parsed_url& url, const beast::error_code& ec, bool timed_out) {
+  error e;
+  e.kind = timed_out ? error_kind::timeout : error_kind::unavailable;
+  e.message = timed_out ? "carrier did not answer before the deadline" : "carrier unreachable";
+  e.carrier_code = timed_out ? "timeout" : "transport";
+  e.carrier_message = url.origin() + ": " + ec.message();
+  return e;
+}
+
+}  // namespace
+
+struct http_client::impl {
+  impl(net::io_context& ctx, http_client_options o) : io(ctx), options(std::move(o)), tls(ssl::context::tls_client) {}
+
+  net::io_context& io;
+  http_client_options options;
+  ssl::context tls;
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, std::deque<std::unique_ptr<connection>>> idle;
+
+  std::unique_ptr<connection> take_idle(const std::string& origin) {
+    std::lock_guard lock(mutex);
+    auto it = idle.find(origin);
+    if (it == idle.end()) return nullptr;
+    auto now = clock::now();
+    while (!it->second.empty()) {
+      auto c = std::move(it->second.back());
+      it->second.pop_back();
+      if (now - c->idle_since < options.max_idle_age) return c;
+    }
+    return nullptr;
+  }
+
+  void give_back(const std::string& origin, std::unique_ptr<connection> c) {
+    c->idle_since = clock::now();
+    std::lock_guard lock(mutex);
+    auto& list = idle[origin];
+    if (list.size() < options.max_idle_per_origin) list.push_back(std::move(c));
+  }
+
+  task<result<std::unique_ptr<connection>>> connect(const parsed_url& url, clock::time_point deadline) {
+    auto ex = co_await net::this_coro::executor;
+    tcp::resolver resolver(ex);
+    auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, nothrow);
+    if (rec) co_return std::unexpected(transport_error(url, rec, false));
+    auto c = std::make_unique<connection>(connection{beast::tcp_stream(ex), {}, {}});
+    if (url.tls) c->stream.emplace<tls_stream>(beast::tcp_stream(ex), tls);
+    c->tcp().expires_at(deadline);
+    auto [cec, ep] = co_await c->tcp().async_connect(endpoints, nothrow);
+    if (cec) co_return std::unexpected(transport_error(url, cec, cec == beast::error::timeout));
+    beast::error_code ignored;
+    c->tcp().socket().set_option(tcp::no_delay(true), ignored);
+    if (url.tls) {
+      auto& s = std::get<tls_stream>(c->stream);
+      if (!SSL_set_tlsext_host_name(s.native_handle(), url.host.c_str()))
+        co_return std::unexpected(transport_error(url, net::error::invalid_argument, false));
+      s.set_verify_mode(ssl::verify_peer);
+      s.set_verify_callback(ssl::host_name_verification(url.host));
+      auto [hec] = co_await s.async_handshake(ssl::stream_base::client, nothrow);
+      if (hec) {
+        auto e = transport_error(url, hec, hec == beast::error::timeout);
+        if (!hec.message().empty()) e.message = "TLS handshake with the carrier failed";
+        co_return std::unexpected(std::move(e));
+      }
+    }
+    co_return c;
+  }
+
+  // One exchange on `c`. `got_bytes` tells whether any part of a response arrived.
+  task<beast::error_code> exchange(connection& c, bhttp::request<bhttp::string_body>& req,
+                                   bhttp::response_parser<bhttp::string_body>& parser,
+                                   clock::time_point deadline) {
+    c.tcp().expires_at(deadline);
+    beast::error_code ec;
+    if (auto* plain = std::get_if<beast::tcp_stream>(&c.stream)) {
+      std::tie(ec, std::ignore) = co_await bhttp::async_write(*plain, req, nothrow);
+      if (!ec) std::tie(ec, std::ignore) = co_await bhttp::async_read(*plain, c.buffer, parser, nothrow);
+    } else {
+      auto& s = std::get<tls_stream>(c.stream);
+      std::tie(ec, std::ignore) = co_await bhttp::async_write(s, req, nothrow);
+      if (!ec) std::tie(ec, std::ignore) = co_await bhttp::async_read(s, c.buffer, parser, nothrow);
+    }
+    co_return ec;
+  }
+};
+
+result<std::unique_ptr<http_client>> http_client::create(net::io_context& io, http_client_options options) {
+  auto p = std::make_unique<impl>(io, std::move(options));
+  try {
+    p->tls.set_default_verify_paths();
+    p->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    if (!p->options.ca_file.empty()) p->tls.load_verify_file(p->options.ca_file);
+  } catch (const std::exception& e) {
+    return make_error(error_kind::internal, "cannot load CA file '" + p->options.ca_file + "': " + e.what());
+  }
+  return std::unique_ptr<http_client>(new http_client(std::move(p)));
+}
+
+http_client::http_client(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+http_client::~http_client() = default;
+
+std::size_t http_client::idle_connections() const {
+  std::lock_guard lock(impl_->mutex);
+  std::size_t n = 0;
+  for (const auto& [origin, list] : impl_->idle) n += list.size();
+  return n;
+}
+
+task<result<outbound_response>> http_client::send(outbound_request request, clock::time_point deadline) {
+  auto url = parse_url(request.url);
+  if (!url) co_return make_error(error_kind::invalid_request, "bad carrier URL '" + request.url + "'");
+  const std::string origin = url->origin();
+
+  bhttp::request<bhttp::string_body> req;
+  req.method_string(request.method);
+  req.target(url->target);
+  req.version(11);
+  bool default_port = url->port == (url->tls ? "443" : "80");
+  req.set(bhttp::field::host, default_port ? url->host : url->host + ":" + url->port);
+  req.set(bhttp::field::user_agent, impl_->options.user_agent);
+  for (const auto& h : request.headers) req.insert(h.name, h.value);
+  req.body() = std::move(request.body);
+  req.keep_alive(true);
+  req.prepare_payload();
+
+  // A reused connection may have been closed by the carrier while idle. Such a failure before
+  // any response byte is retried on a fresh connection, but only for idempotent requests.
+  for (int attempt = 0;; ++attempt) {
+    if (clock::now() >= deadline) co_return make_error(error_kind::timeout, "carrier did not answer before the deadline");
+    auto conn = attempt == 0 ? impl_->take_idle(origin) : nullptr;
+    const bool reused = conn != nullptr;
+    if (!conn) {
+      auto fresh = co_await impl_->connect(*url, deadline);
+      if (!fresh) co_return std::unexpected(std::move(fresh.error()));
+      conn = std::move(*fresh);
+    }
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.header_limit(64 * 1024);
+    parser.body_limit(impl_->options.max_response_bytes);
+    if (request.method == "HEAD") parser.skip(true);
+    auto ec = co_await impl_->exchange(*conn, req, parser, deadline);
+    if (ec) {
+      const bool timed_out = ec == beast::error::timeout;
+      const bool nothing_received = !parser.got_some();
+      if (reused && nothing_received && !timed_out && request.idempotent) continue;
+      if (ec == bhttp::error::body_limit || (!nothing_received && !timed_out && ec != net::error::eof &&
+                                             ec != net::error::connection_reset && ec != bhttp::error::partial_message)) {
+        error e{error_kind::bad_gateway, "carrier sent an unreadable response", {}, {}, "protocol", origin + ": " + ec.message(), 0};
+        co_return std::unexpected(std::move(e));
+      }
+      co_return std::unexpected(transport_error(*url, ec, timed_out));
+    }
+    auto msg = parser.release();
+    outbound_response out;
+    out.status = static_cast<int>(msg.result_int());
+    out.headers.reserve(8);
+    for (const auto& f : msg) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+    out.body = std::move(msg.body());
+    if (msg.keep_alive()) impl_->give_back(origin, std::move(conn));
+    co_return out;
+  }
+}
+
+}  // namespace parcelgate::carriers

@@ -1,0 +1,87 @@
+#pragma once
+// Typed configuration of the gateway, loaded from YAML (config/parcelgate.yaml).
+//
+// Loading is all-or-nothing: every problem is collected with its path and line
+// ("server.limits.max_body_bytes (line 7): must be a positive integer") and the caller reports
+// them all and exits. `${VAR}` and `${VAR:-default}` in scalar values are substituted from the
+// environment; unknown keys are errors; relative paths resolve against the config file's folder.
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/carriers/adapter.hpp"
+#include "gateway/http/server.hpp"
+#include "gateway/telemetry/log.hpp"
+
+namespace parcelgate::config {
+
+struct problem {
+  std::string path;     // "carriers.colissimo.base_url"
+  std::string message;
+  int line = 0;         // 1-based, 0 when unknown
+  std::string to_string() const;
+};
+
+struct rate_limit_config {
+  double requests_per_s = 100;  // per API key; 0 disables
+  double burst = 200;
+};
+
+struct server_config {
+  http::server_options http;   // listen address, TLS files, limits
+  unsigned threads = 0;        // I/O threads; 0 = one per core
+  rate_limit_config rate_limit;
+  bool access_log = true;
+};
+
+struct store_config {
+  std::string kind = "sqlite";
+  std::filesystem::path path = "var/parcelgate.db";
+  std::string url;              // postgres (not built yet)
+  unsigned blocking_threads = 4;
+};
+
+struct outbound_config {
+  std::filesystem::path ca_file;  // trusted in addition to the system store
+};
+
+struct carrier_config {
+  std::string id;
+  bool enabled = true;
+  std::chrono::milliseconds timeout{15'000};  // deadline of one carrier operation
+  carriers::carrier_settings settings;        // adapter-specific keys, checked by the adapter
+  std::map<std::string, int, std::less<>> lines;  // key -> line, for error messages
+};
+
+struct idempotency_config {
+  std::chrono::hours retention{24};
+  std::chrono::seconds lock_timeout{90};
+};
+
+struct config {
+  std::filesystem::path file;
+  server_config server;
+  telemetry::log_level log_level = telemetry::log_level::info;
+  store_config store;
+  outbound_config outbound;
+  std::vector<carrier_config> carriers;
+  std::filesystem::path tariffs;
+  idempotency_config idempotency;
+};
+
+using load_result = std::expected<config, std::vector<problem>>;
+
+load_result load_file(const std::filesystem::path& file);
+// For tests: `base_dir` stands for the config file's folder.
+load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir);
+
+// Parses "host:port" / "[v6]:port".
+bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port);
+
+}  // namespace parcelgate::config

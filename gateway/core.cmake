@@ -1,0 +1,30 @@
+# The gateway core: everything but main(), linked by the server, the CLI, the simulators and tests.
+add_library(parcelgate_core STATIC
+  api/api_keys.cpp
+  api/auth.cpp
+  api/gateway_api.cpp
+  api/openapi.cpp
+  api/router.cpp
+  api/shipments_routes.cpp
+  api/system_routes.cpp
+  app.cpp
+  carriers/http_client.cpp
+  carriers/registry.cpp
+  config/config.cpp
+  domain/countries.cpp
+  domain/ids.cpp
+  domain/shipment_input.cpp
+  domain/shipment_json.cpp
+  domain/shipping.cpp
+  http/problem.cpp
+  http/server.cpp
+  store/blocking_pool.cpp
+  store/migrations.cpp
+  store/sqlite_store.cpp
+  telemetry/log.cpp
+  telemetry/metrics.cpp)
+target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels yaml-cpp SQLite::SQLite3 PRIVATE pg_warnings)
+
+add_executable(parcelgate main.cpp)
+target_link_libraries(parcelgate PRIVATE parcelgate_core pg_adapters pg_warnings)

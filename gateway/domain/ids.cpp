@@ -1,0 +1,96 @@
+#include "gateway/domain/ids.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <ctime>
+#include <stdexcept>
+
+namespace parcelgate {
+
+namespace {
+
+void random_bytes(unsigned char* out, std::size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("CSPRNG failure");
+}
+
+std::tm utc(std::chrono::system_clock::time_point t) {
+  auto secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return tm;
+}
+
+}  // namespace
+
+std::string new_id(std::string_view prefix) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  std::array<unsigned char, 15> bytes{};
+  random_bytes(bytes.data(), bytes.size());
+  std::string out(prefix);
+  out.push_back('_');
+  for (unsigned char b : bytes) out.push_back(kAlphabet[b & 31]);
+  return out;
+}
+
+std::string random_base62(std::size_t n) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  out.reserve(n);
+  while (out.size() < n) {
+    std::array<unsigned char, 32> bytes{};
+    random_bytes(bytes.data(), bytes.size());
+    for (unsigned char b : bytes) {
+      if (b >= 248) continue;  // 248 = 4 * 62: rejection keeps the distribution uniform
+      out.push_back(kAlphabet[b % 62]);
+      if (out.size() == n) break;
+    }
+  }
+  return out;
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  auto tm = utc(t);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string rfc3339_millis(std::chrono::system_clock::time_point t) {
+  auto tm = utc(t);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+std::string iso_date(std::chrono::system_clock::time_point t) {
+  auto tm = utc(t);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace parcelgate

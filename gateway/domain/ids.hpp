@@ -1,0 +1,26 @@
+#pragma once
+// Identifiers, secrets and timestamps.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace parcelgate {
+
+// "<prefix>_" + 15 characters of lowercase Crockford base32 (75 random bits) from the OS CSPRNG.
+// The random part, uppercased, is also a valid carrier reference ([0-9A-Z], 15 chars).
+std::string new_id(std::string_view prefix);
+// `n` characters of base62 from the OS CSPRNG.
+std::string random_base62(std::size_t n);
+// RFC 3339 UTC with seconds ("2026-11-27T10:00:00Z"), or with milliseconds.
+std::string rfc3339(std::chrono::system_clock::time_point t);
+std::string rfc3339_millis(std::chrono::system_clock::time_point t);
+inline std::string now_rfc3339() { return rfc3339(std::chrono::system_clock::now()); }
+// "2026-11-27"
+std::string iso_date(std::chrono::system_clock::time_point t);
+// Lowercase hex SHA-256.
+std::string sha256_hex(std::string_view data);
+// Constant-time comparison of equal-length secrets.
+bool constant_time_equals(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace parcelgate

@@ -1,0 +1,24 @@
+#pragma once
+// The JSON representation of a shipment resource (DESIGN §4), rendered once when the shipment
+// changes and stored ready to serve, so reads never rebuild it.
+
+#include <string>
+#include <string_view>
+
+#include "gateway/domain/shipment.hpp"
+
+namespace parcelgate {
+
+struct shipment_view {
+  std::string id, status, carrier, carrier_service, tracking_number, tracking_url, pickup_point_id;
+  const shipment_request* request = nullptr;  // service, direction, reference, addresses, parcels, label
+  bool has_label = false;
+  std::string created_at, updated_at;
+};
+
+std::string render_shipment(const shipment_view& view);
+
+// Returns `body` with "status" and "updated_at" replaced (used by cancel and reconciliation).
+std::string restate_shipment(std::string_view body, std::string_view status, std::string_view updated_at);
+
+}  // namespace parcelgate

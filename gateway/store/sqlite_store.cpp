@@ -1,0 +1,477 @@
+// SQLite implementation of store: WAL journal, synchronous=FULL (a commit is on disk when it
+// returns), one writer connection behind a mutex, a small pool of reader connections that run in
+// parallel with the writer (WAL readers never block on it).
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+
+#include "gateway/store/migrations.hpp"
+#include "gateway/store/store.hpp"
+
+namespace parcelgate::store {
+
+std::string_view to_string(role r) noexcept {
+  switch (r) {
+    case role::merchant: return "merchant";
+    case role::point: return "point";
+    case role::ops: return "ops";
+  }
+  return "merchant";
+}
+
+std::optional<role> parse_role(std::string_view s) noexcept {
+  if (s == "merchant") return role::merchant;
+  if (s == "point") return role::point;
+  if (s == "ops") return role::ops;
+  return std::nullopt;
+}
+
+namespace {
+
+std::unexpected<error> db_error(sqlite3* db, std::string_view what) {
+  // The caller sees a generic message; the SQLite text goes to carrier_message for the log only.
+  error e{error_kind::internal, "storage failure", {}, {}, "sqlite", std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "?"), 0};
+  return std::unexpected(std::move(e));
+}
+
+class statement {
+ public:
+  statement(sqlite3* db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), 0, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  statement& bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  statement& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  statement& bind(int i, long long v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  statement& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  std::string text(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  std::string blob(int col) const {
+    auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  long long integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeded.
+class transaction {
+ public:
+  explicit transaction(sqlite3* db) : db_(db), open_(exec(db, "BEGIN IMMEDIATE")) {}
+  ~transaction() {
+    if (open_) exec(db_, "ROLLBACK");
+  }
+  bool begun() const { return open_; }
+  bool commit() {
+    if (!open_) return false;
+    open_ = false;
+    if (exec(db_, "COMMIT")) return true;
+    exec(db_, "ROLLBACK");
+    return false;
+  }
+
+ private:
+  sqlite3* db_;
+  bool open_;
+};
+
+constexpr const char* kShipmentColumns =
+    "id, tenant_id, status, carrier, service, carrier_service, tracking_number, reference, direction, "
+    "idempotency_key, body, created_at, updated_at";
+
+shipment_row read_shipment(const statement& s) {
+  shipment_row r;
+  r.id = s.text(0);
+  r.tenant = s.text(1);
+  r.status = s.text(2);
+  r.carrier = s.text(3);
+  r.service = s.text(4);
+  r.carrier_service = s.text(5);
+  r.tracking_number = s.text(6);
+  r.reference = s.text(7);
+  r.direction = s.text(8);
+  r.idempotency_key = s.text(9);
+  r.body = s.text(10);
+  r.created_at = s.text(11);
+  r.updated_at = s.text(12);
+  return r;
+}
+
+api_key read_key(const statement& s) {
+  api_key k;
+  k.id = s.text(0);
+  k.tenant = s.text(1);
+  k.key_role = parse_role(s.text(2)).value_or(role::merchant);
+  k.key_hash = s.text(3);
+  k.hint = s.text(4);
+  k.name = s.text(5);
+  k.created_at = s.text(6);
+  k.revoked_at = s.is_null(7) ? "" : s.text(7);
+  return k;
+}
+
+class sqlite_store final : public store {
+ public:
+  explicit sqlite_store(sqlite_options options) : options_(std::move(options)) {}
+  ~sqlite_store() override {
+    for (auto* db : readers_) sqlite3_close_v2(db);
+    sqlite3_close_v2(writer_);
+  }
+
+  result<void> open() {
+    auto w = open_connection(false);
+    if (!w) return std::unexpected(w.error());
+    writer_ = *w;
+    return {};
+  }
+
+  result<int> migrate() override {
+    std::lock_guard lock(write_mutex_);
+    if (!exec(writer_, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                       "name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
+      return db_error(writer_, "create schema_migrations");
+    int applied = 0;
+    for (const auto& m : sqlite_migrations()) {
+      statement q(writer_, "SELECT 1 FROM schema_migrations WHERE version = ?");
+      q.bind(1, static_cast<long long>(m.version));
+      if (q.step() == SQLITE_ROW) continue;
+      transaction tx(writer_);
+      if (!tx.begun()) return db_error(writer_, "begin migration");
+      std::string sql(m.sql);
+      if (!exec(writer_, sql.c_str())) return db_error(writer_, "migration " + std::to_string(m.version));
+      statement ins(writer_, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+      ins.bind(1, static_cast<long long>(m.version)).bind(2, m.name).bind(3, now_text());
+      if (ins.step() != SQLITE_DONE || !tx.commit()) return db_error(writer_, "record migration");
+      ++applied;
+    }
+    return applied;
+  }
+
+  result<void> create_api_key(const api_key& key) override {
+    std::lock_guard lock(write_mutex_);
+    transaction tx(writer_);
+    if (!tx.begun()) return db_error(writer_, "begin");
+    statement t(writer_, "INSERT OR IGNORE INTO tenants (id, created_at) VALUES (?, ?)");
+    t.bind(1, key.tenant).bind(2, key.created_at);
+    if (t.step() != SQLITE_DONE) return db_error(writer_, "insert tenant");
+    statement k(writer_,
+                "INSERT INTO api_keys (id, tenant_id, role, key_hash, hint, name, created_at) VALUES (?,?,?,?,?,?,?)");
+    k.bind(1, key.id).bind(2, key.tenant).bind(3, to_string(key.key_role)).bind(4, key.key_hash).bind(5, key.hint)
+        .bind(6, key.name).bind(7, key.created_at);
+    if (k.step() != SQLITE_DONE) return db_error(writer_, "insert api key");
+    if (!tx.commit()) return db_error(writer_, "commit");
+    return {};
+  }
+
+  result<std::optional<api_key>> find_api_key(std::string_view key_hash) override {
+    return with_reader([&](sqlite3* db) -> result<std::optional<api_key>> {
+      statement s(db, "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at FROM api_keys WHERE key_hash = ?");
+      s.bind(1, key_hash);
+      int rc = s.step();
+      if (rc == SQLITE_ROW) return std::optional<api_key>(read_key(s));
+      if (rc == SQLITE_DONE) return std::optional<api_key>();
+      return db_error(db, "find api key");
+    });
+  }
+
+  result<std::vector<api_key>> list_api_keys() override {
+    return with_reader([&](sqlite3* db) -> result<std::vector<api_key>> {
+      statement s(db, "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at FROM api_keys ORDER BY tenant_id, created_at");
+      std::vector<api_key> out;
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_key(s));
+      if (rc != SQLITE_DONE) return db_error(db, "list api keys");
+      return out;
+    });
+  }
+
+  result<bool> revoke_api_key(std::string_view id, std::string_view at) override {
+    std::lock_guard lock(write_mutex_);
+    statement s(writer_, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+    s.bind(1, at).bind(2, id);
+    if (s.step() != SQLITE_DONE) return db_error(writer_, "revoke api key");
+    return sqlite3_changes(writer_) > 0;
+  }
+
+  result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending, std::string_view now) override {
+    std::lock_guard lock(write_mutex_);
+    transaction tx(writer_);
+    if (!tx.begun()) return db_error(writer_, "begin");
+    statement q(writer_, "SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
+                         "WHERE tenant_id = ? AND key = ?");
+    q.bind(1, pending.tenant).bind(2, pending.idempotency_key);
+    int rc = q.step();
+    if (rc == SQLITE_ROW) {
+      claim c;
+      if (q.text(0) != request_hash) c.result = claim::outcome::mismatch;
+      else if (q.text(1) == "finished") {
+        c.result = claim::outcome::replay;
+        c.status = static_cast<int>(q.integer(2));
+        c.body = q.text(3);
+      } else {
+        c.result = claim::outcome::in_progress;
+      }
+      return c;
+    }
+    if (rc != SQLITE_DONE) return db_error(writer_, "read idempotency key");
+    statement k(writer_, "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, created_at, updated_at) "
+                         "VALUES (?, ?, ?, 'started', ?, ?, ?)");
+    k.bind(1, pending.tenant).bind(2, pending.idempotency_key).bind(3, request_hash).bind(4, pending.id).bind(5, now).bind(6, now);
+    if (k.step() != SQLITE_DONE) return db_error(writer_, "insert idempotency key");
+    if (auto r = insert_shipment(pending); !r) return std::unexpected(r.error());
+    if (!tx.commit()) return db_error(writer_, "commit claim");
+    return claim{};
+  }
+
+  result<void> complete_purchase(const shipment_row& shipment, const stored_label& label, int response_status,
+                                 std::string_view response_body) override {
+    std::lock_guard lock(write_mutex_);
+    transaction tx(writer_);
+    if (!tx.begun()) return db_error(writer_, "begin");
+    if (auto r = update_row(shipment); !r) return std::unexpected(r.error());
+    statement l(writer_, "INSERT OR REPLACE INTO labels (shipment_id, format, content_type, bytes) VALUES (?, ?, ?, ?)");
+    l.bind(1, shipment.id).bind(2, label.format).bind(3, label.content_type).bind_blob(4, label.bytes);
+    if (l.step() != SQLITE_DONE) return db_error(writer_, "insert label");
+    if (auto r = finish_key(shipment, response_status, response_body); !r) return r;
+    if (!tx.commit()) return db_error(writer_, "commit purchase");
+    return {};
+  }
+
+  result<void> abandon_purchase(std::string_view tenant, std::string_view key, std::string_view shipment_id) override {
+    std::lock_guard lock(write_mutex_);
+    transaction tx(writer_);
+    if (!tx.begun()) return db_error(writer_, "begin");
+    statement k(writer_, "DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ?");
+    k.bind(1, tenant).bind(2, key);
+    statement s(writer_, "DELETE FROM shipments WHERE id = ? AND tenant_id = ? AND status = 'purchasing'");
+    s.bind(1, shipment_id).bind(2, tenant);
+    if (k.step() != SQLITE_DONE || s.step() != SQLITE_DONE || !tx.commit()) return db_error(writer_, "abandon purchase");
+    return {};
+  }
+
+  result<void> mark_pending_confirmation(const shipment_row& shipment, int response_status,
+                                         std::string_view response_body) override {
+    std::lock_guard lock(write_mutex_);
+    transaction tx(writer_);
+    if (!tx.begun()) return db_error(writer_, "begin");
+    if (auto r = update_row(shipment); !r) return std::unexpected(r.error());
+    if (auto r = finish_key(shipment, response_status, response_body); !r) return r;
+    if (!tx.commit()) return db_error(writer_, "commit pending confirmation");
+    return {};
+  }
+
+  result<std::vector<interrupted_purchase>> interrupted_purchases() override {
+    std::lock_guard lock(write_mutex_);
+    statement s(writer_, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE status = 'purchasing' ORDER BY seq");
+    std::vector<interrupted_purchase> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto row = read_shipment(s);
+      auto key = row.idempotency_key;
+      out.push_back({std::move(row), std::move(key)});
+    }
+    if (rc != SQLITE_DONE) return db_error(writer_, "list interrupted purchases");
+    return out;
+  }
+
+  result<std::optional<shipment_row>> get_shipment(std::string_view tenant, std::string_view id) override {
+    return with_reader([&](sqlite3* db) -> result<std::optional<shipment_row>> {
+      statement s(db, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE id = ? AND (? = '' OR tenant_id = ?)");
+      s.bind(1, id).bind(2, tenant).bind(3, tenant);
+      int rc = s.step();
+      if (rc == SQLITE_ROW) return std::optional<shipment_row>(read_shipment(s));
+      if (rc == SQLITE_DONE) return std::optional<shipment_row>();
+      return db_error(db, "get shipment");
+    });
+  }
+
+  result<shipment_page> list_shipments(std::string_view tenant, const shipment_filter& f) override {
+    return with_reader([&](sqlite3* db) -> result<shipment_page> {
+      long long before = std::numeric_limits<long long>::max();
+      if (!f.starting_after.empty()) {
+        statement c(db, "SELECT seq FROM shipments WHERE id = ? AND (? = '' OR tenant_id = ?)");
+        c.bind(1, f.starting_after).bind(2, tenant).bind(3, tenant);
+        int rc = c.step();
+        if (rc == SQLITE_DONE) {
+          error e{error_kind::invalid_request, "unknown cursor", {{"starting_after", "no shipment with this id"}}, {}, {}, {}, 0};
+          return std::unexpected(std::move(e));
+        }
+        if (rc != SQLITE_ROW) return db_error(db, "cursor");
+        before = c.integer(0);
+      }
+      statement s(db,
+                  "SELECT body FROM shipments WHERE seq < ? AND (? = '' OR tenant_id = ?) AND (? = '' OR reference = ?) "
+                  "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) AND status <> 'purchasing' "
+                  "ORDER BY seq DESC LIMIT ?");
+      s.bind(1, before).bind(2, tenant).bind(3, tenant).bind(4, f.reference).bind(5, f.reference).bind(6, f.status)
+          .bind(7, f.status).bind(8, f.carrier).bind(9, f.carrier).bind(10, static_cast<long long>(f.limit + 1));
+      shipment_page page;
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) page.bodies.push_back(s.text(0));
+      if (rc != SQLITE_DONE) return db_error(db, "list shipments");
+      if (static_cast<int>(page.bodies.size()) > f.limit) {
+        page.bodies.pop_back();
+        page.has_more = true;
+      }
+      return page;
+    });
+  }
+
+  result<std::optional<stored_label>> get_label(std::string_view tenant, std::string_view id) override {
+    return with_reader([&](sqlite3* db) -> result<std::optional<stored_label>> {
+      statement s(db, "SELECT l.format, l.content_type, l.bytes FROM labels l JOIN shipments s ON s.id = l.shipment_id "
+                      "WHERE l.shipment_id = ? AND (? = '' OR s.tenant_id = ?)");
+      s.bind(1, id).bind(2, tenant).bind(3, tenant);
+      int rc = s.step();
+      if (rc == SQLITE_ROW) return std::optional<stored_label>(stored_label{s.text(0), s.text(1), s.blob(2)});
+      if (rc == SQLITE_DONE) return std::optional<stored_label>();
+      return db_error(db, "get label");
+    });
+  }
+
+  result<bool> update_shipment(const shipment_row& shipment, std::string_view expected_status) override {
+    std::lock_guard lock(write_mutex_);
+    statement s(writer_, "UPDATE shipments SET status = ?, tracking_number = ?, carrier_service = ?, body = ?, updated_at = ? "
+                         "WHERE id = ? AND tenant_id = ? AND status = ?");
+    s.bind(1, shipment.status).bind(2, shipment.tracking_number).bind(3, shipment.carrier_service).bind(4, shipment.body)
+        .bind(5, shipment.updated_at).bind(6, shipment.id).bind(7, shipment.tenant).bind(8, expected_status);
+    if (s.step() != SQLITE_DONE) return db_error(writer_, "update shipment");
+    return sqlite3_changes(writer_) > 0;
+  }
+
+  result<int> purge_idempotency_keys(std::string_view before) override {
+    std::lock_guard lock(write_mutex_);
+    statement s(writer_, "DELETE FROM idempotency_keys WHERE state = 'finished' AND created_at < ?");
+    s.bind(1, before);
+    if (s.step() != SQLITE_DONE) return db_error(writer_, "purge idempotency keys");
+    return sqlite3_changes(writer_);
+  }
+
+ private:
+  static std::string now_text() {
+    auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+  }
+
+  result<sqlite3*> open_connection(bool read_only) {
+    sqlite3* db = nullptr;
+    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(options_.path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+      auto e = db_error(db, "open " + options_.path);
+      sqlite3_close_v2(db);
+      return e;
+    }
+    sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+    const char* pragmas = read_only ? "PRAGMA foreign_keys=ON;"
+                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    if (!exec(db, pragmas)) {
+      auto e = db_error(db, "pragmas");
+      sqlite3_close_v2(db);
+      return e;
+    }
+    return db;
+  }
+
+  template <class F>
+  auto with_reader(F&& f) -> decltype(f(static_cast<sqlite3*>(nullptr))) {
+    sqlite3* db = nullptr;
+    {
+      std::lock_guard lock(reader_mutex_);
+      if (!free_readers_.empty()) {
+        db = free_readers_.back();
+        free_readers_.pop_back();
+      }
+    }
+    if (!db) {
+      auto opened = open_connection(true);
+      if (!opened) return std::unexpected(opened.error());
+      db = *opened;
+      std::lock_guard lock(reader_mutex_);
+      readers_.push_back(db);
+    }
+    auto out = f(db);
+    std::lock_guard lock(reader_mutex_);
+    free_readers_.push_back(db);
+    return out;
+  }
+
+  result<void> insert_shipment(const shipment_row& r) {
+    statement s(writer_, std::string("INSERT INTO shipments (") + kShipmentColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, r.id).bind(2, r.tenant).bind(3, r.status).bind(4, r.carrier).bind(5, r.service).bind(6, r.carrier_service)
+        .bind(7, r.tracking_number).bind(8, r.reference).bind(9, r.direction).bind(10, r.idempotency_key).bind(11, r.body)
+        .bind(12, r.created_at).bind(13, r.updated_at);
+    if (s.step() != SQLITE_DONE) return db_error(writer_, "insert shipment");
+    return {};
+  }
+
+  result<void> update_row(const shipment_row& r) {
+    statement s(writer_, "UPDATE shipments SET status = ?, carrier_service = ?, tracking_number = ?, body = ?, updated_at = ? "
+                         "WHERE id = ? AND tenant_id = ?");
+    s.bind(1, r.status).bind(2, r.carrier_service).bind(3, r.tracking_number).bind(4, r.body).bind(5, r.updated_at)
+        .bind(6, r.id).bind(7, r.tenant);
+    if (s.step() != SQLITE_DONE) return db_error(writer_, "update shipment");
+    if (sqlite3_changes(writer_) != 1) {
+      return std::unexpected(error{error_kind::internal, "storage failure", {}, {}, "sqlite", "shipment row missing: " + r.id, 0});
+    }
+    return {};
+  }
+
+  result<void> finish_key(const shipment_row& r, int status, std::string_view body) {
+    statement k(writer_, "UPDATE idempotency_keys SET state = 'finished', response_status = ?, response_body = ?, updated_at = ? "
+                         "WHERE tenant_id = ? AND key = ?");
+    k.bind(1, static_cast<long long>(status)).bind(2, body).bind(3, r.updated_at).bind(4, r.tenant).bind(5, r.idempotency_key);
+    if (k.step() != SQLITE_DONE) return db_error(writer_, "finish idempotency key");
+    return {};
+  }
+
+  sqlite_options options_;
+  std::mutex write_mutex_;
+  sqlite3* writer_ = nullptr;
+  std::mutex reader_mutex_;
+  std::vector<sqlite3*> readers_;
+  std::vector<sqlite3*> free_readers_;
+};
+
+}  // namespace
+
+result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options) {
+  auto s = std::make_unique<sqlite_store>(options);
+  if (auto r = s->open(); !r) return std::unexpected(r.error());
+  return std::unique_ptr<store>(std::move(s));
+}
+
+}  // namespace parcelgate::store

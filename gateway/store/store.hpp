@@ -1,0 +1,134 @@
+#pragma once
+// Persistence boundary of the gateway. `store` is what the domain services need, in their
+// terms; sqlite_store implements it (embedded default) and a PostgreSQL implementation can
+// follow without touching callers. Every method is blocking and thread-safe: callers on I/O
+// threads run them through blocking_pool (gateway/store/blocking_pool.hpp), never directly.
+//
+// Durability: methods that record a purchase (claim_purchase, complete_purchase,
+// mark_pending_confirmation) return only after the transaction is on stable storage.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/domain/error.hpp"
+
+namespace parcelgate::store {
+
+enum class role { merchant, point, ops };
+std::string_view to_string(role r) noexcept;
+std::optional<role> parse_role(std::string_view s) noexcept;
+
+struct api_key {
+  std::string id;          // "key_..."; public, used to revoke
+  std::string tenant;
+  role key_role = role::merchant;
+  std::string key_hash;    // hex SHA-256 of the whole key; the key itself is never stored
+  std::string hint;        // "pg_merchant_AbC1…" first characters, for humans
+  std::string name;
+  std::string created_at;  // RFC 3339 UTC
+  std::string revoked_at;  // empty while active
+};
+
+// A shipment as stored. `body` is its API representation (JSON), kept ready to serve.
+struct shipment_row {
+  std::string id;
+  std::string tenant;
+  std::string status;  // purchasing | label_created | pending_confirmation | cancelled | ...
+  std::string carrier, service, carrier_service, tracking_number, reference, direction;
+  std::string idempotency_key;
+  std::string body;
+  std::string created_at, updated_at;
+};
+
+struct stored_label {
+  std::string format;        // pdf | zpl | png
+  std::string content_type;
+  std::string bytes;
+};
+
+// Result of trying to take an idempotency key for a purchase.
+struct claim {
+  enum class outcome {
+    claimed,      // the key was free: key and shipment row (status purchasing) are now durable
+    in_progress,  // a twin request holds the key (HTTP 409)
+    replay,       // the key finished: send `status` and `body` again
+    mismatch,     // the key was used with another request (HTTP 422)
+  };
+  outcome result = outcome::claimed;
+  int status = 0;
+  std::string body;
+};
+
+struct shipment_filter {
+  std::string reference, status, carrier;
+  std::string starting_after;  // a shipment id: list what comes after it (older)
+  int limit = 20;
+};
+
+struct shipment_page {
+  std::vector<std::string> bodies;  // newest first
+  bool has_more = false;
+  std::string next_cursor;          // id of the last item when has_more
+};
+
+// A purchase whose carrier call may have happened but whose outcome was never recorded.
+struct interrupted_purchase {
+  shipment_row shipment;
+  std::string idempotency_key;
+};
+
+class store {
+ public:
+  virtual ~store() = default;
+
+  // Applies the numbered migrations not applied yet. Called once at start.
+  virtual result<int> migrate() = 0;
+
+  // --- tenants and API keys
+  virtual result<void> create_api_key(const api_key& key) = 0;  // creates the tenant on first use
+  virtual result<std::optional<api_key>> find_api_key(std::string_view key_hash) = 0;
+  virtual result<std::vector<api_key>> list_api_keys() = 0;
+  virtual result<bool> revoke_api_key(std::string_view id, std::string_view at) = 0;
+
+  // --- label purchase (DESIGN §5)
+  // Takes (tenant, key) for `request_hash` and records `pending` (status purchasing) in one
+  // durable transaction; or reports who holds the key.
+  virtual result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending,
+                                       std::string_view now) = 0;
+  // Stores the bought label and the final shipment, and finishes the key with the response, in
+  // one durable transaction.
+  virtual result<void> complete_purchase(const shipment_row& shipment, const stored_label& label,
+                                         int response_status, std::string_view response_body) = 0;
+  // The carrier certainly did not buy anything: forget the key and the pending shipment so the
+  // same key may be retried.
+  virtual result<void> abandon_purchase(std::string_view tenant, std::string_view key,
+                                        std::string_view shipment_id) = 0;
+  // The outcome is unknown (timeout, crash): keep the shipment for reconciliation and finish
+  // the key with `response_body`, so the key can never buy again.
+  virtual result<void> mark_pending_confirmation(const shipment_row& shipment, int response_status,
+                                                 std::string_view response_body) = 0;
+  virtual result<std::vector<interrupted_purchase>> interrupted_purchases() = 0;
+
+  // --- shipments; an empty tenant means every tenant (ops)
+  virtual result<std::optional<shipment_row>> get_shipment(std::string_view tenant, std::string_view id) = 0;
+  virtual result<shipment_page> list_shipments(std::string_view tenant, const shipment_filter& filter) = 0;
+  virtual result<std::optional<stored_label>> get_label(std::string_view tenant, std::string_view id) = 0;
+  // Compare-and-set on status; false when the shipment is not in `expected_status` any more.
+  virtual result<bool> update_shipment(const shipment_row& shipment, std::string_view expected_status) = 0;
+
+  // Deletes finished idempotency keys created before `before` (RFC 3339). Returns how many.
+  virtual result<int> purge_idempotency_keys(std::string_view before) = 0;
+};
+
+struct sqlite_options {
+  std::string path;
+  int busy_timeout_ms = 5000;
+  int reader_connections = 8;
+};
+
+result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options);
+
+}  // namespace parcelgate::store

@@ -1,0 +1,311 @@
+// Simulated Mondial Relay: the WSI SOAP service (POST {prefix}/Web_Services.asmx, SOAP 1.1,
+// dispatched on SOAPAction) with WSI2_CreationEtiquette and WSI2_TracingColisDetaille, and the
+// label server (GET {prefix}/ww2/PDF/StickerMaker2.aspx) that URL_Etiquette points to.
+// Sandbox account: enseigne BDTEST13, private key "PrivateK", brand code 11.
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <random>
+
+#include <pugixml.hpp>
+
+#include "gateway/labels/label.hpp"
+#include "tools/carrier-sim/mondialrelay/creation_rules.hpp"
+#include "tools/carrier-sim/sim.hpp"
+
+namespace parcelgate::sim {
+
+namespace {
+
+namespace mrs = mondialrelay;
+
+constexpr std::string_view kNamespace = "http://www.mondialrelay.fr/webservice/";
+constexpr std::string_view kStickerPath = "/ww2/PDF/StickerMaker2.aspx";
+constexpr std::string_view kBrandCode = "11";
+constexpr int kStageSeconds = 60;  // the scripted tracing timeline moves one step per minute
+constexpr std::size_t kTracingSlots = 10;  // the service pads the Tracing list with empty entries
+
+struct sim_account {
+  std::string_view enseigne, private_key;
+};
+constexpr sim_account kAccounts[] = {{"BDTEST13", "PrivateK"}};
+
+struct expedition_record {
+  std::string ens, crc, mode_liv, liv_rel, liv_rel_pays, expe_ville, dest_ville;
+  labels::label_content content;
+  std::chrono::steady_clock::time_point created;
+  std::chrono::system_clock::time_point created_wall;
+};
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string padded(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+std::string envelope(std::string_view body) {
+  return std::string(
+             "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope "
+             "xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+             "xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>") +
+         std::string(body) + "</soap:Body></soap:Envelope>";
+}
+
+http::response xml_response(int status, std::string body) {
+  auto r = http::response::text(status, std::move(body), "text/xml; charset=utf-8");
+  r.set("Cache-Control", "private, max-age=0");
+  r.set("X-AspNet-Version", "4.0.30319");
+  return r;
+}
+
+// ASP.NET answers protocol-level problems with HTTP 500 and a SOAP fault.
+http::response fault(std::string_view code, std::string_view text) {
+  return xml_response(500, envelope("<soap:Fault><faultcode>soap:" + std::string(code) + "</faultcode><faultstring>" +
+                                    xml_escape(text) + "</faultstring><detail /></soap:Fault>"));
+}
+
+http::response operation_result(std::string_view operation, std::string_view fields) {
+  return xml_response(200, envelope("<" + std::string(operation) + "Response xmlns=\"" + std::string(kNamespace) +
+                                    "\"><" + std::string(operation) + "Result>" + std::string(fields) + "</" +
+                                    std::string(operation) + "Result></" + std::string(operation) + "Response>"));
+}
+
+std::string md5_hex(std::string_view s) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(s.data(), s.size(), digest, &length, EVP_md5(), nullptr);
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0x0F]);
+  }
+  return out;
+}
+
+const sim_account* find_account(std::string_view enseigne) {
+  for (const auto& a : kAccounts)
+    if (a.enseigne == enseigne) return &a;
+  return nullptr;
+}
+
+std::string get(const mrs::wsi_params& p, std::string_view name) {
+  auto it = p.find(name);
+  return it == p.end() ? std::string{} : it->second;
+}
+
+std::string format_time(std::chrono::system_clock::time_point t, const char* fmt) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, fmt, &tm);
+  return buf;
+}
+
+class mondialrelay_sim final : public carrier_sim {
+ public:
+  explicit mondialrelay_sim(sales_ledger& ledger) : ledger_(ledger) {
+    std::random_device rd;
+    next_expedition_ = 10'000'000 + std::uniform_int_distribution<std::uint64_t>(0, 79'000'000)(rd);
+  }
+
+  std::string_view prefix() const noexcept override { return "/mondialrelay"; }
+
+  http::response handle(const http::request& request) override {
+    std::string_view path = request.path;
+    if (path.starts_with(prefix())) path.remove_prefix(prefix().size());
+    if (http::iequals(path, "/Web_Services.asmx")) {
+      if (request.method != "POST") return http::response::text(405, "Method Not Allowed");
+      return soap(request);
+    }
+    if (http::iequals(path, kStickerPath) && request.method == "GET") return sticker(request);
+    return http::response::text(404, "Not Found");
+  }
+
+ private:
+  http::response soap(const http::request& request) {
+    std::string action(request.header("SOAPAction"));
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') action = action.substr(1, action.size() - 2);
+    if (!action.starts_with(kNamespace))
+      return fault("Client", "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
+    std::string operation = action.substr(kNamespace.size());
+    pugi::xml_document doc;
+    if (!doc.load_buffer(request.body.data(), request.body.size()))
+      return fault("Client", "Server was unable to read request. ---> There is an error in XML document (1, 1).");
+    auto body = doc.document_element().find_child([](pugi::xml_node n) {
+      std::string_view name = n.name();
+      return name == "Body" || name.ends_with(":Body");
+    });
+    pugi::xml_node call = body.first_child();
+    std::string_view call_name = call.name();
+    if (auto colon = call_name.find(':'); colon != std::string_view::npos) call_name.remove_prefix(colon + 1);
+    if (!body || call_name != operation)
+      return fault("Client", "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
+    mrs::wsi_params params;
+    for (auto child : call.children()) {
+      std::string_view name = child.name();
+      if (auto colon = name.find(':'); colon != std::string_view::npos) name.remove_prefix(colon + 1);
+      params.emplace(std::string(name), child.child_value());
+    }
+    if (operation == "WSI2_CreationEtiquette") return creation(params);
+    if (operation == "WSI2_TracingColisDetaille") return tracing(params);
+    return fault("Client", "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
+  }
+
+  // STAT 1/2/97 checks shared by every operation; nullptr when they pass.
+  const sim_account* authenticate(const mrs::wsi_params& p, std::span<const std::string_view> order, int& stat) {
+    std::string enseigne = get(p, "Enseigne");
+    const sim_account* acct = find_account(enseigne);
+    stat = enseigne.size() != 8 ? 1 : acct == nullptr ? 2 : 0;
+    if (stat == 0 && get(p, "Security") != mrs::expected_security(p, order, acct->private_key)) stat = 97;
+    return stat == 0 ? acct : nullptr;
+  }
+
+  http::response creation(const mrs::wsi_params& p) {
+    constexpr std::string_view op = "WSI2_CreationEtiquette";
+    int stat = 0;
+    const sim_account* acct = authenticate(p, mrs::kCreationOrder, stat);
+    if (!acct) return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT>");
+    stat = mrs::check_creation(p);
+    if (stat != 0 && stat != 60) return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT>");
+
+    std::string expedition = std::to_string(next_expedition_.fetch_add(1));
+    expedition_record rec;
+    rec.ens = std::string(acct->enseigne) + std::string(kBrandCode);
+    rec.crc = md5_hex(rec.ens + expedition + std::string(acct->private_key));
+    rec.mode_liv = get(p, "ModeLiv");
+    rec.liv_rel = get(p, "LIV_Rel");
+    rec.liv_rel_pays = get(p, "LIV_Rel_Pays");
+    rec.expe_ville = get(p, "Expe_Ville");
+    rec.dest_ville = get(p, "Dest_Ville");
+    rec.created = std::chrono::steady_clock::now();
+    rec.created_wall = std::chrono::system_clock::now();
+    auto& c = rec.content;
+    c.carrier_name = "Mondial Relay";
+    c.product = rec.mode_liv;
+    c.tracking_number = expedition;
+    for (auto side : {"Expe_", "Dest_"}) {
+      auto& lines = std::string_view(side) == "Expe_" ? c.sender_lines : c.recipient_lines;
+      for (auto field : {"Ad1", "Ad2", "Ad3", "Ad4"})
+        if (auto v = get(p, std::string(side) + field); !v.empty()) lines.push_back(v);
+      lines.push_back(get(p, std::string(side) + "CP") + " " + get(p, std::string(side) + "Ville"));
+      lines.push_back(get(p, std::string(side) + "Pays"));
+    }
+    int grams = std::stoi(get(p, "Poids"));
+    c.weight = std::to_string(grams / 1000) + "." + (grams % 1000 < 100 ? "0" : "") +
+               std::to_string((grams % 1000) / 10) + " kg";
+    c.reference = get(p, "NDossier");
+    c.routing = rec.liv_rel.empty() ? get(p, "Dest_CP") + " " + rec.dest_ville
+                                    : rec.mode_liv + " " + rec.liv_rel_pays + "-" + rec.liv_rel;
+    c.footer = "SANDBOX " + std::string(acct->enseigne) + " - NOT FOR SHIPPING";
+    std::string crc = rec.crc, ens = rec.ens;
+    {
+      std::lock_guard lock(mutex_);
+      expeditions_.emplace(expedition, std::move(rec));
+    }
+    ledger_.record("mondialrelay", get(p, "NDossier"), expedition);
+    std::string url = std::string(kStickerPath) + "?ens=" + ens + "&expedition=" + expedition +
+                      "&lg=FR&format=A4&crc=" + crc;
+    return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT><ExpeditionNum>" + expedition +
+                                    "</ExpeditionNum><URL_Etiquette>" + xml_escape(url) + "</URL_Etiquette>");
+  }
+
+  http::response tracing(const mrs::wsi_params& p) {
+    constexpr std::string_view op = "WSI2_TracingColisDetaille";
+    int stat = 0;
+    if (!authenticate(p, mrs::kTracingOrder, stat))
+      return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT>");
+    std::string expedition = get(p, "Expedition"), language = get(p, "Langue");
+    if (language.size() != 2 || !std::isupper(static_cast<unsigned char>(language[0])) ||
+        !std::isupper(static_cast<unsigned char>(language[1])))
+      return operation_result(op, "<STAT>74</STAT>");
+    if (expedition.size() != 8 || expedition.find_first_not_of("0123456789") != std::string::npos)
+      return operation_result(op, "<STAT>24</STAT>");
+    expedition_record rec;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = expeditions_.find(expedition);
+      if (it == expeditions_.end()) return operation_result(op, "<STAT>94</STAT>");
+      rec = it->second;
+    }
+    auto elapsed = std::chrono::steady_clock::now() - rec.created;
+    auto stage = std::min<long>(4, std::chrono::duration_cast<std::chrono::seconds>(elapsed).count() / kStageSeconds);
+    bool relay = !rec.liv_rel.empty();
+    struct step { const char* label; std::string place; };
+    std::vector<step> script = {{"PRISE EN CHARGE EN AGENCE", rec.expe_ville},
+                                {"COLIS EN COURS D'ACHEMINEMENT", rec.expe_ville},
+                                {relay ? "DISPONIBLE AU POINT RELAIS" : "EN COURS DE LIVRAISON", rec.dest_ville},
+                                {"COLIS LIVRÉ", rec.dest_ville}};
+    std::string steps;
+    for (long i = 0; i < stage; ++i) {
+      auto when = rec.created_wall + std::chrono::seconds(kStageSeconds * (i + 1));
+      bool at_relay = relay && i >= 2;
+      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" + xml_escape(script[static_cast<std::size_t>(i)].label) +
+               "</Libelle><Date>" + format_time(when, "%d/%m/%y") + "</Date><Heure>" + format_time(when, "%H:%M") +
+               "</Heure><Emplacement>" + xml_escape(padded(script[static_cast<std::size_t>(i)].place, 26)) +
+               "</Emplacement><Relais_Num>" + (at_relay ? rec.liv_rel : "") + "</Relais_Num><Relais_Pays>" +
+               (at_relay ? rec.liv_rel_pays : "") + "</Relais_Pays></ret_WSI2_sub_TracingColisDetaille>";
+    }
+    for (auto i = static_cast<std::size_t>(stage); i < kTracingSlots; ++i)
+      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle /><Date /><Heure /><Emplacement /><Relais_Num />"
+               "<Relais_Pays /></ret_WSI2_sub_TracingColisDetaille>";
+    int overall = stage == 0 ? 80 : stage == 4 ? 82 : 81;
+    const char* summary = stage == 0 ? "COLIS ENREGISTRE" : stage == 4 ? "COLIS LIVRÉ" : "COLIS EN COURS DE TRAITEMENT";
+    return operation_result(op, "<STAT>" + std::to_string(overall) + "</STAT><Libelle01>" + xml_escape(summary) +
+                                    "</Libelle01><Relais_Libelle>" + (relay ? padded("POINT RELAIS " + rec.liv_rel, 32) : "") +
+                                    "</Relais_Libelle><Relais_Num>" + rec.liv_rel + "</Relais_Num><Libelle02 /><Tracing>" +
+                                    steps + "</Tracing>");
+  }
+
+  http::response sticker(const http::request& request) {
+    std::string expedition = request.query_param("expedition"), crc = request.query_param("crc");
+    std::string ens = request.query_param("ens"), format = request.query_param("format");
+    labels::label_content content;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = expeditions_.find(expedition);
+      if (it == expeditions_.end() || !http::iequals(it->second.crc, crc) || it->second.ens != ens)
+        return http::response::text(404, "Not Found");
+      content = it->second.content;
+    }
+    label_size size = (format == "A5" || format == "10x15") ? label_size::a6 : label_size::a4;
+    auto pdf = labels::render(content, label_format::pdf, size);
+    if (!pdf) return http::response::text(500, "label rendering failed: " + pdf.error().message);
+    auto r = http::response::text(200, std::move(*pdf), "application/pdf");
+    r.set("Content-Disposition", "inline; filename=\"" + expedition + ".pdf\"");
+    return r;
+  }
+
+  sales_ledger& ledger_;
+  std::atomic<std::uint64_t> next_expedition_;
+  std::mutex mutex_;
+  std::map<std::string, expedition_record, std::less<>> expeditions_;
+};
+
+}  // namespace
+
+std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger, std::string /*public_base_url*/) {
+  // URL_Etiquette is relative, so the public base URL is not needed by this carrier.
+  return std::make_unique<mondialrelay_sim>(ledger);
+}
+
+}  // namespace parcelgate::sim

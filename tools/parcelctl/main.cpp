@@ -1,0 +1,139 @@
+// parcelctl — operations CLI. Reads the same config as the server.
+//   parcelctl [--config FILE] keys create --tenant T --role merchant|point|ops [--name TEXT] [--json]
+//   parcelctl [--config FILE] keys list [--json]
+//   parcelctl [--config FILE] keys revoke KEY_ID
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gateway/api/api_keys.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/domain/ids.hpp"
+#include "gateway/store/store.hpp"
+
+using namespace parcelgate;
+
+namespace {
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: parcelctl [--config FILE] <command>\n"
+               "  keys create --tenant TENANT --role merchant|point|ops [--name TEXT] [--json]\n"
+               "      create an API key (the tenant is created on first use); the key is printed once\n"
+               "  keys list [--json]       list keys (ids, tenants, roles, hints; never the keys)\n"
+               "  keys revoke KEY_ID       revoke a key (the gateway stops accepting it within 5 s)\n"
+               "The config defaults to config/parcelgate.yaml.\n");
+  return 2;
+}
+
+std::unique_ptr<store::store> open_store(const std::string& config_file) {
+  auto cfg = config::load_file(config_file);
+  if (!cfg) {
+    std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(), cfg.error().size());
+    for (const auto& p : cfg.error()) std::fprintf(stderr, "  %s\n", p.to_string().c_str());
+    return nullptr;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(cfg->store.path.parent_path(), ec);
+  auto db = store::open_sqlite({cfg->store.path.string(), 10000, 1});
+  if (!db) {
+    std::fprintf(stderr, "cannot open %s: %s\n", cfg->store.path.c_str(), db.error().carrier_message.c_str());
+    return nullptr;
+  }
+  if (auto m = (*db)->migrate(); !m) {
+    std::fprintf(stderr, "migration failed: %s\n", m.error().carrier_message.c_str());
+    return nullptr;
+  }
+  return std::move(*db);
+}
+
+int keys_create(store::store& db, const std::vector<std::string>& args) {
+  std::string tenant, role_text, name;
+  bool json = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--tenant" && i + 1 < args.size()) tenant = args[++i];
+    else if (args[i] == "--role" && i + 1 < args.size()) role_text = args[++i];
+    else if (args[i] == "--name" && i + 1 < args.size()) name = args[++i];
+    else if (args[i] == "--json") json = true;
+    else return usage();
+  }
+  auto role = store::parse_role(role_text);
+  if (!api::valid_tenant_id(tenant)) {
+    std::fprintf(stderr, "--tenant: 1-64 characters of a-z, 0-9, _ and -, starting with a letter or digit\n");
+    return 2;
+  }
+  if (!role) {
+    std::fprintf(stderr, "--role: must be merchant, point or ops\n");
+    return 2;
+  }
+  auto key = api::generate_api_key(tenant, *role, name);
+  if (auto r = db.create_api_key(key.record); !r) {
+    std::fprintf(stderr, "cannot store the key: %s\n", r.error().carrier_message.c_str());
+    return 1;
+  }
+  if (json) {
+    std::printf("%s\n", boost::json::serialize(boost::json::object{{"id", key.record.id},
+                                                                    {"tenant", tenant},
+                                                                    {"role", role_text},
+                                                                    {"key", key.secret}}).c_str());
+  } else {
+    std::printf("%s\n", key.secret.c_str());
+    std::fprintf(stderr, "created %s (tenant %s, role %s); the key above is shown only once\n", key.record.id.c_str(),
+                 tenant.c_str(), role_text.c_str());
+  }
+  return 0;
+}
+
+int keys_list(store::store& db, bool json) {
+  auto keys = db.list_api_keys();
+  if (!keys) {
+    std::fprintf(stderr, "cannot list keys: %s\n", keys.error().carrier_message.c_str());
+    return 1;
+  }
+  if (json) {
+    boost::json::array out;
+    for (const auto& k : *keys)
+      out.push_back(boost::json::object{{"id", k.id}, {"tenant", k.tenant}, {"role", store::to_string(k.key_role)},
+                                        {"hint", k.hint}, {"name", k.name}, {"created_at", k.created_at},
+                                        {"revoked_at", k.revoked_at.empty() ? boost::json::value(nullptr) : boost::json::value(k.revoked_at)}});
+    std::printf("%s\n", boost::json::serialize(out).c_str());
+    return 0;
+  }
+  std::printf("%-22s %-16s %-8s %-24s %-20s %s\n", "ID", "TENANT", "ROLE", "HINT", "CREATED", "REVOKED");
+  for (const auto& k : *keys)
+    std::printf("%-22s %-16s %-8s %-24s %-20s %s\n", k.id.c_str(), k.tenant.c_str(),
+                std::string(store::to_string(k.key_role)).c_str(), k.hint.c_str(), k.created_at.c_str(),
+                k.revoked_at.empty() ? "-" : k.revoked_at.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_file = "config/parcelgate.yaml";
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) config_file = argv[++i];
+    else if (a == "--help" || a == "-h") return usage(), 0;
+    else args.push_back(a);
+  }
+  if (args.size() < 2 || args[0] != "keys") return usage();
+  auto db = open_store(config_file);
+  if (!db) return 1;
+  std::vector<std::string> rest(args.begin() + 2, args.end());
+  if (args[1] == "create") return keys_create(*db, rest);
+  if (args[1] == "list") return keys_list(*db, rest.size() == 1 && rest[0] == "--json");
+  if (args[1] == "revoke" && rest.size() == 1) {
+    auto r = db->revoke_api_key(rest[0], now_rfc3339());
+    if (!r) return std::fprintf(stderr, "cannot revoke: %s\n", r.error().carrier_message.c_str()), 1;
+    if (!*r) return std::fprintf(stderr, "no active key %s\n", rest[0].c_str()), 1;
+    std::fprintf(stderr, "revoked %s\n", rest[0].c_str());
+    return 0;
+  }
+  return usage();
+}
