@@ -222,9 +222,9 @@ class colissimo_adapter final : public carriers::carrier_adapter {
       const int max_g = p ? p->max_weight_g : 30000;
       if (r.parcels.front().weight_g > max_g)
         add("parcels[0].weight_g",
-            "Colissimo " + std::string(p ? p->code : "") + " parcels weigh at most " +
-                std::to_string(max_g / 1000) + " kg" +
-                (p && p->code == "A2P" ? " (use carrier_service BPR for a post office)" : ""));
+            "Colissimo takes parcels of " + std::to_string(max_g / 1000) + " kg at most" +
+                (p && p->code == "A2P" ? " in relay shops (carrier_service BPR: post office, 30 kg)"
+                                       : ""));
     }
 
     if (r.format == label_format::png)

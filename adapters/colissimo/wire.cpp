@@ -137,8 +137,11 @@ double weight_kg(int weight_g) noexcept {
 }
 
 std::string sender_parcel_ref(std::string_view shipment_id) {
-  if (shipment_id.size() <= kMaxSenderParcelRef) return std::string(shipment_id);
-  return std::string(shipment_id.substr(shipment_id.size() - kMaxSenderParcelRef));
+  if (shipment_id.size() > kMaxSenderParcelRef && shipment_id.starts_with("shp_"))
+    shipment_id.remove_prefix(4);
+  if (shipment_id.size() > kMaxSenderParcelRef)
+    shipment_id.remove_prefix(shipment_id.size() - kMaxSenderParcelRef);
+  return std::string(shipment_id);
 }
 
 std::string compact_phone(std::string_view phone) {

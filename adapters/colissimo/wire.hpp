@@ -50,8 +50,9 @@ std::string_view output_printing_type(label_format format, label_size size) noex
 // parcel is never declared lighter than it is (1 g -> 0.01, 1250 g -> 1.25).
 double weight_kg(int weight_g) noexcept;
 
-// letter.sender.senderParcelRef from our shipment id: the id itself when it fits in 17
-// characters, otherwise its last 17 characters (the random part, so references stay distinct).
+// letter.sender.senderParcelRef (17 characters at most) from our shipment id: the id itself when
+// it fits, else the id without its "shp_" prefix ("shp_" + 15 random characters -> the 15), else
+// its last 17 characters (the random part, so references stay distinct).
 std::string sender_parcel_ref(std::string_view shipment_id);
 
 // Normalizes a phone number for SLS: drops spaces, dots, dashes and brackets, and writes an

@@ -201,7 +201,9 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   const auto* carrier = carriers_.find(row.carrier);
   if (!carrier) co_return make_error(error_kind::conflict, "carrier " + row.carrier + " is not configured any more");
   carriers::carrier_call call(client_, metrics_, carrier->adapter->id(), std::chrono::steady_clock::now() + carrier->timeout);
-  auto voided = co_await carrier->adapter->cancel_label({row.id, row.tracking_number, row.carrier_service}, call);
+  // A named argument: g++ 12 destroys braced temporaries inside co_await expressions twice.
+  const shipment_ref ref{row.id, row.tracking_number, row.carrier_service};
+  auto voided = co_await carrier->adapter->cancel_label(ref, call);
   if (!voided) {
     auto e = std::move(voided.error());
     if (e.carrier.empty()) e.carrier = row.carrier;

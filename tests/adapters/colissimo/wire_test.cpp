@@ -77,9 +77,11 @@ TEST(ColissimoWire, OrderNumberIsCutToThirtyCharactersWithoutBreakingUtf8) {
             std::string(29, 'x') + "é");
 }
 
-TEST(ColissimoWire, LongShipmentIdKeepsItsLastSeventeenCharacters) {
+TEST(ColissimoWire, ShipmentIdFitsTheSeventeenCharacterSenderReference) {
   EXPECT_EQ(sender_parcel_ref("shp_short"), "shp_short");
+  EXPECT_EQ(sender_parcel_ref("shp_7Hq2RkT9xZa4Lm0"), "7Hq2RkT9xZa4Lm0");  // 19-char gateway id
   EXPECT_EQ(sender_parcel_ref("shp_0123456789abcdefghij"), "3456789abcdefghij");
+  EXPECT_EQ(sender_parcel_ref("order-0123456789abcdef"), "-0123456789abcdef");
 }
 
 TEST(ColissimoWire, InternationalParcelAsksForReturnToSender) {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds parcelgate and runs the whole test suite (unit, adapter, integration, fault), then the
+# same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   tools/test.sh              everything
+#   PARCELGATE_SKIP_SANITIZE=1 tools/test.sh     only the Release run
+#   tools/test.sh -R REGEX     only tests matching REGEX (both builds)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+tools/install-deps.sh
+certs/make-dev-certs.sh >/dev/null
+jobs="${PARCELGATE_JOBS:-2}"
+
+run_suite() {
+  local dir="$1"; shift
+  cmake --build "$dir" -j "$jobs"
+  ctest --test-dir "$dir" --output-on-failure --timeout 600 -j "$jobs" "$@"
+}
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCELGATE_WERROR=ON >/dev/null
+run_suite build "$@"
+
+if [[ -z "${PARCELGATE_SKIP_SANITIZE:-}" ]]; then
+  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCELGATE_WERROR=ON \
+    -DPARCELGATE_SANITIZE="address;undefined" >/dev/null
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite build-sanitize "$@"
+fi
