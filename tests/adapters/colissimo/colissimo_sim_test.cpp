@@ -83,6 +83,15 @@ TEST_F(ColissimoRoundTrip, HomePdfLabelIsSoldWithValidParcelNumber) {
             out->tracking_number);
 }
 
+TEST_F(ColissimoRoundTrip, GatewayShipmentIdReachesTheLedgerWithoutItsPrefix) {
+  auto r = sample_request();
+  r.shipment_id = "shp_7Hq2RkT9xZa4Lm0";  // 19 characters; senderParcelRef holds 17
+  auto out = buy(r);
+  ASSERT_TRUE(out) << out.error().message << " " << out.error().carrier_code;
+  const auto stats = json::parse(ledger.to_json());
+  EXPECT_EQ(stats.at("colissimo").at("sales").at(0).at("reference").as_string(), "7Hq2RkT9xZa4Lm0");
+}
+
 TEST_F(ColissimoRoundTrip, RelayZplLabelUsesRelayPrefix) {
   auto r = sample_request();
   r.service = service_level::pickup_point;

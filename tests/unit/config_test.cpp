@@ -1,0 +1,101 @@
+#include "gateway/config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace parcelgate::config {
+namespace {
+
+bool has_problem(const std::vector<problem>& list, std::string_view path, std::string_view text = {}) {
+  for (const auto& p : list)
+    if (p.path == path && p.message.find(text) != std::string::npos) return true;
+  return false;
+}
+
+TEST(config, minimal_config_gets_defaults) {
+  auto cfg = load_text("server: {listen: \"127.0.0.1:0\"}\n", "/srv/pg");
+  ASSERT_TRUE(cfg.has_value());
+  EXPECT_EQ(cfg->server.http.host, "127.0.0.1");
+  EXPECT_EQ(cfg->server.http.port, 0);
+  EXPECT_EQ(cfg->server.http.limits.max_body_bytes, 1024u * 1024u);
+  EXPECT_EQ(cfg->server.http.limits.max_header_bytes, 8192u);
+  EXPECT_FALSE(cfg->server.http.tls.has_value());
+  EXPECT_EQ(cfg->store.kind, "sqlite");
+}
+
+TEST(config, every_problem_is_reported_with_its_path_and_line) {
+  auto cfg = load_text(
+      "server:\n"
+      "  listen: nowhere\n"
+      "  threads: many\n"
+      "  colour: blue\n"
+      "store: {kind: oracle}\n"
+      "bogus: 1\n",
+      "/srv/pg");
+  ASSERT_FALSE(cfg.has_value());
+  const auto& p = cfg.error();
+  EXPECT_TRUE(has_problem(p, "server.listen", "HOST:PORT"));
+  EXPECT_TRUE(has_problem(p, "server.threads", "integer"));
+  EXPECT_TRUE(has_problem(p, "server.colour", "unknown key"));
+  EXPECT_TRUE(has_problem(p, "store.kind"));
+  EXPECT_TRUE(has_problem(p, "bogus", "unknown key"));
+  for (const auto& x : p)
+    if (x.path == "server.colour") EXPECT_EQ(x.line, 4);
+}
+
+TEST(config, environment_variables_are_substituted_with_defaults) {
+  ::setenv("PG_TEST_LISTEN", "127.0.0.1:9999", 1);
+  ::unsetenv("PG_TEST_UNSET");
+  auto cfg = load_text(
+      "server: {listen: \"${PG_TEST_LISTEN}\"}\n"
+      "carriers:\n  colissimo: {base_url: \"${PG_TEST_UNSET:-http://127.0.0.1:1/c}\", password: x}\n",
+      "/srv/pg");
+  ASSERT_TRUE(cfg.has_value());
+  EXPECT_EQ(cfg->server.http.port, 9999);
+  ASSERT_EQ(cfg->carriers.size(), 1u);
+  EXPECT_EQ(cfg->carriers[0].settings.at("base_url"), "http://127.0.0.1:1/c");
+}
+
+TEST(config, unset_variable_without_default_is_an_error) {
+  ::unsetenv("PG_TEST_UNSET");
+  auto cfg = load_text("log: {level: \"${PG_TEST_UNSET}\"}\n", "/srv/pg");
+  ASSERT_FALSE(cfg.has_value());
+  EXPECT_TRUE(has_problem(cfg.error(), "log.level", "PG_TEST_UNSET is not set"));
+}
+
+TEST(config, relative_paths_resolve_against_the_config_folder) {
+  auto cfg = load_text("store: {path: var/x.db}\n", "/srv/pg/config");
+  ASSERT_TRUE(cfg.has_value());
+  EXPECT_EQ(cfg->store.path, "/srv/pg/config/var/x.db");
+}
+
+TEST(config, missing_tls_files_are_reported) {
+  auto cfg = load_text("server: {tls: {cert: nope.crt}}\n", "/nonexistent");
+  ASSERT_FALSE(cfg.has_value());
+  EXPECT_TRUE(has_problem(cfg.error(), "server.tls.key", "required"));
+  EXPECT_TRUE(has_problem(cfg.error(), "server.tls.cert", "file not found"));
+}
+
+TEST(config, listen_parser_accepts_ipv6_and_rejects_garbage) {
+  std::string host;
+  std::uint16_t port = 0;
+  EXPECT_TRUE(parse_listen("[::1]:8443", host, port));
+  EXPECT_EQ(host, "::1");
+  EXPECT_EQ(port, 8443);
+  EXPECT_TRUE(parse_listen("localhost:80", host, port));
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_FALSE(parse_listen("127.0.0.1", host, port));
+  EXPECT_FALSE(parse_listen("127.0.0.1:70000", host, port));
+  EXPECT_FALSE(parse_listen(":80", host, port));
+}
+
+TEST(config, invalid_yaml_is_one_clear_problem) {
+  auto cfg = load_text("server: [unclosed\n", "/srv");
+  ASSERT_FALSE(cfg.has_value());
+  ASSERT_EQ(cfg.error().size(), 1u);
+  EXPECT_NE(cfg.error()[0].message.find("not valid YAML"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace parcelgate::config

@@ -1,0 +1,179 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "gateway/domain/ids.hpp"
+#include "gateway/store/store.hpp"
+
+namespace parcelgate::store {
+namespace {
+
+class sqlite_store_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() / ("pg-store-" + std::to_string(std::random_device{}()) + ".db");
+    auto s = open_sqlite({path_.string(), 1000, 2});
+    ASSERT_TRUE(s.has_value());
+    db_ = std::move(*s);
+    ASSERT_TRUE(db_->migrate().has_value());
+    ASSERT_TRUE(db_->create_api_key(key("acme")).has_value());
+    ASSERT_TRUE(db_->create_api_key(key("globex")).has_value());
+  }
+  void TearDown() override {
+    db_.reset();
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+  static api_key key(const std::string& tenant) {
+    api_key k;
+    k.id = new_id("key");
+    k.tenant = tenant;
+    k.key_hash = sha256_hex(k.id);
+    k.hint = "pg_merchant_…";
+    k.created_at = "2026-11-27T00:00:00Z";
+    return k;
+  }
+  static shipment_row pending(const std::string& tenant, const std::string& idem, const std::string& reference = "r") {
+    shipment_row r;
+    r.id = new_id("shp");
+    r.tenant = tenant;
+    r.status = "purchasing";
+    r.carrier = "colissimo";
+    r.service = "home";
+    r.reference = reference;
+    r.direction = "outbound";
+    r.idempotency_key = idem;
+    r.body = "{\"id\":\"" + r.id + "\"}";
+    r.created_at = r.updated_at = "2026-11-27T00:00:00Z";
+    return r;
+  }
+  std::filesystem::path path_;
+  std::unique_ptr<store> db_;
+};
+
+TEST_F(sqlite_store_test, migrations_apply_once) {
+  auto again = db_->migrate();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, 0);
+}
+
+TEST_F(sqlite_store_test, idempotency_claim_moves_through_its_states) {
+  auto row = pending("acme", "k1");
+  auto first = db_->claim_purchase("hash-a", row, row.created_at);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->result, claim::outcome::claimed);
+
+  auto twin = db_->claim_purchase("hash-a", pending("acme", "k1"), row.created_at);
+  EXPECT_EQ(twin->result, claim::outcome::in_progress);
+  auto other_body = db_->claim_purchase("hash-b", pending("acme", "k1"), row.created_at);
+  EXPECT_EQ(other_body->result, claim::outcome::mismatch);
+
+  row.status = "label_created";
+  row.tracking_number = "6A00000000001";
+  ASSERT_TRUE(db_->complete_purchase(row, {"pdf", "application/pdf", "%PDF-1.4"}, 201, "{\"done\":1}").has_value());
+  auto replay = db_->claim_purchase("hash-a", pending("acme", "k1"), row.created_at);
+  EXPECT_EQ(replay->result, claim::outcome::replay);
+  EXPECT_EQ(replay->status, 201);
+  EXPECT_EQ(replay->body, "{\"done\":1}");
+  auto label = db_->get_label("acme", row.id);
+  ASSERT_TRUE(label.has_value() && label->has_value());
+  EXPECT_EQ((*label)->bytes, "%PDF-1.4");
+}
+
+TEST_F(sqlite_store_test, keys_are_scoped_per_tenant) {
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "same"), "t")->result, claim::outcome::claimed);
+  EXPECT_EQ(db_->claim_purchase("h", pending("globex", "same"), "t")->result, claim::outcome::claimed);
+}
+
+TEST_F(sqlite_store_test, abandoned_purchase_frees_the_key_and_leaves_no_shipment) {
+  auto row = pending("acme", "k2");
+  ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
+  ASSERT_TRUE(db_->abandon_purchase("acme", "k2", row.id).has_value());
+  EXPECT_FALSE(db_->get_shipment("acme", row.id)->has_value());
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "k2"), "t")->result, claim::outcome::claimed);
+}
+
+TEST_F(sqlite_store_test, interrupted_purchases_are_listed_until_marked) {
+  auto row = pending("acme", "k3");
+  ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
+  auto interrupted = db_->interrupted_purchases();
+  ASSERT_EQ(interrupted->size(), 1u);
+  EXPECT_EQ((*interrupted)[0].shipment.id, row.id);
+  row.status = "pending_confirmation";
+  ASSERT_TRUE(db_->mark_pending_confirmation(row, 504, "{\"status\":504}").has_value());
+  EXPECT_TRUE(db_->interrupted_purchases()->empty());
+  auto replay = db_->claim_purchase("h", pending("acme", "k3"), "t");
+  EXPECT_EQ(replay->result, claim::outcome::replay);
+  EXPECT_EQ(replay->status, 504);
+}
+
+TEST_F(sqlite_store_test, another_tenant_cannot_read_a_shipment_or_its_label) {
+  auto row = pending("acme", "k4");
+  db_->claim_purchase("h", row, "t");
+  row.status = "label_created";
+  db_->complete_purchase(row, {"pdf", "application/pdf", "x"}, 201, "{}");
+  EXPECT_TRUE(db_->get_shipment("acme", row.id)->has_value());
+  EXPECT_FALSE(db_->get_shipment("globex", row.id)->has_value());
+  EXPECT_FALSE(db_->get_label("globex", row.id)->has_value());
+  EXPECT_TRUE(db_->get_shipment("", row.id)->has_value()) << "ops scope sees every tenant";
+}
+
+TEST_F(sqlite_store_test, list_pages_newest_first_with_a_cursor_and_filters) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto row = pending("acme", "list-" + std::to_string(i), i % 2 ? "odd" : "even");
+    db_->claim_purchase("h", row, "t");
+    row.status = "label_created";
+    db_->complete_purchase(row, {"pdf", "application/pdf", "x"}, 201, row.body);
+    ids.push_back(row.id);
+  }
+  shipment_filter f;
+  f.limit = 2;
+  auto page = db_->list_shipments("acme", f);
+  ASSERT_EQ(page->bodies.size(), 2u);
+  EXPECT_TRUE(page->has_more);
+  EXPECT_NE(page->bodies[0].find(ids[4]), std::string::npos);
+  f.starting_after = ids[3];
+  auto next = db_->list_shipments("acme", f);
+  EXPECT_NE(next->bodies[0].find(ids[2]), std::string::npos);
+  shipment_filter by_ref;
+  by_ref.reference = "odd";
+  EXPECT_EQ(db_->list_shipments("acme", by_ref)->bodies.size(), 2u);
+  EXPECT_TRUE(db_->list_shipments("globex", {})->bodies.empty());
+  shipment_filter foreign_cursor;
+  foreign_cursor.starting_after = ids[0];
+  EXPECT_FALSE(db_->list_shipments("globex", foreign_cursor).has_value()) << "a cursor of another tenant is unknown";
+}
+
+TEST_F(sqlite_store_test, update_is_a_compare_and_set_on_status) {
+  auto row = pending("acme", "k5");
+  db_->claim_purchase("h", row, "t");
+  row.status = "label_created";
+  db_->complete_purchase(row, {"pdf", "application/pdf", "x"}, 201, "{}");
+  row.status = "cancelled";
+  EXPECT_TRUE(*db_->update_shipment(row, "label_created"));
+  EXPECT_FALSE(*db_->update_shipment(row, "label_created"));
+}
+
+TEST_F(sqlite_store_test, revoked_keys_stay_listed_with_their_revocation_time) {
+  auto k = key("acme");
+  db_->create_api_key(k);
+  EXPECT_TRUE(*db_->revoke_api_key(k.id, "2026-11-27T01:00:00Z"));
+  EXPECT_FALSE(*db_->revoke_api_key(k.id, "2026-11-27T02:00:00Z"));
+  auto found = db_->find_api_key(k.key_hash);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->revoked_at, "2026-11-27T01:00:00Z");
+}
+
+TEST_F(sqlite_store_test, old_finished_keys_are_purged) {
+  auto row = pending("acme", "old");
+  db_->claim_purchase("h", row, "2026-01-01T00:00:00Z");
+  row.status = "label_created";
+  db_->complete_purchase(row, {"pdf", "application/pdf", "x"}, 201, "{}");
+  auto n = db_->purge_idempotency_keys("2026-06-01T00:00:00Z");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(*n, 1);
+}
+
+}  // namespace
+}  // namespace parcelgate::store
