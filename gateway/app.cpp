@@ -16,6 +16,7 @@
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/carriers/http_client.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/store/blocking_pool.hpp"
@@ -112,7 +113,8 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   }
   store::blocking_pool pool(cfg.store.blocking_threads);
   telemetry::metrics metrics;
-  shipping_service shipping(**db, pool, *registry, **client, metrics);
+  shipment_cache cache;
+  shipping_service shipping(**db, pool, *registry, **client, metrics, cache);
   if (auto recovered = shipping.recover_interrupted_purchases(); !recovered) {
     log_error("recovery of interrupted purchases failed", {{"cause", recovered.error().carrier_message}});
     return 1;
@@ -123,7 +125,7 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   api::authenticator auth(**db, pool, std::chrono::seconds(5));
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
   std::atomic<bool> stopping{false};
-  api::gateway_api api({**db, pool, *registry, shipping, metrics, auth, limiter, cfg.server.access_log,
+  api::gateway_api api({**db, pool, *registry, shipping, cache, metrics, auth, limiter, cfg.server.access_log,
                         [&stopping] { return !stopping.load(); }});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
@@ -138,13 +140,13 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
-    log_info("stopping: finishing requests in flight", {{"signal", static_cast<std::int64_t>(signo)}});
+    telemetry::log_notice("stopping: finishing requests in flight", {{"signal", static_cast<std::int64_t>(signo)}});
     stopping = true;
     server.stop();
     net::co_spawn(io, stop_when_drained(&server, &io), net::detached);
   });
 
-  log_info("parcelgate listening", {{"url", server.url()},
+  telemetry::log_notice("parcelgate listening", {{"url", server.url()},
                                     {"threads", static_cast<std::int64_t>(threads)},
                                     {"store", cfg.store.path.string()},
                                     {"carriers", static_cast<std::int64_t>(registry->all().size())}});
@@ -152,7 +154,7 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : workers) t.join();
-  log_info("stopped");
+  telemetry::log_notice("stopped");
   return 0;
 }
 

@@ -14,7 +14,7 @@ std::string request_id_for(const http::request& request) {
   bool ok = !given.empty() && given.size() <= 128;
   for (char c : given)
     ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == ':');
-  return ok ? std::string(given) : new_id("req");
+  return ok ? std::string(given) : new_trace_id("req");
 }
 
 gateway_api::gateway_api(api_deps deps) : deps_(std::move(deps)) {
@@ -30,7 +30,7 @@ http::response gateway_api::server_error(int status, std::string_view detail) co
   std::string title = status == 413 ? "Request body too large" : status == 431 ? "Request headers too large"
                       : status == 408 ? "Request timeout" : status == 500 ? "Internal error" : "Bad request";
   auto p = http::simple_problem(status, type, title, std::string(detail));
-  auto res = http::problem_response(p, new_id("req"));
+  auto res = http::problem_response(p, new_trace_id("req"));
   res.fields.push_back({"Connection", "close"});
   return res;
 }

@@ -14,6 +14,7 @@
 
 namespace parcelgate {
 class shipping_service;
+class shipment_cache;
 }
 namespace parcelgate::carriers {
 class registry;
@@ -29,6 +30,7 @@ struct api_deps {
   store::blocking_pool& pool;
   const carriers::registry& carriers;
   shipping_service& shipping;
+  shipment_cache& cache;
   telemetry::metrics& metrics;
   authenticator& auth;
   rate_limiter& limiter;

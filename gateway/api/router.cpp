@@ -3,8 +3,9 @@
 namespace parcelgate::api {
 
 namespace {
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
+template <class Out = std::string>
+std::vector<Out> split_path(std::string_view path) {
+  std::vector<Out> out;
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -31,7 +32,7 @@ unsigned role_bit(store::role r) noexcept {
 
 void router::add(std::string method, std::string pattern, unsigned roles, std::string summary, route_handler handler) {
   route r;
-  r.segments = split_path(pattern);
+  r.segments = split_path<std::string>(pattern);
   r.method = std::move(method);
   r.pattern = std::move(pattern);
   r.roles = roles;
@@ -44,7 +45,7 @@ router::match_result router::match(std::string_view method, std::string_view pat
                                    std::vector<std::pair<std::string_view, std::string>>& params) const {
   match_result out;
   if (!path.empty() && path.size() > 1 && path.back() == '/') return out;  // no trailing slashes
-  auto parts = split_path(path);
+  auto parts = split_path<std::string_view>(path);
   for (const auto& r : routes_) {
     if (r.segments.size() != parts.size()) continue;
     bool ok = true;
@@ -62,7 +63,7 @@ router::match_result router::match(std::string_view method, std::string_view pat
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& seg = r.segments[i];
       if (seg.size() > 2 && seg.front() == '{')
-        params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::move(parts[i]));
+        params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::string(parts[i]));
     }
     return out;
   }

@@ -7,6 +7,7 @@
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
 #include "gateway/domain/tracking.hpp"
 #include "gateway/http/problem.hpp"
@@ -115,11 +116,16 @@ task_response create_shipment(context& ctx, api_deps& deps) {
 task_response get_shipment(context& ctx, api_deps& deps) {
   auto id = ctx.param("id");
   if (!valid_shipment_id(id)) co_return not_found(ctx, id);
-  result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
   const std::string scope = ctx.tenant_scope();
+  if (auto hit = deps.cache.get(id)) {
+    if (!scope.empty() && hit->tenant != scope) co_return not_found(ctx, id);
+    co_return json_ok(200, *hit->body);
+  }
+  result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
   co_await deps.pool.run([&] { found = deps.db.get_shipment(scope, id); });
   if (!found) co_return http::problem_response(found.error(), ctx.request_id);
   if (!*found || (*found)->status == "purchasing") co_return not_found(ctx, id);
+  deps.cache.fill((*found)->id, (*found)->tenant, (*found)->body);
   co_return json_ok(200, std::move((*found)->body));
 }
 

@@ -3,6 +3,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -99,6 +101,19 @@ error transport_error(const parsed_url& url, const beast::error_code& ec, bool t
 
 }  // namespace
 
+// A coroutine waiting for a connection slot of a full origin; woken by cancelling its timer.
+struct slot_waiter {
+  net::any_io_executor executor;
+  std::shared_ptr<net::steady_timer> timer;
+};
+
+// Connections of one origin: the idle ones, and how many exist (idle, busy or connecting).
+struct origin_pool {
+  std::deque<std::unique_ptr<connection>> idle;
+  std::size_t live = 0;
+  std::deque<std::shared_ptr<slot_waiter>> waiters;
+};
+
 struct http_client::impl {
   impl(net::io_context& ctx, http_client_options o) : io(ctx), options(std::move(o)), tls(ssl::context::tls_client) {}
 
@@ -106,26 +121,76 @@ struct http_client::impl {
   http_client_options options;
   ssl::context tls;
   mutable std::mutex mutex;
-  std::unordered_map<std::string, std::deque<std::unique_ptr<connection>>> idle;
+  std::unordered_map<std::string, origin_pool> pools;
 
-  std::unique_ptr<connection> take_idle(const std::string& origin) {
+  // Wakes the first coroutine waiting for a slot of `pool` (mutex held).
+  static void wake_one(origin_pool& pool) {
+    if (pool.waiters.empty()) return;
+    auto w = std::move(pool.waiters.front());
+    pool.waiters.pop_front();
+    net::post(w->executor, [w] { w->timer->cancel(); });
+  }
+
+  // A connection that will not be reused: its slot becomes free.
+  void drop(const std::string& origin) {
     std::lock_guard lock(mutex);
-    auto it = idle.find(origin);
-    if (it == idle.end()) return nullptr;
-    auto now = clock::now();
-    while (!it->second.empty()) {
-      auto c = std::move(it->second.back());
-      it->second.pop_back();
-      if (now - c->idle_since < options.max_idle_age) return c;
-    }
-    return nullptr;
+    auto& pool = pools[origin];
+    if (pool.live > 0) --pool.live;
+    wake_one(pool);
   }
 
   void give_back(const std::string& origin, std::unique_ptr<connection> c) {
     c->idle_since = clock::now();
     std::lock_guard lock(mutex);
-    auto& list = idle[origin];
-    if (list.size() < options.max_idle_per_origin) list.push_back(std::move(c));
+    auto& pool = pools[origin];
+    if (pool.idle.size() < options.max_idle_per_origin) pool.idle.push_back(std::move(c));
+    else if (pool.live > 0) --pool.live;
+    wake_one(pool);
+  }
+
+  enum class slot { reused, fresh, full, timed_out };
+
+  // Takes a fresh idle connection (into `out`) or a slot for a new one; waits while the origin
+  // is at max_connections_per_origin, until the deadline.
+  task<slot> acquire(const std::string& origin, clock::time_point deadline, bool allow_reuse,
+                     std::unique_ptr<connection>& out) {
+    auto ex = co_await net::this_coro::executor;
+    for (;;) {
+      std::shared_ptr<slot_waiter> waiter;
+      {
+        std::lock_guard lock(mutex);
+        auto& pool = pools[origin];
+        const auto now = clock::now();
+        while (!pool.idle.empty()) {
+          auto c = std::move(pool.idle.back());
+          pool.idle.pop_back();
+          if (allow_reuse && now - c->idle_since < options.max_idle_age) {
+            out = std::move(c);
+            co_return slot::reused;
+          }
+          --pool.live;  // too old (or reuse not allowed): closed, its slot is free again
+        }
+        if (pool.live < options.max_connections_per_origin) {
+          ++pool.live;
+          co_return slot::fresh;
+        }
+        if (pool.waiters.size() >= options.max_pending_per_origin) co_return slot::full;
+        waiter = std::make_shared<slot_waiter>(slot_waiter{ex, std::make_shared<net::steady_timer>(ex)});
+        waiter->timer->expires_at(deadline);
+        pool.waiters.push_back(waiter);
+      }
+      co_await waiter->timer->async_wait(nothrow);
+      {
+        std::lock_guard lock(mutex);
+        auto& list = pools[origin].waiters;
+        for (auto it = list.begin(); it != list.end(); ++it)
+          if (*it == waiter) {
+            list.erase(it);
+            break;
+          }
+      }
+      if (clock::now() >= deadline) co_return slot::timed_out;
+    }
   }
 
   task<result<std::unique_ptr<connection>>> connect(const parsed_url& url, clock::time_point deadline) {
@@ -193,7 +258,7 @@ http_client::~http_client() = default;
 std::size_t http_client::idle_connections() const {
   std::lock_guard lock(impl_->mutex);
   std::size_t n = 0;
-  for (const auto& [origin, list] : impl_->idle) n += list.size();
+  for (const auto& [origin, pool] : impl_->pools) n += pool.idle.size();
   return n;
 }
 
@@ -218,11 +283,21 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
   // any response byte is retried on a fresh connection, but only for idempotent requests.
   for (int attempt = 0;; ++attempt) {
     if (clock::now() >= deadline) co_return make_error(error_kind::timeout, "carrier did not answer before the deadline");
-    auto conn = attempt == 0 ? impl_->take_idle(origin) : nullptr;
-    const bool reused = conn != nullptr;
+    std::unique_ptr<connection> conn;
+    auto got = co_await impl_->acquire(origin, deadline, attempt == 0, conn);
+    if (got == impl::slot::full) {
+      error e{error_kind::unavailable, "too many requests are waiting for this carrier", {}, {}, "queue_full", origin, 1};
+      co_return std::unexpected(std::move(e));
+    }
+    if (got == impl::slot::timed_out)
+      co_return make_error(error_kind::timeout, "no connection to the carrier became free before the deadline");
+    const bool reused = got == impl::slot::reused;
     if (!conn) {
       auto fresh = co_await impl_->connect(*url, deadline);
-      if (!fresh) co_return std::unexpected(std::move(fresh.error()));
+      if (!fresh) {
+        impl_->drop(origin);
+        co_return std::unexpected(std::move(fresh.error()));
+      }
       conn = std::move(*fresh);
     }
     bhttp::response_parser<bhttp::string_body> parser;
@@ -231,6 +306,8 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
     if (request.method == "HEAD") parser.skip(true);
     auto ec = co_await impl_->exchange(*conn, req, parser, deadline);
     if (ec) {
+      conn.reset();
+      impl_->drop(origin);
       const bool timed_out = ec == beast::error::timeout;
       const bool nothing_received = !parser.got_some();
       if (reused && nothing_received && !timed_out && request.idempotent) continue;
@@ -239,7 +316,14 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
         error e{error_kind::bad_gateway, "carrier sent an unreadable response", {}, {}, "protocol", origin + ": " + ec.message(), 0};
         co_return std::unexpected(std::move(e));
       }
-      co_return std::unexpected(transport_error(*url, ec, timed_out));
+      auto e = transport_error(*url, ec, timed_out);
+      if (!request.idempotent && !timed_out) {
+        // The request may have reached the carrier: for a purchase that is an unknown outcome,
+        // reported like a timeout so that the caller never treats it as "nothing was bought".
+        e.kind = error_kind::timeout;
+        e.message = "the connection to the carrier was lost after the request was sent";
+      }
+      co_return std::unexpected(std::move(e));
     }
     auto msg = parser.release();
     outbound_response out;
@@ -247,7 +331,12 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
     out.headers.reserve(8);
     for (const auto& f : msg) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
     out.body = std::move(msg.body());
-    if (msg.keep_alive()) impl_->give_back(origin, std::move(conn));
+    if (msg.keep_alive()) {
+      impl_->give_back(origin, std::move(conn));
+    } else {
+      conn.reset();
+      impl_->drop(origin);
+    }
     co_return out;
   }
 }

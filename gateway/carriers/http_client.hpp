@@ -22,6 +22,10 @@ namespace parcelgate::carriers {
 struct http_client_options {
   std::string ca_file;  // extra PEM trust anchors (a dev CA); the system store is trusted too
   std::size_t max_idle_per_origin = 1024;
+  // Connections to one carrier origin at once (idle + busy); further requests wait for a free
+  // one until their deadline, and beyond max_pending_per_origin waiting they fail fast (503).
+  std::size_t max_connections_per_origin = 4096;
+  std::size_t max_pending_per_origin = 20000;
   std::chrono::milliseconds max_idle_age{4000};  // older idle connections are not reused
   std::size_t max_response_bytes = 32 * 1024 * 1024;
   std::string user_agent = "parcelgate/0.1";

@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstdint>
 #include <ctime>
 #include <stdexcept>
 
@@ -32,6 +33,26 @@ std::string new_id(std::string_view prefix) {
   std::string out(prefix);
   out.push_back('_');
   for (unsigned char b : bytes) out.push_back(kAlphabet[b & 31]);
+  return out;
+}
+
+std::string new_trace_id(std::string_view prefix) {
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  thread_local std::uint64_t state = [] {
+    std::uint64_t seed = 0;
+    random_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
+    return seed | 1;
+  }();
+  std::string out(prefix);
+  out.push_back('_');
+  for (int round = 0; round < 2; ++round) {
+    // xorshift64*
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    std::uint64_t v = state * 0x2545F4914F6CDD1DULL;
+    for (int i = 0; i < (round ? 3 : 12); ++i, v >>= 5) out.push_back(kAlphabet[v & 31]);
+  }
   return out;
 }
 

@@ -10,6 +10,9 @@ namespace parcelgate {
 // "<prefix>_" + 15 characters of lowercase Crockford base32 (75 random bits) from the OS CSPRNG.
 // The random part, uppercased, is also a valid carrier reference ([0-9A-Z], 15 chars).
 std::string new_id(std::string_view prefix);
+// Like new_id but from a per-thread generator seeded by the CSPRNG: unique and cheap, not
+// unguessable. For request ids, never for objects or secrets.
+std::string new_trace_id(std::string_view prefix);
 // `n` characters of base62 from the OS CSPRNG.
 std::string random_base62(std::size_t n);
 // RFC 3339 UTC with seconds ("2026-11-27T10:00:00Z"), or with milliseconds.

@@ -148,6 +148,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
                                                           {"cause", saved.error().carrier_message}});
     co_return purchase_reply{500, http::problem_body(http::from_error(saved.error()), request_id), false, 0};
   }
+  cache_.put(row.id, row.tenant, row.body);
   co_return purchase_reply{201, std::move(row.body), false, 0};
 }
 
@@ -164,6 +165,8 @@ task<purchase_reply> shipping_service::finish_unknown(store::shipment_row row, c
                                                          {"detail", e.carrier_message}});
   if (!saved)
     telemetry::log_error("could not record pending confirmation", {{"shipment_id", row.id}, {"cause", saved.error().carrier_message}});
+  else
+    cache_.put(row.id, row.tenant, row.body);
   co_return purchase_reply{status, std::move(body), false, 0};
 }
 
@@ -216,6 +219,7 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   co_await pool_.run([&] { updated = db_.update_shipment(row, "label_created"); });
   if (!updated) co_return std::unexpected(updated.error());
   if (!*updated) co_return make_error(error_kind::conflict, "shipment " + id + " changed while it was being cancelled");
+  cache_.put(row.id, row.tenant, row.body);
   telemetry::log_info("shipment cancelled", {{"request_id", request_id}, {"shipment_id", id}, {"carrier", row.carrier}});
   co_return row.body;
 }

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "gateway/domain/error.hpp"
+#include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipment_input.hpp"
 #include "gateway/store/store.hpp"
 
@@ -52,8 +53,8 @@ struct purchase_reply {
 class shipping_service {
  public:
   shipping_service(store::store& db, store::blocking_pool& pool, const carriers::registry& carriers,
-                   carriers::http_client& client, telemetry::metrics& metrics)
-      : db_(db), pool_(pool), carriers_(carriers), client_(client), metrics_(metrics) {}
+                   carriers::http_client& client, telemetry::metrics& metrics, shipment_cache& cache)
+      : db_(db), pool_(pool), carriers_(carriers), client_(client), metrics_(metrics), cache_(cache) {}
 
   task<purchase_reply> purchase(purchase_command command, std::string request_id);
 
@@ -72,6 +73,7 @@ class shipping_service {
   const carriers::registry& carriers_;
   carriers::http_client& client_;
   telemetry::metrics& metrics_;
+  shipment_cache& cache_;
 };
 
 }  // namespace parcelgate

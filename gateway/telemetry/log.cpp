@@ -40,6 +40,7 @@ std::string_view level_name(log_level l) {
     case log_level::info: return "info";
     case log_level::warn: return "warn";
     case log_level::error: return "error";
+    case log_level::notice: return "notice";
   }
   return "info";
 }

@@ -11,7 +11,8 @@
 
 namespace parcelgate::telemetry {
 
-enum class log_level { debug = 0, info = 1, warn = 2, error = 3 };
+// `notice` is for lifecycle lines (listening, stopping, stopped) and passes every level filter.
+enum class log_level { debug = 0, info = 1, warn = 2, error = 3, notice = 4 };
 
 bool parse_log_level(std::string_view text, log_level& out) noexcept;
 void set_log_level(log_level level) noexcept;
@@ -24,6 +25,7 @@ void log(log_level level, std::string_view message, std::initializer_list<log_fi
 
 inline void log_info(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::info, m, f); }
 inline void log_warn(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::warn, m, f); }
+inline void log_notice(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::notice, m, f); }
 inline void log_error(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::error, m, f); }
 
 }  // namespace parcelgate::telemetry

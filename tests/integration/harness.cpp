@@ -1,19 +1,23 @@
 #include "harness.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -60,7 +64,10 @@ bool process::running() const {
   return ::waitpid(pid, &status, WNOHANG) == 0;
 }
 
-std::unique_ptr<process> spawn(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+namespace {
+
+std::unique_ptr<process> spawn_with_env(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                                        const std::vector<std::string>& extra_env) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -68,12 +75,34 @@ std::unique_ptr<process> spawn(const std::vector<std::string>& argv, const std::
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // The environment: ours, with `extra_env` entries replacing same-named ones.
+  std::vector<std::string> env_store;
+  for (char** e = environ; *e; ++e) {
+    std::string_view entry(*e);
+    bool replaced = false;
+    for (const auto& x : extra_env)
+      replaced = replaced || entry.substr(0, entry.find('=') + 1) == std::string_view(x).substr(0, x.find('=') + 1);
+    if (!replaced) env_store.emplace_back(entry);
+  }
+  env_store.insert(env_store.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> envp;
+  for (auto& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
   auto p = std::make_unique<process>();
   p->log = log;
-  if (posix_spawn(&p->pid, args[0], &actions, nullptr, args.data(), environ) != 0)
-    throw std::runtime_error("cannot start " + argv[0]);
+  int rc = posix_spawn(&p->pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    p->pid = -1;
+    throw std::runtime_error("cannot start " + argv[0]);
+  }
   return p;
+}
+
+}  // namespace
+
+std::unique_ptr<process> spawn(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+  return spawn_with_env(argv, log, {});
 }
 
 std::optional<std::string> wait_for_line(const process& p, std::string_view needle, std::chrono::milliseconds timeout) {
@@ -114,16 +143,21 @@ parsed parse_base(const std::string& url) {
   return p;
 }
 
-template <class Stream>
-response exchange(Stream& stream, beast::tcp_stream& tcp, bhttp::request<bhttp::string_body>& req,
-                  std::chrono::milliseconds timeout) {
-  tcp.expires_after(timeout);
-  bhttp::write(stream, req);
-  beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  bhttp::read(stream, buffer, parser);
-  auto msg = parser.release();
+bhttp::request<bhttp::string_body> make_request(const parsed& base, const std::string& method, const std::string& target,
+                                                const std::string& body, const header_list& headers, bool keep_alive) {
+  bhttp::request<bhttp::string_body> req;
+  req.method_string(method);
+  req.target(target);
+  req.version(11);
+  req.set(bhttp::field::host, base.host + ":" + base.port);
+  for (const auto& [k, v] : headers) req.insert(k, v);
+  req.body() = body;
+  req.keep_alive(keep_alive);
+  if (!body.empty() || method == "POST") req.prepare_payload();
+  return req;
+}
+
+response to_response(bhttp::response<bhttp::string_body>&& msg) {
   response out;
   out.status = static_cast<int>(msg.result_int());
   for (const auto& f : msg) {
@@ -137,40 +171,205 @@ response exchange(Stream& stream, beast::tcp_stream& tcp, bhttp::request<bhttp::
 
 }  // namespace
 
+// Every operation is asynchronous with the tcp_stream's expiry as its deadline, run to completion
+// on a private io_context: Beast applies timeouts to asynchronous operations only.
+struct connection::impl {
+  net::io_context io;
+  beast::tcp_stream tcp{io};
+  std::optional<net::ssl::context> ctx;
+  std::optional<net::ssl::stream<beast::tcp_stream&>> tls;
+  beast::flat_buffer buffer;
+  parsed base;
+  std::string error;
+  bool open = false;
+
+  // Starts one asynchronous operation through `start(handler)` and runs it to completion.
+  template <class Start>
+  beast::error_code run(Start&& start) {
+    beast::error_code result = net::error::operation_aborted;
+    io.restart();
+    start([&result](beast::error_code ec, std::size_t = 0) { result = ec; });
+    io.run();
+    return result;
+  }
+
+  bool fail(const char* stage, const beast::error_code& ec) {
+    error = std::string(stage) + ": " + ec.message();
+    open = false;
+    beast::error_code ignored;
+    tcp.socket().close(ignored);
+    return false;
+  }
+
+  template <class Op>
+  beast::error_code on_stream(Op&& op) {
+    if (tls) return op(*tls);
+    return op(tcp);
+  }
+};
+
+connection::connection(const std::string& base_url, const std::string& ca_file, bool tls_handshake,
+                       std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<impl>()) {
+  auto& im = *impl_;
+  im.base = parse_base(base_url);
+  net::ip::tcp::resolver resolver(im.io);
+  beast::error_code ec;
+  auto endpoints = resolver.resolve(im.base.host, im.base.port, ec);
+  if (ec) {
+    im.fail("resolve", ec);
+    return;
+  }
+  im.tcp.expires_after(timeout);
+  ec = im.run([&](auto handler) {
+    im.tcp.async_connect(endpoints, [handler](beast::error_code e, const net::ip::tcp::endpoint&) mutable { handler(e); });
+  });
+  if (ec) {
+    im.fail("connect", ec);
+    return;
+  }
+  if (im.base.tls && tls_handshake) {
+    im.ctx.emplace(net::ssl::context::tls_client);
+    if (!ca_file.empty()) im.ctx->load_verify_file(ca_file, ec);
+    if (ec) {
+      im.fail("load CA", ec);
+      return;
+    }
+    im.tls.emplace(im.tcp, *im.ctx);
+    im.tls->set_verify_mode(net::ssl::verify_peer);
+    im.tls->set_verify_callback(net::ssl::host_name_verification(im.base.host));
+    SSL_set_tlsext_host_name(im.tls->native_handle(), im.base.host.c_str());
+    ec = im.run([&](auto handler) { im.tls->async_handshake(net::ssl::stream_base::client, handler); });
+    if (ec) {
+      im.fail("TLS handshake", ec);
+      return;
+    }
+  }
+  im.open = true;
+}
+
+connection::~connection() = default;
+
+bool connection::is_open() const { return impl_->open; }
+const std::string& connection::error() const { return impl_->error; }
+
+bool connection::write_request(const std::string& method, const std::string& target, const std::string& body,
+                               const header_list& headers, bool keep_alive, std::chrono::milliseconds timeout) {
+  auto& im = *impl_;
+  if (!im.open) return false;
+  auto req = make_request(im.base, method, target, body, headers, keep_alive);
+  im.tcp.expires_after(timeout);
+  auto ec = im.on_stream([&](auto& stream) { return im.run([&](auto handler) { bhttp::async_write(stream, req, handler); }); });
+  if (ec) return im.fail("write", ec);
+  return true;
+}
+
+response connection::read_response(std::chrono::milliseconds timeout) {
+  auto& im = *impl_;
+  response out;
+  if (!im.open) {
+    out.body = im.error.empty() ? "connection closed" : im.error;
+    return out;
+  }
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  im.tcp.expires_after(timeout);
+  auto ec = im.on_stream(
+      [&](auto& stream) { return im.run([&](auto handler) { bhttp::async_read(stream, im.buffer, parser, handler); }); });
+  if (ec) {
+    im.fail("read", ec);
+    out.body = im.error;
+    out.request_written = true;
+    return out;
+  }
+  return to_response(parser.release());
+}
+
+response connection::send(const std::string& method, const std::string& target, const std::string& body,
+                          const header_list& headers, bool keep_alive, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (!write_request(method, target, body, headers, keep_alive, timeout)) {
+    response out;
+    out.body = impl_->error;
+    return out;
+  }
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return read_response(std::max(left, std::chrono::milliseconds(1)));
+}
+
+bool connection::write_raw(std::string_view bytes, std::chrono::milliseconds timeout) {
+  auto& im = *impl_;
+  if (!im.open) return false;
+  im.tcp.expires_after(timeout);
+  auto ec = im.on_stream([&](auto& stream) {
+    return im.run([&](auto handler) { net::async_write(stream, net::buffer(bytes.data(), bytes.size()), handler); });
+  });
+  if (ec) return im.fail("write", ec);
+  return true;
+}
+
+bool connection::peer_spoke(std::chrono::milliseconds timeout) {
+  auto& im = *impl_;
+  if (im.buffer.size() > 0) return true;
+  if (!im.tcp.socket().is_open()) return true;
+  pollfd fd{im.tcp.socket().native_handle(), POLLIN, 0};
+  int n = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+  return n > 0;
+}
+
+std::string connection::read_until_close(std::chrono::milliseconds timeout, bool* closed) {
+  auto& im = *impl_;
+  std::string out(static_cast<const char*>(im.buffer.data().data()), im.buffer.size());
+  im.buffer.consume(im.buffer.size());
+  if (closed) *closed = !im.open;
+  if (!im.open) return out;
+  im.tcp.expires_after(timeout);
+  for (;;) {
+    char chunk[4096];
+    std::size_t got = 0;
+    auto ec = im.on_stream([&](auto& stream) {
+      return im.run([&](auto handler) {
+        stream.async_read_some(net::buffer(chunk), [handler, &got](beast::error_code e, std::size_t n) mutable {
+          got = n;
+          handler(e);
+        });
+      });
+    });
+    out.append(chunk, got);
+    if (ec) {
+      if (closed) *closed = ec != beast::error::timeout;
+      im.fail("read", ec);
+      return out;
+    }
+  }
+}
+
 response request(const std::string& base_url, const std::string& method, const std::string& target,
                  const std::string& body, const header_list& headers, const std::string& ca_file,
                  std::chrono::milliseconds timeout) {
-  auto base = parse_base(base_url);
-  try {
-    net::io_context io;
-    net::ip::tcp::resolver resolver(io);
-    beast::tcp_stream tcp(io);
-    tcp.expires_after(timeout);
-    tcp.connect(resolver.resolve(base.host, base.port));
-    bhttp::request<bhttp::string_body> req;
-    req.method_string(method);
-    req.target(target);
-    req.version(11);
-    req.set(bhttp::field::host, base.host + ":" + base.port);
-    for (const auto& [k, v] : headers) req.insert(k, v);
-    req.body() = body;
-    req.keep_alive(false);
-    if (!body.empty() || method == "POST") req.prepare_payload();
-    if (!base.tls) return exchange(tcp, tcp, req, timeout);
-    net::ssl::context ctx(net::ssl::context::tls_client);
-    if (!ca_file.empty()) ctx.load_verify_file(ca_file);
-    net::ssl::stream<beast::tcp_stream&> tls(tcp, ctx);
-    tls.set_verify_mode(net::ssl::verify_peer);
-    tls.set_verify_callback(net::ssl::host_name_verification(base.host));
-    SSL_set_tlsext_host_name(tls.native_handle(), base.host.c_str());
-    tls.handshake(net::ssl::stream_base::client);
-    return exchange(tls, tcp, req, timeout);
-  } catch (const std::exception& e) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  connection c(base_url, ca_file, true, timeout);
+  if (!c.is_open()) {
     response r;
-    r.body = e.what();
+    r.body = c.error();
     return r;
   }
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return c.send(method, target, body, headers, false, std::max(left, std::chrono::milliseconds(1)));
 }
+
+namespace {
+
+std::string yaml_quoted(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+}  // namespace
 
 stack::stack(stack_options options) : options_(std::move(options)) {
   std::random_device rd;
@@ -194,14 +393,26 @@ stack::stack(stack_options options) : options_(std::move(options)) {
   if (options_.tls)
     cfg << "  tls: {cert: \"" << CERTS_DIR << "/server.crt\", key: \"" << CERTS_DIR << "/server.key\"}\n";
   cfg << "  threads: 2\n  rate_limit: {requests_per_s: " << options_.rate_limit << ", burst: " << options_.rate_limit << "}\n";
+  {
+    std::string limits;
+    auto add = [&limits](const char* name, long long v) {
+      if (v > 0) limits += std::string(limits.empty() ? "" : ", ") + name + ": " + std::to_string(v);
+    };
+    add("max_body_bytes", options_.max_body_bytes);
+    add("max_header_bytes", options_.max_header_bytes);
+    add("header_timeout_s", options_.header_timeout_s);
+    add("body_timeout_s", options_.body_timeout_s);
+    add("idle_timeout_s", options_.idle_timeout_s);
+    if (!limits.empty()) cfg << "  limits: {" << limits << "}\n";
+  }
   cfg << "log: {level: info}\n";
   cfg << "store: {kind: sqlite, path: parcelgate.db}\n";
   if (options_.tls) cfg << "outbound: {ca_file: \"" << CERTS_DIR << "/ca.crt\"}\n";
   cfg << "carriers:\n";
-  cfg << "  colissimo: {base_url: \"" << sim_url_ << "/colissimo\", contract_number: \"123456\", password: sandbox, timeout_s: "
-      << options_.carrier_timeout_s << "}\n";
-  cfg << "  mondialrelay: {base_url: \"" << sim_url_ << "/mondialrelay\", enseigne: BDTEST13, private_key: PrivateK, timeout_s: "
-      << options_.carrier_timeout_s << "}\n";
+  cfg << "  colissimo: {base_url: \"" << sim_url_ << "/colissimo\", contract_number: " << yaml_quoted(options_.colissimo_contract)
+      << ", password: " << yaml_quoted(options_.colissimo_password) << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
+  cfg << "  mondialrelay: {base_url: \"" << sim_url_ << "/mondialrelay\", enseigne: " << yaml_quoted(options_.mondialrelay_enseigne)
+      << ", private_key: " << yaml_quoted(options_.mondialrelay_private_key) << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
   cfg << options_.extra_config;
   cfg.close();
   start_gateway();
@@ -239,9 +450,14 @@ void stack::start_gateway() {
   throw std::runtime_error("parcelgate did not start; log:\n" + gateway_log());
 }
 
-void stack::kill_gateway(int sig) {
+int stack::kill_gateway(int sig) {
   gateway_->signal(sig);
-  gateway_->wait();
+  return gateway_->wait();
+}
+
+void stack::kill_sim(int sig) {
+  sim_->signal(sig);
+  sim_->wait();
 }
 
 std::string stack::gateway_log() const {
@@ -281,12 +497,54 @@ std::string stack::create_key(const std::string& tenant, const std::string& role
 response stack::call(const std::string& method, const std::string& target, const std::string& key,
                      const std::string& body, header_list headers) {
   if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  return request(gateway_url_, method, target, body, headers, ca_file());
+  bool has_type = false;
+  for (const auto& [name, value] : headers) {
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    has_type = has_type || lower == "content-type";
+  }
+  if (!body.empty() && !has_type) headers.emplace_back("Content-Type", "application/json");
+  return request(gateway_url_, method, target, body, headers, ca_file(), options_.client_timeout);
 }
 
 response stack::sim(const std::string& method, const std::string& target, const std::string& body) {
-  return request(sim_url_, method, target, body, {}, ca_file());
+  return request(sim_url_, method, target, body, {}, ca_file(), options_.client_timeout);
+}
+
+stack::key_info stack::create_key_info(const std::string& tenant, const std::string& role) {
+  std::string out;
+  if (parcelctl({"keys", "create", "--tenant", tenant, "--role", role, "--json"}, &out) != 0)
+    throw std::runtime_error("parcelctl keys create failed: " + out);
+  key_info info{json_field(out, "id"), json_field(out, "key")};
+  if (info.key.empty() || info.id.empty()) throw std::runtime_error("no key in parcelctl output: " + out);
+  return info;
+}
+
+int run_program(const std::vector<std::string>& argv, std::string* output, const std::vector<std::string>& extra_env) {
+  temp_dir dir;
+  auto log = dir.path() / "output.log";
+  auto p = spawn_with_env(argv, log, extra_env);
+  int rc = p->wait();
+  if (output) {
+    std::ifstream in(log);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    *output = ss.str();
+  }
+  return rc;
+}
+
+temp_dir::temp_dir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / ("pgtest-" + std::to_string(rd()) + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(path_);
+}
+
+temp_dir::~temp_dir() {
+  if (!std::getenv("PGTEST_KEEP")) {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
 }
 
 std::string shipment_body(const std::string& carrier, const std::string& reference) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pgtest {
@@ -37,6 +38,9 @@ struct response {
   int status = 0;
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
+  // When status is 0: whether the whole request had been written before the failure (it may
+  // then have reached the server), as opposed to failing to connect or to finish TLS.
+  bool request_written = false;
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
@@ -48,10 +52,50 @@ struct header_list : std::vector<std::pair<std::string, std::string>> {
 };
 
 // One request on a fresh connection (TLS when the URL is https, verified against `ca_file`).
-// status 0 means the connection failed (body says why).
+// status 0 means the connection failed or `timeout` (one deadline for connect, TLS, write and
+// read) passed; the body says why.
 response request(const std::string& base_url, const std::string& method, const std::string& target,
                  const std::string& body = {}, const header_list& headers = {},
                  const std::string& ca_file = {}, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// A client connection kept open across requests (HTTP/1.1 keep-alive), with raw access for tests
+// of partial, slow or oversized requests. Every operation has a deadline; after a failed or
+// timed-out operation the connection is closed. Not thread-safe.
+class connection {
+ public:
+  // Connects to `base_url`; for https also completes the TLS handshake unless `tls_handshake`
+  // is false (then the connection stays a bare TCP socket: a client that never starts TLS).
+  connection(const std::string& base_url, const std::string& ca_file, bool tls_handshake = true,
+             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  bool is_open() const;
+  const std::string& error() const;  // why the last operation failed
+
+  // One request and its response. keep_alive=false sends Connection: close.
+  response send(const std::string& method, const std::string& target, const std::string& body = {},
+                const header_list& headers = {}, bool keep_alive = true,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // The two halves of send(), for tests that act between them.
+  bool write_request(const std::string& method, const std::string& target, const std::string& body = {},
+                     const header_list& headers = {}, bool keep_alive = true,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  response read_response(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // Writes bytes as they are (inside TLS when the handshake was done).
+  bool write_raw(std::string_view bytes, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // True when the peer sent something or closed the connection within `timeout` (nothing is
+  // consumed; looks at the socket only).
+  bool peer_spoke(std::chrono::milliseconds timeout);
+  // Reads until the peer closes the connection or `timeout` passes; `closed` tells which.
+  std::string read_until_close(std::chrono::milliseconds timeout, bool* closed);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 struct stack_options {
   std::vector<std::string> sim_args;          // extra carrier-sim flags (faults)
@@ -59,6 +103,20 @@ struct stack_options {
   bool tls = true;
   int carrier_timeout_s = 15;
   int rate_limit = 100000;
+  // Carrier credentials written into the gateway config (quoted YAML scalars, so ${VAR:-x}
+  // references work). The simulators accept only the defaults.
+  std::string colissimo_contract = "123456";
+  std::string colissimo_password = "sandbox";
+  std::string mondialrelay_enseigne = "BDTEST13";
+  std::string mondialrelay_private_key = "PrivateK";
+  // server.limits; 0 keeps the gateway's default.
+  long long max_body_bytes = 0;
+  int max_header_bytes = 0;
+  int header_timeout_s = 0;
+  int body_timeout_s = 0;
+  int idle_timeout_s = 0;
+  // Deadline of each stack::call and stack::sim request.
+  std::chrono::milliseconds client_timeout = std::chrono::seconds(30);
 };
 
 // A running carrier-sim + parcelgate pair with its own folder, database and logs.
@@ -70,19 +128,28 @@ class stack {
   const std::string& gateway_url() const { return gateway_url_; }
   const std::string& sim_url() const { return sim_url_; }
   const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& config_file() const { return config_; }
   std::string ca_file() const;
 
   // parcelctl keys create; returns the key.
   std::string create_key(const std::string& tenant, const std::string& role);
+  struct key_info {
+    std::string id;   // key_..., for parcelctl keys revoke
+    std::string key;  // the secret
+  };
+  key_info create_key_info(const std::string& tenant, const std::string& role);
   // Runs parcelctl with the stack's config; returns exit code, output in `out`.
   int parcelctl(const std::vector<std::string>& args, std::string* out = nullptr);
 
+  // A gateway request; adds Authorization when `key` is set and Content-Type: application/json
+  // when there is a body and `headers` has no Content-Type.
   response call(const std::string& method, const std::string& target, const std::string& key,
                 const std::string& body = {}, header_list headers = {});
   response sim(const std::string& method, const std::string& target, const std::string& body = {});
 
   void start_gateway();
-  void kill_gateway(int sig);  // and wait for it
+  int kill_gateway(int sig);  // and wait for it; returns its exit status (128+signal when killed)
+  void kill_sim(int sig);     // and wait for it
   process& gateway() { return *gateway_; }
   std::string gateway_log() const;
 
@@ -92,6 +159,24 @@ class stack {
   std::unique_ptr<process> sim_, gateway_;
   std::string sim_url_, gateway_url_;
   std::filesystem::path config_;
+};
+
+// Runs a program to completion with extra environment entries ("NAME=value"); returns its exit
+// status and its stdout+stderr in `output`.
+int run_program(const std::vector<std::string>& argv, std::string* output = nullptr,
+                const std::vector<std::string>& extra_env = {});
+
+// A fresh temporary folder, removed on destruction (kept when PGTEST_KEEP is set).
+class temp_dir {
+ public:
+  temp_dir();
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
 };
 
 // A valid shipment body for the carrier ("colissimo" home or "mondialrelay" pickup_point).

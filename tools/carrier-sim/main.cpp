@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
     server_ptr->stop();
     io.stop();
   });
-  telemetry::log_info("carrier-sim listening", {{"url", public_url}, {"threads", static_cast<std::int64_t>(threads)}});
+  telemetry::log_notice("carrier-sim listening", {{"url", public_url}, {"threads", static_cast<std::int64_t>(threads)}});
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();

@@ -1,0 +1,44 @@
+#include "gateway/domain/shipment_cache.hpp"
+
+#include <functional>
+
+namespace parcelgate {
+
+shipment_cache::shipment_cache(std::size_t capacity) : per_shard_(capacity / kShards + 1) {}
+
+shipment_cache::shard& shipment_cache::shard_for(std::string_view id) const {
+  return shards_[std::hash<std::string_view>{}(id) % kShards];
+}
+
+std::optional<shipment_cache::entry> shipment_cache::get(std::string_view id) const {
+  auto& s = shard_for(id);
+  std::lock_guard lock(s.mutex);
+  auto it = s.map.find(std::string(id));
+  if (it == s.map.end()) return std::nullopt;
+  return it->second;
+}
+
+void shipment_cache::put(const std::string& id, const std::string& tenant, std::string body) {
+  insert(id, tenant, std::move(body), true);
+}
+
+void shipment_cache::fill(const std::string& id, const std::string& tenant, std::string body) {
+  insert(id, tenant, std::move(body), false);
+}
+
+void shipment_cache::insert(const std::string& id, const std::string& tenant, std::string body, bool replace) {
+  auto& s = shard_for(id);
+  auto shared = std::make_shared<const std::string>(std::move(body));
+  std::lock_guard lock(s.mutex);
+  bool inserted;
+  if (replace) inserted = s.map.insert_or_assign(id, entry{tenant, std::move(shared)}).second;
+  else inserted = s.map.try_emplace(id, entry{tenant, std::move(shared)}).second;
+  if (!inserted) return;
+  s.order.push_back(id);
+  while (s.map.size() > per_shard_ && !s.order.empty()) {
+    s.map.erase(s.order.front());
+    s.order.pop_front();
+  }
+}
+
+}  // namespace parcelgate

@@ -1,0 +1,47 @@
+#pragma once
+// In-memory cache of shipment representations (id -> tenant + JSON body), so that reads of
+// recent shipments skip the store. Coherent because every shipment write of this process goes
+// through shipping_service, which updates the cache after its durable commit; bounded (entries
+// are evicted oldest-first per shard). Thread-safe.
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace parcelgate {
+
+class shipment_cache {
+ public:
+  explicit shipment_cache(std::size_t capacity = 100'000);
+
+  struct entry {
+    std::string tenant;
+    std::shared_ptr<const std::string> body;
+  };
+
+  std::optional<entry> get(std::string_view id) const;
+  // After a write of this process: replaces what is cached.
+  void put(const std::string& id, const std::string& tenant, std::string body);
+  // After a read from the store: never replaces, so a read that raced with a write cannot put
+  // back the older body.
+  void fill(const std::string& id, const std::string& tenant, std::string body);
+
+ private:
+  void insert(const std::string& id, const std::string& tenant, std::string body, bool replace);
+  static constexpr std::size_t kShards = 16;
+  struct shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, entry> map;
+    std::deque<std::string> order;  // insertion order, for eviction
+  };
+  shard& shard_for(std::string_view id) const;
+  std::size_t per_shard_;
+  mutable shard shards_[kShards];
+};
+
+}  // namespace parcelgate

@@ -1,0 +1,398 @@
+// Authentication and authorization of every served route (DESIGN §1, §4, §12): 401 without, with
+// a malformed and with a revoked key; 403 for roles a route does not admit; 404 for another
+// tenant's ids; 422 with field errors for bad input; the happy path; problem+json shape and
+// X-Request-Id. The route table below is checked against GET /openapi.json, so a new route
+// fails `openapi_lists_exactly_the_routes_of_this_matrix` until it has its cases here.
+
+#include <gtest/gtest.h>
+
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <regex>
+#include <set>
+
+#include "harness.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using pgtest::describe;
+using pgtest::expect_problem;
+using pgtest::response;
+using pgtest::stack;
+
+enum role_bits : unsigned { kPublic = 0, kMerchant = 1, kPoint = 2, kOps = 4 };
+
+struct route_case {
+  std::string method;
+  std::string pattern;  // as written in the OpenAPI document
+  unsigned roles;       // kPublic: no key needed
+};
+
+const std::vector<route_case>& routes() {
+  static const std::vector<route_case> table = {
+      {"GET", "/healthz", kPublic},
+      {"GET", "/readyz", kPublic},
+      {"GET", "/metrics", kPublic},
+      {"GET", "/openapi.json", kPublic},
+      {"GET", "/v1/carriers", kMerchant | kPoint | kOps},
+      {"POST", "/v1/shipments", kMerchant},
+      {"GET", "/v1/shipments", kMerchant | kOps},
+      {"GET", "/v1/shipments/{id}", kMerchant | kOps},
+      {"GET", "/v1/shipments/{id}/label", kMerchant | kOps},
+      {"POST", "/v1/shipments/{id}/cancel", kMerchant},
+  };
+  return table;
+}
+
+std::string name_of(const route_case& r) { return r.method + " " + r.pattern; }
+
+const std::vector<std::pair<unsigned, std::string>> kRoles = {{kMerchant, "merchant"}, {kPoint, "point"}, {kOps, "ops"}};
+
+std::string with_id(const std::string& pattern, const std::string& id) {
+  auto at = pattern.find("{id}");
+  return at == std::string::npos ? pattern : pattern.substr(0, at) + id + pattern.substr(at + 4);
+}
+
+// A well-formed API key (valid checksum) that was never issued: the checksum is the first 48 bits
+// of SHA-256(body) written as 6 base62 digits (gateway/api/api_keys.cpp).
+std::string unissued_key(const std::string& role) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string body = "pg_" + role + "_";
+  for (int i = 0; i < 24; ++i) body.push_back(kAlphabet[(i * 7 + 3) % 62]);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(body.data(), body.size(), digest, &len, EVP_sha256(), nullptr);
+  unsigned long long v = 0;
+  for (int i = 0; i < 6; ++i) v = (v << 8) | digest[i];
+  std::string check(6, '0');
+  for (int i = 5; i >= 0; --i) {
+    check[static_cast<std::size_t>(i)] = kAlphabet[v % 62];
+    v /= 62;
+  }
+  return body + check;
+}
+
+class auth_matrix : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    env_ = new stack();
+    owner_key_ = new std::string(env_->create_key("acme", "merchant"));
+    auto created = env_->call("POST", "/v1/shipments", *owner_key_, pgtest::shipment_body("colissimo", "owned-by-acme"),
+                              {{"Idempotency-Key", "auth-matrix-setup"}});
+    ASSERT_EQ(created.status, 201) << describe(created);
+    shipment_id_ = new std::string(pgtest::string_at(pgtest::parse_object(created.body), "id"));
+  }
+  static void TearDownTestSuite() {
+    delete env_;
+    delete owner_key_;
+    delete shipment_id_;
+    env_ = nullptr;
+  }
+
+  // Calls `r` as a client with `authorization` (empty: no header) would: valid input, so only
+  // authentication or authorization can refuse it.
+  response hit(const route_case& r, const std::string& authorization, const std::string& id = {},
+               pgtest::header_list headers = {}) {
+    if (!authorization.empty()) headers.emplace_back("Authorization", authorization);
+    std::string body;
+    if (r.method == "POST" && r.pattern == "/v1/shipments") {
+      body = pgtest::shipment_body("colissimo", "auth-matrix");
+      headers.emplace_back("Idempotency-Key", "auth-matrix-" + std::to_string(counter_++));
+    }
+    return env_->call(r.method, with_id(r.pattern, id.empty() ? *shipment_id_ : id), "", body, headers);
+  }
+
+  static std::string bearer(const std::string& key) { return "Bearer " + key; }
+
+  std::string owner_status() {
+    auto r = env_->call("GET", "/v1/shipments/" + *shipment_id_, *owner_key_);
+    return pgtest::string_at(pgtest::parse_object(r.body), "status");
+  }
+
+  static stack* env_;
+  static std::string* owner_key_;
+  static std::string* shipment_id_;
+  static std::atomic<int> counter_;
+};
+stack* auth_matrix::env_ = nullptr;
+std::string* auth_matrix::owner_key_ = nullptr;
+std::string* auth_matrix::shipment_id_ = nullptr;
+std::atomic<int> auth_matrix::counter_{0};
+
+TEST_F(auth_matrix, openapi_lists_exactly_the_routes_of_this_matrix) {
+  auto r = env_->call("GET", "/openapi.json", "");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  auto doc = pgtest::parse_object(r.body);
+  std::set<std::string> documented, secured;
+  for (const auto& [path, item] : doc.at("paths").as_object())
+    for (const auto& [method, op] : item.as_object()) {
+      std::string m(method);
+      for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(m + " " + std::string(path));
+      if (op.as_object().contains("security")) secured.insert(m + " " + std::string(path));
+    }
+  std::set<std::string> covered, covered_secured;
+  for (const auto& c : routes()) {
+    covered.insert(name_of(c));
+    if (c.roles != kPublic) covered_secured.insert(name_of(c));
+  }
+  EXPECT_EQ(documented, covered) << "a route was added or removed: give it its auth cases in this file";
+  EXPECT_EQ(secured, covered_secured) << "a route's need for a key differs from this matrix";
+}
+
+TEST_F(auth_matrix, public_routes_answer_without_a_key_and_ignore_a_bad_one) {
+  for (const auto& r : routes()) {
+    if (r.roles != kPublic) continue;
+    SCOPED_TRACE(name_of(r));
+    auto plain = hit(r, "");
+    EXPECT_EQ(plain.status, 200) << describe(plain);
+    auto junk = hit(r, "Bearer junk");
+    EXPECT_EQ(junk.status, 200) << describe(junk);
+  }
+}
+
+TEST_F(auth_matrix, protected_routes_answer_401_problem_without_a_key) {
+  const auto sold = pgtest::labels_sold(*env_);
+  for (const auto& r : routes()) {
+    if (r.roles == kPublic) continue;
+    SCOPED_TRACE(name_of(r));
+    auto res = hit(r, "");
+    expect_problem(res, 401, "unauthorized");
+    EXPECT_TRUE(res.header("www-authenticate").starts_with("Bearer")) << res.header("www-authenticate");
+  }
+  EXPECT_EQ(pgtest::labels_sold(*env_), sold) << "a request without a key reached the carrier";
+  EXPECT_EQ(owner_status(), "label_created");
+}
+
+TEST_F(auth_matrix, protected_routes_answer_401_to_malformed_or_unknown_keys) {
+  const auto sold = pgtest::labels_sold(*env_);
+  std::string real = env_->create_key("acme", "merchant");
+  std::string bad_checksum = real;
+  bad_checksum.back() = bad_checksum.back() == 'A' ? 'B' : 'A';
+  const std::vector<std::string> variants = {
+      "Bearer",                           // no key
+      "Bearer ",                          // empty key
+      "Bearer not-a-key",                 // not the pg_ format
+      "Basic dXNlcjpwYXNzd29yZA==",       // another scheme
+      "Token " + real,                    // a real key under another scheme
+      bearer(bad_checksum),               // one character mistyped
+      bearer(real.substr(0, real.size() - 1)),
+      bearer("pg_admin_" + real.substr(real.find('_', 3) + 1)),  // unknown role
+      bearer(unissued_key("merchant")),   // well-formed, never issued
+  };
+  for (const auto& r : routes()) {
+    if (r.roles == kPublic) continue;
+    for (const auto& v : variants) {
+      SCOPED_TRACE(name_of(r) + " with Authorization: " + v);
+      auto res = hit(r, v);
+      expect_problem(res, 401, "unauthorized");
+    }
+  }
+  EXPECT_EQ(pgtest::labels_sold(*env_), sold);
+  EXPECT_EQ(owner_status(), "label_created");
+  // The real key itself is fine: the 401s came from the mistakes.
+  EXPECT_EQ(env_->call("GET", "/v1/carriers", real).status, 200);
+}
+
+TEST_F(auth_matrix, protected_routes_answer_401_once_the_key_is_revoked) {
+  auto doomed = env_->create_key_info("acme", "merchant");
+  auto survivor = env_->create_key("acme", "merchant");
+  // Used first, so a positive cache entry exists and must expire.
+  ASSERT_EQ(env_->call("GET", "/v1/shipments", doomed.key).status, 200);
+  std::string out;
+  ASSERT_EQ(env_->parcelctl({"keys", "revoke", doomed.id}, &out), 0) << out;
+  // The gateway caches keys for 5 s: poll until the revocation is seen.
+  bool refused = pgtest::eventually([&] { return env_->call("GET", "/v1/shipments", doomed.key).status == 401; },
+                                    std::chrono::seconds(15));
+  ASSERT_TRUE(refused) << "a revoked key was still accepted 15 s later";
+  const auto sold = pgtest::labels_sold(*env_);
+  for (const auto& r : routes()) {
+    if (r.roles == kPublic) continue;
+    SCOPED_TRACE(name_of(r));
+    expect_problem(hit(r, bearer(doomed.key)), 401, "unauthorized");
+  }
+  EXPECT_EQ(pgtest::labels_sold(*env_), sold);
+  EXPECT_EQ(owner_status(), "label_created");
+  EXPECT_EQ(env_->call("GET", "/v1/shipments", survivor).status, 200) << "revoking one key affected another";
+}
+
+TEST_F(auth_matrix, routes_answer_403_to_roles_they_do_not_admit) {
+  const auto sold = pgtest::labels_sold(*env_);
+  std::map<unsigned, std::string> keys;
+  for (const auto& [bit, name] : kRoles) keys[bit] = env_->create_key("acme", name);
+  int refusals = 0;
+  for (const auto& r : routes()) {
+    if (r.roles == kPublic) continue;
+    for (const auto& [bit, name] : kRoles) {
+      if (r.roles & bit) continue;
+      SCOPED_TRACE(name_of(r) + " with a " + name + " key");
+      auto res = hit(r, bearer(keys[bit]));
+      expect_problem(res, 403, "forbidden");
+      ++refusals;
+    }
+  }
+  EXPECT_GE(refusals, 5);  // point and ops on POST routes, point on reads
+  EXPECT_EQ(pgtest::labels_sold(*env_), sold) << "a forbidden role bought a label";
+  EXPECT_EQ(owner_status(), "label_created") << "a forbidden role cancelled a shipment";
+}
+
+TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
+  const auto sold = pgtest::labels_sold(*env_);
+  auto intruder = env_->create_key("globex", "merchant");
+  const std::string unknown_id = "shp_000000000000000";
+  int checked = 0;
+  for (const auto& r : routes()) {
+    if (r.pattern.find("{id}") == std::string::npos) continue;
+    SCOPED_TRACE(name_of(r));
+    ASSERT_TRUE(r.roles & kMerchant) << "no cross-tenant case for a route merchants cannot use: add one";
+    auto foreign = hit(r, bearer(intruder));
+    expect_problem(foreign, 404, "not-found");
+    // Indistinguishable from an id that does not exist at all.
+    auto missing = hit(r, bearer(intruder), unknown_id);
+    expect_problem(missing, 404, "not-found");
+    auto a = pgtest::parse_object(foreign.body), b = pgtest::parse_object(missing.body);
+    EXPECT_EQ(a.at("title"), b.at("title"));
+    EXPECT_EQ(foreign.body.find("acme"), std::string::npos) << "the answer names the owner tenant";
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);  // read, label, cancel
+  // Lists and filters do not show it either.
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, intruder).empty());
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, intruder, "reference=owned-by-acme").empty());
+  auto cursor = env_->call("GET", "/v1/shipments?starting_after=" + *shipment_id_, intruder);
+  EXPECT_NE(cursor.status, 200) << "another tenant's id works as a cursor: " << describe(cursor);
+  EXPECT_EQ(owner_status(), "label_created") << "another tenant cancelled the shipment";
+  EXPECT_EQ(pgtest::labels_sold(*env_), sold);
+}
+
+TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_input) {
+  auto key = env_->create_key("acme", "merchant");
+  const auto sold = pgtest::labels_sold(*env_);
+  std::set<std::string> covered;
+  {
+    auto res = env_->call("POST", "/v1/shipments", key, R"({"carrier": "colissimo", "service": "home", "parcels": []})",
+                          {{"Idempotency-Key", "auth-matrix-bad-input"}});
+    expect_problem(res, 422, "validation-error");
+    auto fields = pgtest::error_fields(res);
+    EXPECT_TRUE(fields.contains("from") && fields.contains("to") && fields.contains("parcels")) << describe(res);
+    covered.insert("POST /v1/shipments");
+  }
+  {
+    auto res = env_->call("GET", "/v1/shipments?limit=0", key);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), std::set<std::string>{"limit"});
+    covered.insert("GET /v1/shipments");
+  }
+  {
+    auto res = env_->call("POST", "/v1/shipments/" + *shipment_id_ + "/cancel", key, R"({"reason": "changed my mind"})");
+    expect_problem(res, 422, "validation-error");
+    EXPECT_FALSE(pgtest::error_fields(res).empty());
+    EXPECT_EQ(owner_status(), "label_created") << "a refused cancel request cancelled";
+    covered.insert("POST /v1/shipments/{id}/cancel");
+  }
+  // Routes whose only input is the id: an id that cannot exist is simply not found.
+  for (const auto* pattern : {"/v1/shipments/{id}", "/v1/shipments/{id}/label"}) {
+    for (const auto* bad : {"shp_", "shp_UPPERCASE000000", "not-an-id", "shp_000000000000000000000"}) {
+      SCOPED_TRACE(std::string(pattern) + " with " + bad);
+      expect_problem(env_->call("GET", with_id(pattern, bad), key), 404, "not-found");
+    }
+    covered.insert(std::string("GET ") + pattern);
+  }
+  covered.insert("GET /v1/carriers");  // takes no input
+  for (const auto& r : routes())
+    if (r.roles != kPublic) {
+      EXPECT_TRUE(covered.contains(name_of(r))) << "no bad-input case for " << name_of(r);
+    }
+  EXPECT_EQ(pgtest::labels_sold(*env_), sold);
+}
+
+TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
+  std::map<unsigned, std::string> keys;
+  for (const auto& [bit, name] : kRoles) keys[bit] = env_->create_key("acme", name);
+  // A shipment of its own to cancel at the end.
+  auto mine = env_->call("POST", "/v1/shipments", keys[kMerchant], pgtest::shipment_body("mondialrelay", "happy-path"),
+                         {{"Idempotency-Key", "auth-matrix-happy"}});
+  ASSERT_EQ(mine.status, 201) << describe(mine);
+  const std::string id = pgtest::string_at(pgtest::parse_object(mine.body), "id");
+  for (const auto& r : routes()) {
+    std::vector<std::pair<std::string, std::string>> callers;  // role name, Authorization
+    if (r.roles == kPublic) callers.emplace_back("anyone", "");
+    for (const auto& [bit, name] : kRoles)
+      if (r.roles & bit) callers.emplace_back(name, bearer(keys[bit]));
+    for (const auto& [who, auth] : callers) {
+      SCOPED_TRACE(name_of(r) + " as " + who);
+      auto res = hit(r, auth, id);
+      if (r.pattern == "/v1/shipments" && r.method == "POST") {
+        EXPECT_EQ(res.status, 201) << describe(res);
+      } else if (r.pattern == "/v1/shipments/{id}/label") {
+        EXPECT_EQ(res.status, 200) << describe(res);
+        EXPECT_TRUE(res.body.starts_with("%PDF-"));
+      } else if (r.pattern == "/v1/shipments/{id}/cancel") {
+        continue;  // below, last
+      } else {
+        EXPECT_EQ(res.status, 200) << describe(res);
+      }
+      if (r.pattern == "/v1/shipments/{id}") {
+        EXPECT_EQ(pgtest::string_at(pgtest::parse_object(res.body), "id"), id);
+      }
+      if (r.pattern == "/v1/shipments" && r.method == "GET") {
+        EXPECT_NE(res.body.find(id), std::string::npos) << who << " does not see the shipment in the list";
+      }
+      if (r.pattern == "/v1/carriers") {
+        EXPECT_NE(res.body.find("\"colissimo\""), std::string::npos);
+        EXPECT_NE(res.body.find("\"mondialrelay\""), std::string::npos);
+      }
+    }
+  }
+  auto cancelled = env_->call("POST", "/v1/shipments/" + id + "/cancel", keys[kMerchant]);
+  ASSERT_EQ(cancelled.status, 200) << describe(cancelled);
+  EXPECT_EQ(pgtest::string_at(pgtest::parse_object(cancelled.body), "status"), "cancelled");
+}
+
+TEST_F(auth_matrix, x_request_id_is_echoed_when_valid_and_generated_otherwise) {
+  auto key = env_->create_key("acme", "merchant");
+  const std::regex generated("^req_[0-9a-z]{15}$");
+  const std::string longest(128, 'a');
+  const std::vector<std::string> valid = {"abc-123_X.y:z", longest, "0"};
+  const std::vector<std::string> invalid = {longest + "a", "has space", "<script>", "semi;colon", "caf\xc3\xa9"};
+  struct probe {
+    std::string name, method, target, key, body;
+    int status;
+  };
+  const std::vector<probe> probes = {
+      {"public route", "GET", "/healthz", "", "", 200},
+      {"401", "GET", "/v1/shipments", "", "", 401},
+      {"unknown route", "GET", "/nowhere", "", "", 404},
+      {"422", "GET", "/v1/shipments?limit=abc", key, "", 422},
+      {"handler answer", "GET", "/v1/carriers", key, "", 200},
+  };
+  for (const auto& p : probes) {
+    for (const auto& id : valid) {
+      SCOPED_TRACE(p.name + " with X-Request-Id " + id);
+      auto res = env_->call(p.method, p.target, p.key, p.body, {{"X-Request-Id", id}});
+      EXPECT_EQ(res.status, p.status) << describe(res);
+      EXPECT_EQ(res.header("x-request-id"), id);
+      if (res.status >= 400) {
+        EXPECT_EQ(pgtest::string_at(pgtest::parse_object(res.body), "request_id"), id);
+      }
+    }
+    for (const auto& id : invalid) {
+      SCOPED_TRACE(p.name + " with X-Request-Id " + id);
+      auto res = env_->call(p.method, p.target, p.key, p.body, {{"X-Request-Id", id}});
+      EXPECT_EQ(res.status, p.status) << describe(res);
+      EXPECT_TRUE(std::regex_match(res.header("x-request-id"), generated)) << res.header("x-request-id");
+      if (res.status >= 400) {
+        EXPECT_EQ(pgtest::string_at(pgtest::parse_object(res.body), "request_id"), res.header("x-request-id"));
+      }
+    }
+    SCOPED_TRACE(p.name + " without X-Request-Id");
+    auto a = env_->call(p.method, p.target, p.key, p.body);
+    auto b = env_->call(p.method, p.target, p.key, p.body);
+    EXPECT_TRUE(std::regex_match(a.header("x-request-id"), generated)) << a.header("x-request-id");
+    EXPECT_NE(a.header("x-request-id"), b.header("x-request-id"));
+  }
+}
+
+}  // namespace

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Gateway benchmarks, each with its baseline measured in the same run on this machine.
+#   tools/bench/bench.sh read       GET /v1/shipments/{id} (1 I/O thread) vs nginx static JSON (1 worker), wrk
+#   tools/bench/bench.sh purchase   fixed-rate label purchases through the gateway vs straight to the simulator
+#   tools/bench/bench.sh scale      10,000 purchases in flight at once (simulator latency 1 s), gateway peak RSS
+#   tools/bench/bench.sh all
+# Environment: RATE (500), DURATION (20 s), WRK_DURATION (10 s), IN_FLIGHT (10000).
+# Results: printed, and appended as JSON lines to tools/bench/results/<date>.jsonl.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+what="${1:-all}"
+RATE="${RATE:-500}"; DURATION="${DURATION:-20}"; WRK_DURATION="${WRK_DURATION:-10}"; IN_FLIGHT="${IN_FLIGHT:-10000}"
+
+tools/install-deps.sh --bench
+certs/make-dev-certs.sh >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j2 --target parcelgate carrier-sim parcelctl loadgen >/dev/null
+
+work="$(mktemp -d /tmp/pgbench.XXXXXX)"
+results="$root/tools/bench/results"; mkdir -p "$results"
+out="$results/$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_log() {  # file needle
+  for _ in $(seq 1 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "timeout waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
+}
+url_from_log() { grep "$2" "$1" | head -1 | sed -E 's/.*"url":"([^"]+)".*/\1/'; }
+record() { echo "$1" | tee -a "$out"; }
+
+start_stack() {  # threads sim_args...
+  local threads="$1"; shift
+  : > "$work/sim.log"; : > "$work/gw.log"
+  build/tools/carrier-sim/carrier-sim --listen 127.0.0.1:0 --plain --threads 1 "$@" > "$work/sim.log" 2>&1 &
+  pids+=($!); sim_pid=$!
+  wait_log "$work/sim.log" "carrier-sim listening"
+  sim_url="$(url_from_log "$work/sim.log" "carrier-sim listening")"
+  cat > "$work/gw.yaml" <<YAML
+server: {listen: "127.0.0.1:0", threads: $threads, access_log: false, rate_limit: {requests_per_s: 0},
+         limits: {max_connections: 15000}}
+log: {level: warn}
+store: {kind: sqlite, path: "$work/gw.db"}
+carriers:
+  colissimo: {base_url: "$sim_url/colissimo", contract_number: "123456", password: sandbox, timeout_s: 30}
+  mondialrelay: {base_url: "$sim_url/mondialrelay", enseigne: BDTEST13, private_key: PrivateK, timeout_s: 30}
+YAML
+  build/gateway/parcelgate --config "$work/gw.yaml" > "$work/gw.log" 2>&1 &
+  pids+=($!); gw_pid=$!
+  wait_log "$work/gw.log" "parcelgate listening"
+  gw_url="$(url_from_log "$work/gw.log" "parcelgate listening")"
+  key="$(build/tools/parcelctl/parcelctl --config "$work/gw.yaml" keys create --tenant bench --role merchant 2>/dev/null)"
+}
+stop_stack() { kill "$gw_pid" "$sim_pid" 2>/dev/null || true; wait "$gw_pid" "$sim_pid" 2>/dev/null || true; }
+
+shipment_json='{"reference":"bench-{{n}}","carrier":"colissimo","service":"home",
+ "from":{"name":"Acme Returns","line1":"10 rue de Rivoli","city":"Paris","postal_code":"75001","country":"FR"},
+ "to":{"name":"Marie Curie","line1":"31 cours Andre Philip","city":"Villeurbanne","postal_code":"69100","country":"FR",
+       "phone":"+33611223344"},
+ "parcels":[{"weight_g":1200}],"label":{"format":"pdf","size":"a6"}}'
+
+bench_read() {
+  start_stack 1
+  body="$(echo "$shipment_json" | sed 's/{{n}}/read/')"
+  created="$(curl -s "$gw_url/v1/shipments" -H "Authorization: Bearer $key" -H "Idempotency-Key: read-1" \
+             -H 'Content-Type: application/json' -d "$body")"
+  id="$(echo "$created" | sed -E 's/.*"id":"(shp_[0-9a-z]+)".*/\1/')"
+  # nginx, 1 worker, returning the same JSON body from memory.
+  mkdir -p "$work/nginx"; printf '%s' "$created" > "$work/nginx/body.json"
+  nginx_port=$((20000 + RANDOM % 20000))
+  cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 1; daemon off; pid $work/nginx/nginx.pid; error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$nginx_port; location / { default_type application/json; return 200 '$(cat "$work/nginx/body.json")'; } } }
+NGINX
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!); nginx_pid=$!
+  sleep 0.3
+  gw_rps=(); ng_rps=()
+  for round in 1 2; do
+    ng=$(wrk -t1 -c64 -d"${WRK_DURATION}s" "http://127.0.0.1:$nginx_port/" | awk '/Requests\/sec/ {print $2}')
+    gw=$(wrk -t1 -c64 -d"${WRK_DURATION}s" -H "Authorization: Bearer $key" "$gw_url/v1/shipments/$id" | awk '/Requests\/sec/ {print $2}')
+    ng_rps+=("$ng"); gw_rps+=("$gw")
+  done
+  kill "$nginx_pid" 2>/dev/null || true
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$gw_url/v1/shipments/$id")
+  ratio=$(python3 -c "print(round(max(${gw_rps[0]},${gw_rps[1]})/max(${ng_rps[0]},${ng_rps[1]}),3))" 2>/dev/null || \
+          awk "BEGIN{a=${gw_rps[0]};b=${gw_rps[1]};c=${ng_rps[0]};d=${ng_rps[1]}; print (a>b?a:b)/(c>d?c:d)}")
+  record "{\"bench\":\"read_path\",\"client\":\"wrk -t1 -c64 -d${WRK_DURATION}s\",\"gateway_rps\":[${gw_rps[0]},${gw_rps[1]}],\"nginx_rps\":[${ng_rps[0]},${ng_rps[1]}],\"best_ratio\":$ratio,\"check_status\":$code}"
+  stop_stack
+}
+
+bench_purchase() {
+  start_stack 2
+  printf '%s' "$shipment_json" > "$work/shipment.json"
+  # The same Colissimo generateLabel request the adapter sends, straight to the simulator.
+  cat > "$work/direct.json" <<'JSON'
+{"contractNumber":"123456","password":"sandbox","outputFormat":{"x":0,"y":0,"outputPrintingType":"PDF_10x15_300dpi"},
+ "letter":{"service":{"productCode":"DOM","depositDate":"2026-11-27","orderNumber":"bench-{{n}}","commercialName":"parcelgate"},
+  "parcel":{"weight":1.2},
+  "sender":{"senderParcelRef":"{{n}}","address":{"companyName":"Acme Returns","lastName":"Acme Returns","line2":"10 rue de Rivoli","countryCode":"FR","city":"Paris","zipCode":"75001"}},
+  "addressee":{"address":{"lastName":"Marie Curie","line2":"31 cours Andre Philip","countryCode":"FR","city":"Villeurbanne","zipCode":"69100","mobileNumber":"0611223344"}}}}
+JSON
+  direct=$(build/tools/bench/loadgen --label direct_to_simulator --url "$sim_url/colissimo/sls-ws/SlsServiceWSRest/2.0/generateLabel" \
+    --method POST --body-file "$work/direct.json" --header "Content-Type: application/json" --rate "$RATE" --duration "$DURATION")
+  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"result\":$direct}"
+  via=$(build/tools/bench/loadgen --label through_gateway --url "$gw_url/v1/shipments" --method POST \
+    --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
+    --header "Idempotency-Key: bench-{{n}}" --rate "$RATE" --duration "$DURATION")
+  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"result\":$via}"
+  stop_stack
+}
+
+bench_scale() {
+  start_stack 2 --latency-ms 1000
+  printf '%s' "$shipment_json" > "$work/shipment.json"
+  rss_before=$(awk '/VmRSS/ {print $2}' /proc/$gw_pid/status)
+  res=$(build/tools/bench/loadgen --label in_flight --url "$gw_url/v1/shipments" --method POST \
+    --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
+    --header "Idempotency-Key: scale-{{n}}" --at-once "$IN_FLIGHT" --timeout-s 120)
+  hwm=$(awk '/VmHWM/ {print $2}' /proc/$gw_pid/status)
+  sold=$(curl -s "$sim_url/_sim/stats" | sed -E 's/.*"colissimo":\{"labels_sold":([0-9]+).*/\1/')
+  record "{\"bench\":\"scale\",\"in_flight\":$IN_FLIGHT,\"simulator_latency_ms\":1000,\"gateway_rss_kb_before\":$rss_before,\"gateway_peak_rss_kb\":$hwm,\"labels_sold\":$sold,\"result\":$res}"
+  stop_stack
+}
+
+case "$what" in
+  read) bench_read ;;
+  purchase) bench_purchase ;;
+  scale) bench_scale ;;
+  all) bench_read; bench_purchase; bench_scale ;;
+  *) echo "usage: $0 read|purchase|scale|all" >&2; exit 2 ;;
+esac
+echo "results appended to $out"
