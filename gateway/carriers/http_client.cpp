@@ -141,6 +141,7 @@ struct http_client::impl {
 
   void give_back(const std::string& origin, std::unique_ptr<connection> c) {
     c->idle_since = clock::now();
+    if (c->buffer.size() == 0) c->buffer.shrink_to_fit();
     std::lock_guard lock(mutex);
     auto& pool = pools[origin];
     if (pool.idle.size() < options.max_idle_per_origin) pool.idle.push_back(std::move(c));

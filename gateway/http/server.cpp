@@ -195,7 +195,7 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     if (buffer.size() == 0) {
       state->idle = true;
       tcp_layer(stream).expires_after(first ? limits.header_timeout : limits.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), nothrow);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(1024), nothrow);
       state->idle = false;
       if (ec) break;  // closed, idle timeout, or cancelled by stop()
       buffer.commit(n);
@@ -245,6 +245,9 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     const unsigned version = head.version();
     bool keep_alive = head.keep_alive();
     request req = to_request(parser.release(), remote);
+    // While the handler runs (possibly seconds, waiting for a carrier), an idle connection's
+    // read buffer holds nothing worth its memory.
+    if (buffer.size() == 0) buffer.shrink_to_fit();
     in_flight.fetch_add(1);
     response res;
     try {

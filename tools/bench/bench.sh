@@ -34,7 +34,7 @@ record() { echo "$1" | tee -a "$out"; }
 start_stack() {  # threads sim_args...
   local threads="$1"; shift
   : > "$work/sim.log"; : > "$work/gw.log"
-  build/tools/carrier-sim/carrier-sim --listen 127.0.0.1:0 --plain --threads 1 "$@" > "$work/sim.log" 2>&1 &
+  build/tools/carrier-sim/carrier-sim --listen 127.0.0.1:0 --plain --threads "${SIM_THREADS:-1}" "$@" > "$work/sim.log" 2>&1 &
   pids+=($!); sim_pid=$!
   wait_log "$work/sim.log" "carrier-sim listening"
   sim_url="$(url_from_log "$work/sim.log" "carrier-sim listening")"
@@ -47,7 +47,7 @@ carriers:
   colissimo: {base_url: "$sim_url/colissimo", contract_number: "123456", password: sandbox, timeout_s: 30}
   mondialrelay: {base_url: "$sim_url/mondialrelay", enseigne: BDTEST13, private_key: PrivateK, timeout_s: 30}
 YAML
-  build/gateway/parcelgate --config "$work/gw.yaml" > "$work/gw.log" 2>&1 &
+  ${GW_ENV:-} build/gateway/parcelgate --config "$work/gw.yaml" > "$work/gw.log" 2>&1 &
   pids+=($!); gw_pid=$!
   wait_log "$work/gw.log" "parcelgate listening"
   gw_url="$(url_from_log "$work/gw.log" "parcelgate listening")"
