@@ -35,10 +35,21 @@ int main(int argc, char** argv) {
   std::vector<parcelgate::carriers::adapter_entry> adapters;
   for (const auto& b : parcelgate::adapters::builtin_adapters()) adapters.push_back({b.id, b.make});
 
-  auto cfg = parcelgate::config::load_file(config_file);
+  parcelgate::config::config partial;
+  auto cfg = parcelgate::config::load_file(config_file, &partial);
   std::vector<parcelgate::config::problem> problems;
-  if (!cfg) problems = cfg.error();
-  else problems = parcelgate::check_carriers(*cfg, adapters);
+  if (cfg) {
+    problems = parcelgate::check_carriers(*cfg, adapters);
+  } else {
+    // Every problem at once: the carriers' own checks run on what could be read, skipping
+    // keys that already have a problem (a ${VAR} that failed to resolve is also "missing").
+    problems = cfg.error();
+    for (auto& p : parcelgate::check_carriers(partial, adapters)) {
+      bool known = false;
+      for (const auto& q : cfg.error()) known = known || q.path == p.path;
+      if (!known) problems.push_back(std::move(p));
+    }
+  }
   if (!problems.empty()) {
     std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(), problems.size());
     for (const auto& p : problems) std::fprintf(stderr, "  %s\n", p.to_string().c_str());

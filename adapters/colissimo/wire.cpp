@@ -231,14 +231,21 @@ result<std::vector<mime_part>> split_multipart(std::string_view body, std::strin
   const std::string delim = "--" + boundary;
   std::vector<mime_part> parts;
   std::size_t pos = find_delimiter(body, delim, 0);
+  bool closed = false;
   while (pos != std::string_view::npos) {
     const std::size_t after = pos + delim.size();
-    if (body.substr(after, 2) == "--") break;  // closing delimiter
+    if (body.substr(after, 2) == "--") {  // closing delimiter
+      closed = true;
+      break;
+    }
     const std::size_t eol = body.find('\n', after);
     if (eol == std::string_view::npos) break;
     const std::size_t start = eol + 1;
     const std::size_t next = find_delimiter(body, delim, start);
-    std::size_t end = next == std::string_view::npos ? body.size() : next;
+    // A part without a following delimiter means the body was cut: its bytes (a label,
+    // perhaps) are incomplete and must not be taken for a whole answer.
+    if (next == std::string_view::npos) break;
+    std::size_t end = next;
     // The line break before a delimiter belongs to the delimiter, not to the part's bytes.
     if (next != std::string_view::npos && end > start && body[end - 1] == '\n') {
       --end;
@@ -262,6 +269,9 @@ result<std::vector<mime_part>> split_multipart(std::string_view body, std::strin
     parts.push_back(std::move(part));
     pos = next;
   }
+  if (!closed)
+    return make_error(error_kind::bad_gateway,
+                      "Colissimo's multipart answer is truncated (no closing delimiter)");
   if (parts.empty())
     return make_error(error_kind::bad_gateway, "Colissimo answered a multipart body without parts");
   // Tolerate parts without Content-ID: the JSON part is jsonInfos, the first other one the label.

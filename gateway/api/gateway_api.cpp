@@ -30,7 +30,9 @@ http::response gateway_api::server_error(int status, std::string_view detail) co
   std::string title = status == 413 ? "Request body too large" : status == 431 ? "Request headers too large"
                       : status == 408 ? "Request timeout" : status == 500 ? "Internal error" : "Bad request";
   auto p = http::simple_problem(status, type, title, std::string(detail));
-  auto res = http::problem_response(p, new_trace_id("req"));
+  const std::string request_id = new_trace_id("req");
+  auto res = http::problem_response(p, request_id);
+  res.fields.push_back({"X-Request-Id", request_id});  // every response carries one (DESIGN §4)
   res.fields.push_back({"Connection", "close"});
   return res;
 }

@@ -29,8 +29,9 @@ http::response problem(const context& ctx, int status, std::string type, std::st
 }
 
 http::response validation_failed(const context& ctx, std::vector<field_error> fields) {
-  return problem(ctx, 422, "validation-error", "The request is not valid",
-                 std::to_string(fields.size()) + " field(s) need attention", std::move(fields));
+  // Counted before the call: argument evaluation order is unspecified and `fields` is moved.
+  std::string detail = std::to_string(fields.size()) + " field(s) need attention";
+  return problem(ctx, 422, "validation-error", "The request is not valid", std::move(detail), std::move(fields));
 }
 
 bool valid_shipment_id(std::string_view id) {

@@ -270,7 +270,7 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
   return true;
 }
 
-load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir) {
+load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir, config* partial) {
   std::vector<problem> problems;
   YAML::Node root;
   try {
@@ -322,17 +322,20 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
         problems.push_back({what, "file not found: " + file + " (run certs/make-dev-certs.sh)", 0});
     }
   }
-  if (!problems.empty()) return std::unexpected(std::move(problems));
+  if (!problems.empty()) {
+    if (partial) *partial = std::move(cfg);
+    return std::unexpected(std::move(problems));
+  }
   return cfg;
 }
 
-load_result load_file(const std::filesystem::path& file) {
+load_result load_file(const std::filesystem::path& file, config* partial) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::unexpected(std::vector<problem>{{file.string(), "cannot read the config file", 0}});
   std::stringstream ss;
   ss << in.rdbuf();
   auto base = std::filesystem::absolute(file).parent_path();
-  auto cfg = load_text(ss.str(), base);
+  auto cfg = load_text(ss.str(), base, partial);
   if (cfg) cfg->file = std::filesystem::absolute(file);
   return cfg;
 }

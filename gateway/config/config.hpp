@@ -77,9 +77,11 @@ struct config {
 
 using load_result = std::expected<config, std::vector<problem>>;
 
-load_result load_file(const std::filesystem::path& file);
+// When loading fails and `partial` is given, it receives what could be read, so that later
+// checks (carrier settings against their adapters) can still report their problems too.
+load_result load_file(const std::filesystem::path& file, config* partial = nullptr);
 // For tests: `base_dir` stands for the config file's folder.
-load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir);
+load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir, config* partial = nullptr);
 
 // Parses "host:port" / "[v6]:port".
 bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port);

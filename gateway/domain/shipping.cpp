@@ -180,9 +180,13 @@ result<int> shipping_service::recover_interrupted_purchases() {
     row.updated_at = now_rfc3339();
     row.body = restate_shipment(row.body, row.status, row.updated_at);
     error cause{error_kind::timeout, "the gateway stopped while the purchase was in flight", {}, row.carrier, {}, {}, 0};
-    if (auto r = db_.mark_pending_confirmation(row, 504, pending_problem(row, cause, "")); !r)
+    // The original request's id was not kept; the stored answer gets the id of this recovery,
+    // which the log line below ties to the shipment.
+    const std::string recovery_id = new_trace_id("req");
+    if (auto r = db_.mark_pending_confirmation(row, 504, pending_problem(row, cause, recovery_id)); !r)
       return std::unexpected(r.error());
-    telemetry::log_warn("interrupted purchase marked pending_confirmation", {{"shipment_id", row.id}, {"carrier", row.carrier}});
+    telemetry::log_warn("interrupted purchase marked pending_confirmation",
+                        {{"request_id", recovery_id}, {"shipment_id", row.id}, {"carrier", row.carrier}});
     ++n;
   }
   return n;

@@ -10,6 +10,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -62,6 +63,35 @@ request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   out.body = std::move(in.body());
   out.remote = remote;
   return out;
+}
+
+// A read deadline that cancels the pending read instead of closing the socket (what an expiring
+// beast::tcp_stream does), so that the server can still answer 408. Everything runs on the
+// connection's strand; the timer's handler only acts while `armed` (a handler already queued when
+// the read finished in time finds it cleared).
+struct read_deadline {
+  explicit read_deadline(const net::any_io_executor& ex) : timer(ex) {}
+  net::steady_timer timer;
+  bool armed = true;
+  bool fired = false;
+  void cancel() {
+    armed = false;
+    timer.cancel();
+  }
+};
+
+template <class Stream>
+std::shared_ptr<read_deadline> cancel_read_at(Stream& stream, const net::any_io_executor& ex,
+                                              std::chrono::milliseconds after) {
+  auto d = std::make_shared<read_deadline>(ex);
+  d->timer.expires_after(after);
+  d->timer.async_wait([d, &stream](const beast::error_code& ec) {
+    if (ec || !d->armed) return;
+    d->fired = true;
+    beast::error_code ignored;
+    raw_socket(stream).cancel(ignored);
+  });
+  return d;
 }
 
 // Per-connection flags, only touched on the connection's strand.
@@ -204,13 +234,16 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
-    tcp_layer(stream).expires_after(limits.header_timeout);
+    // Slow headers: the deadline cancels the read but keeps the socket, so a 408 can be sent.
+    tcp_layer(stream).expires_never();
+    auto header_late = cancel_read_at(stream, ex, limits.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
+    header_late->cancel();
     if (hec) {
       if (hec == bhttp::error::end_of_stream || hec == net::error::eof) break;
       int status = 400;
       std::string detail = "malformed HTTP request";
-      if (hec == beast::error::timeout) status = 408, detail = "request headers not received in time";
+      if (header_late->fired) status = 408, detail = "request headers not received in time";
       else if (hec == bhttp::error::header_limit)
         status = 431, detail = "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes";
       else if (hec == bhttp::error::body_limit)
@@ -230,13 +263,14 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
         auto [cec, cn] = co_await bhttp::async_write(stream, cont, nothrow);
         if (cec) break;
       }
-      tcp_layer(stream).expires_after(limits.body_timeout);
+      auto body_late = cancel_read_at(stream, ex, limits.body_timeout);
       auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+      body_late->cancel();
       if (bec) {
         if (bec == bhttp::error::body_limit)
           co_await write(stream, on_error(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"),
                          head.version(), false);
-        else if (bec == beast::error::timeout)
+        else if (body_late->fired)
           co_await write(stream, on_error(408, "request body not received in time"), head.version(), false);
         break;
       }

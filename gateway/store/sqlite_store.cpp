@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/store.hpp"
@@ -144,7 +146,14 @@ class sqlite_store final : public store {
  public:
   explicit sqlite_store(sqlite_options options) : options_(std::move(options)) {}
   ~sqlite_store() override {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      stopping_ = true;
+    }
+    checkpoint_wake_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
     for (auto* db : readers_) sqlite3_close_v2(db);
+    sqlite3_close_v2(checkpoint_db_);
     sqlite3_close_v2(writer_);
   }
 
@@ -152,6 +161,15 @@ class sqlite_store final : public store {
     auto w = open_connection(false);
     if (!w) return std::unexpected(w.error());
     writer_ = *w;
+    // Checkpoints copy the WAL back into the database file. SQLite runs them inside the commit
+    // that crosses the threshold, which would stall that purchase; here a background thread runs
+    // them on its own connection instead, so commits only append to the WAL.
+    auto c = open_connection(false);
+    if (!c) return std::unexpected(c.error());
+    checkpoint_db_ = *c;
+    exec(writer_, "PRAGMA wal_autocheckpoint=0");
+    sqlite3_wal_hook(writer_, &sqlite_store::on_wal_commit, this);
+    checkpointer_ = std::thread([this] { checkpoint_loop(); });
     return {};
   }
 
@@ -458,7 +476,37 @@ class sqlite_store final : public store {
     return {};
   }
 
+  static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+    auto* store = static_cast<sqlite_store*>(self);
+    if (pages >= kCheckpointPages) {
+      std::lock_guard lock(store->checkpoint_mutex_);
+      store->checkpoint_due_ = true;
+      store->checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void checkpoint_loop() {
+    std::unique_lock lock(checkpoint_mutex_);
+    while (!stopping_) {
+      checkpoint_wake_.wait_for(lock, std::chrono::seconds(5), [this] { return checkpoint_due_ || stopping_; });
+      if (stopping_) break;
+      checkpoint_due_ = false;
+      lock.unlock();
+      // PASSIVE never blocks writers or readers; what it cannot copy now is copied next time.
+      sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  static constexpr int kCheckpointPages = 1000;
   sqlite_options options_;
+  sqlite3* checkpoint_db_ = nullptr;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool checkpoint_due_ = false;
+  bool stopping_ = false;
   std::mutex write_mutex_;
   sqlite3* writer_ = nullptr;
   std::mutex reader_mutex_;

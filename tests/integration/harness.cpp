@@ -1,7 +1,6 @@
 #include "harness.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -14,6 +13,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -23,6 +23,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -44,24 +45,46 @@ process::~process() {
 }
 
 void process::signal(int sig) const {
-  if (pid > 0) ::kill(pid, sig);
+  if (pid > 0 && !raw_status_) ::kill(pid, sig);  // never signal a reaped (maybe reused) pid
 }
 
-int process::wait() {
-  if (pid <= 0) return -1;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  pid = -1;
+namespace {
+int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
+}  // namespace
+
+int process::wait() {
+  if (pid <= 0) return -1;
+  int status = 0;
+  if (raw_status_) {
+    status = *raw_status_;
+  } else {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  pid = -1;
+  raw_status_.reset();
+  return decode_status(status);
+}
+
+std::optional<int> process::wait_for(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (running()) {
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return wait();
+}
 
 bool process::running() const {
-  if (pid <= 0) return false;
+  if (pid <= 0 || raw_status_) return false;
   int status = 0;
-  return ::waitpid(pid, &status, WNOHANG) == 0;
+  pid_t r = ::waitpid(pid, &status, WNOHANG);
+  if (r == pid) raw_status_ = status;
+  return r == 0;
 }
 
 namespace {
@@ -279,7 +302,6 @@ response connection::read_response(std::chrono::milliseconds timeout) {
   if (ec) {
     im.fail("read", ec);
     out.body = im.error;
-    out.request_written = true;
     return out;
   }
   return to_response(parser.release());
@@ -308,15 +330,6 @@ bool connection::write_raw(std::string_view bytes, std::chrono::milliseconds tim
   return true;
 }
 
-bool connection::peer_spoke(std::chrono::milliseconds timeout) {
-  auto& im = *impl_;
-  if (im.buffer.size() > 0) return true;
-  if (!im.tcp.socket().is_open()) return true;
-  pollfd fd{im.tcp.socket().native_handle(), POLLIN, 0};
-  int n = ::poll(&fd, 1, static_cast<int>(timeout.count()));
-  return n > 0;
-}
-
 std::string connection::read_until_close(std::chrono::milliseconds timeout, bool* closed) {
   auto& im = *impl_;
   std::string out(static_cast<const char*>(im.buffer.data().data()), im.buffer.size());
@@ -342,6 +355,66 @@ std::string connection::read_until_close(std::chrono::milliseconds timeout, bool
       return out;
     }
   }
+}
+
+std::string connection::trickle(std::string_view bytes, std::chrono::milliseconds interval,
+                               std::chrono::milliseconds timeout, bool* closed) {
+  auto& im = *impl_;
+  std::string received;
+  if (closed) *closed = !im.open;
+  if (!im.open) return received;
+  // One read and one write outstanding at once (full duplex), with our own timers: the stream's
+  // expiry would close the socket on the first idle interval.
+  im.tcp.expires_never();
+  net::steady_timer deadline(im.io), tick(im.io);
+  bool peer_closed = false, timed_out = false;
+  std::size_t sent = 0;
+  char chunk[4096];
+  std::function<void()> read_more, write_next;
+  read_more = [&] {
+    auto on_read = [&](beast::error_code ec, std::size_t n) {
+      received.append(chunk, n);
+      if (ec) {
+        peer_closed = !timed_out;
+        deadline.cancel();
+        tick.cancel();
+        return;
+      }
+      read_more();
+    };
+    if (im.tls) im.tls->async_read_some(net::buffer(chunk), on_read);
+    else im.tcp.async_read_some(net::buffer(chunk), on_read);
+  };
+  write_next = [&] {
+    if (peer_closed || timed_out || sent >= bytes.size()) return;
+    tick.expires_after(interval);
+    tick.async_wait([&](beast::error_code ec) {
+      if (ec || peer_closed || timed_out) return;
+      auto on_write = [&](beast::error_code wec, std::size_t) {
+        if (wec) return;  // the read side reports the close
+        ++sent;
+        write_next();
+      };
+      if (im.tls) net::async_write(*im.tls, net::buffer(bytes.data() + sent, 1), on_write);
+      else net::async_write(im.tcp, net::buffer(bytes.data() + sent, 1), on_write);
+    });
+  };
+  deadline.expires_after(timeout);
+  deadline.async_wait([&](beast::error_code ec) {
+    if (ec) return;
+    timed_out = true;
+    tick.cancel();
+    beast::error_code ignored;
+    im.tcp.socket().close(ignored);
+  });
+  im.io.restart();
+  read_more();
+  write_next();
+  im.io.run();
+  im.open = false;
+  im.error = peer_closed ? "closed by the peer" : "timed out";
+  if (closed) *closed = peer_closed;
+  return received;
 }
 
 response request(const std::string& base_url, const std::string& method, const std::string& target,

@@ -22,7 +22,12 @@ struct process {
   ~process();
   void signal(int sig) const;
   int wait();  // exit status (or 128+signal)
+  // Waits at most `timeout`; nullopt when the process is still running.
+  std::optional<int> wait_for(std::chrono::milliseconds timeout);
   bool running() const;
+
+ private:
+  mutable std::optional<int> raw_status_;  // kept when running() reaps the process
 };
 
 std::unique_ptr<process> spawn(const std::vector<std::string>& argv, const std::filesystem::path& log);
@@ -38,9 +43,6 @@ struct response {
   int status = 0;
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
-  // When status is 0: whether the whole request had been written before the failure (it may
-  // then have reached the server), as opposed to failing to connect or to finish TLS.
-  bool request_written = false;
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
@@ -86,11 +88,13 @@ class connection {
 
   // Writes bytes as they are (inside TLS when the handshake was done).
   bool write_raw(std::string_view bytes, std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  // True when the peer sent something or closed the connection within `timeout` (nothing is
-  // consumed; looks at the socket only).
-  bool peer_spoke(std::chrono::milliseconds timeout);
   // Reads until the peer closes the connection or `timeout` passes; `closed` tells which.
   std::string read_until_close(std::chrono::milliseconds timeout, bool* closed);
+  // A slow client: writes `bytes` one at a time, one every `interval`, while reading whatever
+  // the peer sends, until the peer closes the connection or `timeout` passes. Returns what was
+  // received; `closed` tells whether the peer closed (or reset) the connection.
+  std::string trickle(std::string_view bytes, std::chrono::milliseconds interval, std::chrono::milliseconds timeout,
+                      bool* closed);
 
  private:
   struct impl;

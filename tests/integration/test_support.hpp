@@ -47,10 +47,17 @@ inline std::string describe(const response& r) {
   return "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 800);
 }
 
+enum class answer_kind {
+  fresh,   // request_id is this request's X-Request-Id
+  replay,  // a stored answer replayed byte for byte: request_id is the original request's
+};
+
 // An RFC 9457 problem: content type, every member with its type, status matching the HTTP
-// status, request_id matching the X-Request-Id header, and each errors[] entry with a field and
-// a message. `type` is the last segment ("validation-error"); empty accepts any.
-inline void expect_problem(const response& r, int status, const std::string& type = {}) {
+// status, request_id matching the X-Request-Id header (for fresh answers), and each errors[]
+// entry with a field and a message. `type` is the last segment ("validation-error"); empty
+// accepts any.
+inline void expect_problem(const response& r, int status, const std::string& type = {},
+                           answer_kind kind = answer_kind::fresh) {
   SCOPED_TRACE(describe(r));
   EXPECT_EQ(r.status, status);
   EXPECT_TRUE(r.header("content-type").starts_with("application/problem+json")) << r.header("content-type");
@@ -66,8 +73,13 @@ inline void expect_problem(const response& r, int status, const std::string& typ
   if (!type.empty()) {
     EXPECT_EQ(o.at("type").as_string(), "/problems/" + type);
   }
-  EXPECT_FALSE(o.at("request_id").as_string().empty());
-  EXPECT_EQ(o.at("request_id").as_string(), r.header("x-request-id"));
+  EXPECT_FALSE(r.header("x-request-id").empty());
+  if (kind == answer_kind::fresh) {
+    EXPECT_FALSE(o.at("request_id").as_string().empty());
+    EXPECT_EQ(o.at("request_id").as_string(), r.header("x-request-id"));
+  } else {
+    EXPECT_EQ(r.header("idempotent-replayed"), "true");
+  }
   if (auto* errors = o.if_contains("errors")) {
     ASSERT_TRUE(errors->is_array());
     EXPECT_FALSE(errors->as_array().empty());

@@ -101,7 +101,7 @@ TEST_F(validation, every_field_error_is_reported_at_once) {
                                           "selection"};
   EXPECT_EQ(error_fields(r), expected) << describe(r);
   EXPECT_EQ(pgtest::string_at(pgtest::parse_object(r.body), "detail").find(std::to_string(expected.size())), 0u)
-      << "the detail does not count the errors: " << r.body;
+      << "the detail does not count the errors";
   expect_key_unused("validation-1", "mondialrelay");
 }
 

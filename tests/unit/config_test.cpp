@@ -40,8 +40,11 @@ TEST(config, every_problem_is_reported_with_its_path_and_line) {
   EXPECT_TRUE(has_problem(p, "server.colour", "unknown key"));
   EXPECT_TRUE(has_problem(p, "store.kind"));
   EXPECT_TRUE(has_problem(p, "bogus", "unknown key"));
-  for (const auto& x : p)
-    if (x.path == "server.colour") EXPECT_EQ(x.line, 4);
+  for (const auto& x : p) {
+    if (x.path == "server.colour") {
+      EXPECT_EQ(x.line, 4);
+    }
+  }
 }
 
 TEST(config, environment_variables_are_substituted_with_defaults) {

@@ -1,0 +1,193 @@
+// Carrier faults during a label purchase (DESIGN §2.2 error mapping, §5 step 3): a carrier that
+// never answers (504, pending_confirmation), answers 5xx (503 + Retry-After, nothing kept),
+// answers garbage (502, pending_confirmation), rejects our credentials (502 carrier-auth-failed)
+// or drops the connection after selling. No request may hang, the gateway must stay up, and a
+// purchase that may have reached the carrier is never bought a second time.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <future>
+
+#include "harness.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using pgtest::describe;
+using pgtest::expect_problem;
+using pgtest::response;
+using pgtest::stack;
+using pgtest::stack_options;
+
+// Client deadline of every request: well above the carrier timeout (2 s), far below a hang.
+constexpr auto kClientTimeout = std::chrono::seconds(20);
+
+stack_options fault_options() {
+  stack_options o;
+  o.carrier_timeout_s = 2;
+  o.client_timeout = kClientTimeout;
+  return o;
+}
+
+class carrier_faults : public ::testing::TestWithParam<std::string> {
+ protected:
+  void start(stack_options options = fault_options()) {
+    env_ = std::make_unique<stack>(std::move(options));
+    key_ = env_->create_key("acme", "merchant");
+  }
+  void TearDown() override {
+    if (!env_) return;
+    auto health = env_->call("GET", "/healthz", "");
+    EXPECT_EQ(health.status, 200) << "the gateway did not survive: " << describe(health);
+    EXPECT_TRUE(env_->gateway().running());
+  }
+
+  const std::string& carrier() const { return GetParam(); }
+
+  response post(const std::string& idempotency_key) {
+    return env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body(carrier(), "order-fault"),
+                      {{"Idempotency-Key", idempotency_key}});
+  }
+
+  // The purchase is recorded as pending_confirmation, listed as such, has no label, cannot be
+  // cancelled, and the same key replays the answer without another sale.
+  void expect_pending_and_never_rebought(const response& first, int status, const std::string& idempotency_key) {
+    expect_problem(first, status, "purchase-outcome-unknown");
+    auto problem = pgtest::parse_object(first.body);
+    const std::string id = pgtest::string_at(problem, "shipment_id");
+    ASSERT_TRUE(id.starts_with("shp_")) << describe(first);
+
+    auto pending = pgtest::list_all_shipments(*env_, key_, "status=pending_confirmation");
+    ASSERT_EQ(pending.size(), 1u);
+    EXPECT_EQ(pgtest::string_at(pending[0], "id"), id);
+    EXPECT_EQ(pgtest::list_all_shipments(*env_, key_).size(), 1u);
+    auto read = env_->call("GET", "/v1/shipments/" + id, key_);
+    ASSERT_EQ(read.status, 200) << describe(read);
+    EXPECT_EQ(pgtest::string_at(pgtest::parse_object(read.body), "status"), "pending_confirmation");
+    expect_problem(env_->call("GET", "/v1/shipments/" + id + "/label", key_), 404, "not-found");
+    expect_problem(env_->call("POST", "/v1/shipments/" + id + "/cancel", key_), 409, "conflict");
+
+    const auto sold = pgtest::labels_sold(*env_);
+    // Even once the carrier is healthy again, the key never buys.
+    pgtest::set_sim_faults(*env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "latency_ms": 0})");
+    for (int i = 0; i < 2; ++i) {
+      auto again = post(idempotency_key);
+      expect_problem(again, status, "purchase-outcome-unknown", pgtest::answer_kind::replay);
+      EXPECT_EQ(again.body, first.body);
+    }
+    EXPECT_EQ(pgtest::labels_sold(*env_), sold) << "a pending purchase was bought again";
+    EXPECT_EQ(pgtest::list_all_shipments(*env_, key_).size(), 1u);
+  }
+
+  std::unique_ptr<stack> env_;
+  std::string key_;
+};
+
+TEST_P(carrier_faults, carrier_that_never_answers_gives_504_and_a_pending_shipment) {
+  start();
+  pgtest::set_sim_faults(*env_, R"({"timeout_rate": 1.0})");
+  auto first = post("timeout-1");
+  ASSERT_NE(first.status, 0) << "the request hung or the connection failed: " << first.body;
+  // The simulator handled (sold) before losing its answer: exactly that one sale exists.
+  auto sales = pgtest::sim_sales(*env_);
+  EXPECT_EQ(sales[carrier()].sold, 1u);
+  expect_pending_and_never_rebought(first, 504, "timeout-1");
+  ASSERT_EQ(sales[carrier()].references.size(), 1u);
+  auto pending = pgtest::list_all_shipments(*env_, key_, "status=pending_confirmation");
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pgtest::shipment_id_of_sale(sales[carrier()].references[0]), pgtest::string_at(pending[0], "id"))
+      << "the sale cannot be traced to the pending shipment";
+}
+
+TEST_P(carrier_faults, carrier_5xx_gives_503_with_retry_after_and_keeps_nothing) {
+  start();
+  pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
+  auto r = post("fail-1");
+  expect_problem(r, 503, "carrier-unavailable");
+  auto retry_after = r.header("retry-after");
+  ASSERT_FALSE(retry_after.empty());
+  EXPECT_GT(std::stoi(retry_after), 0);
+  auto problem = pgtest::parse_object(r.body);
+  ASSERT_TRUE(problem.contains("carrier"));
+  EXPECT_EQ(problem.at("carrier").as_object().at("id").as_string(), carrier());
+  EXPECT_FALSE(problem.contains("shipment_id"));
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty());
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_, "status=pending_confirmation").empty());
+  EXPECT_EQ(pgtest::labels_sold(*env_), 0u);
+}
+
+TEST_P(carrier_faults, unreadable_carrier_answer_gives_502_and_a_pending_shipment) {
+  start();
+  pgtest::set_sim_faults(*env_, R"({"malformed_rate": 1.0})");
+  auto first = post("malformed-1");
+  ASSERT_NE(first.status, 0) << first.body;
+  EXPECT_EQ(pgtest::labels_sold(*env_), 1u);
+  expect_pending_and_never_rebought(first, 502, "malformed-1");
+}
+
+TEST_P(carrier_faults, rejected_credentials_give_502_carrier_auth_failed_and_keep_nothing) {
+  auto options = fault_options();
+  if (carrier() == "colissimo") options.colissimo_password = "not-the-password";
+  else options.mondialrelay_private_key = "WrongKey";
+  start(options);
+  auto r = post("auth-1");
+  expect_problem(r, 502, "carrier-auth-failed");
+  auto problem = pgtest::parse_object(r.body);
+  ASSERT_TRUE(problem.contains("carrier")) << describe(r);
+  EXPECT_EQ(problem.at("carrier").as_object().at("id").as_string(), carrier());
+  EXPECT_EQ(r.body.find("not-the-password"), std::string::npos) << "the answer leaks the configured secret";
+  EXPECT_EQ(r.body.find("WrongKey"), std::string::npos) << "the answer leaks the configured secret";
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty());
+  EXPECT_EQ(pgtest::labels_sold(*env_), 0u);
+  // Nothing was bought, so the key is not finished: the same request is tried again.
+  auto again = post("auth-1");
+  expect_problem(again, 502, "carrier-auth-failed");
+  EXPECT_TRUE(again.header("idempotent-replayed").empty());
+  EXPECT_EQ(env_->gateway_log().find("not-the-password"), std::string::npos) << "the log shows the secret";
+}
+
+TEST_P(carrier_faults, connection_lost_after_the_carrier_sold_keeps_the_purchase_pending) {
+  auto options = fault_options();
+  options.carrier_timeout_s = 15;  // the loss, not our deadline, ends the call
+  start(options);
+  pgtest::set_sim_faults(*env_, R"({"timeout_rate": 1.0})");
+  auto answer = std::async(std::launch::async, [this] { return post("lost-1"); });
+  // The simulator sells, then holds its answer; once the sale is on its ledger, it dies.
+  ASSERT_TRUE(pgtest::eventually([&] { return pgtest::labels_sold(*env_) == 1; }, std::chrono::seconds(10)));
+  env_->kill_sim(SIGKILL);
+  auto first = answer.get();
+  ASSERT_NE(first.status, 0) << first.body;
+  // The carrier may have sold (it did): the purchase must stay pending, never be released.
+  expect_problem(first, first.status == 504 ? 504 : 502, "purchase-outcome-unknown");
+  EXPECT_EQ(pgtest::list_all_shipments(*env_, key_, "status=pending_confirmation").size(), 1u);
+  auto again = post("lost-1");
+  EXPECT_EQ(again.status, first.status) << describe(again);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true") << "the key was released although a label was sold";
+}
+
+TEST_P(carrier_faults, slow_carrier_within_the_deadline_still_sells_once) {
+  start();
+  pgtest::set_sim_faults(*env_, R"({"latency_ms": 700})");
+  auto r = post("slow-1");
+  EXPECT_EQ(r.status, 201) << describe(r);
+  EXPECT_EQ(pgtest::labels_sold(*env_), 1u);
+}
+
+TEST_P(carrier_faults, metrics_count_carrier_call_outcomes) {
+  start();
+  pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
+  post("metrics-fail");
+  pgtest::set_sim_faults(*env_, R"({"fail_rate": 0})");
+  ASSERT_EQ(post("metrics-ok").status, 201);
+  auto metrics = env_->call("GET", "/metrics", "").body;
+  const std::string prefix = "parcelgate_carrier_calls_total{carrier=\"" + carrier() + "\"";
+  EXPECT_NE(metrics.find(prefix), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("outcome=\"ok\""), std::string::npos);
+  EXPECT_NE(metrics.find("outcome=\"http_5xx\""), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(carriers, carrier_faults, ::testing::Values("colissimo", "mondialrelay"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
