@@ -21,8 +21,8 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCELGATE_WERROR=ON >
 run_suite build "$@"
 
 if [[ -z "${PARCELGATE_SKIP_SANITIZE:-}" ]]; then
-  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARCELGATE_WERROR=ON \
-    -DPARCELGATE_SANITIZE="address;undefined" >/dev/null
+  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+    -DPARCELGATE_WERROR=ON -DPARCELGATE_SANITIZE="address;undefined" >/dev/null
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-sanitize "$@"
 fi
