@@ -25,7 +25,7 @@ add_library(parcelgate_core STATIC
   telemetry/log.cpp
   telemetry/metrics.cpp)
 target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels yaml-cpp SQLite::SQLite3 PRIVATE pg_warnings)
+target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels pg_tariffs yaml-cpp SQLite::SQLite3 PRIVATE pg_warnings)
 
 add_executable(parcelgate main.cpp)
 target_link_libraries(parcelgate PRIVATE parcelgate_core pg_adapters pg_warnings)

@@ -2,6 +2,7 @@
 //   parcelctl [--config FILE] keys create --tenant T --role merchant|point|ops [--name TEXT] [--json]
 //   parcelctl [--config FILE] keys list [--json]
 //   parcelctl [--config FILE] keys revoke KEY_ID
+//   parcelctl tariffs check DIR | tariffs quote ...   (see tariffs_cmd.hpp)
 
 #include <boost/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/store/store.hpp"
+#include "tools/parcelctl/tariffs_cmd.hpp"
 
 using namespace parcelgate;
 
@@ -26,7 +28,9 @@ int usage() {
                "      create an API key (the tenant is created on first use); the key is printed once\n"
                "  keys list [--json]       list keys (ids, tenants, roles, hints; never the keys)\n"
                "  keys revoke KEY_ID       revoke a key (the gateway stops accepting it within 5 s)\n"
-               "The config defaults to config/parcelgate.yaml.\n");
+               "%s"
+               "The config defaults to config/parcelgate.yaml.\n",
+               parcelctl::tariffs_usage());
   return 2;
 }
 
@@ -122,6 +126,8 @@ int main(int argc, char** argv) {
     else if (a == "--help" || a == "-h") return usage(), 0;
     else args.push_back(a);
   }
+  if (!args.empty() && args[0] == "tariffs")
+    return parcelctl::tariffs_command(std::vector<std::string>(args.begin() + 1, args.end()));
   if (args.size() < 2 || args[0] != "keys") return usage();
   auto db = open_store(config_file);
   if (!db) return 1;

@@ -1,0 +1,19 @@
+#pragma once
+// `parcelctl tariffs ...`: check contract files and price a parcel from the command line.
+//   parcelctl tariffs check DIR
+//   parcelctl tariffs quote [--tariffs DIR] --from CC:POSTAL --to CC:POSTAL --weight-g N
+//       [--dims LxWxH] [--service LEVEL] [--direction outbound|return] [--date YYYY-MM-DD]
+//       [--tenant T] [--json]
+
+#include <string>
+#include <vector>
+
+namespace parcelgate::parcelctl {
+
+// args are what follows "tariffs". Returns the process exit code (2 = usage or invalid files).
+int tariffs_command(const std::vector<std::string>& args);
+
+// The usage lines of the tariffs commands, for the main usage text.
+const char* tariffs_usage() noexcept;
+
+}  // namespace parcelgate::parcelctl
