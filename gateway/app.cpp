@@ -20,6 +20,7 @@
 #include "gateway/domain/shipping.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/store/blocking_pool.hpp"
+#include "gateway/tariffs/tariff_book.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -30,6 +31,14 @@ namespace net = boost::asio;
 std::vector<config::problem> check_carriers(const config::config& cfg, std::span<const carriers::adapter_entry> adapters) {
   auto built = carriers::registry::build(adapters, cfg.carriers);
   return built ? std::vector<config::problem>{} : built.error();
+}
+
+std::vector<config::problem> check_tariffs(const config::config& cfg) {
+  std::vector<config::problem> out;
+  if (cfg.tariffs.empty()) return out;
+  tariffs::tariff_book book(cfg.tariffs);
+  for (const auto& p : book.reload()) out.push_back({"tariffs", p.to_string(), 0});
+  return out;
 }
 
 namespace {
@@ -122,10 +131,18 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     log_info("interrupted purchases set to pending_confirmation", {{"count", static_cast<std::int64_t>(*recovered)}});
   }
 
+  tariffs::tariff_book tariff_book(cfg.tariffs);
+  if (auto problems = tariff_book.reload(); !problems.empty()) {
+    for (const auto& p : problems) log_error("tariff problem", {{"problem", p.to_string()}});
+    return 2;
+  }
+  if (auto set = tariff_book.current())
+    log_info("tariffs loaded", {{"dir", cfg.tariffs.string()}, {"contracts", static_cast<std::int64_t>(set->contracts().size())}});
+
   api::authenticator auth(**db, pool, std::chrono::seconds(5));
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
   std::atomic<bool> stopping{false};
-  api::gateway_api api({**db, pool, *registry, shipping, cache, metrics, auth, limiter, cfg.server.access_log,
+  api::gateway_api api({**db, pool, *registry, shipping, cache, metrics, auth, tariff_book, limiter, cfg.server.access_log,
                         [&stopping] { return !stopping.load(); }});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
@@ -137,11 +154,30 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
 
   net::co_spawn(io, purge_idempotency_keys(db->get(), &pool, cfg.idempotency.retention, &stopping), net::detached);
 
+  // SIGHUP reloads the tariffs; a set with any problem is refused and the current one stays.
+  net::signal_set hangups(io, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_hangup;
+  on_hangup = [&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    pool.post([&] {
+      auto problems = tariff_book.reload();
+      if (problems.empty()) {
+        auto set = tariff_book.current();
+        telemetry::log_notice("tariffs reloaded", {{"contracts", static_cast<std::int64_t>(set ? set->contracts().size() : 0)}});
+      } else {
+        for (const auto& p : problems) log_error("tariff reload refused; the previous set stays in force", {{"problem", p.to_string()}});
+      }
+    });
+    hangups.async_wait(on_hangup);
+  };
+  hangups.async_wait(on_hangup);
+
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     telemetry::log_notice("stopping: finishing requests in flight", {{"signal", static_cast<std::int64_t>(signo)}});
     stopping = true;
+    hangups.cancel();
     server.stop();
     net::co_spawn(io, stop_when_drained(&server, &io), net::detached);
   });

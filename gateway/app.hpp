@@ -17,6 +17,9 @@ struct run_options {
   std::string listen_override;  // "HOST:PORT" from --listen
 };
 
+// Validates what load_file() cannot: the tariff files (`tariffs:` folder).
+std::vector<config::problem> check_tariffs(const config::config& cfg);
+
 // Validates what load_file() cannot: carrier settings against their adapters.
 std::vector<config::problem> check_carriers(const config::config& cfg, std::span<const carriers::adapter_entry> adapters);
 

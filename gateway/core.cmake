@@ -4,6 +4,7 @@ add_library(parcelgate_core STATIC
   api/auth.cpp
   api/gateway_api.cpp
   api/openapi.cpp
+  api/rates_routes.cpp
   api/router.cpp
   api/shipments_routes.cpp
   api/system_routes.cpp
@@ -20,6 +21,7 @@ add_library(parcelgate_core STATIC
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp
+  tariffs/tariff_book.cpp
   store/migrations.cpp
   store/sqlite_store.cpp
   telemetry/log.cpp

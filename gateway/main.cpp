@@ -50,13 +50,15 @@ int main(int argc, char** argv) {
       if (!known) problems.push_back(std::move(p));
     }
   }
+  for (auto& p : parcelgate::check_tariffs(cfg ? *cfg : partial)) problems.push_back(std::move(p));
   if (!problems.empty()) {
     std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(), problems.size());
     for (const auto& p : problems) std::fprintf(stderr, "  %s\n", p.to_string().c_str());
     return 2;
   }
   if (check_only) {
-    std::printf("%s: configuration is valid (%zu carrier(s))\n", config_file.c_str(), cfg->carriers.size());
+    std::printf("%s: configuration is valid (%zu carrier(s)%s)\n", config_file.c_str(), cfg->carriers.size(),
+                cfg->tariffs.empty() ? ", no tariffs" : ", tariffs valid");
     return 0;
   }
   return parcelgate::run_gateway(*cfg, adapters, options);

@@ -22,6 +22,10 @@ class registry;
 namespace parcelgate::telemetry {
 class metrics;
 }
+namespace parcelgate::tariffs {
+class tariff_book;
+struct quote_result;
+}
 
 namespace parcelgate::api {
 
@@ -33,6 +37,7 @@ struct api_deps {
   shipment_cache& cache;
   telemetry::metrics& metrics;
   authenticator& auth;
+  const tariffs::tariff_book& tariffs;
   rate_limiter& limiter;
   bool access_log = true;
   std::function<bool()> ready;  // readiness for /readyz
@@ -57,6 +62,10 @@ class gateway_api {
 // Route registration, one function per area.
 void add_shipment_routes(router& r, api_deps& deps);
 void add_system_routes(router& r, api_deps& deps);
+void add_rate_routes(router& r, api_deps& deps);
+
+// JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
+std::string render_quotes(const tariffs::quote_result& result);
 
 // The OpenAPI 3.1 document describing the routes of `r`.
 std::string openapi_document(const router& r);

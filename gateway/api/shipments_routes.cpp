@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
+#include <tuple>
 
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/carriers/registry.hpp"
@@ -11,6 +14,7 @@
 #include "gateway/domain/shipping.hpp"
 #include "gateway/domain/tracking.hpp"
 #include "gateway/http/problem.hpp"
+#include "gateway/tariffs/tariff_book.hpp"
 #include "gateway/store/blocking_pool.hpp"
 
 namespace parcelgate::api {
@@ -60,6 +64,72 @@ bool valid_idempotency_key(std::string_view key) {
   return true;
 }
 
+struct contract_choice {
+  struct pick {
+    std::string carrier;
+    shipment_rate rate;
+  };
+  std::optional<pick> chosen;
+  std::string why_none;
+};
+
+// The contract that should carry the shipment: for carrier auto, the best by `selection` among
+// the configured carriers whose adapter offers the service and accepts the request; for a named
+// carrier, that carrier's cheapest contract.
+contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::registry& registry,
+                                const shipment_input& input, const std::string& tenant) {
+  const auto& r = input.request;
+  tariffs::quote_request q;
+  q.dir = r.dir;
+  q.from_country = r.from.country;
+  q.from_postal_code = r.from.postal_code;
+  q.to_country = r.to.country;
+  q.to_postal_code = r.to.postal_code;
+  for (const auto& p : r.parcels) {
+    tariffs::priced_parcel pp;
+    pp.weight_g = p.weight_g;
+    if (p.dimensions_mm) pp.length_mm = p.dimensions_mm->length, pp.width_mm = p.dimensions_mm->width,
+                         pp.height_mm = p.dimensions_mm->height;
+    q.parcels.push_back(pp);
+  }
+  q.service = r.service;
+  q.tenant = tenant;
+  const bool automatic = input.carrier == "auto";
+  for (const auto& c : registry.all()) {
+    if (!automatic && c.adapter->id() != input.carrier) continue;
+    auto caps = c.adapter->caps();
+    if (std::find(caps.services.begin(), caps.services.end(), r.service) == caps.services.end()) continue;
+    if (automatic && !c.adapter->validate(r).empty()) continue;  // the carrier would refuse it
+    q.carriers.emplace_back(c.adapter->id());
+  }
+  contract_choice out;
+  if (q.carriers.empty()) {
+    out.why_none = "no configured carrier offers " + std::string(to_string(r.service)) + " for this shipment";
+    return out;
+  }
+  auto result = set.quote_all(q);
+  std::vector<std::size_t> order(result.quotes.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const bool fastest = automatic && input.selection == "fastest";
+  auto days = [&](std::size_t i) { return result.quotes[i].transit_days.value_or(std::numeric_limits<std::int32_t>::max()); };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = result.quotes[a];
+    const auto& y = result.quotes[b];
+    if (fastest) return std::tuple(days(a), x.total, x.contract) < std::tuple(days(b), y.total, y.contract);
+    return std::tuple(x.total, days(a), x.contract) < std::tuple(y.total, days(b), y.contract);
+  });
+  if (order.empty()) {
+    std::string reasons;
+    for (const auto& u : result.unavailable) reasons += (reasons.empty() ? "" : "; ") + u.contract + ": " + u.reason;
+    out.why_none = "no negotiated contract of a configured carrier can carry this shipment" +
+                   (reasons.empty() ? std::string() : " (" + reasons + ")");
+    return out;
+  }
+  const auto& best = result.quotes[order.front()];
+  out.chosen = contract_choice::pick{best.carrier, shipment_rate{best.total, best.currency, best.contract}};
+  return out;
+}
+
 task_response create_shipment(context& ctx, api_deps& deps) {
   auto& req = ctx.request;
   if (!is_json(req.header("Content-Type")))
@@ -75,7 +145,8 @@ task_response create_shipment(context& ctx, api_deps& deps) {
 
   auto input = parse_shipment_input(req.body, deps.carriers.ids());
   if (input.malformed) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
-  if (input.carrier == "auto")
+  const auto tariff_set = deps.tariffs.current();
+  if (input.carrier == "auto" && !tariff_set)
     input.errors.push_back({"carrier", "automatic carrier selection needs negotiated tariffs, which this gateway "
                                        "has not loaded; name a carrier"});
   // Section of a field path: "parcels" for "parcels[0].weight_g", "to" for "to.phone".
@@ -108,7 +179,20 @@ task_response create_shipment(context& ctx, api_deps& deps) {
   }
   if (!input.errors.empty()) co_return validation_failed(ctx, std::move(input.errors));
 
+  // The rate of the contract that carries the shipment: chosen by the tariffs for carrier auto,
+  // the carrier's best contract otherwise (none when no contract prices it).
+  std::optional<shipment_rate> rate;
+  if (tariff_set) {
+    auto choice = choose_contract(*tariff_set, deps.carriers, input, ctx.who->tenant);
+    if (input.carrier == "auto") {
+      if (!choice.chosen) co_return validation_failed(ctx, {{"carrier", choice.why_none}});
+      input.carrier = choice.chosen->carrier;
+    }
+    if (choice.chosen) rate = choice.chosen->rate;
+  }
+
   purchase_command cmd;
+  cmd.rate = rate;
   cmd.tenant = ctx.who->tenant;
   cmd.idempotency_key = std::string(key);
   cmd.request_hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);

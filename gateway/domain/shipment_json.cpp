@@ -42,7 +42,10 @@ std::string render_shipment(const shipment_view& v) {
                               {"url", "/v1/shipments/" + v.id + "/label"}};
   else
     o["label"] = nullptr;
-  o["rate"] = nullptr;
+  if (v.rate)
+    o["rate"] = json::object{{"amount", v.rate->amount}, {"currency", v.rate->currency}, {"contract", v.rate->contract}};
+  else
+    o["rate"] = nullptr;
   o["reference"] = text_or_null(r.reference);
   o["direction"] = to_string(r.dir);
   o["from"] = render_address(r.from);

@@ -2,6 +2,8 @@
 // The JSON representation of a shipment resource (DESIGN §4), rendered once when the shipment
 // changes and stored ready to serve, so reads never rebuild it.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,11 +11,19 @@
 
 namespace parcelgate {
 
+// The negotiated price of a shipment: the contract that carries it and its total.
+struct shipment_rate {
+  std::int64_t amount = 0;  // minor units
+  std::string currency;
+  std::string contract;
+};
+
 struct shipment_view {
   std::string id, status, carrier, carrier_service, tracking_number, tracking_url, pickup_point_id;
   const shipment_request* request = nullptr;  // service, direction, reference, addresses, parcels, label
   bool has_label = false;
   std::string created_at, updated_at;
+  std::optional<shipment_rate> rate;
 };
 
 std::string render_shipment(const shipment_view& view);

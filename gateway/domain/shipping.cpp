@@ -74,7 +74,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.created_at = rfc3339(now);
   row.updated_at = row.created_at;
   shipment_view view{row.id, row.status, row.carrier, req.carrier_service, {}, {}, cmd.input.pickup_point_id, &req,
-                     false, row.created_at, row.updated_at};
+                     false, row.created_at, row.updated_at, cmd.rate};
   row.body = render_shipment(view);
 
   result<store::claim> claimed = make_error(error_kind::internal, "not run");
@@ -134,7 +134,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.carrier_service = label.carrier_service;
   row.updated_at = rfc3339(done);
   view = shipment_view{row.id, row.status, row.carrier, row.carrier_service, label.tracking_number, label.tracking_url,
-                       cmd.input.pickup_point_id, &req, true, row.created_at, row.updated_at};
+                       cmd.input.pickup_point_id, &req, true, row.created_at, row.updated_at, cmd.rate};
   row.body = render_shipment(view);
   store::stored_label stored{std::string(to_string(label.format)), std::string(content_type(label.format)),
                              std::move(label.label)};

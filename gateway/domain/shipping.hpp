@@ -18,6 +18,7 @@
 #include "gateway/domain/error.hpp"
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipment_input.hpp"
+#include "gateway/domain/shipment_json.hpp"
 #include "gateway/store/store.hpp"
 
 namespace parcelgate::carriers {
@@ -41,6 +42,7 @@ struct purchase_command {
   std::string idempotency_key;
   std::string request_hash;  // SHA-256 over method, path and canonical body
   shipment_input input;      // validated, carrier resolved (not "auto")
+  std::optional<shipment_rate> rate;  // from the negotiated tariffs, when a contract prices it
 };
 
 struct purchase_reply {

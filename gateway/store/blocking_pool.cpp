@@ -1,6 +1,7 @@
 #include "gateway/store/blocking_pool.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -23,6 +24,8 @@ boost::asio::awaitable<void> invoke(const std::function<void()>* fn) {
   co_return;
 }
 }  // namespace
+
+void blocking_pool::post(std::function<void()> fn) { boost::asio::post(impl_->pool, std::move(fn)); }
 
 boost::asio::awaitable<void> blocking_pool::run(std::function<void()> fn) {
   co_await boost::asio::co_spawn(impl_->pool, invoke(&fn), boost::asio::use_awaitable);

@@ -17,6 +17,8 @@ class blocking_pool {
   blocking_pool& operator=(const blocking_pool&) = delete;
 
   boost::asio::awaitable<void> run(std::function<void()> fn);
+  // Fire and forget: runs fn on a pool thread.
+  void post(std::function<void()> fn);
 
  private:
   struct impl;

@@ -290,6 +290,20 @@ struct quote_result {
   std::optional<std::size_t> fastest;
 };
 
+// The pieces of a one-parcel price that do not depend on the discount: what the negotiation
+// helper (compare.hpp) needs to reprice a parcel with a different discount. With
+// keep = contract.compiled.discount_keep:
+//   discounted = round(base * keep / 100 %)
+//   total      = discounted + sum over i in percent_mask of round(discounted * percent_i / 100 %)
+//              + amounts
+//   and for a return, round(total * returns_percent / 100 %).
+struct parcel_parts {
+  priced result;                   // same as price()
+  std::int64_t base = 0;           // band price
+  std::int64_t amounts = 0;        // sum of the amount surcharges that held
+  std::uint64_t percent_mask = 0;  // bit i: percent surcharge i (contract::surcharges) held
+};
+
 class tariff_set {
  public:
   std::span<const contract> contracts() const noexcept { return contracts_; }
@@ -300,6 +314,12 @@ class tariff_set {
   // throws. contract_index must be < contracts().size().
   std::expected<priced, refusal> price(std::size_t contract_index, service_level service,
                                        const price_request& request) const noexcept;
+
+  // price() of a one-parcel request, with the parts above. Refuses (invalid_parcel) a request
+  // with more than one parcel, and a contract whose held percent surcharges have an index >= 64.
+  std::expected<parcel_parts, refusal> price_parts(std::size_t contract_index,
+                                                   service_level service,
+                                                   const price_request& request) const noexcept;
 
   // The zone of an address in a contract, first match in file order.
   std::optional<std::uint16_t> zone_of(std::size_t contract_index, std::string_view country,

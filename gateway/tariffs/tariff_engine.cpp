@@ -47,6 +47,26 @@ struct line_totals {
   void parcel_total(std::int64_t t) { parcels.push_back(t); }
 };
 
+// Records the discount-independent parts of one parcel (parcel_parts).
+struct part_lines {
+  const compiled_contract& k;
+  std::int64_t base = 0, amounts = 0;
+  std::uint64_t percent_mask = 0;
+  bool overflow = false;
+
+  void parcel_base(std::int64_t b) noexcept { base = b; }
+  void parcel_discounts(const contract&, std::int64_t) noexcept {}
+  void parcel_surcharge(std::size_t i, std::int64_t amount) noexcept {
+    if (k.surcharges[i].percent < 0)
+      amounts += amount;
+    else if (i < 64)
+      percent_mask |= std::uint64_t{1} << i;
+    else
+      overflow = true;
+  }
+  void parcel_total(std::int64_t) noexcept {}
+};
+
 std::int32_t billable_grams(const priced_parcel& p, std::int32_t divisor) noexcept {
   std::int32_t billable = p.weight_g;
   if (divisor > 0 && p.length_mm > 0 && p.width_mm > 0 && p.height_mm > 0) {
@@ -192,6 +212,18 @@ std::expected<priced, refusal> tariff_set::price(std::size_t contract_index, ser
                                                  const price_request& request) const noexcept {
   no_lines sink;
   return run(contracts_[contract_index], service, request, sink);
+}
+
+std::expected<parcel_parts, refusal> tariff_set::price_parts(
+    std::size_t contract_index, service_level service,
+    const price_request& request) const noexcept {
+  if (request.parcels.size() != 1) return std::unexpected(refusal{reason_code::invalid_parcel});
+  const contract& c = contracts_[contract_index];
+  part_lines sink{c.compiled};
+  auto p = run(c, service, request, sink);
+  if (!p) return std::unexpected(p.error());
+  if (sink.overflow) return std::unexpected(refusal{reason_code::invalid_parcel});
+  return parcel_parts{*p, sink.base, sink.amounts, sink.percent_mask};
 }
 
 std::optional<std::uint16_t> tariff_set::zone_of(std::size_t contract_index,

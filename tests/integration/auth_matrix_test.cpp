@@ -42,6 +42,8 @@ const std::vector<route_case>& routes() {
       {"GET", "/v1/shipments/{id}", kMerchant | kOps},
       {"GET", "/v1/shipments/{id}/label", kMerchant | kOps},
       {"POST", "/v1/shipments/{id}/cancel", kMerchant},
+      {"POST", "/v1/rates", kMerchant | kOps},
+      {"GET", "/v1/tariffs", kMerchant | kOps},
   };
   return table;
 }
@@ -77,7 +79,9 @@ std::string unissued_key(const std::string& role) {
 class auth_matrix : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    env_ = new stack();
+    pgtest::stack_options options;
+    options.extra_config = std::string("tariffs: \"") + SOURCE_DIR + "/config/tariffs\"\n";
+    env_ = new stack(options);
     owner_key_ = new std::string(env_->create_key("acme", "merchant"));
     auto created = env_->call("POST", "/v1/shipments", *owner_key_, pgtest::shipment_body("colissimo", "owned-by-acme"),
                               {{"Idempotency-Key", "auth-matrix-setup"}});
@@ -101,6 +105,9 @@ class auth_matrix : public ::testing::Test {
       body = pgtest::shipment_body("colissimo", "auth-matrix");
       headers.emplace_back("Idempotency-Key", "auth-matrix-" + std::to_string(counter_++));
     }
+    if (r.method == "POST" && r.pattern == "/v1/rates")
+      body = R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
+                 "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
     return env_->call(r.method, with_id(r.pattern, id.empty() ? *shipment_id_ : id), "", body, headers);
   }
 
@@ -300,7 +307,15 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     }
     covered.insert(std::string("GET ") + pattern);
   }
+  {
+    auto res = env_->call("POST", "/v1/rates", key, R"({"from": {"country": "XX"}, "parcels": [{"weight_g": -1}], "speed": 1})");
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"from.country", "from.postal_code", "to",
+                                                                "parcels[0].weight_g", "speed"}));
+    covered.insert("POST /v1/rates");
+  }
   covered.insert("GET /v1/carriers");  // takes no input
+  covered.insert("GET /v1/tariffs");   // takes no input
   for (const auto& r : routes())
     if (r.roles != kPublic) {
       EXPECT_TRUE(covered.contains(name_of(r))) << "no bad-input case for " << name_of(r);
@@ -339,6 +354,9 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
       }
       if (r.pattern == "/v1/shipments" && r.method == "GET") {
         EXPECT_NE(res.body.find(id), std::string::npos) << who << " does not see the shipment in the list";
+      }
+      if (r.pattern == "/v1/rates") {
+        EXPECT_NE(res.body.find("\"cheapest\""), std::string::npos) << describe(res);
       }
       if (r.pattern == "/v1/carriers") {
         EXPECT_NE(res.body.find("\"colissimo\""), std::string::npos);

@@ -194,13 +194,20 @@ const char* tariffs_usage() noexcept {
          "LxWxH]\n"
          "        [--service LEVEL] [--direction outbound|return] [--date YYYY-MM-DD] [--tenant T] "
          "[--json]\n"
-         "      price one parcel with every contract (DIR defaults to config/tariffs)\n";
+         "      price one parcel with every contract (DIR defaults to config/tariffs)\n"
+         "  tariffs compare [--tariffs DIR] --shipments FILE.csv [--format table|csv|json|html]\n"
+         "        [--output FILE] [--target CONTRACT [--share P]] [--date-override YYYY-MM-DD]\n"
+         "        [--tolerance-pct X] [--tolerance-cents N] [--contracts ID,ID] [--max-examples N]\n"
+         "        [--progress]\n"
+         "      price a batch of shipments with every contract: totals, cheapest, audit, "
+         "negotiation\n";
 }
 
 int tariffs_command(const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.size() > 1 ? args.begin() + 1 : args.end(), args.end());
   if (!args.empty() && args[0] == "check") return check(rest);
   if (!args.empty() && args[0] == "quote") return quote_cmd(rest);
+  if (!args.empty() && args[0] == "compare") return compare_command(rest);
   std::fprintf(stderr, "usage: parcelctl tariffs <command>\n%s", tariffs_usage());
   return 2;
 }

@@ -1,0 +1,247 @@
+// Negotiated-tariff routes: POST /v1/rates (quotes for one prospective shipment) and
+// GET /v1/tariffs (contracts loaded). Pricing itself is gateway/tariffs/.
+
+#include <boost/json.hpp>
+
+#include "gateway/api/gateway_api.hpp"
+#include "gateway/domain/countries.hpp"
+#include "gateway/http/problem.hpp"
+#include "gateway/tariffs/tariff_book.hpp"
+
+namespace parcelgate::api {
+
+namespace json = boost::json;
+
+namespace {
+
+using task_response = boost::asio::awaitable<http::response>;
+
+http::response problem(const context& ctx, int status, std::string type, std::string title, std::string detail,
+                       std::vector<field_error> fields = {}) {
+  auto p = http::simple_problem(status, std::move(type), std::move(title), std::move(detail));
+  p.errors = std::move(fields);
+  return http::problem_response(p, ctx.request_id);
+}
+
+bool is_json(std::string_view content_type) {
+  auto base = content_type.substr(0, content_type.find(';'));
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  return http::iequals(base, "application/json");
+}
+
+struct rate_input {
+  tariffs::quote_request request;
+  std::vector<field_error> errors;
+};
+
+void read_place(const json::object& o, const std::string& path, std::string& country, std::string& postal,
+                std::vector<field_error>& errors) {
+  static constexpr std::string_view kAllowed[] = {"name", "company", "line1", "line2", "city", "postal_code",
+                                                  "country", "phone", "email"};
+  for (const auto& kv : o) {
+    bool ok = false;
+    for (auto a : kAllowed) ok = ok || kv.key() == a;
+    if (!ok) errors.push_back({path + "." + std::string(kv.key()), "unknown field"});
+  }
+  auto* c = o.if_contains("country");
+  if (!c || !c->is_string() || !is_iso_country(c->as_string()))
+    errors.push_back({path + ".country", "must be an ISO 3166-1 alpha-2 country code in uppercase, e.g. FR"});
+  else
+    country = std::string(c->as_string());
+  auto* p = o.if_contains("postal_code");
+  if (!p || !p->is_string() || p->as_string().empty() || p->as_string().size() > 20)
+    errors.push_back({path + ".postal_code", "is required (1 to 20 characters)"});
+  else
+    postal = std::string(p->as_string());
+}
+
+int read_int(const json::object& o, const std::string& path, std::string_view key, bool required, long long max,
+             std::vector<field_error>& errors) {
+  auto* v = o.if_contains(key);
+  std::string field = path + "." + std::string(key);
+  if (!v || v->is_null()) {
+    if (required) errors.push_back({field, "is required"});
+    return 0;
+  }
+  if (!v->is_int64() || v->as_int64() < 1 || v->as_int64() > max) {
+    errors.push_back({field, "must be an integer between 1 and " + std::to_string(max)});
+    return 0;
+  }
+  return static_cast<int>(v->as_int64());
+}
+
+rate_input parse_rate_input(const json::object& o) {
+  rate_input in;
+  auto& r = in.request;
+  auto& errors = in.errors;
+  for (const auto& kv : o)
+    if (kv.key() != "direction" && kv.key() != "from" && kv.key() != "to" && kv.key() != "parcels" &&
+        kv.key() != "service" && kv.key() != "carriers" && kv.key() != "date")
+      errors.push_back({std::string(kv.key()), "unknown field"});
+  if (auto* d = o.if_contains("direction"); d && !d->is_null()) {
+    auto v = d->is_string() ? parse_direction(d->as_string()) : std::nullopt;
+    if (!v) errors.push_back({"direction", "must be outbound or return"});
+    else r.dir = *v;
+  }
+  for (auto [key, country, postal] : {std::tuple{"from", &r.from_country, &r.from_postal_code},
+                                      std::tuple{"to", &r.to_country, &r.to_postal_code}}) {
+    auto* v = o.if_contains(key);
+    if (!v || !v->is_object()) errors.push_back({key, "is required: an object with country and postal_code"});
+    else read_place(v->as_object(), key, *country, *postal, errors);
+  }
+  auto* parcels = o.if_contains("parcels");
+  if (!parcels || !parcels->is_array() || parcels->as_array().empty() || parcels->as_array().size() > 50) {
+    errors.push_back({"parcels", "must be an array of 1 to 50 parcels"});
+  } else {
+    const auto& list = parcels->as_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      std::string path = "parcels[" + std::to_string(i) + "]";
+      if (!list[i].is_object()) {
+        errors.push_back({path, "must be an object"});
+        continue;
+      }
+      const auto& p = list[i].as_object();
+      for (const auto& kv : p)
+        if (kv.key() != "weight_g" && kv.key() != "dimensions_mm" && kv.key() != "reference")
+          errors.push_back({path + "." + std::string(kv.key()), "unknown field"});
+      tariffs::priced_parcel parcel;
+      parcel.weight_g = read_int(p, path, "weight_g", true, 1'000'000, errors);
+      if (auto* d = p.if_contains("dimensions_mm"); d && !d->is_null()) {
+        if (!d->is_object()) {
+          errors.push_back({path + ".dimensions_mm", "must be an object"});
+        } else {
+          std::string dpath = path + ".dimensions_mm";
+          for (const auto& kv : d->as_object())
+            if (kv.key() != "length" && kv.key() != "width" && kv.key() != "height")
+              errors.push_back({dpath + "." + std::string(kv.key()), "unknown field"});
+          parcel.length_mm = read_int(d->as_object(), dpath, "length", true, 10'000, errors);
+          parcel.width_mm = read_int(d->as_object(), dpath, "width", true, 10'000, errors);
+          parcel.height_mm = read_int(d->as_object(), dpath, "height", true, 10'000, errors);
+        }
+      }
+      r.parcels.push_back(parcel);
+    }
+  }
+  if (auto* s = o.if_contains("service"); s && !s->is_null()) {
+    auto v = s->is_string() ? parse_service_level(s->as_string()) : std::nullopt;
+    if (!v) errors.push_back({"service", "must be one of home, home_signature, pickup_point, locker, express"});
+    else r.service = *v;
+  }
+  if (auto* c = o.if_contains("carriers"); c && !c->is_null()) {
+    if (!c->is_array()) {
+      errors.push_back({"carriers", "must be an array of carrier ids"});
+    } else {
+      for (std::size_t i = 0; i < c->as_array().size(); ++i) {
+        const auto& v = c->as_array()[i];
+        if (!v.is_string() || v.as_string().empty())
+          errors.push_back({"carriers[" + std::to_string(i) + "]", "must be a carrier id"});
+        else r.carriers.emplace_back(v.as_string());
+      }
+    }
+  }
+  if (auto* d = o.if_contains("date"); d && !d->is_null()) {
+    auto v = d->is_string() ? tariffs::parse_date(d->as_string()) : std::nullopt;
+    if (!v) errors.push_back({"date", "must be a date YYYY-MM-DD"});
+    else r.date = *v;
+  }
+  return in;
+}
+
+task_response post_rates(context& ctx, api_deps& deps) {
+  if (!is_json(ctx.request.header("Content-Type")))
+    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
+  auto set = deps.tariffs.current();
+  if (!set)
+    co_return problem(ctx, 503, "tariffs-not-configured", "No negotiated tariffs are loaded",
+                      "this gateway has no `tariffs:` folder configured");
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 16;
+  auto root = json::parse(ctx.request.body, ec, {}, opts);
+  if (ec || !root.is_object())
+    co_return problem(ctx, 400, "malformed-json", "Malformed JSON", "the body must be a JSON object");
+  auto in = parse_rate_input(root.as_object());
+  if (!in.errors.empty()) {
+    auto n = std::to_string(in.errors.size());
+    co_return problem(ctx, 422, "validation-error", "The request is not valid", n + " field(s) need attention",
+                      std::move(in.errors));
+  }
+  // Merchants see their own contracts and the unrestricted ones; ops see every contract.
+  in.request.tenant = ctx.who->role == store::role::ops ? std::string() : ctx.who->tenant;
+  co_return http::response::json(200, render_quotes(set->quote_all(in.request)));
+}
+
+task_response get_tariffs(context& ctx, api_deps& deps) {
+  auto set = deps.tariffs.current();
+  json::array data;
+  if (set) {
+    const auto today = tariffs::today_utc();
+    const bool ops = ctx.who->role == store::role::ops;
+    for (const auto& c : set->contracts()) {
+      if (!ops && !c.tenants.empty() &&
+          std::find(c.tenants.begin(), c.tenants.end(), ctx.who->tenant) == c.tenants.end())
+        continue;
+      json::array zones, services, tenants;
+      for (const auto& z : c.zones) {
+        json::array countries, postal;
+        for (const auto& cc : z.countries) countries.push_back(json::value(cc));
+        for (const auto& pc : z.postal_codes) postal.push_back(json::value(pc));
+        zones.push_back(json::object{{"name", z.name}, {"countries", countries}, {"postal_codes", postal}});
+      }
+      for (const auto& s : c.services) services.push_back(json::value(to_string(s.service)));
+      for (const auto& t : c.tenants) tenants.push_back(json::value(t));
+      json::object o{{"contract", c.id},
+                     {"carrier", c.carrier},
+                     {"currency", c.currency},
+                     {"valid_from", tariffs::format_date(c.valid_from)},
+                     {"valid_to", tariffs::format_date(c.valid_to)},
+                     {"in_force", c.valid_from <= today && today <= c.valid_to},
+                     {"services", services},
+                     {"zones", zones},
+                     {"returns", c.returns_percent.has_value()}};
+      if (ops) o["tenants"] = tenants;
+      data.push_back(std::move(o));
+    }
+  }
+  co_return http::response::json(200, json::serialize(json::object{{"data", std::move(data)},
+                                                                   {"configured", deps.tariffs.configured()}}));
+}
+
+}  // namespace
+
+std::string render_quotes(const tariffs::quote_result& result) {
+  json::array quotes, unavailable;
+  for (const auto& q : result.quotes) {
+    json::array breakdown;
+    for (const auto& l : q.breakdown)
+      breakdown.push_back(json::object{{"kind", l.kind}, {"name", l.name}, {"amount", l.amount}});
+    json::object o{{"contract", q.contract},
+                   {"carrier", q.carrier},
+                   {"service", to_string(q.service)},
+                   {"carrier_service", q.carrier_service.empty() ? json::value(nullptr) : json::value(q.carrier_service)},
+                   {"zone", q.zone},
+                   {"total", json::object{{"amount", q.total}, {"currency", q.currency}}},
+                   {"breakdown", std::move(breakdown)},
+                   {"transit_days", q.transit_days ? json::value(*q.transit_days) : json::value(nullptr)}};
+    quotes.push_back(std::move(o));
+  }
+  for (const auto& u : result.unavailable)
+    unavailable.push_back(json::object{{"contract", u.contract},
+                                       {"service", to_string(u.service)},
+                                       {"code", tariffs::to_string(u.code)},
+                                       {"reason", u.reason}});
+  json::object out{{"quotes", std::move(quotes)}, {"unavailable", std::move(unavailable)}};
+  out["cheapest"] = result.cheapest ? json::value(result.quotes[*result.cheapest].contract) : json::value(nullptr);
+  out["fastest"] = result.fastest ? json::value(result.quotes[*result.fastest].contract) : json::value(nullptr);
+  return json::serialize(out);
+}
+
+void add_rate_routes(router& r, api_deps& deps) {
+  auto* d = &deps;
+  r.add("POST", "/v1/rates", merchant | ops, "Quotes from the negotiated tariffs for one prospective shipment",
+        [d](context& c) { return post_rates(c, *d); });
+  r.add("GET", "/v1/tariffs", merchant | ops, "Contracts loaded: validity, carriers, services, zones",
+        [d](context& c) { return get_tariffs(c, *d); });
+}
+
+}  // namespace parcelgate::api

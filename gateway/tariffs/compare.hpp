@@ -1,0 +1,214 @@
+#pragma once
+// Batch comparison of negotiated contracts (DESIGN §7) over past or planned shipments: what
+// each contract would have cost, where each one is cheapest, an audit of billed amounts, and
+// the extra discount a contract needs to win (the negotiation helper).
+//
+// Feed rows one at a time (add / add_bad_row), then call finish() once. Memory does not grow
+// with the number of rows, except with a negotiation target: then 40 bytes are kept per row
+// that the target can price (about 40 MB for a million rows).
+//
+// Pricing: every row is priced by every compared contract with price() (tenant restrictions
+// ignored, the row's service, its date or the override). `cheapest` for a row is §7's rule:
+// lowest total, then fewer transit days (none given = slowest), then contract id. Totals are
+// compared as numbers: every compared contract must use the same currency.
+//
+// NEGOTIATION MODEL. An extra discount of d percentage points on the target contract adds d to
+// the sum of its discount percents, so per parcel (keep = 100 % - sum of its discounts):
+//   discounted(d) = round(base * max(0, keep - d) / 100)
+//   total(d)      = discounted(d) + sum of its percent surcharges round(discounted(d) * p / 100)
+//                   + its amount surcharges; a return: round(total(d) * returns percent / 100)
+// exactly as the engine prices the contract with that extra discount in its file. total(d) never
+// increases with d, so the smallest d reaching a goal is found by bisection on d in steps of
+// 0.01 point, from 0 up to d = keep (the discounts then reach 100 %: the base is free). Goals:
+//  (a) lowest batch total: for EVERY other compared contract R that shares rows with the target
+//      (rows both can price), the target's total over those shared rows is <= R's total over
+//      the same rows. Comparing on shared rows only keeps the comparison fair when contracts
+//      cover different zones, services or dates; a contract sharing no row is not a rival.
+//  (b) cheapest share: the target is the cheapest contract (§7 rule, ties included) for at
+//      least P % of the rows that at least one compared contract can price.
+// Each goal reports "already" (d = 0), the smallest d, or "not reachable" (not even at d = keep).
+//
+// Thread-safety: one comparison is used by one thread at a time; the tariff set is shared.
+
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/tariffs/shipments_csv.hpp"
+#include "gateway/tariffs/tariff.hpp"
+
+namespace parcelgate::tariffs {
+
+constexpr std::size_t kReasonCount = 8;  // values of reason_code
+
+// Weight bands of the report, by the parcel's real weight: (previous max, max_g].
+struct weight_band_def {
+  const char* label;
+  std::int32_t max_g;
+};
+constexpr std::array<weight_band_def, 9> kWeightBands = {{{"0-250 g", 250},
+                                                          {"250-500 g", 500},
+                                                          {"0.5-1 kg", 1'000},
+                                                          {"1-2 kg", 2'000},
+                                                          {"2-5 kg", 5'000},
+                                                          {"5-10 kg", 10'000},
+                                                          {"10-20 kg", 20'000},
+                                                          {"20-30 kg", 30'000},
+                                                          {"> 30 kg", INT32_MAX}}};
+std::size_t weight_band_of(std::int32_t weight_g) noexcept;
+
+struct compare_options {
+  std::optional<day> date_override;  // prices every row on this date; the date column is ignored
+  std::vector<std::string> contracts;  // ids to compare; empty = every contract of the set
+  // Audit tolerance: a billed amount is flagged when it differs from the price by more than
+  // max(tolerance_percent of the price, tolerance_minor).
+  std::int64_t tolerance_percent = kPercentScale;  // ten-thousandths of a percent (1 %)
+  std::int64_t tolerance_minor = 5;
+  std::size_t max_examples = 200;  // bad rows and audit lines kept (all are counted)
+  std::optional<std::string> target;         // negotiation: the contract to improve
+  std::optional<std::int64_t> target_share;  // goal (b): ten-thousandths of a percent
+};
+
+struct contract_result {
+  std::string contract, carrier;
+  std::uint64_t priced = 0, unserviceable = 0;
+  std::array<std::uint64_t, kReasonCount> unserviceable_by_reason{};  // by reason_code
+  std::int64_t total = 0;            // minor units, over the rows it priced
+  std::uint64_t cheapest_count = 0;  // rows where it is the cheapest
+};
+
+struct band_result {
+  std::string label;
+  std::int32_t min_g = 0;  // exclusive
+  std::int32_t max_g = 0;  // inclusive
+  std::uint64_t rows = 0, priceable = 0;
+  std::int64_t best_total = 0;
+  std::vector<std::uint64_t> priced;    // per contract (index in compare_report::contracts)
+  std::vector<std::int64_t> total;      // per contract
+  std::vector<std::uint64_t> cheapest;  // per contract
+};
+
+struct bad_row {
+  std::uint64_t line = 0;  // 0 when the source has no lines (JSON: the index + 1 instead)
+  std::string reason;
+};
+
+struct audit_line {
+  std::uint64_t line = 0;
+  std::string contract, carrier;
+  std::int64_t billed = 0;
+  std::optional<std::int64_t> priced;  // nullopt: the contract cannot price the row
+  std::int64_t difference = 0;         // billed - priced (0 when not priced)
+  std::string detail;                  // why it is listed
+};
+
+struct audit_result {
+  std::int64_t tolerance_percent = 0, tolerance_minor = 0;
+  std::uint64_t rows = 0;              // rows with a known contract and a billed amount
+  std::uint64_t discrepancies = 0;     // beyond the tolerance
+  std::uint64_t unpriced = 0;          // the named contract cannot price the row
+  std::uint64_t unknown_contract = 0;  // the named contract is not compared
+  std::uint64_t currency_mismatch = 0;
+  std::int64_t billed_total = 0, priced_total = 0;  // over the rows priced by their contract
+  std::vector<audit_line> examples;                 // discrepancies, unpriced, unknown; first N
+};
+
+struct negotiation_goal {
+  enum class status { already, reachable, not_reachable };
+  status outcome = status::not_reachable;
+  std::int64_t extra_discount = 0;  // ten-thousandths of a percent, a multiple of 100 (0.01 pt)
+};
+std::string_view to_string(negotiation_goal::status s) noexcept;
+
+struct negotiation_rival {
+  std::string contract;
+  std::uint64_t shared_rows = 0;
+  std::int64_t rival_total = 0;        // over the shared rows
+  std::int64_t target_total = 0;       // the target, same rows, today's discounts
+  std::int64_t target_total_after = 0; // the target with the extra discount of goal (a)
+};
+
+struct negotiation_result {
+  std::string contract;
+  std::int64_t max_extra_discount = 0;  // keep: the largest d, ten-thousandths
+  negotiation_goal lowest_total;        // goal (a)
+  std::vector<negotiation_rival> rivals;
+  std::optional<std::int64_t> target_share;  // goal (b) asked, ten-thousandths of a percent
+  negotiation_goal share;
+  // Rows where the target is the cheapest, out of compare_report::priceable: today, and with
+  // the extra discount of goal (b) when it is asked, else of goal (a).
+  std::uint64_t cheapest_rows_now = 0, cheapest_rows_after = 0;
+};
+
+struct compare_report {
+  std::string currency;
+  std::optional<day> date_override;
+  std::vector<contract_result> contracts;  // by contract id
+  std::uint64_t rows = 0;         // every row seen, bad ones included
+  std::uint64_t bad_rows = 0;
+  std::vector<bad_row> bad_examples;  // first max_examples
+  std::uint64_t priceable = 0;    // valid rows at least one contract can price
+  std::uint64_t unpriceable = 0;  // valid rows no contract can price
+  std::int64_t best_total = 0;    // each priceable row on its cheapest contract
+  std::vector<band_result> bands;  // kWeightBands order
+  audit_result audit;
+  std::optional<negotiation_result> negotiation;
+};
+
+class comparison {
+ public:
+  // Fails with a message when a requested contract or the target is unknown, when currencies
+  // differ, or when the target cannot be modelled (more than 64 compared contracts).
+  static std::expected<comparison, std::string> create(std::shared_ptr<const tariff_set> set,
+                                                       compare_options options);
+
+  // Prices one valid row (line: where it came from, for the reports). A row without a date and
+  // no override is counted as a bad row.
+  void add(const shipment_row& row, std::uint64_t line);
+  void add_bad_row(std::uint64_t line, std::string reason);
+
+  // Computes the negotiation goals and returns the report. Call once.
+  compare_report finish();
+
+  comparison(comparison&&) noexcept;
+  comparison& operator=(comparison&&) noexcept;
+  ~comparison();
+
+ private:
+  struct state;
+  explicit comparison(std::unique_ptr<state> s);
+  std::unique_ptr<state> s_;
+};
+
+// Reads every row of `in` (shipments_csv.hpp) into a comparison. on_progress, when set, is
+// called now and then with the bytes read so far. Fails only on a bad header.
+std::expected<compare_report, std::string> compare_csv(
+    std::istream& in, std::shared_ptr<const tariff_set> set, compare_options options,
+    const std::function<void(std::uint64_t)>& on_progress = {});
+
+// ---- rendering (compare_render.cpp, compare_html.cpp) ------------------------------------------
+
+// "12,345.67 €" style is not used: amounts print as "€12,345.67" (or "12,345.67 XXX" for another
+// currency), negatives as "-€3.20".
+std::string format_money(std::int64_t minor, std::string_view currency);
+// Ten-thousandths of a percent as "3.25" (trailing zeros dropped, at most 4 decimals).
+std::string format_percent(std::int64_t ten_thousandths);
+
+// The JSON document (shape documented in docs/tariffs-compare.md), one line.
+std::string to_json(const compare_report& r);
+// One CSV line per contract: contract,carrier,currency,priced,unserviceable,total,
+// cheapest_count,best_total then one unserviceable:<reason> column per reason code. Money in
+// major units with '.' ("1234.56").
+std::string to_csv(const compare_report& r);
+// An aligned text report for a terminal.
+std::string to_table(const compare_report& r);
+// One self-contained HTML page (inline CSS and SVG, no external resource).
+std::string to_html(const compare_report& r);
+
+}  // namespace parcelgate::tariffs

@@ -1,0 +1,318 @@
+// Text renderings of a comparison report: JSON, CSV and an aligned table.
+#include <boost/json.hpp>
+
+#include <cstdio>
+
+#include "gateway/tariffs/compare.hpp"
+
+namespace parcelgate::tariffs {
+
+namespace {
+
+std::string grouped(std::uint64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string major(std::int64_t minor) {  // "1234.56", for CSV
+  std::uint64_t magnitude = minor < 0 ? 0 - static_cast<std::uint64_t>(minor)
+                                      : static_cast<std::uint64_t>(minor);
+  char text[40];
+  std::snprintf(text, sizeof text, "%s%llu.%02llu", minor < 0 ? "-" : "",
+                static_cast<unsigned long long>(magnitude / 100),
+                static_cast<unsigned long long>(magnitude % 100));
+  return text;
+}
+
+boost::json::value nullable(const std::optional<std::int64_t>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+boost::json::object goal_json(const negotiation_goal& g) {
+  return {{"status", to_string(g.outcome)},
+          {"extra_discount_percent", format_percent(g.extra_discount)}};
+}
+
+// Columns of strings; numbers right-aligned.
+std::string aligned(const std::vector<std::vector<std::string>>& rows,
+                    const std::vector<bool>& right) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], r[i].size());
+    }
+  std::string out;
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      std::string pad(width[i] - r[i].size(), ' ');
+      bool is_right = i < right.size() && right[i];
+      line += (i ? "  " : "") + (is_right ? pad + r[i] : r[i] + pad);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += "  " + line + "\n";
+  }
+  return out;
+}
+
+std::string share(std::uint64_t part, std::uint64_t whole) {
+  if (whole == 0) return "-";
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f %%", 100.0 * static_cast<double>(part) /
+                                                  static_cast<double>(whole));
+  return text;
+}
+
+std::string goal_text(const negotiation_goal& g) {
+  switch (g.outcome) {
+    case negotiation_goal::status::already:
+      return "already met (no extra discount needed)";
+    case negotiation_goal::status::reachable:
+      return "needs " + format_percent(g.extra_discount) + " extra percentage points of discount";
+    case negotiation_goal::status::not_reachable:
+      return "not reachable, even with the discounts at 100 %";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string format_money(std::int64_t minor, std::string_view currency) {
+  std::uint64_t magnitude = minor < 0 ? 0 - static_cast<std::uint64_t>(minor)
+                                      : static_cast<std::uint64_t>(minor);
+  char cents[4];
+  std::snprintf(cents, sizeof cents, "%02llu", static_cast<unsigned long long>(magnitude % 100));
+  std::string number = grouped(magnitude / 100) + "." + cents;
+  std::string sign = minor < 0 ? "-" : "";
+  if (currency == "EUR") return sign + "\u20AC" + number;
+  return sign + number + " " + std::string(currency);
+}
+
+std::string format_percent(std::int64_t v) {
+  std::string sign = v < 0 ? "-" : "";
+  std::uint64_t m = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  std::string out = sign + std::to_string(m / kPercentScale);
+  char frac[8];
+  std::snprintf(frac, sizeof frac, "%04llu", static_cast<unsigned long long>(m % kPercentScale));
+  std::string f = frac;
+  while (!f.empty() && f.back() == '0') f.pop_back();
+  return f.empty() ? out : out + "." + f;
+}
+
+std::string to_json(const compare_report& r) {
+  namespace json = boost::json;
+  json::array contracts, bands, audit_lines, bad;
+  for (const auto& c : r.contracts) {
+    json::object reasons;
+    for (std::size_t i = 0; i < kReasonCount; ++i)
+      if (c.unserviceable_by_reason[i] > 0)
+        reasons[to_string(static_cast<reason_code>(i))] = c.unserviceable_by_reason[i];
+    contracts.push_back({{"contract", c.contract},
+                         {"carrier", c.carrier},
+                         {"priced", c.priced},
+                         {"unserviceable", c.unserviceable},
+                         {"unserviceable_by_reason", std::move(reasons)},
+                         {"total", c.total},
+                         {"cheapest_count", c.cheapest_count}});
+  }
+  for (const auto& b : r.bands) {
+    json::array per;
+    for (std::size_t j = 0; j < r.contracts.size(); ++j)
+      per.push_back({{"contract", r.contracts[j].contract},
+                     {"priced", b.priced[j]},
+                     {"total", b.total[j]},
+                     {"cheapest_count", b.cheapest[j]}});
+    bands.push_back({{"label", b.label},
+                     {"min_g", b.min_g},
+                     {"max_g", b.max_g == INT32_MAX ? json::value(nullptr) : json::value(b.max_g)},
+                     {"rows", b.rows},
+                     {"priceable", b.priceable},
+                     {"best_total", b.best_total},
+                     {"contracts", std::move(per)}});
+  }
+  for (const auto& l : r.audit.examples)
+    audit_lines.push_back({{"line", l.line},
+                           {"contract", l.contract},
+                           {"carrier", l.carrier},
+                           {"billed", l.billed},
+                           {"priced", nullable(l.priced)},
+                           {"difference", l.priced ? json::value(l.difference)
+                                                   : json::value(nullptr)},
+                           {"detail", l.detail}});
+  for (const auto& b : r.bad_examples) bad.push_back({{"line", b.line}, {"reason", b.reason}});
+  const auto& a = r.audit;
+  json::object doc{
+      {"currency", r.currency},
+      {"date_override",
+       r.date_override ? json::value(format_date(*r.date_override)) : json::value(nullptr)},
+      {"rows",
+       {{"total", r.rows},
+        {"bad", r.bad_rows},
+        {"priceable", r.priceable},
+        {"unpriceable", r.unpriceable}}},
+      {"best_total", r.best_total},
+      {"contracts", std::move(contracts)},
+      {"weight_bands", std::move(bands)},
+      {"audit",
+       {{"tolerance_percent", format_percent(a.tolerance_percent)},
+        {"tolerance_minor", a.tolerance_minor},
+        {"rows", a.rows},
+        {"discrepancies", a.discrepancies},
+        {"unpriced", a.unpriced},
+        {"unknown_contract", a.unknown_contract},
+        {"currency_mismatch", a.currency_mismatch},
+        {"billed_total", a.billed_total},
+        {"priced_total", a.priced_total},
+        {"examples", std::move(audit_lines)}}},
+      {"negotiation", nullptr},
+      {"bad_rows", {{"count", r.bad_rows}, {"examples", std::move(bad)}}}};
+  if (r.negotiation) {
+    const auto& n = *r.negotiation;
+    json::array rivals;
+    for (const auto& v : n.rivals)
+      rivals.push_back({{"contract", v.contract},
+                        {"shared_rows", v.shared_rows},
+                        {"rival_total", v.rival_total},
+                        {"target_total", v.target_total},
+                        {"target_total_after", v.target_total_after}});
+    json::value share = nullptr;
+    if (n.target_share) {
+      json::object s = goal_json(n.share);
+      s["target_share_percent"] = format_percent(*n.target_share);
+      share = std::move(s);
+    }
+    doc["negotiation"] = json::object{
+        {"contract", n.contract},
+        {"max_extra_discount_percent", format_percent(n.max_extra_discount)},
+        {"lowest_total", goal_json(n.lowest_total)},
+        {"rivals", std::move(rivals)},
+        {"share", std::move(share)},
+        {"cheapest_rows_now", n.cheapest_rows_now},
+        {"cheapest_rows_after", n.cheapest_rows_after}};
+  }
+  return json::serialize(doc);
+}
+
+std::string to_csv(const compare_report& r) {
+  std::string out = "contract,carrier,currency,priced,unserviceable,total,cheapest_count,best_total";
+  for (std::size_t i = 0; i < kReasonCount; ++i)
+    out += ",unserviceable:" + std::string(to_string(static_cast<reason_code>(i)));
+  out += "\n";
+  // Ids and carriers are restricted to a-z 0-9 . _ - by the loader: no quoting needed.
+  for (const auto& c : r.contracts) {
+    out += c.contract + "," + c.carrier + "," + r.currency + "," + std::to_string(c.priced) + "," +
+           std::to_string(c.unserviceable) + "," + major(c.total) + "," +
+           std::to_string(c.cheapest_count) + "," + major(r.best_total);
+    for (auto n : c.unserviceable_by_reason) out += "," + std::to_string(n);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string to_table(const compare_report& r) {
+  const std::string& cur = r.currency;
+  std::string out;
+  out += "Shipments: " + grouped(r.rows) + " row(s), " + grouped(r.bad_rows) + " bad, " +
+         grouped(r.priceable) + " priceable, " + grouped(r.unpriceable) +
+         " no contract can price\n";
+  if (r.date_override) out += "Priced on " + format_date(*r.date_override) + " (date override)\n";
+  out += "Best possible total: " + format_money(r.best_total, cur) +
+         " (each shipment on its cheapest contract)\n\n";
+
+  std::vector<std::vector<std::string>> rows{
+      {"CONTRACT", "CARRIER", "PRICED", "UNSERVICEABLE", "TOTAL", "CHEAPEST", "SHARE"}};
+  for (const auto& c : r.contracts)
+    rows.push_back({c.contract, c.carrier, grouped(c.priced), grouped(c.unserviceable),
+                    format_money(c.total, cur), grouped(c.cheapest_count),
+                    share(c.cheapest_count, r.priceable)});
+  out += aligned(rows, {false, false, true, true, true, true, true});
+
+  out += "\nUnserviceable, by reason\n";
+  rows = {{"CONTRACT"}};
+  std::vector<bool> right{false};
+  std::vector<std::size_t> used;
+  for (std::size_t i = 0; i < kReasonCount; ++i)
+    for (const auto& c : r.contracts)
+      if (c.unserviceable_by_reason[i] > 0) {
+        used.push_back(i);
+        rows[0].push_back(std::string(to_string(static_cast<reason_code>(i))));
+        right.push_back(true);
+        break;
+      }
+  for (const auto& c : r.contracts) {
+    rows.push_back({c.contract});
+    for (auto i : used) rows.back().push_back(grouped(c.unserviceable_by_reason[i]));
+  }
+  out += used.empty() ? "  (none)\n" : aligned(rows, right);
+
+  out += "\nCheapest contract by weight band (rows where each contract is the cheapest)\n";
+  rows = {{"BAND", "ROWS"}};
+  right = {false, true};
+  for (const auto& c : r.contracts) {
+    rows[0].push_back(c.contract);
+    right.push_back(true);
+  }
+  for (const auto& b : r.bands) {
+    if (b.rows == 0) continue;
+    rows.push_back({b.label, grouped(b.rows)});
+    for (std::size_t j = 0; j < r.contracts.size(); ++j) rows.back().push_back(grouped(b.cheapest[j]));
+  }
+  out += aligned(rows, right);
+
+  const auto& a = r.audit;
+  out += "\nAudit (tolerance: " + format_percent(a.tolerance_percent) + " % or " +
+         format_money(a.tolerance_minor, cur) + ", whichever is larger)\n";
+  out += "  " + grouped(a.rows) + " row(s) with a contract and a billed amount, " +
+         grouped(a.discrepancies) + " beyond the tolerance, " + grouped(a.unpriced) +
+         " the contract cannot price, " + grouped(a.unknown_contract) + " unknown contract, " +
+         grouped(a.currency_mismatch) + " in another currency\n";
+  out += "  billed " + format_money(a.billed_total, cur) + " vs priced " +
+         format_money(a.priced_total, cur) + " (difference " +
+         format_money(a.billed_total - a.priced_total, cur) + ")\n";
+  if (!a.examples.empty()) {
+    rows = {{"LINE", "CONTRACT", "BILLED", "PRICED", "DIFFERENCE", "DETAIL"}};
+    for (const auto& l : a.examples)
+      rows.push_back({std::to_string(l.line), l.contract, format_money(l.billed, cur),
+                      l.priced ? format_money(*l.priced, cur) : "-",
+                      l.priced ? format_money(l.difference, cur) : "-", l.detail});
+    out += aligned(rows, {true, false, true, true, true, false});
+    if (a.examples.size() < a.discrepancies + a.unpriced + a.unknown_contract + a.currency_mismatch)
+      out += "  (first " + std::to_string(a.examples.size()) + " listed)\n";
+  }
+
+  if (r.negotiation) {
+    const auto& n = *r.negotiation;
+    out += "\nNegotiation for " + n.contract + "\n";
+    out += "  (a) lowest total on the rows shared with each rival: " + goal_text(n.lowest_total) +
+           "\n";
+    rows = {{"RIVAL", "SHARED ROWS", "RIVAL TOTAL", "TARGET NOW", "TARGET AFTER"}};
+    for (const auto& v : n.rivals)
+      rows.push_back({v.contract, grouped(v.shared_rows), format_money(v.rival_total, cur),
+                      format_money(v.target_total, cur), format_money(v.target_total_after, cur)});
+    if (n.rivals.empty())
+      out += "  (no rival shares a row with " + n.contract + ")\n";
+    else
+      out += aligned(rows, {false, true, true, true, true});
+    if (n.target_share)
+      out += "  (b) cheapest for " + format_percent(*n.target_share) + " % of the rows: " +
+             goal_text(n.share) + "\n";
+    out += "  cheapest today for " + grouped(n.cheapest_rows_now) + " row(s) (" +
+           share(n.cheapest_rows_now, r.priceable) + "), after the discount " +
+           grouped(n.cheapest_rows_after) + " (" + share(n.cheapest_rows_after, r.priceable) +
+           ")\n";
+  }
+
+  out += "\nBad rows: " + grouped(r.bad_rows) + "\n";
+  for (const auto& b : r.bad_examples)
+    out += "  line " + std::to_string(b.line) + ": " + b.reason + "\n";
+  if (r.bad_examples.size() < r.bad_rows)
+    out += "  (first " + std::to_string(r.bad_examples.size()) + " listed)\n";
+  return out;
+}
+
+}  // namespace parcelgate::tariffs

@@ -1,0 +1,177 @@
+// Negotiated tariffs through the API: POST /v1/rates, GET /v1/tariffs, carrier auto on
+// POST /v1/shipments, and SIGHUP reloads that refuse a bad set.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using pgtest::describe;
+using pgtest::expect_problem;
+using pgtest::stack;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const std::string kParisToLyon = R"({"from": {"country": "FR", "postal_code": "75001"},
+  "to": {"country": "FR", "postal_code": "69001"}, "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
+
+class tariffs_api : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tariffs_ = fs::temp_directory_path() / ("pg-tariffs-" + std::to_string(::getpid()) + "-" +
+                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(tariffs_);
+    fs::create_directories(tariffs_);
+    for (const auto& f : fs::directory_iterator(fs::path(SOURCE_DIR) / "config/tariffs"))
+      if (f.path().extension() == ".yaml") fs::copy_file(f.path(), tariffs_ / f.path().filename());
+    pgtest::stack_options options;
+    options.extra_config = "tariffs: \"" + tariffs_.string() + "\"\n";
+    env_ = std::make_unique<stack>(options);
+    key_ = env_->create_key("acme", "merchant");
+  }
+  void TearDown() override {
+    env_.reset();
+    fs::remove_all(tariffs_);
+  }
+  json::object rates(const std::string& body) {
+    auto r = env_->call("POST", "/v1/rates", key_, body);
+    EXPECT_EQ(r.status, 200) << describe(r);
+    return pgtest::parse_object(r.body);
+  }
+  std::size_t contract_count() {
+    auto r = env_->call("GET", "/v1/tariffs", key_);
+    return pgtest::parse_object(r.body).at("data").as_array().size();
+  }
+  fs::path tariffs_;
+  std::unique_ptr<stack> env_;
+  std::string key_;
+};
+
+TEST_F(tariffs_api, quotes_are_sorted_and_each_breakdown_sums_to_its_total) {
+  auto out = rates(kParisToLyon);
+  const auto& quotes = out.at("quotes").as_array();
+  ASSERT_GE(quotes.size(), 2u);
+  std::int64_t previous = -1;
+  for (const auto& qv : quotes) {
+    const auto& q = qv.as_object();
+    const auto total = q.at("total").as_object().at("amount").as_int64();
+    EXPECT_GE(total, previous) << "quotes must be sorted by total";
+    previous = total;
+    EXPECT_EQ(q.at("total").as_object().at("currency").as_string(), "EUR");
+    std::int64_t sum = 0;
+    for (const auto& l : q.at("breakdown").as_array()) sum += l.as_object().at("amount").as_int64();
+    EXPECT_EQ(sum, total) << "breakdown of " << q.at("contract").as_string();
+  }
+  EXPECT_EQ(out.at("cheapest").as_string(), quotes[0].as_object().at("contract").as_string());
+  EXPECT_TRUE(out.at("fastest").is_string());
+}
+
+TEST_F(tariffs_api, validity_dates_decide_which_contract_applies) {
+  auto june = rates(kParisToLyon);
+  std::string august_body = kParisToLyon;
+  august_body.replace(august_body.find("2026-06-01"), 10, "2026-08-01");
+  auto august = rates(august_body);
+  auto contracts_of = [](const json::object& o) {
+    std::set<std::string> out;
+    for (const auto& q : o.at("quotes").as_array()) out.insert(std::string(q.as_object().at("contract").as_string()));
+    return out;
+  };
+  EXPECT_TRUE(contracts_of(june).contains("colissimo-2026"));
+  EXPECT_FALSE(contracts_of(june).contains("colissimo-2026-h2"));
+  EXPECT_TRUE(contracts_of(august).contains("colissimo-2026-h2"));
+  EXPECT_FALSE(contracts_of(august).contains("colissimo-2026"));
+  bool explained = false;
+  for (const auto& u : august.at("unavailable").as_array())
+    if (u.as_object().at("contract").as_string() == "colissimo-2026")
+      explained = u.as_object().at("code").as_string() == "outside_validity";
+  EXPECT_TRUE(explained) << "the expired contract must be listed as unavailable with its reason";
+}
+
+TEST_F(tariffs_api, bad_rate_requests_are_field_errors_and_ops_may_quote) {
+  auto r = env_->call("POST", "/v1/rates", key_, R"({"direction": "sideways", "from": {"country": "FR", "postal_code": "75001"},
+      "to": {"country": "FR", "postal_code": "69001", "floor": 3}, "parcels": [], "date": "2026-13-01", "service": "teleport"})");
+  expect_problem(r, 422, "validation-error");
+  EXPECT_EQ(pgtest::error_fields(r), (std::set<std::string>{"direction", "to.floor", "parcels", "date", "service"}));
+  expect_problem(env_->call("POST", "/v1/rates", key_, "{oops"), 400, "malformed-json");
+  auto ops = env_->create_key("ops-team", "ops");
+  EXPECT_EQ(env_->call("POST", "/v1/rates", ops, kParisToLyon).status, 200);
+  auto point = env_->create_key("acme", "point");
+  expect_problem(env_->call("POST", "/v1/rates", point, kParisToLyon), 403, "forbidden");
+  expect_problem(env_->call("POST", "/v1/rates", "", kParisToLyon), 401, "unauthorized");
+}
+
+TEST_F(tariffs_api, auto_carrier_buys_on_the_cheapest_contract_and_records_its_rate) {
+  // The cheapest carrier for a relay-point delivery, as the quote engine sees it today.
+  auto body = pgtest::shipment_body("mondialrelay", "auto-1");
+  auto quote = rates(R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69100"},
+      "parcels": [{"weight_g": 1200, "dimensions_mm": {"length": 300, "width": 200, "height": 100}}],
+      "service": "pickup_point"})");
+  ASSERT_TRUE(quote.at("cheapest").is_string()) << json::serialize(quote);
+  const std::string cheapest(quote.at("cheapest").as_string());
+  std::string carrier_of_cheapest;
+  std::int64_t cheapest_total = 0;
+  for (const auto& q : quote.at("quotes").as_array())
+    if (q.as_object().at("contract").as_string() == cheapest) {
+      carrier_of_cheapest = q.as_object().at("carrier").as_string();
+      cheapest_total = q.as_object().at("total").as_object().at("amount").as_int64();
+    }
+  body.replace(body.find("\"carrier\": \"mondialrelay\""), 25, "\"carrier\": \"auto\"");
+  body.replace(body.find("\"pickup_point_id\": \"mondialrelay:FR:020230\""), 43,
+               "\"pickup_point_id\": \"" + carrier_of_cheapest + ":FR:020230\"");
+  auto created = env_->call("POST", "/v1/shipments", key_, body, {{"Idempotency-Key", "auto-1"}});
+  ASSERT_EQ(created.status, 201) << describe(created);
+  auto shipment = pgtest::parse_object(created.body);
+  EXPECT_EQ(shipment.at("carrier").as_string(), carrier_of_cheapest);
+  ASSERT_TRUE(shipment.at("rate").is_object()) << created.body;
+  EXPECT_EQ(shipment.at("rate").as_object().at("contract").as_string(), cheapest);
+  EXPECT_EQ(shipment.at("rate").as_object().at("amount").as_int64(), cheapest_total);
+}
+
+TEST_F(tariffs_api, named_carrier_records_its_best_rate) {
+  auto created = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "named-1"),
+                            {{"Idempotency-Key", "named-1"}});
+  ASSERT_EQ(created.status, 201) << describe(created);
+  auto shipment = pgtest::parse_object(created.body);
+  ASSERT_TRUE(shipment.at("rate").is_object()) << created.body;
+  EXPECT_TRUE(shipment.at("rate").as_object().at("contract").as_string().starts_with("colissimo"));
+  EXPECT_GT(shipment.at("rate").as_object().at("amount").as_int64(), 0);
+}
+
+TEST_F(tariffs_api, sighup_with_a_bad_file_keeps_the_previous_set_and_a_good_one_is_taken) {
+  const auto before = contract_count();
+  ASSERT_GT(before, 0u);
+  {
+    std::ofstream bad(tariffs_ / "broken.yaml");
+    bad << "contract: broken\ncarrier: colissimo\ncurrency: EUR\nvalid_from: 2026-01-01\nvalid_to: 2025-01-01\n"
+           "zones: [{name: FR, countries: [FR]}]\nservices: {home: {bands: [{max_g: 100, NOWHERE: 5}]}}\n";
+  }
+  env_->gateway().signal(SIGHUP);
+  ASSERT_TRUE(pgtest::eventually([&] { return env_->gateway_log().find("tariff reload refused") != std::string::npos; },
+                                 std::chrono::seconds(10)));
+  EXPECT_NE(env_->gateway_log().find("broken.yaml"), std::string::npos) << "the problem names its file";
+  EXPECT_EQ(contract_count(), before) << "a refused reload must keep the previous set";
+  EXPECT_EQ(env_->call("POST", "/v1/rates", key_, kParisToLyon).status, 200);
+
+  fs::remove(tariffs_ / "broken.yaml");
+  {
+    std::ifstream in(tariffs_ / "mondialrelay-2026.yaml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    text.replace(text.find("contract: mondialrelay-2026"), 27, "contract: mondialrelay-2026-copy");
+    std::ofstream(tariffs_ / "mondialrelay-copy.yaml") << text;
+  }
+  env_->gateway().signal(SIGHUP);
+  ASSERT_TRUE(pgtest::eventually([&] { return contract_count() == before + 1; }, std::chrono::seconds(10)))
+      << env_->gateway_log();
+}
+
+}  // namespace
