@@ -172,6 +172,26 @@ std::string openapi_document(const router& router) {
       responses["200"] = response_of("The cancelled shipment", "application/json", ref("Shipment"));
       responses["404"] = problem_response("No such shipment for this tenant");
       responses["409"] = problem_response("The parcel already moved or its purchase is unconfirmed");
+    } else if (key == "POST /v1/rates") {
+      json::object place{{"type", "object"},
+                         {"required", json::array{"country", "postal_code"}},
+                         {"properties", {{"country", {{"type", "string"}, {"pattern", "^[A-Z]{2}$"}}},
+                                         {"postal_code", {{"type", "string"}}}}}};
+      json::object body{{"type", "object"},
+                        {"additionalProperties", false},
+                        {"required", json::array{"from", "to", "parcels"}},
+                        {"properties", {{"direction", {{"enum", json::array{"outbound", "return"}}}},
+                                        {"from", place},
+                                        {"to", place},
+                                        {"parcels", {{"type", "array"}, {"items", ref("Parcel")}}},
+                                        {"service", {{"enum", json::array{"home", "home_signature", "pickup_point", "locker", "express"}}}},
+                                        {"carriers", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                                        {"date", {{"type", "string"}, {"format", "date"}}}}}};
+      op["requestBody"] = json::object{{"required", true}, {"content", {{"application/json", {{"schema", body}}}}}};
+      responses["200"] = response_of("Quotes sorted by total, the contracts that cannot carry it, cheapest and fastest",
+                                     "application/json", json::object{{"type", "object"}});
+      responses["422"] = problem_response("Invalid fields");
+      responses["503"] = problem_response("No tariffs configured");
     } else if (key == "GET /metrics") {
       responses["200"] = response_of("Prometheus text format", "text/plain", json::object{{"type", "string"}});
     } else {

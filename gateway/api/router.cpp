@@ -56,8 +56,10 @@ router::match_result router::match(std::string_view method, std::string_view pat
     }
     if (!ok) continue;
     out.path_exists = true;
-    out.allowed += (out.allowed.empty() ? "" : ", ") + r.method;
-    if (r.method != method) continue;
+    if (r.method != method) {
+      out.allowed += (out.allowed.empty() ? "" : ", ") + r.method;
+      continue;
+    }
     out.found = &r;
     params.clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -96,9 +96,12 @@ std::string iso_date(std::chrono::system_clock::time_point t) {
 }
 
 std::string sha256_hex(std::string_view data) {
+  // Fetched once: OpenSSL 3 resolves EVP_sha256() through its provider lookup on every use,
+  // which costs more than hashing a short key.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), digest, &len, sha256 ? sha256 : EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(len * 2);

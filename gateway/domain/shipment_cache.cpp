@@ -13,7 +13,7 @@ shipment_cache::shard& shipment_cache::shard_for(std::string_view id) const {
 std::optional<shipment_cache::entry> shipment_cache::get(std::string_view id) const {
   auto& s = shard_for(id);
   std::lock_guard lock(s.mutex);
-  auto it = s.map.find(std::string(id));
+  auto it = s.map.find(id);
   if (it == s.map.end()) return std::nullopt;
   return it->second;
 }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,9 +35,13 @@ class shipment_cache {
  private:
   void insert(const std::string& id, const std::string& tenant, std::string body, bool replace);
   static constexpr std::size_t kShards = 16;
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
   struct shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, entry> map;
+    std::unordered_map<std::string, entry, string_hash, std::equal_to<>> map;
     std::deque<std::string> order;  // insertion order, for eviction
   };
   shard& shard_for(std::string_view id) const;

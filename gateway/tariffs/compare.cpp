@@ -268,6 +268,7 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
 
 compare_report comparison::finish() {
   state& s = *s_;
+  s.negotiation.priceable = s.report.priceable;
   if (s.target) s.report.negotiation = detail::negotiate(s.negotiation);
   s.negotiation.rows = {};
   return std::move(s.report);

@@ -37,6 +37,13 @@ boost::json::object goal_json(const negotiation_goal& g) {
           {"extra_discount_percent", format_percent(g.extra_discount)}};
 }
 
+// Display width of UTF-8 text: code points (the euro sign is three bytes, one column).
+std::size_t columns(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 // Columns of strings; numbers right-aligned.
 std::string aligned(const std::vector<std::vector<std::string>>& rows,
                     const std::vector<bool>& right) {
@@ -44,13 +51,13 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows,
   for (const auto& r : rows)
     for (std::size_t i = 0; i < r.size(); ++i) {
       if (width.size() <= i) width.push_back(0);
-      width[i] = std::max(width[i], r[i].size());
+      width[i] = std::max(width[i], columns(r[i]));
     }
   std::string out;
   for (const auto& r : rows) {
     std::string line;
     for (std::size_t i = 0; i < r.size(); ++i) {
-      std::string pad(width[i] - r[i].size(), ' ');
+      std::string pad(width[i] - columns(r[i]), ' ');
       bool is_right = i < right.size() && right[i];
       line += (i ? "  " : "") + (is_right ? pad + r[i] : r[i] + pad);
     }
