@@ -44,7 +44,7 @@ struct store_config {
   std::string kind = "sqlite";
   std::filesystem::path path = "var/parcelgate.db";
   std::string url;              // postgres (not built yet)
-  unsigned blocking_threads = 4;
+  unsigned blocking_threads = 8;
 };
 
 struct outbound_config {

@@ -8,6 +8,10 @@
 #include <cstring>
 #include <ctime>
 #include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -147,6 +151,12 @@ class sqlite_store final : public store {
   explicit sqlite_store(sqlite_options options) : options_(std::move(options)) {}
   ~sqlite_store() override {
     {
+      std::lock_guard lock(queue_mutex_);
+      stopping_writer_ = true;
+    }
+    queue_wake_.notify_all();
+    if (group_writer_.joinable()) group_writer_.join();
+    {
       std::lock_guard lock(checkpoint_mutex_);
       stopping_ = true;
     }
@@ -170,6 +180,7 @@ class sqlite_store final : public store {
     exec(writer_, "PRAGMA wal_autocheckpoint=0");
     sqlite3_wal_hook(writer_, &sqlite_store::on_wal_commit, this);
     checkpointer_ = std::thread([this] { checkpoint_loop(); });
+    group_writer_ = std::thread([this] { group_writer_loop(); });
     return {};
   }
 
@@ -242,9 +253,7 @@ class sqlite_store final : public store {
   }
 
   result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending, std::string_view now) override {
-    std::lock_guard lock(write_mutex_);
-    transaction tx(writer_);
-    if (!tx.begun()) return db_error(writer_, "begin");
+    return batched<claim>([&]() -> result<claim> {
     statement q(writer_, "SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
                          "WHERE tenant_id = ? AND key = ?");
     q.bind(1, pending.tenant).bind(2, pending.idempotency_key);
@@ -267,45 +276,38 @@ class sqlite_store final : public store {
     k.bind(1, pending.tenant).bind(2, pending.idempotency_key).bind(3, request_hash).bind(4, pending.id).bind(5, now).bind(6, now);
     if (k.step() != SQLITE_DONE) return db_error(writer_, "insert idempotency key");
     if (auto r = insert_shipment(pending); !r) return std::unexpected(r.error());
-    if (!tx.commit()) return db_error(writer_, "commit claim");
     return claim{};
+    });
   }
 
   result<void> complete_purchase(const shipment_row& shipment, const stored_label& label, int response_status,
                                  std::string_view response_body) override {
-    std::lock_guard lock(write_mutex_);
-    transaction tx(writer_);
-    if (!tx.begun()) return db_error(writer_, "begin");
+    return batched<void>([&]() -> result<void> {
     if (auto r = update_row(shipment); !r) return std::unexpected(r.error());
     statement l(writer_, "INSERT OR REPLACE INTO labels (shipment_id, format, content_type, bytes) VALUES (?, ?, ?, ?)");
     l.bind(1, shipment.id).bind(2, label.format).bind(3, label.content_type).bind_blob(4, label.bytes);
     if (l.step() != SQLITE_DONE) return db_error(writer_, "insert label");
-    if (auto r = finish_key(shipment, response_status, response_body); !r) return r;
-    if (!tx.commit()) return db_error(writer_, "commit purchase");
-    return {};
+    return finish_key(shipment, response_status, response_body);
+    });
   }
 
   result<void> abandon_purchase(std::string_view tenant, std::string_view key, std::string_view shipment_id) override {
-    std::lock_guard lock(write_mutex_);
-    transaction tx(writer_);
-    if (!tx.begun()) return db_error(writer_, "begin");
+    return batched<void>([&]() -> result<void> {
     statement k(writer_, "DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ?");
     k.bind(1, tenant).bind(2, key);
     statement s(writer_, "DELETE FROM shipments WHERE id = ? AND tenant_id = ? AND status = 'purchasing'");
     s.bind(1, shipment_id).bind(2, tenant);
-    if (k.step() != SQLITE_DONE || s.step() != SQLITE_DONE || !tx.commit()) return db_error(writer_, "abandon purchase");
+    if (k.step() != SQLITE_DONE || s.step() != SQLITE_DONE) return db_error(writer_, "abandon purchase");
     return {};
+    });
   }
 
   result<void> mark_pending_confirmation(const shipment_row& shipment, int response_status,
                                          std::string_view response_body) override {
-    std::lock_guard lock(write_mutex_);
-    transaction tx(writer_);
-    if (!tx.begun()) return db_error(writer_, "begin");
+    return batched<void>([&]() -> result<void> {
     if (auto r = update_row(shipment); !r) return std::unexpected(r.error());
-    if (auto r = finish_key(shipment, response_status, response_body); !r) return r;
-    if (!tx.commit()) return db_error(writer_, "commit pending confirmation");
-    return {};
+    return finish_key(shipment, response_status, response_body);
+    });
   }
 
   result<std::vector<interrupted_purchase>> interrupted_purchases() override {
@@ -378,13 +380,14 @@ class sqlite_store final : public store {
   }
 
   result<bool> update_shipment(const shipment_row& shipment, std::string_view expected_status) override {
-    std::lock_guard lock(write_mutex_);
+    return batched<bool>([&]() -> result<bool> {
     statement s(writer_, "UPDATE shipments SET status = ?, tracking_number = ?, carrier_service = ?, body = ?, updated_at = ? "
                          "WHERE id = ? AND tenant_id = ? AND status = ?");
     s.bind(1, shipment.status).bind(2, shipment.tracking_number).bind(3, shipment.carrier_service).bind(4, shipment.body)
         .bind(5, shipment.updated_at).bind(6, shipment.id).bind(7, shipment.tenant).bind(8, expected_status);
     if (s.step() != SQLITE_DONE) return db_error(writer_, "update shipment");
     return sqlite3_changes(writer_) > 0;
+    });
   }
 
   result<int> purge_idempotency_keys(std::string_view before) override {
@@ -476,6 +479,62 @@ class sqlite_store final : public store {
     return {};
   }
 
+  // Group commit. Purchases commit twice each (claim, completion) with synchronous=FULL; one
+  // fsync per transaction would cap throughput at the disk's fsync rate. Write jobs are queued
+  // and one thread runs every queued job in a single transaction, each job inside its own
+  // SAVEPOINT (a failing job is rolled back alone), then commits once: one fsync for the batch.
+  // A job's result is returned only after that commit is on disk.
+  struct write_job {
+    std::function<bool()> run;  // true = keep the job's changes
+    std::promise<bool> committed;
+  };
+
+  template <class T>
+  result<T> batched(const std::function<result<T>()>& body) {
+    std::optional<result<T>> out;
+    write_job job;
+    job.run = [&] {
+      out.emplace(body());
+      return out->has_value();
+    };
+    auto committed = job.committed.get_future();
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(&job);
+    }
+    queue_wake_.notify_one();
+    if (!committed.get()) return db_error(writer_, "commit");
+    return std::move(*out);
+  }
+
+  void group_writer_loop() {
+    std::vector<write_job*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_wake_.wait(lock, [this] { return stopping_writer_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, nothing left
+        while (!queue_.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      std::lock_guard lock(write_mutex_);
+      bool ok = exec(writer_, "BEGIN IMMEDIATE");
+      if (ok) {
+        for (auto* job : batch) {
+          exec(writer_, "SAVEPOINT job");
+          if (!job->run()) exec(writer_, "ROLLBACK TO job");
+          exec(writer_, "RELEASE job");
+        }
+        ok = exec(writer_, "COMMIT");
+        if (!ok) exec(writer_, "ROLLBACK");
+      }
+      for (auto* job : batch) job->committed.set_value(ok);
+      batch.clear();
+    }
+  }
+
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<sqlite_store*>(self);
     if (pages >= kCheckpointPages) {
@@ -500,6 +559,12 @@ class sqlite_store final : public store {
   }
 
   static constexpr int kCheckpointPages = 1000;
+  static constexpr std::size_t kMaxBatch = 256;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_wake_;
+  std::deque<write_job*> queue_;
+  bool stopping_writer_ = false;
+  std::thread group_writer_;
   sqlite_options options_;
   sqlite3* checkpoint_db_ = nullptr;
   std::thread checkpointer_;

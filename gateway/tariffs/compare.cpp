@@ -19,9 +19,9 @@ std::size_t weight_band_of(std::int32_t weight_g) noexcept {
 struct comparison::state {
   std::shared_ptr<const tariff_set> set;
   compare_options options;
-  std::vector<std::size_t> indexes;    // set index of each compared contract
-  std::vector<int> position_of;        // set index -> compared position, -1 = not compared
-  std::optional<std::size_t> target;   // compared position
+  std::vector<std::size_t> indexes;   // set index of each compared contract
+  std::vector<int> position_of;       // set index -> compared position, -1 = not compared
+  std::optional<std::size_t> target;  // compared position
   compare_report report;
   // Per compared contract, reused for every row.
   std::vector<std::int64_t> totals;
@@ -209,10 +209,9 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
       wins_ties = better(t, *other);
       s.totals[t] = saved;
     }
-    nr.flags = static_cast<std::uint8_t>((wins_ties ? detail::negotiation_row::kWinsTies : 0) |
-                                         (row.dir == direction::return_
-                                              ? detail::negotiation_row::kReturn
-                                              : 0));
+    nr.flags = static_cast<std::uint8_t>(
+        (wins_ties ? detail::negotiation_row::kWinsTies : 0) |
+        (row.dir == direction::return_ ? detail::negotiation_row::kReturn : 0));
     nr.percent_mask = s.target_parts.percent_mask;
     nr.amounts = s.target_parts.amounts;
     nr.base = static_cast<std::int32_t>(s.target_parts.base);
@@ -223,8 +222,8 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
     audit_result& a = r.audit;
     auto keep = [&](std::optional<std::int64_t> priced_amount, std::string detail) {
       if (a.examples.size() >= s.options.max_examples) return;
-      audit_line l{line, row.contract, row.carrier, *row.billed_amount, priced_amount, 0,
-                   std::move(detail)};
+      audit_line l{line, row.contract,     row.carrier, *row.billed_amount, priced_amount,
+                   0,    std::move(detail)};
       if (priced_amount) l.difference = *row.billed_amount - *priced_amount;
       a.examples.push_back(std::move(l));
     };
@@ -242,9 +241,9 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
       if (!s.ok[j]) {
         ++a.unpriced;
         if (a.examples.size() < s.options.max_examples)
-          keep(std::nullopt, "the contract cannot price it: " +
-                                 s.set->describe(s.indexes[j], row.service, s.refusals[j],
-                                                 request));
+          keep(std::nullopt,
+               "the contract cannot price it: " +
+                   s.set->describe(s.indexes[j], row.service, s.refusals[j], request));
       } else {
         const std::int64_t priced_amount = s.totals[j];
         a.billed_total += *row.billed_amount;
@@ -258,8 +257,8 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
             static_cast<__int128>(base) * s.options.tolerance_percent;
         if (beyond_percent && magnitude > s.options.tolerance_minor) {
           ++a.discrepancies;
-          keep(priced_amount, diff > 0 ? "billed above the contract price"
-                                       : "billed below the contract price");
+          keep(priced_amount,
+               diff > 0 ? "billed above the contract price" : "billed below the contract price");
         }
       }
     }

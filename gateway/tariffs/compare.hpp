@@ -64,13 +64,13 @@ constexpr std::array<weight_band_def, 9> kWeightBands = {{{"0-250 g", 250},
 std::size_t weight_band_of(std::int32_t weight_g) noexcept;
 
 struct compare_options {
-  std::optional<day> date_override;  // prices every row on this date; the date column is ignored
+  std::optional<day> date_override;    // prices every row on this date; the date column is ignored
   std::vector<std::string> contracts;  // ids to compare; empty = every contract of the set
   // Audit tolerance: a billed amount is flagged when it differs from the price by more than
   // max(tolerance_percent of the price, tolerance_minor).
   std::int64_t tolerance_percent = kPercentScale;  // ten-thousandths of a percent (1 %)
   std::int64_t tolerance_minor = 5;
-  std::size_t max_examples = 200;  // bad rows and audit lines kept (all are counted)
+  std::size_t max_examples = 200;            // bad rows and audit lines kept (all are counted)
   std::optional<std::string> target;         // negotiation: the contract to improve
   std::optional<std::int64_t> target_share;  // goal (b): ten-thousandths of a percent
 };
@@ -129,9 +129,9 @@ std::string_view to_string(negotiation_goal::status s) noexcept;
 struct negotiation_rival {
   std::string contract;
   std::uint64_t shared_rows = 0;
-  std::int64_t rival_total = 0;        // over the shared rows
-  std::int64_t target_total = 0;       // the target, same rows, today's discounts
-  std::int64_t target_total_after = 0; // the target with the extra discount of goal (a)
+  std::int64_t rival_total = 0;         // over the shared rows
+  std::int64_t target_total = 0;        // the target, same rows, today's discounts
+  std::int64_t target_total_after = 0;  // the target with the extra discount of goal (a)
 };
 
 struct negotiation_result {
@@ -150,13 +150,13 @@ struct compare_report {
   std::string currency;
   std::optional<day> date_override;
   std::vector<contract_result> contracts;  // by contract id
-  std::uint64_t rows = 0;         // every row seen, bad ones included
+  std::uint64_t rows = 0;                  // every row seen, bad ones included
   std::uint64_t bad_rows = 0;
   std::vector<bad_row> bad_examples;  // first max_examples
-  std::uint64_t priceable = 0;    // valid rows at least one contract can price
-  std::uint64_t unpriceable = 0;  // valid rows no contract can price
-  std::int64_t best_total = 0;    // each priceable row on its cheapest contract
-  std::vector<band_result> bands;  // kWeightBands order
+  std::uint64_t priceable = 0;        // valid rows at least one contract can price
+  std::uint64_t unpriceable = 0;      // valid rows no contract can price
+  std::int64_t best_total = 0;        // each priceable row on its cheapest contract
+  std::vector<band_result> bands;     // kWeightBands order
   audit_result audit;
   std::optional<negotiation_result> negotiation;
 };
@@ -194,13 +194,36 @@ std::expected<compare_report, std::string> compare_csv(
 
 // ---- rendering (compare_render.cpp, compare_html.cpp) ------------------------------------------
 
-// "12,345.67 €" style is not used: amounts print as "€12,345.67" (or "12,345.67 XXX" for another
-// currency), negatives as "-€3.20".
+// Amounts for people: "€12,345.67" for EUR, "12,345.67 USD" for another currency, negatives as
+// "-€3.20". Assumes two decimals, as for EUR (every shipped contract is in EUR).
 std::string format_money(std::int64_t minor, std::string_view currency);
 // Ten-thousandths of a percent as "3.25" (trailing zeros dropped, at most 4 decimals).
 std::string format_percent(std::int64_t ten_thousandths);
 
-// The JSON document (shape documented in docs/tariffs-compare.md), one line.
+// The JSON document, one line. Money is in minor units (integers), percents are exact decimal
+// strings ("9.96"), counts are integers:
+// {"currency": "EUR", "date_override": "2026-06-01" | null,
+//  "rows": {"total", "bad", "priceable", "unpriceable"},
+//  "best_total": 123456,
+//  "contracts": [{"contract", "carrier", "priced", "unserviceable",
+//                 "unserviceable_by_reason": {"<reason_code>": n, ...}  (non-zero ones only),
+//                 "total", "cheapest_count"}],                              (by contract id)
+//  "weight_bands": [{"label": "0-250 g", "min_g" (exclusive), "max_g" (null for the last),
+//                    "rows", "priceable", "best_total",
+//                    "contracts": [{"contract", "priced", "total", "cheapest_count"}]}],
+//  "audit": {"tolerance_percent": "1", "tolerance_minor": 5, "rows", "discrepancies",
+//            "unpriced", "unknown_contract", "currency_mismatch", "billed_total",
+//            "priced_total", "examples": [{"line", "contract", "carrier", "billed",
+//                                          "priced" | null, "difference" | null, "detail"}]},
+//  "negotiation": null | {"contract", "max_extra_discount_percent",
+//                         "lowest_total": {"status": "already"|"reachable"|"not_reachable",
+//                                          "extra_discount_percent": "9.96"},
+//                         "rivals": [{"contract", "shared_rows", "rival_total", "target_total",
+//                                     "target_total_after"}],
+//                         "share": null | {"status", "extra_discount_percent",
+//                                          "target_share_percent"},
+//                         "cheapest_rows_now", "cheapest_rows_after"},
+//  "bad_rows": {"count", "examples": [{"line", "reason"}]}}
 std::string to_json(const compare_report& r);
 // One CSV line per contract: contract,carrier,currency,priced,unserviceable,total,
 // cheapest_count,best_total then one unserviceable:<reason> column per reason code. Money in

@@ -14,12 +14,23 @@ std::string esc(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -49,9 +60,8 @@ std::string pct(std::uint64_t part, std::uint64_t whole) {
 }
 
 std::string color(std::size_t i) {
-  static constexpr const char* kPalette[] = {"#2563eb", "#f59e0b", "#10b981", "#ef4444",
-                                             "#8b5cf6", "#06b6d4", "#ec4899", "#84cc16",
-                                             "#f97316", "#475569"};
+  static constexpr const char* kPalette[] = {"#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6",
+                                             "#06b6d4", "#ec4899", "#84cc16", "#f97316", "#475569"};
   if (i < std::size(kPalette)) return kPalette[i];
   return "hsl(" + std::to_string((i * 47) % 360) + ",65%,50%)";
 }
@@ -59,9 +69,9 @@ std::string color(std::size_t i) {
 constexpr const char* kNoContractColor = "#d4d4d8";
 
 std::string svg_open(int width, int height, std::string_view title) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(width) +
-         " " + std::to_string(height) + "\" width=\"100%\" role=\"img\" aria-label=\"" +
-         esc(title) + "\" font-family=\"system-ui, -apple-system, Segoe UI, Roboto, sans-serif\" "
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(width) + " " +
+         std::to_string(height) + "\" width=\"100%\" role=\"img\" aria-label=\"" + esc(title) +
+         "\" font-family=\"system-ui, -apple-system, Segoe UI, Roboto, sans-serif\" "
          "font-size=\"13\">";
 }
 
@@ -111,10 +121,12 @@ std::string totals_chart(const compare_report& r) {
   auto bar = [&](int i, std::string_view name, std::string_view sub, std::int64_t total,
                  const std::string& fill) {
     double y = top + i * row_h;
-    s += text(label_w - 12, y + 15, name, "text-anchor=\"end\" font-weight=\"600\" fill=\"#1f2937\"");
+    s += text(label_w - 12, y + 15, name,
+              "text-anchor=\"end\" font-weight=\"600\" fill=\"#1f2937\"");
     s += text(label_w - 12, y + 29, sub, "text-anchor=\"end\" font-size=\"11\" fill=\"#6b7280\"");
     double w = std::max(scale(total), 1.0);
-    s += rect(label_w, y + 6, w, 22, fill, std::string(name) + ": " + format_money(total, r.currency));
+    s += rect(label_w, y + 6, w, 22, fill,
+              std::string(name) + ": " + format_money(total, r.currency));
     s += text(label_w + w + 8, y + 22, format_money(total, r.currency),
               "fill=\"#111827\" font-weight=\"600\"");
   };
@@ -162,8 +174,8 @@ std::string bands_chart(const compare_report& r) {
     double x0 = left + g * group_w + (group_w - bar_w * static_cast<double>(n)) / 2;
     for (std::size_t j = 0; j < n; ++j) {
       if (b.priced[j] == 0) continue;
-      auto avg = static_cast<std::int64_t>(std::llround(static_cast<double>(b.total[j]) /
-                                                        static_cast<double>(b.priced[j])));
+      auto avg = static_cast<std::int64_t>(
+          std::llround(static_cast<double>(b.total[j]) / static_cast<double>(b.priced[j])));
       double h = static_cast<double>(avg) / top_value * plot_h;
       s += rect(x0 + static_cast<double>(j) * bar_w + 1, top + plot_h - h, bar_w - 2, h, color(j),
                 r.contracts[j].contract + ", " + b.label + ": " + format_money(avg, r.currency) +
@@ -182,9 +194,10 @@ std::string cheapest_chart(const compare_report& r) {
   for (const auto& b : r.bands)
     if (b.rows > 0) bands.push_back(&b);
   if (bands.empty()) return "<p class=\"note\">No row.</p>";
-  const double label_w = 120, bar_w = 800, row_h = 34, top = 6;
-  std::string s = svg_open(960, static_cast<int>(top + row_h * static_cast<double>(bands.size()) + 6),
-                           "Share of rows where each contract is cheapest, by weight band");
+  const double label_w = 100, bar_w = 740, row_h = 34, top = 6;
+  std::string s =
+      svg_open(960, static_cast<int>(top + row_h * static_cast<double>(bands.size()) + 6),
+               "Share of rows where each contract is cheapest, by weight band");
   for (std::size_t g = 0; g < bands.size(); ++g) {
     const band_result& b = *bands[g];
     double y = top + static_cast<double>(g) * row_h;
@@ -194,8 +207,9 @@ std::string cheapest_chart(const compare_report& r) {
                        bool dark_text) {
       if (part == 0) return;
       double w = static_cast<double>(part) / static_cast<double>(b.rows) * bar_w;
-      s += rect(x, y + 4, w, 24, fill, name + ", " + b.label + ": " + count(part) + " of " +
-                                           count(b.rows) + " rows (" + pct(part, b.rows) + ")");
+      s += rect(x, y + 4, w, 24, fill,
+                name + ", " + b.label + ": " + count(part) + " of " + count(b.rows) + " rows (" +
+                    pct(part, b.rows) + ")");
       if (w >= 44)
         s += text(x + w / 2, y + 20, pct(part, b.rows),
                   std::string("text-anchor=\"middle\" font-size=\"11\" fill=\"") +
@@ -205,7 +219,8 @@ std::string cheapest_chart(const compare_report& r) {
     for (std::size_t j = 0; j < r.contracts.size(); ++j)
       segment(b.cheapest[j], color(j), r.contracts[j].contract, false);
     segment(b.rows - b.priceable, kNoContractColor, "no contract", true);
-    s += text(label_w + bar_w + 10, y + 20, count(b.rows), "font-size=\"11\" fill=\"#6b7280\"");
+    s += text(label_w + bar_w + 10, y + 20, count(b.rows) + " rows",
+              "font-size=\"11\" fill=\"#6b7280\"");
   }
   return s + "</svg>" + legend(r, true);
 }
@@ -242,6 +257,8 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{color:var(--muted);font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.id{white-space:nowrap;font-weight:600}
+td.why{font-size:12px;color:var(--muted)}
 tr.best td{background:#eff6ff}
 .legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin-top:8px;font-size:13px}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:6px;vertical-align:-1px}
@@ -255,9 +272,10 @@ tr.best td{background:#eff6ff}
 
 std::string to_html(const compare_report& r) {
   const std::string& cur = r.currency;
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                  "<title>Tariff comparison</title><style>";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>Tariff comparison</title><style>";
   h += kStyle;
   h += "</style></head><body><main>";
 
@@ -271,8 +289,8 @@ std::string to_html(const compare_report& r) {
   for (std::size_t j = 1; j < r.contracts.size(); ++j)
     if (r.contracts[j].cheapest_count > r.contracts[most].cheapest_count) most = j;
   auto card = [](std::string_view k, const std::string& v, const std::string& s) {
-    return "<div class=\"card\"><div class=\"k\">" + std::string(k) + "</div><div class=\"v\">" + v +
-           "</div><div class=\"s\">" + s + "</div></div>";
+    return "<div class=\"card\"><div class=\"k\">" + std::string(k) + "</div><div class=\"v\">" +
+           v + "</div><div class=\"s\">" + s + "</div></div>";
   };
   h += "<section id=\"summary\" class=\"cards\">";
   h += card("Shipments", count(r.rows),
@@ -281,11 +299,10 @@ std::string to_html(const compare_report& r) {
             "each shipment on its cheapest contract");
   h += card("Most often cheapest",
             r.contracts.empty() || r.priceable == 0 ? "-" : esc(r.contracts[most].contract),
-            r.contracts.empty() ? std::string()
-                                : pct(r.contracts[most].cheapest_count, r.priceable) +
-                                      " of priceable shipments");
-  h += card("Bad rows", count(r.bad_rows),
-            count(r.audit.discrepancies) + " billing discrepancies");
+            r.contracts.empty()
+                ? std::string()
+                : pct(r.contracts[most].cheapest_count, r.priceable) + " of priceable shipments");
+  h += card("Bad rows", count(r.bad_rows), count(r.audit.discrepancies) + " billing discrepancies");
   h += "</section>";
 
   h += "<section id=\"totals\"><h2>Total cost per contract</h2><p class=\"note\">Each contract "
@@ -314,14 +331,15 @@ std::string to_html(const compare_report& r) {
     std::sort(reasons.rbegin(), reasons.rend());
     std::string why;
     for (const auto& [n, i] : reasons)
-      why += (why.empty() ? "" : ", ") +
-             std::string(to_string(static_cast<reason_code>(i))) + " " + count(n);
+      why += (why.empty() ? "" : ", ") + std::string(to_string(static_cast<reason_code>(i))) + " " +
+             count(n);
     h += std::string("<tr") + (j == most && r.priceable > 0 ? " class=\"best\"" : "") +
-         "><td><i style=\"display:inline-block;width:10px;height:10px;border-radius:2px;"
+         "><td class=\"id\"><i "
+         "style=\"display:inline-block;width:10px;height:10px;border-radius:2px;"
          "margin-right:6px;background:" +
          color(j) + "\"></i>" + esc(c.contract) + "</td><td>" + esc(c.carrier) +
          "</td><td class=\"n\">" + count(c.priced) + "</td><td class=\"n\">" +
-         count(c.unserviceable) + "</td><td>" + esc(why.empty() ? "-" : why) +
+         count(c.unserviceable) + "</td><td class=\"why\">" + esc(why.empty() ? "-" : why) +
          "</td><td class=\"n\">" + esc(format_money(c.total, cur)) + "</td><td class=\"n\">" +
          count(c.cheapest_count) + " (" + pct(c.cheapest_count, r.priceable) + ")</td></tr>";
   }
@@ -341,8 +359,8 @@ std::string to_html(const compare_report& r) {
       h += "<p class=\"empty\">No other contract prices any of its shipments.</p>";
     } else {
       h += "<table><tr><th>Rival</th><th class=\"n\">Shared shipments</th><th class=\"n\">Rival "
-           "total</th><th class=\"n\">" + esc(n.contract) + " today</th><th class=\"n\">" +
-           esc(n.contract) + " after</th></tr>";
+           "total</th><th class=\"n\">" +
+           esc(n.contract) + " today</th><th class=\"n\">" + esc(n.contract) + " after</th></tr>";
       for (const auto& v : n.rivals)
         h += "<tr><td>" + esc(v.contract) + "</td><td class=\"n\">" + count(v.shared_rows) +
              "</td><td class=\"n\">" + esc(format_money(v.rival_total, cur)) +
@@ -364,8 +382,9 @@ std::string to_html(const compare_report& r) {
        "and a billed amount, compared with the contract's price; flagged beyond " +
        format_percent(a.tolerance_percent) + " % or " + esc(format_money(a.tolerance_minor, cur)) +
        ", whichever is larger.</p>";
-  h += "<p>" + count(a.rows) + " audited rows: billed <b>" + esc(format_money(a.billed_total, cur)) +
-       "</b> vs priced <b>" + esc(format_money(a.priced_total, cur)) + "</b> (difference " +
+  h += "<p>" + count(a.rows) + " audited rows: billed <b>" +
+       esc(format_money(a.billed_total, cur)) + "</b> vs priced <b>" +
+       esc(format_money(a.priced_total, cur)) + "</b> (difference " +
        esc(format_money(a.billed_total - a.priced_total, cur)) + "); " + count(a.discrepancies) +
        " beyond the tolerance, " + count(a.unpriced) + " the contract cannot price, " +
        count(a.unknown_contract) + " unknown contract, " + count(a.currency_mismatch) +
@@ -376,10 +395,10 @@ std::string to_html(const compare_report& r) {
     h += "<table><tr><th class=\"n\">Line</th><th>Contract</th><th class=\"n\">Billed</th>"
          "<th class=\"n\">Priced</th><th class=\"n\">Difference</th><th>Detail</th></tr>";
     for (const auto& l : a.examples)
-      h += "<tr><td class=\"n\">" + std::to_string(l.line) + "</td><td>" + esc(l.contract) +
-           "</td><td class=\"n\">" + esc(format_money(l.billed, cur)) + "</td><td class=\"n\">" +
-           (l.priced ? esc(format_money(*l.priced, cur)) : "-") + "</td><td class=\"n " +
-           (l.difference > 0 ? "up" : "down") + "\">" +
+      h += "<tr><td class=\"n\">" + std::to_string(l.line) + "</td><td class=\"id\">" +
+           esc(l.contract) + "</td><td class=\"n\">" + esc(format_money(l.billed, cur)) +
+           "</td><td class=\"n\">" + (l.priced ? esc(format_money(*l.priced, cur)) : "-") +
+           "</td><td class=\"n " + (l.difference > 0 ? "up" : "down") + "\">" +
            (l.priced ? esc((l.difference > 0 ? "+" : "") + format_money(l.difference, cur)) : "-") +
            "</td><td>" + esc(l.detail) + "</td></tr>";
     h += "</table>";

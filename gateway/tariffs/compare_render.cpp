@@ -19,8 +19,8 @@ std::string grouped(std::uint64_t v) {
 }
 
 std::string major(std::int64_t minor) {  // "1234.56", for CSV
-  std::uint64_t magnitude = minor < 0 ? 0 - static_cast<std::uint64_t>(minor)
-                                      : static_cast<std::uint64_t>(minor);
+  std::uint64_t magnitude =
+      minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
   char text[40];
   std::snprintf(text, sizeof text, "%s%llu.%02llu", minor < 0 ? "-" : "",
                 static_cast<unsigned long long>(magnitude / 100),
@@ -70,8 +70,8 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows,
 std::string share(std::uint64_t part, std::uint64_t whole) {
   if (whole == 0) return "-";
   char text[16];
-  std::snprintf(text, sizeof text, "%.1f %%", 100.0 * static_cast<double>(part) /
-                                                  static_cast<double>(whole));
+  std::snprintf(text, sizeof text, "%.1f %%",
+                100.0 * static_cast<double>(part) / static_cast<double>(whole));
   return text;
 }
 
@@ -90,8 +90,8 @@ std::string goal_text(const negotiation_goal& g) {
 }  // namespace
 
 std::string format_money(std::int64_t minor, std::string_view currency) {
-  std::uint64_t magnitude = minor < 0 ? 0 - static_cast<std::uint64_t>(minor)
-                                      : static_cast<std::uint64_t>(minor);
+  std::uint64_t magnitude =
+      minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
   char cents[4];
   std::snprintf(cents, sizeof cents, "%02llu", static_cast<unsigned long long>(magnitude % 100));
   std::string number = grouped(magnitude / 100) + "." + cents;
@@ -143,41 +143,40 @@ std::string to_json(const compare_report& r) {
                      {"contracts", std::move(per)}});
   }
   for (const auto& l : r.audit.examples)
-    audit_lines.push_back({{"line", l.line},
-                           {"contract", l.contract},
-                           {"carrier", l.carrier},
-                           {"billed", l.billed},
-                           {"priced", nullable(l.priced)},
-                           {"difference", l.priced ? json::value(l.difference)
-                                                   : json::value(nullptr)},
-                           {"detail", l.detail}});
+    audit_lines.push_back(
+        {{"line", l.line},
+         {"contract", l.contract},
+         {"carrier", l.carrier},
+         {"billed", l.billed},
+         {"priced", nullable(l.priced)},
+         {"difference", l.priced ? json::value(l.difference) : json::value(nullptr)},
+         {"detail", l.detail}});
   for (const auto& b : r.bad_examples) bad.push_back({{"line", b.line}, {"reason", b.reason}});
   const auto& a = r.audit;
-  json::object doc{
-      {"currency", r.currency},
-      {"date_override",
-       r.date_override ? json::value(format_date(*r.date_override)) : json::value(nullptr)},
-      {"rows",
-       {{"total", r.rows},
-        {"bad", r.bad_rows},
-        {"priceable", r.priceable},
-        {"unpriceable", r.unpriceable}}},
-      {"best_total", r.best_total},
-      {"contracts", std::move(contracts)},
-      {"weight_bands", std::move(bands)},
-      {"audit",
-       {{"tolerance_percent", format_percent(a.tolerance_percent)},
-        {"tolerance_minor", a.tolerance_minor},
-        {"rows", a.rows},
-        {"discrepancies", a.discrepancies},
-        {"unpriced", a.unpriced},
-        {"unknown_contract", a.unknown_contract},
-        {"currency_mismatch", a.currency_mismatch},
-        {"billed_total", a.billed_total},
-        {"priced_total", a.priced_total},
-        {"examples", std::move(audit_lines)}}},
-      {"negotiation", nullptr},
-      {"bad_rows", {{"count", r.bad_rows}, {"examples", std::move(bad)}}}};
+  json::object doc{{"currency", r.currency},
+                   {"date_override", r.date_override ? json::value(format_date(*r.date_override))
+                                                     : json::value(nullptr)},
+                   {"rows",
+                    {{"total", r.rows},
+                     {"bad", r.bad_rows},
+                     {"priceable", r.priceable},
+                     {"unpriceable", r.unpriceable}}},
+                   {"best_total", r.best_total},
+                   {"contracts", std::move(contracts)},
+                   {"weight_bands", std::move(bands)},
+                   {"audit",
+                    {{"tolerance_percent", format_percent(a.tolerance_percent)},
+                     {"tolerance_minor", a.tolerance_minor},
+                     {"rows", a.rows},
+                     {"discrepancies", a.discrepancies},
+                     {"unpriced", a.unpriced},
+                     {"unknown_contract", a.unknown_contract},
+                     {"currency_mismatch", a.currency_mismatch},
+                     {"billed_total", a.billed_total},
+                     {"priced_total", a.priced_total},
+                     {"examples", std::move(audit_lines)}}},
+                   {"negotiation", nullptr},
+                   {"bad_rows", {{"count", r.bad_rows}, {"examples", std::move(bad)}}}};
   if (r.negotiation) {
     const auto& n = *r.negotiation;
     json::array rivals;
@@ -193,20 +192,21 @@ std::string to_json(const compare_report& r) {
       s["target_share_percent"] = format_percent(*n.target_share);
       share = std::move(s);
     }
-    doc["negotiation"] = json::object{
-        {"contract", n.contract},
-        {"max_extra_discount_percent", format_percent(n.max_extra_discount)},
-        {"lowest_total", goal_json(n.lowest_total)},
-        {"rivals", std::move(rivals)},
-        {"share", std::move(share)},
-        {"cheapest_rows_now", n.cheapest_rows_now},
-        {"cheapest_rows_after", n.cheapest_rows_after}};
+    doc["negotiation"] =
+        json::object{{"contract", n.contract},
+                     {"max_extra_discount_percent", format_percent(n.max_extra_discount)},
+                     {"lowest_total", goal_json(n.lowest_total)},
+                     {"rivals", std::move(rivals)},
+                     {"share", std::move(share)},
+                     {"cheapest_rows_now", n.cheapest_rows_now},
+                     {"cheapest_rows_after", n.cheapest_rows_after}};
   }
   return json::serialize(doc);
 }
 
 std::string to_csv(const compare_report& r) {
-  std::string out = "contract,carrier,currency,priced,unserviceable,total,cheapest_count,best_total";
+  std::string out =
+      "contract,carrier,currency,priced,unserviceable,total,cheapest_count,best_total";
   for (std::size_t i = 0; i < kReasonCount; ++i)
     out += ",unserviceable:" + std::string(to_string(static_cast<reason_code>(i)));
   out += "\n";
@@ -267,7 +267,8 @@ std::string to_table(const compare_report& r) {
   for (const auto& b : r.bands) {
     if (b.rows == 0) continue;
     rows.push_back({b.label, grouped(b.rows)});
-    for (std::size_t j = 0; j < r.contracts.size(); ++j) rows.back().push_back(grouped(b.cheapest[j]));
+    for (std::size_t j = 0; j < r.contracts.size(); ++j)
+      rows.back().push_back(grouped(b.cheapest[j]));
   }
   out += aligned(rows, right);
 
@@ -306,8 +307,8 @@ std::string to_table(const compare_report& r) {
     else
       out += aligned(rows, {false, true, true, true, true});
     if (n.target_share)
-      out += "  (b) cheapest for " + format_percent(*n.target_share) + " % of the rows: " +
-             goal_text(n.share) + "\n";
+      out += "  (b) cheapest for " + format_percent(*n.target_share) +
+             " % of the rows: " + goal_text(n.share) + "\n";
     out += "  cheapest today for " + grouped(n.cheapest_rows_now) + " row(s) (" +
            share(n.cheapest_rows_now, r.priceable) + "), after the discount " +
            grouped(n.cheapest_rows_after) + " (" + share(n.cheapest_rows_after, r.priceable) +

@@ -36,8 +36,7 @@ evaluation evaluate(const negotiation_input& in, std::int64_t extra_discount) {
 
 bool lowest_total_reached(const negotiation_input& in, const evaluation& e) {
   for (std::size_t j = 0; j < in.compared_ids.size(); ++j)
-    if (j != in.target_position && in.shared_rows[j] > 0 &&
-        e.shared_totals[j] > in.rival_totals[j])
+    if (j != in.target_position && in.shared_rows[j] > 0 && e.shared_totals[j] > in.rival_totals[j])
       return false;
   return true;
 }

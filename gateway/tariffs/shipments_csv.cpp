@@ -8,9 +8,9 @@ namespace parcelgate::tariffs {
 namespace {
 
 constexpr std::array<std::string_view, kShipmentColumnCount> kColumnNames = {
-    "date",      "direction", "from_country", "from_postal_code", "to_country",
-    "to_postal_code", "weight_g", "length_mm", "width_mm",        "height_mm",
-    "service",   "carrier",   "contract",     "billed_amount",    "currency"};
+    "date",           "direction", "from_country", "from_postal_code", "to_country",
+    "to_postal_code", "weight_g",  "length_mm",    "width_mm",         "height_mm",
+    "service",        "carrier",   "contract",     "billed_amount",    "currency"};
 
 constexpr std::size_t kBufferSize = 1 << 16;
 constexpr std::size_t kMaxFieldBytes = 1 << 16;  // bounds memory on a runaway quoted field
@@ -26,8 +26,7 @@ std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t lo
                                           std::int64_t high) noexcept {
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v < low ||
-      v > high)
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v < low || v > high)
     return std::nullopt;
   return v;
 }
@@ -75,12 +74,13 @@ std::optional<std::int64_t> parse_major_amount(std::string_view text) noexcept {
   if (negative) text.remove_prefix(1);
   auto dot = text.find('.');
   std::string_view units = text.substr(0, dot);
-  std::string_view cents = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  std::string_view cents =
+      dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
   if (units.empty() || units.size() > 15) return std::nullopt;
   if (dot != std::string_view::npos && (cents.empty() || cents.size() > 2)) return std::nullopt;
   auto u = parse_integer(units, 0, 999'999'999'999'999);
-  std::optional<std::int64_t> c = cents.empty() ? std::optional<std::int64_t>(0)
-                                                : parse_integer(cents, 0, 99);
+  std::optional<std::int64_t> c =
+      cents.empty() ? std::optional<std::int64_t>(0) : parse_integer(cents, 0, 99);
   if (!u || !c) return std::nullopt;
   std::int64_t minor = *u * 100 + (cents.size() == 1 ? *c * 10 : *c);
   return negative ? -minor : minor;
@@ -156,9 +156,9 @@ std::expected<void, std::string> set_field(shipment_row& row, shipment_column co
       }
       break;
     case shipment_column::currency:
-      if (!text.empty() && (text.size() != 3 || text.find_first_not_of(
-                                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
-                                                     std::string_view::npos))
+      if (!text.empty() &&
+          (text.size() != 3 ||
+           text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string_view::npos))
         return bad("a currency code such as EUR");
       row.currency.assign(text);
       break;
@@ -249,8 +249,7 @@ shipments_csv_reader::record_status shipments_csv_reader::read_record(std::strin
           field->push_back('"');
           st = state::quoted;
         } else if (st == state::after_quote) {
-          return malformed("text after the closing quote of field " +
-                               std::to_string(field_count_),
+          return malformed("text after the closing quote of field " + std::to_string(field_count_),
                            true);
         } else if (c == '"') {
           return malformed("a quote inside unquoted field " + std::to_string(field_count_) +

@@ -122,8 +122,8 @@ class shipments_csv_reader {
   std::vector<char> buffer_;
   std::size_t pos_ = 0, end_ = 0;
   std::uint64_t bytes_read_ = 0;
-  std::uint64_t line_ = 1;          // current physical line
-  std::uint64_t record_line_ = 1;   // line where the current record started
+  std::uint64_t line_ = 1;         // current physical line
+  std::uint64_t record_line_ = 1;  // line where the current record started
   std::vector<std::string> fields_;
   std::size_t field_count_ = 0;
   std::vector<std::optional<shipment_column>> columns_;

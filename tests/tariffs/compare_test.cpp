@@ -2,8 +2,8 @@
 // the rendered outputs. Every expected amount below is computed by hand in the comments.
 #include "gateway/tariffs/compare.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -38,12 +38,11 @@ std::shared_ptr<const tariff_set> three_contracts() {
                       "services:\n  home:\n    transit_days: {FR: 1, EU: 3}\n"
                       "    bands: [{max_g: 2000, FR: 1100, EU: 1500}]\n",
                       "bcarrier")},
-       {"gamma.yaml",
-        contract_file("gamma",
-                      "zones: [{name: FR, countries: [FR]}]\n"
-                      "services:\n  pickup_point:\n    transit_days: {FR: 4}\n"
-                      "    bands: [{max_g: 5000, FR: 700}]\n",
-                      "gcarrier")}});
+       {"gamma.yaml", contract_file("gamma",
+                                    "zones: [{name: FR, countries: [FR]}]\n"
+                                    "services:\n  pickup_point:\n    transit_days: {FR: 4}\n"
+                                    "    bands: [{max_g: 5000, FR: 700}]\n",
+                                    "gcarrier")}});
 }
 
 const std::string kHeader =
@@ -135,9 +134,11 @@ TEST(compare, weight_bands_split_costs_and_cheapest_counts) {
 TEST(compare, ties_go_to_fewer_transit_days_then_contract_id) {
   auto flat = [](const std::string& id, int days) {
     return std::pair<std::string, std::string>{
-        id + ".yaml", contract_file(id, "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
-                                        "    transit_days: {FR: " + std::to_string(days) +
-                                            "}\n    bands: [{max_g: 1000, FR: 500}]\n")};
+        id + ".yaml",
+        contract_file(id,
+                      "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
+                      "    transit_days: {FR: " +
+                          std::to_string(days) + "}\n    bands: [{max_g: 1000, FR: 500}]\n")};
   };
   auto set = load_valid({flat("a", 3), flat("b", 2), flat("c", 2)});
   ASSERT_TRUE(set);
@@ -168,8 +169,8 @@ TEST(compare, date_override_prices_every_row_on_that_date) {
   auto set = three_contracts();
   ASSERT_TRUE(set);
   std::string csv = kHeader + "2025-01-01,outbound,FR,75001,FR,69001,500,,,,home,,\n";
-  EXPECT_EQ(by_id(run(set, csv), "alpha").unserviceable_by_reason[static_cast<int>(
-                reason_code::outside_validity)],
+  EXPECT_EQ(by_id(run(set, csv), "alpha")
+                .unserviceable_by_reason[static_cast<int>(reason_code::outside_validity)],
             1u);
   compare_options options;
   options.date_override = testing::d("2026-03-01");
@@ -190,13 +191,15 @@ TEST(compare, rejects_unknown_contracts_and_mixed_currencies) {
   options.contracts = {"alpha", "nope"};
   EXPECT_EQ(comparison::create(set, options).error(), "unknown contract(s): nope");
 
-  auto usd = contract_file("usd", "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
-                                  "    bands: [{max_g: 1000, FR: 500}]\n");
+  auto usd = contract_file("usd",
+                           "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
+                           "    bands: [{max_g: 1000, FR: 500}]\n");
   usd.replace(usd.find("EUR"), 3, "USD");
   auto mixed = load_valid({{"usd.yaml", usd},
-                           {"e.yaml", contract_file("e", "zones: [{name: FR, countries: [FR]}]\n"
-                                                         "services:\n  home:\n    bands: "
-                                                         "[{max_g: 1000, FR: 500}]\n")}});
+                           {"e.yaml", contract_file("e",
+                                                    "zones: [{name: FR, countries: [FR]}]\n"
+                                                    "services:\n  home:\n    bands: "
+                                                    "[{max_g: 1000, FR: 500}]\n")}});
   ASSERT_TRUE(mixed);
   auto m = comparison::create(mixed, {});
   ASSERT_FALSE(m);
@@ -211,16 +214,16 @@ TEST(compare, audit_flags_only_differences_beyond_the_tolerance) {
   // alpha prices 990: tolerance max(1 % = 9.9, 5) -> 9.99 passes (diff 9), 10.00 fails (diff 10).
   // gamma prices 700: 1 % = 7 exactly -> 7.07 passes (diff 7, not more), 7.08 fails.
   const std::string csv = kHeader +
-                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,9.99\n"    // 2
-                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,10.00\n"   // 3
-                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,9.81\n"    // 4
-                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,9.80\n"    // 5
+                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,9.99\n"   // 2
+                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,10.00\n"  // 3
+                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,9.81\n"   // 4
+                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,9.80\n"   // 5
                           "2026-06-01,outbound,FR,75001,FR,69001,500,,,,pickup_point,gamma,7.07\n"
                           "2026-06-01,outbound,FR,75001,FR,69001,500,,,,pickup_point,gamma,7.08\n"
-                          "2026-06-01,outbound,FR,75001,BE,1000,500,,,,home,alpha,15.00\n"    // 8
-                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,omega,9.90\n"    // 9
-                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,\n"        // 10
-                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,,9.90\n";        // 11
+                          "2026-06-01,outbound,FR,75001,BE,1000,500,,,,home,alpha,15.00\n"  // 8
+                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,omega,9.90\n"  // 9
+                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,\n"      // 10
+                          "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,,9.90\n";      // 11
   auto r = run(set, csv);
   const auto& a = r.audit;
   EXPECT_EQ(a.rows, 7u);  // lines 2-8: a known contract and a billed amount
@@ -294,14 +297,14 @@ TEST(compare, negotiation_reprices_percent_surcharges_on_the_discounted_base) {
   // x = round(1000 * (90 - d) / 100); x = 818 gives 900, x = 819 gives 901, and x <= 818 needs
   // 1000 * (90 - d) / 100 < 818.5, i.e. d > 8.15: d = 8.16.
   auto set = load_valid(
-      {{"alpha.yaml",
-        contract_file("alpha",
-                      "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
-                      "    bands: [{max_g: 1000, FR: 1000}]\n"
-                      "discounts: [{name: negotiated, percent: 10}]\n"
-                      "surcharges: [{name: fuel, percent: 10}]\n")},
-       {"flat.yaml", contract_file("flat", "zones: [{name: FR, countries: [FR]}]\nservices:\n"
-                                           "  home:\n    bands: [{max_g: 1000, FR: 900}]\n")}});
+      {{"alpha.yaml", contract_file("alpha",
+                                    "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
+                                    "    bands: [{max_g: 1000, FR: 1000}]\n"
+                                    "discounts: [{name: negotiated, percent: 10}]\n"
+                                    "surcharges: [{name: fuel, percent: 10}]\n")},
+       {"flat.yaml", contract_file("flat",
+                                   "zones: [{name: FR, countries: [FR]}]\nservices:\n"
+                                   "  home:\n    bands: [{max_g: 1000, FR: 900}]\n")}});
   ASSERT_TRUE(set);
   compare_options options;
   options.target = "alpha";
@@ -342,12 +345,14 @@ TEST(compare, negotiation_cheapest_share) {
 
 TEST(compare, negotiation_not_reachable_when_fixed_surcharges_exceed_the_rival) {
   // pricey: base 500 and a fixed 1000 surcharge: even free, it costs 1000 > cheap's 990.
-  auto set = load_valid(
-      {{"pricey.yaml", contract_file("pricey", "zones: [{name: FR, countries: [FR]}]\nservices:\n"
-                                               "  home:\n    bands: [{max_g: 1000, FR: 500}]\n"
-                                               "surcharges: [{name: handling, amount: 1000}]\n")},
-       {"cheap.yaml", contract_file("cheap", "zones: [{name: FR, countries: [FR]}]\nservices:\n"
-                                             "  home:\n    bands: [{max_g: 1000, FR: 990}]\n")}});
+  auto set =
+      load_valid({{"pricey.yaml", contract_file("pricey",
+                                                "zones: [{name: FR, countries: [FR]}]\nservices:\n"
+                                                "  home:\n    bands: [{max_g: 1000, FR: 500}]\n"
+                                                "surcharges: [{name: handling, amount: 1000}]\n")},
+                  {"cheap.yaml", contract_file("cheap",
+                                               "zones: [{name: FR, countries: [FR]}]\nservices:\n"
+                                               "  home:\n    bands: [{max_g: 1000, FR: 990}]\n")}});
   ASSERT_TRUE(set);
   compare_options options;
   options.target = "pricey";
@@ -365,14 +370,16 @@ TEST(compare, negotiation_not_reachable_when_fixed_surcharges_exceed_the_rival) 
 TEST(compare, negotiation_reprices_returns_like_the_engine) {
   // A return at 80 %: d = 0 must give the engine's price (round(990 * 0.8) = 792).
   auto set = load_valid(
-      {{"r.yaml", contract_file("r", "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
-                                     "    bands: [{max_g: 1000, FR: 1000}]\n"
-                                     "discounts: [{name: n, percent: 10}]\n"
-                                     "surcharges: [{name: fuel, percent: 10}]\n"
-                                     "returns: {percent: 80}\n")},
-       {"s.yaml", contract_file("s", "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
-                                     "    bands: [{max_g: 1000, FR: 700}]\n"
-                                     "returns: {percent: 100}\n")}});
+      {{"r.yaml", contract_file("r",
+                                "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
+                                "    bands: [{max_g: 1000, FR: 1000}]\n"
+                                "discounts: [{name: n, percent: 10}]\n"
+                                "surcharges: [{name: fuel, percent: 10}]\n"
+                                "returns: {percent: 80}\n")},
+       {"s.yaml", contract_file("s",
+                                "zones: [{name: FR, countries: [FR]}]\nservices:\n  home:\n"
+                                "    bands: [{max_g: 1000, FR: 700}]\n"
+                                "returns: {percent: 100}\n")}});
   ASSERT_TRUE(set);
   compare_options options;
   options.target = "r";
@@ -384,7 +391,8 @@ TEST(compare, negotiation_reprices_returns_like_the_engine) {
   EXPECT_EQ(r.negotiation->lowest_total.outcome, negotiation_goal::status::reachable);
 }
 
-// ---- streaming -----------------------------------------------------------------------------------
+// ---- streaming
+// -----------------------------------------------------------------------------------
 
 // A CSV generated on the fly: the header, then `rows` rows cycling through kBatch's five rows.
 class generated_csv : public std::streambuf {
@@ -441,7 +449,8 @@ TEST(compare, streams_200000_rows_with_bounded_memory) {
   EXPECT_LT(peak_rss_kb() - before, 8 * 1024);
 }
 
-// ---- rendered outputs ----------------------------------------------------------------------------
+// ---- rendered outputs
+// ----------------------------------------------------------------------------
 
 compare_report sample_report() {
   auto set = three_contracts();
@@ -459,23 +468,23 @@ TEST(compare, json_shape) {
   auto doc = boost::json::parse(to_json(sample_report())).as_object();
   EXPECT_EQ(doc.at("currency").as_string(), "EUR");
   EXPECT_TRUE(doc.at("date_override").is_null());
-  EXPECT_EQ(doc.at("rows").at("total").as_uint64(), 7u);
-  EXPECT_EQ(doc.at("rows").at("bad").as_uint64(), 1u);
+  EXPECT_EQ(doc.at("rows").at("total").to_number<std::uint64_t>(), 7u);
+  EXPECT_EQ(doc.at("rows").at("bad").to_number<std::uint64_t>(), 1u);
   EXPECT_EQ(doc.at("best_total").as_int64(), 990 + 1980 + 1500 + 700 + 990);
   const auto& contracts = doc.at("contracts").as_array();
   ASSERT_EQ(contracts.size(), 3u);
   const auto& alpha = contracts[0].as_object();
   EXPECT_EQ(alpha.at("contract").as_string(), "alpha");
   EXPECT_EQ(alpha.at("total").as_int64(), 990 + 1980 + 990);
-  EXPECT_EQ(alpha.at("unserviceable_by_reason").at("no_zone").as_uint64(), 2u);
-  EXPECT_EQ(alpha.at("cheapest_count").as_uint64(), 3u);
+  EXPECT_EQ(alpha.at("unserviceable_by_reason").at("no_zone").to_number<std::uint64_t>(), 2u);
+  EXPECT_EQ(alpha.at("cheapest_count").to_number<std::uint64_t>(), 3u);
   const auto& bands = doc.at("weight_bands").as_array();
   ASSERT_EQ(bands.size(), kWeightBands.size());
   EXPECT_TRUE(bands.back().at("max_g").is_null());
   EXPECT_EQ(bands[1].at("contracts").as_array().size(), 3u);
   const auto& audit = doc.at("audit").as_object();
   EXPECT_EQ(audit.at("tolerance_percent").as_string(), "1");
-  EXPECT_EQ(audit.at("discrepancies").as_uint64(), 1u);
+  EXPECT_EQ(audit.at("discrepancies").to_number<std::uint64_t>(), 1u);
   EXPECT_EQ(audit.at("examples").at(0).at("difference").as_int64(), 210);
   const auto& n = doc.at("negotiation").as_object();
   EXPECT_EQ(n.at("contract").as_string(), "beta");
@@ -483,8 +492,8 @@ TEST(compare, json_shape) {
   EXPECT_EQ(n.at("lowest_total").at("extra_discount_percent").as_string(), "9.96");
   EXPECT_EQ(n.at("share").at("target_share_percent").as_string(), "50");
   EXPECT_EQ(n.at("rivals").at(0).at("contract").as_string(), "alpha");
-  EXPECT_EQ(doc.at("bad_rows").at("count").as_uint64(), 1u);
-  EXPECT_EQ(doc.at("bad_rows").at("examples").at(0).at("line").as_uint64(), 8u);
+  EXPECT_EQ(doc.at("bad_rows").at("count").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(doc.at("bad_rows").at("examples").at(0).at("line").to_number<std::uint64_t>(), 8u);
 }
 
 TEST(compare, csv_shape) {
@@ -534,8 +543,8 @@ bool balanced(const std::string& xml, std::string& problem) {
 
 TEST(compare, html_is_self_contained_with_sections_and_valid_svg) {
   std::string html = to_html(sample_report());
-  for (const char* id : {"summary", "totals", "bands", "cheapest", "contracts", "negotiation",
-                         "audit", "bad-rows"})
+  for (const char* id :
+       {"summary", "totals", "bands", "cheapest", "contracts", "negotiation", "audit", "bad-rows"})
     EXPECT_NE(html.find("<section id=\"" + std::string(id) + "\""), std::string::npos) << id;
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));

@@ -128,19 +128,19 @@ TEST(shipments_csv, date_column_optional_when_overridden) {
 
 TEST(shipments_csv, bad_rows_carry_their_line_and_reason) {
   auto r = read_all(kHeader +
-                    "2026-02-30,outbound,FR,75001,FR,69001,500,,,,home\n"   // 2: no such day
-                    "2026-03-01,sideways,FR,75001,FR,69001,500,,,,home\n"   // 3
-                    "2026-03-01,outbound,FRA,75001,FR,69001,500,,,,home\n"  // 4
-                    "2026-03-01,outbound,FR,75001,FR,69001,0,,,,home\n"     // 5
-                    "2026-03-01,outbound,FR,75001,FR,69001,500,-1,,,home\n" // 6
-                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,,boat\n"   // 7
-                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,\n"        // 8: 10 fields
-                    "\n"                                                    // 9: blank, skipped
-                    "2026-03-01,outbound,FR,75\"001,FR,69001,500,,,,home\n" // 10
+                    "2026-02-30,outbound,FR,75001,FR,69001,500,,,,home\n"       // 2: no such day
+                    "2026-03-01,sideways,FR,75001,FR,69001,500,,,,home\n"       // 3
+                    "2026-03-01,outbound,FRA,75001,FR,69001,500,,,,home\n"      // 4
+                    "2026-03-01,outbound,FR,75001,FR,69001,0,,,,home\n"         // 5
+                    "2026-03-01,outbound,FR,75001,FR,69001,500,-1,,,home\n"     // 6
+                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,,boat\n"       // 7
+                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,\n"            // 8: 10 fields
+                    "\n"                                                        // 9: blank, skipped
+                    "2026-03-01,outbound,FR,75\"001,FR,69001,500,,,,home\n"     // 10
                     "2026-03-01,outbound,FR,\"75001\"x,FR,69001,500,,,,home\n"  // 11
-                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,,home\n"   // 12: fine
-                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,,home,x\n" // 13: 12 fields
-                    "2026-03-01,outbound,FR,\"75001,FR,69001,500,,,,home\n");  // 14: never closed
+                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,,home\n"       // 12: fine
+                    "2026-03-01,outbound,FR,75001,FR,69001,500,,,,home,x\n"     // 13: 12 fields
+                    "2026-03-01,outbound,FR,\"75001,FR,69001,500,,,,home\n");   // 14: never closed
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.row_lines[0], 12u);
   std::vector<std::uint64_t> lines;

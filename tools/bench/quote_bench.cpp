@@ -59,8 +59,7 @@ int main(int argc, char** argv) {
   const std::size_t contracts = (*set)->contracts().size();
 
   std::vector<priced_parcel> parcels;
-  for (int i = 0; i < 16; ++i)
-    parcels.push_back({200 + i * 613, 300 + i * 7, 200, 100 + i * 3});
+  for (int i = 0; i < 16; ++i) parcels.push_back({200 + i * 613, 300 + i * 7, 200, 100 + i * 3});
   price_request request;
   request.from_country = "FR";
   request.from_postal_code = "75011";
@@ -85,9 +84,10 @@ int main(int argc, char** argv) {
     }
   }
   const double t = elapsed();
-  std::printf("quote_bench: %zu contracts, %.2f s, %.0f parcel-quotes/s per core "
-              "(%.0f parcels compared against all %zu/s); checksum %lld (target >= 1,000,000)\n",
-              contracts, t, static_cast<double>(quotes) / t, static_cast<double>(parcels_done) / t,
-              contracts, static_cast<long long>(checksum));
+  std::printf(
+      "quote_bench: %zu contracts, %.2f s, %.0f parcel-quotes/s per core "
+      "(%.0f parcels compared against all %zu/s); checksum %lld (target >= 1,000,000)\n",
+      contracts, t, static_cast<double>(quotes) / t, static_cast<double>(parcels_done) / t,
+      contracts, static_cast<long long>(checksum));
   return 0;
 }

@@ -3,7 +3,8 @@
 # and 10 contracts (the 4 of config/tariffs plus 6 variants with other discounts), measured with
 # /usr/bin/time -v; then the fast-path micro-benchmark (quote_bench).
 #   tools/bench/tariffs.sh [BUILD_DIR]      (default build-bench-tariffs, configured Release)
-# Environment: ROWS (1000000), SEED (42), FORMAT (json), TARGET (mondialrelay-2026).
+# Environment: ROWS (1000000), SEED (42), FORMAT (json), TARGET (mondialrelay-2026),
+# REPORT (a path to keep the report at; by default it is deleted with the temp folder).
 # Targets: wall <= 5 s and peak RSS <= 200 MB for the comparison; >= 1,000,000 parcel-quotes/s
 # per core for the fast path.
 set -euo pipefail
@@ -90,5 +91,6 @@ echo "shipments: $ROWS rows, $((size / 1048576)) MB; contracts: $(ls "$work/tari
   --target "$TARGET" --share 30 2>"$work/time.txt"
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+[ -n "${REPORT:-}" ] && cp "$work/report.$FORMAT" "$REPORT"
 echo "compare: wall $wall, peak RSS $((rss / 1024)) MB (targets: <= 5 s, <= 200 MB)"
 "$build/tools/bench/quote_bench" "$work/tariffs"

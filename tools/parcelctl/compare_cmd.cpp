@@ -152,8 +152,8 @@ int compare_command(const std::vector<std::string>& args) {
   if (show) bar.finish();
   if (!report) return fail(shipments + ": " + report.error());
 
-  std::string text = format == "json"  ? to_json(*report) + "\n"
-                     : format == "csv" ? to_csv(*report)
+  std::string text = format == "json"   ? to_json(*report) + "\n"
+                     : format == "csv"  ? to_csv(*report)
                      : format == "html" ? to_html(*report)
                                         : to_table(*report);
   if (output.empty()) {
