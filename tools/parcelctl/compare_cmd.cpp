@@ -150,7 +150,11 @@ int compare_command(const std::vector<std::string>& args) {
 
   auto report = compare_csv(file, *set, std::move(options), on_progress);
   if (show) bar.finish();
-  if (!report) return fail(shipments + ": " + report.error());
+  if (!report) {
+    const bool about_file =
+        report.error().starts_with("header") || report.error().starts_with("empty file");
+    return fail(about_file ? shipments + ": " + report.error() : report.error());
+  }
 
   std::string text = format == "json"   ? to_json(*report) + "\n"
                      : format == "csv"  ? to_csv(*report)
