@@ -6,7 +6,12 @@
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/domain/countries.hpp"
 #include "gateway/http/problem.hpp"
+#include "gateway/store/blocking_pool.hpp"
+#include "gateway/tariffs/compare.hpp"
+#include "gateway/tariffs/shipments_csv.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
+
+#include <sstream>
 
 namespace parcelgate::api {
 
@@ -207,6 +212,100 @@ task_response get_tariffs(context& ctx, api_deps& deps) {
                                                                    {"configured", deps.tariffs.configured()}}));
 }
 
+// POST /v1/tariffs/compare (ops): a batch of shipments priced under every contract, as JSON
+// {"shipments": [...], "target"?, "share"?, "date"?} or as text/csv with ?target=&share=&date=.
+task_response compare_tariffs(context& ctx, api_deps& deps) {
+  auto set = deps.tariffs.current();
+  if (!set)
+    co_return problem(ctx, 503, "tariffs-not-configured", "No negotiated tariffs are loaded",
+                      "this gateway has no `tariffs:` folder configured");
+  std::vector<field_error> errors;
+  tariffs::compare_options options;
+  auto read_target = [&](std::string_view target, std::string_view share, std::string_view date, const std::string& where) {
+    if (!target.empty()) {
+      if (!set->find(target)) errors.push_back({where + "target", "unknown contract"});
+      else options.target = std::string(target);
+    }
+    if (!share.empty()) {
+      auto v = tariffs::parse_major_amount(share);  // "30" or "12.5" percent, two decimals
+      if (!v || *v <= 0 || *v > 10'000) errors.push_back({where + "share", "must be a percentage above 0 and at most 100"});
+      else options.target_share = *v * (tariffs::kPercentScale / 100);
+      if (!options.target) errors.push_back({where + "share", "needs a target contract"});
+    }
+    if (!date.empty()) {
+      if (auto d = tariffs::parse_date(date)) options.date_override = *d;
+      else errors.push_back({where + "date", "must be a date YYYY-MM-DD"});
+    }
+  };
+  const auto content_type = ctx.request.header("Content-Type");
+  const auto base = content_type.substr(0, content_type.find(';'));
+  if (http::iequals(base, "text/csv")) {
+    read_target(ctx.request.query_param("target"), ctx.request.query_param("share"), ctx.request.query_param("date"), "");
+    if (!errors.empty())
+      co_return problem(ctx, 422, "validation-error", "The request is not valid", "query parameters", std::move(errors));
+    std::istringstream in(ctx.request.body);
+    std::expected<tariffs::compare_report, std::string> report = std::unexpected(std::string("not run"));
+    co_await deps.pool.run([&] { report = tariffs::compare_csv(in, set, options); });
+    if (!report) co_return problem(ctx, 422, "validation-error", "The CSV is not valid", report.error(), {{"body", report.error()}});
+    co_return http::response::json(200, tariffs::to_json(*report));
+  }
+  if (!is_json(content_type))
+    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send application/json or text/csv");
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 8;
+  auto root = json::parse(ctx.request.body, ec, {}, opts);
+  if (ec || !root.is_object()) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", "the body must be a JSON object");
+  const auto& o = root.as_object();
+  for (const auto& kv : o)
+    if (kv.key() != "shipments" && kv.key() != "target" && kv.key() != "share" && kv.key() != "date")
+      errors.push_back({std::string(kv.key()), "unknown field"});
+  auto text_of = [](const json::value* v) -> std::string {
+    if (!v || v->is_null()) return {};
+    if (v->is_string()) return std::string(v->as_string());
+    return json::serialize(*v);
+  };
+  read_target(text_of(o.if_contains("target")), text_of(o.if_contains("share")), text_of(o.if_contains("date")), "");
+  auto* rows = o.if_contains("shipments");
+  if (!rows || !rows->is_array()) errors.push_back({"shipments", "is required: an array of shipment rows"});
+  if (!errors.empty())
+    co_return problem(ctx, 422, "validation-error", "The request is not valid", "see errors", std::move(errors));
+  auto cmp = tariffs::comparison::create(set, options);
+  if (!cmp) co_return problem(ctx, 422, "validation-error", "The comparison cannot run", cmp.error(), {{"", cmp.error()}});
+  tariffs::shipment_row row;
+  std::uint64_t index = 0;
+  for (const auto& item : rows->as_array()) {
+    ++index;
+    row.clear();
+    if (!item.is_object()) {
+      cmp->add_bad_row(index, "row " + std::to_string(index) + " is not an object");
+      continue;
+    }
+    std::string problem_text;
+    bool seen[tariffs::kShipmentColumnCount] = {};
+    for (const auto& kv : item.as_object()) {
+      auto column = tariffs::parse_column_name(kv.key());
+      if (!column) {
+        problem_text = "unknown field " + std::string(kv.key());
+        break;
+      }
+      seen[static_cast<std::size_t>(*column)] = true;
+      if (auto set_ok = tariffs::set_field(row, *column, text_of(&kv.value())); !set_ok) {
+        problem_text = set_ok.error();
+        break;
+      }
+    }
+    for (auto required : {tariffs::shipment_column::from_country, tariffs::shipment_column::from_postal_code,
+                          tariffs::shipment_column::to_country, tariffs::shipment_column::to_postal_code,
+                          tariffs::shipment_column::weight_g, tariffs::shipment_column::service})
+      if (problem_text.empty() && !seen[static_cast<std::size_t>(required)])
+        problem_text = std::string(tariffs::column_name(required)) + " is required";
+    if (!problem_text.empty()) cmp->add_bad_row(index, std::move(problem_text));
+    else cmp->add(row, index);
+  }
+  co_return http::response::json(200, tariffs::to_json(cmp->finish()));
+}
+
 }  // namespace
 
 std::string render_quotes(const tariffs::quote_result& result) {
@@ -240,6 +339,8 @@ void add_rate_routes(router& r, api_deps& deps) {
   auto* d = &deps;
   r.add("POST", "/v1/rates", merchant | ops, "Quotes from the negotiated tariffs for one prospective shipment",
         [d](context& c) { return post_rates(c, *d); });
+  r.add("POST", "/v1/tariffs/compare", ops, "Price a batch of shipments under every contract (JSON or text/csv)",
+        [d](context& c) { return compare_tariffs(c, *d); });
   r.add("GET", "/v1/tariffs", merchant | ops, "Contracts loaded: validity, carriers, services, zones",
         [d](context& c) { return get_tariffs(c, *d); });
 }

@@ -44,6 +44,7 @@ const std::vector<route_case>& routes() {
       {"POST", "/v1/shipments/{id}/cancel", kMerchant},
       {"POST", "/v1/rates", kMerchant | kOps},
       {"GET", "/v1/tariffs", kMerchant | kOps},
+      {"POST", "/v1/tariffs/compare", kOps},
   };
   return table;
 }
@@ -105,6 +106,9 @@ class auth_matrix : public ::testing::Test {
       body = pgtest::shipment_body("colissimo", "auth-matrix");
       headers.emplace_back("Idempotency-Key", "auth-matrix-" + std::to_string(counter_++));
     }
+    if (r.method == "POST" && r.pattern == "/v1/tariffs/compare")
+      body = R"({"shipments": [{"from_country": "FR", "from_postal_code": "75001", "to_country": "FR",
+                 "to_postal_code": "69001", "weight_g": 1000, "service": "home"}], "date": "2026-06-01"})";
     if (r.method == "POST" && r.pattern == "/v1/rates")
       body = R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
                  "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
@@ -314,6 +318,13 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
                                                                 "parcels[0].weight_g", "speed"}));
     covered.insert("POST /v1/rates");
   }
+  {
+    auto ops = env_->create_key("ops-team", "ops");
+    auto res = env_->call("POST", "/v1/tariffs/compare", ops, R"({"shipments": 3, "target": "nope", "colour": 1})");
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"shipments", "target", "colour"}));
+    covered.insert("POST /v1/tariffs/compare");
+  }
   covered.insert("GET /v1/carriers");  // takes no input
   covered.insert("GET /v1/tariffs");   // takes no input
   for (const auto& r : routes())
@@ -354,6 +365,9 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
       }
       if (r.pattern == "/v1/shipments" && r.method == "GET") {
         EXPECT_NE(res.body.find(id), std::string::npos) << who << " does not see the shipment in the list";
+      }
+      if (r.pattern == "/v1/tariffs/compare") {
+        EXPECT_NE(res.body.find("\"best_total\""), std::string::npos) << describe(res);
       }
       if (r.pattern == "/v1/rates") {
         EXPECT_NE(res.body.find("\"cheapest\""), std::string::npos) << describe(res);

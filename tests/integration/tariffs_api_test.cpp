@@ -174,4 +174,41 @@ TEST_F(tariffs_api, sighup_with_a_bad_file_keeps_the_previous_set_and_a_good_one
       << env_->gateway_log();
 }
 
+TEST_F(tariffs_api, compare_prices_a_batch_and_reports_bad_rows_with_their_position) {
+  auto ops = env_->create_key("ops-team", "ops");
+  const std::string body = R"({"date": "2026-06-01", "shipments": [
+    {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+     "weight_g": 1000, "service": "pickup_point"},
+    {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "13001",
+     "weight_g": 2500, "service": "home", "contract": "colissimo-2026", "billed_amount": "1.00", "currency": "EUR"},
+    {"from_country": "FR", "from_postal_code": "75001", "weight_g": 1000, "service": "home"},
+    {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+     "weight_g": "heavy", "service": "home"}]})";
+  auto r = env_->call("POST", "/v1/tariffs/compare", ops, body);
+  ASSERT_EQ(r.status, 200) << describe(r);
+  auto out = pgtest::parse_object(r.body);
+  EXPECT_EQ(out.at("rows").as_object().at("total").as_int64(), 4);
+  EXPECT_EQ(out.at("rows").as_object().at("bad").as_int64(), 2);
+  const auto& bad = out.at("bad_rows").as_object().at("examples").as_array();
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[0].as_object().at("line").as_int64(), 3);
+  EXPECT_EQ(bad[1].as_object().at("line").as_int64(), 4);
+  EXPECT_GT(out.at("best_total").as_int64(), 0);
+  std::int64_t mr_total = -1;
+  for (const auto& c : out.at("contracts").as_array())
+    if (c.as_object().at("contract").as_string() == "mondialrelay-2026") mr_total = c.as_object().at("total").as_int64();
+  EXPECT_GT(mr_total, 0) << r.body;
+  EXPECT_GE(out.at("audit").as_object().at("examples").as_array().size(), 1u) << "a 1.00 EUR bill for a 2.5 kg parcel is off";
+
+  const std::string csv =
+      "date,direction,from_country,from_postal_code,to_country,to_postal_code,weight_g,length_mm,width_mm,height_mm,service\n"
+      "2026-06-01,outbound,FR,75001,FR,69001,1000,,,,home\n"
+      "2026-06-01,outbound,FR,75001,FR,20000,1000,,,,home\n";
+  auto c = env_->call("POST", "/v1/tariffs/compare?target=colissimo-2026&share=50", ops, csv,
+                      {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(c.status, 200) << describe(c);
+  EXPECT_TRUE(pgtest::parse_object(c.body).at("negotiation").is_object()) << c.body;
+  expect_problem(env_->call("POST", "/v1/tariffs/compare", key_, body), 403, "forbidden");
+}
+
 }  // namespace
