@@ -23,6 +23,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
@@ -218,6 +219,7 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
   beast::flat_buffer buffer;
   const auto& limits = options.limits;
   bool first = true;
+  bool linger = false;  // closing with request bytes possibly unread
   for (;;) {
     if (stopping.load()) break;
     // Wait for the first byte of the next request (keep-alive idle time), then give the client
@@ -249,12 +251,14 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
       else if (hec == bhttp::error::body_limit)
         status = 413, detail = "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes";
       co_await write(stream, on_error(status, detail), 11, false);
+      linger = true;
       break;
     }
     auto& head = parser.get();
     if (auto cl = parser.content_length(); cl && *cl > limits.max_body_bytes) {
       co_await write(stream, on_error(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"),
                      head.version(), false);
+      linger = true;
       break;
     }
     if (!parser.is_done()) {
@@ -272,6 +276,7 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
                          head.version(), false);
         else if (body_late->fired)
           co_await write(stream, on_error(408, "request body not received in time"), head.version(), false);
+        linger = true;
         break;
       }
     }
@@ -295,12 +300,31 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     if (!keep_alive) break;
   }
   // Orderly close: TLS close_notify (bounded), then TCP shutdown.
+  // (Not when lingering: a client still sending never answers close_notify, and the timed-out
+  // wait would close the socket.)
   if constexpr (std::is_same_v<Stream, ssl::stream<beast::tcp_stream>>) {
-    tcp_layer(stream).expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(nothrow);
+    if (!linger) {
+      tcp_layer(stream).expires_after(std::chrono::seconds(2));
+      co_await stream.async_shutdown(nothrow);
+    }
   }
   beast::error_code ignored;
   raw_socket(stream).shutdown(tcp::socket::shutdown_send, ignored);
+  if (linger) {
+    // The client may still be sending the request we refused. Closing now would make the
+    // kernel answer its data with a reset, which can destroy our error response before the
+    // client reads it; so read and discard for a short while (bounded in time and bytes).
+    auto& sock = raw_socket(stream);
+    std::array<char, 16 * 1024> sink;
+    std::size_t drained = 0;
+    auto until = cancel_read_at(stream, ex, std::chrono::milliseconds(1000));
+    while (drained < 8 * 1024 * 1024) {
+      auto [rec, n] = co_await sock.async_read_some(net::buffer(sink), nothrow);
+      if (rec) break;
+      drained += n;
+    }
+    until->cancel();
+  }
   state->alive = false;
   std::lock_guard lock(mutex);
   idle_closers.erase(id);

@@ -151,12 +151,6 @@ class sqlite_store final : public store {
   explicit sqlite_store(sqlite_options options) : options_(std::move(options)) {}
   ~sqlite_store() override {
     {
-      std::lock_guard lock(queue_mutex_);
-      stopping_writer_ = true;
-    }
-    queue_wake_.notify_all();
-    if (group_writer_.joinable()) group_writer_.join();
-    {
       std::lock_guard lock(checkpoint_mutex_);
       stopping_ = true;
     }
@@ -180,7 +174,6 @@ class sqlite_store final : public store {
     exec(writer_, "PRAGMA wal_autocheckpoint=0");
     sqlite3_wal_hook(writer_, &sqlite_store::on_wal_commit, this);
     checkpointer_ = std::thread([this] { checkpoint_loop(); });
-    group_writer_ = std::thread([this] { group_writer_loop(); });
     return {};
   }
 
@@ -480,10 +473,12 @@ class sqlite_store final : public store {
   }
 
   // Group commit. Purchases commit twice each (claim, completion) with synchronous=FULL; one
-  // fsync per transaction would cap throughput at the disk's fsync rate. Write jobs are queued
-  // and one thread runs every queued job in a single transaction, each job inside its own
-  // SAVEPOINT (a failing job is rolled back alone), then commits once: one fsync for the batch.
-  // A job's result is returned only after that commit is on disk.
+  // fsync per transaction would cap throughput at the disk's fsync rate. Write jobs are queued;
+  // the first caller to find no batch running becomes the leader and runs every queued job in a
+  // single transaction, each job inside its own SAVEPOINT (a failing job is rolled back alone),
+  // then commits once: one fsync for the batch. It leads again while jobs keep arriving; the
+  // others wait. A job's result is returned only after its commit is on disk. With no
+  // concurrency the caller simply runs its own transaction, with no thread hand-off.
   struct write_job {
     std::function<bool()> run;  // true = keep the job's changes
     std::promise<bool> committed;
@@ -498,22 +493,26 @@ class sqlite_store final : public store {
       return out->has_value();
     };
     auto committed = job.committed.get_future();
+    bool lead = false;
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(&job);
+      if (!leader_active_) lead = leader_active_ = true;
     }
-    queue_wake_.notify_one();
+    if (lead) lead_batches();
     if (!committed.get()) return db_error(writer_, "commit");
     return std::move(*out);
   }
 
-  void group_writer_loop() {
+  void lead_batches() {
     std::vector<write_job*> batch;
     for (;;) {
       {
-        std::unique_lock lock(queue_mutex_);
-        queue_wake_.wait(lock, [this] { return stopping_writer_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, nothing left
+        std::lock_guard lock(queue_mutex_);
+        if (queue_.empty()) {
+          leader_active_ = false;
+          return;
+        }
         while (!queue_.empty() && batch.size() < kMaxBatch) {
           batch.push_back(queue_.front());
           queue_.pop_front();
@@ -561,10 +560,8 @@ class sqlite_store final : public store {
   static constexpr int kCheckpointPages = 1000;
   static constexpr std::size_t kMaxBatch = 256;
   std::mutex queue_mutex_;
-  std::condition_variable queue_wake_;
   std::deque<write_job*> queue_;
-  bool stopping_writer_ = false;
-  std::thread group_writer_;
+  bool leader_active_ = false;
   sqlite_options options_;
   sqlite3* checkpoint_db_ = nullptr;
   std::thread checkpointer_;
