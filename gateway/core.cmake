@@ -5,6 +5,7 @@ add_library(parcelgate_core STATIC
   api/gateway_api.cpp
   api/openapi.cpp
   api/rates_routes.cpp
+  api/route_support.cpp
   api/router.cpp
   api/shipments_routes.cpp
   api/system_routes.cpp

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/api/gateway_api.hpp"
+#include "gateway/api/route_support.hpp"
 #include "gateway/domain/countries.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
@@ -20,19 +21,6 @@ namespace json = boost::json;
 namespace {
 
 using task_response = boost::asio::awaitable<http::response>;
-
-http::response problem(const context& ctx, int status, std::string type, std::string title, std::string detail,
-                       std::vector<field_error> fields = {}) {
-  auto p = http::simple_problem(status, std::move(type), std::move(title), std::move(detail));
-  p.errors = std::move(fields);
-  return http::problem_response(p, ctx.request_id);
-}
-
-bool is_json(std::string_view content_type) {
-  auto base = content_type.substr(0, content_type.find(';'));
-  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  return http::iequals(base, "application/json");
-}
 
 struct rate_input {
   tariffs::quote_request request;
@@ -153,7 +141,7 @@ rate_input parse_rate_input(const json::object& o) {
 }
 
 task_response post_rates(context& ctx, api_deps& deps) {
-  if (!is_json(ctx.request.header("Content-Type")))
+  if (!has_media_type(ctx.request.header("Content-Type"), "application/json"))
     co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
   auto set = deps.tariffs.current();
   if (!set)
@@ -166,11 +154,7 @@ task_response post_rates(context& ctx, api_deps& deps) {
   if (ec || !root.is_object())
     co_return problem(ctx, 400, "malformed-json", "Malformed JSON", "the body must be a JSON object");
   auto in = parse_rate_input(root.as_object());
-  if (!in.errors.empty()) {
-    auto n = std::to_string(in.errors.size());
-    co_return problem(ctx, 422, "validation-error", "The request is not valid", n + " field(s) need attention",
-                      std::move(in.errors));
-  }
+  if (!in.errors.empty()) co_return validation_failed(ctx, std::move(in.errors));
   // Merchants see their own contracts and the unrestricted ones; ops see every contract.
   in.request.tenant = ctx.who->role == store::role::ops ? std::string() : ctx.who->tenant;
   co_return http::response::json(200, render_quotes(set->quote_all(in.request)));
@@ -238,18 +222,17 @@ task_response compare_tariffs(context& ctx, api_deps& deps) {
     }
   };
   const auto content_type = ctx.request.header("Content-Type");
-  const auto base = content_type.substr(0, content_type.find(';'));
-  if (http::iequals(base, "text/csv")) {
+  if (has_media_type(content_type, "text/csv")) {
     read_target(ctx.request.query_param("target"), ctx.request.query_param("share"), ctx.request.query_param("date"), "");
     if (!errors.empty())
-      co_return problem(ctx, 422, "validation-error", "The request is not valid", "query parameters", std::move(errors));
+      co_return validation_failed(ctx, std::move(errors));
     std::istringstream in(ctx.request.body);
     std::expected<tariffs::compare_report, std::string> report = std::unexpected(std::string("not run"));
     co_await deps.pool.run([&] { report = tariffs::compare_csv(in, set, options); });
     if (!report) co_return problem(ctx, 422, "validation-error", "The CSV is not valid", report.error(), {{"body", report.error()}});
     co_return http::response::json(200, tariffs::to_json(*report));
   }
-  if (!is_json(content_type))
+  if (!has_media_type(content_type, "application/json"))
     co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send application/json or text/csv");
   boost::system::error_code ec;
   json::parse_options opts;
@@ -269,7 +252,7 @@ task_response compare_tariffs(context& ctx, api_deps& deps) {
   auto* rows = o.if_contains("shipments");
   if (!rows || !rows->is_array()) errors.push_back({"shipments", "is required: an array of shipment rows"});
   if (!errors.empty())
-    co_return problem(ctx, 422, "validation-error", "The request is not valid", "see errors", std::move(errors));
+    co_return validation_failed(ctx, std::move(errors));
   auto cmp = tariffs::comparison::create(set, options);
   if (!cmp) co_return problem(ctx, 422, "validation-error", "The comparison cannot run", cmp.error(), {{"", cmp.error()}});
   tariffs::shipment_row row;

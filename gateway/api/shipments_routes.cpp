@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "gateway/api/gateway_api.hpp"
+#include "gateway/api/route_support.hpp"
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/domain/shipment_cache.hpp"
@@ -25,19 +26,6 @@ using task_response = boost::asio::awaitable<http::response>;
 
 http::response json_ok(int status, std::string body) { return http::response::json(status, std::move(body)); }
 
-http::response problem(const context& ctx, int status, std::string type, std::string title, std::string detail,
-                       std::vector<field_error> fields = {}) {
-  auto p = http::simple_problem(status, std::move(type), std::move(title), std::move(detail));
-  p.errors = std::move(fields);
-  return http::problem_response(p, ctx.request_id);
-}
-
-http::response validation_failed(const context& ctx, std::vector<field_error> fields) {
-  // Counted before the call: argument evaluation order is unspecified and `fields` is moved.
-  std::string detail = std::to_string(fields.size()) + " field(s) need attention";
-  return problem(ctx, 422, "validation-error", "The request is not valid", std::move(detail), std::move(fields));
-}
-
 bool valid_shipment_id(std::string_view id) {
   if (id.size() != 19 || !id.starts_with("shp_")) return false;
   for (char c : id.substr(4))
@@ -47,13 +35,6 @@ bool valid_shipment_id(std::string_view id) {
 
 http::response not_found(const context& ctx, std::string_view id) {
   return problem(ctx, 404, "not-found", "Not found", "no shipment " + std::string(id));
-}
-
-bool is_json(std::string_view content_type) {
-  auto semi = content_type.find(';');
-  auto base = content_type.substr(0, semi);
-  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
-  return http::iequals(base, "application/json");
 }
 
 // Idempotency-Key: 1-255 visible ASCII characters.
@@ -132,7 +113,7 @@ contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::
 
 task_response create_shipment(context& ctx, api_deps& deps) {
   auto& req = ctx.request;
-  if (!is_json(req.header("Content-Type")))
+  if (!has_media_type(req.header("Content-Type"), "application/json"))
     co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
   auto key = req.header("Idempotency-Key");
   if (key.empty())
