@@ -262,14 +262,7 @@ task_response list_shipments(context& ctx, api_deps& deps) {
   body += "],\"has_more\":";
   body += page->has_more ? "true" : "false";
   body += ",\"next_cursor\":";
-  if (page->has_more && !page->bodies.empty()) {
-    boost::system::error_code ec;
-    auto last = boost::json::parse(page->bodies.back(), ec);
-    std::string id = !ec && last.is_object() && last.as_object().contains("id") ? std::string(last.at("id").as_string()) : "";
-    body += boost::json::serialize(boost::json::value(id));
-  } else {
-    body += "null";
-  }
+  body += page->has_more ? boost::json::serialize(boost::json::value(page->next_cursor)) : "null";
   body += "}";
   co_return json_ok(200, std::move(body));
 }

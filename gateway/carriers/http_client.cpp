@@ -256,13 +256,6 @@ result<std::unique_ptr<http_client>> http_client::create(net::io_context& io, ht
 http_client::http_client(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 http_client::~http_client() = default;
 
-std::size_t http_client::idle_connections() const {
-  std::lock_guard lock(impl_->mutex);
-  std::size_t n = 0;
-  for (const auto& [origin, pool] : impl_->pools) n += pool.idle.size();
-  return n;
-}
-
 task<result<outbound_response>> http_client::send(outbound_request request, clock::time_point deadline) {
   auto url = parse_url(request.url);
   if (!url) co_return make_error(error_kind::invalid_request, "bad carrier URL '" + request.url + "'");

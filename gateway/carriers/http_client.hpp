@@ -43,7 +43,6 @@ class http_client {
   // invalid_request (bad URL: a configuration problem).
   task<result<outbound_response>> send(outbound_request request, std::chrono::steady_clock::time_point deadline);
 
-  std::size_t idle_connections() const;
 
  private:
   struct impl;

@@ -343,18 +343,24 @@ class sqlite_store final : public store {
         before = c.integer(0);
       }
       statement s(db,
-                  "SELECT body FROM shipments WHERE seq < ? AND (? = '' OR tenant_id = ?) AND (? = '' OR reference = ?) "
+                  "SELECT body, id FROM shipments WHERE seq < ? AND (? = '' OR tenant_id = ?) AND (? = '' OR reference = ?) "
                   "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) AND status <> 'purchasing' "
                   "ORDER BY seq DESC LIMIT ?");
       s.bind(1, before).bind(2, tenant).bind(3, tenant).bind(4, f.reference).bind(5, f.reference).bind(6, f.status)
           .bind(7, f.status).bind(8, f.carrier).bind(9, f.carrier).bind(10, static_cast<long long>(f.limit + 1));
       shipment_page page;
       int rc;
-      while ((rc = s.step()) == SQLITE_ROW) page.bodies.push_back(s.text(0));
+      std::string last_id, before_last_id;
+      while ((rc = s.step()) == SQLITE_ROW) {
+        page.bodies.push_back(s.text(0));
+        before_last_id = std::move(last_id);
+        last_id = s.text(1);
+      }
       if (rc != SQLITE_DONE) return db_error(db, "list shipments");
       if (static_cast<int>(page.bodies.size()) > f.limit) {
         page.bodies.pop_back();
         page.has_more = true;
+        page.next_cursor = std::move(before_last_id);  // the id of the last body kept
       }
       return page;
     });

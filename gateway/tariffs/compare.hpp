@@ -199,6 +199,8 @@ std::expected<compare_report, std::string> compare_csv(
 std::string format_money(std::int64_t minor, std::string_view currency);
 // Ten-thousandths of a percent as "3.25" (trailing zeros dropped, at most 4 decimals).
 std::string format_percent(std::int64_t ten_thousandths);
+// part/whole for people: "37.5 %", or "-" when whole is 0.
+std::string format_share(std::uint64_t part, std::uint64_t whole);
 
 // The JSON document, one line. Money is in minor units (integers), percents are exact decimal
 // strings ("9.96"), counts are integers:

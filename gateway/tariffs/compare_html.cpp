@@ -51,14 +51,6 @@ std::string count(std::uint64_t v) {
   return out;
 }
 
-std::string pct(std::uint64_t part, std::uint64_t whole) {
-  if (whole == 0) return "-";
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f %%",
-                100.0 * static_cast<double>(part) / static_cast<double>(whole));
-  return text;
-}
-
 std::string color(std::size_t i) {
   static constexpr const char* kPalette[] = {"#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6",
                                              "#06b6d4", "#ec4899", "#84cc16", "#f97316", "#475569"};
@@ -209,9 +201,9 @@ std::string cheapest_chart(const compare_report& r) {
       double w = static_cast<double>(part) / static_cast<double>(b.rows) * bar_w;
       s += rect(x, y + 4, w, 24, fill,
                 name + ", " + b.label + ": " + count(part) + " of " + count(b.rows) + " rows (" +
-                    pct(part, b.rows) + ")");
+                    format_share(part, b.rows) + ")");
       if (w >= 44)
-        s += text(x + w / 2, y + 20, pct(part, b.rows),
+        s += text(x + w / 2, y + 20, format_share(part, b.rows),
                   std::string("text-anchor=\"middle\" font-size=\"11\" fill=\"") +
                       (dark_text ? "#374151" : "#ffffff") + "\"");
       x += w;
@@ -301,7 +293,7 @@ std::string to_html(const compare_report& r) {
             r.contracts.empty() || r.priceable == 0 ? "-" : esc(r.contracts[most].contract),
             r.contracts.empty()
                 ? std::string()
-                : pct(r.contracts[most].cheapest_count, r.priceable) + " of priceable shipments");
+                : format_share(r.contracts[most].cheapest_count, r.priceable) + " of priceable shipments");
   h += card("Bad rows", count(r.bad_rows), count(r.audit.discrepancies) + " billing discrepancies");
   h += "</section>";
 
@@ -341,7 +333,7 @@ std::string to_html(const compare_report& r) {
          "</td><td class=\"n\">" + count(c.priced) + "</td><td class=\"n\">" +
          count(c.unserviceable) + "</td><td class=\"why\">" + esc(why.empty() ? "-" : why) +
          "</td><td class=\"n\">" + esc(format_money(c.total, cur)) + "</td><td class=\"n\">" +
-         count(c.cheapest_count) + " (" + pct(c.cheapest_count, r.priceable) + ")</td></tr>";
+         count(c.cheapest_count) + " (" + format_share(c.cheapest_count, r.priceable) + ")</td></tr>";
   }
   h += "</table></section>";
 
@@ -372,8 +364,8 @@ std::string to_html(const compare_report& r) {
       h += "<p><b>(b) Cheapest for " + format_percent(*n.target_share) +
            " % of the shipments</b>: " + goal_html(n.share) + "</p>";
     h += "<p>Cheapest today for " + count(n.cheapest_rows_now) + " shipments (" +
-         pct(n.cheapest_rows_now, r.priceable) + "), after the extra discount for " +
-         count(n.cheapest_rows_after) + " (" + pct(n.cheapest_rows_after, r.priceable) +
+         format_share(n.cheapest_rows_now, r.priceable) + "), after the extra discount for " +
+         count(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
          ").</p></section>";
   }
 

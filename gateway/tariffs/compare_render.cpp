@@ -67,14 +67,6 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows,
   return out;
 }
 
-std::string share(std::uint64_t part, std::uint64_t whole) {
-  if (whole == 0) return "-";
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f %%",
-                100.0 * static_cast<double>(part) / static_cast<double>(whole));
-  return text;
-}
-
 std::string goal_text(const negotiation_goal& g) {
   switch (g.outcome) {
     case negotiation_goal::status::already:
@@ -98,6 +90,13 @@ std::string format_money(std::int64_t minor, std::string_view currency) {
   std::string sign = minor < 0 ? "-" : "";
   if (currency == "EUR") return sign + "\u20AC" + number;
   return sign + number + " " + std::string(currency);
+}
+
+std::string format_share(std::uint64_t part, std::uint64_t whole) {
+  if (whole == 0) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return text;
 }
 
 std::string format_percent(std::int64_t v) {
@@ -236,7 +235,7 @@ std::string to_table(const compare_report& r) {
   for (const auto& c : r.contracts)
     rows.push_back({c.contract, c.carrier, grouped(c.priced), grouped(c.unserviceable),
                     format_money(c.total, cur), grouped(c.cheapest_count),
-                    share(c.cheapest_count, r.priceable)});
+                    format_share(c.cheapest_count, r.priceable)});
   out += aligned(rows, {false, false, true, true, true, true, true});
 
   out += "\nUnserviceable, by reason\n";
@@ -310,8 +309,8 @@ std::string to_table(const compare_report& r) {
       out += "  (b) cheapest for " + format_percent(*n.target_share) +
              " % of the rows: " + goal_text(n.share) + "\n";
     out += "  cheapest today for " + grouped(n.cheapest_rows_now) + " row(s) (" +
-           share(n.cheapest_rows_now, r.priceable) + "), after the discount " +
-           grouped(n.cheapest_rows_after) + " (" + share(n.cheapest_rows_after, r.priceable) +
+           format_share(n.cheapest_rows_now, r.priceable) + "), after the discount " +
+           grouped(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
            ")\n";
   }
 

@@ -133,6 +133,7 @@ TEST_F(sqlite_store_test, list_pages_newest_first_with_a_cursor_and_filters) {
   ASSERT_EQ(page->bodies.size(), 2u);
   EXPECT_TRUE(page->has_more);
   EXPECT_NE(page->bodies[0].find(ids[4]), std::string::npos);
+  EXPECT_EQ(page->next_cursor, ids[3]) << "the cursor is the id of the last shipment on the page";
   f.starting_after = ids[3];
   auto next = db_->list_shipments("acme", f);
   EXPECT_NE(next->bodies[0].find(ids[2]), std::string::npos);
