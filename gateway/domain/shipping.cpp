@@ -7,6 +7,7 @@
 #include "gateway/domain/shipment_json.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
+#include "gateway/store/durable_write.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -32,6 +33,24 @@ bool nothing_was_bought(const error& e) {
       return false;
   }
   return false;
+}
+
+// One purchase write, group-committed by the store's writer. Its result counts only once the
+// transaction that carried it is durable. (A plain coroutine with a pointer parameter: see
+// blocking_pool.cpp on capturing coroutine lambdas under g++ 12.)
+template <class T>
+task<result<T>> commit(store::store* db, const std::function<result<T>()>* op) {
+  std::optional<result<T>> out;
+  std::function<bool()> work = [&out, op] {
+    out.emplace((*op)());
+    return out->has_value();
+  };
+  const bool committed = co_await store::write_durably(*db, std::move(work));
+  if (!committed || !out) {
+    error e{error_kind::internal, "storage failure", {}, {}, "sqlite", "the write transaction did not commit", 0};
+    co_return std::unexpected(std::move(e));
+  }
+  co_return std::move(*out);
 }
 
 std::string pending_problem(const store::shipment_row& row, const error& cause, std::string_view request_id) {
@@ -77,8 +96,8 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
                      false, row.created_at, row.updated_at, cmd.rate};
   row.body = render_shipment(view);
 
-  result<store::claim> claimed = make_error(error_kind::internal, "not run");
-  co_await pool_.run([&] { claimed = db_.claim_purchase(cmd.request_hash, row, row.created_at); });
+  const std::function<result<store::claim>()> claim_op = [&] { return db_.claim_purchase(cmd.request_hash, row, row.created_at); };
+  auto claimed = co_await commit(&db_, &claim_op);
   if (!claimed) {
     telemetry::log_error("idempotency claim failed", {{"request_id", request_id}, {"cause", claimed.error().carrier_message}});
     co_return purchase_reply{500, http::problem_body(http::from_error(claimed.error()), request_id), false, 0};
@@ -115,10 +134,9 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
     error e = std::move(bought.error());
     if (e.carrier.empty()) e.carrier = std::string(carrier->adapter->id());
     if (nothing_was_bought(e)) {
-      co_await pool_.run([&] {
-        if (auto r = db_.abandon_purchase(row.tenant, row.idempotency_key, row.id); !r)
-          telemetry::log_error("abandon purchase failed", {{"shipment_id", row.id}, {"cause", r.error().carrier_message}});
-      });
+      const std::function<result<void>()> abandon_op = [&] { return db_.abandon_purchase(row.tenant, row.idempotency_key, row.id); };
+      if (auto r = co_await commit(&db_, &abandon_op); !r)
+        telemetry::log_error("abandon purchase failed", {{"shipment_id", row.id}, {"cause", r.error().carrier_message}});
       telemetry::log_info("label purchase refused", {{"request_id", request_id}, {"carrier", e.carrier},
                                                       {"kind", to_string(e.kind)}, {"carrier_code", e.carrier_code}});
       auto p = http::from_error(e);
@@ -138,8 +156,8 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.body = render_shipment(view);
   store::stored_label stored{std::string(to_string(label.format)), std::string(content_type(label.format)),
                              std::move(label.label)};
-  result<void> saved;
-  co_await pool_.run([&] { saved = db_.complete_purchase(row, stored, 201, row.body); });
+  const std::function<result<void>()> complete_op = [&] { return db_.complete_purchase(row, stored, 201, row.body); };
+  auto saved = co_await commit(&db_, &complete_op);
   if (!saved) {
     // The carrier sold a label that could not be recorded. Say so loudly: the row stays
     // `purchasing` and becomes pending_confirmation at the next start.
@@ -158,8 +176,8 @@ task<purchase_reply> shipping_service::finish_unknown(store::shipment_row row, c
   row.body = restate_shipment(row.body, row.status, row.updated_at);
   auto body = pending_problem(row, e, request_id);
   const int status = http::status_for(e.kind) == 504 ? 504 : 502;
-  result<void> saved;
-  co_await pool_.run([&] { saved = db_.mark_pending_confirmation(row, status, body); });
+  const std::function<result<void>()> mark_op = [&] { return db_.mark_pending_confirmation(row, status, body); };
+  auto saved = co_await commit(&db_, &mark_op);
   telemetry::log_warn("label purchase outcome unknown", {{"request_id", request_id}, {"shipment_id", row.id},
                                                          {"carrier", row.carrier}, {"kind", to_string(e.kind)},
                                                          {"detail", e.carrier_message}});
@@ -219,8 +237,8 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   row.status = "cancelled";
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
-  result<bool> updated = false;
-  co_await pool_.run([&] { updated = db_.update_shipment(row, "label_created"); });
+  const std::function<result<bool>()> update_op = [&] { return db_.update_shipment(row, "label_created"); };
+  auto updated = co_await commit(&db_, &update_op);
   if (!updated) co_return std::unexpected(updated.error());
   if (!*updated) co_return make_error(error_kind::conflict, "shipment " + id + " changed while it was being cancelled");
   cache_.put(row.id, row.tenant, row.body);

@@ -14,6 +14,8 @@
 #include <optional>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/store.hpp"
@@ -44,12 +46,68 @@ std::unexpected<error> db_error(sqlite3* db, std::string_view what) {
   return std::unexpected(std::move(e));
 }
 
+std::unexpected<error> commit_failed() {
+  error e{error_kind::internal, "storage failure", {}, {}, "sqlite", "the write transaction did not commit", 0};
+  return std::unexpected(std::move(e));
+}
+
+struct sql_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
+};
+
+// A connection and its prepared statements. Statements are compiled once and reused: parsing
+// and planning cost more than running the small statements of a purchase. Used by one thread at
+// a time (the writer under write_mutex_, a reader while checked out).
+struct connection {
+  struct prepared {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  sqlite3* db = nullptr;
+  std::unordered_map<std::string, prepared, sql_hash, std::equal_to<>> statements;
+
+  connection() = default;
+  explicit connection(sqlite3* d) : db(d) {}
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  ~connection() {
+    for (auto& [sql, p] : statements) sqlite3_finalize(p.stmt);
+    sqlite3_close_v2(db);
+  }
+};
+
 class statement {
  public:
-  statement(sqlite3* db, std::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), 0, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  // Borrows the connection's compiled statement for `sql` (compiling it the first time); a
+  // statement already in use on the connection is compiled again for this use only.
+  statement(connection& c, std::string_view sql) {
+    auto it = c.statements.find(sql);
+    if (it != c.statements.end() && !it->second.in_use) {
+      cached_ = &it->second;
+      cached_->in_use = true;
+      stmt_ = cached_->stmt;
+      return;
+    }
+    const bool keep = it == c.statements.end();
+    if (sqlite3_prepare_v3(c.db, sql.data(), static_cast<int>(sql.size()), keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt_,
+                           nullptr) != SQLITE_OK) {
+      stmt_ = nullptr;
+      return;
+    }
+    if (keep) {
+      cached_ = &c.statements.emplace(std::string(sql), connection::prepared{stmt_, true}).first->second;
+    }
   }
-  ~statement() { sqlite3_finalize(stmt_); }
+  ~statement() {
+    if (!cached_) {
+      sqlite3_finalize(stmt_);
+      return;
+    }
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    cached_->in_use = false;
+  }
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
 
@@ -71,7 +129,7 @@ class statement {
     return *this;
   }
   // SQLITE_ROW, SQLITE_DONE or an error code.
-  int step() { return sqlite3_step(stmt_); }
+  int step() { return stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR; }
   std::string text(int col) const {
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
@@ -84,8 +142,8 @@ class statement {
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  connection::prepared* cached_ = nullptr;
 };
 
 bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
@@ -150,50 +208,51 @@ class sqlite_store final : public store {
  public:
   explicit sqlite_store(sqlite_options options) : options_(std::move(options)) {}
   ~sqlite_store() override {
+    stop_writer();
     {
       std::lock_guard lock(checkpoint_mutex_);
       stopping_ = true;
     }
     checkpoint_wake_.notify_all();
     if (checkpointer_.joinable()) checkpointer_.join();
-    for (auto* db : readers_) sqlite3_close_v2(db);
+    readers_.clear();
     sqlite3_close_v2(checkpoint_db_);
-    sqlite3_close_v2(writer_);
   }
 
   result<void> open() {
     auto w = open_connection(false);
     if (!w) return std::unexpected(w.error());
-    writer_ = *w;
+    writer_.db = *w;
     // Checkpoints copy the WAL back into the database file. SQLite runs them inside the commit
     // that crosses the threshold, which would stall that purchase; here a background thread runs
     // them on its own connection instead, so commits only append to the WAL.
     auto c = open_connection(false);
     if (!c) return std::unexpected(c.error());
     checkpoint_db_ = *c;
-    exec(writer_, "PRAGMA wal_autocheckpoint=0");
-    sqlite3_wal_hook(writer_, &sqlite_store::on_wal_commit, this);
+    exec(writer_.db, "PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY");
+    sqlite3_wal_hook(writer_.db, &sqlite_store::on_wal_commit, this);
     checkpointer_ = std::thread([this] { checkpoint_loop(); });
+    writer_thread_ = std::thread([this] { writer_loop(); });
     return {};
   }
 
   result<int> migrate() override {
     std::lock_guard lock(write_mutex_);
-    if (!exec(writer_, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+    if (!exec(writer_.db, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                        "name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
-      return db_error(writer_, "create schema_migrations");
+      return db_error(writer_.db, "create schema_migrations");
     int applied = 0;
     for (const auto& m : sqlite_migrations()) {
       statement q(writer_, "SELECT 1 FROM schema_migrations WHERE version = ?");
       q.bind(1, static_cast<long long>(m.version));
       if (q.step() == SQLITE_ROW) continue;
-      transaction tx(writer_);
-      if (!tx.begun()) return db_error(writer_, "begin migration");
+      transaction tx(writer_.db);
+      if (!tx.begun()) return db_error(writer_.db, "begin migration");
       std::string sql(m.sql);
-      if (!exec(writer_, sql.c_str())) return db_error(writer_, "migration " + std::to_string(m.version));
+      if (!exec(writer_.db, sql.c_str())) return db_error(writer_.db, "migration " + std::to_string(m.version));
       statement ins(writer_, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
       ins.bind(1, static_cast<long long>(m.version)).bind(2, m.name).bind(3, now_text());
-      if (ins.step() != SQLITE_DONE || !tx.commit()) return db_error(writer_, "record migration");
+      if (ins.step() != SQLITE_DONE || !tx.commit()) return db_error(writer_.db, "record migration");
       ++applied;
     }
     return applied;
@@ -201,38 +260,38 @@ class sqlite_store final : public store {
 
   result<void> create_api_key(const api_key& key) override {
     std::lock_guard lock(write_mutex_);
-    transaction tx(writer_);
-    if (!tx.begun()) return db_error(writer_, "begin");
+    transaction tx(writer_.db);
+    if (!tx.begun()) return db_error(writer_.db, "begin");
     statement t(writer_, "INSERT OR IGNORE INTO tenants (id, created_at) VALUES (?, ?)");
     t.bind(1, key.tenant).bind(2, key.created_at);
-    if (t.step() != SQLITE_DONE) return db_error(writer_, "insert tenant");
+    if (t.step() != SQLITE_DONE) return db_error(writer_.db, "insert tenant");
     statement k(writer_,
                 "INSERT INTO api_keys (id, tenant_id, role, key_hash, hint, name, created_at) VALUES (?,?,?,?,?,?,?)");
     k.bind(1, key.id).bind(2, key.tenant).bind(3, to_string(key.key_role)).bind(4, key.key_hash).bind(5, key.hint)
         .bind(6, key.name).bind(7, key.created_at);
-    if (k.step() != SQLITE_DONE) return db_error(writer_, "insert api key");
-    if (!tx.commit()) return db_error(writer_, "commit");
+    if (k.step() != SQLITE_DONE) return db_error(writer_.db, "insert api key");
+    if (!tx.commit()) return db_error(writer_.db, "commit");
     return {};
   }
 
   result<std::optional<api_key>> find_api_key(std::string_view key_hash) override {
-    return with_reader([&](sqlite3* db) -> result<std::optional<api_key>> {
+    return with_reader([&](connection& db) -> result<std::optional<api_key>> {
       statement s(db, "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at FROM api_keys WHERE key_hash = ?");
       s.bind(1, key_hash);
       int rc = s.step();
       if (rc == SQLITE_ROW) return std::optional<api_key>(read_key(s));
       if (rc == SQLITE_DONE) return std::optional<api_key>();
-      return db_error(db, "find api key");
+      return db_error(db.db, "find api key");
     });
   }
 
   result<std::vector<api_key>> list_api_keys() override {
-    return with_reader([&](sqlite3* db) -> result<std::vector<api_key>> {
+    return with_reader([&](connection& db) -> result<std::vector<api_key>> {
       statement s(db, "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at FROM api_keys ORDER BY tenant_id, created_at");
       std::vector<api_key> out;
       int rc;
       while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_key(s));
-      if (rc != SQLITE_DONE) return db_error(db, "list api keys");
+      if (rc != SQLITE_DONE) return db_error(db.db, "list api keys");
       return out;
     });
   }
@@ -241,8 +300,8 @@ class sqlite_store final : public store {
     std::lock_guard lock(write_mutex_);
     statement s(writer_, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
     s.bind(1, at).bind(2, id);
-    if (s.step() != SQLITE_DONE) return db_error(writer_, "revoke api key");
-    return sqlite3_changes(writer_) > 0;
+    if (s.step() != SQLITE_DONE) return db_error(writer_.db, "revoke api key");
+    return sqlite3_changes(writer_.db) > 0;
   }
 
   result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending, std::string_view now) override {
@@ -263,11 +322,11 @@ class sqlite_store final : public store {
       }
       return c;
     }
-    if (rc != SQLITE_DONE) return db_error(writer_, "read idempotency key");
+    if (rc != SQLITE_DONE) return db_error(writer_.db, "read idempotency key");
     statement k(writer_, "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, created_at, updated_at) "
                          "VALUES (?, ?, ?, 'started', ?, ?, ?)");
     k.bind(1, pending.tenant).bind(2, pending.idempotency_key).bind(3, request_hash).bind(4, pending.id).bind(5, now).bind(6, now);
-    if (k.step() != SQLITE_DONE) return db_error(writer_, "insert idempotency key");
+    if (k.step() != SQLITE_DONE) return db_error(writer_.db, "insert idempotency key");
     if (auto r = insert_shipment(pending); !r) return std::unexpected(r.error());
     return claim{};
     });
@@ -279,7 +338,7 @@ class sqlite_store final : public store {
     if (auto r = update_row(shipment); !r) return std::unexpected(r.error());
     statement l(writer_, "INSERT OR REPLACE INTO labels (shipment_id, format, content_type, bytes) VALUES (?, ?, ?, ?)");
     l.bind(1, shipment.id).bind(2, label.format).bind(3, label.content_type).bind_blob(4, label.bytes);
-    if (l.step() != SQLITE_DONE) return db_error(writer_, "insert label");
+    if (l.step() != SQLITE_DONE) return db_error(writer_.db, "insert label");
     return finish_key(shipment, response_status, response_body);
     });
   }
@@ -290,7 +349,7 @@ class sqlite_store final : public store {
     k.bind(1, tenant).bind(2, key);
     statement s(writer_, "DELETE FROM shipments WHERE id = ? AND tenant_id = ? AND status = 'purchasing'");
     s.bind(1, shipment_id).bind(2, tenant);
-    if (k.step() != SQLITE_DONE || s.step() != SQLITE_DONE) return db_error(writer_, "abandon purchase");
+    if (k.step() != SQLITE_DONE || s.step() != SQLITE_DONE) return db_error(writer_.db, "abandon purchase");
     return {};
     });
   }
@@ -313,23 +372,23 @@ class sqlite_store final : public store {
       auto key = row.idempotency_key;
       out.push_back({std::move(row), std::move(key)});
     }
-    if (rc != SQLITE_DONE) return db_error(writer_, "list interrupted purchases");
+    if (rc != SQLITE_DONE) return db_error(writer_.db, "list interrupted purchases");
     return out;
   }
 
   result<std::optional<shipment_row>> get_shipment(std::string_view tenant, std::string_view id) override {
-    return with_reader([&](sqlite3* db) -> result<std::optional<shipment_row>> {
+    return with_reader([&](connection& db) -> result<std::optional<shipment_row>> {
       statement s(db, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE id = ? AND (? = '' OR tenant_id = ?)");
       s.bind(1, id).bind(2, tenant).bind(3, tenant);
       int rc = s.step();
       if (rc == SQLITE_ROW) return std::optional<shipment_row>(read_shipment(s));
       if (rc == SQLITE_DONE) return std::optional<shipment_row>();
-      return db_error(db, "get shipment");
+      return db_error(db.db, "get shipment");
     });
   }
 
   result<shipment_page> list_shipments(std::string_view tenant, const shipment_filter& f) override {
-    return with_reader([&](sqlite3* db) -> result<shipment_page> {
+    return with_reader([&](connection& db) -> result<shipment_page> {
       long long before = std::numeric_limits<long long>::max();
       if (!f.starting_after.empty()) {
         statement c(db, "SELECT seq FROM shipments WHERE id = ? AND (? = '' OR tenant_id = ?)");
@@ -339,7 +398,7 @@ class sqlite_store final : public store {
           error e{error_kind::invalid_request, "unknown cursor", {{"starting_after", "no shipment with this id"}}, {}, {}, {}, 0};
           return std::unexpected(std::move(e));
         }
-        if (rc != SQLITE_ROW) return db_error(db, "cursor");
+        if (rc != SQLITE_ROW) return db_error(db.db, "cursor");
         before = c.integer(0);
       }
       statement s(db,
@@ -356,7 +415,7 @@ class sqlite_store final : public store {
         before_last_id = std::move(last_id);
         last_id = s.text(1);
       }
-      if (rc != SQLITE_DONE) return db_error(db, "list shipments");
+      if (rc != SQLITE_DONE) return db_error(db.db, "list shipments");
       if (static_cast<int>(page.bodies.size()) > f.limit) {
         page.bodies.pop_back();
         page.has_more = true;
@@ -367,14 +426,14 @@ class sqlite_store final : public store {
   }
 
   result<std::optional<stored_label>> get_label(std::string_view tenant, std::string_view id) override {
-    return with_reader([&](sqlite3* db) -> result<std::optional<stored_label>> {
+    return with_reader([&](connection& db) -> result<std::optional<stored_label>> {
       statement s(db, "SELECT l.format, l.content_type, l.bytes FROM labels l JOIN shipments s ON s.id = l.shipment_id "
                       "WHERE l.shipment_id = ? AND (? = '' OR s.tenant_id = ?)");
       s.bind(1, id).bind(2, tenant).bind(3, tenant);
       int rc = s.step();
       if (rc == SQLITE_ROW) return std::optional<stored_label>(stored_label{s.text(0), s.text(1), s.blob(2)});
       if (rc == SQLITE_DONE) return std::optional<stored_label>();
-      return db_error(db, "get label");
+      return db_error(db.db, "get label");
     });
   }
 
@@ -384,8 +443,8 @@ class sqlite_store final : public store {
                          "WHERE id = ? AND tenant_id = ? AND status = ?");
     s.bind(1, shipment.status).bind(2, shipment.tracking_number).bind(3, shipment.carrier_service).bind(4, shipment.body)
         .bind(5, shipment.updated_at).bind(6, shipment.id).bind(7, shipment.tenant).bind(8, expected_status);
-    if (s.step() != SQLITE_DONE) return db_error(writer_, "update shipment");
-    return sqlite3_changes(writer_) > 0;
+    if (s.step() != SQLITE_DONE) return db_error(writer_.db, "update shipment");
+    return sqlite3_changes(writer_.db) > 0;
     });
   }
 
@@ -393,8 +452,8 @@ class sqlite_store final : public store {
     std::lock_guard lock(write_mutex_);
     statement s(writer_, "DELETE FROM idempotency_keys WHERE state = 'finished' AND created_at < ?");
     s.bind(1, before);
-    if (s.step() != SQLITE_DONE) return db_error(writer_, "purge idempotency keys");
-    return sqlite3_changes(writer_);
+    if (s.step() != SQLITE_DONE) return db_error(writer_.db, "purge idempotency keys");
+    return sqlite3_changes(writer_.db);
   }
 
  private:
@@ -427,8 +486,8 @@ class sqlite_store final : public store {
   }
 
   template <class F>
-  auto with_reader(F&& f) -> decltype(f(static_cast<sqlite3*>(nullptr))) {
-    sqlite3* db = nullptr;
+  auto with_reader(F&& f) -> decltype(f(std::declval<connection&>())) {
+    connection* db = nullptr;
     {
       std::lock_guard lock(reader_mutex_);
       if (!free_readers_.empty()) {
@@ -439,11 +498,12 @@ class sqlite_store final : public store {
     if (!db) {
       auto opened = open_connection(true);
       if (!opened) return std::unexpected(opened.error());
-      db = *opened;
+      auto owned = std::make_unique<connection>(*opened);
+      db = owned.get();
       std::lock_guard lock(reader_mutex_);
-      readers_.push_back(db);
+      readers_.push_back(std::move(owned));
     }
-    auto out = f(db);
+    auto out = f(*db);
     std::lock_guard lock(reader_mutex_);
     free_readers_.push_back(db);
     return out;
@@ -454,7 +514,7 @@ class sqlite_store final : public store {
     s.bind(1, r.id).bind(2, r.tenant).bind(3, r.status).bind(4, r.carrier).bind(5, r.service).bind(6, r.carrier_service)
         .bind(7, r.tracking_number).bind(8, r.reference).bind(9, r.direction).bind(10, r.idempotency_key).bind(11, r.body)
         .bind(12, r.created_at).bind(13, r.updated_at);
-    if (s.step() != SQLITE_DONE) return db_error(writer_, "insert shipment");
+    if (s.step() != SQLITE_DONE) return db_error(writer_.db, "insert shipment");
     return {};
   }
 
@@ -463,8 +523,8 @@ class sqlite_store final : public store {
                          "WHERE id = ? AND tenant_id = ?");
     s.bind(1, r.status).bind(2, r.carrier_service).bind(3, r.tracking_number).bind(4, r.body).bind(5, r.updated_at)
         .bind(6, r.id).bind(7, r.tenant);
-    if (s.step() != SQLITE_DONE) return db_error(writer_, "update shipment");
-    if (sqlite3_changes(writer_) != 1) {
+    if (s.step() != SQLITE_DONE) return db_error(writer_.db, "update shipment");
+    if (sqlite3_changes(writer_.db) != 1) {
       return std::unexpected(error{error_kind::internal, "storage failure", {}, {}, "sqlite", "shipment row missing: " + r.id, 0});
     }
     return {};
@@ -474,75 +534,106 @@ class sqlite_store final : public store {
     statement k(writer_, "UPDATE idempotency_keys SET state = 'finished', response_status = ?, response_body = ?, updated_at = ? "
                          "WHERE tenant_id = ? AND key = ?");
     k.bind(1, static_cast<long long>(status)).bind(2, body).bind(3, r.updated_at).bind(4, r.tenant).bind(5, r.idempotency_key);
-    if (k.step() != SQLITE_DONE) return db_error(writer_, "finish idempotency key");
+    if (k.step() != SQLITE_DONE) return db_error(writer_.db, "finish idempotency key");
     return {};
   }
 
   // Group commit. Purchases commit twice each (claim, completion) with synchronous=FULL; one
-  // fsync per transaction would cap throughput at the disk's fsync rate. Write jobs are queued;
-  // the first caller to find no batch running becomes the leader and runs every queued job in a
-  // single transaction, each job inside its own SAVEPOINT (a failing job is rolled back alone),
-  // then commits once: one fsync for the batch. It leads again while jobs keep arriving; the
-  // others wait. A job's result is returned only after its commit is on disk. With no
-  // concurrency the caller simply runs its own transaction, with no thread hand-off.
+  // fsync per transaction would cap throughput at the disk's fsync rate. Write jobs are queued
+  // for one writer thread, which runs every job queued at that moment in a single transaction,
+  // each job inside its own SAVEPOINT (a failing job is rolled back alone), then commits once:
+  // one fsync for the batch. Jobs that arrive during a commit form the next batch. A job's
+  // result is reported only after its commit is on disk. Blocking callers wait on a future;
+  // coroutines use submit_write and are resumed by the completion, so no thread ever sits
+  // blocked on someone else's fsync.
   struct write_job {
     std::function<bool()> run;  // true = keep the job's changes
-    std::promise<bool> committed;
+    std::function<void(bool)> done;
   };
+
+  void submit_write(std::function<bool()> work, std::function<void(bool)> done) override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(write_job{std::move(work), std::move(done)});
+    }
+    queue_wake_.notify_one();
+  }
 
   template <class T>
   result<T> batched(const std::function<result<T>()>& body) {
+    // Called from a job on the writer thread: join the batch's transaction.
+    if (current_batch_ == this) return body();
     std::optional<result<T>> out;
-    write_job job;
-    job.run = [&] {
-      out.emplace(body());
-      return out->has_value();
-    };
-    auto committed = job.committed.get_future();
-    bool lead = false;
-    {
-      std::lock_guard lock(queue_mutex_);
-      queue_.push_back(&job);
-      if (!leader_active_) lead = leader_active_ = true;
-    }
-    if (lead) lead_batches();
-    if (!committed.get()) return db_error(writer_, "commit");
+    std::promise<bool> committed;
+    auto future = committed.get_future();
+    submit_write(
+        [&] {
+          out.emplace(body());
+          return out->has_value();
+        },
+        [&](bool ok) { committed.set_value(ok); });
+    if (!future.get() || !out) return commit_failed();
     return std::move(*out);
   }
 
-  void lead_batches() {
-    std::vector<write_job*> batch;
+  void writer_loop() {
+    std::vector<write_job> batch;
     for (;;) {
       {
-        std::lock_guard lock(queue_mutex_);
-        if (queue_.empty()) {
-          leader_active_ = false;
-          return;
-        }
+        std::unique_lock lock(queue_mutex_);
+        queue_wake_.wait(lock, [this] { return !queue_.empty() || writer_stopping_; });
+        if (queue_.empty()) return;  // stopping, and everything queued was written
         while (!queue_.empty() && batch.size() < kMaxBatch) {
-          batch.push_back(queue_.front());
+          batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
-      std::lock_guard lock(write_mutex_);
-      bool ok = exec(writer_, "BEGIN IMMEDIATE");
-      if (ok) {
-        for (auto* job : batch) {
-          exec(writer_, "SAVEPOINT job");
-          if (!job->run()) exec(writer_, "ROLLBACK TO job");
-          exec(writer_, "RELEASE job");
-        }
-        ok = exec(writer_, "COMMIT");
-        if (!ok) exec(writer_, "ROLLBACK");
-      }
-      for (auto* job : batch) job->committed.set_value(ok);
+      const bool ok = run_batch(batch);
+      for (auto& job : batch) job.done(ok);
       batch.clear();
     }
   }
 
+  bool run_batch(std::vector<write_job>& batch) {
+    std::lock_guard lock(write_mutex_);
+    if (!exec(writer_.db, "BEGIN IMMEDIATE")) return false;
+    current_batch_ = this;
+    for (auto& job : batch) {
+      exec(writer_.db, "SAVEPOINT job");
+      bool keep = false;
+      try {
+        keep = job.run();
+      } catch (...) {
+        keep = false;
+      }
+      if (!keep) exec(writer_.db, "ROLLBACK TO job");
+      exec(writer_.db, "RELEASE job");
+    }
+    current_batch_ = nullptr;
+    if (exec(writer_.db, "COMMIT")) return true;
+    exec(writer_.db, "ROLLBACK");
+    return false;
+  }
+
+  void stop_writer() {
+    {
+      std::lock_guard lock(queue_mutex_);
+      writer_stopping_ = true;
+    }
+    queue_wake_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();
+  }
+
+  // Called on the writer thread after each commit with the WAL's length in pages. Asks for a
+  // checkpoint each time the log grew by kCheckpointPages since the last request (not after
+  // every commit past the threshold: each checkpoint costs two fsyncs). The length falls back
+  // once a checkpoint completed and the log restarted from its beginning.
   static int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
     auto* store = static_cast<sqlite_store*>(self);
-    if (pages >= kCheckpointPages) {
+    if (pages < store->wal_pages_) store->next_checkpoint_at_ = kCheckpointPages;
+    store->wal_pages_ = pages;
+    if (pages >= store->next_checkpoint_at_) {
+      store->next_checkpoint_at_ = pages + kCheckpointPages;
       std::lock_guard lock(store->checkpoint_mutex_);
       store->checkpoint_due_ = true;
       store->checkpoint_wake_.notify_one();
@@ -564,10 +655,15 @@ class sqlite_store final : public store {
   }
 
   static constexpr int kCheckpointPages = 1000;
+  int wal_pages_ = 0;  // writer thread only
+  int next_checkpoint_at_ = kCheckpointPages;
   static constexpr std::size_t kMaxBatch = 256;
+  static thread_local sqlite_store* current_batch_;  // the store whose batch this thread runs
   std::mutex queue_mutex_;
-  std::deque<write_job*> queue_;
-  bool leader_active_ = false;
+  std::condition_variable queue_wake_;
+  std::deque<write_job> queue_;
+  bool writer_stopping_ = false;
+  std::thread writer_thread_;
   sqlite_options options_;
   sqlite3* checkpoint_db_ = nullptr;
   std::thread checkpointer_;
@@ -576,11 +672,13 @@ class sqlite_store final : public store {
   bool checkpoint_due_ = false;
   bool stopping_ = false;
   std::mutex write_mutex_;
-  sqlite3* writer_ = nullptr;
+  connection writer_;
   std::mutex reader_mutex_;
-  std::vector<sqlite3*> readers_;
-  std::vector<sqlite3*> free_readers_;
+  std::vector<std::unique_ptr<connection>> readers_;
+  std::vector<connection*> free_readers_;
 };
+
+thread_local sqlite_store* sqlite_store::current_batch_ = nullptr;
 
 }  // namespace
 

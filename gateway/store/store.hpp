@@ -2,12 +2,16 @@
 // Persistence boundary of the gateway. `store` is what the domain services need, in their
 // terms; sqlite_store implements it (embedded default) and a PostgreSQL implementation can
 // follow without touching callers. Every method is blocking and thread-safe: callers on I/O
-// threads run them through blocking_pool (gateway/store/blocking_pool.hpp), never directly.
+// threads run reads through blocking_pool (gateway/store/blocking_pool.hpp) and purchase writes
+// through submit_write (write_durably in gateway/store/durable_write.hpp), never directly.
 //
 // Durability: methods that record a purchase (claim_purchase, complete_purchase,
-// mark_pending_confirmation) return only after the transaction is on stable storage.
+// abandon_purchase, mark_pending_confirmation, update_shipment) return only after the
+// transaction is on stable storage. They are group-committed: writes queued at the same time
+// share one transaction and one fsync.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +125,15 @@ class store {
 
   // Deletes finished idempotency keys created before `before` (RFC 3339). Returns how many.
   virtual result<int> purge_idempotency_keys(std::string_view before) = 0;
+
+  // --- asynchronous durable writes
+  // Queues `work` for the store's writer. It runs on the writer thread inside a transaction
+  // shared with the other queued writes; the purchase-write methods above, called from `work`,
+  // join that transaction instead of starting their own (no other method may be called from
+  // it). `work` returns false to have its own changes rolled back. `done(committed)` is called
+  // on the writer thread once the shared transaction is on stable storage (true) or failed
+  // (false, nothing of `work` was kept). Never blocks the caller.
+  virtual void submit_write(std::function<bool()> work, std::function<void(bool committed)> done) = 0;
 };
 
 struct sqlite_options {

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <future>
 #include <random>
+#include <thread>
 
 #include "gateway/domain/ids.hpp"
 #include "gateway/store/store.hpp"
@@ -174,6 +177,56 @@ TEST_F(sqlite_store_test, old_finished_keys_are_purged) {
   auto n = db_->purge_idempotency_keys("2026-06-01T00:00:00Z");
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(*n, 1);
+}
+
+TEST_F(sqlite_store_test, queued_writes_share_a_commit_and_a_failing_one_is_rolled_back_alone) {
+  // Writes queued together: each reports only after the commit; the one that fails keeps nothing.
+  constexpr int kJobs = 40;
+  std::vector<shipment_row> rows;
+  for (int i = 0; i < kJobs; ++i) rows.push_back(pending("acme", "batch-" + std::to_string(i)));
+  std::vector<std::promise<bool>> done(kJobs);
+  std::atomic<int> ran = 0;
+  for (int i = 0; i < kJobs; ++i) {
+    db_->submit_write(
+        [&, i] {
+          ++ran;
+          auto r = db_->claim_purchase("h", rows[static_cast<std::size_t>(i)], "t");
+          // Job 7 changes its mind after writing: its rows must vanish, the others must stay.
+          return i != 7 && r.has_value() && r->result == claim::outcome::claimed;
+        },
+        [&, i](bool committed) { done[static_cast<std::size_t>(i)].set_value(committed); });
+  }
+  for (auto& d : done) EXPECT_TRUE(d.get_future().get());
+  EXPECT_EQ(ran.load(), kJobs);
+  auto interrupted = db_->interrupted_purchases();
+  ASSERT_TRUE(interrupted.has_value());
+  EXPECT_EQ(interrupted->size(), static_cast<std::size_t>(kJobs - 1));
+  for (const auto& p : *interrupted) EXPECT_NE(p.idempotency_key, "batch-7");
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "batch-7"), "t")->result, claim::outcome::claimed)
+      << "the rolled-back job left its key free";
+}
+
+TEST_F(sqlite_store_test, blocking_writers_on_many_threads_all_land_once) {
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> claimed = 0;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto row = pending("acme", "t" + std::to_string(t) + "-" + std::to_string(i % 20));  // some twins
+        auto c = db_->claim_purchase("h", row, "t");
+        if (c && c->result == claim::outcome::claimed) {
+          ++claimed;
+          row.status = "label_created";
+          EXPECT_TRUE(db_->complete_purchase(row, {"pdf", "application/pdf", "x"}, 201, row.body).has_value());
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(claimed.load(), kThreads * 20) << "each distinct key claimed exactly once";
+  shipment_filter all;
+  all.limit = 1000;
+  EXPECT_EQ(db_->list_shipments("acme", all)->bodies.size(), static_cast<std::size_t>(kThreads * 20));
 }
 
 }  // namespace

@@ -30,6 +30,10 @@ wait_log() {  # file needle
 }
 url_from_log() { grep "$2" "$1" | head -1 | sed -E 's/.*"url":"([^"]+)".*/\1/'; }
 record() { echo "$1" | tee -a "$out"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
+cpu_us_per_request() {  # ticks_before ticks_after requests
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) * 1e6 / hz / n }'
+}
 
 start_stack() {  # threads sim_args...
   local threads="$1"; shift
@@ -103,13 +107,18 @@ bench_purchase() {
   "sender":{"senderParcelRef":"{{n}}","address":{"companyName":"Acme Returns","lastName":"Acme Returns","line2":"10 rue de Rivoli","countryCode":"FR","city":"Paris","zipCode":"75001"}},
   "addressee":{"address":{"lastName":"Marie Curie","line2":"31 cours Andre Philip","countryCode":"FR","city":"Villeurbanne","zipCode":"69100","mobileNumber":"0611223344"}}}}
 JSON
+  sim_before=$(cpu_ticks "$sim_pid")
   direct=$(build/tools/bench/loadgen --label direct_to_simulator --url "$sim_url/colissimo/sls-ws/SlsServiceWSRest/2.0/generateLabel" \
     --method POST --body-file "$work/direct.json" --header "Content-Type: application/json" --rate "$RATE" --duration "$DURATION")
-  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"result\":$direct}"
+  sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
+  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"result\":$direct}"
+  sim_before=$(cpu_ticks "$sim_pid"); gw_before=$(cpu_ticks "$gw_pid")
   via=$(build/tools/bench/loadgen --label through_gateway --url "$gw_url/v1/shipments" --method POST \
     --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
     --header "Idempotency-Key: bench-{{n}}" --rate "$RATE" --duration "$DURATION")
-  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"result\":$via}"
+  sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
+  gw_cpu=$(cpu_us_per_request "$gw_before" "$(cpu_ticks "$gw_pid")" $((RATE * DURATION)))
+  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"gateway_cpu_us_per_request\":$gw_cpu,\"result\":$via}"
   stop_stack
 }
 
