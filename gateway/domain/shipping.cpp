@@ -39,13 +39,16 @@ bool nothing_was_bought(const error& e) {
 // transaction that carried it is durable. (A plain coroutine with a pointer parameter: see
 // blocking_pool.cpp on capturing coroutine lambdas under g++ 12.)
 template <class T>
-task<result<T>> commit(store::store* db, const std::function<result<T>()>* op) {
+task<result<T>> commit(store::store* db, const std::function<result<T>()>* op, telemetry::metrics* metrics,
+                       const char* operation) {
+  const auto queued = std::chrono::steady_clock::now();
   std::optional<result<T>> out;
   std::function<bool()> work = [&out, op] {
     out.emplace((*op)());
     return out->has_value();
   };
   const bool committed = co_await store::write_durably(*db, std::move(work));
+  metrics->observe_durable_write(operation, std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
   if (!committed || !out) {
     error e{error_kind::internal, "storage failure", {}, {}, "sqlite", "the write transaction did not commit", 0};
     co_return std::unexpected(std::move(e));
@@ -97,7 +100,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.body = render_shipment(view);
 
   const std::function<result<store::claim>()> claim_op = [&] { return db_.claim_purchase(cmd.request_hash, row, row.created_at); };
-  auto claimed = co_await commit(&db_, &claim_op);
+  auto claimed = co_await commit(&db_, &claim_op, &metrics_, "claim");
   if (!claimed) {
     telemetry::log_error("idempotency claim failed", {{"request_id", request_id}, {"cause", claimed.error().carrier_message}});
     co_return purchase_reply{500, http::problem_body(http::from_error(claimed.error()), request_id), false, 0};
@@ -135,7 +138,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
     if (e.carrier.empty()) e.carrier = std::string(carrier->adapter->id());
     if (nothing_was_bought(e)) {
       const std::function<result<void>()> abandon_op = [&] { return db_.abandon_purchase(row.tenant, row.idempotency_key, row.id); };
-      if (auto r = co_await commit(&db_, &abandon_op); !r)
+      if (auto r = co_await commit(&db_, &abandon_op, &metrics_, "abandon"); !r)
         telemetry::log_error("abandon purchase failed", {{"shipment_id", row.id}, {"cause", r.error().carrier_message}});
       telemetry::log_info("label purchase refused", {{"request_id", request_id}, {"carrier", e.carrier},
                                                       {"kind", to_string(e.kind)}, {"carrier_code", e.carrier_code}});
@@ -157,7 +160,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   store::stored_label stored{std::string(to_string(label.format)), std::string(content_type(label.format)),
                              std::move(label.label)};
   const std::function<result<void>()> complete_op = [&] { return db_.complete_purchase(row, stored, 201, row.body); };
-  auto saved = co_await commit(&db_, &complete_op);
+  auto saved = co_await commit(&db_, &complete_op, &metrics_, "complete");
   if (!saved) {
     // The carrier sold a label that could not be recorded. Say so loudly: the row stays
     // `purchasing` and becomes pending_confirmation at the next start.
@@ -177,7 +180,7 @@ task<purchase_reply> shipping_service::finish_unknown(store::shipment_row row, c
   auto body = pending_problem(row, e, request_id);
   const int status = http::status_for(e.kind) == 504 ? 504 : 502;
   const std::function<result<void>()> mark_op = [&] { return db_.mark_pending_confirmation(row, status, body); };
-  auto saved = co_await commit(&db_, &mark_op);
+  auto saved = co_await commit(&db_, &mark_op, &metrics_, "pending");
   telemetry::log_warn("label purchase outcome unknown", {{"request_id", request_id}, {"shipment_id", row.id},
                                                          {"carrier", row.carrier}, {"kind", to_string(e.kind)},
                                                          {"detail", e.carrier_message}});
@@ -238,7 +241,7 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
   const std::function<result<bool>()> update_op = [&] { return db_.update_shipment(row, "label_created"); };
-  auto updated = co_await commit(&db_, &update_op);
+  auto updated = co_await commit(&db_, &update_op, &metrics_, "update");
   if (!updated) co_return std::unexpected(updated.error());
   if (!*updated) co_return make_error(error_kind::conflict, "shipment " + id + " changed while it was being cancelled");
   cache_.put(row.id, row.tenant, row.body);

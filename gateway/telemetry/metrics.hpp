@@ -1,6 +1,7 @@
 #pragma once
 // Prometheus metrics kept in process: HTTP requests by route and status with latency
-// histograms, carrier calls by carrier/operation/outcome with latency, and plain counters.
+// histograms, carrier calls by carrier/operation/outcome with latency, durable store writes
+// with latency, and plain counters.
 // Recording is lock-free for routes (slots are created once at start-up); render() produces the
 // text exposition format. Thread-safe.
 
@@ -48,6 +49,9 @@ class metrics {
   route_metrics* route(std::string_view method, std::string_view pattern);
   void observe_carrier_call(std::string_view carrier, std::string_view operation, std::string_view outcome,
                             double seconds);
+  // Durable store writes of the purchase flow, from queueing to the resumed caller (group
+  // commit included), by operation (claim, complete, abandon, pending, update).
+  void observe_durable_write(std::string_view operation, double seconds);
   void add(std::string_view counter, std::string_view labels = {}, std::uint64_t n = 1);
   std::string render() const;
 
@@ -55,6 +59,7 @@ class metrics {
   mutable std::mutex mutex_;
   std::deque<std::pair<std::pair<std::string, std::string>, route_metrics>> routes_;
   std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>> carrier_calls_;  // key: labels text
+  std::map<std::string, histogram, std::less<>> durable_writes_;                         // key: operation
   std::map<std::string, std::uint64_t, std::less<>> counters_;                           // key: name{labels}
 };
 

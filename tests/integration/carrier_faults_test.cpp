@@ -185,6 +185,10 @@ TEST_P(carrier_faults, metrics_count_carrier_call_outcomes) {
   EXPECT_NE(metrics.find(prefix), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("outcome=\"ok\""), std::string::npos);
   EXPECT_NE(metrics.find("outcome=\"http_5xx\""), std::string::npos);
+  // Both purchases claimed a key durably; the refused one gave it back, the other completed.
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"claim\"} 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"abandon\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"complete\"} 1"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(carriers, carrier_faults, ::testing::Values("colissimo", "mondialrelay"),

@@ -229,5 +229,25 @@ TEST_F(sqlite_store_test, blocking_writers_on_many_threads_all_land_once) {
   EXPECT_EQ(db_->list_shipments("acme", all)->bodies.size(), static_cast<std::size_t>(kThreads * 20));
 }
 
+TEST_F(sqlite_store_test, the_write_ahead_log_restarts_under_a_steady_stream_of_commits) {
+  // Without checkpoints that catch up with the writer, the log never restarts and every commit
+  // appends to an ever larger file (each purchase writes some 16 pages, ~64 KiB, to it).
+  constexpr int kThreads = 4, kEach = 500;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto row = pending("acme", "wal-" + std::to_string(t) + "-" + std::to_string(i));
+        ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
+        row.status = "label_created";
+        ASSERT_TRUE(db_->complete_purchase(row, {"pdf", "application/pdf", std::string(2048, 'x')}, 201, row.body));
+      }
+    });
+  for (auto& t : threads) t.join();
+  const auto wal_bytes = std::filesystem::file_size(path_.string() + "-wal");
+  EXPECT_LT(wal_bytes, 32u << 20) << "the log kept growing: " << wal_bytes << " bytes after "
+                                   << kThreads * kEach << " purchases";
+}
+
 }  // namespace
 }  // namespace parcelgate::store
