@@ -114,8 +114,6 @@ struct origin_pool {
   std::deque<std::shared_ptr<slot_waiter>> waiters;
 };
 
-constexpr std::size_t kResponseBufferBytes = 16 * 1024;
-
 struct http_client::impl {
   impl(net::io_context& ctx, http_client_options o) : io(ctx), options(std::move(o)), tls(ssl::context::tls_client) {}
 
@@ -229,9 +227,6 @@ struct http_client::impl {
                                    bhttp::response_parser<bhttp::string_body>& parser,
                                    clock::time_point deadline) {
     c.tcp().expires_at(deadline);
-    // Room for a typical carrier answer (a label is a few KiB) in the first reads; the buffer
-    // shrinks again when the connection goes back to the pool.
-    c.buffer.reserve(kResponseBufferBytes);
     beast::error_code ec;
     if (auto* plain = std::get_if<beast::tcp_stream>(&c.stream)) {
       std::tie(ec, std::ignore) = co_await bhttp::async_write(*plain, req, nothrow);
