@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 
 #include "gateway/domain/countries.hpp"
@@ -136,6 +137,46 @@ address read_address(checker& c, const json::object& o, const std::string& path)
 
 }  // namespace
 
+namespace {
+
+// Object members sorted by name at every level, no whitespace: the same request written with
+// its fields in another order or spacing has one canonical form (and one idempotency hash).
+void write_canonical(const json::value& v, std::string& out) {
+  if (v.is_object()) {
+    const auto& o = v.as_object();
+    std::vector<const json::key_value_pair*> members;
+    members.reserve(o.size());
+    for (const auto& m : o) members.push_back(&m);
+    std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+    out.push_back('{');
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (i) out.push_back(',');
+      out += json::serialize(json::string_view(members[i]->key()));
+      out.push_back(':');
+      write_canonical(members[i]->value(), out);
+    }
+    out.push_back('}');
+  } else if (v.is_array()) {
+    const auto& a = v.as_array();
+    out.push_back('[');
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (i) out.push_back(',');
+      write_canonical(a[i], out);
+    }
+    out.push_back(']');
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+std::string canonical_json(const json::value& v) {
+  std::string out;
+  write_canonical(v, out);
+  return out;
+}
+
+}  // namespace
+
 shipment_input parse_shipment_input(std::string_view body, const std::vector<std::string>& known_carriers) {
   shipment_input in;
   json::value root;
@@ -155,7 +196,7 @@ shipment_input parse_shipment_input(std::string_view body, const std::vector<std
     in.malformed_detail = "the body must be a JSON object";
     return in;
   }
-  in.canonical_json = json::serialize(root);
+  in.canonical_json = canonical_json(root);
   const auto& o = root.as_object();
   checker c(in.errors);
   c.only_keys(o, "", {"reference", "direction", "carrier", "service", "carrier_service", "pickup_point_id", "from",

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <atomic>
 #include <csignal>
 #include <mutex>
@@ -91,6 +93,25 @@ TEST_F(idempotency, same_key_with_another_body_is_422_and_buys_nothing) {
   auto replay = post(pgtest::shipment_body("colissimo", "order-a"), "reuse-1");
   EXPECT_EQ(replay.status, 201);
   EXPECT_EQ(replay.body, first.body);
+}
+
+TEST_F(idempotency, the_same_fields_in_another_order_are_the_same_request) {
+  const auto body = pgtest::shipment_body("colissimo", "order-reordered");
+  auto first = post(body, "reorder-1");
+  ASSERT_EQ(first.status, 201) << describe(first);
+  // The same object with its members in reverse order (a client library that sorts keys, say).
+  boost::json::object original = boost::json::parse(body).as_object();
+  boost::json::object reversed;
+  std::vector<std::string> names;
+  for (const auto& m : original) names.emplace_back(m.key());
+  for (auto it = names.rbegin(); it != names.rend(); ++it) reversed[*it] = original[*it];
+  const auto reordered = boost::json::serialize(reversed);
+  ASSERT_NE(reordered, body);
+  auto again = post(reordered, "reorder-1");
+  EXPECT_EQ(again.status, 201) << describe(again);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(pgtest::labels_sold(*env_), 1u);
 }
 
 TEST_F(idempotency, keys_are_scoped_per_tenant) {

@@ -118,5 +118,29 @@ TEST(shipment_input, same_body_with_other_whitespace_has_the_same_canonical_form
   EXPECT_EQ(a.canonical_json, b.canonical_json);
 }
 
+TEST(shipment_input, same_fields_in_another_order_have_the_same_canonical_form) {
+  auto a = parse_shipment_input(
+      R"({"carrier":"colissimo","service":"home","parcels":[{"weight_g":500,"length_mm":300}],
+          "from":{"name":"A","line1":"1 rue X","city":"Paris","postal_code":"75001","country":"FR"},
+          "to":{"name":"B","line1":"2 rue Y","city":"Lyon","postal_code":"69001","country":"FR"}})",
+      kCarriers);
+  auto b = parse_shipment_input(
+      R"({"to":{"country":"FR","postal_code":"69001","city":"Lyon","line1":"2 rue Y","name":"B"},
+          "parcels":[{"length_mm":300,"weight_g":500}],"service":"home",
+          "from":{"country":"FR","name":"A","city":"Paris","line1":"1 rue X","postal_code":"75001"},"carrier":"colissimo"})",
+      kCarriers);
+  ASSERT_FALSE(a.malformed);
+  EXPECT_EQ(a.canonical_json, b.canonical_json);
+  EXPECT_EQ(a.canonical_json.find("{\"carrier\":\"colissimo\",\"from\":{\"city\""), 0u) << a.canonical_json;
+  // Order inside arrays is data: two parcels swapped are another request.
+  auto c = parse_shipment_input(body(), kCarriers);
+  std::string two = body();
+  two.replace(two.find("[{\"weight_g\":500}]"), 18, R"([{"weight_g":500},{"weight_g":700}])");
+  std::string swapped = body();
+  swapped.replace(swapped.find("[{\"weight_g\":500}]"), 18, R"([{"weight_g":700},{"weight_g":500}])");
+  EXPECT_NE(parse_shipment_input(two, kCarriers).canonical_json, parse_shipment_input(swapped, kCarriers).canonical_json);
+  EXPECT_NE(c.canonical_json, parse_shipment_input(two, kCarriers).canonical_json);
+}
+
 }  // namespace
 }  // namespace parcelgate
