@@ -30,6 +30,11 @@ wait_log() {  # file needle
 }
 url_from_log() { grep "$2" "$1" | head -1 | sed -E 's/.*"url":"([^"]+)".*/\1/'; }
 record() { echo "$1" | tee -a "$out"; }
+# Mean of a Prometheus histogram (sum / count) in ms, from /metrics text on stdin: name labels-regex
+metric_mean_ms() {
+  awk -v n="$1" -v l="$2" '$1 ~ "^"n"_sum\\{" && $1 ~ l {s=$2} $1 ~ "^"n"_count\\{" && $1 ~ l {c=$2}
+                           END { if (c > 0) printf "%.3f", s * 1000 / c; else printf "null" }'
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
 cpu_us_per_request() {  # ticks_before ticks_after requests
   awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) * 1e6 / hz / n }'
@@ -118,7 +123,13 @@ JSON
     --header "Idempotency-Key: bench-{{n}}" --rate "$RATE" --duration "$DURATION")
   sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
   gw_cpu=$(cpu_us_per_request "$gw_before" "$(cpu_ticks "$gw_pid")" $((RATE * DURATION)))
-  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"gateway_cpu_us_per_request\":$gw_cpu,\"result\":$via}"
+  # Where the time goes inside the gateway (means): whole route, carrier exchange, durable writes.
+  curl -s "$gw_url/metrics" > "$work/metrics.txt"
+  route=$(metric_mean_ms parcelgate_http_request_duration_seconds 'route="/v1/shipments"[}]' < "$work/metrics.txt")
+  carrier=$(metric_mean_ms parcelgate_carrier_call_duration_seconds 'operation="purchase",outcome="ok"' < "$work/metrics.txt")
+  claim=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="claim"' < "$work/metrics.txt")
+  complete=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="complete"' < "$work/metrics.txt")
+  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"gateway_cpu_us_per_request\":$gw_cpu,\"gateway_mean_ms\":{\"route\":$route,\"carrier_exchange\":$carrier,\"durable_claim\":$claim,\"durable_complete\":$complete},\"result\":$via}"
   stop_stack
 }
 
