@@ -3,6 +3,8 @@
 #   tools/bench/bench.sh read       GET /v1/shipments/{id} (1 I/O thread) vs nginx static JSON (1 worker), wrk
 #   tools/bench/bench.sh purchase   fixed-rate label purchases through the gateway vs straight to the simulator
 #   tools/bench/bench.sh scale      10,000 purchases in flight at once (simulator latency 1 s), gateway peak RSS
+#   tools/bench/bench.sh fsync      the disk under the store: one in-place write + fdatasync, and two of
+#                                   them back to back (a purchase's two durable commits), at 1000/s
 #   tools/bench/bench.sh all
 # Environment: RATE (500), DURATION (20 s), WRK_DURATION (10 s), IN_FLIGHT (10000).
 # Results: printed, and appended as JSON lines to tools/bench/results/<date>.jsonl.
@@ -15,7 +17,7 @@ RATE="${RATE:-500}"; DURATION="${DURATION:-20}"; WRK_DURATION="${WRK_DURATION:-1
 tools/install-deps.sh --bench
 certs/make-dev-certs.sh >/dev/null
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j2 --target parcelgate carrier-sim parcelctl loadgen >/dev/null
+cmake --build build -j2 --target parcelgate carrier-sim parcelctl loadgen fsync_bench >/dev/null
 
 work="$(mktemp -d /tmp/pgbench.XXXXXX)"
 results="$root/tools/bench/results"; mkdir -p "$results"
@@ -146,11 +148,18 @@ bench_scale() {
   stop_stack
 }
 
+bench_fsync() {
+  # Same directory as the benchmarks' database.
+  res=$(build/tools/bench/fsync_bench "$work" 1000 10 8)
+  record "{\"bench\":\"fsync\",\"dir\":\"$(dirname "$work")\",\"result\":$res}"
+}
+
 case "$what" in
+  fsync) bench_fsync ;;
   read) bench_read ;;
   purchase) bench_purchase ;;
   scale) bench_scale ;;
-  all) bench_read; bench_purchase; bench_scale ;;
-  *) echo "usage: $0 read|purchase|scale|all" >&2; exit 2 ;;
+  all) bench_read; bench_fsync; bench_purchase; bench_scale ;;
+  *) echo "usage: $0 read|purchase|scale|fsync|all" >&2; exit 2 ;;
 esac
 echo "results appended to $out"
