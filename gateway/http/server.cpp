@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -20,6 +21,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -38,6 +40,38 @@ namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
 namespace {
+
+// Field values come from the gateway's own code, but a CR or LF in one would split the header
+// (response splitting): such characters are replaced.
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  for (char c : value) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+  out += "\r\n";
+}
+
+// Status line and header fields of `res`, with Server, Content-Length and the connection
+// semantics of `version` (HTTP/1.1 keeps alive unless told to close; 1.0 the other way round).
+std::string serialize_head(const response& res, unsigned version, bool keep_alive, std::string_view server_name) {
+  std::string out;
+  out.reserve(160 + res.fields.size() * 48);
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out.push_back(' ');
+  out += bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+  out += "\r\n";
+  append_field(out, "Server", server_name);
+  for (const auto& f : res.fields) {
+    if (iequals(f.name, "Content-Length") || iequals(f.name, "Connection") || iequals(f.name, "Transfer-Encoding")) continue;
+    append_field(out, f.name, f.value);
+  }
+  // 1xx and 204 carry no body; everything else says how long its body is.
+  if (res.status >= 200 && res.status != 204) append_field(out, "Content-Length", std::to_string(res.body.size()));
+  if (version == 10 && keep_alive) append_field(out, "Connection", "keep-alive");
+  if (version != 10 && !keep_alive) append_field(out, "Connection", "close");
+  out += "\r\n";
+  return out;
+}
 
 constexpr auto nothrow = net::as_tuple(net::use_awaitable);
 
@@ -187,14 +221,12 @@ net::awaitable<void> server::impl::run_connection(tcp::socket socket) {
 
 template <class Stream>
 net::awaitable<bool> server::impl::write(Stream& stream, response res, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-  out.set(bhttp::field::server, options.name);
-  for (auto& f : res.fields) out.insert(f.name, f.value);
-  out.body() = std::move(res.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
+  // Head and body in one gathered write: cheaper than Beast's serializer, which walks a
+  // concatenated buffer sequence field by field on every write.
+  const std::string head = serialize_head(res, version, keep_alive, options.name);
+  const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(res.body)};
   tcp_layer(stream).expires_after(options.limits.body_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, out, nothrow);
+  auto [ec, n] = co_await net::async_write(stream, wire, nothrow);
   co_return !ec;
 }
 

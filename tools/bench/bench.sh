@@ -127,7 +127,7 @@ JSON
   gw_cpu=$(cpu_us_per_request "$gw_before" "$(cpu_ticks "$gw_pid")" $((RATE * DURATION)))
   # Where the time goes inside the gateway (means): whole route, carrier exchange, durable writes.
   curl -s "$gw_url/metrics" > "$work/metrics.txt"
-  route=$(metric_mean_ms parcelgate_http_request_duration_seconds 'route="/v1/shipments"[}]' < "$work/metrics.txt")
+  route=$(metric_mean_ms parcelgate_http_request_duration_seconds 'method="POST",route="/v1/shipments"[}]' < "$work/metrics.txt")
   carrier=$(metric_mean_ms parcelgate_carrier_call_duration_seconds 'operation="purchase",outcome="ok"' < "$work/metrics.txt")
   claim=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="claim"' < "$work/metrics.txt")
   complete=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="complete"' < "$work/metrics.txt")
