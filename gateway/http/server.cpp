@@ -101,6 +101,13 @@ request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   return out;
 }
 
+// True when `buffer` holds a complete request head (up to the blank line).
+bool holds_complete_head(const beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+  return bytes.find("\r\n\r\n") != std::string_view::npos;
+}
+
 // A read deadline that cancels the pending read instead of closing the socket (what an expiring
 // beast::tcp_stream does), so that the server can still answer 408. Everything runs on the
 // connection's strand; the timer's handler only acts while `armed` (a handler already queued when
@@ -273,14 +280,17 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     parser.body_limit(limits.max_body_bytes);
     // Slow headers: the deadline cancels the read but keeps the socket, so a 408 can be sent.
     tcp_layer(stream).expires_never();
-    auto header_late = cancel_read_at(stream, ex, limits.header_timeout);
+    // When the whole head is already buffered (the usual case) the parse needs no read and no
+    // deadline: arming a timer per request costs an allocation and timer-queue work.
+    std::shared_ptr<read_deadline> header_late;
+    if (!holds_complete_head(buffer)) header_late = cancel_read_at(stream, ex, limits.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
-    header_late->cancel();
+    if (header_late) header_late->cancel();
     if (hec) {
       if (hec == bhttp::error::end_of_stream || hec == net::error::eof) break;
       int status = 400;
       std::string detail = "malformed HTTP request";
-      if (header_late->fired) status = 408, detail = "request headers not received in time";
+      if (header_late && header_late->fired) status = 408, detail = "request headers not received in time";
       else if (hec == bhttp::error::header_limit)
         status = 431, detail = "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes";
       else if (hec == bhttp::error::body_limit)
