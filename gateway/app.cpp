@@ -115,7 +115,10 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
 
   const unsigned threads = cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
   net::io_context io(static_cast<int>(threads));
-  auto client = carriers::http_client::create(io, {cfg.outbound.ca_file.string()});
+  carriers::http_client_options outbound;
+  outbound.ca_file = cfg.outbound.ca_file.string();
+  outbound.circuit = {cfg.outbound.circuit_failures, cfg.outbound.circuit_open};
+  auto client = carriers::http_client::create(io, std::move(outbound));
   if (!client) {
     log_error("outbound TLS setup failed", {{"cause", client.error().message}});
     return 2;

@@ -10,6 +10,7 @@ add_library(parcelgate_core STATIC
   api/shipments_routes.cpp
   api/system_routes.cpp
   app.cpp
+  carriers/circuit_breaker.cpp
   carriers/http_client.cpp
   carriers/registry.cpp
   config/config.cpp

@@ -109,9 +109,11 @@ struct slot_waiter {
 
 // Connections of one origin: the idle ones, and how many exist (idle, busy or connecting).
 struct origin_pool {
+  explicit origin_pool(circuit_options circuit = {}) : breaker(circuit) {}
   std::deque<std::unique_ptr<connection>> idle;
   std::size_t live = 0;
   std::deque<std::shared_ptr<slot_waiter>> waiters;
+  circuit_breaker breaker;
 };
 
 struct http_client::impl {
@@ -122,6 +124,22 @@ struct http_client::impl {
   ssl::context tls;
   mutable std::mutex mutex;
   std::unordered_map<std::string, origin_pool> pools;
+
+  // The pool of `origin` (mutex held), created with this client's breaker settings.
+  origin_pool& pool_of(const std::string& origin) {
+    auto it = pools.find(origin);
+    if (it == pools.end()) it = pools.emplace(origin, origin_pool(options.circuit)).first;
+    return it->second;
+  }
+
+  circuit_breaker::admission admit(const std::string& origin) {
+    std::lock_guard lock(mutex);
+    return pool_of(origin).breaker.admit(clock::now());
+  }
+  void record(const std::string& origin, bool ok, bool probe) {
+    std::lock_guard lock(mutex);
+    pool_of(origin).breaker.record(ok, probe, clock::now());
+  }
 
   // Wakes the first coroutine waiting for a slot of `pool` (mutex held).
   static void wake_one(origin_pool& pool) {
@@ -134,7 +152,7 @@ struct http_client::impl {
   // A connection that will not be reused: its slot becomes free.
   void drop(const std::string& origin) {
     std::lock_guard lock(mutex);
-    auto& pool = pools[origin];
+    auto& pool = pool_of(origin);
     if (pool.live > 0) --pool.live;
     wake_one(pool);
   }
@@ -143,7 +161,7 @@ struct http_client::impl {
     c->idle_since = clock::now();
     if (c->buffer.size() == 0) c->buffer.shrink_to_fit();
     std::lock_guard lock(mutex);
-    auto& pool = pools[origin];
+    auto& pool = pool_of(origin);
     if (pool.idle.size() < options.max_idle_per_origin) pool.idle.push_back(std::move(c));
     else if (pool.live > 0) --pool.live;
     wake_one(pool);
@@ -160,7 +178,7 @@ struct http_client::impl {
       std::shared_ptr<slot_waiter> waiter;
       {
         std::lock_guard lock(mutex);
-        auto& pool = pools[origin];
+        auto& pool = pool_of(origin);
         const auto now = clock::now();
         while (!pool.idle.empty()) {
           auto c = std::move(pool.idle.back());
@@ -183,7 +201,7 @@ struct http_client::impl {
       co_await waiter->timer->async_wait(nothrow);
       {
         std::lock_guard lock(mutex);
-        auto& list = pools[origin].waiters;
+        auto& list = pool_of(origin).waiters;
         for (auto it = list.begin(); it != list.end(); ++it)
           if (*it == waiter) {
             list.erase(it);
@@ -273,23 +291,39 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
   req.keep_alive(true);
   req.prepare_payload();
 
+  // An open circuit refuses at once: nothing is sent, so nothing can have been bought.
+  const auto admitted = impl_->admit(origin);
+  if (!admitted.allowed) {
+    const auto wait_s = static_cast<int>((admitted.retry_after.count() + 999) / 1000);
+    error e{error_kind::unavailable, "the carrier is failing; calls are paused for a moment (circuit open)", {}, {},
+            "circuit_open", origin, wait_s};
+    co_return std::unexpected(std::move(e));
+  }
+  const bool probe = admitted.probe;
+
   // A reused connection may have been closed by the carrier while idle. Such a failure before
   // any response byte is retried on a fresh connection, but only for idempotent requests.
   for (int attempt = 0;; ++attempt) {
-    if (clock::now() >= deadline) co_return make_error(error_kind::timeout, "carrier did not answer before the deadline");
+    if (clock::now() >= deadline) {
+      impl_->record(origin, false, probe);
+      co_return make_error(error_kind::timeout, "carrier did not answer before the deadline");
+    }
     std::unique_ptr<connection> conn;
     auto got = co_await impl_->acquire(origin, deadline, attempt == 0, conn);
-    if (got == impl::slot::full) {
+    if (got == impl::slot::full || got == impl::slot::timed_out) {
+      // Local congestion says nothing about the carrier's health; only a probe must conclude.
+      if (probe) impl_->record(origin, false, probe);
+      if (got == impl::slot::timed_out)
+        co_return make_error(error_kind::timeout, "no connection to the carrier became free before the deadline");
       error e{error_kind::unavailable, "too many requests are waiting for this carrier", {}, {}, "queue_full", origin, 1};
       co_return std::unexpected(std::move(e));
     }
-    if (got == impl::slot::timed_out)
-      co_return make_error(error_kind::timeout, "no connection to the carrier became free before the deadline");
     const bool reused = got == impl::slot::reused;
     if (!conn) {
       auto fresh = co_await impl_->connect(*url, deadline);
       if (!fresh) {
         impl_->drop(origin);
+        impl_->record(origin, false, probe);
         co_return std::unexpected(std::move(fresh.error()));
       }
       conn = std::move(*fresh);
@@ -305,6 +339,7 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
       const bool timed_out = ec == beast::error::timeout;
       const bool nothing_received = !parser.got_some();
       if (reused && nothing_received && !timed_out && request.idempotent) continue;
+      impl_->record(origin, false, probe);
       if (ec == bhttp::error::body_limit || (!nothing_received && !timed_out && ec != net::error::eof &&
                                              ec != net::error::connection_reset && ec != bhttp::error::partial_message)) {
         error e{error_kind::bad_gateway, "carrier sent an unreadable response", {}, {}, "protocol", origin + ": " + ec.message(), 0};
@@ -322,6 +357,7 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
     auto msg = parser.release();
     outbound_response out;
     out.status = static_cast<int>(msg.result_int());
+    impl_->record(origin, out.status < 500, probe);
     out.headers.reserve(8);
     for (const auto& f : msg) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
     out.body = std::move(msg.body());

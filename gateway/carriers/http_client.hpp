@@ -2,7 +2,8 @@
 // The outbound HTTP/1.1 client every carrier call goes through: per-origin keep-alive pools,
 // TLS with certificate and host-name verification always on, an overall deadline per request,
 // bounded response sizes. Retries only what cannot buy twice (outbound_request::idempotent) and
-// only when a pooled connection turned out to be stale before any response byte arrived.
+// only when a pooled connection turned out to be stale before any response byte arrived. A
+// circuit breaker per origin stops calling a carrier that keeps failing (circuit_breaker.hpp).
 //
 // Thread-safe: one client is shared by all I/O threads.
 
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "gateway/carriers/adapter.hpp"
+#include "gateway/carriers/circuit_breaker.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -29,6 +31,7 @@ struct http_client_options {
   std::chrono::milliseconds max_idle_age{4000};  // older idle connections are not reused
   std::size_t max_response_bytes = 32 * 1024 * 1024;
   std::string user_agent = "parcelgate/0.1";
+  circuit_options circuit;  // per origin; see circuit_breaker.hpp
 };
 
 class http_client {

@@ -72,6 +72,8 @@ task<result<outbound_response>> carrier_call::send(outbound_request request) {
   if (response) {
     int s = response->status;
     outcome = s < 300 ? "ok" : s < 500 ? (s == 429 ? "http_429" : "http_4xx") : "http_5xx";
+  } else if (response.error().carrier_code == "circuit_open") {
+    outcome = "circuit_open";  // refused locally: the carrier was not called
   } else {
     outcome = to_string(response.error().kind);
   }

@@ -295,7 +295,14 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
   }
   if (auto v = root["store"]; v) read_store(r, v, base_dir, cfg.store);
   if (auto v = root["outbound"]; v && r.is_map(v, "outbound")) {
-    r.only_keys(v, "outbound", {"ca_file"});
+    r.only_keys(v, "outbound", {"ca_file", "circuit_breaker"});
+    if (auto cb = v["circuit_breaker"]; cb && r.is_map(cb, "outbound.circuit_breaker")) {
+      r.only_keys(cb, "outbound.circuit_breaker", {"failures", "open_s"});
+      if (auto x = cb["failures"]; x)
+        if (auto n = r.integer(x, "outbound.circuit_breaker.failures", 0, 1000)) cfg.outbound.circuit_failures = static_cast<int>(*n);
+      if (auto x = cb["open_s"]; x)
+        if (auto n = r.integer(x, "outbound.circuit_breaker.open_s", 1, 3600)) cfg.outbound.circuit_open = std::chrono::seconds(*n);
+    }
     if (auto f = v["ca_file"]; f)
       if (auto t = r.text(f, "outbound.ca_file"); t && !t->empty()) {
         cfg.outbound.ca_file = resolve(base_dir, *t);

@@ -49,6 +49,8 @@ struct store_config {
 
 struct outbound_config {
   std::filesystem::path ca_file;  // trusted in addition to the system store
+  int circuit_failures = 5;       // consecutive failed calls that pause calls to a carrier origin (0 = never)
+  std::chrono::seconds circuit_open{10};  // how long; then one probe call decides
 };
 
 struct carrier_config {

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <future>
+#include <thread>
 
 #include "harness.hpp"
 #include "test_support.hpp"
@@ -189,6 +190,35 @@ TEST_P(carrier_faults, metrics_count_carrier_call_outcomes) {
   EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"claim\"} 2"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"abandon\"} 1"), std::string::npos);
   EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"complete\"} 1"), std::string::npos);
+}
+
+TEST_P(carrier_faults, a_failing_carrier_is_paused_by_the_circuit_breaker_then_probed) {
+  auto options = fault_options();
+  options.circuit_breaker = "{failures: 3, open_s: 1}";
+  start(options);
+  pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
+  for (int i = 0; i < 3; ++i) expect_problem(post("cb-fail-" + std::to_string(i)), 503, "carrier-unavailable");
+  const auto reached = pgtest::sim_sales(*env_)[carrier()].requests;
+  ASSERT_GE(reached, 3u);
+
+  // Open: refused at once, the carrier is not called, the key stays free, Retry-After is given.
+  auto refused = post("cb-open");
+  expect_problem(refused, 503, "carrier-unavailable");
+  EXPECT_NE(refused.body.find("circuit open"), std::string::npos) << refused.body;
+  ASSERT_FALSE(refused.header("retry-after").empty());
+  EXPECT_GE(std::stoi(refused.header("retry-after")), 1);
+  EXPECT_EQ(pgtest::sim_sales(*env_)[carrier()].requests, reached) << "an open circuit still called the carrier";
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty());
+  auto metrics = env_->call("GET", "/metrics", "").body;
+  EXPECT_NE(metrics.find("outcome=\"circuit_open\""), std::string::npos);
+
+  // The carrier recovers; after open_s one probe goes through and closes the circuit.
+  pgtest::set_sim_faults(*env_, R"({"fail_rate": 0})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto probe = post("cb-open");  // the same key: the refusal left it free
+  ASSERT_EQ(probe.status, 201) << describe(probe);
+  EXPECT_EQ(post("cb-after").status, 201);
+  EXPECT_EQ(pgtest::labels_sold(*env_), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(carriers, carrier_faults, ::testing::Values("colissimo", "mondialrelay"),

@@ -480,7 +480,13 @@ stack::stack(stack_options options) : options_(std::move(options)) {
   }
   cfg << "log: {level: info}\n";
   cfg << "store: {kind: sqlite, path: parcelgate.db}\n";
-  if (options_.tls) cfg << "outbound: {ca_file: \"" << CERTS_DIR << "/ca.crt\"}\n";
+  {
+    std::string outbound;
+    if (options_.tls) outbound = "ca_file: \"" + std::string(CERTS_DIR) + "/ca.crt\"";
+    if (!options_.circuit_breaker.empty())
+      outbound += (outbound.empty() ? "" : ", ") + std::string("circuit_breaker: ") + options_.circuit_breaker;
+    if (!outbound.empty()) cfg << "outbound: {" << outbound << "}\n";
+  }
   cfg << "carriers:\n";
   cfg << "  colissimo: {base_url: \"" << sim_url_ << "/colissimo\", contract_number: " << yaml_quoted(options_.colissimo_contract)
       << ", password: " << yaml_quoted(options_.colissimo_password) << ", timeout_s: " << options_.carrier_timeout_s << "}\n";

@@ -109,6 +109,7 @@ inline std::set<std::string> error_fields(const response& r) {
 struct carrier_sales {
   std::uint64_t sold = 0;
   std::uint64_t duplicates = 0;
+  std::uint64_t requests = 0;  // requests that reached the carrier's endpoints
   std::vector<std::string> references;
 };
 
@@ -124,6 +125,7 @@ inline std::map<std::string, carrier_sales> sim_sales(stack& env) {
     carrier_sales s;
     s.sold = o.at("labels_sold").to_number<std::uint64_t>();
     s.duplicates = o.at("duplicate_references").to_number<std::uint64_t>();
+    s.requests = o.at("requests").to_number<std::uint64_t>();
     for (const auto& sale : o.at("sales").as_array())
       s.references.emplace_back(sale.as_object().at("reference").as_string());
     out[std::string(carrier)] = std::move(s);

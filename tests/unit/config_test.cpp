@@ -47,6 +47,22 @@ TEST(config, every_problem_is_reported_with_its_path_and_line) {
   }
 }
 
+TEST(config, circuit_breaker_settings_are_read_and_checked) {
+  auto defaults = load_text("server: {listen: \"127.0.0.1:0\"}\n", "/srv/pg");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->outbound.circuit_failures, 5);
+  EXPECT_EQ(defaults->outbound.circuit_open, std::chrono::seconds(10));
+  auto set = load_text("outbound: {circuit_breaker: {failures: 0, open_s: 30}}\n", "/srv/pg");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->outbound.circuit_failures, 0);
+  EXPECT_EQ(set->outbound.circuit_open, std::chrono::seconds(30));
+  auto bad = load_text("outbound: {circuit_breaker: {failures: -1, open_s: 0, after: 3}}\n", "/srv/pg");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(has_problem(bad.error(), "outbound.circuit_breaker.failures"));
+  EXPECT_TRUE(has_problem(bad.error(), "outbound.circuit_breaker.open_s"));
+  EXPECT_TRUE(has_problem(bad.error(), "outbound.circuit_breaker.after", "unknown key"));
+}
+
 TEST(config, environment_variables_are_substituted_with_defaults) {
   ::setenv("PG_TEST_LISTEN", "127.0.0.1:9999", 1);
   ::unsetenv("PG_TEST_UNSET");

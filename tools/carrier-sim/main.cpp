@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
     if (req.path == "/healthz") co_return http::response::json(200, R"({"status":"ok"})");
     for (auto& c : carriers) {
       if (!req.path.starts_with(c->prefix())) continue;
+      ledger.note_request(c->prefix().substr(1));
       int delay_ms = 0;
       auto f = injector.draw(delay_ms);
       net::steady_timer timer(co_await net::this_coro::executor);

@@ -12,6 +12,13 @@ void sales_ledger::record(std::string_view carrier, std::string_view reference,
   it->second.push_back({std::string(reference), std::string(tracking_number)});
 }
 
+void sales_ledger::note_request(std::string_view carrier) {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(carrier);
+  if (it == requests_.end()) it = requests_.emplace(std::string(carrier), 0).first;
+  ++it->second;
+}
+
 std::uint64_t sales_ledger::count(std::string_view carrier) const {
   std::lock_guard lock(mutex_);
   auto it = sales_.find(carrier);
@@ -21,6 +28,14 @@ std::uint64_t sales_ledger::count(std::string_view carrier) const {
 std::string sales_ledger::to_json() const {
   std::lock_guard lock(mutex_);
   boost::json::object out;
+  auto requests_of = [this](std::string_view carrier) -> std::uint64_t {
+    auto it = requests_.find(carrier);
+    return it == requests_.end() ? 0 : it->second;
+  };
+  for (const auto& [carrier, n] : requests_)
+    if (!sales_.contains(carrier))
+      out[carrier] = boost::json::object{{"labels_sold", 0}, {"duplicate_references", 0}, {"requests", n},
+                                         {"sales", boost::json::array()}};
   for (const auto& [carrier, list] : sales_) {
     std::map<std::string_view, int> seen;
     boost::json::array items;
@@ -31,6 +46,7 @@ std::string sales_ledger::to_json() const {
     }
     out[carrier] = boost::json::object{{"labels_sold", list.size()},
                                        {"duplicate_references", duplicates},
+                                       {"requests", requests_of(carrier)},
                                        {"sales", std::move(items)}};
   }
   return boost::json::serialize(out);
@@ -39,6 +55,7 @@ std::string sales_ledger::to_json() const {
 void sales_ledger::reset() {
   std::lock_guard lock(mutex_);
   sales_.clear();
+  requests_.clear();
 }
 
 }  // namespace parcelgate::sim

@@ -24,8 +24,10 @@ class sales_ledger {
   // Records one sold label. `reference` is the shipper's own reference as it arrived on the wire
   // (Colissimo sender.senderParcelRef, Mondial Relay NDossier).
   void record(std::string_view carrier, std::string_view reference, std::string_view tracking_number);
+  // Counts one request that reached the carrier's endpoints (sold or not, faults included).
+  void note_request(std::string_view carrier);
   std::uint64_t count(std::string_view carrier) const;
-  // JSON: {"<carrier>": {"labels_sold": N, "duplicate_references": D,
+  // JSON: {"<carrier>": {"labels_sold": N, "duplicate_references": D, "requests": R,
   //         "sales": [{"reference", "tracking_number"}...]}, ...}
   std::string to_json() const;
   void reset();
@@ -36,6 +38,7 @@ class sales_ledger {
   };
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<sale>, std::less<>> sales_;
+  std::map<std::string, std::uint64_t, std::less<>> requests_;
 };
 
 class carrier_sim {
