@@ -653,12 +653,15 @@ class sqlite_store final : public store {
     }
   }
 
-  // Copies the WAL back into the database so that the log can restart from its beginning. The
-  // log restarts only when a write transaction begins with every frame copied; under a steady
-  // stream of commits a checkpoint running beside the writer never gets there (the log would
-  // grow without end, and appending to a growing file makes every fsync slower). So: PASSIVE
-  // passes beside the writer (they block nobody) until little is left, then one last pass
-  // between two write batches, holding the writer back for the few remaining pages.
+  // Copies the WAL back into the database so that the log can restart from its beginning.
+  // Small and frequent: a pass every kCheckpointPages of growth keeps each of its fsyncs of the
+  // database short (a large one occupies the disk for milliseconds, and the writer's commit
+  // fsync waits behind it). The log restarts only when a write transaction begins with every
+  // frame copied; under a steady stream of commits a checkpoint running beside the writer never
+  // gets there (the log would grow without end, and appending to a growing file makes every
+  // fsync slower). So once the log is kRestartPages long and the passes have caught up to a few
+  // hundred pages, one last pass runs between two write batches, holding the writer back for
+  // the few remaining pages; the log then restarts and stays a few MiB.
   void checkpoint() {
     int log = 0, copied = 0;
     for (int pass = 0; pass < 8; ++pass) {
@@ -667,14 +670,16 @@ class sqlite_store final : public store {
       if (log - copied <= kCatchUpPages) break;
     }
     if (log <= 0) return;  // empty log
+    if (log < kRestartPages) return;
     if (log - copied > kCatchUpPages) return;  // writes outpace the copy: try again at the next request
     // Frames committed while the passes ran are few; copy them with the writer held back.
     std::lock_guard writer(write_mutex_);
     sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   }
 
-  static constexpr int kCheckpointPages = 1000;
+  static constexpr int kCheckpointPages = 256;
   static constexpr int kCatchUpPages = 256;
+  static constexpr int kRestartPages = 2048;
   int wal_pages_ = 0;  // writer thread only
   int next_checkpoint_at_ = kCheckpointPages;
   static constexpr std::size_t kMaxBatch = 256;
