@@ -552,9 +552,17 @@ class sqlite_store final : public store {
   };
 
   void submit_write(std::function<bool()> work, std::function<void(bool)> done) override {
+    bool queued = false;
     {
       std::lock_guard lock(queue_mutex_);
-      queue_.push_back(write_job{std::move(work), std::move(done)});
+      if (writer_thread_.joinable() && !writer_stopping_) {
+        queue_.push_back(write_job{std::move(work), std::move(done)});
+        queued = true;
+      }
+    }
+    if (!queued) {
+      done(false);  // no writer (the store is closing): refuse rather than leave the caller waiting
+      return;
     }
     queue_wake_.notify_one();
   }

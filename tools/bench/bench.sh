@@ -104,7 +104,7 @@ NGINX
 }
 
 bench_purchase() {
-  start_stack "${GW_THREADS:-2}"
+  start_stack "${GW_THREADS:-1}"
   printf '%s' "$shipment_json" > "$work/shipment.json"
   # The same Colissimo generateLabel request the adapter sends, straight to the simulator.
   cat > "$work/direct.json" <<'JSON'
