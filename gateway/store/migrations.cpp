@@ -60,6 +60,79 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    {2, "purchases in flight in their own table; keys and labels without a rowid b-tree; no AUTOINCREMENT", R"sql(
+-- A purchase writes two durable transactions; each b-tree it touches is at least one page of WAL.
+-- The claim now writes three small b-trees (key, its age index, the purchase in flight) instead
+-- of ten, and `shipments` holds only shipments the API can show.
+CREATE TABLE purchases_in_flight (
+  shipment_id     TEXT PRIMARY KEY,
+  tenant_id       TEXT NOT NULL,
+  carrier         TEXT NOT NULL,
+  service         TEXT NOT NULL,
+  carrier_service TEXT NOT NULL DEFAULT '',
+  reference       TEXT NOT NULL DEFAULT '',
+  direction       TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO purchases_in_flight
+  SELECT id, tenant_id, carrier, service, carrier_service, reference, direction, idempotency_key, body,
+         created_at, updated_at
+  FROM shipments WHERE status = 'purchasing';
+
+CREATE TABLE shipments_v2 (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  tenant_id       TEXT NOT NULL REFERENCES tenants(id),
+  status          TEXT NOT NULL,
+  carrier         TEXT NOT NULL,
+  service         TEXT NOT NULL,
+  carrier_service TEXT NOT NULL DEFAULT '',
+  tracking_number TEXT NOT NULL DEFAULT '',
+  reference       TEXT NOT NULL DEFAULT '',
+  direction       TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+INSERT INTO shipments_v2 SELECT * FROM shipments WHERE status <> 'purchasing';
+
+CREATE TABLE labels_v2 (
+  shipment_id  TEXT PRIMARY KEY REFERENCES shipments(id),
+  format       TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  bytes        BLOB NOT NULL
+) WITHOUT ROWID;
+INSERT INTO labels_v2 SELECT shipment_id, format, content_type, bytes FROM labels;
+DROP TABLE labels;
+DROP TABLE shipments;
+ALTER TABLE shipments_v2 RENAME TO shipments;
+ALTER TABLE labels_v2 RENAME TO labels;
+CREATE INDEX shipments_by_tenant ON shipments (tenant_id, seq);
+CREATE INDEX shipments_by_reference ON shipments (tenant_id, reference);
+CREATE INDEX shipments_by_tracking ON shipments (carrier, tracking_number);
+CREATE INDEX shipments_by_status ON shipments (status);
+
+CREATE TABLE idempotency_keys_v2 (
+  tenant_id       TEXT NOT NULL,
+  key             TEXT NOT NULL,
+  request_hash    TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('started', 'finished')),
+  shipment_id     TEXT,
+  response_status INTEGER,
+  response_body   TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, key)
+) WITHOUT ROWID;
+INSERT INTO idempotency_keys_v2 SELECT * FROM idempotency_keys;
+DROP TABLE idempotency_keys;
+ALTER TABLE idempotency_keys_v2 RENAME TO idempotency_keys;
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+)sql"},
 };
 
 }  // namespace

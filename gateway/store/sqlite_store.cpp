@@ -241,6 +241,14 @@ class sqlite_store final : public store {
     if (!exec(writer_.db, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                        "name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
       return db_error(writer_.db, "create schema_migrations");
+    // Table rebuilds drop and rename tables that others reference: foreign keys are checked once
+    // at the end of each migration instead of statement by statement (the pragma only takes
+    // effect outside a transaction).
+    exec(writer_.db, "PRAGMA foreign_keys=OFF");
+    struct restore_fk {
+      sqlite3* db;
+      ~restore_fk() { exec(db, "PRAGMA foreign_keys=ON"); }
+    } restore{writer_.db};
     int applied = 0;
     for (const auto& m : sqlite_migrations()) {
       statement q(writer_, "SELECT 1 FROM schema_migrations WHERE version = ?");
@@ -250,6 +258,12 @@ class sqlite_store final : public store {
       if (!tx.begun()) return db_error(writer_.db, "begin migration");
       std::string sql(m.sql);
       if (!exec(writer_.db, sql.c_str())) return db_error(writer_.db, "migration " + std::to_string(m.version));
+      statement fk(writer_, "PRAGMA foreign_key_check");
+      if (fk.step() != SQLITE_DONE) {
+        error e{error_kind::internal, "storage failure", {}, {}, "sqlite",
+                "migration " + std::to_string(m.version) + " leaves a dangling reference in " + fk.text(0), 0};
+        return std::unexpected(std::move(e));
+      }
       statement ins(writer_, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
       ins.bind(1, static_cast<long long>(m.version)).bind(2, m.name).bind(3, now_text());
       if (ins.step() != SQLITE_DONE || !tx.commit()) return db_error(writer_.db, "record migration");
@@ -327,7 +341,13 @@ class sqlite_store final : public store {
                          "VALUES (?, ?, ?, 'started', ?, ?, ?)");
     k.bind(1, pending.tenant).bind(2, pending.idempotency_key).bind(3, request_hash).bind(4, pending.id).bind(5, now).bind(6, now);
     if (k.step() != SQLITE_DONE) return db_error(writer_.db, "insert idempotency key");
-    if (auto r = insert_shipment(pending); !r) return std::unexpected(r.error());
+    statement f(writer_, "INSERT INTO purchases_in_flight (shipment_id, tenant_id, carrier, service, carrier_service, "
+                         "reference, direction, idempotency_key, body, created_at, updated_at) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    f.bind(1, pending.id).bind(2, pending.tenant).bind(3, pending.carrier).bind(4, pending.service)
+        .bind(5, pending.carrier_service).bind(6, pending.reference).bind(7, pending.direction)
+        .bind(8, pending.idempotency_key).bind(9, pending.body).bind(10, pending.created_at).bind(11, pending.updated_at);
+    if (f.step() != SQLITE_DONE) return db_error(writer_.db, "insert purchase in flight");
     return claim{};
     });
   }
@@ -335,7 +355,7 @@ class sqlite_store final : public store {
   result<void> complete_purchase(const shipment_row& shipment, const stored_label& label, int response_status,
                                  std::string_view response_body) override {
     return batched<void>([&]() -> result<void> {
-    if (auto r = update_row(shipment); !r) return std::unexpected(r.error());
+    if (auto r = land(shipment); !r) return std::unexpected(r.error());
     statement l(writer_, "INSERT OR REPLACE INTO labels (shipment_id, format, content_type, bytes) VALUES (?, ?, ?, ?)");
     l.bind(1, shipment.id).bind(2, label.format).bind(3, label.content_type).bind_blob(4, label.bytes);
     if (l.step() != SQLITE_DONE) return db_error(writer_.db, "insert label");
@@ -347,7 +367,7 @@ class sqlite_store final : public store {
     return batched<void>([&]() -> result<void> {
     statement k(writer_, "DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ?");
     k.bind(1, tenant).bind(2, key);
-    statement s(writer_, "DELETE FROM shipments WHERE id = ? AND tenant_id = ? AND status = 'purchasing'");
+    statement s(writer_, "DELETE FROM purchases_in_flight WHERE shipment_id = ? AND tenant_id = ?");
     s.bind(1, shipment_id).bind(2, tenant);
     if (k.step() != SQLITE_DONE || s.step() != SQLITE_DONE) return db_error(writer_.db, "abandon purchase");
     return {};
@@ -357,18 +377,31 @@ class sqlite_store final : public store {
   result<void> mark_pending_confirmation(const shipment_row& shipment, int response_status,
                                          std::string_view response_body) override {
     return batched<void>([&]() -> result<void> {
-    if (auto r = update_row(shipment); !r) return std::unexpected(r.error());
+    if (auto r = land(shipment); !r) return std::unexpected(r.error());
     return finish_key(shipment, response_status, response_body);
     });
   }
 
   result<std::vector<interrupted_purchase>> interrupted_purchases() override {
     std::lock_guard lock(write_mutex_);
-    statement s(writer_, std::string("SELECT ") + kShipmentColumns + " FROM shipments WHERE status = 'purchasing' ORDER BY seq");
+    statement s(writer_, "SELECT shipment_id, tenant_id, carrier, service, carrier_service, reference, direction, "
+                         "idempotency_key, body, created_at, updated_at FROM purchases_in_flight ORDER BY created_at");
     std::vector<interrupted_purchase> out;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
-      auto row = read_shipment(s);
+      shipment_row row;
+      row.id = s.text(0);
+      row.tenant = s.text(1);
+      row.status = "purchasing";
+      row.carrier = s.text(2);
+      row.service = s.text(3);
+      row.carrier_service = s.text(4);
+      row.reference = s.text(5);
+      row.direction = s.text(6);
+      row.idempotency_key = s.text(7);
+      row.body = s.text(8);
+      row.created_at = s.text(9);
+      row.updated_at = s.text(10);
       auto key = row.idempotency_key;
       out.push_back({std::move(row), std::move(key)});
     }
@@ -403,7 +436,7 @@ class sqlite_store final : public store {
       }
       statement s(db,
                   "SELECT body, id FROM shipments WHERE seq < ? AND (? = '' OR tenant_id = ?) AND (? = '' OR reference = ?) "
-                  "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) AND status <> 'purchasing' "
+                  "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) "
                   "ORDER BY seq DESC LIMIT ?");
       s.bind(1, before).bind(2, tenant).bind(3, tenant).bind(4, f.reference).bind(5, f.reference).bind(6, f.status)
           .bind(7, f.status).bind(8, f.carrier).bind(9, f.carrier).bind(10, static_cast<long long>(f.limit + 1));
@@ -518,16 +551,15 @@ class sqlite_store final : public store {
     return {};
   }
 
-  result<void> update_row(const shipment_row& r) {
-    statement s(writer_, "UPDATE shipments SET status = ?, carrier_service = ?, tracking_number = ?, body = ?, updated_at = ? "
-                         "WHERE id = ? AND tenant_id = ?");
-    s.bind(1, r.status).bind(2, r.carrier_service).bind(3, r.tracking_number).bind(4, r.body).bind(5, r.updated_at)
-        .bind(6, r.id).bind(7, r.tenant);
-    if (s.step() != SQLITE_DONE) return db_error(writer_.db, "update shipment");
+  // A purchase whose outcome is now known leaves the in-flight table and becomes a shipment.
+  result<void> land(const shipment_row& r) {
+    statement f(writer_, "DELETE FROM purchases_in_flight WHERE shipment_id = ? AND tenant_id = ?");
+    f.bind(1, r.id).bind(2, r.tenant);
+    if (f.step() != SQLITE_DONE) return db_error(writer_.db, "remove purchase in flight");
     if (sqlite3_changes(writer_.db) != 1) {
-      return std::unexpected(error{error_kind::internal, "storage failure", {}, {}, "sqlite", "shipment row missing: " + r.id, 0});
+      return std::unexpected(error{error_kind::internal, "storage failure", {}, {}, "sqlite", "no purchase in flight: " + r.id, 0});
     }
-    return {};
+    return insert_shipment(r);
   }
 
   result<void> finish_key(const shipment_row& r, int status, std::string_view body) {

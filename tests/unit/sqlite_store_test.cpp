@@ -6,11 +6,28 @@
 #include <random>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "gateway/domain/ids.hpp"
+#include "gateway/store/migrations.hpp"
 #include "gateway/store/store.hpp"
 
 namespace parcelgate::store {
 namespace {
+
+shipment_row pending_row(const std::string& tenant, const std::string& idem) {
+  shipment_row r;
+  r.id = new_id("shp");
+  r.tenant = tenant;
+  r.status = "purchasing";
+  r.carrier = "colissimo";
+  r.service = "home";
+  r.direction = "outbound";
+  r.idempotency_key = idem;
+  r.body = "{}";
+  r.created_at = r.updated_at = "2026-11-27T00:00:00Z";
+  return r;
+}
 
 class sqlite_store_test : public ::testing::Test {
  protected:
@@ -53,6 +70,69 @@ class sqlite_store_test : public ::testing::Test {
   std::filesystem::path path_;
   std::unique_ptr<store> db_;
 };
+
+TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_keys_and_purchases_in_flight) {
+  const auto path = std::filesystem::temp_directory_path() / ("pg-v1-" + std::to_string(std::random_device{}()) + ".db");
+  {
+    // A database as version 1 left it: one finished purchase, one interrupted mid-flight.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const auto v1 = sqlite_migrations()[0];
+    ASSERT_EQ(v1.version, 1);
+    std::string sql =
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);" +
+        std::string(v1.sql) +
+        "INSERT INTO schema_migrations VALUES (1, 'v1', '2026-11-01T00:00:00Z');"
+        "INSERT INTO tenants VALUES ('acme', 't');"
+        "INSERT INTO shipments (id, tenant_id, status, carrier, service, tracking_number, reference, direction, "
+        "  idempotency_key, body, created_at, updated_at) VALUES "
+        "('shp_done', 'acme', 'label_created', 'colissimo', 'home', '6A123', 'r1', 'outbound', 'k-done', '{\"id\":\"shp_done\"}', 't', 't'),"
+        "('shp_flying', 'acme', 'purchasing', 'mondialrelay', 'pickup_point', '', 'r2', 'return', 'k-flying', '{\"id\":\"shp_flying\"}', 't', 't');"
+        "INSERT INTO labels VALUES ('shp_done', 'pdf', 'application/pdf', x'255044462d');"
+        "INSERT INTO idempotency_keys VALUES ('acme', 'k-done', 'h1', 'finished', 'shp_done', 201, '{\"id\":\"shp_done\"}', 't', 't'),"
+        "('acme', 'k-flying', 'h2', 'started', 'shp_flying', NULL, NULL, 't', 't');";
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_close(db);
+  }
+  auto opened = open_sqlite({path.string(), 1000, 2});
+  ASSERT_TRUE(opened.has_value());
+  auto db = std::move(*opened);
+  auto applied = db->migrate();
+  ASSERT_TRUE(applied.has_value()) << applied.error().carrier_message;
+  EXPECT_EQ(*applied, static_cast<int>(sqlite_migrations().size()) - 1);
+
+  auto done = db->get_shipment("acme", "shp_done");
+  ASSERT_TRUE(done.has_value() && done->has_value());
+  EXPECT_EQ((*done)->tracking_number, "6A123");
+  auto label = db->get_label("acme", "shp_done");
+  ASSERT_TRUE(label.has_value() && label->has_value());
+  EXPECT_EQ((*label)->bytes, "%PDF-");
+  auto replay = db->claim_purchase("h1", pending_row("acme", "k-done"), "t");
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(replay->result, claim::outcome::replay);
+  EXPECT_EQ(replay->status, 201);
+
+  // The interrupted purchase is still known, with what recovery needs to mark it.
+  auto interrupted = db->interrupted_purchases();
+  ASSERT_TRUE(interrupted.has_value());
+  ASSERT_EQ(interrupted->size(), 1u);
+  const auto& flying = interrupted->front().shipment;
+  EXPECT_EQ(flying.id, "shp_flying");
+  EXPECT_EQ(flying.carrier, "mondialrelay");
+  EXPECT_EQ(flying.direction, "return");
+  EXPECT_EQ(flying.idempotency_key, "k-flying");
+  EXPECT_FALSE(db->get_shipment("acme", "shp_flying")->has_value()) << "in flight, not a shipment yet";
+  auto marked = flying;
+  marked.status = "pending_confirmation";
+  ASSERT_TRUE(db->mark_pending_confirmation(marked, 504, "{}").has_value());
+  EXPECT_TRUE(db->get_shipment("acme", "shp_flying")->has_value());
+  EXPECT_TRUE(db->interrupted_purchases()->empty());
+  shipment_filter all;
+  EXPECT_EQ(db->list_shipments("acme", all)->bodies.size(), 2u);
+  db.reset();
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
 
 TEST_F(sqlite_store_test, migrations_apply_once) {
   auto again = db_->migrate();
