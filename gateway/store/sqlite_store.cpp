@@ -3,6 +3,8 @@
 // parallel with the writer (WAL readers never block on it).
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstring>
@@ -682,6 +684,8 @@ class sqlite_store final : public store {
   }
 
   void checkpoint_loop() {
+    // Background work: let request threads have the CPU first (raising niceness needs no privilege).
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
     std::unique_lock lock(checkpoint_mutex_);
     while (!stopping_) {
       checkpoint_wake_.wait_for(lock, std::chrono::seconds(5), [this] { return checkpoint_due_ || stopping_; });
