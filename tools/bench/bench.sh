@@ -6,13 +6,14 @@
 #   tools/bench/bench.sh fsync      the disk under the store: one in-place write + fdatasync, and two of
 #                                   them back to back (a purchase's two durable commits), at 1000/s
 #   tools/bench/bench.sh all
-# Environment: RATE (500), DURATION (20 s), WRK_DURATION (10 s), IN_FLIGHT (10000).
+# Environment: RATE (500), DURATION (20 s per side and round), ROUNDS (3), WRK_DURATION (10 s),
+# IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1).
 # Results: printed, and appended as JSON lines to tools/bench/results/<date>.jsonl.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 what="${1:-all}"
-RATE="${RATE:-500}"; DURATION="${DURATION:-20}"; WRK_DURATION="${WRK_DURATION:-10}"; IN_FLIGHT="${IN_FLIGHT:-10000}"
+RATE="${RATE:-500}"; DURATION="${DURATION:-20}"; ROUNDS="${ROUNDS:-3}"; WRK_DURATION="${WRK_DURATION:-10}"; IN_FLIGHT="${IN_FLIGHT:-10000}"
 
 tools/install-deps.sh --bench
 certs/make-dev-certs.sh >/dev/null
@@ -37,6 +38,10 @@ metric_mean_ms() {
   awk -v n="$1" -v l="$2" '$1 ~ "^"n"_sum\\{" && $1 ~ l {s=$2} $1 ~ "^"n"_count\\{" && $1 ~ l {c=$2}
                            END { if (c > 0) printf "%.3f", s * 1000 / c; else printf "null" }'
 }
+# A percentile field of a loadgen result (JSON text): field json
+json_ms() { echo "$2" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
+overhead_ms() { awk -v a="$(json_ms "$1" "$2")" -v b="$(json_ms "$1" "$3")" 'BEGIN { printf "%.3f", b - a }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
 cpu_us_per_request() {  # ticks_before ticks_after requests
   awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) * 1e6 / hz / n }'
@@ -114,24 +119,34 @@ bench_purchase() {
   "sender":{"senderParcelRef":"{{n}}","address":{"companyName":"Acme Returns","lastName":"Acme Returns","line2":"10 rue de Rivoli","countryCode":"FR","city":"Paris","zipCode":"75001"}},
   "addressee":{"address":{"lastName":"Marie Curie","line2":"31 cours Andre Philip","countryCode":"FR","city":"Villeurbanne","zipCode":"69100","mobileNumber":"0611223344"}}}}
 JSON
-  sim_before=$(cpu_ticks "$sim_pid")
-  direct=$(build/tools/bench/loadgen --label direct_to_simulator --url "$sim_url/colissimo/sls-ws/SlsServiceWSRest/2.0/generateLabel" \
-    --method POST --body-file "$work/direct.json" --header "Content-Type: application/json" --rate "$RATE" --duration "$DURATION")
-  sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
-  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"result\":$direct}"
-  sim_before=$(cpu_ticks "$sim_pid"); gw_before=$(cpu_ticks "$gw_pid")
-  via=$(build/tools/bench/loadgen --label through_gateway --url "$gw_url/v1/shipments" --method POST \
-    --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
-    --header "Idempotency-Key: bench-{{n}}" --rate "$RATE" --duration "$DURATION")
-  sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
-  gw_cpu=$(cpu_us_per_request "$gw_before" "$(cpu_ticks "$gw_pid")" $((RATE * DURATION)))
-  # Where the time goes inside the gateway (means): whole route, carrier exchange, durable writes.
+  # Rounds alternate the baseline and the gateway, so that a noisy moment on the machine hits
+  # both sides alike; the summary takes the median overhead of the rounds.
+  local overheads_p50=() overheads_p99=() overheads_p999=()
+  for round in $(seq 1 "$ROUNDS"); do
+    sim_before=$(cpu_ticks "$sim_pid")
+    direct=$(build/tools/bench/loadgen --label direct_to_simulator --url "$sim_url/colissimo/sls-ws/SlsServiceWSRest/2.0/generateLabel" \
+      --method POST --body-file "$work/direct.json" --header "Content-Type: application/json" --rate "$RATE" --duration "$DURATION")
+    sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
+    record "{\"bench\":\"purchase_path\",\"round\":$round,\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"result\":$direct}"
+    sim_before=$(cpu_ticks "$sim_pid"); gw_before=$(cpu_ticks "$gw_pid")
+    via=$(build/tools/bench/loadgen --label through_gateway --url "$gw_url/v1/shipments" --method POST \
+      --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
+      --header "Idempotency-Key: bench-$round-{{n}}" --rate "$RATE" --duration "$DURATION")
+    sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
+    gw_cpu=$(cpu_us_per_request "$gw_before" "$(cpu_ticks "$gw_pid")" $((RATE * DURATION)))
+    record "{\"bench\":\"purchase_path\",\"round\":$round,\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"gateway_cpu_us_per_request\":$gw_cpu,\"result\":$via}"
+    overheads_p50+=("$(overhead_ms p50_ms "$direct" "$via")")
+    overheads_p99+=("$(overhead_ms p99_ms "$direct" "$via")")
+    overheads_p999+=("$(overhead_ms p999_ms "$direct" "$via")")
+  done
+  # Where the time goes inside the gateway (means over all rounds): route, carrier exchange,
+  # durable writes.
   curl -s "$gw_url/metrics" > "$work/metrics.txt"
   route=$(metric_mean_ms parcelgate_http_request_duration_seconds 'method="POST",route="/v1/shipments"[}]' < "$work/metrics.txt")
   carrier=$(metric_mean_ms parcelgate_carrier_call_duration_seconds 'operation="purchase",outcome="ok"' < "$work/metrics.txt")
   claim=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="claim"' < "$work/metrics.txt")
   complete=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="complete"' < "$work/metrics.txt")
-  record "{\"bench\":\"purchase_path\",\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"gateway_cpu_us_per_request\":$gw_cpu,\"gateway_mean_ms\":{\"route\":$route,\"carrier_exchange\":$carrier,\"durable_claim\":$claim,\"durable_complete\":$complete},\"result\":$via}"
+  record "{\"bench\":\"purchase_overhead\",\"rate\":$RATE,\"rounds\":$ROUNDS,\"gateway_threads\":${GW_THREADS:-1},\"overhead_ms\":{\"p50\":[$(IFS=,; echo "${overheads_p50[*]}")],\"p99\":[$(IFS=,; echo "${overheads_p99[*]}")],\"p999\":[$(IFS=,; echo "${overheads_p999[*]}")]},\"median_overhead_ms\":{\"p50\":$(median "${overheads_p50[@]}"),\"p99\":$(median "${overheads_p99[@]}"),\"p999\":$(median "${overheads_p999[@]}")},\"gateway_mean_ms\":{\"route\":$route,\"carrier_exchange\":$carrier,\"durable_claim\":$claim,\"durable_complete\":$complete}}"
   stop_stack
 }
 
