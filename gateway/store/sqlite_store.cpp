@@ -3,8 +3,6 @@
 // parallel with the writer (WAL readers never block on it).
 
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstring>
@@ -684,8 +682,6 @@ class sqlite_store final : public store {
   }
 
   void checkpoint_loop() {
-    // Background work: let request threads have the CPU first (raising niceness needs no privilege).
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
     std::unique_lock lock(checkpoint_mutex_);
     while (!stopping_) {
       checkpoint_wake_.wait_for(lock, std::chrono::seconds(5), [this] { return checkpoint_due_ || stopping_; });
@@ -715,7 +711,9 @@ class sqlite_store final : public store {
     }
     if (log <= 0) return;  // empty log
     if (log < kRestartPages) return;
-    if (log - copied > kCatchUpPages) return;  // writes outpace the copy: try again at the next request
+    // Writes outpace the copy: try again at the next request, unless the log reached its bound;
+    // then the writer waits for the whole copy (a stall, but the log's size stays bounded).
+    if (log - copied > kCatchUpPages && log < kMaxLogPages) return;
     // Frames committed while the passes ran are few; copy them with the writer held back.
     std::lock_guard writer(write_mutex_);
     sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
@@ -724,6 +722,7 @@ class sqlite_store final : public store {
   static constexpr int kCheckpointPages = 256;
   static constexpr int kCatchUpPages = 256;
   static constexpr int kRestartPages = 2048;
+  static constexpr int kMaxLogPages = 4 * kRestartPages;
   int wal_pages_ = 0;  // writer thread only
   int next_checkpoint_at_ = kCheckpointPages;
   static constexpr std::size_t kMaxBatch = 256;

@@ -15,16 +15,18 @@
 namespace parcelgate::store {
 namespace {
 
-shipment_row pending_row(const std::string& tenant, const std::string& idem) {
+// A shipment as claimed before the carrier call.
+shipment_row pending_row(const std::string& tenant, const std::string& idem, const std::string& reference = "r") {
   shipment_row r;
   r.id = new_id("shp");
   r.tenant = tenant;
   r.status = "purchasing";
   r.carrier = "colissimo";
   r.service = "home";
+  r.reference = reference;
   r.direction = "outbound";
   r.idempotency_key = idem;
-  r.body = "{}";
+  r.body = "{\"id\":\"" + r.id + "\"}";
   r.created_at = r.updated_at = "2026-11-27T00:00:00Z";
   return r;
 }
@@ -54,18 +56,7 @@ class sqlite_store_test : public ::testing::Test {
     return k;
   }
   static shipment_row pending(const std::string& tenant, const std::string& idem, const std::string& reference = "r") {
-    shipment_row r;
-    r.id = new_id("shp");
-    r.tenant = tenant;
-    r.status = "purchasing";
-    r.carrier = "colissimo";
-    r.service = "home";
-    r.reference = reference;
-    r.direction = "outbound";
-    r.idempotency_key = idem;
-    r.body = "{\"id\":\"" + r.id + "\"}";
-    r.created_at = r.updated_at = "2026-11-27T00:00:00Z";
-    return r;
+    return pending_row(tenant, idem, reference);
   }
   std::filesystem::path path_;
   std::unique_ptr<store> db_;
