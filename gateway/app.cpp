@@ -99,6 +99,11 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 2;
   }
 
+  // Declared before the store so that it outlives it: the store's writer thread delivers the
+  // completions of its last writes to this context while the store closes.
+  const unsigned threads = cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
+  net::io_context io(static_cast<int>(threads));
+
   std::error_code fs_ec;
   std::filesystem::create_directories(cfg.store.path.parent_path(), fs_ec);
   auto db = store::open_sqlite({cfg.store.path.string(), 5000, 8});
@@ -113,8 +118,6 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   }
   if (*migrated > 0) log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
 
-  const unsigned threads = cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
-  net::io_context io(static_cast<int>(threads));
   carriers::http_client_options outbound;
   outbound.ca_file = cfg.outbound.ca_file.string();
   outbound.circuit = {cfg.outbound.circuit_failures, cfg.outbound.circuit_open};
