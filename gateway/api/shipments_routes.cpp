@@ -184,11 +184,14 @@ task_response create_shipment(context& ctx, api_deps& deps) {
   if (reply.replayed) res.fields.push_back({"Idempotent-Replayed", "true"});
   if (reply.retry_after_s > 0) res.fields.push_back({"Retry-After", std::to_string(reply.retry_after_s)});
   if (reply.status == 201) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(res.body, ec);
-    if (!ec && v.is_object())
-      if (auto* id = v.as_object().if_contains("id"); id && id->is_string())
-        res.fields.push_back({"Location", "/v1/shipments/" + std::string(id->as_string())});
+    std::string id = std::move(reply.shipment_id);
+    if (id.empty()) {  // a replay: the id is in the stored answer
+      boost::system::error_code ec;
+      auto v = boost::json::parse(res.body, ec);
+      if (!ec && v.is_object())
+        if (auto* field = v.as_object().if_contains("id"); field && field->is_string()) id = field->as_string();
+    }
+    if (!id.empty()) res.fields.push_back({"Location", "/v1/shipments/" + id});
   }
   co_return res;
 }
@@ -204,7 +207,7 @@ task_response get_shipment(context& ctx, api_deps& deps) {
   result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
   co_await deps.pool.run([&] { found = deps.db.get_shipment(scope, id); });
   if (!found) co_return http::problem_response(found.error(), ctx.request_id);
-  if (!*found || (*found)->status == "purchasing") co_return not_found(ctx, id);
+  if (!*found) co_return not_found(ctx, id);
   deps.cache.fill((*found)->id, (*found)->tenant, (*found)->body);
   co_return json_ok(200, std::move((*found)->body));
 }

@@ -125,7 +125,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
       break;
   }
 
-  // The key and the purchasing row are on disk: the carrier may be called now.
+  // The key and the purchase in flight are on disk: the carrier may be called now.
   carriers::carrier_call call(client_, metrics_, carrier->adapter->id(),
                               std::chrono::steady_clock::now() + carrier->timeout);
   const auto started = std::chrono::steady_clock::now();
@@ -162,15 +162,15 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   const std::function<result<void>()> complete_op = [&] { return db_.complete_purchase(row, stored, 201, row.body); };
   auto saved = co_await commit(&db_, &complete_op, &metrics_, "complete");
   if (!saved) {
-    // The carrier sold a label that could not be recorded. Say so loudly: the row stays
-    // `purchasing` and becomes pending_confirmation at the next start.
+    // The carrier sold a label that could not be recorded. Say so loudly: the purchase stays in
+    // flight and becomes a pending_confirmation shipment at the next start.
     telemetry::log_error("label bought but not stored", {{"request_id", request_id}, {"shipment_id", row.id},
                                                           {"carrier", row.carrier}, {"tracking_number", row.tracking_number},
                                                           {"cause", saved.error().carrier_message}});
     co_return purchase_reply{500, http::problem_body(http::from_error(saved.error()), request_id), false, 0};
   }
   cache_.put(row.id, row.tenant, row.body);
-  co_return purchase_reply{201, std::move(row.body), false, 0};
+  co_return purchase_reply{201, std::move(row.body), false, 0, row.id};
 }
 
 task<purchase_reply> shipping_service::finish_unknown(store::shipment_row row, const error& e, std::string request_id) {
@@ -217,7 +217,7 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
   co_await pool_.run([&] { found = db_.get_shipment(tenant, id); });
   if (!found) co_return std::unexpected(found.error());
-  if (!*found || (*found)->status == "purchasing") co_return make_error(error_kind::not_found, "no shipment " + id);
+  if (!*found) co_return make_error(error_kind::not_found, "no shipment " + id);
   auto row = std::move(**found);
   if (row.status == "cancelled") co_return row.body;  // cancelling twice is harmless
   if (row.status != "label_created") {

@@ -2,7 +2,7 @@
 // The label purchase flow (DESIGN §5) and the shipment operations around it.
 //
 // Money rules enforced here:
-// - the idempotency key and a `purchasing` shipment row are durable before the carrier is called;
+// - the idempotency key and the purchase in flight are durable before the carrier is called;
 // - a purchase that may have reached the carrier (timeout, lost connection, unreadable answer,
 //   crash) is never repeated: the shipment becomes `pending_confirmation` and its key is
 //   finished with that answer, so no retry can buy a second label;
@@ -50,6 +50,7 @@ struct purchase_reply {
   std::string body;
   bool replayed = false;
   int retry_after_s = 0;
+  std::string shipment_id;  // of the shipment this request just created (empty otherwise)
 };
 
 class shipping_service {

@@ -56,7 +56,7 @@ struct stored_label {
 // Result of trying to take an idempotency key for a purchase.
 struct claim {
   enum class outcome {
-    claimed,      // the key was free: key and shipment row (status purchasing) are now durable
+    claimed,      // the key was free: the key and the purchase in flight are now durable
     in_progress,  // a twin request holds the key (HTTP 409)
     replay,       // the key finished: send `status` and `body` again
     mismatch,     // the key was used with another request (HTTP 422)
@@ -98,8 +98,10 @@ class store {
   virtual result<bool> revoke_api_key(std::string_view id, std::string_view at) = 0;
 
   // --- label purchase (DESIGN §5)
-  // Takes (tenant, key) for `request_hash` and records `pending` (status purchasing) in one
-  // durable transaction; or reports who holds the key.
+  // Takes (tenant, key) for `request_hash` and records `pending` (status purchasing) as a
+  // purchase in flight, in one durable transaction; or reports who holds the key. A purchase in
+  // flight is not a shipment: get_shipment and list_shipments do not see it until
+  // complete_purchase or mark_pending_confirmation turns it into one.
   virtual result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending,
                                        std::string_view now) = 0;
   // Stores the bought label and the final shipment, and finishes the key with the response, in

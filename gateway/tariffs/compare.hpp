@@ -201,6 +201,8 @@ std::string format_money(std::int64_t minor, std::string_view currency);
 std::string format_percent(std::int64_t ten_thousandths);
 // part/whole for people: "37.5 %", or "-" when whole is 0.
 std::string format_share(std::uint64_t part, std::uint64_t whole);
+// A count for people, digits grouped by three: "1,234,567".
+std::string format_count(std::uint64_t v);
 
 // The JSON document, one line. Money is in minor units (integers), percents are exact decimal
 // strings ("9.96"), counts are integers:

@@ -42,15 +42,6 @@ std::string num(double v) {
   return text;
 }
 
-std::string count(std::uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string color(std::size_t i) {
   static constexpr const char* kPalette[] = {"#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6",
                                              "#06b6d4", "#ec4899", "#84cc16", "#f97316", "#475569"};
@@ -124,9 +115,9 @@ std::string totals_chart(const compare_report& r) {
   };
   for (std::size_t j = 0; j < n; ++j) {
     const auto& c = r.contracts[j];
-    bar(static_cast<int>(j), c.contract, count(c.priced) + " rows priced", c.total, color(j));
+    bar(static_cast<int>(j), c.contract, format_count(c.priced) + " rows priced", c.total, color(j));
   }
-  bar(static_cast<int>(n), "best possible", count(r.priceable) + " rows, cheapest each",
+  bar(static_cast<int>(n), "best possible", format_count(r.priceable) + " rows, cheapest each",
       r.best_total, "url(#hatch)");
   s.insert(s.find('>') + 1,
            "<defs><pattern id=\"hatch\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" "
@@ -171,11 +162,11 @@ std::string bands_chart(const compare_report& r) {
       double h = static_cast<double>(avg) / top_value * plot_h;
       s += rect(x0 + static_cast<double>(j) * bar_w + 1, top + plot_h - h, bar_w - 2, h, color(j),
                 r.contracts[j].contract + ", " + b.label + ": " + format_money(avg, r.currency) +
-                    " per parcel (" + count(b.priced[j]) + " parcels)");
+                    " per parcel (" + format_count(b.priced[j]) + " parcels)");
     }
     s += text(left + g * group_w + group_w / 2, top + plot_h + 20, b.label,
               "text-anchor=\"middle\" fill=\"#374151\"");
-    s += text(left + g * group_w + group_w / 2, top + plot_h + 35, count(b.rows) + " rows",
+    s += text(left + g * group_w + group_w / 2, top + plot_h + 35, format_count(b.rows) + " rows",
               "text-anchor=\"middle\" font-size=\"11\" fill=\"#9ca3af\"");
   }
   return s + "</svg>" + legend(r, false);
@@ -200,7 +191,7 @@ std::string cheapest_chart(const compare_report& r) {
       if (part == 0) return;
       double w = static_cast<double>(part) / static_cast<double>(b.rows) * bar_w;
       s += rect(x, y + 4, w, 24, fill,
-                name + ", " + b.label + ": " + count(part) + " of " + count(b.rows) + " rows (" +
+                name + ", " + b.label + ": " + format_count(part) + " of " + format_count(b.rows) + " rows (" +
                     format_share(part, b.rows) + ")");
       if (w >= 44)
         s += text(x + w / 2, y + 20, format_share(part, b.rows),
@@ -211,7 +202,7 @@ std::string cheapest_chart(const compare_report& r) {
     for (std::size_t j = 0; j < r.contracts.size(); ++j)
       segment(b.cheapest[j], color(j), r.contracts[j].contract, false);
     segment(b.rows - b.priceable, kNoContractColor, "no contract", true);
-    s += text(label_w + bar_w + 10, y + 20, count(b.rows) + " rows",
+    s += text(label_w + bar_w + 10, y + 20, format_count(b.rows) + " rows",
               "font-size=\"11\" fill=\"#6b7280\"");
   }
   return s + "</svg>" + legend(r, true);
@@ -271,7 +262,7 @@ std::string to_html(const compare_report& r) {
   h += kStyle;
   h += "</style></head><body><main>";
 
-  h += "<header><h1>Tariff comparison</h1><p>" + count(r.rows) + " shipments, " +
+  h += "<header><h1>Tariff comparison</h1><p>" + format_count(r.rows) + " shipments, " +
        std::to_string(r.contracts.size()) + " contracts, amounts in " + esc(cur) +
        (r.date_override ? ", priced on " + format_date(*r.date_override) : std::string()) +
        "</p></header>";
@@ -285,8 +276,8 @@ std::string to_html(const compare_report& r) {
            v + "</div><div class=\"s\">" + s + "</div></div>";
   };
   h += "<section id=\"summary\" class=\"cards\">";
-  h += card("Shipments", count(r.rows),
-            count(r.priceable) + " priceable, " + count(r.unpriceable) + " by no contract");
+  h += card("Shipments", format_count(r.rows),
+            format_count(r.priceable) + " priceable, " + format_count(r.unpriceable) + " by no contract");
   h += card("Best possible total", esc(format_money(r.best_total, cur)),
             "each shipment on its cheapest contract");
   h += card("Most often cheapest",
@@ -294,7 +285,7 @@ std::string to_html(const compare_report& r) {
             r.contracts.empty()
                 ? std::string()
                 : format_share(r.contracts[most].cheapest_count, r.priceable) + " of priceable shipments");
-  h += card("Bad rows", count(r.bad_rows), count(r.audit.discrepancies) + " billing discrepancies");
+  h += card("Bad rows", format_count(r.bad_rows), format_count(r.audit.discrepancies) + " billing discrepancies");
   h += "</section>";
 
   h += "<section id=\"totals\"><h2>Total cost per contract</h2><p class=\"note\">Each contract "
@@ -324,16 +315,16 @@ std::string to_html(const compare_report& r) {
     std::string why;
     for (const auto& [n, i] : reasons)
       why += (why.empty() ? "" : ", ") + std::string(to_string(static_cast<reason_code>(i))) + " " +
-             count(n);
+             format_count(n);
     h += std::string("<tr") + (j == most && r.priceable > 0 ? " class=\"best\"" : "") +
          "><td class=\"id\"><i "
          "style=\"display:inline-block;width:10px;height:10px;border-radius:2px;"
          "margin-right:6px;background:" +
          color(j) + "\"></i>" + esc(c.contract) + "</td><td>" + esc(c.carrier) +
-         "</td><td class=\"n\">" + count(c.priced) + "</td><td class=\"n\">" +
-         count(c.unserviceable) + "</td><td class=\"why\">" + esc(why.empty() ? "-" : why) +
+         "</td><td class=\"n\">" + format_count(c.priced) + "</td><td class=\"n\">" +
+         format_count(c.unserviceable) + "</td><td class=\"why\">" + esc(why.empty() ? "-" : why) +
          "</td><td class=\"n\">" + esc(format_money(c.total, cur)) + "</td><td class=\"n\">" +
-         count(c.cheapest_count) + " (" + format_share(c.cheapest_count, r.priceable) + ")</td></tr>";
+         format_count(c.cheapest_count) + " (" + format_share(c.cheapest_count, r.priceable) + ")</td></tr>";
   }
   h += "</table></section>";
 
@@ -354,7 +345,7 @@ std::string to_html(const compare_report& r) {
            "total</th><th class=\"n\">" +
            esc(n.contract) + " today</th><th class=\"n\">" + esc(n.contract) + " after</th></tr>";
       for (const auto& v : n.rivals)
-        h += "<tr><td>" + esc(v.contract) + "</td><td class=\"n\">" + count(v.shared_rows) +
+        h += "<tr><td>" + esc(v.contract) + "</td><td class=\"n\">" + format_count(v.shared_rows) +
              "</td><td class=\"n\">" + esc(format_money(v.rival_total, cur)) +
              "</td><td class=\"n\">" + esc(format_money(v.target_total, cur)) +
              "</td><td class=\"n\">" + esc(format_money(v.target_total_after, cur)) + "</td></tr>";
@@ -363,9 +354,9 @@ std::string to_html(const compare_report& r) {
     if (n.target_share)
       h += "<p><b>(b) Cheapest for " + format_percent(*n.target_share) +
            " % of the shipments</b>: " + goal_html(n.share) + "</p>";
-    h += "<p>Cheapest today for " + count(n.cheapest_rows_now) + " shipments (" +
+    h += "<p>Cheapest today for " + format_count(n.cheapest_rows_now) + " shipments (" +
          format_share(n.cheapest_rows_now, r.priceable) + "), after the extra discount for " +
-         count(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
+         format_count(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
          ").</p></section>";
   }
 
@@ -374,12 +365,12 @@ std::string to_html(const compare_report& r) {
        "and a billed amount, compared with the contract's price; flagged beyond " +
        format_percent(a.tolerance_percent) + " % or " + esc(format_money(a.tolerance_minor, cur)) +
        ", whichever is larger.</p>";
-  h += "<p>" + count(a.rows) + " audited rows: billed <b>" +
+  h += "<p>" + format_count(a.rows) + " audited rows: billed <b>" +
        esc(format_money(a.billed_total, cur)) + "</b> vs priced <b>" +
        esc(format_money(a.priced_total, cur)) + "</b> (difference " +
-       esc(format_money(a.billed_total - a.priced_total, cur)) + "); " + count(a.discrepancies) +
-       " beyond the tolerance, " + count(a.unpriced) + " the contract cannot price, " +
-       count(a.unknown_contract) + " unknown contract, " + count(a.currency_mismatch) +
+       esc(format_money(a.billed_total - a.priced_total, cur)) + "); " + format_count(a.discrepancies) +
+       " beyond the tolerance, " + format_count(a.unpriced) + " the contract cannot price, " +
+       format_count(a.unknown_contract) + " unknown contract, " + format_count(a.currency_mismatch) +
        " in another currency.</p>";
   if (a.examples.empty()) {
     h += "<p class=\"empty\">Nothing to report.</p>";
@@ -397,7 +388,7 @@ std::string to_html(const compare_report& r) {
   }
   h += "</section>";
 
-  h += "<section id=\"bad-rows\"><h2>Bad rows</h2><p class=\"note\">" + count(r.bad_rows) +
+  h += "<section id=\"bad-rows\"><h2>Bad rows</h2><p class=\"note\">" + format_count(r.bad_rows) +
        " row(s) could not be read" +
        (r.bad_examples.size() < r.bad_rows
             ? "; the first " + std::to_string(r.bad_examples.size()) + " are listed"

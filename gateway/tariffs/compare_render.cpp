@@ -9,15 +9,6 @@ namespace parcelgate::tariffs {
 
 namespace {
 
-std::string grouped(std::uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string major(std::int64_t minor) {  // "1234.56", for CSV
   std::uint64_t magnitude =
       minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
@@ -86,10 +77,19 @@ std::string format_money(std::int64_t minor, std::string_view currency) {
       minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
   char cents[4];
   std::snprintf(cents, sizeof cents, "%02llu", static_cast<unsigned long long>(magnitude % 100));
-  std::string number = grouped(magnitude / 100) + "." + cents;
+  std::string number = format_count(magnitude / 100) + "." + cents;
   std::string sign = minor < 0 ? "-" : "";
   if (currency == "EUR") return sign + "\u20AC" + number;
   return sign + number + " " + std::string(currency);
+}
+
+std::string format_count(std::uint64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 std::string format_share(std::uint64_t part, std::uint64_t whole) {
@@ -223,8 +223,8 @@ std::string to_csv(const compare_report& r) {
 std::string to_table(const compare_report& r) {
   const std::string& cur = r.currency;
   std::string out;
-  out += "Shipments: " + grouped(r.rows) + " row(s), " + grouped(r.bad_rows) + " bad, " +
-         grouped(r.priceable) + " priceable, " + grouped(r.unpriceable) +
+  out += "Shipments: " + format_count(r.rows) + " row(s), " + format_count(r.bad_rows) + " bad, " +
+         format_count(r.priceable) + " priceable, " + format_count(r.unpriceable) +
          " no contract can price\n";
   if (r.date_override) out += "Priced on " + format_date(*r.date_override) + " (date override)\n";
   out += "Best possible total: " + format_money(r.best_total, cur) +
@@ -233,8 +233,8 @@ std::string to_table(const compare_report& r) {
   std::vector<std::vector<std::string>> rows{
       {"CONTRACT", "CARRIER", "PRICED", "UNSERVICEABLE", "TOTAL", "CHEAPEST", "SHARE"}};
   for (const auto& c : r.contracts)
-    rows.push_back({c.contract, c.carrier, grouped(c.priced), grouped(c.unserviceable),
-                    format_money(c.total, cur), grouped(c.cheapest_count),
+    rows.push_back({c.contract, c.carrier, format_count(c.priced), format_count(c.unserviceable),
+                    format_money(c.total, cur), format_count(c.cheapest_count),
                     format_share(c.cheapest_count, r.priceable)});
   out += aligned(rows, {false, false, true, true, true, true, true});
 
@@ -252,7 +252,7 @@ std::string to_table(const compare_report& r) {
       }
   for (const auto& c : r.contracts) {
     rows.push_back({c.contract});
-    for (auto i : used) rows.back().push_back(grouped(c.unserviceable_by_reason[i]));
+    for (auto i : used) rows.back().push_back(format_count(c.unserviceable_by_reason[i]));
   }
   out += used.empty() ? "  (none)\n" : aligned(rows, right);
 
@@ -265,19 +265,19 @@ std::string to_table(const compare_report& r) {
   }
   for (const auto& b : r.bands) {
     if (b.rows == 0) continue;
-    rows.push_back({b.label, grouped(b.rows)});
+    rows.push_back({b.label, format_count(b.rows)});
     for (std::size_t j = 0; j < r.contracts.size(); ++j)
-      rows.back().push_back(grouped(b.cheapest[j]));
+      rows.back().push_back(format_count(b.cheapest[j]));
   }
   out += aligned(rows, right);
 
   const auto& a = r.audit;
   out += "\nAudit (tolerance: " + format_percent(a.tolerance_percent) + " % or " +
          format_money(a.tolerance_minor, cur) + ", whichever is larger)\n";
-  out += "  " + grouped(a.rows) + " row(s) with a contract and a billed amount, " +
-         grouped(a.discrepancies) + " beyond the tolerance, " + grouped(a.unpriced) +
-         " the contract cannot price, " + grouped(a.unknown_contract) + " unknown contract, " +
-         grouped(a.currency_mismatch) + " in another currency\n";
+  out += "  " + format_count(a.rows) + " row(s) with a contract and a billed amount, " +
+         format_count(a.discrepancies) + " beyond the tolerance, " + format_count(a.unpriced) +
+         " the contract cannot price, " + format_count(a.unknown_contract) + " unknown contract, " +
+         format_count(a.currency_mismatch) + " in another currency\n";
   out += "  billed " + format_money(a.billed_total, cur) + " vs priced " +
          format_money(a.priced_total, cur) + " (difference " +
          format_money(a.billed_total - a.priced_total, cur) + ")\n";
@@ -299,7 +299,7 @@ std::string to_table(const compare_report& r) {
            "\n";
     rows = {{"RIVAL", "SHARED ROWS", "RIVAL TOTAL", "TARGET NOW", "TARGET AFTER"}};
     for (const auto& v : n.rivals)
-      rows.push_back({v.contract, grouped(v.shared_rows), format_money(v.rival_total, cur),
+      rows.push_back({v.contract, format_count(v.shared_rows), format_money(v.rival_total, cur),
                       format_money(v.target_total, cur), format_money(v.target_total_after, cur)});
     if (n.rivals.empty())
       out += "  (no rival shares a row with " + n.contract + ")\n";
@@ -308,13 +308,13 @@ std::string to_table(const compare_report& r) {
     if (n.target_share)
       out += "  (b) cheapest for " + format_percent(*n.target_share) +
              " % of the rows: " + goal_text(n.share) + "\n";
-    out += "  cheapest today for " + grouped(n.cheapest_rows_now) + " row(s) (" +
+    out += "  cheapest today for " + format_count(n.cheapest_rows_now) + " row(s) (" +
            format_share(n.cheapest_rows_now, r.priceable) + "), after the discount " +
-           grouped(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
+           format_count(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
            ")\n";
   }
 
-  out += "\nBad rows: " + grouped(r.bad_rows) + "\n";
+  out += "\nBad rows: " + format_count(r.bad_rows) + "\n";
   for (const auto& b : r.bad_examples)
     out += "  line " + std::to_string(b.line) + ": " + b.reason + "\n";
   if (r.bad_examples.size() < r.bad_rows)

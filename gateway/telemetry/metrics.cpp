@@ -69,11 +69,9 @@ void metrics::observe_carrier_call(std::string_view carrier, std::string_view op
   slot.second.observe(seconds);
 }
 
-void metrics::observe_durable_write(std::string_view operation, double seconds) {
-  std::lock_guard lock(mutex_);
-  auto it = durable_writes_.find(operation);
-  if (it == durable_writes_.end()) it = durable_writes_.try_emplace(std::string(operation)).first;
-  it->second.observe(seconds);
+void metrics::observe_durable_write(std::string_view operation, double seconds) noexcept {
+  for (std::size_t i = 0; i < kDurableWrites.size(); ++i)
+    if (kDurableWrites[i] == operation) return durable_writes_[i].observe(seconds);
 }
 
 void metrics::add(std::string_view counter, std::string_view labels, std::uint64_t n) {
@@ -105,8 +103,9 @@ std::string metrics::render() const {
     slot.second.render(out, "parcelgate_carrier_call_duration_seconds", labels);
   out += "# HELP parcelgate_store_durable_write_seconds Purchase-flow writes, queued to durable (group commit).\n";
   out += "# TYPE parcelgate_store_durable_write_seconds histogram\n";
-  for (const auto& [operation, h] : durable_writes_)
-    h.render(out, "parcelgate_store_durable_write_seconds", "operation=\"" + operation + "\"");
+  for (std::size_t i = 0; i < kDurableWrites.size(); ++i)
+    durable_writes_[i].render(out, "parcelgate_store_durable_write_seconds",
+                              "operation=\"" + std::string(kDurableWrites[i]) + "\"");
   std::string last_name;
   for (const auto& [key, value] : counters_) {
     std::string name = key.substr(0, key.find('{'));

@@ -50,8 +50,9 @@ class metrics {
   void observe_carrier_call(std::string_view carrier, std::string_view operation, std::string_view outcome,
                             double seconds);
   // Durable store writes of the purchase flow, from queueing to the resumed caller (group
-  // commit included), by operation (claim, complete, abandon, pending, update).
-  void observe_durable_write(std::string_view operation, double seconds);
+  // commit included), by operation: one of kDurableWrites (others are ignored). Lock-free.
+  static constexpr std::array<std::string_view, 5> kDurableWrites{"claim", "complete", "abandon", "pending", "update"};
+  void observe_durable_write(std::string_view operation, double seconds) noexcept;
   void add(std::string_view counter, std::string_view labels = {}, std::uint64_t n = 1);
   std::string render() const;
 
@@ -59,7 +60,7 @@ class metrics {
   mutable std::mutex mutex_;
   std::deque<std::pair<std::pair<std::string, std::string>, route_metrics>> routes_;
   std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>> carrier_calls_;  // key: labels text
-  std::map<std::string, histogram, std::less<>> durable_writes_;                         // key: operation
+  std::array<histogram, kDurableWrites.size()> durable_writes_;                          // by kDurableWrites
   std::map<std::string, std::uint64_t, std::less<>> counters_;                           // key: name{labels}
 };
 

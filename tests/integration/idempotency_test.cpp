@@ -52,6 +52,8 @@ TEST_F(idempotency, same_key_and_body_replays_the_stored_answer_byte_for_byte) {
   EXPECT_EQ(second.body, first.body);
   EXPECT_EQ(second.header("idempotent-replayed"), "true");
   EXPECT_EQ(second.header("content-type"), first.header("content-type"));
+  ASSERT_FALSE(first.header("location").empty());
+  EXPECT_EQ(second.header("location"), first.header("location")) << "a replay points at the same shipment";
   // Whitespace is not part of the request's identity.
   std::string spaced;
   for (char c : body) {
