@@ -19,6 +19,7 @@ suite_tools=(
   "openssl         openssl               dev certificates"
   "curl            curl                  tools/run.sh readiness and examples"
   "python3         python3               OpenAPI contract validation"
+  "faketime        faketime              tests at a chosen wall-clock time (libfaketime)"
 )
 bench_tools=(
   "wrk             wrk                   read-path benchmark"

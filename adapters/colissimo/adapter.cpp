@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "adapters/colissimo/wire.hpp"
+#include "gateway/domain/time_zone.hpp"
 
 namespace parcelgate::adapters {
 
@@ -29,6 +30,7 @@ constexpr product kProducts[] = {
     {"CORE", product_kind::return_, false, 30000}, {"CORI", product_kind::return_, false, 30000},
 };
 constexpr std::string_view kProductList = "DOM, DOS, A2P, BPR, CORE, CORI";
+constexpr std::string_view kFranceTimeZone = "Europe/Paris";
 
 // Country coverage from La Poste's official plugin capability table (see README).
 constexpr std::string_view kDomestic[] = {"FR", "MC"};
@@ -76,15 +78,6 @@ bool is_mobile_number(std::string_view raw) {
 bool valid_date(std::string_view d) {
   return d.size() == 10 && d[4] == '-' && d[7] == '-' && all_digits(d.substr(0, 4)) &&
          all_digits(d.substr(5, 2)) && all_digits(d.substr(8, 2));
-}
-
-std::string today_utc() {
-  const std::chrono::year_month_day ymd{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
 }
 
 bool valid_base_url(std::string_view url) {
@@ -159,7 +152,12 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         settings.contains("commercial_name") ? value("commercial_name") : "parcelgate";
     if (commercial.empty() || utf8_length(commercial) > kMaxCommercialName)
       problems.push_back({"commercial_name", "must be 1 to 30 characters"});
+    // SLS refuses a deposit date before the current date in France (30002), so "today" is
+    // France's date, which runs ahead of UTC from 22:00 or 23:00 UTC.
+    auto zone = time_zone::load(kFranceTimeZone);
+    if (!zone) problems.push_back({"", zone.error().message});
     if (problems.empty()) {
+      france_ = std::move(*zone);
       base_url_ = std::move(base_url);
       account_ = {contract, password, std::move(commercial)};
     }
@@ -256,7 +254,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
   carriers::task<result<label_result>> create_label(const shipment_request& request,
                                                     carriers::call& c) override {
     if (base_url_.empty())
-      co_return make_error(error_kind::internal, "the Colissimo adapter is not configured");
+      co_return fail(not_sold(make_error(error_kind::internal, "the Colissimo adapter is not configured").error()));
     std::vector<field_error> problems = validate(request);
     if (!problems.empty()) {
       error e{error_kind::invalid_request,
@@ -266,13 +264,15 @@ class colissimo_adapter final : public carriers::carrier_adapter {
               {},
               {},
               0};
-      co_return fail(std::move(e));
+      co_return fail(not_sold(std::move(e)));  // refused before anything was sent
     }
     std::vector<field_error> ignored;
     label_order order;
     order.product_code = std::string(choose_product(request, ignored)->code);
     order.output_printing_type = std::string(output_printing_type(request.format, request.size));
-    order.deposit_date = request.ship_date.empty() ? today_utc() : request.ship_date;
+    order.deposit_date = request.ship_date.empty()
+                             ? france_.local_iso_date(std::chrono::system_clock::now())
+                             : request.ship_date;
 
     carriers::outbound_request out;
     out.method = "POST";
@@ -369,6 +369,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
 
   std::string base_url_;
   account account_;
+  time_zone france_;
 };
 
 }  // namespace

@@ -53,7 +53,7 @@ struct shipment_request {
   std::vector<parcel> parcels;
   label_format format = label_format::pdf;
   label_size size = label_size::a6;
-  std::string ship_date;        // YYYY-MM-DD, the deposit date
+  std::string ship_date;        // YYYY-MM-DD, the deposit date; empty = today in the carrier's time zone
 };
 
 // What an adapter returns once the carrier sold the label.

@@ -455,7 +455,7 @@ stack::stack(stack_options options) : options_(std::move(options)) {
     sim_argv.push_back("--plain");
   }
   sim_argv.insert(sim_argv.end(), options_.sim_args.begin(), options_.sim_args.end());
-  sim_ = spawn(sim_argv, dir_ / "carrier-sim.log");
+  sim_ = spawn_with_env(sim_argv, dir_ / "carrier-sim.log", options_.env);
   auto line = wait_for_line(*sim_, "carrier-sim listening");
   if (!line) throw std::runtime_error("carrier-sim did not start; log in " + (dir_ / "carrier-sim.log").string());
   sim_url_ = json_field(*line, "url");
@@ -476,6 +476,7 @@ stack::stack(stack_options options) : options_(std::move(options)) {
     add("header_timeout_s", options_.header_timeout_s);
     add("body_timeout_s", options_.body_timeout_s);
     add("idle_timeout_s", options_.idle_timeout_s);
+    add("max_connections", options_.max_connections);
     if (!limits.empty()) cfg << "  limits: {" << limits << "}\n";
   }
   cfg << "log: {level: info}\n";
@@ -510,7 +511,7 @@ void stack::start_gateway() {
   auto log = dir_ / "parcelgate.log";
   std::ofstream(log, std::ios::app) << "--- start\n";
   auto offset = std::filesystem::file_size(log);
-  gateway_ = spawn({PARCELGATE_BIN, "--config", config_.string()}, log);
+  gateway_ = spawn_with_env({PARCELGATE_BIN, "--config", config_.string()}, log, options_.env);
   // Read the URL from the lines written by this start only.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
