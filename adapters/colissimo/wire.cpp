@@ -352,20 +352,27 @@ result<label_result> parse_generate_label_response(const carriers::outbound_resp
   const std::string_view content_type = http::find_header(response.headers, "Content-Type");
   const int retry_after = retry_after_seconds(http::find_header(response.headers, "Retry-After"));
 
+  // Which failures free the Idempotency-Key: only answers that prove nothing was sold. A 429 is
+  // a refusal by definition (RFC 6585); an SLS answer carrying ERROR messages is Colissimo's own
+  // refusal. A 5xx or an error status without SLS's JSON (an HTML page from a load balancer or
+  // proxy, an empty body) may arrive after the back end printed the label: outcome unknown.
   if (status == 429) {
     error e = carrier_error(error_kind::rate_limited, "Colissimo is throttling the gateway",
-                            http_code, response.body);
+                            http_code, response.body.substr(0, 200));
     e.retry_after_s = retry_after;
-    return fail(std::move(e));
+    return fail(not_sold(std::move(e)));
   }
   auto answer = read_answer(content_type, response.body);
+  const bool refused_by_sls =
+      answer && std::any_of(answer->messages.begin(), answer->messages.end(),
+                            [](const sls_message& m) { return m.type == "ERROR"; });
   if (status >= 500) {
     std::string text = answer && !answer->messages.empty() ? answer->messages.front().content
                                                            : response.body.substr(0, 200);
     error e = carrier_error(error_kind::unavailable, "Colissimo is unavailable", http_code,
                             std::move(text));
     e.retry_after_s = retry_after;
-    return fail(std::move(e));
+    return fail(refused_by_sls ? not_sold(std::move(e)) : std::move(e));
   }
   if (!answer) {
     const bool denied = status == 401 || status == 403;
@@ -374,9 +381,7 @@ result<label_result> parse_generate_label_response(const carriers::outbound_resp
                       denied ? "Colissimo refused the gateway's account" : answer.error().message,
                       http_code, response.body.substr(0, 200)));
   }
-  if (std::any_of(answer->messages.begin(), answer->messages.end(),
-                  [](const sls_message& m) { return m.type == "ERROR"; }))
-    return fail(map_messages(answer->messages));
+  if (refused_by_sls) return fail(not_sold(map_messages(answer->messages)));
   if (status != 200)
     return fail(carrier_error(error_kind::bad_gateway,
                               "Colissimo answered an error status without a message", http_code,

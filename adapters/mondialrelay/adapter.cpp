@@ -144,7 +144,7 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     if (auto errors = check(request, plan); !errors.empty()) {
       error e{error_kind::invalid_request, "the shipment does not fit Mondial Relay's rules", std::move(errors),
               std::string(mr::kCarrierId), {}, {}, 0};
-      co_return fail(std::move(e));
+      co_return fail(not_sold(std::move(e)));  // refused before anything was sent
     }
     auto params = mr::build_creation_params(request, plan, account_);
     carriers::outbound_request soap;

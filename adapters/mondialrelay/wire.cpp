@@ -122,14 +122,18 @@ result<pugi::xml_node> soap_result(const pugi::xml_document& doc, const pugi::xm
     if (auto fault = find_local(doc, "Fault")) {
       std::string code = text_of(fault, "faultcode"), text = text_of(fault, "faultstring");
       // soap:Client means the service could not read what we sent: our bug, not the caller's.
+      // A soap:Client fault refuses the request as a whole (nothing created); a soap:Server fault
+      // may come after the shipment was created: outcome unknown.
       bool client = code.find("Client") != std::string::npos;
-      return fail(wire_error(client ? error_kind::internal : error_kind::unavailable,
-                             "Mondial Relay answered with a SOAP fault", code, text));
+      error e = wire_error(client ? error_kind::internal : error_kind::unavailable,
+                           "Mondial Relay answered with a SOAP fault", code, text);
+      return fail(client ? not_sold(std::move(e)) : std::move(e));
     }
   }
   if (http_status == 429)
-    return fail(wire_error(error_kind::rate_limited, "Mondial Relay is throttling requests", "HTTP 429"));
+    return fail(not_sold(wire_error(error_kind::rate_limited, "Mondial Relay is throttling requests", "HTTP 429")));
   if (http_status >= 500)
+    // Without a SOAP body this is a proxy's or the server's failure, maybe after the sale.
     return fail(wire_error(error_kind::unavailable, "Mondial Relay is unavailable",
                            "HTTP " + std::to_string(http_status), std::string(body.substr(0, 200))));
   if (http_status == 401 || http_status == 403)

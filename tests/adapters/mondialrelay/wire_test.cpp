@@ -206,6 +206,7 @@ TEST(MondialRelayResponse, client_soap_fault_is_our_bug_with_raw_fault_kept) {
   EXPECT_EQ(parsed.error().carrier, "mondialrelay");
   EXPECT_EQ(parsed.error().carrier_code, "soap:Client");
   EXPECT_NE(parsed.error().carrier_message.find("SOAPAction"), std::string::npos);
+  EXPECT_EQ(parsed.error().sale, sale_outcome::not_sold) << "the service refused to read the request";
 }
 
 TEST(MondialRelayResponse, server_soap_fault_means_unavailable) {
@@ -213,6 +214,7 @@ TEST(MondialRelayResponse, server_soap_fault_means_unavailable) {
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().kind, error_kind::unavailable);
   EXPECT_EQ(parsed.error().carrier_code, "soap:Server");
+  EXPECT_EQ(parsed.error().sale, sale_outcome::unknown) << "a server fault may follow the creation";
 }
 
 TEST(MondialRelayResponse, malformed_xml_is_bad_gateway) {
@@ -227,6 +229,14 @@ TEST(MondialRelayResponse, http_errors_without_soap_body_map_by_status) {
   EXPECT_EQ(mr::parse_creation_response(429, "").error().kind, error_kind::rate_limited);
   EXPECT_EQ(mr::parse_creation_response(404, "<html/>").error().kind, error_kind::bad_gateway);
   EXPECT_EQ(mr::parse_creation_response(200, "<a><b/></a>").error().carrier_code, "missing STAT");
+}
+
+TEST(MondialRelayResponse, only_a_429_among_bare_http_errors_proves_nothing_was_sold) {
+  // A proxy's 5xx page may arrive after the creation succeeded behind it.
+  for (int status : {500, 502, 503, 504, 401, 403, 404})
+    EXPECT_EQ(mr::parse_creation_response(status, "<html>error</html>").error().sale, sale_outcome::unknown) << status;
+  EXPECT_EQ(mr::parse_creation_response(429, "").error().sale, sale_outcome::not_sold);
+  EXPECT_EQ(mr::parse_creation_response(200, "<a><b/></a>").error().sale, sale_outcome::unknown);
 }
 
 TEST(MondialRelayResponse, success_without_expedition_number_is_bad_gateway) {

@@ -129,6 +129,10 @@ class colissimo_sim final : public carrier_sim {
     return sell(root, *p);
   }
 
+  http::response busy_answer(const http::request&) const override {
+    return multipart(500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr), nullptr);
+  }
+
  private:
   http::response sell(const json::object& root, const product& p) {
     const json::object* letter = child(&root, "letter");

@@ -141,6 +141,16 @@ class mondialrelay_sim final : public carrier_sim {
     return http::response::text(404, "Not Found");
   }
 
+  // STAT 99, "generic technical error of the service", for the operation named by SOAPAction;
+  // label downloads get the web server's own 503.
+  http::response busy_answer(const http::request& request) const override {
+    std::string action(request.header("SOAPAction"));
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') action = action.substr(1, action.size() - 2);
+    if (request.method != "POST" || !action.starts_with(kNamespace))
+      return http::response::text(503, "Service Unavailable");
+    return operation_result(action.substr(kNamespace.size()), "<STAT>99</STAT>");
+  }
+
  private:
   http::response soap(const http::request& request) {
     std::string action(request.header("SOAPAction"));
