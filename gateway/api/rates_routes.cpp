@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/route_support.hpp"
 #include "gateway/domain/countries.hpp"
@@ -44,6 +46,8 @@ void read_place(const json::object& o, const std::string& path, std::string& cou
   auto* p = o.if_contains("postal_code");
   if (!p || !p->is_string() || p->as_string().empty() || p->as_string().size() > 20)
     errors.push_back({path + ".postal_code", "is required (1 to 20 characters)"});
+  else if (std::any_of(p->as_string().begin(), p->as_string().end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; }))
+    errors.push_back({path + ".postal_code", "must not contain control characters"});
   else
     postal = std::string(p->as_string());
 }

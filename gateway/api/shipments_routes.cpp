@@ -216,6 +216,16 @@ bool known_shipment_status(std::string_view s) {
   return s == "label_created" || s == "pending_confirmation" || s == "cancelled" || parse_tracking_status(s).has_value();
 }
 
+// The values `?status=` accepts, for error messages.
+std::string shipment_status_list() {
+  std::string out = "label_created, pending_confirmation, cancelled";
+  for (int i = 0; i <= static_cast<int>(tracking_status::unknown); ++i) {
+    const auto name = to_string(static_cast<tracking_status>(i));
+    if (name != "label_created" && name != "cancelled") out += ", " + std::string(name);
+  }
+  return out;
+}
+
 task_response list_shipments(context& ctx, api_deps& deps) {
   std::vector<field_error> errors;
   store::shipment_filter filter;
@@ -245,7 +255,8 @@ task_response list_shipments(context& ctx, api_deps& deps) {
     errors.push_back({"starting_after", "must be a shipment id (shp_...)"});
   filter.reference = ctx.request.query_param("reference");
   filter.status = ctx.request.query_param("status");
-  if (!filter.status.empty() && !known_shipment_status(filter.status)) errors.push_back({"status", "unknown status"});
+  if (!filter.status.empty() && !known_shipment_status(filter.status))
+    errors.push_back({"status", "unknown status; one of: " + shipment_status_list()});
   filter.carrier = ctx.request.query_param("carrier");
   if (!filter.carrier.empty()) {
     bool known = false;
@@ -279,6 +290,9 @@ task_response get_label(context& ctx, api_deps& deps) {
   if (!found) co_return http::problem_response(found.error(), ctx.request_id);
   if (!*found) co_return problem(ctx, 404, "not-found", "Not found", "no label for shipment " + std::string(id));
   auto& label = **found;
+  if (label.shipment_status == "cancelled")
+    co_return problem(ctx, 410, "label-voided", "The label was voided",
+                      "shipment " + std::string(id) + " is cancelled: its label must not be printed or used");
   http::response res = http::response::text(200, std::move(label.bytes), label.content_type);
   res.fields.push_back({"Content-Disposition", "inline; filename=\"" + std::string(id) + "." + label.format + "\""});
   res.fields.push_back({"Cache-Control", "private, max-age=86400"});

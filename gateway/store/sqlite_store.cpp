@@ -460,11 +460,11 @@ class sqlite_store final : public store {
 
   result<std::optional<stored_label>> get_label(std::string_view tenant, std::string_view id) override {
     return with_reader([&](connection& db) -> result<std::optional<stored_label>> {
-      statement s(db, "SELECT l.format, l.content_type, l.bytes FROM labels l JOIN shipments s ON s.id = l.shipment_id "
+      statement s(db, "SELECT l.format, l.content_type, l.bytes, s.status FROM labels l JOIN shipments s ON s.id = l.shipment_id "
                       "WHERE l.shipment_id = ? AND (? = '' OR s.tenant_id = ?)");
       s.bind(1, id).bind(2, tenant).bind(3, tenant);
       int rc = s.step();
-      if (rc == SQLITE_ROW) return std::optional<stored_label>(stored_label{s.text(0), s.text(1), s.blob(2)});
+      if (rc == SQLITE_ROW) return std::optional<stored_label>(stored_label{s.text(0), s.text(1), s.blob(2), s.text(3)});
       if (rc == SQLITE_DONE) return std::optional<stored_label>();
       return db_error(db.db, "get label");
     });

@@ -51,6 +51,7 @@ struct stored_label {
   std::string format;        // pdf | zpl | png
   std::string content_type;
   std::string bytes;
+  std::string shipment_status;  // read with the label (a cancelled shipment's label is void)
 };
 
 // Result of trying to take an idempotency key for a purchase.
