@@ -173,6 +173,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         "scans: cancelling is recorded by the gateway alone; an unused label must not be dropped "
         "off.";
     c.returns = true;
+    c.max_parcels = 1;  // one label per parcel: a multi-parcel order is one shipment per parcel
     c.services = {service_level::home, service_level::home_signature, service_level::pickup_point};
     c.label_formats = {label_format::pdf, label_format::zpl};
     c.label_sizes = {label_size::a6, label_size::in4x6, label_size::a4};

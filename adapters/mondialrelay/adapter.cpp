@@ -127,6 +127,10 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
         "scans; prepaid accounts are debited when the label is created and an unused label is refunded "
         "only through Mondial Relay customer service.";
     c.returns = true;
+    c.max_parcels = 1;
+    c.max_parcels_note =
+        "one parcel per label with HOM and 24R; up to 99 parcels with carrier_service LD1 or LDS "
+        "(heavy home delivery) or 24L (XL relay)";
     c.services = {service_level::home, service_level::pickup_point, service_level::locker};
     c.label_formats = {label_format::pdf};
     c.label_sizes = {label_size::a6, label_size::in4x6, label_size::a4};

@@ -7,6 +7,7 @@
 
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/route_support.hpp"
+#include "gateway/carriers/registry.hpp"
 #include "gateway/domain/countries.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
@@ -161,6 +162,8 @@ task_response post_rates(context& ctx, api_deps& deps) {
   if (!in.errors.empty()) co_return validation_failed(ctx, std::move(in.errors));
   // Merchants see their own contracts and the unrestricted ones; ops see every contract.
   in.request.tenant = ctx.who->role == store::role::ops ? std::string() : ctx.who->tenant;
+  // A contract is quoted only for what its carrier can print in one shipment.
+  for (const auto& c : deps.carriers.all()) in.request.max_parcels.emplace_back(c.adapter->id(), c.adapter->caps().max_parcels);
   co_return http::response::json(200, render_quotes(set->quote_all(in.request)));
 }
 

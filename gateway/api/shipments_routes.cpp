@@ -102,8 +102,9 @@ contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::
   if (order.empty()) {
     std::string reasons;
     for (const auto& u : result.unavailable) reasons += (reasons.empty() ? "" : "; ") + u.contract + ": " + u.reason;
-    out.why_none = "no negotiated contract of a configured carrier can carry this shipment" +
-                   (reasons.empty() ? std::string() : " (" + reasons + ")");
+    const std::string whose = automatic ? "a configured carrier" : input.carrier;
+    out.why_none = reasons.empty() ? "no negotiated contract of " + whose + " is in force for this tenant and date"
+                                   : "no negotiated contract of " + whose + " can carry this shipment (" + reasons + ")";
     return out;
   }
   const auto& best = result.quotes[order.front()];
@@ -163,6 +164,7 @@ task_response create_shipment(context& ctx, api_deps& deps) {
   // The rate of the contract that carries the shipment: chosen by the tariffs for carrier auto,
   // the carrier's best contract otherwise (none when no contract prices it).
   std::optional<shipment_rate> rate;
+  std::string no_rate = "no negotiated tariffs are loaded (the gateway has no tariffs: folder)";
   if (tariff_set) {
     auto choice = choose_contract(*tariff_set, deps.carriers, input, ctx.who->tenant);
     if (input.carrier == "auto") {
@@ -170,10 +172,12 @@ task_response create_shipment(context& ctx, api_deps& deps) {
       input.carrier = choice.chosen->carrier;
     }
     if (choice.chosen) rate = choice.chosen->rate;
+    no_rate = std::move(choice.why_none);
   }
 
   purchase_command cmd;
   cmd.rate = rate;
+  if (!rate) cmd.rate_unavailable_reason = std::move(no_rate);
   cmd.tenant = ctx.who->tenant;
   cmd.idempotency_key = std::string(key);
   cmd.request_hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
@@ -237,8 +241,11 @@ task_response list_shipments(context& ctx, api_deps& deps) {
     q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
     auto name = pair.substr(0, pair.find('='));
     if (name.empty()) continue;
-    if (name != "limit" && name != "starting_after" && name != "reference" && name != "status" && name != "carrier")
-      errors.push_back({std::string(name), "unknown query parameter (allowed: limit, starting_after, reference, status, carrier)"});
+    static constexpr std::string_view kAllowed[] = {"limit",  "starting_after", "reference",     "status",
+                                                    "carrier", "tenant",        "created_after", "created_before"};
+    if (std::find(std::begin(kAllowed), std::end(kAllowed), name) == std::end(kAllowed))
+      errors.push_back({std::string(name), "unknown query parameter (allowed: limit, starting_after, reference, status, "
+                                           "carrier, tenant, created_after, created_before)"});
   }
   bool has_limit = false;
   auto limit = ctx.request.query_param("limit", &has_limit);
@@ -257,6 +264,19 @@ task_response list_shipments(context& ctx, api_deps& deps) {
   filter.status = ctx.request.query_param("status");
   if (!filter.status.empty() && !known_shipment_status(filter.status))
     errors.push_back({"status", "unknown status; one of: " + shipment_status_list()});
+  bool has_tenant = false;
+  filter.tenant = ctx.request.query_param("tenant", &has_tenant);
+  if (has_tenant && !ctx.tenant_scope().empty())
+    errors.push_back({"tenant", "only ops keys list across tenants; a merchant key lists its own shipments"});
+  else if (has_tenant && filter.tenant.empty())
+    errors.push_back({"tenant", "must be a tenant id"});
+  for (auto [name, out] : {std::pair{"created_after", &filter.created_after}, std::pair{"created_before", &filter.created_before}}) {
+    bool given = false;
+    const auto text = ctx.request.query_param(name, &given);
+    if (!given) continue;
+    if (auto t = parse_rfc3339(text)) *out = rfc3339(*t);
+    else errors.push_back({name, "must be an RFC 3339 date-time, e.g. 2026-12-01T00:00:00Z"});
+  }
   filter.carrier = ctx.request.query_param("carrier");
   if (!filter.carrier.empty()) {
     bool known = false;

@@ -40,6 +40,9 @@ std::string carriers_body(const carriers::registry& registry) {
                              {"services", names(caps.services)},
                              {"label_formats", names(caps.label_formats)},
                              {"label_sizes", names(caps.label_sizes)},
+                             {"max_parcels", caps.max_parcels},
+                             {"max_parcels_note", caps.max_parcels_note.empty() ? boost::json::value(nullptr)
+                                                                                : boost::json::value(caps.max_parcels_note)},
                              {"destination_countries", std::move(countries)}}}});
   }
   return boost::json::serialize(boost::json::object{{"data", std::move(data)}});

@@ -90,6 +90,10 @@ struct capabilities {
   std::vector<label_format> label_formats;
   std::vector<label_size> label_sizes;
   std::vector<std::string> destination_countries;  // empty = not restricted by the adapter
+  // Parcels one shipment (one label purchase) may hold with the normalized services; a note
+  // says when a forced carrier_service allows more.
+  int max_parcels = 1;
+  std::string max_parcels_note;
 };
 
 class carrier_adapter {

@@ -81,8 +81,17 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.idempotency_key = cmd.idempotency_key;
   row.created_at = rfc3339(now);
   row.updated_at = row.created_at;
-  shipment_view view{row.id, row.status, row.carrier, req.carrier_service, {}, {}, cmd.input.pickup_point_id, &req,
-                     false, row.created_at, row.updated_at, cmd.rate};
+  shipment_view view{.id = row.id,
+                     .tenant = row.tenant,
+                     .status = row.status,
+                     .carrier = row.carrier,
+                     .carrier_service = req.carrier_service,
+                     .pickup_point_id = cmd.input.pickup_point_id,
+                     .request = &req,
+                     .created_at = row.created_at,
+                     .updated_at = row.updated_at,
+                     .rate = cmd.rate,
+                     .rate_unavailable_reason = cmd.rate_unavailable_reason};
   row.body = render_shipment(view);
 
   const std::function<result<store::claim>()> claim_op = [&] { return db_.claim_purchase(cmd.request_hash, row, row.created_at); };
@@ -117,7 +126,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   const auto started = std::chrono::steady_clock::now();
   auto bought = co_await carrier->adapter->create_label(req, call);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.observe_carrier_call(carrier->adapter->id(), "purchase", bought ? "ok" : to_string(bought.error().kind), seconds);
+  metrics_.observe_carrier_operation(carrier->adapter->id(), "purchase", bought ? "ok" : to_string(bought.error().kind), seconds);
 
   if (!bought) {
     error e = std::move(bought.error());
@@ -140,8 +149,12 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.tracking_number = label.tracking_number;
   row.carrier_service = label.carrier_service;
   row.updated_at = rfc3339(done);
-  view = shipment_view{row.id, row.status, row.carrier, row.carrier_service, label.tracking_number, label.tracking_url,
-                       cmd.input.pickup_point_id, &req, true, row.created_at, row.updated_at, cmd.rate};
+  view.status = row.status;
+  view.carrier_service = row.carrier_service;
+  view.tracking_number = label.tracking_number;
+  view.tracking_url = label.tracking_url;
+  view.has_label = true;
+  view.updated_at = row.updated_at;
   row.body = render_shipment(view);
   store::stored_label stored{std::string(to_string(label.format)), std::string(content_type(label.format)),
                              std::move(label.label)};

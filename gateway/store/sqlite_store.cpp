@@ -436,10 +436,13 @@ class sqlite_store final : public store {
       }
       statement s(db,
                   "SELECT body, id FROM shipments WHERE seq < ? AND (? = '' OR tenant_id = ?) AND (? = '' OR reference = ?) "
-                  "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) "
+                  "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) AND (? = '' OR tenant_id = ?) "
+                  "AND (? = '' OR created_at > ?) AND (? = '' OR created_at < ?) "
                   "ORDER BY seq DESC LIMIT ?");
       s.bind(1, before).bind(2, tenant).bind(3, tenant).bind(4, f.reference).bind(5, f.reference).bind(6, f.status)
-          .bind(7, f.status).bind(8, f.carrier).bind(9, f.carrier).bind(10, static_cast<long long>(f.limit + 1));
+          .bind(7, f.status).bind(8, f.carrier).bind(9, f.carrier).bind(10, f.tenant).bind(11, f.tenant)
+          .bind(12, f.created_after).bind(13, f.created_after).bind(14, f.created_before).bind(15, f.created_before)
+          .bind(16, static_cast<long long>(f.limit + 1));
       shipment_page page;
       int rc;
       std::string last_id, before_last_id;

@@ -45,7 +45,9 @@
 
 namespace parcelgate::tariffs {
 
-constexpr std::size_t kReasonCount = 8;  // values of reason_code
+// Reasons a comparison can give: every reason_code but too_many_parcels (a comparison prices
+// contracts, not what an adapter prints), which is the last value.
+constexpr std::size_t kReasonCount = static_cast<std::size_t>(reason_code::too_many_parcels);
 
 // Weight bands of the report, by the parcel's real weight: (previous max, max_g].
 struct weight_band_def {

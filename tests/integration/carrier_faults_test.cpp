@@ -215,6 +215,10 @@ TEST_P(carrier_faults, metrics_count_carrier_call_outcomes) {
   EXPECT_NE(metrics.find(prefix), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("outcome=\"ok\""), std::string::npos);
   EXPECT_NE(metrics.find("outcome=\"http_5xx\""), std::string::npos);
+  // Each HTTP exchange is counted once in the calls; the whole purchase flow apart.
+  EXPECT_EQ(metrics.find(prefix + ",operation=\"purchase\""), std::string::npos) << "a purchase counted as a call";
+  EXPECT_NE(metrics.find("parcelgate_carrier_operations_total{carrier=\"" + carrier() + "\",operation=\"purchase\",outcome=\"ok\"} 1"),
+            std::string::npos) << metrics;
   // Every purchase claimed a key durably; the carrier's refusal gave it back, the proxy's page
   // left the purchase pending, the last one completed.
   EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"claim\"} 3"), std::string::npos) << metrics;

@@ -43,7 +43,7 @@ std::unique_ptr<store::store> open_store(const std::string& config_file) {
   }
   std::error_code ec;
   std::filesystem::create_directories(cfg->store.path.parent_path(), ec);
-  auto db = store::open_sqlite({cfg->store.path.string(), 10000, 1});
+  auto db = store::open_sqlite({.path = cfg->store.path.string(), .busy_timeout_ms = 10000});
   if (!db) {
     std::fprintf(stderr, "cannot open %s: %s\n", cfg->store.path.c_str(), db.error().carrier_message.c_str());
     return nullptr;
