@@ -328,8 +328,9 @@ std::string to_html(const compare_report& r) {
            "bar prices each common shipment on its cheapest contract.";
     else
       h += "<b>Not comparable: the totals are over different shipments</b> (" + coverage +
-           ") and no shipment is priced by every contract; the hatched bar prices every "
-           "priceable shipment on its cheapest contract.";
+           ") and no shipment is priced by every contract (compare fewer contracts with "
+           "--contracts, or price every row on one date with --date-override, to get common "
+           "rows); the hatched bar prices every priceable shipment on its cheapest contract.";
     h += "</p>" + totals_chart(r, common) + "</section>";
   }
 

@@ -371,22 +371,28 @@ std::string to_table(const compare_report& r) {
          " (each shipment on its cheapest contract)\n\n";
 
   const bool differ = r.priced_rows_differ();
+  const bool common = differ && r.common_rows > 0;
   std::vector<std::vector<std::string>> rows{
       {"CONTRACT", "CARRIER", "PRICED", "UNSERVICEABLE", "TOTAL", "CHEAPEST", "SHARE"}};
-  if (differ) rows[0].push_back("COMMON ROWS TOTAL");
+  if (common) rows[0].push_back("COMMON ROWS TOTAL");
   for (const auto& c : r.contracts) {
     rows.push_back({c.contract, c.carrier, format_count(c.priced), format_count(c.unserviceable),
                     format_money(c.total, cur), format_count(c.cheapest_count),
                     format_share(c.cheapest_count, r.priceable)});
-    if (differ) rows.back().push_back(format_money(c.common_total, cur));
+    if (common) rows.back().push_back(format_money(c.common_total, cur));
   }
   out += aligned(rows, {false, false, true, true, true, true, true, true});
-  if (differ)
+  if (common)
     out +=
-        "  The contracts priced different numbers of rows: TOTAL is over the rows each one "
-        "priced; COMMON ROWS TOTAL over the " +
+        "  The contracts priced different rows: TOTAL is over the rows each one priced; COMMON "
+        "ROWS TOTAL over the " +
         format_count(r.common_rows) + " row(s) every contract prices (best possible " +
         format_money(r.common_best_total, cur) + ").\n";
+  else if (differ)
+    out +=
+        "  The contracts priced different rows and none is priced by every contract: the "
+        "totals are not comparable. Compare fewer contracts (--contracts) or price every row "
+        "on one date (--date-override) to get common rows.\n";
 
   out += "\nPer zone (rows each contract priced in each of its zones)\n";
   rows = {

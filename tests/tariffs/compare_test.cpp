@@ -678,6 +678,9 @@ TEST(compare, totals_on_the_rows_every_contract_prices) {
   EXPECT_EQ(r3.common_rows, 0u);
   EXPECT_NE(to_html(r3).find("Not comparable: the totals are over different shipments"),
             std::string::npos);
+  EXPECT_EQ(to_table(r3).find("COMMON ROWS TOTAL"), std::string::npos);
+  EXPECT_NE(to_table(r3).find("none is priced by every contract: the totals are not comparable"),
+            std::string::npos);
   // Same rows everywhere: plain totals.
   options.contracts = {"alpha", "beta"};
   auto r4 = run(set, kHeader + "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,,\n", options);
