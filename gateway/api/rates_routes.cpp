@@ -12,6 +12,7 @@
 #include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/tariffs/compare.hpp"
+#include "gateway/tariffs/quote_json.hpp"
 #include "gateway/tariffs/shipments_csv.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
 
@@ -299,30 +300,7 @@ task_response compare_tariffs(context& ctx, api_deps& deps) {
 }  // namespace
 
 std::string render_quotes(const tariffs::quote_result& result) {
-  json::array quotes, unavailable;
-  for (const auto& q : result.quotes) {
-    json::array breakdown;
-    for (const auto& l : q.breakdown)
-      breakdown.push_back(json::object{{"kind", l.kind}, {"name", l.name}, {"amount", l.amount}});
-    json::object o{{"contract", q.contract},
-                   {"carrier", q.carrier},
-                   {"service", to_string(q.service)},
-                   {"carrier_service", q.carrier_service.empty() ? json::value(nullptr) : json::value(q.carrier_service)},
-                   {"zone", q.zone},
-                   {"total", json::object{{"amount", q.total}, {"currency", q.currency}}},
-                   {"breakdown", std::move(breakdown)},
-                   {"transit_days", q.transit_days ? json::value(*q.transit_days) : json::value(nullptr)}};
-    quotes.push_back(std::move(o));
-  }
-  for (const auto& u : result.unavailable)
-    unavailable.push_back(json::object{{"contract", u.contract},
-                                       {"service", to_string(u.service)},
-                                       {"code", tariffs::to_string(u.code)},
-                                       {"reason", u.reason}});
-  json::object out{{"quotes", std::move(quotes)}, {"unavailable", std::move(unavailable)}};
-  out["cheapest"] = result.cheapest ? json::value(result.quotes[*result.cheapest].contract) : json::value(nullptr);
-  out["fastest"] = result.fastest ? json::value(result.quotes[*result.fastest].contract) : json::value(nullptr);
-  return json::serialize(out);
+  return json::serialize(tariffs::quotes_to_json(result));
 }
 
 void add_rate_routes(router& r, api_deps& deps) {
