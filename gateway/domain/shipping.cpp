@@ -153,6 +153,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.status = "label_created";
   row.tracking_number = label.tracking_number;
   row.carrier_service = label.carrier_service;
+  if (label.size) req.size = *label.size;  // the shipment states the page that was printed
   row.updated_at = rfc3339(done);
   view = shipment_view{row.id, row.status, row.carrier, row.carrier_service, label.tracking_number, label.tracking_url,
                        cmd.input.pickup_point_id, &req, true, row.created_at, row.updated_at, cmd.rate};
