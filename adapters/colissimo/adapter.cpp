@@ -176,7 +176,9 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     c.max_parcels = 1;  // one label per parcel: a multi-parcel order is one shipment per parcel
     c.services = {service_level::home, service_level::home_signature, service_level::pickup_point};
     c.label_formats = {label_format::pdf, label_format::zpl};
-    c.label_sizes = {label_size::a6, label_size::in4x6, label_size::a4};
+    // SLS prints 10x15 cm (4x6 inch stock) or A4: an a6 request is printed on 4x6 and the
+    // shipment says so (wire.hpp printed_size).
+    c.label_sizes = {label_size::in4x6, label_size::a4};
     c.destination_countries.assign(std::begin(kDestinations), std::end(kDestinations));
     return c;
   }
@@ -229,7 +231,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     if (r.format == label_format::png)
       add("label.format", "Colissimo prints PDF or ZPL labels, not PNG");
     else if (output_printing_type(r.format, r.size).empty())
-      add("label.size", "Colissimo prints ZPL labels in 10x15 only (a6 or 4x6)");
+      add("label.size", "Colissimo prints ZPL labels in 10x15 cm only (4x6)");
     if (p && p->code == "CORI" && (r.format != label_format::pdf || r.size != label_size::a4))
       add(r.format != label_format::pdf ? "label.format" : "label.size",
           "Colissimo prints international return labels (CORI) as A4 PDF only");

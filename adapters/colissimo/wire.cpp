@@ -132,6 +132,12 @@ std::string_view output_printing_type(label_format format, label_size size) noex
   return "";  // PNG, or ZPL on A4: Colissimo has no such printing type
 }
 
+std::optional<label_size> printed_size(std::string_view output_printing_type) noexcept {
+  if (output_printing_type == "PDF_A4_300dpi") return label_size::a4;
+  if (output_printing_type.find("_10x15_") != std::string_view::npos) return label_size::in4x6;
+  return std::nullopt;
+}
+
 double weight_kg(int weight_g) noexcept {
   return hundredths_kg(weight_g) / 100.0;
 }
@@ -396,6 +402,7 @@ result<label_result> parse_generate_label_response(const carriers::outbound_resp
   out.carrier_service = order.product_code;
   out.label = std::move(answer->label);
   out.format = format;
+  out.size = printed_size(order.output_printing_type);
   out.tracking_url = tracking_url(out.tracking_number);
   out.carrier_reference = answer->parcel_number_partner;
   return out;

@@ -133,7 +133,9 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
         "(heavy home delivery) or 24L (XL relay)";
     c.services = {service_level::home, service_level::pickup_point, service_level::locker};
     c.label_formats = {label_format::pdf};
-    c.label_sizes = {label_size::a6, label_size::in4x6, label_size::a4};
+    // Stickers are 10x15 cm (4x6 inch stock) or A4: an a6 request is printed on 4x6 and the
+    // shipment says so (wire.hpp printed_size).
+    c.label_sizes = {label_size::in4x6, label_size::a4};
     c.destination_countries.assign(kServedCountries.begin(), kServedCountries.end());
     return c;
   }
@@ -174,6 +176,7 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     out.carrier_service = plan.mode_liv;
     out.label = std::move(*pdf);
     out.format = label_format::pdf;
+    out.size = mr::printed_size(mr::sticker_format(request.size));
     auto dest_cp = mr::normalize_postcode(request.to.country, request.to.postal_code);
     out.tracking_url = mr::tracking_url(parsed->expedition_num, dest_cp.value_or(std::string{}));
     co_return out;

@@ -148,6 +148,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.status = "label_created";
   row.tracking_number = label.tracking_number;
   row.carrier_service = label.carrier_service;
+  if (label.size) req.size = *label.size;  // the shipment states the page that was printed
   row.updated_at = rfc3339(done);
   view.status = row.status;
   view.carrier_service = row.carrier_service;

@@ -223,7 +223,11 @@ class mondialrelay_sim final : public carrier_sim {
     int grams = std::stoi(get(p, "Poids"));
     c.weight = std::to_string(grams / 1000) + "." + (grams % 1000 < 100 ? "0" : "") +
                std::to_string((grams % 1000) / 10) + " kg";
-    c.reference = get(p, "NDossier");
+    // The sender's references as the label prints them: NClient (the merchant's own reference,
+    // the order number) in the reference box; NDossier (the sender's file number) only when no
+    // NClient was given.
+    c.reference = get(p, "NClient");
+    if (c.reference.empty()) c.reference = get(p, "NDossier");
     c.routing = rec.liv_rel.empty() ? get(p, "Dest_CP") + " " + rec.dest_ville
                                     : rec.mode_liv + " " + rec.liv_rel_pays + "-" + rec.liv_rel;
     c.footer = "SANDBOX " + std::string(acct->enseigne) + " - NOT FOR SHIPPING";
@@ -297,7 +301,9 @@ class mondialrelay_sim final : public carrier_sim {
         return http::response::text(404, "Not Found");
       content = it->second.content;
     }
-    label_size size = (format == "A5" || format == "10x15") ? label_size::a6 : label_size::a4;
+    // 10x15 cm stickers are 4x6 inch stock; A5 (never asked for by the adapter) has no page of
+    // its own here and is printed on A4 like the default.
+    label_size size = format == "10x15" ? label_size::in4x6 : label_size::a4;
     auto pdf = labels::render(content, label_format::pdf, size);
     if (!pdf) return http::response::text(500, "label rendering failed: " + pdf.error().message);
     auto r = http::response::text(200, std::move(*pdf), "application/pdf");
