@@ -35,6 +35,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include <filesystem>
@@ -419,12 +421,24 @@ class readme_examples : public ::testing::Test {
         args.push_back(w);
         w = shipments_csv();
         ++i;
+      } else if (w == "--output" && i + 1 < words->size()) {
+        // Outputs go to the test's folder, not the working directory.
+        args.push_back(w);
+        w = (env_->dir() / fs::path((*words)[i + 1]).filename()).string();
+        ++i;
       } else if (!w.starts_with("-") && w.find('/') != std::string::npos &&
                  fs::exists(fs::path(SOURCE_DIR) / w)) {
         w = (fs::path(SOURCE_DIR) / w).string();
       }
       EXPECT_EQ(w.find("..."), std::string::npos) << "a placeholder this test cannot fill: " << w;
       args.push_back(w);
+    }
+    // The README's commands run from the repository's root, where the tariffs folder defaults to
+    // config/tariffs: say so explicitly, since this test runs elsewhere.
+    if (args.size() >= 2 && args[0] == "tariffs" && args[1] != "check" &&
+        std::find(args.begin(), args.end(), "--tariffs") == args.end()) {
+      args.push_back("--tariffs");
+      args.push_back((fs::path(SOURCE_DIR) / "config/tariffs").string());
     }
     std::string out;
     EXPECT_EQ(env_->parcelctl(args, &out), 0) << out;
