@@ -5,6 +5,10 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/domain/shipment.hpp"
 #include "gateway/domain/shipment_input.hpp"
@@ -494,7 +498,13 @@ json::object operation(const route& r) {
     add_shared(responses,
                {500, "Internal error (details in the log under the request id)", {}, {}});
   }
-  op["responses"] = std::move(responses);
+  // Answers in status order, whichever part of the code described them.
+  std::vector<std::string> statuses;
+  for (const auto& kv : responses) statuses.emplace_back(kv.key());
+  std::sort(statuses.begin(), statuses.end());
+  json::object ordered;
+  for (const auto& status : statuses) ordered[status] = std::move(responses[status]);
+  op["responses"] = std::move(ordered);
   return op;
 }
 

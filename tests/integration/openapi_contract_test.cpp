@@ -1,5 +1,5 @@
 // The OpenAPI document tells the truth: every route of the served table is exercised for its
-// success and for representative problems (400, 401, 403, 404, 409, 415, 422, 429, 502, 503,
+// success and for representative problems (400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503,
 // 504), each real answer (status, content type, headers, body) is recorded and validated against
 // GET /openapi.json by tests/integration/openapi_validate.py (JSON Schema 2020-12 through
 // python3-jsonschema, the document's $refs resolved), which also checks the document itself.
@@ -91,8 +91,9 @@ std::string to_jsonl(const std::vector<exchange>& list) {
 
 class openapi_contract : public ::testing::Test {
  protected:
-  void start(bool with_tariffs, int rate_limit = 100000) {
+  void start(bool with_tariffs, int rate_limit = 100000, long long max_body_bytes = 0) {
     pgtest::stack_options options;
+    options.max_body_bytes = max_body_bytes;
     options.carrier_timeout_s = 2;  // the 504 case waits for it
     options.client_timeout = std::chrono::seconds(20);
     options.rate_limit = rate_limit;
@@ -390,10 +391,14 @@ TEST_F(openapi_contract, compare_refuses_unknown_and_misplaced_query_parameters)
   EXPECT_EQ(validate(document(), exchanges_, false, &report), 0) << report;
 }
 
-TEST_F(openapi_contract, answers_without_tariffs_and_over_the_rate_limit_are_documented) {
-  start(false, 1);
+TEST_F(openapi_contract, answers_without_tariffs_over_limits_and_rate_limits_are_documented) {
+  start(false, 1, 4096);
   const auto merchant = env_->create_key("acme", "merchant");
   const auto ops = env_->create_key("ops-team", "ops");
+  // The server refuses a body over server.limits.max_body_bytes before routing it.
+  const std::string large = R"({"shipments": [)" + std::string(8000, ' ') + "]}";
+  expect_problem(call("POST", "/v1/tariffs/compare", "/v1/tariffs/compare", ops, large), 413,
+                 "body-too-large");
   expect_problem(call("POST", "/v1/rates", "/v1/rates", merchant, kParisToLyon), 503,
                  "tariffs-not-configured");
   expect_problem(call("POST", "/v1/tariffs/compare", "/v1/tariffs/compare", ops, kCompareBody), 503,
