@@ -93,27 +93,30 @@ void add_system_routes(router& r, api_deps& deps) {
   r.add(
       "GET", "/metrics", anyone, "Prometheus metrics (text exposition format)",
       [d](context&) -> task_response {
-    co_return http::response::text(200, d->metrics.render(),
-                                   "text/plain; version=0.0.4; charset=utf-8");
+        co_return http::response::text(200, d->metrics.render(),
+                                       "text/plain; version=0.0.4; charset=utf-8");
       },
       doc("getMetrics", "System",
-          {answer(200, "Prometheus text exposition format 0.0.4",
-                  {media("text/plain", R"j({"type": "string", "description": "Prometheus text exposition format 0.0.4 (Content-Type: text/plain; version=0.0.4; charset=utf-8)"})j")})}));
+          {answer(
+              200, "Prometheus text exposition format 0.0.4",
+              {media(
+                  "text/plain",
+                  R"j({"type": "string", "description": "Prometheus text exposition format 0.0.4 (Content-Type: text/plain; version=0.0.4; charset=utf-8)"})j")})}));
   r.add(
       "GET", "/openapi.json", anyone, "This API's OpenAPI 3.1 document",
-      [&r](context&) -> task_response {
-      co_return http::response::json(200, openapi_document(r)); },
-      doc("getOpenApiDocument", "System", {answer(200, "This document", {media("application/json", "OpenApiDocument")})},
+      [&r](context&) -> task_response { co_return http::response::json(200, openapi_document(r)); },
+      doc("getOpenApiDocument", "System",
+          {answer(200, "This document", {media("application/json", "OpenApiDocument")})},
           "Generated from the served route table."));
-    r.add(
-        "GET", "/v1/carriers", merchant | ops | point, "Carriers and their capabilities",
-        [d](context&) -> task_response {
-          co_return http::response::json(200, carriers_body(d->carriers));
-        },
-        doc("listCarriers", "Carriers",
-            {answer(200, "The configured carriers", {media("application/json", "CarrierList")})},
-            "Services, label formats and sizes, how a label is voided, and which destinations each "
-            "adapter serves."));
+  r.add(
+      "GET", "/v1/carriers", merchant | ops | point, "Carriers and their capabilities",
+      [d](context&) -> task_response {
+        co_return http::response::json(200, carriers_body(d->carriers));
+      },
+      doc("listCarriers", "Carriers",
+          {answer(200, "The configured carriers", {media("application/json", "CarrierList")})},
+          "Services, label formats and sizes, how a label is voided, and which destinations each "
+          "adapter serves."));
 }
 
 }  // namespace parcelgate::api
