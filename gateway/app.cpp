@@ -106,7 +106,7 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
 
   std::error_code fs_ec;
   std::filesystem::create_directories(cfg.store.path.parent_path(), fs_ec);
-  auto db = store::open_sqlite({cfg.store.path.string(), 5000, 8});
+  auto db = store::open_sqlite({.path = cfg.store.path.string(), .busy_timeout_ms = 5000});
   if (!db) {
     log_error("cannot open the store", {{"path", cfg.store.path.string()}, {"cause", db.error().carrier_message}});
     return 1;

@@ -4,9 +4,9 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache lld pkg-config git openssl curl ca-certificates
-  libboost1.81-dev libboost-json1.81-dev libssl-dev libyaml-cpp-dev libpugixml-dev libsqlite3-dev sqlite3
+  libboost1.81-dev libboost-json1.81-dev libssl-dev libyaml-cpp-dev libpugixml-dev libsqlite3-dev sqlite3 tzdata
   libzint-dev libhpdf-dev libfreetype-dev libpng-dev fonts-dejavu-core
-  libgtest-dev libgmock-dev zbar-tools dmtx-utils poppler-utils python3 python3-jsonschema
+  libgtest-dev libgmock-dev zbar-tools dmtx-utils poppler-utils faketime python3 python3-jsonschema
 )
 if [[ "${1:-}" == "--bench" ]]; then packages+=(wrk nginx-light); fi
 missing=()

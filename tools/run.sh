@@ -7,6 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tools/install-deps.sh
+tools/check-tools.sh --run
 certs/make-dev-certs.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCELGATE_TESTS=OFF >/dev/null
 cmake --build build -j "${PARCELGATE_JOBS:-2}" --target parcelgate carrier-sim parcelctl

@@ -8,6 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tools/install-deps.sh
+tools/check-tools.sh   # one line naming each missing program and its package, then stop
 certs/make-dev-certs.sh >/dev/null
 jobs="${PARCELGATE_JOBS:-2}"
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "adapters/colissimo/wire.hpp"
+#include "gateway/domain/time_zone.hpp"
 
 namespace parcelgate::adapters {
 
@@ -29,6 +30,7 @@ constexpr product kProducts[] = {
     {"CORE", product_kind::return_, false, 30000}, {"CORI", product_kind::return_, false, 30000},
 };
 constexpr std::string_view kProductList = "DOM, DOS, A2P, BPR, CORE, CORI";
+constexpr std::string_view kFranceTimeZone = "Europe/Paris";
 
 // Country coverage from La Poste's official plugin capability table (see README).
 constexpr std::string_view kDomestic[] = {"FR", "MC"};
@@ -76,15 +78,6 @@ bool is_mobile_number(std::string_view raw) {
 bool valid_date(std::string_view d) {
   return d.size() == 10 && d[4] == '-' && d[7] == '-' && all_digits(d.substr(0, 4)) &&
          all_digits(d.substr(5, 2)) && all_digits(d.substr(8, 2));
-}
-
-std::string today_utc() {
-  const std::chrono::year_month_day ymd{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
 }
 
 bool valid_base_url(std::string_view url) {
@@ -159,7 +152,12 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         settings.contains("commercial_name") ? value("commercial_name") : "parcelgate";
     if (commercial.empty() || utf8_length(commercial) > kMaxCommercialName)
       problems.push_back({"commercial_name", "must be 1 to 30 characters"});
+    // SLS refuses a deposit date before the current date in France (30002), so "today" is
+    // France's date, which runs ahead of UTC from 22:00 or 23:00 UTC.
+    auto zone = time_zone::load(kFranceTimeZone);
+    if (!zone) problems.push_back({"", zone.error().message});
     if (problems.empty()) {
+      france_ = std::move(*zone);
       base_url_ = std::move(base_url);
       account_ = {contract, password, std::move(commercial)};
     }
@@ -175,9 +173,12 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         "scans: cancelling is recorded by the gateway alone; an unused label must not be dropped "
         "off.";
     c.returns = true;
+    c.max_parcels = 1;  // one label per parcel: a multi-parcel order is one shipment per parcel
     c.services = {service_level::home, service_level::home_signature, service_level::pickup_point};
     c.label_formats = {label_format::pdf, label_format::zpl};
-    c.label_sizes = {label_size::a6, label_size::in4x6, label_size::a4};
+    // SLS prints 10x15 cm (4x6 inch stock) or A4: an a6 request is printed on 4x6 and the
+    // shipment says so (wire.hpp printed_size).
+    c.label_sizes = {label_size::in4x6, label_size::a4};
     c.destination_countries.assign(std::begin(kDestinations), std::end(kDestinations));
     return c;
   }
@@ -230,7 +231,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     if (r.format == label_format::png)
       add("label.format", "Colissimo prints PDF or ZPL labels, not PNG");
     else if (output_printing_type(r.format, r.size).empty())
-      add("label.size", "Colissimo prints ZPL labels in 10x15 only (a6 or 4x6)");
+      add("label.size", "Colissimo prints ZPL labels in 10x15 cm only (4x6)");
     if (p && p->code == "CORI" && (r.format != label_format::pdf || r.size != label_size::a4))
       add(r.format != label_format::pdf ? "label.format" : "label.size",
           "Colissimo prints international return labels (CORI) as A4 PDF only");
@@ -256,7 +257,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
   carriers::task<result<label_result>> create_label(const shipment_request& request,
                                                     carriers::call& c) override {
     if (base_url_.empty())
-      co_return make_error(error_kind::internal, "the Colissimo adapter is not configured");
+      co_return fail(not_sold(make_error(error_kind::internal, "the Colissimo adapter is not configured").error()));
     std::vector<field_error> problems = validate(request);
     if (!problems.empty()) {
       error e{error_kind::invalid_request,
@@ -266,13 +267,15 @@ class colissimo_adapter final : public carriers::carrier_adapter {
               {},
               {},
               0};
-      co_return fail(std::move(e));
+      co_return fail(not_sold(std::move(e)));  // refused before anything was sent
     }
     std::vector<field_error> ignored;
     label_order order;
     order.product_code = std::string(choose_product(request, ignored)->code);
     order.output_printing_type = std::string(output_printing_type(request.format, request.size));
-    order.deposit_date = request.ship_date.empty() ? today_utc() : request.ship_date;
+    order.deposit_date = request.ship_date.empty()
+                             ? france_.local_iso_date(std::chrono::system_clock::now())
+                             : request.ship_date;
 
     carriers::outbound_request out;
     out.method = "POST";
@@ -369,6 +372,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
 
   std::string base_url_;
   account account_;
+  time_zone france_;
 };
 
 }  // namespace

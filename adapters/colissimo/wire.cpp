@@ -132,6 +132,12 @@ std::string_view output_printing_type(label_format format, label_size size) noex
   return "";  // PNG, or ZPL on A4: Colissimo has no such printing type
 }
 
+std::optional<label_size> printed_size(std::string_view output_printing_type) noexcept {
+  if (output_printing_type == "PDF_A4_300dpi") return label_size::a4;
+  if (output_printing_type.find("_10x15_") != std::string_view::npos) return label_size::in4x6;
+  return std::nullopt;
+}
+
 double weight_kg(int weight_g) noexcept {
   return hundredths_kg(weight_g) / 100.0;
 }
@@ -352,20 +358,27 @@ result<label_result> parse_generate_label_response(const carriers::outbound_resp
   const std::string_view content_type = http::find_header(response.headers, "Content-Type");
   const int retry_after = retry_after_seconds(http::find_header(response.headers, "Retry-After"));
 
+  // Which failures free the Idempotency-Key: only answers that prove nothing was sold. A 429 is
+  // a refusal by definition (RFC 6585); an SLS answer carrying ERROR messages is Colissimo's own
+  // refusal. A 5xx or an error status without SLS's JSON (an HTML page from a load balancer or
+  // proxy, an empty body) may arrive after the back end printed the label: outcome unknown.
   if (status == 429) {
     error e = carrier_error(error_kind::rate_limited, "Colissimo is throttling the gateway",
-                            http_code, response.body);
+                            http_code, response.body.substr(0, 200));
     e.retry_after_s = retry_after;
-    return fail(std::move(e));
+    return fail(not_sold(std::move(e)));
   }
   auto answer = read_answer(content_type, response.body);
+  const bool refused_by_sls =
+      answer && std::any_of(answer->messages.begin(), answer->messages.end(),
+                            [](const sls_message& m) { return m.type == "ERROR"; });
   if (status >= 500) {
     std::string text = answer && !answer->messages.empty() ? answer->messages.front().content
                                                            : response.body.substr(0, 200);
     error e = carrier_error(error_kind::unavailable, "Colissimo is unavailable", http_code,
                             std::move(text));
     e.retry_after_s = retry_after;
-    return fail(std::move(e));
+    return fail(refused_by_sls ? not_sold(std::move(e)) : std::move(e));
   }
   if (!answer) {
     const bool denied = status == 401 || status == 403;
@@ -374,9 +387,7 @@ result<label_result> parse_generate_label_response(const carriers::outbound_resp
                       denied ? "Colissimo refused the gateway's account" : answer.error().message,
                       http_code, response.body.substr(0, 200)));
   }
-  if (std::any_of(answer->messages.begin(), answer->messages.end(),
-                  [](const sls_message& m) { return m.type == "ERROR"; }))
-    return fail(map_messages(answer->messages));
+  if (refused_by_sls) return fail(not_sold(map_messages(answer->messages)));
   if (status != 200)
     return fail(carrier_error(error_kind::bad_gateway,
                               "Colissimo answered an error status without a message", http_code,
@@ -391,6 +402,7 @@ result<label_result> parse_generate_label_response(const carriers::outbound_resp
   out.carrier_service = order.product_code;
   out.label = std::move(answer->label);
   out.format = format;
+  out.size = printed_size(order.output_printing_type);
   out.tracking_url = tracking_url(out.tracking_number);
   out.carrier_reference = answer->parcel_number_partner;
   return out;

@@ -6,6 +6,7 @@
 // Wire facts (field names, product codes, message ids) come from public sources listed in
 // adapters/colissimo/README.md.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,10 @@ struct label_order {
 // outputFormat.outputPrintingType for a label format and size; empty when Colissimo cannot print
 // that combination (PNG at all, ZPL on A4).
 std::string_view output_printing_type(label_format format, label_size size) noexcept;
+
+// The page an outputPrintingType prints on, in our sizes: the 10x15 cm types are 4x6 inch stock
+// (so an `a6` request comes back as 4x6), PDF_A4_300dpi is a4; nullopt for other types.
+std::optional<label_size> printed_size(std::string_view output_printing_type) noexcept;
 
 // Weight as SLS expects it: kilograms with two decimals, rounded up to the next 10 g so a
 // parcel is never declared lighter than it is (1 g -> 0.01, 1250 g -> 1.25).

@@ -127,9 +127,15 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
         "scans; prepaid accounts are debited when the label is created and an unused label is refunded "
         "only through Mondial Relay customer service.";
     c.returns = true;
+    c.max_parcels = 1;
+    c.max_parcels_note =
+        "one parcel per label with HOM and 24R; up to 99 parcels with carrier_service LD1 or LDS "
+        "(heavy home delivery) or 24L (XL relay)";
     c.services = {service_level::home, service_level::pickup_point, service_level::locker};
     c.label_formats = {label_format::pdf};
-    c.label_sizes = {label_size::a6, label_size::in4x6, label_size::a4};
+    // Stickers are 10x15 cm (4x6 inch stock) or A4: an a6 request is printed on 4x6 and the
+    // shipment says so (wire.hpp printed_size).
+    c.label_sizes = {label_size::in4x6, label_size::a4};
     c.destination_countries.assign(kServedCountries.begin(), kServedCountries.end());
     return c;
   }
@@ -144,7 +150,7 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     if (auto errors = check(request, plan); !errors.empty()) {
       error e{error_kind::invalid_request, "the shipment does not fit Mondial Relay's rules", std::move(errors),
               std::string(mr::kCarrierId), {}, {}, 0};
-      co_return fail(std::move(e));
+      co_return fail(not_sold(std::move(e)));  // refused before anything was sent
     }
     auto params = mr::build_creation_params(request, plan, account_);
     carriers::outbound_request soap;
@@ -170,6 +176,7 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     out.carrier_service = plan.mode_liv;
     out.label = std::move(*pdf);
     out.format = label_format::pdf;
+    out.size = mr::printed_size(mr::sticker_format(request.size));
     auto dest_cp = mr::normalize_postcode(request.to.country, request.to.postal_code);
     out.tracking_url = mr::tracking_url(parsed->expedition_num, dest_cp.value_or(std::string{}));
     co_return out;

@@ -172,6 +172,7 @@ error creation_error(int stat, const delivery_plan& plan) {
     return e;
   }
   e.kind = entry->kind;
+  e.sale = sale_outcome::not_sold;  // a documented STAT answer: Mondial Relay created nothing
   e.carrier_message = std::string(entry->meaning);
   e.message = "Mondial Relay: " + std::string(entry->meaning) + " (STAT " + std::to_string(stat) + ")";
   std::string detail = std::string(entry->meaning) + " (STAT " + std::to_string(stat) + ")";

@@ -122,14 +122,18 @@ result<pugi::xml_node> soap_result(const pugi::xml_document& doc, const pugi::xm
     if (auto fault = find_local(doc, "Fault")) {
       std::string code = text_of(fault, "faultcode"), text = text_of(fault, "faultstring");
       // soap:Client means the service could not read what we sent: our bug, not the caller's.
+      // A soap:Client fault refuses the request as a whole (nothing created); a soap:Server fault
+      // may come after the shipment was created: outcome unknown.
       bool client = code.find("Client") != std::string::npos;
-      return fail(wire_error(client ? error_kind::internal : error_kind::unavailable,
-                             "Mondial Relay answered with a SOAP fault", code, text));
+      error e = wire_error(client ? error_kind::internal : error_kind::unavailable,
+                           "Mondial Relay answered with a SOAP fault", code, text);
+      return fail(client ? not_sold(std::move(e)) : std::move(e));
     }
   }
   if (http_status == 429)
-    return fail(wire_error(error_kind::rate_limited, "Mondial Relay is throttling requests", "HTTP 429"));
+    return fail(not_sold(wire_error(error_kind::rate_limited, "Mondial Relay is throttling requests", "HTTP 429")));
   if (http_status >= 500)
+    // Without a SOAP body this is a proxy's or the server's failure, maybe after the sale.
     return fail(wire_error(error_kind::unavailable, "Mondial Relay is unavailable",
                            "HTTP " + std::to_string(http_status), std::string(body.substr(0, 200))));
   if (http_status == 401 || http_status == 403)
@@ -294,6 +298,14 @@ std::string dossier_for(std::string_view shipment_id) {
   return to_mr_text(shipment_id, text_class::dossier, kMaxDossier);
 }
 
+std::string client_reference_for(std::string_view reference) {
+  std::string out;
+  for (char c : to_mr_text(reference, text_class::dossier, std::string::npos))
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) out.push_back(c);
+  if (out.size() > kMaxClientReference) out.erase(0, out.size() - kMaxClientReference);
+  return out;
+}
+
 param_list build_creation_params(const shipment_request& request, const delivery_plan& plan,
                                  const account& acct) {
   auto side = [](const address& a, std::string& ad1, std::string& ad2) {
@@ -324,7 +336,7 @@ param_list build_creation_params(const shipment_request& request, const delivery
       {"ModeCol", plan.mode_col},
       {"ModeLiv", plan.mode_liv},
       {"NDossier", dossier_for(request.shipment_id)},
-      {"NClient", ""},
+      {"NClient", client_reference_for(request.reference)},
       {"Expe_Langage", std::string(language_for(request.from.country))},
       {"Expe_Ad1", expe_ad1},
       {"Expe_Ad2", expe_ad2},
@@ -413,6 +425,10 @@ result<creation_response> parse_creation_response(int http_status, std::string_v
 bool creation_succeeded(int stat) noexcept { return stat == 0 || stat == 60; }
 
 // ---- label download -----------------------------------------------------------------------------
+
+label_size printed_size(std::string_view sticker_format) noexcept {
+  return sticker_format == "A4" ? label_size::a4 : label_size::in4x6;
+}
 
 std::string_view sticker_format(label_size size) noexcept {
   return size == label_size::a4 ? "A4" : "10x15";

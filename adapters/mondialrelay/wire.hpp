@@ -46,6 +46,7 @@ inline constexpr std::array<std::string_view, 4> kTracingParams = {"Enseigne", "
 inline constexpr std::size_t kMaxAddressLine = 32;  // Ad1..Ad4
 inline constexpr std::size_t kMaxCity = 26;
 inline constexpr std::size_t kMaxDossier = 15;      // NDossier
+inline constexpr std::size_t kMaxClientReference = 9;  // NClient
 inline constexpr int kMinWeightG = 100;             // Poids: 3 to 7 digits
 inline constexpr int kMaxWeightDigitsG = 9'999'999;
 
@@ -117,6 +118,12 @@ struct account {
 // NDossier for our shipment id: "shp_0a1b..." -> "0A1B..." (at most 15 characters).
 std::string dossier_for(std::string_view shipment_id);
 
+// NClient ([0-9A-Z]{0,9}) for the merchant's reference: transliterated, uppercased, letters and
+// digits only, and when longer its last 9 characters (order numbers differ at the end):
+// "order-1042" -> "ORDER1042", "Cde 2026/000123" -> "026000123". Empty for an empty reference.
+// NDossier keeps our shipment id, the unique key a sale is reconciled by.
+std::string client_reference_for(std::string_view reference);
+
 // The complete parameter list, Security included, for a request that passed the adapter's
 // validate(). Values are already in the form sent on the wire (and hashed).
 param_list build_creation_params(const shipment_request& request, const delivery_plan& plan,
@@ -154,6 +161,10 @@ std::vector<int> documented_stats();
 
 // `format=` value of URL_Etiquette for a label size: a4 -> "A4", a6 and 4x6 -> "10x15".
 std::string_view sticker_format(label_size size) noexcept;
+
+// The page a sticker format prints on, in our sizes: "10x15" is 4x6 inch stock (so an `a6`
+// request comes back as 4x6), "A4" is a4.
+label_size printed_size(std::string_view sticker_format) noexcept;
 
 // label_base_url + URL_Etiquette with its `format=` query parameter set to `format` (added when
 // absent). An absolute URL_Etiquette is kept as is apart from the format.

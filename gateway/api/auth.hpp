@@ -25,7 +25,10 @@ struct principal {
   std::string key_id;
 };
 
-enum class auth_failure { missing, malformed, unknown, revoked, storage };
+// Why a request is not authenticated: no Authorization header, another scheme than Bearer, a
+// Bearer value that is not shaped like a key, a key nobody issued, a revoked key, or the store
+// could not be asked.
+enum class auth_failure { missing, not_bearer, malformed, unknown, revoked, storage };
 
 class authenticator {
  public:

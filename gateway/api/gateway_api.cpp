@@ -26,11 +26,16 @@ gateway_api::gateway_api(api_deps deps) : deps_(std::move(deps)) {
 }
 
 http::response gateway_api::server_error(int status, std::string_view detail) const {
-  std::string type = status == 413 ? "body-too-large" : status == 431 ? "headers-too-large"
-                     : status == 408 ? "request-timeout" : status == 500 ? "internal-error" : "bad-request";
-  std::string title = status == 413 ? "Request body too large" : status == 431 ? "Request headers too large"
-                      : status == 408 ? "Request timeout" : status == 500 ? "Internal error" : "Bad request";
-  auto p = http::simple_problem(status, type, title, std::string(detail));
+  std::string_view type = "bad-request", title = "Bad request";
+  switch (status) {
+    case 408: type = "request-timeout", title = "Request timeout"; break;
+    case 413: type = "body-too-large", title = "Request body too large"; break;
+    case 431: type = "headers-too-large", title = "Request headers too large"; break;
+    case 500: type = "internal-error", title = "Internal error"; break;
+    case 503: type = "service-unavailable", title = "Service unavailable"; break;
+    default: break;
+  }
+  auto p = http::simple_problem(status, std::string(type), std::string(title), std::string(detail));
   const std::string request_id = new_trace_id("req");
   auto res = http::problem_response(p, request_id);
   res.fields.push_back({"X-Request-Id", request_id});  // every response carries one (DESIGN §4)
@@ -67,9 +72,21 @@ boost::asio::awaitable<http::response> gateway_api::handle(http::request& reques
                                                             "authentication is temporarily unavailable"),
                                        ctx.request_id);
         } else {
-          std::string detail = who.error() == auth_failure::missing
-                                   ? "send an API key: Authorization: Bearer pg_<role>_..."
-                                   : "the API key is not valid (unknown, revoked or mistyped)";
+          std::string detail;
+          switch (who.error()) {
+            case auth_failure::missing:
+              detail = "send an API key: Authorization: Bearer pg_<role>_...";
+              break;
+            case auth_failure::not_bearer:
+              detail = "the Authorization header must use the Bearer scheme: Authorization: Bearer pg_<role>_...";
+              break;
+            case auth_failure::malformed:
+              detail = "the Bearer value is not shaped like a parcelgate API key (pg_<role>_ and 30 characters)";
+              break;
+            default:
+              detail = "the API key is not valid (unknown or revoked)";
+              break;
+          }
           res = http::problem_response(http::simple_problem(401, "unauthorized", "Authentication required", detail),
                                        ctx.request_id);
           res.fields.push_back({"WWW-Authenticate", "Bearer realm=\"parcelgate\""});

@@ -46,6 +46,9 @@ struct api_deps {
 class gateway_api {
  public:
   explicit gateway_api(api_deps deps);
+  // Routes capture `this`: a copy or a move would leave them pointing at the original.
+  gateway_api(const gateway_api&) = delete;
+  gateway_api& operator=(const gateway_api&) = delete;
 
   boost::asio::awaitable<http::response> handle(http::request& request);
   // Response for errors the HTTP server answers itself (413, 431, 408...).

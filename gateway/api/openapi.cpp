@@ -34,7 +34,7 @@ json::object enum_of(E last, std::string_view description) {
 
 json::object reason_codes() {
   json::array values;
-  for (std::size_t i = 0; i < tariffs::kReasonCount; ++i)
+  for (int i = 0; i <= static_cast<int>(tariffs::reason_code::too_many_parcels); ++i)
     values.emplace_back(tariffs::to_string(static_cast<tariffs::reason_code>(i)));
   return {{"type", "string"},
           {"enum", std::move(values)},
@@ -125,12 +125,13 @@ constexpr std::string_view kSchemas = R"json({
   "properties": {"amount": {"type": "integer"}, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
                  "contract": {"type": "string"}}},
 "Shipment": {"type": "object", "additionalProperties": false,
-  "required": ["id", "object", "status", "carrier", "service", "carrier_service", "pickup_point_id",
-               "tracking_number", "tracking_url", "label", "rate", "reference", "direction", "from", "to",
-               "parcels", "created_at", "updated_at"],
+  "required": ["id", "object", "tenant", "status", "carrier", "service", "carrier_service", "pickup_point_id",
+               "tracking_number", "tracking_url", "label", "rate", "rate_unavailable_reason", "reference",
+               "direction", "from", "to", "parcels", "created_at", "updated_at"],
   "properties": {
     "id": {"$ref": "#/components/schemas/ShipmentId"},
     "object": {"const": "shipment"},
+    "tenant": {"type": "string", "description": "The tenant that owns the shipment (a merchant key sees its own)"},
     "status": {"$ref": "#/components/schemas/ShipmentStatus"},
     "carrier": {"type": "string", "description": "The carrier id"},
     "service": {"$ref": "#/components/schemas/ServiceLevel"},
@@ -141,6 +142,8 @@ constexpr std::string_view kSchemas = R"json({
     "label": {"anyOf": [{"$ref": "#/components/schemas/ShipmentLabel"}, {"type": "null"}]},
     "rate": {"anyOf": [{"$ref": "#/components/schemas/ShipmentRate"}, {"type": "null"}],
              "description": "null when no negotiated contract prices the shipment"},
+    "rate_unavailable_reason": {"type": ["string", "null"],
+             "description": "Why rate is null (no tariffs loaded, no contract in force, what each contract could not price); null when there is a rate"},
     "reference": {"type": ["string", "null"]},
     "direction": {"$ref": "#/components/schemas/Direction"},
     "from": {"$ref": "#/components/schemas/ShipmentAddress"},
@@ -158,7 +161,8 @@ constexpr std::string_view kSchemas = R"json({
     "id": {"type": "string"}, "name": {"type": "string"},
     "capabilities": {"type": "object", "additionalProperties": false,
       "required": ["labels", "cancel", "pickups", "tracking_poll", "tracking_push", "points", "returns",
-                   "labelless_returns", "services", "label_formats", "label_sizes", "destination_countries"],
+                   "labelless_returns", "services", "label_formats", "label_sizes", "max_parcels",
+                   "max_parcels_note", "destination_countries"],
       "properties": {
         "labels": {"type": "boolean"},
         "cancel": {"type": "object", "additionalProperties": false, "required": ["mode", "note"],
@@ -170,6 +174,10 @@ constexpr std::string_view kSchemas = R"json({
         "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceLevel"}},
         "label_formats": {"type": "array", "items": {"$ref": "#/components/schemas/LabelFormat"}},
         "label_sizes": {"type": "array", "items": {"$ref": "#/components/schemas/LabelSize"}},
+        "max_parcels": {"type": "integer", "minimum": 1,
+                        "description": "Parcels one shipment may hold with the normalized services"},
+        "max_parcels_note": {"type": ["string", "null"],
+                             "description": "When a carrier_service allows more parcels, which one"},
         "destination_countries": {"type": "array", "items": {"$ref": "#/components/schemas/CountryCode"},
                                   "description": "Empty: not restricted by the adapter"}}}}},
 "CarrierList": {"type": "object", "additionalProperties": false, "required": ["data"],

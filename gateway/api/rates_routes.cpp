@@ -3,12 +3,16 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/route_support.hpp"
+#include "gateway/carriers/registry.hpp"
 #include "gateway/domain/countries.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/tariffs/compare.hpp"
+#include "gateway/tariffs/quote_json.hpp"
 #include "gateway/tariffs/shipments_csv.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
 
@@ -46,6 +50,8 @@ void read_place(const json::object& o, const std::string& path, std::string& cou
   auto* p = o.if_contains("postal_code");
   if (!p || !p->is_string() || p->as_string().empty() || p->as_string().size() > 20)
     errors.push_back({path + ".postal_code", "is required (1 to 20 characters)"});
+  else if (std::any_of(p->as_string().begin(), p->as_string().end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; }))
+    errors.push_back({path + ".postal_code", "must not contain control characters"});
   else
     postal = std::string(p->as_string());
 }
@@ -185,6 +191,8 @@ task_response post_rates(context& ctx, api_deps& deps) {
   if (!in.errors.empty()) co_return validation_failed(ctx, std::move(in.errors));
   // Merchants see their own contracts and the unrestricted ones; ops see every contract.
   in.request.tenant = ctx.who->role == store::role::ops ? std::string() : ctx.who->tenant;
+  // A contract is quoted only for what its carrier can print in one shipment.
+  for (const auto& c : deps.carriers.all()) in.request.max_parcels.emplace_back(c.adapter->id(), c.adapter->caps().max_parcels);
   co_return http::response::json(200, render_quotes(set->quote_all(in.request)));
 }
 
@@ -356,34 +364,7 @@ task_response compare_tariffs(context& ctx, api_deps& deps) {
 }  // namespace
 
 std::string render_quotes(const tariffs::quote_result& result) {
-  json::array quotes, unavailable;
-  for (const auto& q : result.quotes) {
-    json::array breakdown;
-    for (const auto& l : q.breakdown)
-      breakdown.push_back(json::object{{"kind", l.kind}, {"name", l.name}, {"amount", l.amount}});
-    json::object o{
-        {"contract", q.contract},
-        {"carrier", q.carrier},
-        {"service", to_string(q.service)},
-        {"carrier_service",
-         q.carrier_service.empty() ? json::value(nullptr) : json::value(q.carrier_service)},
-        {"zone", q.zone},
-        {"total", json::object{{"amount", q.total}, {"currency", q.currency}}},
-        {"breakdown", std::move(breakdown)},
-        {"transit_days", q.transit_days ? json::value(*q.transit_days) : json::value(nullptr)}};
-    quotes.push_back(std::move(o));
-  }
-  for (const auto& u : result.unavailable)
-    unavailable.push_back(json::object{{"contract", u.contract},
-                                       {"service", to_string(u.service)},
-                                       {"code", tariffs::to_string(u.code)},
-                                       {"reason", u.reason}});
-  json::object out{{"quotes", std::move(quotes)}, {"unavailable", std::move(unavailable)}};
-  out["cheapest"] = result.cheapest ? json::value(result.quotes[*result.cheapest].contract)
-                                    : json::value(nullptr);
-  out["fastest"] =
-      result.fastest ? json::value(result.quotes[*result.fastest].contract) : json::value(nullptr);
-  return json::serialize(out);
+  return json::serialize(tariffs::quotes_to_json(result));
 }
 
 namespace {

@@ -1,11 +1,12 @@
 #include "gateway/api/router.hpp"
 
+#include <algorithm>
+
 namespace parcelgate::api {
 
 namespace {
-template <class Out = std::string>
-std::vector<Out> split_path(std::string_view path) {
-  std::vector<Out> out;
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -37,7 +38,7 @@ unsigned role_bit(store::role r) noexcept {
 void router::add(std::string method, std::string pattern, unsigned roles, std::string summary,
                  route_handler handler, route_doc doc) {
   route r;
-  r.segments = split_path<std::string>(pattern);
+  r.segments = split_path(pattern);
   r.method = std::move(method);
   r.pattern = std::move(pattern);
   r.roles = roles;
@@ -51,8 +52,21 @@ router::match_result router::match(
     std::string_view method, std::string_view path,
     std::vector<std::pair<std::string_view, std::string>>& params) const {
   match_result out;
-  if (!path.empty() && path.size() > 1 && path.back() == '/') return out;  // no trailing slashes
-  auto parts = split_path<std::string_view>(path);
+  // The raw path: "/" then segments separated by "/", none empty ("//" and a trailing "/" match
+  // nothing). Each segment is percent-decoded on its own, so an encoded slash stays inside its
+  // segment instead of becoming a separator.
+  if (path.size() < 2 || path.front() != '/' || path.back() == '/') return out;
+  std::vector<std::string> parts;
+  for (std::size_t i = 1; i <= path.size();) {
+    const auto next = std::min(path.find('/', i), path.size());
+    if (next == i) return out;
+    auto& part = parts.emplace_back();
+    // An encoded slash names none of our resources (ids and literals never hold one).
+    if (!http::percent_decode(path.substr(i, next - i), part) || part.find('/') != std::string::npos) return out;
+    i = next + 1;
+  }
+  // HEAD is served by the GET route of the same path (the server sends the head only).
+  const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
   for (const auto& r : routes_) {
     if (r.segments.size() != parts.size()) continue;
     bool ok = true;
@@ -65,16 +79,16 @@ router::match_result router::match(
     }
     if (!ok) continue;
     out.path_exists = true;
-    if (r.method != method) {
+    if (r.method != wanted) {
       out.allowed += (out.allowed.empty() ? "" : ", ") + r.method;
+      if (r.method == "GET") out.allowed += ", HEAD";
       continue;
     }
     out.found = &r;
     params.clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& seg = r.segments[i];
-      if (seg.size() > 2 && seg.front() == '{')
-        params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::string(parts[i]));
+      if (seg.size() > 2 && seg.front() == '{') params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::move(parts[i]));
     }
     return out;
   }

@@ -109,10 +109,10 @@ contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::
   });
   if (order.empty()) {
     std::string reasons;
-    for (const auto& u : result.unavailable)
-      reasons += (reasons.empty() ? "" : "; ") + u.contract + ": " + u.reason;
-    out.why_none = "no negotiated contract of a configured carrier can carry this shipment" +
-                   (reasons.empty() ? std::string() : " (" + reasons + ")");
+    for (const auto& u : result.unavailable) reasons += (reasons.empty() ? "" : "; ") + u.contract + ": " + u.reason;
+    const std::string whose = automatic ? "a configured carrier" : input.carrier;
+    out.why_none = reasons.empty() ? "no negotiated contract of " + whose + " is in force for this tenant and date"
+                                   : "no negotiated contract of " + whose + " can carry this shipment (" + reasons + ")";
     return out;
   }
   const auto& best = result.quotes[order.front()];
@@ -180,6 +180,7 @@ task_response create_shipment(context& ctx, api_deps& deps) {
   // The rate of the contract that carries the shipment: chosen by the tariffs for carrier auto,
   // the carrier's best contract otherwise (none when no contract prices it).
   std::optional<shipment_rate> rate;
+  std::string no_rate = "no negotiated tariffs are loaded (the gateway has no tariffs: folder)";
   if (tariff_set) {
     auto choice = choose_contract(*tariff_set, deps.carriers, input, ctx.who->tenant);
     if (input.carrier == "auto") {
@@ -187,10 +188,12 @@ task_response create_shipment(context& ctx, api_deps& deps) {
       input.carrier = choice.chosen->carrier;
     }
     if (choice.chosen) rate = choice.chosen->rate;
+    no_rate = std::move(choice.why_none);
   }
 
   purchase_command cmd;
   cmd.rate = rate;
+  if (!rate) cmd.rate_unavailable_reason = std::move(no_rate);
   cmd.tenant = ctx.who->tenant;
   cmd.idempotency_key = std::string(key);
   cmd.request_hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
@@ -238,6 +241,16 @@ bool known_shipment_status(std::string_view s) {
          parse_tracking_status(s).has_value();
 }
 
+// The values `?status=` accepts, for error messages.
+std::string shipment_status_list() {
+  std::string out = "label_created, pending_confirmation, cancelled";
+  for (int i = 0; i <= static_cast<int>(tracking_status::unknown); ++i) {
+    const auto name = to_string(static_cast<tracking_status>(i));
+    if (name != "label_created" && name != "cancelled") out += ", " + std::string(name);
+  }
+  return out;
+}
+
 task_response list_shipments(context& ctx, api_deps& deps) {
   std::vector<field_error> errors;
   store::shipment_filter filter;
@@ -249,11 +262,11 @@ task_response list_shipments(context& ctx, api_deps& deps) {
     q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
     auto name = pair.substr(0, pair.find('='));
     if (name.empty()) continue;
-    if (name != "limit" && name != "starting_after" && name != "reference" && name != "status" &&
-        name != "carrier")
-      errors.push_back(
-          {std::string(name),
-           "unknown query parameter (allowed: limit, starting_after, reference, status, carrier)"});
+    static constexpr std::string_view kAllowed[] = {"limit",  "starting_after", "reference",     "status",
+                                                    "carrier", "tenant",        "created_after", "created_before"};
+    if (std::find(std::begin(kAllowed), std::end(kAllowed), name) == std::end(kAllowed))
+      errors.push_back({std::string(name), "unknown query parameter (allowed: limit, starting_after, reference, status, "
+                                           "carrier, tenant, created_after, created_before)"});
   }
   bool has_limit = false;
   auto limit = ctx.request.query_param("limit", &has_limit);
@@ -271,7 +284,20 @@ task_response list_shipments(context& ctx, api_deps& deps) {
   filter.reference = ctx.request.query_param("reference");
   filter.status = ctx.request.query_param("status");
   if (!filter.status.empty() && !known_shipment_status(filter.status))
-    errors.push_back({"status", "unknown status"});
+    errors.push_back({"status", "unknown status; one of: " + shipment_status_list()});
+  bool has_tenant = false;
+  filter.tenant = ctx.request.query_param("tenant", &has_tenant);
+  if (has_tenant && !ctx.tenant_scope().empty())
+    errors.push_back({"tenant", "only ops keys list across tenants; a merchant key lists its own shipments"});
+  else if (has_tenant && filter.tenant.empty())
+    errors.push_back({"tenant", "must be a tenant id"});
+  for (auto [name, out] : {std::pair{"created_after", &filter.created_after}, std::pair{"created_before", &filter.created_before}}) {
+    bool given = false;
+    const auto text = ctx.request.query_param(name, &given);
+    if (!given) continue;
+    if (auto t = parse_rfc3339(text)) *out = rfc3339(*t);
+    else errors.push_back({name, "must be an RFC 3339 date-time, e.g. 2026-12-01T00:00:00Z"});
+  }
   filter.carrier = ctx.request.query_param("carrier");
   if (!filter.carrier.empty()) {
     bool known = false;
@@ -307,6 +333,9 @@ task_response get_label(context& ctx, api_deps& deps) {
     co_return problem(ctx, 404, "not-found", "Not found",
                       "no label for shipment " + std::string(id));
   auto& label = **found;
+  if (label.shipment_status == "cancelled")
+    co_return problem(ctx, 410, "label-voided", "The label was voided",
+                      "shipment " + std::string(id) + " is cancelled: its label must not be printed or used");
   http::response res = http::response::text(200, std::move(label.bytes), label.content_type);
   res.fields.push_back(
       {"Content-Disposition", "inline; filename=\"" + std::string(id) + "." + label.format + "\""});
@@ -410,7 +439,13 @@ route_doc list_doc() {
                                                   {"$ref": "#/components/schemas/TrackingStatus"}]})",
                   "Only shipments in this status"),
       query_param("carrier", R"({"type": "string"})",
-                  "Only this carrier's shipments (a configured carrier id)")};
+                  "Only this carrier's shipments (a configured carrier id)"),
+      query_param("tenant", R"({"type": "string", "minLength": 1})",
+                  "Only this tenant's shipments (ops keys only; a merchant key gets 422)"),
+      query_param("created_after", R"({"type": "string", "format": "date-time"})",
+                  "Only shipments created after this instant (RFC 3339, exclusive, to the second)"),
+      query_param("created_before", R"({"type": "string", "format": "date-time"})",
+                  "Only shipments created before this instant (RFC 3339, exclusive, to the second)")};
   d.responses = {answer(200, "A page of shipments", {media("application/json", "ShipmentList")}),
                  answer(422, "Invalid or unknown query parameters")};
   return d;

@@ -55,7 +55,10 @@ class call {
   virtual ~call() = default;
   // Sends one request within the operation's deadline. Any HTTP status is a success here (the
   // adapter interprets it); transport failures come back as error_kind::timeout (deadline passed)
-  // or error_kind::unavailable (refused, reset, TLS failure, circuit open).
+  // or error_kind::unavailable (refused, reset, TLS failure, circuit open). Failures that happen
+  // before a byte of the request was sent (circuit open, no free connection, name resolution,
+  // connect or TLS handshake failed) are marked sale_outcome::not_sold; any failure after that
+  // keeps sale_outcome::unknown.
   virtual task<result<outbound_response>> send(outbound_request request) = 0;
 };
 
@@ -87,6 +90,10 @@ struct capabilities {
   std::vector<label_format> label_formats;
   std::vector<label_size> label_sizes;
   std::vector<std::string> destination_countries;  // empty = not restricted by the adapter
+  // Parcels one shipment (one label purchase) may hold with the normalized services; a note
+  // says when a forced carrier_service allows more.
+  int max_parcels = 1;
+  std::string max_parcels_note;
 };
 
 class carrier_adapter {
@@ -105,6 +112,10 @@ class carrier_adapter {
   // Field paths are those of OUR API request ("parcels[0].weight_g", "label.format").
   virtual std::vector<field_error> validate(const shipment_request& request) const = 0;
 
+  // Buys a label. A failure must say what it proves about the sale (error::sale): not_sold only
+  // for the adapter's own refusals before sending, the carrier's own error format naming a
+  // refusal, or a not_sold failure of call::send; everything else stays unknown, and the core
+  // then keeps the Idempotency-Key and records the shipment as pending_confirmation.
   virtual task<result<label_result>> create_label(const shipment_request& request, call& c) = 0;
 
   // Voids a label. Adapters whose caps().cancel is "local" succeed without a network call.

@@ -276,7 +276,7 @@ http_client::~http_client() = default;
 
 task<result<outbound_response>> http_client::send(outbound_request request, clock::time_point deadline) {
   auto url = parse_url(request.url);
-  if (!url) co_return make_error(error_kind::invalid_request, "bad carrier URL '" + request.url + "'");
+  if (!url) co_return fail(not_sold(make_error(error_kind::invalid_request, "bad carrier URL '" + request.url + "'").error()));
   const std::string origin = url->origin();
 
   bhttp::request<bhttp::string_body> req;
@@ -297,7 +297,7 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
     const auto wait_s = static_cast<int>((admitted.retry_after.count() + 999) / 1000);
     error e{error_kind::unavailable, "the carrier is failing; calls are paused for a moment (circuit open)", {}, {},
             "circuit_open", origin, wait_s};
-    co_return std::unexpected(std::move(e));
+    co_return fail(not_sold(std::move(e)));
   }
   const bool probe = admitted.probe;
 
@@ -306,7 +306,8 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
   for (int attempt = 0;; ++attempt) {
     if (clock::now() >= deadline) {
       impl_->record(origin, false, probe);
-      co_return make_error(error_kind::timeout, "carrier did not answer before the deadline");
+      // Nothing of this attempt was sent (an earlier one is retried only when idempotent).
+      co_return fail(not_sold(make_error(error_kind::timeout, "carrier did not answer before the deadline").error()));
     }
     std::unique_ptr<connection> conn;
     auto got = co_await impl_->acquire(origin, deadline, attempt == 0, conn);
@@ -314,9 +315,10 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
       // Local congestion says nothing about the carrier's health; only a probe must conclude.
       if (probe) impl_->record(origin, false, probe);
       if (got == impl::slot::timed_out)
-        co_return make_error(error_kind::timeout, "no connection to the carrier became free before the deadline");
+        co_return fail(not_sold(
+            make_error(error_kind::timeout, "no connection to the carrier became free before the deadline").error()));
       error e{error_kind::unavailable, "too many requests are waiting for this carrier", {}, {}, "queue_full", origin, 1};
-      co_return std::unexpected(std::move(e));
+      co_return fail(not_sold(std::move(e)));
     }
     const bool reused = got == impl::slot::reused;
     if (!conn) {
@@ -324,7 +326,8 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
       if (!fresh) {
         impl_->drop(origin);
         impl_->record(origin, false, probe);
-        co_return std::unexpected(std::move(fresh.error()));
+        // Name resolution, TCP connect or the TLS handshake failed: no request byte was sent.
+        co_return fail(not_sold(std::move(fresh.error())));
       }
       conn = std::move(*fresh);
     }

@@ -44,7 +44,7 @@ std::expected<registry, std::vector<config::problem>> registry::build(
       else settings[s.key] = s.default_value;
     }
     for (const auto& fe : adapter->configure(settings))
-      problems.push_back({path + "." + fe.field, fe.message, line_of(fe.field)});
+      problems.push_back({fe.field.empty() ? path : path + "." + fe.field, fe.message, line_of(fe.field)});
     out.carriers_.push_back({std::move(adapter), c.timeout});
   }
   if (!problems.empty()) return std::unexpected(std::move(problems));

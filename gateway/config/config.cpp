@@ -315,11 +315,9 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
   if (auto v = root["tariffs"]; v)
     if (auto t = r.text(v, "tariffs")) cfg.tariffs = resolve(base_dir, *t);
   if (auto v = root["idempotency"]; v && r.is_map(v, "idempotency")) {
-    r.only_keys(v, "idempotency", {"retention_h", "lock_timeout_s"});
+    r.only_keys(v, "idempotency", {"retention_h"});
     if (auto x = v["retention_h"]; x)
       if (auto h = r.integer(x, "idempotency.retention_h", 24, 24 * 90)) cfg.idempotency.retention = std::chrono::hours(*h);
-    if (auto x = v["lock_timeout_s"]; x)
-      if (auto s = r.integer(x, "idempotency.lock_timeout_s", 5, 3600)) cfg.idempotency.lock_timeout = std::chrono::seconds(*s);
   }
   if (cfg.server.http.tls) {
     for (const auto& [what, file] : {std::pair{"server.tls.cert", cfg.server.http.tls->cert_file},

@@ -63,7 +63,6 @@ struct carrier_config {
 
 struct idempotency_config {
   std::chrono::hours retention{24};
-  std::chrono::seconds lock_timeout{90};
 };
 
 struct config {

@@ -1,6 +1,6 @@
 #pragma once
 // The one error type of the data plane. Carrier adapters, the store and the domain services
-// return it inside Result<T>; api/problem.cpp is the only place that turns it into HTTP.
+// return it inside Result<T>; http/problem.cpp turns it into HTTP.
 
 #include <expected>
 #include <string>
@@ -30,6 +30,13 @@ struct field_error {
   std::string message;  // human readable, safe to show to the caller
 };
 
+// What a failed operation that may buy something (a label purchase) proves about the sale. Only
+// `not_sold` frees an Idempotency-Key for a retry; anything not proven is `unknown`.
+enum class sale_outcome {
+  unknown,   // the carrier may have sold: timeouts, lost connections, a proxy's 5xx, odd answers
+  not_sold,  // certainly nothing sold: the carrier's own refusal, nothing sent, an open circuit
+};
+
 struct error {
   error_kind kind = error_kind::internal;
   std::string message;                 // safe to show to the caller
@@ -38,7 +45,14 @@ struct error {
   std::string carrier_code;            // the carrier's raw code ("30000", "STAT 97", "HTTP 503")
   std::string carrier_message;         // the carrier's raw text
   int retry_after_s = 0;               // for rate_limited / unavailable, 0 = unknown
+  sale_outcome sale = sale_outcome::unknown;
 };
+
+// `e`, marked as proof that the carrier sold nothing.
+inline error not_sold(error e) {
+  e.sale = sale_outcome::not_sold;
+  return e;
+}
 
 template <class T>
 using result = std::expected<T, error>;

@@ -2,6 +2,7 @@
 // Identifiers, secrets and timestamps.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,9 +16,10 @@ std::string new_id(std::string_view prefix);
 std::string new_trace_id(std::string_view prefix);
 // `n` characters of base62 from the OS CSPRNG.
 std::string random_base62(std::size_t n);
-// RFC 3339 UTC with seconds ("2026-11-27T10:00:00Z"), or with milliseconds.
+// RFC 3339 UTC with seconds ("2026-11-27T10:00:00Z").
 std::string rfc3339(std::chrono::system_clock::time_point t);
-std::string rfc3339_millis(std::chrono::system_clock::time_point t);
+// Any RFC 3339 date-time ("2026-11-27T11:00:00+01:00", fractions dropped); nullopt when malformed.
+std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text);
 inline std::string now_rfc3339() { return rfc3339(std::chrono::system_clock::now()); }
 // "2026-11-27"
 std::string iso_date(std::chrono::system_clock::time_point t);

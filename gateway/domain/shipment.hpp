@@ -53,7 +53,7 @@ struct shipment_request {
   std::vector<parcel> parcels;
   label_format format = label_format::pdf;
   label_size size = label_size::a6;
-  std::string ship_date;        // YYYY-MM-DD, the deposit date
+  std::string ship_date;        // YYYY-MM-DD, the deposit date; empty = today in the carrier's time zone
 };
 
 // What an adapter returns once the carrier sold the label.
@@ -62,6 +62,10 @@ struct label_result {
   std::string carrier_service;      // product code actually used ("DOM", "24R"...)
   std::string label;                // label bytes exactly as the carrier printed them
   label_format format = label_format::pdf;
+  // The page the carrier actually printed when it differs from the requested size (a carrier
+  // whose 10x15 cm stock serves both a6 and 4x6 requests reports 4x6); the shipment then shows
+  // this size. Empty: printed as requested.
+  std::optional<label_size> size;
   std::string tracking_url;         // public tracking page at the carrier, may be empty
   std::string carrier_reference;    // a second carrier number if any (partner number...)
 };

@@ -29,6 +29,7 @@ std::string render_shipment(const shipment_view& v) {
   json::object o;
   o["id"] = v.id;
   o["object"] = "shipment";
+  o["tenant"] = v.tenant;
   o["status"] = v.status;
   o["carrier"] = v.carrier;
   o["service"] = to_string(r.service);
@@ -46,6 +47,7 @@ std::string render_shipment(const shipment_view& v) {
     o["rate"] = json::object{{"amount", v.rate->amount}, {"currency", v.rate->currency}, {"contract", v.rate->contract}};
   else
     o["rate"] = nullptr;
+  o["rate_unavailable_reason"] = v.rate ? json::value(nullptr) : text_or_null(v.rate_unavailable_reason);
   o["reference"] = text_or_null(r.reference);
   o["direction"] = to_string(r.dir);
   o["from"] = render_address(r.from);

@@ -19,11 +19,12 @@ struct shipment_rate {
 };
 
 struct shipment_view {
-  std::string id, status, carrier, carrier_service, tracking_number, tracking_url, pickup_point_id;
+  std::string id, tenant, status, carrier, carrier_service, tracking_number, tracking_url, pickup_point_id;
   const shipment_request* request = nullptr;  // service, direction, reference, addresses, parcels, label
   bool has_label = false;
   std::string created_at, updated_at;
   std::optional<shipment_rate> rate;
+  std::string rate_unavailable_reason;  // why `rate` is absent (no tariffs, no contract prices it)
 };
 
 std::string render_shipment(const shipment_view& view);

@@ -15,25 +15,9 @@ namespace parcelgate {
 
 namespace {
 
-// Errors after which the carrier certainly did not sell anything: the key may be retried.
-bool nothing_was_bought(const error& e) {
-  switch (e.kind) {
-    case error_kind::invalid_request:
-    case error_kind::unsupported:
-    case error_kind::rejected:
-    case error_kind::auth_failed:
-    case error_kind::rate_limited:
-    case error_kind::unavailable:
-    case error_kind::not_found:
-    case error_kind::conflict:
-      return true;
-    case error_kind::timeout:      // may have reached the carrier
-    case error_kind::bad_gateway:  // the carrier answered something unreadable: maybe a sale
-    case error_kind::internal:
-      return false;
-  }
-  return false;
-}
+// Only a failure that proves the carrier sold nothing frees the key for a retry (DESIGN §2.2):
+// everything else, whatever its kind, may have bought a label.
+bool nothing_was_bought(const error& e) { return e.sale == sale_outcome::not_sold; }
 
 // One purchase write, group-committed by the store's writer. Its result counts only once the
 // transaction that carried it is durable. (A plain coroutine with a pointer parameter: see
@@ -56,9 +40,12 @@ task<result<T>> commit(store::store* db, const std::function<result<T>()>* op, t
   co_return std::move(*out);
 }
 
+// The answer for a purchase whose outcome is unknown: 504 after a timeout, 502 otherwise.
+int pending_status(const error& cause) { return http::status_for(cause.kind) == 504 ? 504 : 502; }
+
 std::string pending_problem(const store::shipment_row& row, const error& cause, std::string_view request_id) {
   auto p = http::from_error(cause);
-  if (cause.kind == error_kind::internal) p.status = 500;
+  p.status = pending_status(cause);
   p.type = "purchase-outcome-unknown";
   p.title = "The label purchase could not be confirmed";
   p.detail = "The carrier may have sold a label for this request (" + cause.message +
@@ -81,7 +68,6 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   auto& req = cmd.input.request;
   const auto now = std::chrono::system_clock::now();
   req.shipment_id = new_id("shp");
-  if (req.ship_date.empty()) req.ship_date = iso_date(now);
 
   store::shipment_row row;
   row.id = req.shipment_id;
@@ -95,8 +81,17 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.idempotency_key = cmd.idempotency_key;
   row.created_at = rfc3339(now);
   row.updated_at = row.created_at;
-  shipment_view view{row.id, row.status, row.carrier, req.carrier_service, {}, {}, cmd.input.pickup_point_id, &req,
-                     false, row.created_at, row.updated_at, cmd.rate};
+  shipment_view view{.id = row.id,
+                     .tenant = row.tenant,
+                     .status = row.status,
+                     .carrier = row.carrier,
+                     .carrier_service = req.carrier_service,
+                     .pickup_point_id = cmd.input.pickup_point_id,
+                     .request = &req,
+                     .created_at = row.created_at,
+                     .updated_at = row.updated_at,
+                     .rate = cmd.rate,
+                     .rate_unavailable_reason = cmd.rate_unavailable_reason};
   row.body = render_shipment(view);
 
   const std::function<result<store::claim>()> claim_op = [&] { return db_.claim_purchase(cmd.request_hash, row, row.created_at); };
@@ -131,7 +126,7 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   const auto started = std::chrono::steady_clock::now();
   auto bought = co_await carrier->adapter->create_label(req, call);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.observe_carrier_call(carrier->adapter->id(), "purchase", bought ? "ok" : to_string(bought.error().kind), seconds);
+  metrics_.observe_carrier_operation(carrier->adapter->id(), "purchase", bought ? "ok" : to_string(bought.error().kind), seconds);
 
   if (!bought) {
     error e = std::move(bought.error());
@@ -153,9 +148,14 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   row.status = "label_created";
   row.tracking_number = label.tracking_number;
   row.carrier_service = label.carrier_service;
+  if (label.size) req.size = *label.size;  // the shipment states the page that was printed
   row.updated_at = rfc3339(done);
-  view = shipment_view{row.id, row.status, row.carrier, row.carrier_service, label.tracking_number, label.tracking_url,
-                       cmd.input.pickup_point_id, &req, true, row.created_at, row.updated_at, cmd.rate};
+  view.status = row.status;
+  view.carrier_service = row.carrier_service;
+  view.tracking_number = label.tracking_number;
+  view.tracking_url = label.tracking_url;
+  view.has_label = true;
+  view.updated_at = row.updated_at;
   row.body = render_shipment(view);
   store::stored_label stored{std::string(to_string(label.format)), std::string(content_type(label.format)),
                              std::move(label.label)};
@@ -178,7 +178,7 @@ task<purchase_reply> shipping_service::finish_unknown(store::shipment_row row, c
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
   auto body = pending_problem(row, e, request_id);
-  const int status = http::status_for(e.kind) == 504 ? 504 : 502;
+  const int status = pending_status(e);
   const std::function<result<void>()> mark_op = [&] { return db_.mark_pending_confirmation(row, status, body); };
   auto saved = co_await commit(&db_, &mark_op, &metrics_, "pending");
   telemetry::log_warn("label purchase outcome unknown", {{"request_id", request_id}, {"shipment_id", row.id},

@@ -43,6 +43,7 @@ struct purchase_command {
   std::string request_hash;  // SHA-256 over method, path and canonical body
   shipment_input input;      // validated, carrier resolved (not "auto")
   std::optional<shipment_rate> rate;  // from the negotiated tariffs, when a contract prices it
+  std::string rate_unavailable_reason;  // when `rate` is empty: why
 };
 
 struct purchase_reply {

@@ -35,9 +35,4 @@ std::optional<tracking_status> parse_tracking_status(std::string_view s) noexcep
   return std::nullopt;
 }
 
-bool is_final(tracking_status s) noexcept {
-  return s == tracking_status::delivered || s == tracking_status::returned_to_sender ||
-         s == tracking_status::cancelled;
-}
-
 }  // namespace parcelgate

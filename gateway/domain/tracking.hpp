@@ -26,7 +26,5 @@ enum class tracking_status {
 
 std::string_view to_string(tracking_status s) noexcept;
 std::optional<tracking_status> parse_tracking_status(std::string_view s) noexcept;
-// delivered, returned_to_sender and cancelled never move backwards.
-bool is_final(tracking_status s) noexcept;
 
 }  // namespace parcelgate

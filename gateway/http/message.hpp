@@ -23,7 +23,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
 struct request {
   std::string method;   // "GET", "POST"...
   std::string target;   // as received: path?query
-  std::string path;     // percent-decoded path without the query
+  std::string path;     // the path as received (still percent-encoded), without the query
   std::string query;    // raw query string, without '?'
   headers fields;
   std::string body;

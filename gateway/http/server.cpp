@@ -91,9 +91,10 @@ request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   out.target = std::string(in.target());
   std::string_view target = out.target;
   auto q = target.find('?');
-  std::string_view raw_path = target.substr(0, q);
+  // The path stays as received: decoding it here would turn "%2F" into a separator and let
+  // "/v1/shipments/{id}%2Fcancel" reach another route. The router decodes segment by segment.
+  out.path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
-  if (!percent_decode(raw_path, out.path)) out.path = std::string(raw_path);
   out.fields.reserve(8);
   for (const auto& f : in) out.fields.push_back({std::string(f.name_string()), std::string(f.value())});
   out.body = std::move(in.body());
@@ -137,6 +138,11 @@ std::shared_ptr<read_deadline> cancel_read_at(Stream& stream, const net::any_io_
   return d;
 }
 
+constexpr std::size_t kReadChunk = 16 * 1024;  // read-buffer room beyond the header limit
+constexpr std::uint64_t kMaxRefusing = 64;      // connections being answered 503 at once
+
+struct read_result;
+
 // Per-connection flags, only touched on the connection's strand.
 struct conn_state {
   bool idle = false;
@@ -158,7 +164,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
   tcp::acceptor acceptor;
   std::uint16_t bound_port = 0;
   std::atomic<bool> stopping{false};
-  std::atomic<std::uint64_t> open{0}, total{0}, in_flight{0};
+  std::atomic<std::uint64_t> open{0}, total{0}, in_flight{0}, refusing{0};
 
   // Closers of idle connections, called on stop(). Each posts to its connection's strand.
   std::mutex mutex;
@@ -166,11 +172,24 @@ struct server::impl : std::enable_shared_from_this<impl> {
   std::uint64_t next_id = 0;
 
   net::awaitable<void> accept_loop();
+  // One connection's life: wait for a request, read its head, then its body, answer, repeat;
+  // then close (lingering after a refusal so the client can read it).
   template <class Stream>
   net::awaitable<void> serve(Stream& stream, std::uint64_t id, std::shared_ptr<conn_state> state);
   template <class Stream>
-  net::awaitable<bool> write(Stream& stream, response res, unsigned version, bool keep_alive);
+  net::awaitable<bool> wait_for_request(Stream& stream, beast::flat_buffer& buffer, conn_state& state, bool first);
+  template <class Stream>
+  net::awaitable<read_result> read_head(Stream& stream, beast::flat_buffer& buffer,
+                                        bhttp::request_parser<bhttp::string_body>& parser);
+  template <class Stream>
+  net::awaitable<read_result> read_body(Stream& stream, beast::flat_buffer& buffer,
+                                        bhttp::request_parser<bhttp::string_body>& parser);
+  template <class Stream>
+  net::awaitable<bool> write(Stream& stream, const response& res, unsigned version, bool keep_alive, bool head_only);
+  template <class Stream>
+  net::awaitable<void> close(Stream& stream, bool linger);
   net::awaitable<void> run_connection(tcp::socket socket);
+  net::awaitable<void> refuse_connection(tcp::socket socket);
 };
 
 net::awaitable<void> server::impl::accept_loop() {
@@ -183,8 +202,14 @@ net::awaitable<void> server::impl::accept_loop() {
       continue;
     }
     if (open.load() >= options.limits.max_connections) {
-      beast::error_code ignored;
-      socket.close(ignored);
+      // Over the limit: answer 503 with Retry-After and close, a few at a time; past that, the
+      // connection is closed unanswered so refusing cannot itself exhaust the process.
+      if (refusing.load() < kMaxRefusing) {
+        net::co_spawn(socket.get_executor(), refuse_connection(std::move(socket)), net::detached);
+      } else {
+        beast::error_code ignored;
+        socket.close(ignored);
+      }
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
@@ -193,6 +218,27 @@ net::awaitable<void> server::impl::accept_loop() {
 }
 
 constexpr std::size_t kLingerChunk = 16 * 1024;
+
+net::awaitable<void> server::impl::refuse_connection(tcp::socket socket) {
+  auto self = shared_from_this();
+  refusing.fetch_add(1);
+  try {
+    response res = on_error(503, "the server is at its connection limit (" +
+                                     std::to_string(options.limits.max_connections) + "); retry shortly");
+    res.set("Retry-After", "1");
+    if (tls) {
+      ssl::stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+      tcp_layer(stream).expires_after(std::chrono::seconds(2));
+      auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, nothrow);
+      if (!ec && co_await write(stream, res, 11, false, false)) co_await close(stream, true);
+    } else {
+      beast::tcp_stream stream(std::move(socket));
+      if (co_await write(stream, res, 11, false, false)) co_await close(stream, true);
+    }
+  } catch (...) {
+  }
+  refusing.fetch_sub(1);
+}
 
 net::awaitable<void> server::impl::run_connection(tcp::socket socket) {
   auto self = shared_from_this();
@@ -227,14 +273,164 @@ net::awaitable<void> server::impl::run_connection(tcp::socket socket) {
 }
 
 template <class Stream>
-net::awaitable<bool> server::impl::write(Stream& stream, response res, unsigned version, bool keep_alive) {
+net::awaitable<bool> server::impl::write(Stream& stream, const response& res, unsigned version, bool keep_alive,
+                                         bool head_only) {
   // Head and body in one gathered write: cheaper than Beast's serializer, which walks a
-  // concatenated buffer sequence field by field on every write.
+  // concatenated buffer sequence field by field on every write. A response to HEAD has the
+  // GET answer's head, Content-Length included, and never a body (RFC 9110 §9.3.2).
   const std::string head = serialize_head(res, version, keep_alive, options.name);
-  const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(res.body)};
+  const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(head_only ? std::string_view() : res.body)};
   tcp_layer(stream).expires_after(options.limits.body_timeout);
   auto [ec, n] = co_await net::async_write(stream, wire, nothrow);
   co_return !ec;
+}
+
+namespace {
+
+// What reading one request produced: a request to serve, a refusal to answer before closing
+// the connection, or nothing (the peer closed, went idle, or the server is stopping).
+struct read_result {
+  enum class kind { request, refuse, closed } what = kind::closed;
+  int status = 0;
+  std::string detail;
+};
+
+read_result refuse(int status, std::string detail) { return {read_result::kind::refuse, status, std::move(detail)}; }
+
+bool is_parse_error(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != bhttp::error::need_more;
+}
+
+// RFC 9112 §6.1 and §6.3: the only transfer coding understood here is `chunked`, alone. Anything
+// else (gzip, "chunked, gzip", a repeated chunked) cannot be framed reliably: a body that a
+// proxy and this server delimit differently is a smuggled request.
+std::string framing_problem(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& head = parser.get();
+  auto codings = head.equal_range(bhttp::field::transfer_encoding);
+  if (codings.first == codings.second) return {};
+  std::vector<std::string> tokens;
+  for (auto it = codings.first; it != codings.second; ++it) {
+    std::string_view value = it->value();
+    while (!value.empty()) {
+      const auto comma = value.find(',');
+      std::string_view token = value.substr(0, comma);
+      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+      if (!token.empty()) tokens.emplace_back(token);
+      value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    }
+  }
+  if (tokens.size() != 1 || !iequals(tokens.front(), "chunked"))
+    return "Transfer-Encoding must be exactly \"chunked\" (other transfer codings are not supported)";
+  if (head.count(bhttp::field::content_length) != 0)
+    return "a request may not carry both Transfer-Encoding and Content-Length";
+  if (head.version() < 11) return "Transfer-Encoding requires HTTP/1.1";
+  return {};
+}
+
+}  // namespace
+
+template <class Stream>
+net::awaitable<bool> server::impl::wait_for_request(Stream& stream, beast::flat_buffer& buffer, conn_state& state,
+                                                    bool first) {
+  if (buffer.size() != 0) co_return true;  // a pipelined request is already here
+  // Keep-alive idle time (header time for the first request) until the first byte arrives.
+  state.idle = true;
+  tcp_layer(stream).expires_after(first ? options.limits.header_timeout : options.limits.idle_timeout);
+  auto [ec, n] = co_await stream.async_read_some(buffer.prepare(1024), nothrow);
+  state.idle = false;
+  if (ec) co_return false;  // closed, idle timeout, or cancelled by stop()
+  buffer.commit(n);
+  co_return true;
+}
+
+template <class Stream>
+net::awaitable<read_result> server::impl::read_head(Stream& stream, beast::flat_buffer& buffer,
+                                                    bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& limits = options.limits;
+  auto ex = co_await net::this_coro::executor;
+  // Slow headers: the deadline cancels the read but keeps the socket, so a 408 can be sent.
+  tcp_layer(stream).expires_never();
+  // When the whole head is already buffered (the usual case) the parse needs no read and no
+  // deadline: arming a timer per request costs an allocation and timer-queue work.
+  std::shared_ptr<read_deadline> late;
+  if (!holds_complete_head(buffer)) late = cancel_read_at(stream, ex, limits.header_timeout);
+  auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
+  if (late) late->cancel();
+  if (!ec) {
+    if (auto problem = framing_problem(parser); !problem.empty()) co_return refuse(400, std::move(problem));
+    if (auto cl = parser.content_length(); cl && *cl > limits.max_body_bytes)
+      co_return refuse(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+    co_return read_result{read_result::kind::request};
+  }
+  if (ec == bhttp::error::end_of_stream || ec == net::error::eof) co_return read_result{};
+  if (late && late->fired) co_return refuse(408, "request headers not received in time");
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
+    co_return refuse(431, "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes");
+  if (ec == bhttp::error::body_limit)
+    co_return refuse(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+  if (is_parse_error(ec)) co_return refuse(400, "malformed HTTP request");
+  co_return read_result{};  // the connection failed: nobody to answer
+}
+
+template <class Stream>
+net::awaitable<read_result> server::impl::read_body(Stream& stream, beast::flat_buffer& buffer,
+                                                    bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& limits = options.limits;
+  if (parser.is_done()) co_return read_result{read_result::kind::request};
+  auto& head = parser.get();
+  if (iequals(head[bhttp::field::expect], "100-continue")) {
+    bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
+    auto [ec, n] = co_await bhttp::async_write(stream, cont, nothrow);
+    if (ec) co_return read_result{};
+  }
+  auto late = cancel_read_at(stream, co_await net::this_coro::executor, limits.body_timeout);
+  auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+  late->cancel();
+  tcp_layer(stream).expires_never();
+  if (!ec) co_return read_result{read_result::kind::request};
+  if (late->fired) co_return refuse(408, "request body not received in time");
+  if (ec == bhttp::error::body_limit)
+    co_return refuse(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+  // The read buffer holds at most the header limit plus one read: a chunk line (size and
+  // extensions) or a trailer section that does not fit is refused like oversized headers.
+  if (ec == bhttp::error::buffer_overflow)
+    co_return refuse(431, "chunk extensions or trailer fields exceed " + std::to_string(limits.max_header_bytes) +
+                              " bytes");
+  if (is_parse_error(ec)) co_return refuse(400, "malformed chunked body (" + ec.message() + ")");
+  co_return read_result{};
+}
+
+template <class Stream>
+net::awaitable<void> server::impl::close(Stream& stream, bool linger) {
+  // Orderly close: TLS close_notify (bounded), then TCP shutdown.
+  // (Not when lingering: a client still sending never answers close_notify, and the timed-out
+  // wait would close the socket.)
+  if constexpr (std::is_same_v<Stream, ssl::stream<beast::tcp_stream>>) {
+    if (!linger) {
+      tcp_layer(stream).expires_after(std::chrono::seconds(2));
+      co_await stream.async_shutdown(nothrow);
+    }
+  }
+  beast::error_code ignored;
+  raw_socket(stream).shutdown(tcp::socket::shutdown_send, ignored);
+  if (!linger) co_return;
+  // The client may still be sending the request we refused. Closing now would make the kernel
+  // answer its data with a reset, which can destroy our error response before the client reads
+  // it; so read and discard for a short while (bounded in time and bytes).
+  auto& sock = raw_socket(stream);
+  // On the heap: an array here would sit in every connection's coroutine frame for its whole
+  // life, lingering or not (16 KiB x 10,000 connections).
+  auto sink = std::make_unique<char[]>(kLingerChunk);
+  std::size_t drained = 0;
+  auto until = cancel_read_at(stream, co_await net::this_coro::executor, std::chrono::milliseconds(1000));
+  while (drained < 8 * 1024 * 1024) {
+    auto [rec, n] = co_await sock.async_read_some(net::buffer(sink.get(), kLingerChunk), nothrow);
+    if (rec) break;
+    drained += n;
+  }
+  until->cancel();
 }
 
 template <class Stream>
@@ -258,77 +454,30 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     auto ep = raw_socket(stream).remote_endpoint(ec);
     if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
-  beast::flat_buffer buffer;
-  const auto& limits = options.limits;
+  // Bounded: besides the request head (max_header_bytes), it only ever holds one read's worth of
+  // unparsed bytes, so a chunk line or trailer that never ends cannot grow it without limit.
+  beast::flat_buffer buffer(options.limits.max_header_bytes + kReadChunk);
   bool first = true;
   bool linger = false;  // closing with request bytes possibly unread
-  for (;;) {
-    if (stopping.load()) break;
-    // Wait for the first byte of the next request (keep-alive idle time), then give the client
-    // header_timeout to send all of its headers.
-    if (buffer.size() == 0) {
-      state->idle = true;
-      tcp_layer(stream).expires_after(first ? limits.header_timeout : limits.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(1024), nothrow);
-      state->idle = false;
-      if (ec) break;  // closed, idle timeout, or cancelled by stop()
-      buffer.commit(n);
-    }
+  while (!stopping.load()) {
+    if (!co_await wait_for_request(stream, buffer, *state, first)) break;
     first = false;
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-    parser.body_limit(limits.max_body_bytes);
-    // Slow headers: the deadline cancels the read but keeps the socket, so a 408 can be sent.
-    tcp_layer(stream).expires_never();
-    // When the whole head is already buffered (the usual case) the parse needs no read and no
-    // deadline: arming a timer per request costs an allocation and timer-queue work.
-    std::shared_ptr<read_deadline> header_late;
-    if (!holds_complete_head(buffer)) header_late = cancel_read_at(stream, ex, limits.header_timeout);
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
-    if (header_late) header_late->cancel();
-    if (hec) {
-      if (hec == bhttp::error::end_of_stream || hec == net::error::eof) break;
-      int status = 400;
-      std::string detail = "malformed HTTP request";
-      if (header_late && header_late->fired) status = 408, detail = "request headers not received in time";
-      else if (hec == bhttp::error::header_limit)
-        status = 431, detail = "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes";
-      else if (hec == bhttp::error::body_limit)
-        status = 413, detail = "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes";
-      co_await write(stream, on_error(status, detail), 11, false);
-      linger = true;
-      break;
-    }
-    auto& head = parser.get();
-    if (auto cl = parser.content_length(); cl && *cl > limits.max_body_bytes) {
-      co_await write(stream, on_error(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"),
-                     head.version(), false);
-      linger = true;
-      break;
-    }
-    if (!parser.is_done()) {
-      if (http::iequals(head[bhttp::field::expect], "100-continue")) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
-        auto [cec, cn] = co_await bhttp::async_write(stream, cont, nothrow);
-        if (cec) break;
-      }
-      auto body_late = cancel_read_at(stream, ex, limits.body_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
-      body_late->cancel();
-      if (bec) {
-        if (bec == bhttp::error::body_limit)
-          co_await write(stream, on_error(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes"),
-                         head.version(), false);
-        else if (body_late->fired)
-          co_await write(stream, on_error(408, "request body not received in time"), head.version(), false);
+    parser.header_limit(static_cast<std::uint32_t>(options.limits.max_header_bytes));
+    parser.body_limit(options.limits.max_body_bytes);
+    auto got = co_await read_head(stream, buffer, parser);
+    if (got.what == read_result::kind::request) got = co_await read_body(stream, buffer, parser);
+    if (got.what != read_result::kind::request) {
+      if (got.what == read_result::kind::refuse) {
+        co_await write(stream, on_error(got.status, got.detail), 11, false, false);
         linger = true;
-        break;
       }
+      break;
     }
-    tcp_layer(stream).expires_never();
-    const unsigned version = head.version();
-    bool keep_alive = head.keep_alive();
+    const unsigned version = parser.get().version();
+    bool keep_alive = parser.get().keep_alive();
     request req = to_request(parser.release(), remote);
+    const bool head_only = req.method == "HEAD";
     // While the handler runs (possibly seconds, waiting for a carrier), an idle connection's
     // read buffer holds nothing worth its memory.
     if (buffer.size() == 0) buffer.shrink_to_fit();
@@ -341,37 +490,9 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     }
     in_flight.fetch_sub(1);
     if (stopping.load()) keep_alive = false;
-    if (!co_await write(stream, std::move(res), version, keep_alive)) break;
-    if (!keep_alive) break;
+    if (!co_await write(stream, res, version, keep_alive, head_only) || !keep_alive) break;
   }
-  // Orderly close: TLS close_notify (bounded), then TCP shutdown.
-  // (Not when lingering: a client still sending never answers close_notify, and the timed-out
-  // wait would close the socket.)
-  if constexpr (std::is_same_v<Stream, ssl::stream<beast::tcp_stream>>) {
-    if (!linger) {
-      tcp_layer(stream).expires_after(std::chrono::seconds(2));
-      co_await stream.async_shutdown(nothrow);
-    }
-  }
-  beast::error_code ignored;
-  raw_socket(stream).shutdown(tcp::socket::shutdown_send, ignored);
-  if (linger) {
-    // The client may still be sending the request we refused. Closing now would make the
-    // kernel answer its data with a reset, which can destroy our error response before the
-    // client reads it; so read and discard for a short while (bounded in time and bytes).
-    auto& sock = raw_socket(stream);
-    // On the heap: an array here would sit in every connection's coroutine frame for its
-    // whole life, lingering or not (16 KiB x 10,000 connections).
-    auto sink = std::make_unique<char[]>(kLingerChunk);
-    std::size_t drained = 0;
-    auto until = cancel_read_at(stream, ex, std::chrono::milliseconds(1000));
-    while (drained < 8 * 1024 * 1024) {
-      auto [rec, n] = co_await sock.async_read_some(net::buffer(sink.get(), kLingerChunk), nothrow);
-      if (rec) break;
-      drained += n;
-    }
-    until->cancel();
-  }
+  co_await close(stream, linger);
   state->alive = false;
   std::lock_guard lock(mutex);
   idle_closers.erase(id);

@@ -30,7 +30,9 @@ struct server_limits {
   std::chrono::milliseconds header_timeout{10'000};  // first byte to end of headers (408 after)
   std::chrono::milliseconds body_timeout{30'000};    // end of headers to end of body
   std::chrono::milliseconds idle_timeout{30'000};    // keep-alive connection waiting for a request
-  std::size_t max_connections = 10'000;              // further connections are refused (503)
+  // Further connections get a 503 with Retry-After: 1 and are closed (64 at a time; beyond
+  // that they are closed unanswered).
+  std::size_t max_connections = 10'000;
 };
 
 struct tls_files {

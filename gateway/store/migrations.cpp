@@ -133,6 +133,15 @@ DROP TABLE idempotency_keys;
 ALTER TABLE idempotency_keys_v2 RENAME TO idempotency_keys;
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    {3, "shipment bodies name their tenant and why they have no rate; list filter by creation time", R"sql(
+UPDATE shipments SET body = json_set(body, '$.tenant', tenant_id,
+  '$.rate_unavailable_reason',
+  CASE WHEN json_type(body, '$.rate') = 'null' THEN 'not recorded (shipment created before rate reasons were kept)' END);
+UPDATE purchases_in_flight SET body = json_set(body, '$.tenant', tenant_id,
+  '$.rate_unavailable_reason',
+  CASE WHEN json_type(body, '$.rate') = 'null' THEN 'not recorded (shipment created before rate reasons were kept)' END);
+CREATE INDEX shipments_by_creation ON shipments (created_at);
+)sql"},
 };
 
 }  // namespace

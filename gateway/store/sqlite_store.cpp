@@ -436,10 +436,13 @@ class sqlite_store final : public store {
       }
       statement s(db,
                   "SELECT body, id FROM shipments WHERE seq < ? AND (? = '' OR tenant_id = ?) AND (? = '' OR reference = ?) "
-                  "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) "
+                  "AND (? = '' OR status = ?) AND (? = '' OR carrier = ?) AND (? = '' OR tenant_id = ?) "
+                  "AND (? = '' OR created_at > ?) AND (? = '' OR created_at < ?) "
                   "ORDER BY seq DESC LIMIT ?");
       s.bind(1, before).bind(2, tenant).bind(3, tenant).bind(4, f.reference).bind(5, f.reference).bind(6, f.status)
-          .bind(7, f.status).bind(8, f.carrier).bind(9, f.carrier).bind(10, static_cast<long long>(f.limit + 1));
+          .bind(7, f.status).bind(8, f.carrier).bind(9, f.carrier).bind(10, f.tenant).bind(11, f.tenant)
+          .bind(12, f.created_after).bind(13, f.created_after).bind(14, f.created_before).bind(15, f.created_before)
+          .bind(16, static_cast<long long>(f.limit + 1));
       shipment_page page;
       int rc;
       std::string last_id, before_last_id;
@@ -460,11 +463,11 @@ class sqlite_store final : public store {
 
   result<std::optional<stored_label>> get_label(std::string_view tenant, std::string_view id) override {
     return with_reader([&](connection& db) -> result<std::optional<stored_label>> {
-      statement s(db, "SELECT l.format, l.content_type, l.bytes FROM labels l JOIN shipments s ON s.id = l.shipment_id "
+      statement s(db, "SELECT l.format, l.content_type, l.bytes, s.status FROM labels l JOIN shipments s ON s.id = l.shipment_id "
                       "WHERE l.shipment_id = ? AND (? = '' OR s.tenant_id = ?)");
       s.bind(1, id).bind(2, tenant).bind(3, tenant);
       int rc = s.step();
-      if (rc == SQLITE_ROW) return std::optional<stored_label>(stored_label{s.text(0), s.text(1), s.blob(2)});
+      if (rc == SQLITE_ROW) return std::optional<stored_label>(stored_label{s.text(0), s.text(1), s.blob(2), s.text(3)});
       if (rc == SQLITE_DONE) return std::optional<stored_label>();
       return db_error(db.db, "get label");
     });

@@ -51,6 +51,7 @@ struct stored_label {
   std::string format;        // pdf | zpl | png
   std::string content_type;
   std::string bytes;
+  std::string shipment_status;  // read with the label (a cancelled shipment's label is void)
 };
 
 // Result of trying to take an idempotency key for a purchase.
@@ -68,6 +69,8 @@ struct claim {
 
 struct shipment_filter {
   std::string reference, status, carrier;
+  std::string tenant;                          // ops only: one tenant's shipments
+  std::string created_after, created_before;   // RFC 3339 UTC with seconds ("2026-12-01T10:00:00Z"), exclusive
   std::string starting_after;  // a shipment id: list what comes after it (older)
   int limit = 20;
 };
@@ -141,7 +144,6 @@ class store {
 struct sqlite_options {
   std::string path;
   int busy_timeout_ms = 5000;
-  int reader_connections = 8;
 };
 
 result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options);

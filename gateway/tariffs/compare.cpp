@@ -4,11 +4,34 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
+#include <cstdio>
 #include <tuple>
 
 #include "gateway/tariffs/negotiation.hpp"
 
 namespace parcelgate::tariffs {
+
+namespace {
+
+// Billed/priced ratios on a log scale: bucket i holds ratios near 10^((i - kRatioOne) / 100),
+// from 0.001 to 1000 (the ends take everything beyond).
+constexpr int kRatioOne = 300;
+constexpr std::size_t kRatioBuckets = 2 * kRatioOne + 1;
+
+std::size_t ratio_bucket(std::int64_t billed, std::int64_t priced) {
+  const double l = std::log10(static_cast<double>(billed) / static_cast<double>(priced));
+  const auto i = static_cast<long>(std::floor(l * 100 + 0.5)) + kRatioOne;
+  return static_cast<std::size_t>(std::clamp<long>(i, 0, static_cast<long>(kRatioBuckets) - 1));
+}
+
+}  // namespace
+
+bool compare_report::priced_rows_differ() const noexcept {
+  for (const auto& c : contracts)
+    if (c.priced != common_rows) return true;  // it priced a row another one could not
+  return false;
+}
 
 std::size_t weight_band_of(std::int32_t weight_g) noexcept {
   std::size_t i = 0;
@@ -26,8 +49,10 @@ struct comparison::state {
   // Per compared contract, reused for every row.
   std::vector<std::int64_t> totals;
   std::vector<std::int32_t> transit;
-  std::vector<bool> ok;
+  std::vector<std::uint16_t> zone;
+  std::vector<std::uint8_t> ok;
   std::vector<refusal> refusals;
+  std::array<std::uint64_t, kRatioBuckets> ratios{};
   parcel_parts target_parts;
   detail::negotiation_input negotiation;
 };
@@ -63,7 +88,11 @@ std::expected<comparison, std::string> comparison::create(std::shared_ptr<const 
     if (s->report.currency.empty()) s->report.currency = c.currency;
     if (currencies.find(c.currency) == std::string::npos)
       currencies += (currencies.empty() ? "" : ", ") + c.currency;
-    s->report.contracts.push_back({c.id, c.carrier});
+    contract_result result;
+    result.contract = c.id;
+    result.carrier = c.carrier;
+    for (const auto& z : c.zones) result.zones.push_back({.zone = z.name});
+    s->report.contracts.push_back(std::move(result));
   }
   if (currencies.size() > 3)
     return std::unexpected("contracts in several currencies (" + currencies +
@@ -97,7 +126,8 @@ std::expected<comparison, std::string> comparison::create(std::shared_ptr<const 
   }
   s->totals.assign(n, 0);
   s->transit.assign(n, 0);
-  s->ok.assign(n, false);
+  s->zone.assign(n, 0);
+  s->ok.assign(n, 0);
   s->refusals.assign(n, refusal{});
   s->report.date_override = options.date_override;
   s->report.audit.tolerance_percent = options.tolerance_percent;
@@ -111,6 +141,13 @@ void comparison::add_bad_row(std::uint64_t line, std::string reason) {
   auto& r = s_->report;
   ++r.rows;
   ++r.bad_rows;
+  if (s_->options.on_row) {
+    row_prices p;
+    p.line = line;
+    p.bad_reason = reason;
+    p.contracts = r.contracts;
+    s_->options.on_row(p);
+  }
   if (r.bad_examples.size() < s_->options.max_examples)
     r.bad_examples.push_back({line, std::move(reason)});
 }
@@ -153,13 +190,14 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
     } else {
       p = s.set->price(s.indexes[j], row.service, request);
     }
-    s.ok[j] = p.has_value();
+    s.ok[j] = p.has_value() ? 1 : 0;
     if (!p) {
       s.refusals[j] = p.error();
       continue;
     }
     s.totals[j] = p->total;
     s.transit[j] = p->transit_days;
+    s.zone[j] = p->zone;
     if (!best || better(j, *best)) best = j;
   }
 
@@ -172,6 +210,9 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
       c.total += s.totals[j];
       ++band.priced[j];
       band.total[j] += s.totals[j];
+      zone_result& z = c.zones[s.zone[j]];
+      ++z.priced;
+      z.total += s.totals[j];
     } else {
       ++c.unserviceable;
       ++c.unserviceable_by_reason[static_cast<std::size_t>(s.refusals[j].code)];
@@ -184,8 +225,26 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
     ++band.priceable;
     band.best_total += s.totals[*best];
     ++band.cheapest[*best];
+    ++r.contracts[*best].zones[s.zone[*best]].cheapest_count;
+    if (std::all_of(s.ok.begin(), s.ok.end(), [](std::uint8_t v) { return v != 0; })) {
+      ++r.common_rows;
+      r.common_best_total += s.totals[*best];
+      for (std::size_t j = 0; j < n; ++j) r.contracts[j].common_total += s.totals[j];
+    }
   } else {
     ++r.unpriceable;
+  }
+  if (s.options.on_row) {
+    row_prices p;
+    p.line = line;
+    p.row = &row;
+    p.date = date;
+    p.ok = s.ok;
+    p.totals = s.totals;
+    p.refusals = s.refusals;
+    p.cheapest = best;
+    p.contracts = r.contracts;
+    s.options.on_row(p);
   }
 
   if (s.target && s.ok[*s.target]) {
@@ -220,34 +279,51 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
 
   if (!row.contract.empty() && row.billed_amount) {
     audit_result& a = r.audit;
-    auto keep = [&](std::optional<std::int64_t> priced_amount, std::string detail) {
-      if (a.examples.size() >= s.options.max_examples) return;
-      audit_line l{line, row.contract,     row.carrier, *row.billed_amount, priced_amount,
-                   0,    std::move(detail)};
+    const bool observe = static_cast<bool>(s.options.on_audit_line);
+    // Flags the row: counts are kept by the caller; the line is built only when kept or observed.
+    auto flag = [&](std::optional<std::int64_t> priced_amount, std::string_view zone_name,
+                    const std::function<std::string()>& detail) {
+      const bool kept = a.examples.size() < s.options.max_examples;
+      if (!kept && !observe) return;
+      audit_line l{line,
+                   row.contract,
+                   row.carrier,
+                   std::string(zone_name),
+                   *row.billed_amount,
+                   priced_amount,
+                   0,
+                   detail()};
       if (priced_amount) l.difference = *row.billed_amount - *priced_amount;
-      a.examples.push_back(std::move(l));
+      if (observe) s.options.on_audit_line(l);
+      if (kept) a.examples.push_back(std::move(l));
     };
     auto index = s.set->find(row.contract);
     int position = index ? s.position_of[*index] : -1;
     if (position < 0) {
       ++a.unknown_contract;
-      keep(std::nullopt, index ? "contract not compared" : "unknown contract");
+      flag(std::nullopt, {},
+           [&] { return std::string(index ? "contract not compared" : "unknown contract"); });
     } else if (!row.currency.empty() && row.currency != r.currency) {
       ++a.currency_mismatch;
-      keep(std::nullopt, "billed in " + row.currency + ", the contract is in " + r.currency);
+      flag(std::nullopt, {},
+           [&] { return "billed in " + row.currency + ", the contract is in " + r.currency; });
     } else {
       auto j = static_cast<std::size_t>(position);
       ++a.rows;
       if (!s.ok[j]) {
         ++a.unpriced;
-        if (a.examples.size() < s.options.max_examples)
-          keep(std::nullopt,
-               "the contract cannot price it: " +
-                   s.set->describe(s.indexes[j], row.service, s.refusals[j], request));
+        flag(std::nullopt, {}, [&] {
+          return "the contract cannot price it: " +
+                 s.set->describe(s.indexes[j], row.service, s.refusals[j], request);
+        });
       } else {
         const std::int64_t priced_amount = s.totals[j];
         a.billed_total += *row.billed_amount;
         a.priced_total += priced_amount;
+        if (*row.billed_amount > 0 && priced_amount > 0) {
+          ++s.ratios[ratio_bucket(*row.billed_amount, priced_amount)];
+          ++a.ratio_rows;
+        }
         const std::int64_t diff = *row.billed_amount - priced_amount;
         const std::int64_t magnitude = diff < 0 ? -diff : diff;
         const std::int64_t base = priced_amount < 0 ? -priced_amount : priced_amount;
@@ -257,8 +333,20 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
             static_cast<__int128>(base) * s.options.tolerance_percent;
         if (beyond_percent && magnitude > s.options.tolerance_minor) {
           ++a.discrepancies;
-          keep(priced_amount,
-               diff > 0 ? "billed above the contract price" : "billed below the contract price");
+          contract_result& c = r.contracts[j];
+          zone_result& z = c.zones[s.zone[j]];
+          if (diff > 0) {
+            ++a.overbilled_rows;
+            a.claim_back += diff;
+            ++c.overbilled_rows;
+            c.claim_back += diff;
+            ++z.overbilled_rows;
+            z.claim_back += diff;
+          }
+          flag(priced_amount, z.zone, [&] {
+            return std::string(diff > 0 ? "billed above the contract price"
+                                        : "billed below the contract price");
+          });
         }
       }
     }
@@ -267,6 +355,36 @@ void comparison::add(const shipment_row& row, std::uint64_t line) {
 
 compare_report comparison::finish() {
   state& s = *s_;
+  audit_result& a = s.report.audit;
+  if (a.ratio_rows > 0) {
+    std::uint64_t seen = 0;
+    const std::uint64_t middle = (a.ratio_rows + 1) / 2;
+    for (std::size_t i = 0; i < kRatioBuckets; ++i) {
+      seen += s.ratios[i];
+      if (seen >= middle) {
+        a.median_ratio = std::pow(10.0, (static_cast<double>(i) - kRatioOne) / 100.0);
+        break;
+      }
+    }
+    const double m = *a.median_ratio;
+    const std::string rows = std::to_string(a.ratio_rows) + " audited row(s)";
+    if (m >= 50 && m <= 200)
+      s.report.warnings.push_back(
+          "amounts look 100x off: is billed_amount in euros? The billed amounts are about " +
+          format_ratio(m) + " times the contract prices (median over " + rows +
+          "). billed_amount is read in major units (12.34); put amounts in cents in a "
+          "billed_amount_minor column instead");
+    else if (m >= 0.005 && m <= 0.02)
+      s.report.warnings.push_back(
+          "amounts look 100x off: is billed_amount_minor in cents? The billed amounts are about " +
+          format_ratio(m) + " times the contract prices (median over " + rows +
+          "). billed_amount_minor is read in minor units (1234 = 12.34); put amounts in euros in "
+          "a billed_amount column instead");
+    else if (m < 0.2 || m > 5)
+      s.report.warnings.push_back("billed amounts look implausible: they are about " +
+                                  format_ratio(m) + " times the contract prices (median over " +
+                                  rows + "); check the billed amount column and its unit");
+  }
   s.negotiation.priceable = s.report.priceable;
   if (s.target) s.report.negotiation = detail::negotiate(s.negotiation);
   s.negotiation.rows = {};

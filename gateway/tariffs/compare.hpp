@@ -5,12 +5,27 @@
 //
 // Feed rows one at a time (add / add_bad_row), then call finish() once. Memory does not grow
 // with the number of rows, except with a negotiation target: then 40 bytes are kept per row
-// that the target can price (about 40 MB for a million rows).
+// that the target can price (about 40 MB for a million rows). Streaming outputs (one line per
+// shipment, every flagged audit row) are observers called as rows are added
+// (compare_options::on_row, on_audit_line): they keep nothing either.
 //
 // Pricing: every row is priced by every compared contract with price() (tenant restrictions
 // ignored, the row's service, its date or the override). `cheapest` for a row is §7's rule:
 // lowest total, then fewer transit days (none given = slowest), then contract id. Totals are
 // compared as numbers: every compared contract must use the same currency.
+//
+// Fair totals: contracts that cover different zones, services or dates price different rows,
+// so their totals are not comparable as such. The report also gives each contract's total over
+// the COMMON rows (those every compared contract prices), which the HTML chart uses whenever
+// the priced counts differ.
+//
+// Audit: a row naming a compared contract and a billed amount is compared with that contract's
+// price. A row is flagged beyond the tolerance; an OVERBILLED row is a flagged row billed above
+// the price, and the amount to claim back is the sum of (billed - priced) over overbilled rows,
+// per contract and per zone. The median billed/priced ratio of the priced audited rows is
+// estimated from a fixed histogram (log scale, steps of 10^0.01, so within 1.2 %); a median
+// below 0.2 or above 5 adds a warning (near 0.01 or 100: the amounts look 100x off, typically
+// cents in billed_amount, which is read in euros).
 //
 // NEGOTIATION MODEL. An extra discount of d percentage points on the target contract adds d to
 // the sum of its discount percents, so per parcel (keep = 100 % - sum of its discounts):
@@ -37,7 +52,9 @@
 #include <istream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/tariffs/shipments_csv.hpp"
@@ -45,7 +62,9 @@
 
 namespace parcelgate::tariffs {
 
-constexpr std::size_t kReasonCount = 8;  // values of reason_code
+// Reasons a comparison can give: every reason_code but too_many_parcels (a comparison prices
+// contracts, not what an adapter prints), which is the last value.
+constexpr std::size_t kReasonCount = static_cast<std::size_t>(reason_code::too_many_parcels);
 
 // Weight bands of the report, by the parcel's real weight: (previous max, max_g].
 struct weight_band_def {
@@ -63,6 +82,52 @@ constexpr std::array<weight_band_def, 9> kWeightBands = {{{"0-250 g", 250},
                                                           {"> 30 kg", INT32_MAX}}};
 std::size_t weight_band_of(std::int32_t weight_g) noexcept;
 
+// One zone of one contract (the contract's own zones, in file order).
+struct zone_result {
+  std::string zone;
+  std::uint64_t priced = 0;           // rows it priced in this zone
+  std::int64_t total = 0;             // over those rows
+  std::uint64_t cheapest_count = 0;   // of those, rows where the contract is the cheapest
+  std::uint64_t overbilled_rows = 0;  // audited rows of this contract and zone billed too much
+  std::int64_t claim_back = 0;        // sum of billed - priced over them
+};
+
+struct contract_result {
+  std::string contract, carrier;
+  std::uint64_t priced = 0, unserviceable = 0;
+  std::array<std::uint64_t, kReasonCount> unserviceable_by_reason{};  // by reason_code
+  std::int64_t total = 0;             // minor units, over the rows it priced
+  std::uint64_t cheapest_count = 0;   // rows where it is the cheapest
+  std::int64_t common_total = 0;      // over the rows every compared contract prices
+  std::uint64_t overbilled_rows = 0;  // audit: rows naming it, billed above beyond tolerance
+  std::int64_t claim_back = 0;        // sum of billed - priced over those rows
+  std::vector<zone_result> zones;     // every zone of the contract
+};
+
+struct audit_line {
+  std::uint64_t line = 0;
+  std::string contract, carrier;
+  std::string zone;  // the zone of the row in the contract, when it prices it
+  std::int64_t billed = 0;
+  std::optional<std::int64_t> priced;  // nullopt: the contract cannot price the row
+  std::int64_t difference = 0;         // billed - priced (0 when not priced)
+  std::string detail;                  // why it is listed
+};
+
+// One input record as the comparison priced it (compare_options::on_row). Spans are indexed by
+// compared position (the order of compare_report::contracts) and valid during the call only.
+struct row_prices {
+  std::uint64_t line = 0;
+  const shipment_row* row = nullptr;  // nullptr: a bad row
+  std::string_view bad_reason;        // a bad row: why
+  std::optional<day> date;            // the date priced (the override or the row's)
+  std::span<const std::uint8_t> ok;   // 1: the contract prices the row
+  std::span<const std::int64_t> totals;
+  std::span<const refusal> refusals;  // where ok is 0
+  std::optional<std::size_t> cheapest;
+  std::span<const contract_result> contracts;  // the compared contracts (ids, carriers)
+};
+
 struct compare_options {
   std::optional<day> date_override;    // prices every row on this date; the date column is ignored
   std::vector<std::string> contracts;  // ids to compare; empty = every contract of the set
@@ -73,14 +138,9 @@ struct compare_options {
   std::size_t max_examples = 200;            // bad rows and audit lines kept (all are counted)
   std::optional<std::string> target;         // negotiation: the contract to improve
   std::optional<std::int64_t> target_share;  // goal (b): ten-thousandths of a percent
-};
-
-struct contract_result {
-  std::string contract, carrier;
-  std::uint64_t priced = 0, unserviceable = 0;
-  std::array<std::uint64_t, kReasonCount> unserviceable_by_reason{};  // by reason_code
-  std::int64_t total = 0;            // minor units, over the rows it priced
-  std::uint64_t cheapest_count = 0;  // rows where it is the cheapest
+  // Streaming observers (optional), called during add() / add_bad_row():
+  std::function<void(const row_prices&)> on_row;         // once per row, bad ones included
+  std::function<void(const audit_line&)> on_audit_line;  // every flagged audit row
 };
 
 struct band_result {
@@ -99,15 +159,6 @@ struct bad_row {
   std::string reason;
 };
 
-struct audit_line {
-  std::uint64_t line = 0;
-  std::string contract, carrier;
-  std::int64_t billed = 0;
-  std::optional<std::int64_t> priced;  // nullopt: the contract cannot price the row
-  std::int64_t difference = 0;         // billed - priced (0 when not priced)
-  std::string detail;                  // why it is listed
-};
-
 struct audit_result {
   std::int64_t tolerance_percent = 0, tolerance_minor = 0;
   std::uint64_t rows = 0;              // rows with a known contract and a billed amount
@@ -116,7 +167,18 @@ struct audit_result {
   std::uint64_t unknown_contract = 0;  // the named contract is not compared
   std::uint64_t currency_mismatch = 0;
   std::int64_t billed_total = 0, priced_total = 0;  // over the rows priced by their contract
-  std::vector<audit_line> examples;                 // discrepancies, unpriced, unknown; first N
+  std::uint64_t overbilled_rows = 0;                // discrepancies billed above the price
+  std::int64_t claim_back = 0;                      // sum of billed - priced over them
+  // Median of billed / priced over the priced rows with both amounts positive (approximate,
+  // see above); nullopt when there is no such row.
+  std::optional<double> median_ratio;
+  std::uint64_t ratio_rows = 0;      // rows behind the median
+  std::vector<audit_line> examples;  // discrepancies, unpriced, unknown; first N
+  // Rows listed in examples when none is left out: discrepancies + unpriced + unknown_contract
+  // + currency_mismatch.
+  std::uint64_t flagged() const noexcept {
+    return discrepancies + unpriced + unknown_contract + currency_mismatch;
+  }
 };
 
 struct negotiation_goal {
@@ -152,13 +214,20 @@ struct compare_report {
   std::vector<contract_result> contracts;  // by contract id
   std::uint64_t rows = 0;                  // every row seen, bad ones included
   std::uint64_t bad_rows = 0;
-  std::vector<bad_row> bad_examples;  // first max_examples
-  std::uint64_t priceable = 0;        // valid rows at least one contract can price
-  std::uint64_t unpriceable = 0;      // valid rows no contract can price
-  std::int64_t best_total = 0;        // each priceable row on its cheapest contract
-  std::vector<band_result> bands;     // kWeightBands order
+  std::vector<bad_row> bad_examples;   // first max_examples
+  std::uint64_t priceable = 0;         // valid rows at least one contract can price
+  std::uint64_t unpriceable = 0;       // valid rows no contract can price
+  std::int64_t best_total = 0;         // each priceable row on its cheapest contract
+  std::uint64_t common_rows = 0;       // valid rows every compared contract prices
+  std::int64_t common_best_total = 0;  // each common row on its cheapest contract
+  std::vector<band_result> bands;      // kWeightBands order
   audit_result audit;
   std::optional<negotiation_result> negotiation;
+  // For people: implausible billed amounts (see Audit above). Every output shows them.
+  std::vector<std::string> warnings;
+  // True when the compared contracts did not all price the same rows (one priced a row that
+  // another could not).
+  bool priced_rows_differ() const noexcept;
 };
 
 class comparison {
@@ -203,22 +272,31 @@ std::string format_percent(std::int64_t ten_thousandths);
 std::string format_share(std::uint64_t part, std::uint64_t whole);
 // A count for people, digits grouped by three: "1,234,567".
 std::string format_count(std::uint64_t v);
+// A ratio for people, 3 significant digits: "1", "0.01", "98.6".
+std::string format_ratio(double ratio);
+// "showing 200 of 1,234 flagged rows; run `parcelctl tariffs compare --format csv --audit` ..."
+std::string audit_listing_note(const audit_result& a);
 
 // The JSON document, one line. Money is in minor units (integers), percents are exact decimal
 // strings ("9.96"), counts are integers:
 // {"currency": "EUR", "date_override": "2026-06-01" | null,
-//  "rows": {"total", "bad", "priceable", "unpriceable"},
-//  "best_total": 123456,
+//  "rows": {"total", "bad", "priceable", "unpriceable", "priced_by_all"},
+//  "best_total": 123456, "common_best_total": 120000 (over the priced_by_all rows),
+//  "warnings": ["amounts look 100x off: ..."],
 //  "contracts": [{"contract", "carrier", "priced", "unserviceable",
 //                 "unserviceable_by_reason": {"<reason_code>": n, ...}  (non-zero ones only),
-//                 "total", "cheapest_count"}],                              (by contract id)
+//                 "total", "cheapest_count", "common_total", "overbilled_rows", "claim_back",
+//                 "zones": [{"zone", "priced", "total", "cheapest_count", "overbilled_rows",
+//                            "claim_back"}]}],                        (by contract id)
 //  "weight_bands": [{"label": "0-250 g", "min_g" (exclusive), "max_g" (null for the last),
 //                    "rows", "priceable", "best_total",
 //                    "contracts": [{"contract", "priced", "total", "cheapest_count"}]}],
 //  "audit": {"tolerance_percent": "1", "tolerance_minor": 5, "rows", "discrepancies",
-//            "unpriced", "unknown_contract", "currency_mismatch", "billed_total",
-//            "priced_total", "examples": [{"line", "contract", "carrier", "billed",
-//                                          "priced" | null, "difference" | null, "detail"}]},
+//            "unpriced", "unknown_contract", "currency_mismatch", "flagged", "billed_total",
+//            "priced_total", "overbilled_rows", "claim_back",
+//            "median_billed_ratio": 1.0 | null (a number, 3 decimals),
+//            "examples": [{"line", "contract", "carrier", "zone" | null, "billed",
+//                          "priced" | null, "difference" | null, "detail"}]},
 //  "negotiation": null | {"contract", "max_extra_discount_percent",
 //                         "lowest_total": {"status": "already"|"reachable"|"not_reachable",
 //                                          "extra_discount_percent": "9.96"},
@@ -229,10 +307,28 @@ std::string format_count(std::uint64_t v);
 //                         "cheapest_rows_now", "cheapest_rows_after"},
 //  "bad_rows": {"count", "examples": [{"line", "reason"}]}}
 std::string to_json(const compare_report& r);
-// One CSV line per contract: contract,carrier,currency,priced,unserviceable,total,
-// cheapest_count,best_total then one unserviceable:<reason> column per reason code. Money in
-// major units with '.' ("1234.56").
+// The summary as CSV. Columns: contract,carrier,zone,currency,priced,unserviceable,total,
+// cheapest_count,best_total,common_total,overbilled_rows,claim_back then one
+// unserviceable:<reason> column per reason code. Per contract, one line with an empty zone (the
+// whole contract), then one line per zone it priced rows in (priced, total, cheapest_count,
+// overbilled_rows and claim_back of that zone; the other columns empty). Money in major units
+// with '.' ("1234.56").
 std::string to_csv(const compare_report& r);
+
+// Streaming CSV outputs, fed by the observers of compare_options.
+// One line per input record: line,error,date,direction,from_country,from_postal_code,
+// to_country,to_postal_code,weight_g,length_mm,width_mm,height_mm,service,contract,billed,
+// cheapest, then price:<id>,reason:<id> per compared contract (the price in major units, or
+// empty and the reason code when the contract cannot carry the shipment). A bad row has its
+// reason in `error` and the other columns empty.
+std::string per_shipment_csv_header(std::span<const contract_result> contracts);
+void append_per_shipment_csv(std::string& out, const row_prices& p);
+// One line per flagged audit row: line,contract,carrier,zone,billed,priced,difference,detail.
+std::string audit_csv_header();
+void append_audit_csv(std::string& out, const audit_line& l);
+// RFC 4180: quoted when it holds a separator, a quote or a line break.
+void append_csv_field(std::string& out, std::string_view text);
+
 // An aligned text report for a terminal.
 std::string to_table(const compare_report& r);
 // One self-contained HTML page (inline CSS and SVG, no external resource).

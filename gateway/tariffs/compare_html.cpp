@@ -91,12 +91,15 @@ std::string legend(const compare_report& r, bool with_none) {
   return out + "</div>";
 }
 
-std::string totals_chart(const compare_report& r) {
+// common: the totals over the rows every contract prices, else each over the rows it priced.
+std::string totals_chart(const compare_report& r, bool common) {
   const int label_w = 210, bar_w = 560, row_h = 36, top = 10;
   const auto n = r.contracts.size();
   const int height = top + static_cast<int>(n + 1) * row_h + 10;
-  std::int64_t max = r.best_total;
-  for (const auto& c : r.contracts) max = std::max(max, c.total);
+  auto total_of = [&](const contract_result& c) { return common ? c.common_total : c.total; };
+  const std::int64_t best = common ? r.common_best_total : r.best_total;
+  std::int64_t max = best;
+  for (const auto& c : r.contracts) max = std::max(max, total_of(c));
   auto scale = [&](std::int64_t v) {
     return max > 0 ? static_cast<double>(v) / static_cast<double>(max) * bar_w : 0.0;
   };
@@ -115,10 +118,14 @@ std::string totals_chart(const compare_report& r) {
   };
   for (std::size_t j = 0; j < n; ++j) {
     const auto& c = r.contracts[j];
-    bar(static_cast<int>(j), c.contract, format_count(c.priced) + " rows priced", c.total, color(j));
+    std::string sub = common ? format_count(r.common_rows) + " common rows"
+                             : "priced " + format_count(c.priced) + " of " +
+                                   format_count(r.rows - r.bad_rows) + " rows";
+    bar(static_cast<int>(j), c.contract, sub, total_of(c), color(j));
   }
-  bar(static_cast<int>(n), "best possible", format_count(r.priceable) + " rows, cheapest each",
-      r.best_total, "url(#hatch)");
+  bar(static_cast<int>(n), "best possible",
+      format_count(common ? r.common_rows : r.priceable) + " rows, cheapest each", best,
+      "url(#hatch)");
   s.insert(s.find('>') + 1,
            "<defs><pattern id=\"hatch\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" "
            "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#e5e7eb\"/>"
@@ -191,8 +198,8 @@ std::string cheapest_chart(const compare_report& r) {
       if (part == 0) return;
       double w = static_cast<double>(part) / static_cast<double>(b.rows) * bar_w;
       s += rect(x, y + 4, w, 24, fill,
-                name + ", " + b.label + ": " + format_count(part) + " of " + format_count(b.rows) + " rows (" +
-                    format_share(part, b.rows) + ")");
+                name + ", " + b.label + ": " + format_count(part) + " of " + format_count(b.rows) +
+                    " rows (" + format_share(part, b.rows) + ")");
       if (w >= 44)
         s += text(x + w / 2, y + 20, format_share(part, b.rows),
                   std::string("text-anchor=\"middle\" font-size=\"11\" fill=\"") +
@@ -249,6 +256,9 @@ tr.best td{background:#eff6ff}
 .pill.ok{background:#dcfce7;color:#166534}.pill.bad{background:#fee2e2;color:#991b1b}
 .up{color:#b91c1c}.down{color:#15803d}
 .empty{color:var(--muted);font-style:italic}
+section.warn{background:#fef3c7;border-color:#f59e0b}
+section.warn ul{margin:4px 0 0;padding-left:20px}
+h3.zone-contract{font-size:14px;margin:14px 0 4px}
 )";
 
 }  // namespace
@@ -266,6 +276,11 @@ std::string to_html(const compare_report& r) {
        std::to_string(r.contracts.size()) + " contracts, amounts in " + esc(cur) +
        (r.date_override ? ", priced on " + format_date(*r.date_override) : std::string()) +
        "</p></header>";
+  if (!r.warnings.empty()) {
+    h += "<section id=\"warnings\" class=\"warn\"><h2>Warnings</h2><ul>";
+    for (const auto& w : r.warnings) h += "<li>" + esc(w) + "</li>";
+    h += "</ul></section>";
+  }
 
   // Summary cards.
   std::size_t most = 0;
@@ -276,22 +291,48 @@ std::string to_html(const compare_report& r) {
            v + "</div><div class=\"s\">" + s + "</div></div>";
   };
   h += "<section id=\"summary\" class=\"cards\">";
-  h += card("Shipments", format_count(r.rows),
-            format_count(r.priceable) + " priceable, " + format_count(r.unpriceable) + " by no contract");
+  h += card(
+      "Shipments", format_count(r.rows),
+      format_count(r.priceable) + " priceable, " + format_count(r.unpriceable) + " by no contract");
   h += card("Best possible total", esc(format_money(r.best_total, cur)),
             "each shipment on its cheapest contract");
   h += card("Most often cheapest",
             r.contracts.empty() || r.priceable == 0 ? "-" : esc(r.contracts[most].contract),
-            r.contracts.empty()
-                ? std::string()
-                : format_share(r.contracts[most].cheapest_count, r.priceable) + " of priceable shipments");
-  h += card("Bad rows", format_count(r.bad_rows), format_count(r.audit.discrepancies) + " billing discrepancies");
+            r.contracts.empty() ? std::string()
+                                : format_share(r.contracts[most].cheapest_count, r.priceable) +
+                                      " of priceable shipments");
+  h += card("Bad rows", format_count(r.bad_rows),
+            format_count(r.audit.discrepancies) + " billing discrepancies");
   h += "</section>";
 
-  h += "<section id=\"totals\"><h2>Total cost per contract</h2><p class=\"note\">Each contract "
-       "over the shipments it can price (their number under its name); the hatched bar prices "
-       "every priceable shipment on its cheapest contract.</p>" +
-       totals_chart(r) + "</section>";
+  {
+    const bool differ = r.priced_rows_differ();
+    const bool common = differ && r.common_rows > 0;
+    const std::uint64_t valid = r.rows - r.bad_rows;
+    std::string coverage;  // "colissimo-2026 priced 940 of 1,000 rows, ..."
+    for (const auto& c : r.contracts)
+      if (c.priced != valid)
+        coverage += (coverage.empty() ? "" : ", ") + esc(c.contract) + " priced " +
+                    format_count(c.priced) + " of " + format_count(valid) + " rows";
+    h += "<section id=\"totals\"><h2>Total cost per contract</h2><p class=\"note\">";
+    if (!differ)
+      h += "Every contract priced the same " +
+           format_count(r.contracts.empty() ? 0 : r.contracts[0].priced) +
+           " shipments; the hatched bar prices each of them on its cheapest contract.";
+    else if (common)
+      h += "<b>Compared on the " + format_count(r.common_rows) +
+           " shipments every contract can price</b>, because the contracts priced different "
+           "numbers of rows (" +
+           coverage +
+           "); each contract's total over the rows it priced is in the table below. The hatched "
+           "bar prices each common shipment on its cheapest contract.";
+    else
+      h += "<b>Not comparable: the totals are over different shipments</b> (" + coverage +
+           ") and no shipment is priced by every contract (compare fewer contracts with "
+           "--contracts, or price every row on one date with --date-override, to get common "
+           "rows); the hatched bar prices every priceable shipment on its cheapest contract.";
+    h += "</p>" + totals_chart(r, common) + "</section>";
+  }
 
   h += "<section id=\"bands\"><h2>Average price per parcel, by weight band</h2><p class=\"note\">"
        "Real weight bands; a missing bar means the contract prices no parcel of that band."
@@ -305,7 +346,8 @@ std::string to_html(const compare_report& r) {
 
   h += "<section id=\"contracts\"><h2>Per contract</h2><table><tr><th>Contract</th>"
        "<th>Carrier</th><th class=\"n\">Priced</th><th class=\"n\">Unserviceable</th>"
-       "<th>Main reasons</th><th class=\"n\">Total</th><th class=\"n\">Cheapest for</th></tr>";
+       "<th>Main reasons</th><th class=\"n\">Total</th><th class=\"n\">Cheapest for</th>"
+       "<th class=\"n\">Overbilled rows</th><th class=\"n\">To claim back</th></tr>";
   for (std::size_t j = 0; j < r.contracts.size(); ++j) {
     const auto& c = r.contracts[j];
     std::vector<std::pair<std::uint64_t, std::size_t>> reasons;
@@ -324,9 +366,43 @@ std::string to_html(const compare_report& r) {
          "</td><td class=\"n\">" + format_count(c.priced) + "</td><td class=\"n\">" +
          format_count(c.unserviceable) + "</td><td class=\"why\">" + esc(why.empty() ? "-" : why) +
          "</td><td class=\"n\">" + esc(format_money(c.total, cur)) + "</td><td class=\"n\">" +
-         format_count(c.cheapest_count) + " (" + format_share(c.cheapest_count, r.priceable) + ")</td></tr>";
+         format_count(c.cheapest_count) + " (" + format_share(c.cheapest_count, r.priceable) +
+         ")</td><td class=\"n\">" + format_count(c.overbilled_rows) + "</td><td class=\"n\">" +
+         esc(format_money(c.claim_back, cur)) + "</td></tr>";
   }
   h += "</table></section>";
+
+  h += "<section id=\"zones\"><h2>Per zone</h2><p class=\"note\">Each contract's own zones "
+       "(zones differ from one contract to another): the shipments it priced there, their "
+       "total and average, where it is the cheapest, and the overbilled audited rows.</p>";
+  for (std::size_t j = 0; j < r.contracts.size(); ++j) {
+    const auto& c = r.contracts[j];
+    h += "<h3 class=\"zone-contract\"><i style=\"display:inline-block;width:10px;height:10px;"
+         "border-radius:2px;margin-right:6px;background:" +
+         color(j) + "\"></i>" + esc(c.contract) + "</h3>";
+    bool any = false;
+    for (const auto& z : c.zones) any = any || z.priced > 0;
+    if (!any) {
+      h += "<p class=\"empty\">No shipment priced.</p>";
+      continue;
+    }
+    h += "<table><tr><th>Zone</th><th class=\"n\">Priced</th><th class=\"n\">Total</th>"
+         "<th class=\"n\">Average</th><th class=\"n\">Cheapest for</th><th class=\"n\">"
+         "Overbilled rows</th><th class=\"n\">To claim back</th></tr>";
+    for (const auto& z : c.zones) {
+      if (z.priced == 0) continue;
+      h += "<tr><td class=\"id\">" + esc(z.zone) + "</td><td class=\"n\">" +
+           format_count(z.priced) + "</td><td class=\"n\">" + esc(format_money(z.total, cur)) +
+           "</td><td class=\"n\">" +
+           esc(format_money(z.total / static_cast<std::int64_t>(z.priced), cur)) +
+           "</td><td class=\"n\">" + format_count(z.cheapest_count) + " (" +
+           format_share(z.cheapest_count, z.priced) + ")</td><td class=\"n\">" +
+           format_count(z.overbilled_rows) + "</td><td class=\"n\">" +
+           esc(format_money(z.claim_back, cur)) + "</td></tr>";
+    }
+    h += "</table>";
+  }
+  h += "</section>";
 
   if (r.negotiation) {
     const auto& n = *r.negotiation;
@@ -356,8 +432,8 @@ std::string to_html(const compare_report& r) {
            " % of the shipments</b>: " + goal_html(n.share) + "</p>";
     h += "<p>Cheapest today for " + format_count(n.cheapest_rows_now) + " shipments (" +
          format_share(n.cheapest_rows_now, r.priceable) + "), after the extra discount for " +
-         format_count(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
-         ").</p></section>";
+         format_count(n.cheapest_rows_after) + " (" +
+         format_share(n.cheapest_rows_after, r.priceable) + ").</p></section>";
   }
 
   const auto& a = r.audit;
@@ -368,20 +444,44 @@ std::string to_html(const compare_report& r) {
   h += "<p>" + format_count(a.rows) + " audited rows: billed <b>" +
        esc(format_money(a.billed_total, cur)) + "</b> vs priced <b>" +
        esc(format_money(a.priced_total, cur)) + "</b> (difference " +
-       esc(format_money(a.billed_total - a.priced_total, cur)) + "); " + format_count(a.discrepancies) +
-       " beyond the tolerance, " + format_count(a.unpriced) + " the contract cannot price, " +
-       format_count(a.unknown_contract) + " unknown contract, " + format_count(a.currency_mismatch) +
-       " in another currency.</p>";
+       esc(format_money(a.billed_total - a.priced_total, cur)) + "); " +
+       format_count(a.discrepancies) + " beyond the tolerance, " + format_count(a.unpriced) +
+       " the contract cannot price, " + format_count(a.unknown_contract) + " unknown contract, " +
+       format_count(a.currency_mismatch) + " in another currency.</p>";
+  h += "<p id=\"claim-back\">To claim back: <b>" + esc(format_money(a.claim_back, cur)) +
+       "</b> over " + format_count(a.overbilled_rows) +
+       " overbilled rows (billed above the price beyond the tolerance)";
+  {
+    std::string per;
+    for (const auto& c : r.contracts)
+      if (c.overbilled_rows > 0)
+        per += (per.empty() ? "" : ", ") + esc(c.contract) + " " +
+               esc(format_money(c.claim_back, cur)) + " (" + format_count(c.overbilled_rows) +
+               " rows)";
+    h += per.empty() ? std::string(".") : ": " + per + ".";
+  }
+  h += "</p>";
+  if (a.median_ratio)
+    h += "<p class=\"note\">Median billed/priced ratio: " + format_ratio(*a.median_ratio) +
+         " over " + format_count(a.ratio_rows) + " rows.</p>";
+  if (!a.examples.empty())
+    h += "<p class=\"note\" id=\"audit-count\">" +
+         (a.examples.size() < a.flagged()
+              ? esc(audit_listing_note(a)) + " (or raise --max-examples)."
+              : "All " + format_count(a.flagged()) + " flagged rows are listed.") +
+         "</p>";
   if (a.examples.empty()) {
     h += "<p class=\"empty\">Nothing to report.</p>";
   } else {
-    h += "<table><tr><th class=\"n\">Line</th><th>Contract</th><th class=\"n\">Billed</th>"
+    h += "<table><tr><th class=\"n\">Line</th><th>Contract</th><th>Zone</th><th "
+         "class=\"n\">Billed</th>"
          "<th class=\"n\">Priced</th><th class=\"n\">Difference</th><th>Detail</th></tr>";
     for (const auto& l : a.examples)
       h += "<tr><td class=\"n\">" + std::to_string(l.line) + "</td><td class=\"id\">" +
-           esc(l.contract) + "</td><td class=\"n\">" + esc(format_money(l.billed, cur)) +
-           "</td><td class=\"n\">" + (l.priced ? esc(format_money(*l.priced, cur)) : "-") +
-           "</td><td class=\"n " + (l.difference > 0 ? "up" : "down") + "\">" +
+           esc(l.contract) + "</td><td>" + esc(l.zone.empty() ? "-" : l.zone) +
+           "</td><td class=\"n\">" + esc(format_money(l.billed, cur)) + "</td><td class=\"n\">" +
+           (l.priced ? esc(format_money(*l.priced, cur)) : "-") + "</td><td class=\"n " +
+           (l.difference > 0 ? "up" : "down") + "\">" +
            (l.priced ? esc((l.difference > 0 ? "+" : "") + format_money(l.difference, cur)) : "-") +
            "</td><td>" + esc(l.detail) + "</td></tr>";
     h += "</table>";

@@ -1,9 +1,11 @@
 // Text renderings of a comparison report: JSON, CSV and an aligned table.
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "gateway/tariffs/compare.hpp"
+#include "gateway/tariffs/text_width.hpp"
 
 namespace parcelgate::tariffs {
 
@@ -28,11 +30,8 @@ boost::json::object goal_json(const negotiation_goal& g) {
           {"extra_discount_percent", format_percent(g.extra_discount)}};
 }
 
-// Display width of UTF-8 text: code points (the euro sign is three bytes, one column).
 std::size_t columns(std::string_view text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
+  return display_width(text);
 }
 
 // Columns of strings; numbers right-aligned.
@@ -72,6 +71,18 @@ std::string goal_text(const negotiation_goal& g) {
 
 }  // namespace
 
+std::string format_ratio(double ratio) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", ratio);
+  return text;
+}
+
+std::string audit_listing_note(const audit_result& a) {
+  return "showing " + format_count(a.examples.size()) + " of " + format_count(a.flagged()) +
+         " flagged rows; run `parcelctl tariffs compare --format csv --audit` (same options) for "
+         "all of them";
+}
+
 std::string format_money(std::int64_t minor, std::string_view currency) {
   std::uint64_t magnitude =
       minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
@@ -95,7 +106,8 @@ std::string format_count(std::uint64_t v) {
 std::string format_share(std::uint64_t part, std::uint64_t whole) {
   if (whole == 0) return "-";
   char text[32];
-  std::snprintf(text, sizeof text, "%.1f %%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  std::snprintf(text, sizeof text, "%.1f %%",
+                100.0 * static_cast<double>(part) / static_cast<double>(whole));
   return text;
 }
 
@@ -118,13 +130,25 @@ std::string to_json(const compare_report& r) {
     for (std::size_t i = 0; i < kReasonCount; ++i)
       if (c.unserviceable_by_reason[i] > 0)
         reasons[to_string(static_cast<reason_code>(i))] = c.unserviceable_by_reason[i];
+    json::array zones;
+    for (const auto& z : c.zones)
+      zones.push_back({{"zone", z.zone},
+                       {"priced", z.priced},
+                       {"total", z.total},
+                       {"cheapest_count", z.cheapest_count},
+                       {"overbilled_rows", z.overbilled_rows},
+                       {"claim_back", z.claim_back}});
     contracts.push_back({{"contract", c.contract},
                          {"carrier", c.carrier},
                          {"priced", c.priced},
                          {"unserviceable", c.unserviceable},
                          {"unserviceable_by_reason", std::move(reasons)},
                          {"total", c.total},
-                         {"cheapest_count", c.cheapest_count}});
+                         {"cheapest_count", c.cheapest_count},
+                         {"common_total", c.common_total},
+                         {"overbilled_rows", c.overbilled_rows},
+                         {"claim_back", c.claim_back},
+                         {"zones", std::move(zones)}});
   }
   for (const auto& b : r.bands) {
     json::array per;
@@ -146,11 +170,14 @@ std::string to_json(const compare_report& r) {
         {{"line", l.line},
          {"contract", l.contract},
          {"carrier", l.carrier},
+         {"zone", l.zone.empty() ? json::value(nullptr) : json::value(l.zone)},
          {"billed", l.billed},
          {"priced", nullable(l.priced)},
          {"difference", l.priced ? json::value(l.difference) : json::value(nullptr)},
          {"detail", l.detail}});
   for (const auto& b : r.bad_examples) bad.push_back({{"line", b.line}, {"reason", b.reason}});
+  json::array warnings;
+  for (const auto& w : r.warnings) warnings.push_back(json::value(w));
   const auto& a = r.audit;
   json::object doc{{"currency", r.currency},
                    {"date_override", r.date_override ? json::value(format_date(*r.date_override))
@@ -159,8 +186,11 @@ std::string to_json(const compare_report& r) {
                     {{"total", r.rows},
                      {"bad", r.bad_rows},
                      {"priceable", r.priceable},
-                     {"unpriceable", r.unpriceable}}},
+                     {"unpriceable", r.unpriceable},
+                     {"priced_by_all", r.common_rows}}},
                    {"best_total", r.best_total},
+                   {"common_best_total", r.common_best_total},
+                   {"warnings", std::move(warnings)},
                    {"contracts", std::move(contracts)},
                    {"weight_bands", std::move(bands)},
                    {"audit",
@@ -171,8 +201,14 @@ std::string to_json(const compare_report& r) {
                      {"unpriced", a.unpriced},
                      {"unknown_contract", a.unknown_contract},
                      {"currency_mismatch", a.currency_mismatch},
+                     {"flagged", a.flagged()},
                      {"billed_total", a.billed_total},
                      {"priced_total", a.priced_total},
+                     {"overbilled_rows", a.overbilled_rows},
+                     {"claim_back", a.claim_back},
+                     {"median_billed_ratio",
+                      a.median_ratio ? json::value(std::round(*a.median_ratio * 1000) / 1000)
+                                     : json::value(nullptr)},
                      {"examples", std::move(audit_lines)}}},
                    {"negotiation", nullptr},
                    {"bad_rows", {{"count", r.bad_rows}, {"examples", std::move(bad)}}}};
@@ -205,19 +241,122 @@ std::string to_json(const compare_report& r) {
 
 std::string to_csv(const compare_report& r) {
   std::string out =
-      "contract,carrier,currency,priced,unserviceable,total,cheapest_count,best_total";
+      "contract,carrier,zone,currency,priced,unserviceable,total,cheapest_count,best_total,"
+      "common_total,overbilled_rows,claim_back";
   for (std::size_t i = 0; i < kReasonCount; ++i)
     out += ",unserviceable:" + std::string(to_string(static_cast<reason_code>(i)));
   out += "\n";
-  // Ids and carriers are restricted to a-z 0-9 . _ - by the loader: no quoting needed.
+  // Ids and carriers are restricted to a-z 0-9 . _ - by the loader; zone names are quoted.
   for (const auto& c : r.contracts) {
-    out += c.contract + "," + c.carrier + "," + r.currency + "," + std::to_string(c.priced) + "," +
+    out += c.contract + "," + c.carrier + ",," + r.currency + "," + std::to_string(c.priced) + "," +
            std::to_string(c.unserviceable) + "," + major(c.total) + "," +
-           std::to_string(c.cheapest_count) + "," + major(r.best_total);
+           std::to_string(c.cheapest_count) + "," + major(r.best_total) + "," +
+           major(c.common_total) + "," + std::to_string(c.overbilled_rows) + "," +
+           major(c.claim_back);
     for (auto n : c.unserviceable_by_reason) out += "," + std::to_string(n);
     out += "\n";
+    for (const auto& z : c.zones) {
+      if (z.priced == 0) continue;
+      out += c.contract + "," + c.carrier + ",";
+      append_csv_field(out, z.zone);
+      out += "," + r.currency + "," + std::to_string(z.priced) + ",," + major(z.total) + "," +
+             std::to_string(z.cheapest_count) + ",,," + std::to_string(z.overbilled_rows) + "," +
+             major(z.claim_back) + std::string(kReasonCount, ',') + "\n";
+    }
   }
   return out;
+}
+
+void append_csv_field(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string per_shipment_csv_header(std::span<const contract_result> contracts) {
+  std::string out =
+      "line,error,date,direction,from_country,from_postal_code,to_country,to_postal_code,"
+      "weight_g,length_mm,width_mm,height_mm,service,contract,billed,cheapest";
+  for (const auto& c : contracts) out += ",price:" + c.contract + ",reason:" + c.contract;
+  return out + "\n";
+}
+
+void append_per_shipment_csv(std::string& out, const row_prices& p) {
+  out += std::to_string(p.line);
+  out += ',';
+  if (!p.row) {
+    append_csv_field(out, p.bad_reason);
+    out += std::string(14 + 2 * p.contracts.size(), ',');
+    out += '\n';
+    return;
+  }
+  const shipment_row& row = *p.row;
+  out += ',';
+  if (p.date) out += format_date(*p.date);
+  out += ',';
+  out += row.dir == direction::return_ ? "return" : "outbound";
+  for (std::string_view text :
+       {std::string_view(row.from_country), std::string_view(row.from_postal_code),
+        std::string_view(row.to_country), std::string_view(row.to_postal_code)}) {
+    out += ',';
+    append_csv_field(out, text);
+  }
+  auto dim = [&](std::int32_t v) {
+    out += ',';
+    if (v > 0) out += std::to_string(v);
+  };
+  out += ',' + std::to_string(row.parcel.weight_g);
+  dim(row.parcel.length_mm);
+  dim(row.parcel.width_mm);
+  dim(row.parcel.height_mm);
+  out += ',';
+  out += to_string(row.service);
+  out += ',';
+  append_csv_field(out, row.contract);
+  out += ',';
+  if (row.billed_amount) out += major(*row.billed_amount);
+  out += ',';
+  if (p.cheapest) out += p.contracts[*p.cheapest].contract;
+  for (std::size_t j = 0; j < p.contracts.size(); ++j) {
+    out += ',';
+    if (p.ok[j]) {
+      out += major(p.totals[j]);
+      out += ',';
+    } else {
+      out += ',';
+      out += to_string(p.refusals[j].code);
+    }
+  }
+  out += '\n';
+}
+
+std::string audit_csv_header() {
+  return "line,contract,carrier,zone,billed,priced,difference,detail\n";
+}
+
+void append_audit_csv(std::string& out, const audit_line& l) {
+  out += std::to_string(l.line);
+  out += ',';
+  append_csv_field(out, l.contract);
+  out += ',';
+  append_csv_field(out, l.carrier);
+  out += ',';
+  append_csv_field(out, l.zone);
+  out += ',' + major(l.billed) + ',';
+  if (l.priced)
+    out += major(*l.priced) + ',' + major(l.difference);
+  else
+    out += ',';
+  out += ',';
+  append_csv_field(out, l.detail);
+  out += '\n';
 }
 
 std::string to_table(const compare_report& r) {
@@ -227,16 +366,47 @@ std::string to_table(const compare_report& r) {
          format_count(r.priceable) + " priceable, " + format_count(r.unpriceable) +
          " no contract can price\n";
   if (r.date_override) out += "Priced on " + format_date(*r.date_override) + " (date override)\n";
+  for (const auto& w : r.warnings) out += "WARNING: " + w + "\n";
   out += "Best possible total: " + format_money(r.best_total, cur) +
          " (each shipment on its cheapest contract)\n\n";
 
+  const bool differ = r.priced_rows_differ();
+  const bool common = differ && r.common_rows > 0;
   std::vector<std::vector<std::string>> rows{
       {"CONTRACT", "CARRIER", "PRICED", "UNSERVICEABLE", "TOTAL", "CHEAPEST", "SHARE"}};
-  for (const auto& c : r.contracts)
+  if (common) rows[0].push_back("COMMON ROWS TOTAL");
+  for (const auto& c : r.contracts) {
     rows.push_back({c.contract, c.carrier, format_count(c.priced), format_count(c.unserviceable),
                     format_money(c.total, cur), format_count(c.cheapest_count),
                     format_share(c.cheapest_count, r.priceable)});
-  out += aligned(rows, {false, false, true, true, true, true, true});
+    if (common) rows.back().push_back(format_money(c.common_total, cur));
+  }
+  out += aligned(rows, {false, false, true, true, true, true, true, true});
+  if (common)
+    out +=
+        "  The contracts priced different rows: TOTAL is over the rows each one priced; COMMON "
+        "ROWS TOTAL over the " +
+        format_count(r.common_rows) + " row(s) every contract prices (best possible " +
+        format_money(r.common_best_total, cur) + ").\n";
+  else if (differ)
+    out +=
+        "  The contracts priced different rows and none is priced by every contract: the "
+        "totals are not comparable. Compare fewer contracts (--contracts) or price every row "
+        "on one date (--date-override) to get common rows.\n";
+
+  out += "\nPer zone (rows each contract priced in each of its zones)\n";
+  rows = {
+      {"CONTRACT", "ZONE", "PRICED", "TOTAL", "AVERAGE", "CHEAPEST", "OVERBILLED", "CLAIM BACK"}};
+  for (const auto& c : r.contracts)
+    for (const auto& z : c.zones) {
+      if (z.priced == 0) continue;
+      rows.push_back({c.contract, z.zone, format_count(z.priced), format_money(z.total, cur),
+                      format_money(z.total / static_cast<std::int64_t>(z.priced), cur),
+                      format_count(z.cheapest_count), format_count(z.overbilled_rows),
+                      format_money(z.claim_back, cur)});
+    }
+  out += rows.size() == 1 ? "  (none)\n"
+                          : aligned(rows, {false, false, true, true, true, true, true, true});
 
   out += "\nUnserviceable, by reason\n";
   rows = {{"CONTRACT"}};
@@ -281,15 +451,25 @@ std::string to_table(const compare_report& r) {
   out += "  billed " + format_money(a.billed_total, cur) + " vs priced " +
          format_money(a.priced_total, cur) + " (difference " +
          format_money(a.billed_total - a.priced_total, cur) + ")\n";
+  if (a.median_ratio)
+    out += "  median billed/priced ratio " + format_ratio(*a.median_ratio) + " over " +
+           format_count(a.ratio_rows) + " row(s)\n";
+  out += "  to claim back: " + format_money(a.claim_back, cur) + " over " +
+         format_count(a.overbilled_rows) + " overbilled row(s)\n";
+  rows = {{"CONTRACT", "OVERBILLED ROWS", "CLAIM BACK"}};
+  for (const auto& c : r.contracts)
+    if (c.overbilled_rows > 0)
+      rows.push_back(
+          {c.contract, format_count(c.overbilled_rows), format_money(c.claim_back, cur)});
+  if (rows.size() > 1) out += aligned(rows, {false, true, true});
   if (!a.examples.empty()) {
-    rows = {{"LINE", "CONTRACT", "BILLED", "PRICED", "DIFFERENCE", "DETAIL"}};
+    rows = {{"LINE", "CONTRACT", "ZONE", "BILLED", "PRICED", "DIFFERENCE", "DETAIL"}};
     for (const auto& l : a.examples)
-      rows.push_back({std::to_string(l.line), l.contract, format_money(l.billed, cur),
-                      l.priced ? format_money(*l.priced, cur) : "-",
+      rows.push_back({std::to_string(l.line), l.contract, l.zone.empty() ? "-" : l.zone,
+                      format_money(l.billed, cur), l.priced ? format_money(*l.priced, cur) : "-",
                       l.priced ? format_money(l.difference, cur) : "-", l.detail});
-    out += aligned(rows, {true, false, true, true, true, false});
-    if (a.examples.size() < a.discrepancies + a.unpriced + a.unknown_contract + a.currency_mismatch)
-      out += "  (first " + std::to_string(a.examples.size()) + " listed)\n";
+    out += aligned(rows, {true, false, false, true, true, true, false});
+    if (a.examples.size() < a.flagged()) out += "  " + audit_listing_note(a) + "\n";
   }
 
   if (r.negotiation) {
@@ -310,8 +490,8 @@ std::string to_table(const compare_report& r) {
              " % of the rows: " + goal_text(n.share) + "\n";
     out += "  cheapest today for " + format_count(n.cheapest_rows_now) + " row(s) (" +
            format_share(n.cheapest_rows_now, r.priceable) + "), after the discount " +
-           format_count(n.cheapest_rows_after) + " (" + format_share(n.cheapest_rows_after, r.priceable) +
-           ")\n";
+           format_count(n.cheapest_rows_after) + " (" +
+           format_share(n.cheapest_rows_after, r.priceable) + ")\n";
   }
 
   out += "\nBad rows: " + format_count(r.bad_rows) + "\n";

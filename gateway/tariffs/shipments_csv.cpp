@@ -8,9 +8,10 @@ namespace parcelgate::tariffs {
 namespace {
 
 constexpr std::array<std::string_view, kShipmentColumnCount> kColumnNames = {
-    "date",           "direction", "from_country", "from_postal_code", "to_country",
-    "to_postal_code", "weight_g",  "length_mm",    "width_mm",         "height_mm",
-    "service",        "carrier",   "contract",     "billed_amount",    "currency"};
+    "date",       "direction",      "from_country", "from_postal_code",
+    "to_country", "to_postal_code", "weight_g",     "length_mm",
+    "width_mm",   "height_mm",      "service",      "carrier",
+    "contract",   "billed_amount",  "currency",     "billed_amount_minor"};
 
 constexpr std::size_t kBufferSize = 1 << 16;
 constexpr std::size_t kMaxFieldBytes = 1 << 16;  // bounds memory on a runaway quoted field
@@ -31,6 +32,15 @@ std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t lo
   return v;
 }
 
+std::string minor_as_major(std::int64_t minor) {  // -350 -> "-3.50"
+  std::uint64_t m =
+      minor < 0 ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+  char text[40];
+  std::snprintf(text, sizeof text, "%s%llu.%02llu", minor < 0 ? "-" : "",
+                static_cast<unsigned long long>(m / 100), static_cast<unsigned long long>(m % 100));
+  return text;
+}
+
 bool set_country(std::string& out, std::string_view text) {
   if (text.size() != 2) return false;
   out.clear();
@@ -46,6 +56,24 @@ bool set_country(std::string& out, std::string_view text) {
 
 std::string_view column_name(shipment_column c) noexcept {
   return kColumnNames[static_cast<std::size_t>(c)];
+}
+
+bool required_column(shipment_column c) noexcept {
+  switch (c) {
+    case shipment_column::date:
+    case shipment_column::from_country:
+    case shipment_column::from_postal_code:
+    case shipment_column::to_country:
+    case shipment_column::to_postal_code:
+    case shipment_column::weight_g:
+    case shipment_column::length_mm:
+    case shipment_column::width_mm:
+    case shipment_column::height_mm:
+    case shipment_column::service:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::optional<shipment_column> parse_column_name(std::string_view name) noexcept {
@@ -66,6 +94,7 @@ void shipment_row::clear() {
   carrier.clear();
   contract.clear();
   billed_amount.reset();
+  billed_from = 0;
   currency.clear();
 }
 
@@ -98,6 +127,10 @@ std::expected<void, std::string> set_field(shipment_row& row, shipment_column co
       if (!row.date) return bad("YYYY-MM-DD");
       break;
     case shipment_column::direction: {
+      if (text.empty()) {
+        row.dir = direction::outbound;
+        break;
+      }
       auto d = parse_direction(text);
       if (!d) return bad("outbound or return");
       row.dir = *d;
@@ -148,13 +181,28 @@ std::expected<void, std::string> set_field(shipment_row& row, shipment_column co
       row.contract.assign(text);
       break;
     case shipment_column::billed_amount:
-      if (text.empty()) {
-        row.billed_amount.reset();
-      } else {
-        row.billed_amount = parse_major_amount(text);
-        if (!row.billed_amount) return bad("an amount such as 12.34");
+    case shipment_column::billed_amount_minor: {
+      if (text.empty()) break;  // the other column may give the amount
+      const bool minor = column == shipment_column::billed_amount_minor;
+      auto amount = minor ? parse_integer(text, -999'999'999'999'999, 999'999'999'999'999)
+                          : parse_major_amount(text);
+      if (!amount)
+        return bad(minor ? "an integer amount in minor units such as 1234 (= 12.34)"
+                         : "an amount such as 12.34");
+      const std::uint8_t from = minor ? 2 : 1;
+      if (row.billed_from != 0 && row.billed_from != from && row.billed_amount != amount) {
+        const std::int64_t from_major = minor ? *row.billed_amount : *amount;
+        const std::int64_t from_minor = minor ? *amount : *row.billed_amount;
+        return std::unexpected(
+            "billed_amount and billed_amount_minor disagree: billed_amount " +
+            minor_as_major(from_major) + " is in major units (euros), billed_amount_minor " +
+            std::to_string(from_minor) + " in minor units (cents) is " +
+            minor_as_major(from_minor) + "; give one of them, or the same amount in both");
       }
+      row.billed_amount = amount;
+      row.billed_from = from;
       break;
+    }
     case shipment_column::currency:
       if (!text.empty() &&
           (text.size() != 3 ||
@@ -187,9 +235,16 @@ shipments_csv_reader::record_status shipments_csv_reader::read_record(std::strin
     if (pos_ == end_ && !fill()) return kEnd;
     return static_cast<unsigned char>(buffer_[pos_]);
   };
+  // A line ends with LF, CRLF or a lone CR; `c` was just read. Consumes the LF of a CRLF.
+  auto end_of_line = [&](int c) {
+    if (c == '\n') return true;
+    if (c != '\r') return false;
+    if (peek() == '\n') ++pos_;
+    return true;
+  };
   auto skip_line = [&] {
     for (int c = get(); c != kEnd; c = get())
-      if (c == '\n') {
+      if (end_of_line(c)) {
         ++line_;
         return;
       }
@@ -202,19 +257,29 @@ shipments_csv_reader::record_status shipments_csv_reader::read_record(std::strin
   };
 
   int c = get();
-  for (;; c = get()) {  // blank lines
-    if (c == '\n') {
-      ++line_;
-    } else if (c == '\r' && peek() == '\n') {
-      continue;
-    } else {
-      break;
-    }
-  }
+  for (; end_of_line(c); c = get()) ++line_;  // blank lines
   if (c == kEnd) return record_status::end;
   record_line_ = line_;
   field_count_ = 0;
   std::string* field = next_field();
+  // A field over the limit: its text is dropped and the rest of the record is still parsed
+  // (quotes included) so that reading resumes at the next record, then the record is bad.
+  std::size_t too_long = 0;  // 1-based field number, 0 = none
+  auto append = [&](int ch) {
+    if (too_long != 0) return;
+    if (field->size() >= kMaxFieldBytes) {
+      too_long = field_count_;
+      field->clear();
+      return;
+    }
+    field->push_back(static_cast<char>(ch));
+  };
+  auto record_end = [&] {
+    if (too_long == 0) return record_status::ok;
+    error = "field " + std::to_string(too_long) + " is longer than " +
+            std::to_string(kMaxFieldBytes) + " bytes (the record is skipped)";
+    return record_status::malformed;
+  };
   enum class state { field_start, unquoted, quoted, after_quote } st = state::field_start;
   auto malformed = [&](std::string message, bool inside_line) {
     error = std::move(message);
@@ -222,9 +287,6 @@ shipments_csv_reader::record_status shipments_csv_reader::read_record(std::strin
     return record_status::malformed;
   };
   for (;; c = get()) {
-    if (field->size() >= kMaxFieldBytes)
-      return malformed("a field longer than " + std::to_string(kMaxFieldBytes) + " bytes",
-                       st != state::quoted);
     switch (st) {
       case state::field_start:
         if (c == '"') {
@@ -240,13 +302,13 @@ shipments_csv_reader::record_status shipments_csv_reader::read_record(std::strin
             return malformed("more than " + std::to_string(kMaxFields) + " fields", true);
           field = next_field();
           st = state::field_start;
-        } else if (c == '\n' || c == kEnd) {
-          if (c == '\n') ++line_;
-          return record_status::ok;
-        } else if (c == '\r' && peek() == '\n') {
-          continue;
+        } else if (c == kEnd) {
+          return record_end();
+        } else if (end_of_line(c)) {
+          ++line_;
+          return record_end();
         } else if (st == state::after_quote && c == '"') {
-          field->push_back('"');
+          append('"');
           st = state::quoted;
         } else if (st == state::after_quote) {
           return malformed("text after the closing quote of field " + std::to_string(field_count_),
@@ -256,7 +318,7 @@ shipments_csv_reader::record_status shipments_csv_reader::read_record(std::strin
                                " (quote the whole field and double the quote)",
                            true);
         } else {
-          field->push_back(static_cast<char>(c));
+          append(c);
         }
         continue;
       case state::quoted:
@@ -265,8 +327,8 @@ shipments_csv_reader::record_status shipments_csv_reader::read_record(std::strin
           st = state::after_quote;
           continue;
         }
-        if (c == '\n') ++line_;
-        field->push_back(static_cast<char>(c));
+        if (c == '\n' || (c == '\r' && peek() != '\n')) ++line_;
+        append(c);
         continue;
     }
   }
@@ -293,8 +355,9 @@ std::expected<void, std::string> shipments_csv_reader::read_header() {
     columns_.push_back(column);
   }
   std::string missing;
-  for (std::size_t i = 0; i < kRequiredShipmentColumns; ++i) {
-    if (seen[i] || (!date_required_ && static_cast<shipment_column>(i) == shipment_column::date))
+  for (std::size_t i = 0; i < kShipmentColumnCount; ++i) {
+    const auto column = static_cast<shipment_column>(i);
+    if (seen[i] || !required_column(column) || (!date_required_ && column == shipment_column::date))
       continue;
     missing += (missing.empty() ? "" : ", ") + std::string(kColumnNames[i]);
   }

@@ -212,6 +212,7 @@ enum class reason_code : std::uint8_t {
   too_heavy,            // billable grams above the last band's max_g
   no_price_for_zone,    // the band has no price for the zone
   invalid_parcel,       // no parcel, or a negative weight or dimension
+  too_many_parcels,     // the carrier prints fewer parcels per shipment (quote_request::max_parcels)
 };
 std::string_view to_string(reason_code code) noexcept;  // "no_price_for_zone"
 
@@ -239,6 +240,9 @@ struct quote_request {
   std::vector<std::string> carriers;     // empty = every carrier
   std::optional<day> date;               // nullopt = today (UTC)
   std::string tenant;                    // empty = ignore tenant restrictions (ops, CLI)
+  // Parcels per shipment each carrier can print (its adapter's capabilities); a carrier not
+  // listed is not limited. Contracts of a carrier that cannot print them are too_many_parcels.
+  std::vector<std::pair<std::string, std::int32_t>> max_parcels;
 };
 
 // One breakdown line. kind is "base", "discount", "surcharge" or "returns"; label() gives

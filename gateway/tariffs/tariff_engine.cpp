@@ -193,6 +193,8 @@ std::string_view to_string(reason_code code) noexcept {
       return "no_price_for_zone";
     case reason_code::invalid_parcel:
       return "invalid_parcel";
+    case reason_code::too_many_parcels:
+      return "too_many_parcels";
   }
   return "unknown";
 }

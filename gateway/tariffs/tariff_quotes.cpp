@@ -1,6 +1,7 @@
 // Quoting every contract at once, ordering the quotes, and explaining refusals.
 #include <algorithm>
 #include <climits>
+#include <optional>
 #include <tuple>
 
 #include "gateway/tariffs/tariff.hpp"
@@ -43,7 +44,17 @@ quote_result tariff_set::quote_all(const quote_request& request) const {
       levels.push_back(*request.service);
     else
       for (const auto& s : c.services) levels.push_back(s.service);
+    std::optional<std::int32_t> carrier_limit;
+    for (const auto& [carrier, limit] : request.max_parcels)
+      if (carrier == c.carrier) carrier_limit = limit;
     for (auto level : levels) {
+      if (carrier_limit && request.parcels.size() > static_cast<std::size_t>(*carrier_limit)) {
+        out.unavailable.push_back({ci, c.id, level, reason_code::too_many_parcels,
+                                   c.carrier + " prints " + std::to_string(*carrier_limit) +
+                                       " parcel(s) per shipment at most, not " +
+                                       std::to_string(request.parcels.size())});
+        continue;
+      }
       auto q = quote_one(ci, level, view);
       if (q) {
         out.quotes.push_back(std::move(*q));
@@ -111,6 +122,8 @@ std::string tariff_set::describe(std::size_t contract_index, service_level servi
     case reason_code::invalid_parcel:
       return request.parcels.empty() ? "no parcel to price"
                                      : parcel + ": negative weight or dimension";
+    case reason_code::too_many_parcels:
+      return "more parcels than the carrier prints per shipment";
   }
   return "cannot carry the shipment";
 }

@@ -69,6 +69,16 @@ void metrics::observe_carrier_call(std::string_view carrier, std::string_view op
   slot.second.observe(seconds);
 }
 
+void metrics::observe_carrier_operation(std::string_view carrier, std::string_view operation, std::string_view outcome,
+                                        double seconds) {
+  std::string key = "carrier=\"" + std::string(carrier) + "\",operation=\"" + std::string(operation) +
+                    "\",outcome=\"" + std::string(outcome) + "\"";
+  std::lock_guard lock(mutex_);
+  auto& slot = carrier_operations_[key];
+  ++slot.first;
+  slot.second.observe(seconds);
+}
+
 void metrics::observe_durable_write(std::string_view operation, double seconds) noexcept {
   for (std::size_t i = 0; i < kDurableWrites.size(); ++i)
     if (kDurableWrites[i] == operation) return durable_writes_[i].observe(seconds);
@@ -101,6 +111,14 @@ std::string metrics::render() const {
   out += "# TYPE parcelgate_carrier_call_duration_seconds histogram\n";
   for (const auto& [labels, slot] : carrier_calls_)
     slot.second.render(out, "parcelgate_carrier_call_duration_seconds", labels);
+  out += "# HELP parcelgate_carrier_operations_total Adapter operations (each one or more carrier calls), by outcome.\n";
+  out += "# TYPE parcelgate_carrier_operations_total counter\n";
+  for (const auto& [labels, slot] : carrier_operations_)
+    out += "parcelgate_carrier_operations_total{" + labels + "} " + std::to_string(slot.first) + "\n";
+  out += "# HELP parcelgate_carrier_operation_duration_seconds Adapter operation latency, all its carrier calls included.\n";
+  out += "# TYPE parcelgate_carrier_operation_duration_seconds histogram\n";
+  for (const auto& [labels, slot] : carrier_operations_)
+    slot.second.render(out, "parcelgate_carrier_operation_duration_seconds", labels);
   out += "# HELP parcelgate_store_durable_write_seconds Purchase-flow writes, queued to durable (group commit).\n";
   out += "# TYPE parcelgate_store_durable_write_seconds histogram\n";
   for (std::size_t i = 0; i < kDurableWrites.size(); ++i)

@@ -47,8 +47,13 @@ class metrics {
  public:
   // Returns the slot of a route; call once per route at start-up, keep the pointer.
   route_metrics* route(std::string_view method, std::string_view pattern);
+  // One HTTP exchange with a carrier ("create_label", "fetch_label"...).
   void observe_carrier_call(std::string_view carrier, std::string_view operation, std::string_view outcome,
                             double seconds);
+  // One whole adapter operation ("purchase": every exchange it made, retries included). Kept
+  // apart from the exchanges so that neither metric counts a call twice.
+  void observe_carrier_operation(std::string_view carrier, std::string_view operation, std::string_view outcome,
+                                 double seconds);
   // Durable store writes of the purchase flow, from queueing to the resumed caller (group
   // commit included), by operation: one of kDurableWrites (others are ignored). Lock-free.
   static constexpr std::array<std::string_view, 5> kDurableWrites{"claim", "complete", "abandon", "pending", "update"};
@@ -60,6 +65,7 @@ class metrics {
   mutable std::mutex mutex_;
   std::deque<std::pair<std::pair<std::string, std::string>, route_metrics>> routes_;
   std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>> carrier_calls_;  // key: labels text
+  std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>> carrier_operations_;
   std::array<histogram, kDurableWrites.size()> durable_writes_;                          // by kDurableWrites
   std::map<std::string, std::uint64_t, std::less<>> counters_;                           // key: name{labels}
 };

@@ -207,6 +207,22 @@ TEST_F(auth_matrix, protected_routes_answer_401_to_malformed_or_unknown_keys) {
   EXPECT_EQ(env_->call("GET", "/v1/carriers", real).status, 200);
 }
 
+TEST_F(auth_matrix, a_401_says_which_mistake_was_made_without_echoing_the_credentials) {
+  std::string real = env_->create_key("acme", "merchant");
+  auto detail_for = [&](const std::string& authorization) {
+    auto res = env_->call("GET", "/v1/shipments", "", "", {{"Authorization", authorization}});
+    EXPECT_EQ(res.status, 401);
+    EXPECT_EQ(res.body.find(real.substr(10)), std::string::npos) << "the answer echoes the key";
+    return pgtest::string_at(pgtest::parse_object(res.body), "detail");
+  };
+  EXPECT_NE(detail_for("Token " + real).find("Bearer scheme"), std::string::npos);
+  EXPECT_NE(detail_for(real).find("Bearer scheme"), std::string::npos);
+  EXPECT_NE(detail_for("Basic dXNlcjpwYXNzd29yZA==").find("Bearer scheme"), std::string::npos);
+  EXPECT_NE(detail_for("Bearer not-a-key").find("not shaped like"), std::string::npos);
+  EXPECT_NE(detail_for(bearer(unissued_key("merchant"))).find("unknown or revoked"), std::string::npos);
+  EXPECT_NE(env_->call("GET", "/v1/shipments", "").body.find("send an API key"), std::string::npos);
+}
+
 TEST_F(auth_matrix, protected_routes_answer_401_once_the_key_is_revoked) {
   auto doomed = env_->create_key_info("acme", "merchant");
   auto survivor = env_->create_key("acme", "merchant");

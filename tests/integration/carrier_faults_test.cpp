@@ -1,8 +1,9 @@
 // Carrier faults during a label purchase (DESIGN §2.2 error mapping, §5 step 3): a carrier that
-// never answers (504, pending_confirmation), answers 5xx (503 + Retry-After, nothing kept),
-// answers garbage (502, pending_confirmation), rejects our credentials (502 carrier-auth-failed)
-// or drops the connection after selling. No request may hang, the gateway must stay up, and a
-// purchase that may have reached the carrier is never bought a second time.
+// never answers (504, pending_confirmation), a front proxy's 5xx page before or after the sale
+// (502, pending_confirmation: such a page proves nothing), the carrier's own "unavailable" error
+// (503 + Retry-After, the key freed), garbage (502, pending_confirmation), rejected credentials
+// (502 carrier-auth-failed) or a connection dropped after selling. No request may hang, the
+// gateway must stay up, and a purchase that may have reached the carrier is never bought twice.
 
 #include <gtest/gtest.h>
 
@@ -71,7 +72,8 @@ class carrier_faults : public ::testing::TestWithParam<std::string> {
 
     const auto sold = pgtest::labels_sold(*env_);
     // Even once the carrier is healthy again, the key never buys.
-    pgtest::set_sim_faults(*env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "latency_ms": 0})");
+    pgtest::set_sim_faults(*env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "latency_ms": 0,
+                                     "proxy_error_after_sale_rate": 0, "busy_rate": 0})");
     for (int i = 0; i < 2; ++i) {
       auto again = post(idempotency_key);
       expect_problem(again, status, "purchase-outcome-unknown", pgtest::answer_kind::replay);
@@ -101,10 +103,29 @@ TEST_P(carrier_faults, carrier_that_never_answers_gives_504_and_a_pending_shipme
       << "the sale cannot be traced to the pending shipment";
 }
 
-TEST_P(carrier_faults, carrier_5xx_gives_503_with_retry_after_and_keeps_nothing) {
+TEST_P(carrier_faults, a_proxys_5xx_page_proves_nothing_so_the_purchase_stays_pending) {
   start();
   pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
-  auto r = post("fail-1");
+  auto first = post("fail-1");
+  ASSERT_NE(first.status, 0) << first.body;
+  EXPECT_EQ(pgtest::labels_sold(*env_), 0u);
+  expect_pending_and_never_rebought(first, 502, "fail-1");
+}
+
+TEST_P(carrier_faults, a_proxys_5xx_page_after_the_sale_never_lets_the_key_buy_again) {
+  start();
+  pgtest::set_sim_faults(*env_, R"({"proxy_error_after_sale_rate": 1.0})");
+  auto first = post("proxy-1");
+  ASSERT_NE(first.status, 0) << first.body;
+  ASSERT_EQ(pgtest::labels_sold(*env_), 1u) << "the simulator should have sold before its proxy failed";
+  expect_pending_and_never_rebought(first, 502, "proxy-1");
+  EXPECT_EQ(pgtest::labels_sold(*env_), 1u);
+}
+
+TEST_P(carrier_faults, the_carriers_own_unavailable_error_gives_503_and_frees_the_key) {
+  start();
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 1.0})");
+  auto r = post("busy-1");
   expect_problem(r, 503, "carrier-unavailable");
   auto retry_after = r.header("retry-after");
   ASSERT_FALSE(retry_after.empty());
@@ -116,6 +137,12 @@ TEST_P(carrier_faults, carrier_5xx_gives_503_with_retry_after_and_keeps_nothing)
   EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty());
   EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_, "status=pending_confirmation").empty());
   EXPECT_EQ(pgtest::labels_sold(*env_), 0u);
+  // The refusal proved nothing was sold: the same key buys once the carrier is back.
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 0})");
+  auto again = post("busy-1");
+  ASSERT_EQ(again.status, 201) << describe(again);
+  EXPECT_TRUE(again.header("idempotent-replayed").empty());
+  EXPECT_EQ(pgtest::labels_sold(*env_), 1u);
 }
 
 TEST_P(carrier_faults, unreadable_carrier_answer_gives_502_and_a_pending_shipment) {
@@ -177,7 +204,9 @@ TEST_P(carrier_faults, slow_carrier_within_the_deadline_still_sells_once) {
 
 TEST_P(carrier_faults, metrics_count_carrier_call_outcomes) {
   start();
-  pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 1.0})");
+  post("metrics-busy");
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 0, "fail_rate": 1.0})");
   post("metrics-fail");
   pgtest::set_sim_faults(*env_, R"({"fail_rate": 0})");
   ASSERT_EQ(post("metrics-ok").status, 201);
@@ -186,9 +215,15 @@ TEST_P(carrier_faults, metrics_count_carrier_call_outcomes) {
   EXPECT_NE(metrics.find(prefix), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("outcome=\"ok\""), std::string::npos);
   EXPECT_NE(metrics.find("outcome=\"http_5xx\""), std::string::npos);
-  // Both purchases claimed a key durably; the refused one gave it back, the other completed.
-  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"claim\"} 2"), std::string::npos) << metrics;
+  // Each HTTP exchange is counted once in the calls; the whole purchase flow apart.
+  EXPECT_EQ(metrics.find(prefix + ",operation=\"purchase\""), std::string::npos) << "a purchase counted as a call";
+  EXPECT_NE(metrics.find("parcelgate_carrier_operations_total{carrier=\"" + carrier() + "\",operation=\"purchase\",outcome=\"ok\"} 1"),
+            std::string::npos) << metrics;
+  // Every purchase claimed a key durably; the carrier's refusal gave it back, the proxy's page
+  // left the purchase pending, the last one completed.
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"claim\"} 3"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"abandon\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"pending\"} 1"), std::string::npos);
   EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"complete\"} 1"), std::string::npos);
 }
 
@@ -197,7 +232,8 @@ TEST_P(carrier_faults, a_failing_carrier_is_paused_by_the_circuit_breaker_then_p
   options.circuit_breaker = "{failures: 3, open_s: 1}";
   start(options);
   pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
-  for (int i = 0; i < 3; ++i) expect_problem(post("cb-fail-" + std::to_string(i)), 503, "carrier-unavailable");
+  // A proxy's 503 page proves nothing: each of these purchases is left pending.
+  for (int i = 0; i < 3; ++i) expect_problem(post("cb-fail-" + std::to_string(i)), 502, "purchase-outcome-unknown");
   const auto reached = pgtest::sim_sales(*env_)[carrier()].requests;
   ASSERT_GE(reached, 3u);
 
@@ -208,7 +244,7 @@ TEST_P(carrier_faults, a_failing_carrier_is_paused_by_the_circuit_breaker_then_p
   ASSERT_FALSE(refused.header("retry-after").empty());
   EXPECT_GE(std::stoi(refused.header("retry-after")), 1);
   EXPECT_EQ(pgtest::sim_sales(*env_)[carrier()].requests, reached) << "an open circuit still called the carrier";
-  EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty());
+  EXPECT_EQ(pgtest::list_all_shipments(*env_, key_).size(), 3u) << "the refused purchase left a shipment";
   auto metrics = env_->call("GET", "/metrics", "").body;
   EXPECT_NE(metrics.find("outcome=\"circuit_open\""), std::string::npos);
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,10 +92,6 @@ namespace {
 
 std::unique_ptr<process> spawn_with_env(const std::vector<std::string>& argv, const std::filesystem::path& log,
                                         const std::vector<std::string>& extra_env) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -113,12 +110,24 @@ std::unique_ptr<process> spawn_with_env(const std::vector<std::string>& argv, co
   envp.push_back(nullptr);
   auto p = std::make_unique<process>();
   p->log = log;
-  int rc = posix_spawn(&p->pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    p->pid = -1;
-    throw std::runtime_error("cannot start " + argv[0]);
+  const std::string log_path = log.string();
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("cannot start " + argv[0]);
+  if (pid == 0) {
+    // The child dies with the test process, even when that one crashes or is killed by a
+    // timeout: a leaked gateway would keep its port, its files and whatever it inherited.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0 || ::dup2(fd, 1) < 0 || ::dup2(fd, 2) < 0) ::_exit(127);
+    // Descriptors the test runner inherited (a build lock, for one) are not the child's business.
+    for (int other = 3; other < 1024; ++other)
+      if (other != fd) ::close(other);
+    ::execve(args[0], args.data(), envp.data());
+    ::_exit(127);
   }
+  p->pid = pid;
   return p;
 }
 
@@ -455,7 +464,7 @@ stack::stack(stack_options options) : options_(std::move(options)) {
     sim_argv.push_back("--plain");
   }
   sim_argv.insert(sim_argv.end(), options_.sim_args.begin(), options_.sim_args.end());
-  sim_ = spawn(sim_argv, dir_ / "carrier-sim.log");
+  sim_ = spawn_with_env(sim_argv, dir_ / "carrier-sim.log", options_.env);
   auto line = wait_for_line(*sim_, "carrier-sim listening");
   if (!line) throw std::runtime_error("carrier-sim did not start; log in " + (dir_ / "carrier-sim.log").string());
   sim_url_ = json_field(*line, "url");
@@ -476,6 +485,7 @@ stack::stack(stack_options options) : options_(std::move(options)) {
     add("header_timeout_s", options_.header_timeout_s);
     add("body_timeout_s", options_.body_timeout_s);
     add("idle_timeout_s", options_.idle_timeout_s);
+    add("max_connections", options_.max_connections);
     if (!limits.empty()) cfg << "  limits: {" << limits << "}\n";
   }
   cfg << "log: {level: info}\n";
@@ -510,7 +520,7 @@ void stack::start_gateway() {
   auto log = dir_ / "parcelgate.log";
   std::ofstream(log, std::ios::app) << "--- start\n";
   auto offset = std::filesystem::file_size(log);
-  gateway_ = spawn({PARCELGATE_BIN, "--config", config_.string()}, log);
+  gateway_ = spawn_with_env({PARCELGATE_BIN, "--config", config_.string()}, log, options_.env);
   // Read the URL from the lines written by this start only.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -120,6 +120,9 @@ struct stack_options {
   int header_timeout_s = 0;
   int body_timeout_s = 0;
   int idle_timeout_s = 0;
+  int max_connections = 0;
+  // Extra environment ("NAME=value") of both processes, e.g. a faked clock.
+  std::vector<std::string> env;
   // Deadline of each stack::call and stack::sim request.
   std::chrono::milliseconds client_timeout = std::chrono::seconds(30);
 };

@@ -183,7 +183,7 @@ TEST_F(idempotency, fifty_concurrent_twins_buy_exactly_one_label) {
 
 TEST_F(idempotency, definite_carrier_refusal_frees_the_key_for_a_retry) {
   const auto body = pgtest::shipment_body("colissimo", "order-refused");
-  pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 1.0})");
   auto refused = post(body, "refused-1");
   expect_problem(refused, 503, "carrier-unavailable");
   EXPECT_FALSE(refused.header("retry-after").empty());
@@ -194,7 +194,7 @@ TEST_F(idempotency, definite_carrier_refusal_frees_the_key_for_a_retry) {
   expect_problem(again, 503, "carrier-unavailable");
   EXPECT_TRUE(again.header("idempotent-replayed").empty());
 
-  pgtest::set_sim_faults(*env_, R"({"fail_rate": 0})");
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 0})");
   auto retried = post(body, "refused-1");
   ASSERT_EQ(retried.status, 201) << describe(retried);
   EXPECT_TRUE(retried.header("idempotent-replayed").empty());
@@ -207,10 +207,10 @@ TEST_F(idempotency, definite_carrier_refusal_frees_the_key_for_a_retry) {
 
 TEST_F(idempotency, refused_mondialrelay_purchase_frees_the_key_too) {
   const auto body = pgtest::shipment_body("mondialrelay", "order-mr-refused");
-  pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 1.0})");
   auto refused = post(body, "mr-refused-1");
   expect_problem(refused, 503, "carrier-unavailable");
-  pgtest::set_sim_faults(*env_, R"({"fail_rate": 0})");
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 0})");
   auto retried = post(body, "mr-refused-1");
   ASSERT_EQ(retried.status, 201) << describe(retried);
   EXPECT_EQ(pgtest::labels_sold(*env_), 1u);

@@ -247,12 +247,12 @@ TEST_F(server_limits, wrong_method_is_405_with_allow) {
     std::set<std::string> allow;
   };
   const std::vector<probe> probes = {
-      {"DELETE", "/v1/shipments", {"GET", "POST"}},
-      {"PUT", "/healthz", {"GET"}},
-      {"POST", "/metrics", {"GET"}},
-      {"PATCH", "/v1/shipments/shp_000000000000000", {"GET"}},
+      {"DELETE", "/v1/shipments", {"GET", "HEAD", "POST"}},
+      {"PUT", "/healthz", {"GET", "HEAD"}},
+      {"POST", "/metrics", {"GET", "HEAD"}},
+      {"PATCH", "/v1/shipments/shp_000000000000000", {"GET", "HEAD"}},
       {"GET", "/v1/shipments/shp_000000000000000/cancel", {"POST"}},
-      {"DELETE", "/v1/shipments/shp_000000000000000/label", {"GET"}},
+      {"DELETE", "/v1/shipments/shp_000000000000000/label", {"GET", "HEAD"}},
   };
   for (const auto& p : probes) {
     SCOPED_TRACE(p.method + " " + p.target);
@@ -316,6 +316,7 @@ TEST_F(server_limits, openapi_is_3_1_and_lists_exactly_the_served_routes) {
       std::string m(method);
       for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       documented[std::string(path)].insert(m);
+      if (m == "GET") documented[std::string(path)].insert("HEAD");  // every GET route also serves HEAD
       EXPECT_TRUE(op.as_object().contains("responses")) << m << " " << path;
     }
   ASSERT_FALSE(documented.empty());

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "harness.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -128,6 +129,79 @@ TEST_F(shipments_api, colissimo_zpl_label_is_stored_as_zpl) {
   EXPECT_EQ(label.header("content-type"), "application/x-zpl");
   EXPECT_TRUE(label.body.starts_with("^XA")) << label.body.substr(0, 40);
   EXPECT_NE(label.body.find(std::string(shipment["tracking_number"].as_string())), std::string::npos);
+}
+
+TEST_F(shipments_api, shipments_name_their_tenant_and_ops_filter_by_tenant_and_creation_time) {
+  auto acme = env_->create_key("tenant-a", "merchant");
+  auto globex = env_->create_key("tenant-b", "merchant");
+  auto ops = env_->create_key("ops-team", "ops");
+  auto a = env_->call("POST", "/v1/shipments", acme, pgtest::shipment_body("colissimo", "t-a"), {{"Idempotency-Key", "t-a"}});
+  auto b = env_->call("POST", "/v1/shipments", globex, pgtest::shipment_body("colissimo", "t-b"), {{"Idempotency-Key", "t-b"}});
+  ASSERT_EQ(a.status, 201) << a.body;
+  ASSERT_EQ(b.status, 201) << b.body;
+  EXPECT_EQ(parse(a.body)["tenant"].as_string(), "tenant-a");
+  const std::string b_id(parse(b.body)["id"].as_string());
+
+  auto only_b = pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b");
+  ASSERT_EQ(only_b.size(), 1u);
+  EXPECT_EQ(pgtest::string_at(only_b[0], "id"), b_id);
+  EXPECT_EQ(pgtest::string_at(only_b[0], "tenant"), "tenant-b");
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, ops, "tenant=nobody").empty());
+
+  // Creation time: both were created at or after `since`; nothing is created after `later`.
+  const std::string created(parse(b.body)["created_at"].as_string());
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_after=" + created).empty());
+  EXPECT_EQ(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_after=2026-01-01T00:00:00%2B01:00").size(), 1u);
+  EXPECT_EQ(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_before=2099-01-01T00:00:00Z").size(), 1u);
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_before=2026-01-01T00:00:00Z").empty());
+
+  auto bad = env_->call("GET", "/v1/shipments?created_after=yesterday&created_before=2026-13-01T00:00:00Z", ops);
+  pgtest::expect_problem(bad, 422, "validation-error");
+  EXPECT_NE(bad.body.find("created_after"), std::string::npos);
+  EXPECT_NE(bad.body.find("created_before"), std::string::npos);
+  // A merchant lists its own shipments only: naming a tenant is an error, not a silent filter.
+  auto merchant = env_->call("GET", "/v1/shipments?tenant=tenant-b", acme);
+  pgtest::expect_problem(merchant, 422, "validation-error");
+}
+
+TEST_F(shipments_api, a_cancelled_shipments_label_is_gone) {
+  auto key = env_->create_key("acme", "merchant");
+  auto created = env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "void-1"), {{"Idempotency-Key", "void-1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(parse(created.body)["id"].as_string());
+  ASSERT_EQ(env_->call("GET", "/v1/shipments/" + id + "/label", key).status, 200);
+  ASSERT_EQ(env_->call("POST", "/v1/shipments/" + id + "/cancel", key).status, 200);
+  pgtest::expect_problem(env_->call("GET", "/v1/shipments/" + id + "/label", key), 410, "label-voided");
+}
+
+TEST_F(shipments_api, an_unknown_status_filter_lists_the_valid_values) {
+  auto key = env_->create_key("acme", "merchant");
+  auto r = env_->call("GET", "/v1/shipments?status=shipped", key);
+  pgtest::expect_problem(r, 422, "validation-error");
+  for (const char* status : {"label_created", "pending_confirmation", "cancelled", "in_transit", "delivered"})
+    EXPECT_NE(r.body.find(status), std::string::npos) << status << " missing from " << r.body;
+}
+
+TEST_F(shipments_api, without_tariffs_the_rate_is_null_with_the_reason) {
+  auto key = env_->create_key("acme", "merchant");
+  auto created = env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "no-tariffs"),
+                            {{"Idempotency-Key", "no-tariffs-1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto shipment = parse(created.body);
+  EXPECT_TRUE(shipment["rate"].is_null());
+  EXPECT_NE(std::string(shipment["rate_unavailable_reason"].as_string()).find("no negotiated tariffs"), std::string::npos);
+}
+
+TEST_F(shipments_api, carriers_say_how_many_parcels_one_shipment_may_hold) {
+  auto key = env_->create_key("acme", "merchant");
+  auto r = env_->call("GET", "/v1/carriers", key);
+  ASSERT_EQ(r.status, 200);
+  const auto body = parse(r.body);
+  for (const auto& c : body.at("data").as_array()) {
+    const auto& caps = c.as_object().at("capabilities").as_object();
+    ASSERT_TRUE(caps.contains("max_parcels")) << r.body;
+    EXPECT_EQ(caps.at("max_parcels").as_int64(), 1) << c.as_object().at("id").as_string();
+  }
 }
 
 }  // namespace

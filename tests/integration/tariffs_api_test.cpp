@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <signal.h>
 
 #include <filesystem>
@@ -143,6 +145,53 @@ TEST_F(tariffs_api, named_carrier_records_its_best_rate) {
   ASSERT_TRUE(shipment.at("rate").is_object()) << created.body;
   EXPECT_TRUE(shipment.at("rate").as_object().at("contract").as_string().starts_with("colissimo"));
   EXPECT_GT(shipment.at("rate").as_object().at("amount").as_int64(), 0);
+}
+
+TEST_F(tariffs_api, a_named_carrier_without_a_contract_in_force_says_why_it_has_no_rate) {
+  const auto before = contract_count();
+  fs::remove(tariffs_ / "colissimo-2026.yaml");
+  fs::remove(tariffs_ / "colissimo-2026-h2.yaml");
+  env_->gateway().signal(SIGHUP);
+  ASSERT_TRUE(pgtest::eventually([&] { return contract_count() == before - 2; }, std::chrono::seconds(10)));
+  auto created = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "no-contract-1"),
+                            {{"Idempotency-Key", "no-contract-1"}});
+  ASSERT_EQ(created.status, 201) << describe(created);
+  auto shipment = pgtest::parse_object(created.body);
+  EXPECT_TRUE(shipment.at("rate").is_null());
+  const std::string why = pgtest::string_at(shipment, "rate_unavailable_reason");
+  EXPECT_NE(why.find("no negotiated contract of colissimo"), std::string::npos) << why;
+  // With a rate, there is no reason.
+  auto mr = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("mondialrelay", "with-contract-1"),
+                       {{"Idempotency-Key", "with-contract-1"}});
+  ASSERT_EQ(mr.status, 201) << describe(mr);
+  auto priced = pgtest::parse_object(mr.body);
+  EXPECT_TRUE(priced.at("rate").is_object()) << mr.body;
+  EXPECT_TRUE(priced.at("rate_unavailable_reason").is_null());
+}
+
+TEST_F(tariffs_api, rates_refuse_contracts_whose_carrier_cannot_print_that_many_parcels) {
+  const std::string two_parcels = R"({"from": {"country": "FR", "postal_code": "75001"},
+    "to": {"country": "FR", "postal_code": "69001"}, "parcels": [{"weight_g": 1000}, {"weight_g": 2000}],
+    "date": "2026-06-01"})";
+  auto out = rates(two_parcels);
+  for (const auto& q : out.at("quotes").as_array()) {
+    const std::string carrier(q.as_object().at("carrier").as_string());
+    EXPECT_TRUE(carrier != "colissimo" && carrier != "mondialrelay") << "quoted what " << carrier << " cannot print";
+  }
+  bool refused = false;
+  for (const auto& u : out.at("unavailable").as_array()) {
+    const auto& o = u.as_object();
+    if (o.at("code").as_string() != "too_many_parcels") continue;
+    refused = true;
+    EXPECT_NE(std::string(o.at("reason").as_string()).find("per shipment"), std::string::npos);
+  }
+  EXPECT_TRUE(refused) << json::serialize(out);
+  // One parcel is quoted by both.
+  std::set<std::string> carriers;
+  const auto one_parcel = rates(kParisToLyon);
+  for (const auto& q : one_parcel.at("quotes").as_array())
+    carriers.insert(std::string(q.as_object().at("carrier").as_string()));
+  EXPECT_TRUE(carriers.contains("colissimo") && carriers.contains("mondialrelay"));
 }
 
 TEST_F(tariffs_api, sighup_with_a_bad_file_keeps_the_previous_set_and_a_good_one_is_taken) {

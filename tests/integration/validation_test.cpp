@@ -199,6 +199,13 @@ TEST_F(validation, wrong_json_types_are_field_errors) {
       {"to.name", [](json::object& b) { b["to"].as_object()["name"] = "Marie\nCurie"; }},
       {"to.name", [](json::object& b) { b["to"].as_object()["name"] = "   "; }},
       {"reference", [](json::object& b) { b["reference"] = std::string(101, 'r'); }},
+      // Control characters are refused in every string, not only in addresses.
+      {"reference", [](json::object& b) { b["reference"] = std::string("order\0-1", 8); }},
+      {"reference", [](json::object& b) { b["reference"] = "order\r\nX-Injected: 1"; }},
+      {"parcels[0].reference", [](json::object& b) { b["parcels"].as_array()[0].as_object()["reference"] = "box\n2"; }},
+      {"to.email", [](json::object& b) { b["to"].as_object()["email"] = "marie@example.test\r"; }},
+      {"to.phone", [](json::object& b) { b["to"].as_object()["phone"] = "+33611223344\n"; }},
+      {"carrier_service", [](json::object& b) { b["carrier_service"] = "DOM\t"; }},
   };
   for (const auto& c : cases) {
     auto body = valid();

@@ -494,6 +494,23 @@ TEST(compare, json_shape) {
   EXPECT_EQ(n.at("rivals").at(0).at("contract").as_string(), "alpha");
   EXPECT_EQ(doc.at("bad_rows").at("count").to_number<std::uint64_t>(), 1u);
   EXPECT_EQ(doc.at("bad_rows").at("examples").at(0).at("line").to_number<std::uint64_t>(), 8u);
+  // Per zone, claim back, common rows, warnings.
+  EXPECT_EQ(doc.at("rows").at("priced_by_all").to_number<std::uint64_t>(), 0u);
+  EXPECT_EQ(doc.at("common_best_total").as_int64(), 0);
+  EXPECT_TRUE(doc.at("warnings").as_array().empty());
+  EXPECT_EQ(alpha.at("claim_back").as_int64(), 210);
+  EXPECT_EQ(alpha.at("overbilled_rows").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(alpha.at("common_total").as_int64(), 0);
+  const auto& beta_zones = contracts[1].at("zones").as_array();
+  ASSERT_EQ(beta_zones.size(), 2u);
+  EXPECT_EQ(beta_zones[1].at("zone").as_string(), "EU");
+  EXPECT_EQ(beta_zones[1].at("total").as_int64(), 1500);
+  EXPECT_EQ(beta_zones[1].at("cheapest_count").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(audit.at("flagged").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(audit.at("claim_back").as_int64(), 210);
+  EXPECT_EQ(audit.at("overbilled_rows").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(audit.at("median_billed_ratio").to_number<double>(), 1.202);  // 1200 / 990, approx.
+  EXPECT_EQ(audit.at("examples").at(0).at("zone").as_string(), "FR");
 }
 
 TEST(compare, csv_shape) {
@@ -501,12 +518,19 @@ TEST(compare, csv_shape) {
   std::istringstream in(csv);
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
-  ASSERT_EQ(lines.size(), 4u);
-  EXPECT_EQ(lines[0].rfind("contract,carrier,currency,priced,unserviceable,total,cheapest_count,"
-                           "best_total,unserviceable:outside_validity,",
+  // Per contract: the whole contract (empty zone), then each zone it priced rows in.
+  ASSERT_EQ(lines.size(), 8u);
+  EXPECT_EQ(lines[0].rfind("contract,carrier,zone,currency,priced,unserviceable,total,"
+                           "cheapest_count,best_total,common_total,overbilled_rows,claim_back,"
+                           "unserviceable:outside_validity,",
                            0),
             0u);
-  EXPECT_EQ(lines[1], "alpha,acarrier,EUR,3,3,39.60,3,61.60,0,0,1,0,2,0,0,0");
+  EXPECT_EQ(lines[1], "alpha,acarrier,,EUR,3,3,39.60,3,61.60,0.00,1,2.10,0,0,1,0,2,0,0,0");
+  EXPECT_EQ(lines[2], "alpha,acarrier,FR,EUR,3,,39.60,3,,,1,2.10,,,,,,,,");
+  EXPECT_EQ(lines[3].rfind("beta,bcarrier,,EUR,3,", 0), 0u);
+  EXPECT_EQ(lines[4], "beta,bcarrier,FR,EUR,2,,22.00,0,,,0,0.00,,,,,,,,");
+  EXPECT_EQ(lines[5], "beta,bcarrier,EU,EUR,1,,15.00,1,,,0,0.00,,,,,,,,");
+  EXPECT_EQ(lines[7], "gamma,gcarrier,FR,EUR,1,,7.00,1,,,0,0.00,,,,,,,,");
 }
 
 TEST(compare, money_and_percent_formats) {
@@ -543,8 +567,8 @@ bool balanced(const std::string& xml, std::string& problem) {
 
 TEST(compare, html_is_self_contained_with_sections_and_valid_svg) {
   std::string html = to_html(sample_report());
-  for (const char* id :
-       {"summary", "totals", "bands", "cheapest", "contracts", "negotiation", "audit", "bad-rows"})
+  for (const char* id : {"summary", "totals", "bands", "cheapest", "contracts", "zones",
+                         "negotiation", "audit", "bad-rows"})
     EXPECT_NE(html.find("<section id=\"" + std::string(id) + "\""), std::string::npos) << id;
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));
@@ -564,6 +588,261 @@ TEST(compare, html_is_self_contained_with_sections_and_valid_svg) {
     ++charts;
   }
   EXPECT_EQ(charts, 3u);
+}
+
+// ---- issue 7: per zone, claim back, fair totals, warnings, streaming outputs ----------------
+
+TEST(compare, per_zone_totals_and_claim_back_per_contract_and_zone) {
+  auto set = three_contracts();
+  ASSERT_TRUE(set);
+  // beta prices FR 500 g 1100 and BE 500 g 1500; alpha FR 500 g 990.
+  const std::string csv =
+      kHeader +
+      "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,beta,11.50\n"    // +50
+      "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,beta,12.00\n"    // +100
+      "2026-06-01,outbound,FR,75001,BE,1000,500,,,,home,beta,16.00\n"     // +100
+      "2026-06-01,outbound,FR,75001,BE,1000,500,,,,home,beta,14.00\n"     // -100
+      "2026-06-01,outbound,FR,75001,BE,1000,500,,,,home,beta,15.05\n"     // +5: tolerated
+      "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,10.90\n";  // +100
+  auto r = run(set, csv);
+  const auto& beta = by_id(r, "beta");
+  ASSERT_EQ(beta.zones.size(), 2u);
+  EXPECT_EQ(beta.zones[0].zone, "FR");
+  EXPECT_EQ(beta.zones[0].priced, 3u);  // the alpha row too: every contract prices every row
+  EXPECT_EQ(beta.zones[0].total, 3 * 1100);
+  EXPECT_EQ(beta.zones[0].cheapest_count, 0u);  // alpha's 990 wins in FR
+  EXPECT_EQ(beta.zones[1].zone, "EU");
+  EXPECT_EQ(beta.zones[1].priced, 3u);
+  EXPECT_EQ(beta.zones[1].total, 3 * 1500);
+  EXPECT_EQ(beta.zones[1].cheapest_count, 3u);
+  EXPECT_EQ(beta.zones[0].overbilled_rows, 2u);
+  EXPECT_EQ(beta.zones[0].claim_back, 50 + 100);
+  EXPECT_EQ(beta.zones[1].overbilled_rows, 1u);
+  EXPECT_EQ(beta.zones[1].claim_back, 100);  // the underbilled row does not offset it
+  EXPECT_EQ(beta.overbilled_rows, 3u);
+  EXPECT_EQ(beta.claim_back, 250);
+  EXPECT_EQ(by_id(r, "alpha").claim_back, 100);
+  EXPECT_EQ(r.audit.claim_back, 350);
+  EXPECT_EQ(r.audit.overbilled_rows, 4u);
+  EXPECT_EQ(r.audit.discrepancies, 5u);
+  const std::string table = to_table(r);
+  EXPECT_NE(table.find("to claim back: \u20AC3.50 over 4 overbilled row(s)"), std::string::npos)
+      << table;
+  const std::string html = to_html(r);
+  EXPECT_NE(html.find("To claim back: <b>\u20AC3.50</b> over 4 overbilled rows"),
+            std::string::npos);
+  EXPECT_NE(html.find("beta \u20AC2.50 (3 rows)"), std::string::npos);
+}
+
+TEST(compare, totals_on_the_rows_every_contract_prices) {
+  auto set = three_contracts();
+  ASSERT_TRUE(set);
+  compare_options options;
+  options.contracts = {"alpha", "beta"};
+  // Rows 2 and 4 are priced by both (FR 500 g: 990 / 1100; FR 1500 g: 1980 / 1100), row 3 by
+  // alpha only (3000 g), row 5 by beta only (BE).
+  auto r = run(set,
+               kHeader +
+                   "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,,\n"
+                   "2026-06-01,outbound,FR,75001,FR,69001,3000,,,,home,,\n"
+                   "2026-06-01,outbound,FR,75001,FR,69001,1500,,,,home,,\n"
+                   "2026-06-01,outbound,FR,75001,BE,1000,500,,,,home,,\n",
+               options);
+  EXPECT_TRUE(r.priced_rows_differ());  // both priced 3 rows, but not the same ones
+  EXPECT_EQ(r.common_rows, 2u);
+  EXPECT_EQ(by_id(r, "alpha").common_total, 990 + 1980);
+  EXPECT_EQ(by_id(r, "beta").common_total, 1100 + 1100);
+  EXPECT_EQ(r.common_best_total, 990 + 1100);
+  EXPECT_NE(to_html(r).find("<b>Compared on the 2 shipments every contract can price</b>"),
+            std::string::npos);
+  // alpha prices 2 of the 3 rows, beta 1: the chart compares the common row and says why.
+  auto r2 = run(set,
+                kHeader +
+                    "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,,\n"
+                    "2026-06-01,outbound,FR,75001,FR,69001,3000,,,,home,,\n"
+                    "2026-06-01,outbound,FR,75001,US,10001,500,,,,home,,\n",
+                options);
+  ASSERT_TRUE(r2.priced_rows_differ());
+  EXPECT_EQ(r2.common_rows, 1u);
+  const std::string html = to_html(r2);
+  EXPECT_NE(html.find("<b>Compared on the 1 shipments every contract can price</b>"),
+            std::string::npos);
+  EXPECT_NE(html.find("alpha priced 2 of 3 rows, beta priced 1 of 3 rows"), std::string::npos);
+  EXPECT_NE(html.find(">1 common rows<"), std::string::npos);
+  EXPECT_NE(html.find("alpha: \u20AC9.90"), std::string::npos);  // the bar is the common total
+  const std::string table = to_table(r2);
+  EXPECT_NE(table.find("COMMON ROWS TOTAL"), std::string::npos);
+  // Disjoint coverage: no common row, the chart says the totals are not comparable.
+  options.contracts = {"beta", "gamma"};
+  auto r3 = run(set, kHeader + kBatch, options);
+  EXPECT_EQ(r3.common_rows, 0u);
+  EXPECT_NE(to_html(r3).find("Not comparable: the totals are over different shipments"),
+            std::string::npos);
+  EXPECT_EQ(to_table(r3).find("COMMON ROWS TOTAL"), std::string::npos);
+  EXPECT_NE(to_table(r3).find("none is priced by every contract: the totals are not comparable"),
+            std::string::npos);
+  // Same rows everywhere: plain totals.
+  options.contracts = {"alpha", "beta"};
+  auto r4 = run(set, kHeader + "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,,\n", options);
+  EXPECT_FALSE(r4.priced_rows_differ());
+  EXPECT_NE(to_html(r4).find("Every contract priced the same 1 shipments"), std::string::npos);
+  EXPECT_EQ(to_table(r4).find("COMMON ROWS TOTAL"), std::string::npos);
+}
+
+const std::string kBilledHeader =
+    "date,direction,from_country,from_postal_code,to_country,to_postal_code,weight_g,length_mm,"
+    "width_mm,height_mm,service,contract,billed_amount,billed_amount_minor\n";
+
+TEST(compare, warns_when_billed_amounts_look_100x_off) {
+  auto set = three_contracts();
+  ASSERT_TRUE(set);
+  // Cents in billed_amount (read as euros): 990 -> "990" = 99,000 minor units.
+  auto cents_as_euros = run(set, kBilledHeader +
+                                     "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,990,\n"
+                                     "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,995,\n"
+                                     "2026-06-01,,FR,75001,FR,69001,3000,,,,home,alpha,1980,\n");
+  ASSERT_TRUE(cents_as_euros.audit.median_ratio);
+  EXPECT_NEAR(*cents_as_euros.audit.median_ratio, 100, 1.2);
+  ASSERT_EQ(cents_as_euros.warnings.size(), 1u);
+  EXPECT_EQ(
+      cents_as_euros.warnings[0].rfind("amounts look 100x off: is billed_amount in euros?", 0), 0u);
+  EXPECT_NE(cents_as_euros.warnings[0].find("billed_amount_minor"), std::string::npos);
+  // The warning is in every output.
+  EXPECT_NE(to_table(cents_as_euros).find("WARNING: amounts look 100x off"), std::string::npos);
+  EXPECT_NE(to_html(cents_as_euros).find("<section id=\"warnings\""), std::string::npos);
+  auto doc = boost::json::parse(to_json(cents_as_euros)).as_object();
+  ASSERT_EQ(doc.at("warnings").as_array().size(), 1u);
+  EXPECT_EQ(doc.at("audit").at("median_billed_ratio").to_number<double>(), 100.0);
+
+  // The same amounts in billed_amount_minor: plausible, no warning.
+  auto minor = run(set, kBilledHeader +
+                            "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,,990\n"
+                            "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,,995\n"
+                            "2026-06-01,,FR,75001,FR,69001,3000,,,,home,alpha,,1980\n");
+  EXPECT_TRUE(minor.warnings.empty());
+  EXPECT_EQ(minor.audit.median_ratio, 1.0);
+  EXPECT_EQ(minor.audit.discrepancies, 0u);
+
+  // Euros in billed_amount_minor: a hundredth.
+  auto euros_as_cents = run(set, kBilledHeader +
+                                     "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,,10\n"
+                                     "2026-06-01,,FR,75001,FR,69001,3000,,,,home,alpha,,20\n");
+  ASSERT_EQ(euros_as_cents.warnings.size(), 1u);
+  EXPECT_EQ(euros_as_cents.warnings[0].rfind("amounts look 100x off: is billed_amount_minor", 0),
+            0u);
+
+  // Implausible but not 100x: a generic warning; a few odd rows among plausible ones: none.
+  auto tenfold = run(set, kBilledHeader + "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,99,\n");
+  ASSERT_EQ(tenfold.warnings.size(), 1u);
+  EXPECT_EQ(tenfold.warnings[0].rfind("billed amounts look implausible", 0), 0u);
+  auto mostly_fine = run(set, kBilledHeader +
+                                  "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,9.90,\n"
+                                  "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,9.95,\n"
+                                  "2026-06-01,,FR,75001,FR,69001,500,,,,home,alpha,990,\n");
+  EXPECT_TRUE(mostly_fine.warnings.empty());
+}
+
+TEST(compare, html_audit_says_how_many_flagged_rows_it_shows) {
+  auto set = three_contracts();
+  ASSERT_TRUE(set);
+  compare_options options;
+  options.max_examples = 2;
+  std::string csv = kHeader;
+  for (int i = 0; i < 5; ++i)
+    csv += "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,12.00\n";
+  auto r = run(set, csv, options);
+  EXPECT_EQ(r.audit.examples.size(), 2u);
+  EXPECT_EQ(r.audit.flagged(), 5u);
+  const std::string html = to_html(r);
+  EXPECT_NE(html.find("showing 2 of 5 flagged rows; run `parcelctl tariffs compare --format csv "
+                      "--audit` (same options) for all of them (or raise --max-examples)."),
+            std::string::npos);
+  EXPECT_NE(to_table(r).find("showing 2 of 5 flagged rows"), std::string::npos);
+  options.max_examples = 200;
+  EXPECT_NE(to_html(run(set, csv, options)).find("All 5 flagged rows are listed."),
+            std::string::npos);
+}
+
+TEST(compare, audit_observer_sees_every_flagged_row) {
+  auto set = three_contracts();
+  ASSERT_TRUE(set);
+  compare_options options;
+  options.max_examples = 1;
+  std::string out = audit_csv_header();
+  options.on_audit_line = [&](const audit_line& l) { append_audit_csv(out, l); };
+  auto r = run(set,
+               kHeader + "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,12.00\n" +
+                   "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,9.90\n" +  // fine
+                   "2026-06-01,outbound,FR,75001,BE,1000,500,,,,home,alpha,15.00\n" +
+                   "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,omega,\"1,000.00\"\n" +
+                   "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,omega,9.90\n",
+               options);
+  EXPECT_EQ(r.audit.examples.size(), 1u);
+  EXPECT_EQ(out,
+            "line,contract,carrier,zone,billed,priced,difference,detail\n"
+            "2,alpha,,FR,12.00,9.90,2.10,billed above the contract price\n"
+            "4,alpha,,,15.00,,,the contract cannot price it: no zone matches the destination BE "
+            "1000\n"
+            "6,omega,,,9.90,,,unknown contract\n");
+  EXPECT_EQ(r.bad_rows, 1u);  // "1,000.00" is not an amount
+}
+
+TEST(compare, per_shipment_lines_give_every_contract_price) {
+  auto set = three_contracts();
+  ASSERT_TRUE(set);
+  compare_options options;
+  std::string out;
+  options.on_row = [&](const row_prices& p) {
+    if (out.empty()) out = per_shipment_csv_header(p.contracts);
+    append_per_shipment_csv(out, p);
+  };
+  run(set,
+      kHeader + "2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,12.00\n" +
+          "2026-06-01,return,FR,\"75,001\",BE,1000,3000,300,200,100,home,,\n" +
+          "2026-06-01,outbound,FR,75001,FR,69001,x,,,,home,,\n",
+      options);
+  std::istringstream in(out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 4u) << out;
+  EXPECT_EQ(lines[0],
+            "line,error,date,direction,from_country,from_postal_code,to_country,to_postal_code,"
+            "weight_g,length_mm,width_mm,height_mm,service,contract,billed,cheapest,price:alpha,"
+            "reason:alpha,price:beta,reason:beta,price:gamma,reason:gamma");
+  EXPECT_EQ(lines[1],
+            "2,,2026-06-01,outbound,FR,75001,FR,69001,500,,,,home,alpha,12.00,alpha,9.90,,11.00,,"
+            ",service_not_offered");
+  EXPECT_EQ(lines[2],
+            "3,,2026-06-01,return,FR,\"75,001\",BE,1000,3000,300,200,100,home,,,,,"
+            "returns_not_offered,,returns_not_offered,,service_not_offered");
+  EXPECT_EQ(lines[3],
+            "4,\"weight_g: expected an integer 1..100000000, got 'x'\"" + std::string(14 + 6, ','));
+}
+
+// A per-shipment CSV of 200,000 rows written to a sink as it goes: memory stays flat.
+TEST(compare, per_shipment_output_streams_with_bounded_memory) {
+  auto set = three_contracts();
+  ASSERT_TRUE(set);
+  constexpr std::uint64_t kRows = 200'000;
+  generated_csv source(kRows);
+  std::istream in(&source);
+  const long before = peak_rss_kb();
+  std::string buffer;
+  std::uint64_t lines = 0, bytes = 0;
+  compare_options options;
+  options.on_row = [&](const row_prices& p) {
+    append_per_shipment_csv(buffer, p);
+    ++lines;
+    if (buffer.size() > 65536) {
+      bytes += buffer.size();
+      buffer.clear();
+    }
+  };
+  auto r = compare_csv(in, set, std::move(options));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(lines, kRows);
+  EXPECT_GT(bytes, 10'000'000u);  // more than 10 MB written, never held
+  EXPECT_LT(peak_rss_kb() - before, 8 * 1024);
 }
 
 }  // namespace

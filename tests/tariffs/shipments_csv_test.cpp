@@ -181,5 +181,118 @@ TEST(shipments_csv, set_field_serves_json_rows_too) {
   EXPECT_FALSE(parse_column_name("weight"));
 }
 
+// Issue 7: a file saved with classic Mac OS line endings (CR only) was read as an empty file.
+TEST(shipments_csv, cr_only_line_endings) {
+  std::string text = kHeader;
+  text.back() = '\r';
+  text += "2026-03-01,outbound,FR,75001,FR,69001,500,,,,home\r";
+  text += "2026-03-01,return,FR,\"75\r001\",FR,69001,700,,,,express\r";  // a CR inside quotes
+  text += "\r";                                                          // a blank line
+  text += "2026-03-01,outbound,FR,75001,FR,69001,x,,,,home\r";
+  text += "2026-03-01,outbound,FR,75001,FR,69001,900,,,,locker";  // no line end at the end
+  auto r = read_all(text);
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[0].parcel.weight_g, 500);
+  EXPECT_EQ(r.rows[1].dir, direction::return_);
+  EXPECT_EQ(r.rows[1].from_postal_code, "75\r001");
+  EXPECT_EQ(r.rows[1].service, service_level::express);
+  EXPECT_EQ(r.rows[2].service, service_level::locker);
+  EXPECT_EQ(r.row_lines, (std::vector<std::uint64_t>{2, 3, 7}));
+  ASSERT_EQ(r.bad.size(), 1u);
+  EXPECT_EQ(r.bad[0].line, 6u);
+  EXPECT_EQ(r.bad[0].reason, "weight_g: expected an integer 1..100000000, got 'x'");
+}
+
+TEST(shipments_csv, mixed_line_endings) {
+  auto r = read_all(kHeader + "2026-03-01,outbound,FR,75001,FR,69001,500,,,,home\r\n" +
+                    "2026-03-01,outbound,FR,75001,FR,69001,600,,,,home\r" +
+                    "2026-03-01,outbound,FR,75001,FR,69001,700,,,,home\n");
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[2].parcel.weight_g, 700);
+  EXPECT_EQ(r.row_lines, (std::vector<std::uint64_t>{2, 3, 4}));
+}
+
+// Issue 7: a quoted field over the 64 KiB limit stopped the record in the middle of the quotes;
+// the rest of the field was then read as one more (invented) bad row.
+TEST(shipments_csv, a_quoted_field_over_the_limit_is_one_bad_row) {
+  std::string huge(70'000, 'a');
+  for (std::size_t i = 100; i < huge.size(); i += 1000) huge[i] = ',';  // separators inside
+  huge[5000] = '\n';                                                    // and a line break
+  auto r = read_all(kHeader + "2026-03-01,outbound,FR,\"" + huge +
+                    "\",FR,69001,500,,,,home\n"                            // lines 2-3
+                    "2026-03-01,outbound,FR,75001,FR,69001,600,,,,home\n"  // 4
+                    "2026-03-01,outbound,FR,75001,FR,69001,700,,,," +
+                    std::string(70'000, 'b') +
+                    "\n"                                                     // 5: unquoted
+                    "2026-03-01,outbound,FR,75001,FR,69001,800,,,,home\n");  // 6
+  ASSERT_EQ(r.bad.size(), 2u);
+  EXPECT_EQ(r.bad[0].line, 2u);
+  EXPECT_EQ(r.bad[0].reason, "field 4 is longer than 65536 bytes (the record is skipped)");
+  EXPECT_EQ(r.bad[1].line, 5u);
+  EXPECT_EQ(r.bad[1].reason, "field 11 is longer than 65536 bytes (the record is skipped)");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0].parcel.weight_g, 600);
+  EXPECT_EQ(r.rows[1].parcel.weight_g, 800);
+  EXPECT_EQ(r.row_lines, (std::vector<std::uint64_t>{4, 6}));
+}
+
+TEST(shipments_csv, a_field_of_exactly_the_limit_is_read) {
+  std::string postal(65'536, '7');
+  auto r = read_all(kHeader + "2026-03-01,outbound,FR,\"" + postal + "\",FR,69001,500,,,,home\n");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].from_postal_code.size(), 65'536u);
+}
+
+// Issue 7: the API defaults a missing direction to outbound; the CSV refused a blank one.
+TEST(shipments_csv, blank_or_missing_direction_is_outbound) {
+  auto r = read_all(kHeader + "2026-03-01,,FR,75001,FR,69001,500,,,,home\n" +
+                    "2026-03-01,return,FR,75001,FR,69001,500,,,,home\n");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0].dir, direction::outbound);
+  EXPECT_EQ(r.rows[1].dir, direction::return_);
+  // The column itself may be left out.
+  auto without = read_all(
+      "date,from_country,from_postal_code,to_country,to_postal_code,weight_g,length_mm,"
+      "width_mm,height_mm,service\n2026-03-01,FR,75001,FR,69001,500,,,,home\n");
+  ASSERT_EQ(without.rows.size(), 1u);
+  EXPECT_EQ(without.rows[0].dir, direction::outbound);
+}
+
+TEST(shipments_csv, billed_amount_minor_and_billed_amount) {
+  const std::string header =
+      kHeader.substr(0, kHeader.size() - 1) + ",billed_amount,billed_amount_minor\n";
+  auto r = read_all(header +
+                    "2026-03-01,,FR,75001,FR,69001,500,,,,home,,1234\n"       // 2: cents
+                    "2026-03-01,,FR,75001,FR,69001,500,,,,home,12.34,\n"      // 3: euros
+                    "2026-03-01,,FR,75001,FR,69001,500,,,,home,12.34,1234\n"  // 4: both, agree
+                    "2026-03-01,,FR,75001,FR,69001,500,,,,home,,\n"           // 5: none
+                    "2026-03-01,,FR,75001,FR,69001,500,,,,home,,-50\n"        // 6: a credit
+                    "2026-03-01,,FR,75001,FR,69001,500,,,,home,1234,1234\n"   // 7: disagree
+                    "2026-03-01,,FR,75001,FR,69001,500,,,,home,,12.34\n");    // 8: not cents
+  ASSERT_EQ(r.rows.size(), 5u);
+  EXPECT_EQ(r.rows[0].billed_amount, 1234);
+  EXPECT_EQ(r.rows[1].billed_amount, 1234);
+  EXPECT_EQ(r.rows[2].billed_amount, 1234);
+  EXPECT_FALSE(r.rows[3].billed_amount);
+  EXPECT_EQ(r.rows[4].billed_amount, -50);
+  ASSERT_EQ(r.bad.size(), 2u);
+  EXPECT_EQ(r.bad[0].line, 7u);
+  EXPECT_EQ(r.bad[0].reason,
+            "billed_amount and billed_amount_minor disagree: billed_amount 1234.00 is in major "
+            "units (euros), billed_amount_minor 1234 in minor units (cents) is 12.34; give one "
+            "of them, or the same amount in both");
+  EXPECT_EQ(r.bad[1].reason,
+            "billed_amount_minor: expected an integer amount in minor units such as 1234 (= "
+            "12.34), got '12.34'");
+  // Same rule for the JSON rows of the API, whatever the field order.
+  shipment_row row;
+  ASSERT_TRUE(set_field(row, shipment_column::billed_amount_minor, "999"));
+  EXPECT_FALSE(set_field(row, shipment_column::billed_amount, "999"));
+  row.clear();
+  ASSERT_TRUE(set_field(row, shipment_column::billed_amount_minor, "999"));
+  EXPECT_TRUE(set_field(row, shipment_column::billed_amount, "9.99"));
+  EXPECT_EQ(row.billed_amount, 999);
+}
+
 }  // namespace
 }  // namespace parcelgate::tariffs

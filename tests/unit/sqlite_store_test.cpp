@@ -35,7 +35,7 @@ class sqlite_store_test : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = std::filesystem::temp_directory_path() / ("pg-store-" + std::to_string(std::random_device{}()) + ".db");
-    auto s = open_sqlite({path_.string(), 1000, 2});
+    auto s = open_sqlite({.path = path_.string(), .busy_timeout_ms = 1000});
     ASSERT_TRUE(s.has_value());
     db_ = std::move(*s);
     ASSERT_TRUE(db_->migrate().has_value());
@@ -86,7 +86,7 @@ TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_ke
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
     sqlite3_close(db);
   }
-  auto opened = open_sqlite({path.string(), 1000, 2});
+  auto opened = open_sqlite({.path = path.string(), .busy_timeout_ms = 1000});
   ASSERT_TRUE(opened.has_value());
   auto db = std::move(*opened);
   auto applied = db->migrate();
@@ -96,6 +96,7 @@ TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_ke
   auto done = db->get_shipment("acme", "shp_done");
   ASSERT_TRUE(done.has_value() && done->has_value());
   EXPECT_EQ((*done)->tracking_number, "6A123");
+  EXPECT_NE((*done)->body.find("\"tenant\":\"acme\""), std::string::npos) << (*done)->body;  // migration 3
   auto label = db->get_label("acme", "shp_done");
   ASSERT_TRUE(label.has_value() && label->has_value());
   EXPECT_EQ((*label)->bytes, "%PDF-");
@@ -113,6 +114,7 @@ TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_ke
   EXPECT_EQ(flying.carrier, "mondialrelay");
   EXPECT_EQ(flying.direction, "return");
   EXPECT_EQ(flying.idempotency_key, "k-flying");
+  EXPECT_NE(flying.body.find("\"tenant\":\"acme\""), std::string::npos) << flying.body;
   EXPECT_FALSE(db->get_shipment("acme", "shp_flying")->has_value()) << "in flight, not a shipment yet";
   auto marked = flying;
   marked.status = "pending_confirmation";

@@ -16,6 +16,7 @@ what="${1:-all}"
 RATE="${RATE:-500}"; DURATION="${DURATION:-20}"; ROUNDS="${ROUNDS:-3}"; WRK_DURATION="${WRK_DURATION:-10}"; IN_FLIGHT="${IN_FLIGHT:-10000}"
 
 tools/install-deps.sh --bench
+tools/check-tools.sh --bench
 certs/make-dev-certs.sh >/dev/null
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j2 --target parcelgate carrier-sim parcelctl loadgen fsync_bench >/dev/null
@@ -33,6 +34,25 @@ wait_log() {  # file needle
 }
 url_from_log() { grep "$2" "$1" | head -1 | sed -E 's/.*"url":"([^"]+)".*/\1/'; }
 record() { echo "$1" | tee -a "$out"; }
+# A figure is printed only when every request of the run got the expected status: a baseline or
+# a subject that failed measures something else (refusals cost far less than sales).
+require_all() {  # loadgen-json expected-status what
+  python3 - "$1" "$2" "$3" <<'PY' || exit 1
+import json, sys
+r, want, what = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+ok = r["statuses"].get(want, 0)
+if ok != r["requests"] or r["errors"]:
+    sys.exit(f"{what}: {ok} of {r['requests']} requests answered {want} (statuses {r['statuses']}, "
+             f"errors {r['errors']}); no figure printed")
+PY
+}
+wrk_checked() {  # wrk arguments...: prints requests/s, fails on any non-2xx answer or socket error
+  local text; text="$(wrk "$@")"
+  if grep -qE "Non-2xx or 3xx responses|Socket errors" <<<"$text"; then
+    echo "wrk $*: some requests failed; no figure printed" >&2; echo "$text" >&2; exit 1
+  fi
+  awk '/Requests\/sec/ {print $2}' <<<"$text"
+}
 # Mean of a Prometheus histogram (sum / count) in ms, from /metrics text on stdin: name labels-regex
 metric_mean_ms() {
   awk -v n="$1" -v l="$2" '$1 ~ "^"n"_sum\\{" && $1 ~ l {s=$2} $1 ~ "^"n"_count\\{" && $1 ~ l {c=$2}
@@ -96,12 +116,13 @@ NGINX
   sleep 0.3
   gw_rps=(); ng_rps=()
   for round in 1 2; do
-    ng=$(wrk -t1 -c64 -d"${WRK_DURATION}s" "http://127.0.0.1:$nginx_port/" | awk '/Requests\/sec/ {print $2}')
-    gw=$(wrk -t1 -c64 -d"${WRK_DURATION}s" -H "Authorization: Bearer $key" "$gw_url/v1/shipments/$id" | awk '/Requests\/sec/ {print $2}')
+    ng=$(wrk_checked -t1 -c64 -d"${WRK_DURATION}s" "http://127.0.0.1:$nginx_port/")
+    gw=$(wrk_checked -t1 -c64 -d"${WRK_DURATION}s" -H "Authorization: Bearer $key" "$gw_url/v1/shipments/$id")
     ng_rps+=("$ng"); gw_rps+=("$gw")
   done
   kill "$nginx_pid" 2>/dev/null || true
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$gw_url/v1/shipments/$id")
+  [[ "$code" == 200 ]] || { echo "read path: GET /v1/shipments/$id answered $code; no figure printed" >&2; exit 1; }
   ratio=$(python3 -c "print(round(max(${gw_rps[0]},${gw_rps[1]})/max(${ng_rps[0]},${ng_rps[1]}),3))" 2>/dev/null || \
           awk "BEGIN{a=${gw_rps[0]};b=${gw_rps[1]};c=${ng_rps[0]};d=${ng_rps[1]}; print (a>b?a:b)/(c>d?c:d)}")
   record "{\"bench\":\"read_path\",\"client\":\"wrk -t1 -c64 -d${WRK_DURATION}s\",\"gateway_rps\":[${gw_rps[0]},${gw_rps[1]}],\"nginx_rps\":[${ng_rps[0]},${ng_rps[1]}],\"best_ratio\":$ratio,\"check_status\":$code}"
@@ -111,10 +132,11 @@ NGINX
 bench_purchase() {
   start_stack "${GW_THREADS:-1}"
   printf '%s' "$shipment_json" > "$work/shipment.json"
-  # The same Colissimo generateLabel request the adapter sends, straight to the simulator.
-  cat > "$work/direct.json" <<'JSON'
+  # The same Colissimo generateLabel request the adapter sends, straight to the simulator. Its
+  # deposit date is today in France, as the adapter sends it (rewritten each round).
+  cat > "$work/direct.template.json" <<'JSON'
 {"contractNumber":"123456","password":"sandbox","outputFormat":{"x":0,"y":0,"outputPrintingType":"PDF_10x15_300dpi"},
- "letter":{"service":{"productCode":"DOM","depositDate":"2026-11-27","orderNumber":"bench-{{n}}","commercialName":"parcelgate"},
+ "letter":{"service":{"productCode":"DOM","depositDate":"DEPOSIT_DATE","orderNumber":"bench-{{n}}","commercialName":"parcelgate"},
   "parcel":{"weight":1.2},
   "sender":{"senderParcelRef":"{{n}}","address":{"companyName":"Acme Returns","lastName":"Acme Returns","line2":"10 rue de Rivoli","countryCode":"FR","city":"Paris","zipCode":"75001"}},
   "addressee":{"address":{"lastName":"Marie Curie","line2":"31 cours Andre Philip","countryCode":"FR","city":"Villeurbanne","zipCode":"69100","mobileNumber":"0611223344"}}}}
@@ -123,15 +145,18 @@ JSON
   # both sides alike; the summary takes the median overhead of the rounds.
   local overheads_p50=() overheads_p99=() overheads_p999=()
   for round in $(seq 1 "$ROUNDS"); do
+    sed "s/DEPOSIT_DATE/$(TZ=Europe/Paris date +%F)/" "$work/direct.template.json" > "$work/direct.json"
     sim_before=$(cpu_ticks "$sim_pid")
     direct=$(build/tools/bench/loadgen --label direct_to_simulator --url "$sim_url/colissimo/sls-ws/SlsServiceWSRest/2.0/generateLabel" \
       --method POST --body-file "$work/direct.json" --header "Content-Type: application/json" --rate "$RATE" --duration "$DURATION")
+    require_all "$direct" 200 "baseline (straight to the simulator), round $round"
     sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
     record "{\"bench\":\"purchase_path\",\"round\":$round,\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"result\":$direct}"
     sim_before=$(cpu_ticks "$sim_pid"); gw_before=$(cpu_ticks "$gw_pid")
     via=$(build/tools/bench/loadgen --label through_gateway --url "$gw_url/v1/shipments" --method POST \
       --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
       --header "Idempotency-Key: bench-$round-{{n}}" --rate "$RATE" --duration "$DURATION")
+    require_all "$via" 201 "through the gateway, round $round"
     sim_cpu=$(cpu_us_per_request "$sim_before" "$(cpu_ticks "$sim_pid")" $((RATE * DURATION)))
     gw_cpu=$(cpu_us_per_request "$gw_before" "$(cpu_ticks "$gw_pid")" $((RATE * DURATION)))
     record "{\"bench\":\"purchase_path\",\"round\":$round,\"rate\":$RATE,\"duration_s\":$DURATION,\"simulator_cpu_us_per_request\":$sim_cpu,\"gateway_cpu_us_per_request\":$gw_cpu,\"result\":$via}"
@@ -143,7 +168,7 @@ JSON
   # durable writes.
   curl -s "$gw_url/metrics" > "$work/metrics.txt"
   route=$(metric_mean_ms parcelgate_http_request_duration_seconds 'method="POST",route="/v1/shipments"[}]' < "$work/metrics.txt")
-  carrier=$(metric_mean_ms parcelgate_carrier_call_duration_seconds 'operation="purchase",outcome="ok"' < "$work/metrics.txt")
+  carrier=$(metric_mean_ms parcelgate_carrier_operation_duration_seconds 'operation="purchase",outcome="ok"' < "$work/metrics.txt")
   claim=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="claim"' < "$work/metrics.txt")
   complete=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="complete"' < "$work/metrics.txt")
   record "{\"bench\":\"purchase_overhead\",\"rate\":$RATE,\"rounds\":$ROUNDS,\"gateway_threads\":${GW_THREADS:-1},\"overhead_ms\":{\"p50\":[$(IFS=,; echo "${overheads_p50[*]}")],\"p99\":[$(IFS=,; echo "${overheads_p99[*]}")],\"p999\":[$(IFS=,; echo "${overheads_p999[*]}")]},\"median_overhead_ms\":{\"p50\":$(median "${overheads_p50[@]}"),\"p99\":$(median "${overheads_p99[@]}"),\"p999\":$(median "${overheads_p999[@]}")},\"gateway_mean_ms\":{\"route\":$route,\"carrier_exchange\":$carrier,\"durable_claim\":$claim,\"durable_complete\":$complete}}"
@@ -158,6 +183,7 @@ bench_scale() {
     --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
     --header "Idempotency-Key: scale-{{n}}" --at-once "$IN_FLIGHT" --timeout-s 120)
   hwm=$(awk '/VmHWM/ {print $2}' /proc/$gw_pid/status)
+  require_all "$res" 201 "scale ($IN_FLIGHT purchases at once)"
   sold=$(curl -s "$sim_url/_sim/stats" | sed -E 's/.*"colissimo":\{"labels_sold":([0-9]+).*/\1/')
   record "{\"bench\":\"scale\",\"in_flight\":$IN_FLIGHT,\"simulator_latency_ms\":1000,\"gateway_rss_kb_before\":$rss_before,\"gateway_peak_rss_kb\":$hwm,\"labels_sold\":$sold,\"result\":$res}"
   stop_stack

@@ -24,6 +24,10 @@ fault fault_injector::draw(int& delay_ms) {
   if (x < settings_.timeout_rate) return fault::timeout;
   x -= settings_.timeout_rate;
   if (x < settings_.malformed_rate) return fault::malformed;
+  x -= settings_.malformed_rate;
+  if (x < settings_.proxy_error_after_sale_rate) return fault::proxy_error_after_sale;
+  x -= settings_.proxy_error_after_sale_rate;
+  if (x < settings_.busy_rate) return fault::busy;
   return fault::none;
 }
 
@@ -33,7 +37,9 @@ std::string fault_injector::to_json() const {
                                                     {"jitter_ms", s.jitter_ms},
                                                     {"fail_rate", s.fail_rate},
                                                     {"timeout_rate", s.timeout_rate},
-                                                    {"malformed_rate", s.malformed_rate}});
+                                                    {"malformed_rate", s.malformed_rate},
+                                                    {"proxy_error_after_sale_rate", s.proxy_error_after_sale_rate},
+                                                    {"busy_rate", s.busy_rate}});
 }
 
 std::string fault_injector::apply_json(std::string_view body) {
@@ -50,9 +56,12 @@ std::string fault_injector::apply_json(std::string_view body) {
     else if (kv.key() == "fail_rate" && num <= 1) s.fail_rate = num;
     else if (kv.key() == "timeout_rate" && num <= 1) s.timeout_rate = num;
     else if (kv.key() == "malformed_rate" && num <= 1) s.malformed_rate = num;
+    else if (kv.key() == "proxy_error_after_sale_rate" && num <= 1) s.proxy_error_after_sale_rate = num;
+    else if (kv.key() == "busy_rate" && num <= 1) s.busy_rate = num;
     else return "unknown or out-of-range field " + std::string(kv.key());
   }
-  if (s.fail_rate + s.timeout_rate + s.malformed_rate > 1) return "the rates must add up to at most 1";
+  if (s.fail_rate + s.timeout_rate + s.malformed_rate + s.proxy_error_after_sale_rate + s.busy_rate > 1)
+    return "the rates must add up to at most 1";
   set(s);
   return {};
 }

@@ -5,6 +5,11 @@
 //   timeout_rate    handle the request (a label may be sold), then never answer: the response is
 //                   lost, which is the case a gateway must never turn into a second purchase;
 //   malformed_rate  handle the request, then send a truncated, unparsable body with status 200.
+//   proxy_error_after_sale_rate
+//                   handle the request (a label may be sold), then answer 502 with a load
+//                   balancer's HTML page, as a front proxy does when the back end's answer fails.
+//   busy_rate       answer the carrier's own "temporarily unavailable" error, in its own format,
+//                   without handling (Colissimo 500 with SLS message 40015, Mondial Relay STAT 99).
 // Thread-safe; settings can change at run time (POST /_sim/faults).
 
 #include <atomic>
@@ -21,9 +26,11 @@ struct fault_settings {
   double fail_rate = 0;
   double timeout_rate = 0;
   double malformed_rate = 0;
+  double proxy_error_after_sale_rate = 0;
+  double busy_rate = 0;
 };
 
-enum class fault { none, fail, timeout, malformed };
+enum class fault { none, fail, timeout, malformed, proxy_error_after_sale, busy };
 
 class fault_injector {
  public:

@@ -118,7 +118,11 @@ int main(int argc, char** argv) {
       if (f == sim::fault::fail)
         co_return http::response::text(503, "<html><body><h1>503 Service Unavailable</h1>No server is available "
                                              "to handle this request.</body></html>\n", "text/html");
+      if (f == sim::fault::busy) co_return c->busy_answer(req);
       auto res = c->handle(req);
+      if (f == sim::fault::proxy_error_after_sale)
+        co_return http::response::text(502, "<html><head><title>502 Bad Gateway</title></head><body><center>"
+                                            "<h1>502 Bad Gateway</h1></center></body></html>\n", "text/html");
       if (f == sim::fault::timeout) {
         // The request was handled; its answer is lost. Hold the connection until the client
         // gives up (or the simulator stops).

@@ -47,6 +47,9 @@ class carrier_sim {
   virtual std::string_view prefix() const noexcept = 0;  // "/colissimo"
   // Serves one request whose path starts with prefix(). Thread-safe; may be called concurrently.
   virtual http::response handle(const http::request& request) = 0;
+  // The carrier's own answer to `request` when it is temporarily unavailable, in its own wire
+  // format: a refusal that proves nothing was sold.
+  virtual http::response busy_answer(const http::request& request) const = 0;
 };
 
 // `public_base_url` is how clients reach the simulator ("https://127.0.0.1:9443"), for carriers

@@ -80,11 +80,19 @@ class progress_bar {
 int compare_command(const std::vector<std::string>& args) {
   std::string dir = "config/tariffs", shipments, format = "table", output;
   compare_options options;
-  bool progress = false;
+  bool progress = false, per_shipment = false, audit = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--progress") {
       progress = true;
+      continue;
+    }
+    if (a == "--per-shipment") {
+      per_shipment = true;
+      continue;
+    }
+    if (a == "--audit") {
+      audit = true;
       continue;
     }
     if (i + 1 >= args.size()) return fail("unknown option or missing value: " + a);
@@ -133,6 +141,10 @@ int compare_command(const std::vector<std::string>& args) {
   }
   if (shipments.empty()) return fail("--shipments FILE.csv is required");
   if (options.target_share && !options.target) return fail("--share needs --target");
+  if (per_shipment && audit) return fail("--per-shipment and --audit are two different CSV files");
+  if ((per_shipment || audit) && format != "csv")
+    return fail(std::string(per_shipment ? "--per-shipment" : "--audit") +
+                " writes CSV: add --format csv");
 
   auto set = load_dir(dir);
   if (!set) {
@@ -148,26 +160,69 @@ int compare_command(const std::vector<std::string>& args) {
   std::function<void(std::uint64_t)> on_progress;
   if (show) on_progress = [&](std::uint64_t done) { bar.update(done); };
 
+  // The output is opened first: the streaming CSVs are written while the rows are read.
+  std::ofstream out_file;
+  if (!output.empty()) {
+    out_file.open(output, std::ios::binary | std::ios::trunc);
+    if (!out_file) return fail("cannot write " + output);
+  }
+  auto write = [&](std::string_view text) {
+    if (output.empty())
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    else
+      out_file.write(text.data(), static_cast<std::streamsize>(text.size()));
+  };
+  std::string buffer;  // flushed every 64 KiB: memory does not grow with the rows
+  bool header_written = false;
+  auto flush_buffer = [&](bool force) {
+    if (force || buffer.size() >= (64u << 10)) {
+      write(buffer);
+      buffer.clear();
+    }
+  };
+  if (per_shipment)
+    options.on_row = [&](const row_prices& p) {
+      if (!header_written) buffer += per_shipment_csv_header(p.contracts);
+      header_written = true;
+      append_per_shipment_csv(buffer, p);
+      flush_buffer(false);
+    };
+  if (audit) {
+    buffer = audit_csv_header();
+    header_written = true;
+    options.on_audit_line = [&](const audit_line& l) {
+      append_audit_csv(buffer, l);
+      flush_buffer(false);
+    };
+  }
+
   auto report = compare_csv(file, *set, std::move(options), on_progress);
   if (show) bar.finish();
   if (!report) {
+    if (!output.empty()) {
+      out_file.close();
+      std::filesystem::remove(output, size_error);
+    }
     const bool about_file =
         report.error().starts_with("header") || report.error().starts_with("empty file");
     return fail(about_file ? shipments + ": " + report.error() : report.error());
   }
+  if (format != "table" || !output.empty())
+    for (const auto& w : report->warnings)
+      std::fprintf(stderr, "parcelctl tariffs compare: warning: %s\n", w.c_str());
 
-  std::string text = format == "json"   ? to_json(*report) + "\n"
-                     : format == "csv"  ? to_csv(*report)
-                     : format == "html" ? to_html(*report)
-                                        : to_table(*report);
-  if (output.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return 0;
+  if (per_shipment || audit) {
+    if (!header_written) buffer += per_shipment_csv_header(report->contracts);
+  } else {
+    buffer = format == "json"   ? to_json(*report) + "\n"
+             : format == "csv"  ? to_csv(*report)
+             : format == "html" ? to_html(*report)
+                                : to_table(*report);
   }
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (!out) return fail("cannot write " + output);
+  flush_buffer(true);
+  if (output.empty()) return std::fflush(stdout) == 0 ? 0 : fail("cannot write the output");
+  out_file.close();
+  if (!out_file) return fail("cannot write " + output);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -15,6 +16,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/store/store.hpp"
+#include "gateway/tariffs/text_width.hpp"
 #include "tools/parcelctl/tariffs_cmd.hpp"
 
 using namespace parcelgate;
@@ -22,15 +24,16 @@ using namespace parcelgate;
 namespace {
 
 int usage() {
-  std::fprintf(stderr,
-               "usage: parcelctl [--config FILE] <command>\n"
-               "  keys create --tenant TENANT --role merchant|point|ops [--name TEXT] [--json]\n"
-               "      create an API key (the tenant is created on first use); the key is printed once\n"
-               "  keys list [--json]       list keys (ids, tenants, roles, hints; never the keys)\n"
-               "  keys revoke KEY_ID       revoke a key (the gateway stops accepting it within 5 s)\n"
-               "%s"
-               "The config defaults to config/parcelgate.yaml.\n",
-               parcelctl::tariffs_usage());
+  std::fprintf(
+      stderr,
+      "usage: parcelctl [--config FILE] <command>\n"
+      "  keys create --tenant TENANT --role merchant|point|ops [--name TEXT] [--json]\n"
+      "      create an API key (the tenant is created on first use); the key is printed once\n"
+      "  keys list [--json]       list keys (ids, tenants, roles, hints, names; never the keys)\n"
+      "  keys revoke KEY_ID       revoke a key (the gateway stops accepting it within 5 s)\n"
+      "%s"
+      "The config defaults to config/parcelgate.yaml.\n",
+      parcelctl::tariffs_usage());
   return 2;
 }
 
@@ -43,7 +46,7 @@ std::unique_ptr<store::store> open_store(const std::string& config_file) {
   }
   std::error_code ec;
   std::filesystem::create_directories(cfg->store.path.parent_path(), ec);
-  auto db = store::open_sqlite({cfg->store.path.string(), 10000, 1});
+  auto db = store::open_sqlite({.path = cfg->store.path.string(), .busy_timeout_ms = 10000});
   if (!db) {
     std::fprintf(stderr, "cannot open %s: %s\n", cfg->store.path.c_str(), db.error().carrier_message.c_str());
     return nullptr;
@@ -107,11 +110,26 @@ int keys_list(store::store& db, bool json) {
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return 0;
   }
-  std::printf("%-22s %-16s %-8s %-24s %-20s %s\n", "ID", "TENANT", "ROLE", "HINT", "CREATED", "REVOKED");
+  // Columns padded to the widest value by display width, so that names with accents or
+  // East Asian characters keep the columns aligned.
+  std::vector<std::vector<std::string>> rows{
+      {"ID", "TENANT", "ROLE", "NAME", "HINT", "CREATED", "REVOKED"}};
   for (const auto& k : *keys)
-    std::printf("%-22s %-16s %-8s %-24s %-20s %s\n", k.id.c_str(), k.tenant.c_str(),
-                std::string(store::to_string(k.key_role)).c_str(), k.hint.c_str(), k.created_at.c_str(),
-                k.revoked_at.empty() ? "-" : k.revoked_at.c_str());
+    rows.push_back({k.id, k.tenant, std::string(store::to_string(k.key_role)),
+                    k.name.empty() ? "-" : k.name, k.hint, k.created_at,
+                    k.revoked_at.empty() ? "-" : k.revoked_at});
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < r.size(); ++i)
+      width[i] = std::max(width[i], tariffs::display_width(r[i]));
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line += std::string(width[i] - tariffs::display_width(r[i]) + 2, ' ');
+    }
+    std::printf("%s\n", line.c_str());
+  }
   return 0;
 }
 

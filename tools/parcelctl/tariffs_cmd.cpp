@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "gateway/tariffs/quote_json.hpp"
 #include "gateway/tariffs/tariff.hpp"
 
 namespace parcelgate::parcelctl {
@@ -62,34 +63,11 @@ int check(const std::vector<std::string>& args) {
   return 0;
 }
 
+// POST /v1/rates's shape (quote_json.hpp) plus the date priced.
 boost::json::object to_json(const quote_result& r, const std::string& date) {
-  boost::json::array quotes, unavailable;
-  for (const auto& q : r.quotes) {
-    boost::json::array lines;
-    for (const auto& l : q.breakdown) lines.push_back({{"label", l.label()}, {"amount", l.amount}});
-    quotes.push_back({{"contract", q.contract},
-                      {"carrier", q.carrier},
-                      {"service", to_string(q.service)},
-                      {"carrier_service", q.carrier_service},
-                      {"zone", q.zone},
-                      {"total", {{"amount", q.total}, {"currency", q.currency}}},
-                      {"transit_days", q.transit_days ? boost::json::value(*q.transit_days)
-                                                      : boost::json::value(nullptr)},
-                      {"breakdown", std::move(lines)}});
-  }
-  for (const auto& u : r.unavailable)
-    unavailable.push_back({{"contract", u.contract},
-                           {"service", to_string(u.service)},
-                           {"reason", to_string(u.code)},
-                           {"detail", u.reason}});
-  auto index = [](const std::optional<std::size_t>& i) {
-    return i ? boost::json::value(static_cast<std::uint64_t>(*i)) : boost::json::value(nullptr);
-  };
-  return {{"date", date},
-          {"quotes", std::move(quotes)},
-          {"unavailable", std::move(unavailable)},
-          {"cheapest", index(r.cheapest)},
-          {"fastest", index(r.fastest)}};
+  boost::json::object out{{"date", date}};
+  for (auto& kv : quotes_to_json(r)) out.emplace(kv.key(), std::move(kv.value()));
+  return out;
 }
 
 void print_table(const quote_result& r) {
@@ -197,10 +175,14 @@ const char* tariffs_usage() noexcept {
          "      price one parcel with every contract (DIR defaults to config/tariffs)\n"
          "  tariffs compare [--tariffs DIR] --shipments FILE.csv [--format table|csv|json|html]\n"
          "        [--output FILE] [--target CONTRACT [--share P]] [--date-override YYYY-MM-DD]\n"
-         "        [--tolerance-pct X] [--tolerance-cents N] [--contracts ID,ID] [--max-examples N]\n"
-         "        [--progress]\n"
+         "        [--tolerance-pct X] [--tolerance-cents N] [--contracts ID,ID] [--max-examples "
+         "N]\n"
+         "        [--progress] [--per-shipment | --audit]\n"
          "      price a batch of shipments with every contract: totals, cheapest, audit, "
-         "negotiation\n";
+         "negotiation;\n"
+         "      with --format csv, --per-shipment writes one line per shipment (its price under "
+         "every\n"
+         "      contract) and --audit every flagged audit row (docs/tariff-comparison.md)\n";
 }
 
 int tariffs_command(const std::vector<std::string>& args) {

@@ -7,7 +7,7 @@
 //   parcelctl tariffs compare [--tariffs DIR] --shipments FILE.csv [--format table|csv|json|html]
 //       [--output FILE] [--target CONTRACT [--share P]] [--date-override YYYY-MM-DD]
 //       [--tolerance-pct X] [--tolerance-cents N] [--contracts ID,ID] [--max-examples N]
-//       [--progress]
+//       [--progress] [--per-shipment | --audit]  (these two with --format csv)
 
 #include <string>
 #include <vector>

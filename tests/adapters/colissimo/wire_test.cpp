@@ -171,6 +171,7 @@ TEST(ColissimoWire, BadCredentialsAreAuthFailed) {
   EXPECT_EQ(out.error().carrier_code, "30000");
   EXPECT_EQ(out.error().carrier_message, "Identifiant ou mot de passe erroné");
   EXPECT_TRUE(out.error().fields.empty());
+  EXPECT_EQ(out.error().sale, sale_outcome::not_sold) << "SLS's own refusal proves nothing was sold";
 }
 
 TEST(ColissimoWire, ValidationErrorsBecomeFieldErrorsOnOurPaths) {
@@ -187,6 +188,7 @@ TEST(ColissimoWire, ValidationErrorsBecomeFieldErrorsOnOurPaths) {
   EXPECT_EQ(e.fields[2].field, "to.phone");
   EXPECT_NE(e.carrier_message.find("30301: Poids du colis erroné"), std::string::npos)
       << e.carrier_message;
+  EXPECT_EQ(e.sale, sale_outcome::not_sold);
 }
 
 TEST(ColissimoWire, PickupPointErrorPointsAtPickupPointId) {
@@ -228,6 +230,7 @@ TEST(ColissimoWire, UnknownIdIsRejectedKeepingCarrierCodeAndText) {
   EXPECT_EQ(out.error().kind, error_kind::rejected);
   EXPECT_EQ(out.error().carrier_code, "39999");
   EXPECT_EQ(out.error().carrier_message, "Erreur non répertoriée");
+  EXPECT_EQ(out.error().sale, sale_outcome::not_sold) << "an ERROR message is a refusal even when unknown";
 }
 
 TEST(ColissimoWire, MalformedBodyIsBadGateway) {
@@ -236,10 +239,12 @@ TEST(ColissimoWire, MalformedBodyIsBadGateway) {
       label_format::pdf);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, error_kind::bad_gateway);
+  EXPECT_EQ(out.error().sale, sale_outcome::unknown);
   out = parse_generate_label_response(response(200, "text/html", "<html>gateway</html>"), kDom,
                                       label_format::pdf);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, error_kind::bad_gateway);
+  EXPECT_EQ(out.error().sale, sale_outcome::unknown);
 }
 
 TEST(ColissimoWire, SuccessWithoutLabelPartIsBadGateway) {
@@ -249,6 +254,7 @@ TEST(ColissimoWire, SuccessWithoutLabelPartIsBadGateway) {
                                            label_format::pdf);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, error_kind::bad_gateway);
+  EXPECT_EQ(out.error().sale, sale_outcome::unknown) << "a parcel number was issued";
 }
 
 TEST(ColissimoWire, ServerErrorIsUnavailableWithRetryAfter) {
@@ -261,6 +267,34 @@ TEST(ColissimoWire, ServerErrorIsUnavailableWithRetryAfter) {
   EXPECT_EQ(out.error().retry_after_s, 120);
 }
 
+TEST(ColissimoWire, ProxyErrorPagesLeaveTheSaleUnknown) {
+  // A load balancer's page may come after the back end printed the label: only SLS's own
+  // messages prove a refusal.
+  for (int status : {500, 502, 503, 504}) {
+    auto out = parse_generate_label_response(
+        response(status, "text/html", "<html><h1>" + std::to_string(status) + "</h1></html>"), kDom,
+        label_format::pdf);
+    ASSERT_FALSE(out);
+    EXPECT_EQ(out.error().sale, sale_outcome::unknown) << status;
+  }
+  for (int status : {401, 403, 400, 404}) {
+    auto out = parse_generate_label_response(response(status, "text/html", "<html>denied</html>"),
+                                             kDom, label_format::pdf);
+    ASSERT_FALSE(out);
+    EXPECT_EQ(out.error().sale, sale_outcome::unknown) << status;
+  }
+}
+
+TEST(ColissimoWire, SlsOwnServiceUnavailableMessageProvesNothingWasSold) {
+  const std::string infos =
+      R"({"messages":[{"id":"40015","type":"ERROR","messageContent":"Service momentanément indisponible."}]})";
+  auto out = parse_generate_label_response(response(500, "application/json", infos), kDom,
+                                           label_format::pdf);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, error_kind::unavailable);
+  EXPECT_EQ(out.error().sale, sale_outcome::not_sold);
+}
+
 TEST(ColissimoWire, TooManyRequestsIsRateLimitedWithRetryAfter) {
   auto r = response(429, "", "");
   r.headers.push_back({"retry-after", "30"});
@@ -268,6 +302,7 @@ TEST(ColissimoWire, TooManyRequestsIsRateLimitedWithRetryAfter) {
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, error_kind::rate_limited);
   EXPECT_EQ(out.error().retry_after_s, 30);
+  EXPECT_EQ(out.error().sale, sale_outcome::not_sold) << "a 429 refuses the request (RFC 6585)";
 }
 
 TEST(ColissimoWire, WirePathsTranslateToOurRequestPaths) {

@@ -83,6 +83,7 @@ TEST(MondialRelayStat, every_documented_code_maps_to_the_expected_kind_and_field
     EXPECT_EQ(e.carrier_code, "STAT " + std::to_string(x.stat));
     EXPECT_FALSE(e.carrier_message.empty()) << "STAT " << x.stat;
     EXPECT_NE(e.message.find("STAT " + std::to_string(x.stat)), std::string::npos);
+    EXPECT_EQ(e.sale, sale_outcome::not_sold) << "a documented STAT answer created nothing: STAT " << x.stat;
   }
 }
 
@@ -114,6 +115,7 @@ TEST(MondialRelayStat, undocumented_codes_are_bad_gateway_with_the_raw_code) {
     auto e = mr::creation_error(stat, home_plan());
     EXPECT_EQ(e.kind, error_kind::bad_gateway) << stat;
     EXPECT_EQ(e.carrier_code, "STAT " + std::to_string(stat));
+    EXPECT_EQ(e.sale, sale_outcome::unknown) << "an undocumented STAT proves nothing: " << stat;
   }
 }
 

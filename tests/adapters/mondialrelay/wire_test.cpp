@@ -178,6 +178,37 @@ TEST(MondialRelayEnvelope, sends_weight_in_grams_length_in_cm_and_a_100_g_minimu
   EXPECT_EQ(value("NDossier"), "0A1B2C3D4E5F6G7");
 }
 
+// The merchant's reference travels in NClient, the field the label prints as the reference;
+// NDossier keeps our shipment id (the key a sale is reconciled by).
+TEST(MondialRelayEnvelope, sends_the_merchant_reference_in_nclient_and_our_id_in_ndossier) {
+  auto r = testing_mr::pickup_point_request();
+  auto value = [](const mr::param_list& params, std::string_view name) {
+    for (const auto& p : params)
+      if (p.name == name) return p.value;
+    return std::string("<absent>");
+  };
+  auto params = mr::build_creation_params(r, relay_plan(), sandbox());
+  EXPECT_EQ(value(params, "NClient"), "ORDER1042");
+  EXPECT_EQ(value(params, "NDossier"), "0A1B2C3D4E5F6G7");
+  r.reference.clear();
+  params = mr::build_creation_params(r, relay_plan(), sandbox());
+  EXPECT_EQ(value(params, "NClient"), "");
+}
+
+TEST(MondialRelayText, client_reference_keeps_letters_and_digits_and_the_last_nine) {
+  EXPECT_EQ(mr::client_reference_for("order-1042"), "ORDER1042");
+  EXPECT_EQ(mr::client_reference_for("Cde 2026/000123"), "026000123");
+  EXPECT_EQ(mr::client_reference_for("Commande Élodie"), "NDEELODIE");
+  EXPECT_EQ(mr::client_reference_for("  #42 "), "42");
+  EXPECT_EQ(mr::client_reference_for("---"), "");
+  EXPECT_EQ(mr::client_reference_for(""), "");
+  for (const auto* ref : {"order-1042", "Cde 2026/000123", "ünïcödé-ref-Œuvre-€"}) {
+    const auto v = mr::client_reference_for(ref);
+    EXPECT_LE(v.size(), mr::kMaxClientReference) << ref;
+    EXPECT_EQ(v.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), std::string::npos) << ref;
+  }
+}
+
 TEST(MondialRelayResponse, parses_success_with_relative_label_url) {
   auto parsed = mr::parse_creation_response(200, fixture("creation_response_ok.xml"));
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -206,6 +237,7 @@ TEST(MondialRelayResponse, client_soap_fault_is_our_bug_with_raw_fault_kept) {
   EXPECT_EQ(parsed.error().carrier, "mondialrelay");
   EXPECT_EQ(parsed.error().carrier_code, "soap:Client");
   EXPECT_NE(parsed.error().carrier_message.find("SOAPAction"), std::string::npos);
+  EXPECT_EQ(parsed.error().sale, sale_outcome::not_sold) << "the service refused to read the request";
 }
 
 TEST(MondialRelayResponse, server_soap_fault_means_unavailable) {
@@ -213,6 +245,7 @@ TEST(MondialRelayResponse, server_soap_fault_means_unavailable) {
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().kind, error_kind::unavailable);
   EXPECT_EQ(parsed.error().carrier_code, "soap:Server");
+  EXPECT_EQ(parsed.error().sale, sale_outcome::unknown) << "a server fault may follow the creation";
 }
 
 TEST(MondialRelayResponse, malformed_xml_is_bad_gateway) {
@@ -227,6 +260,14 @@ TEST(MondialRelayResponse, http_errors_without_soap_body_map_by_status) {
   EXPECT_EQ(mr::parse_creation_response(429, "").error().kind, error_kind::rate_limited);
   EXPECT_EQ(mr::parse_creation_response(404, "<html/>").error().kind, error_kind::bad_gateway);
   EXPECT_EQ(mr::parse_creation_response(200, "<a><b/></a>").error().carrier_code, "missing STAT");
+}
+
+TEST(MondialRelayResponse, only_a_429_among_bare_http_errors_proves_nothing_was_sold) {
+  // A proxy's 5xx page may arrive after the creation succeeded behind it.
+  for (int status : {500, 502, 503, 504, 401, 403, 404})
+    EXPECT_EQ(mr::parse_creation_response(status, "<html>error</html>").error().sale, sale_outcome::unknown) << status;
+  EXPECT_EQ(mr::parse_creation_response(429, "").error().sale, sale_outcome::not_sold);
+  EXPECT_EQ(mr::parse_creation_response(200, "<a><b/></a>").error().sale, sale_outcome::unknown);
 }
 
 TEST(MondialRelayResponse, success_without_expedition_number_is_bad_gateway) {

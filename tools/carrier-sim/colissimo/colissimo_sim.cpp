@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <random>
 
@@ -84,9 +85,31 @@ http::response errors_answer(bool check_only, const std::vector<sls_error>& erro
   return check_only ? http::response::json(400, std::move(infos)) : multipart(400, infos, nullptr);
 }
 
+bool same_text(std::string_view a, std::string_view b) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+  };
+  a = trim(a);
+  b = trim(b);
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) ==
+                  std::toupper(static_cast<unsigned char>(y));
+         });
+}
+
+// The address block as the label prints it: company, person (first and last name), street,
+// complement, postcode and city, country. A person's name equal to the company name (senders
+// without a company repeat their name in companyName, which SLS requires) is printed once.
 std::vector<std::string> address_lines(const json::object* a) {
   std::vector<std::string> lines;
-  for (const char* key : {"companyName", "lastName", "line2", "line3"})
+  const std::string company = text(a, "companyName");
+  std::string person = text(a, "firstName");
+  if (auto last = text(a, "lastName"); !last.empty()) person += (person.empty() ? "" : " ") + last;
+  if (!company.empty()) lines.push_back(company);
+  if (!person.empty() && !same_text(person, company)) lines.push_back(std::move(person));
+  for (const char* key : {"line2", "line3"})
     if (auto v = text(a, key); !v.empty()) lines.push_back(std::move(v));
   lines.push_back(text(a, "zipCode") + " " + text(a, "city"));
   lines.push_back(text(a, "countryCode"));
@@ -127,6 +150,10 @@ class colissimo_sim final : public carrier_sim {
     if (!errors.empty()) return errors_answer(check_only, errors);
     if (check_only) return http::response::json(200, jsoninfos({}, nullptr));
     return sell(root, *p);
+  }
+
+  http::response busy_answer(const http::request&) const override {
+    return multipart(500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr), nullptr);
   }
 
  private:

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "gateway/domain/time_zone.hpp"
+
 namespace parcelgate::sim::colissimo {
 
 namespace {
@@ -105,13 +107,17 @@ bool mobile_ok(std::string_view m) {
   return m.starts_with("+") && m.size() >= 9 && m.size() <= 12 && digits(m.substr(1));
 }
 
-std::string today_utc() {
-  const std::chrono::year_month_day d{
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
+// SLS compares the deposit date with the current date in France, not in UTC.
+std::string today_in_france() {
+  static const time_zone france = [] {
+    auto zone = time_zone::load("Europe/Paris");
+    if (!zone) {
+      std::fprintf(stderr, "carrier-sim: %s\n", zone.error().message.c_str());
+      std::exit(1);
+    }
+    return std::move(*zone);
+  }();
+  return france.local_iso_date(std::chrono::system_clock::now());
 }
 
 }  // namespace
@@ -181,7 +187,7 @@ const product* validate_generate_label(const json::object& root, std::vector<sls
   const std::string deposit = text(service, "depositDate");
   if (deposit.size() != 10 || deposit[4] != '-' || deposit[7] != '-')
     err(30010, "Date de dépôt absente ou illisible.");
-  else if (deposit < today_utc())
+  else if (deposit < today_in_france())
     err(30002, "La date de dépôt ne peut pas précéder la date du jour.");
   if (p && p->kind == product_kind::relay && text(service, "commercialName").empty())
     err(30018, "Nom commercial absent.");

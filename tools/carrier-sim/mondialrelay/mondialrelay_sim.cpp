@@ -141,6 +141,16 @@ class mondialrelay_sim final : public carrier_sim {
     return http::response::text(404, "Not Found");
   }
 
+  // STAT 99, "generic technical error of the service", for the operation named by SOAPAction;
+  // label downloads get the web server's own 503.
+  http::response busy_answer(const http::request& request) const override {
+    std::string action(request.header("SOAPAction"));
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') action = action.substr(1, action.size() - 2);
+    if (request.method != "POST" || !action.starts_with(kNamespace))
+      return http::response::text(503, "Service Unavailable");
+    return operation_result(action.substr(kNamespace.size()), "<STAT>99</STAT>");
+  }
+
  private:
   http::response soap(const http::request& request) {
     std::string action(request.header("SOAPAction"));
@@ -213,7 +223,11 @@ class mondialrelay_sim final : public carrier_sim {
     int grams = std::stoi(get(p, "Poids"));
     c.weight = std::to_string(grams / 1000) + "." + (grams % 1000 < 100 ? "0" : "") +
                std::to_string((grams % 1000) / 10) + " kg";
-    c.reference = get(p, "NDossier");
+    // The sender's references as the label prints them: NClient (the merchant's own reference,
+    // the order number) in the reference box; NDossier (the sender's file number) only when no
+    // NClient was given.
+    c.reference = get(p, "NClient");
+    if (c.reference.empty()) c.reference = get(p, "NDossier");
     c.routing = rec.liv_rel.empty() ? get(p, "Dest_CP") + " " + rec.dest_ville
                                     : rec.mode_liv + " " + rec.liv_rel_pays + "-" + rec.liv_rel;
     c.footer = "SANDBOX " + std::string(acct->enseigne) + " - NOT FOR SHIPPING";
@@ -287,7 +301,9 @@ class mondialrelay_sim final : public carrier_sim {
         return http::response::text(404, "Not Found");
       content = it->second.content;
     }
-    label_size size = (format == "A5" || format == "10x15") ? label_size::a6 : label_size::a4;
+    // 10x15 cm stickers are 4x6 inch stock; A5 (never asked for by the adapter) has no page of
+    // its own here and is printed on A4 like the default.
+    label_size size = format == "10x15" ? label_size::in4x6 : label_size::a4;
     auto pdf = labels::render(content, label_format::pdf, size);
     if (!pdf) return http::response::text(500, "label rendering failed: " + pdf.error().message);
     auto r = http::response::text(200, std::move(*pdf), "application/pdf");

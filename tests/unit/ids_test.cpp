@@ -1,0 +1,29 @@
+#include "gateway/domain/ids.hpp"
+
+#include <gtest/gtest.h>
+
+namespace parcelgate {
+namespace {
+
+using namespace std::chrono;
+
+TEST(parse_rfc3339, reads_utc_offsets_and_fractions_to_the_second) {
+  const auto noon = sys_days{year{2026} / 12 / 1} + hours{12};
+  EXPECT_EQ(parse_rfc3339("2026-12-01T12:00:00Z"), noon);
+  EXPECT_EQ(parse_rfc3339("2026-12-01t12:00:00z"), noon);
+  EXPECT_EQ(parse_rfc3339("2026-12-01T13:00:00+01:00"), noon);
+  EXPECT_EQ(parse_rfc3339("2026-12-01T07:30:00-04:30"), noon);
+  EXPECT_EQ(parse_rfc3339("2026-12-01T12:00:00.987654Z"), noon);
+  EXPECT_EQ(parse_rfc3339("2026-12-01T00:30:00+01:00"), sys_days{year{2026} / 11 / 30} + hours{23} + minutes{30});
+  EXPECT_EQ(rfc3339(*parse_rfc3339("2026-12-01T13:00:00+01:00")), "2026-12-01T12:00:00Z");
+}
+
+TEST(parse_rfc3339, refuses_anything_else) {
+  for (const char* bad : {"", "2026-12-01", "2026-12-01 12:00:00Z", "2026-12-01T12:00:00", "2026-13-01T00:00:00Z",
+                          "2026-02-30T00:00:00Z", "2026-12-01T24:00:00Z", "2026-12-01T12:00:00+1:00",
+                          "2026-12-01T12:00:00.Z", "yesterday", "2026-12-01T12:00:00Zjunk"})
+    EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
+}
+
+}  // namespace
+}  // namespace parcelgate

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Checks that every external program the test suite (or, with --run, tools/run.sh) calls is
+# installed, and names the Debian package for each one that is not. tools/test.sh runs it right
+# after tools/install-deps.sh, so a missing install step fails the suite at its start, in one
+# line, instead of as scattered test failures.
+#   tools/check-tools.sh [--run | --bench]
+# The table below is the single list of such programs; tests/tools/tool_inventory_test.sh checks that
+# every package named here is installed by tools/install-deps.sh and that the tests call no
+# listed-elsewhere program missing from it.
+set -euo pipefail
+
+# program          Debian package        needed by
+suite_tools=(
+  "zbarimg         zbar-tools            label tests decode Code 128"
+  "dmtxread        dmtx-utils            label tests decode DataMatrix"
+  "pdftoppm        poppler-utils         label tests rasterize PDF labels"
+  "pdftotext       poppler-utils         label tests read PDF label text"
+  "pdfinfo         poppler-utils         label tests read PDF page sizes"
+  "openssl         openssl               dev certificates"
+  "curl            curl                  tools/run.sh readiness and examples"
+  "python3         python3               OpenAPI contract validation"
+  "faketime        faketime              tests at a chosen wall-clock time (libfaketime)"
+)
+bench_tools=(
+  "wrk             wrk                   read-path benchmark"
+  "nginx           nginx-light           read-path baseline"
+  "python3         python3               benchmark arithmetic"
+)
+
+list=("${suite_tools[@]}")
+case "${1:-}" in
+  --bench) list+=("${bench_tools[@]}") ;;
+  --run) list=("${suite_tools[5]}" "${suite_tools[6]}") ;;  # openssl, curl
+esac
+if [[ "${1:-}" == "--list" ]]; then
+  printf '%s\n' "${suite_tools[@]}" "${bench_tools[@]}"
+  exit 0
+fi
+
+missing=()
+for row in "${list[@]}"; do
+  read -r program package _ <<<"$row"
+  command -v "$program" >/dev/null 2>&1 || missing+=("$program (package $package)")
+done
+if [[ -z "${1:-}" ]] && command -v python3 >/dev/null 2>&1 &&
+   ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+  missing+=("python3 module jsonschema (package python3-jsonschema)")
+fi
+if ((${#missing[@]})); then
+  printf 'MISSING TEST TOOLS: %s — run tools/install-deps.sh or apt-get install the packages named\n' \
+    "$(IFS=', '; echo "${missing[*]}")" >&2
+  exit 1
+fi
