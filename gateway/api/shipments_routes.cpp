@@ -370,11 +370,12 @@ constexpr const char* kCreateExample =
   "label": {"format": "pdf", "size": "a6"}})";
 
 constexpr const char* kShipmentExample =
-    R"({"id": "shp_0a1b2c3d4e5f6g7", "object": "shipment", "status": "label_created",
+    R"({"id": "shp_0a1b2c3d4e5f6g7", "object": "shipment", "tenant": "acme", "status": "label_created",
   "carrier": "colissimo", "service": "home", "carrier_service": "DOM", "pickup_point_id": null,
   "tracking_number": "6A15984040331", "tracking_url": "https://www.laposte.fr/outils/suivre-vos-envois?code=6A15984040331",
   "label": {"format": "pdf", "size": "a6", "url": "/v1/shipments/shp_0a1b2c3d4e5f6g7/label"},
-  "rate": {"amount": 712, "currency": "EUR", "contract": "colissimo-2026"}, "reference": "order-1042",
+  "rate": {"amount": 712, "currency": "EUR", "contract": "colissimo-2026"}, "rate_unavailable_reason": null,
+  "reference": "order-1042",
   "direction": "outbound",
   "from": {"name": "Acme", "company": null, "line1": "10 rue de Rivoli", "line2": null, "city": "Paris",
            "postal_code": "75001", "country": "FR", "phone": null, "email": null},

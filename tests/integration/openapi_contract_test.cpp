@@ -247,19 +247,19 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   exchanges_.push_back({"POST", "/v1/shipments", slow.get()});
   expect_problem(exchanges_.back().answer, 504, "purchase-outcome-unknown");
 
-  // Carrier faults: 503 (carrier 5xx), 502 (unreadable answer).
-  pgtest::set_sim_faults(*env_, R"({"latency_ms": 0, "fail_rate": 1.0})");
+  // Carrier faults: 503 (the carrier's own "unavailable" error), 502 (unreadable answer).
+  pgtest::set_sim_faults(*env_, R"({"latency_ms": 0, "busy_rate": 1.0})");
   auto unavailable = buy(merchant, minimal, "contract-503");
   expect_problem(unavailable, 503, "carrier-unavailable");
   EXPECT_FALSE(unavailable.header("retry-after").empty());
-  pgtest::set_sim_faults(*env_, R"({"fail_rate": 0, "malformed_rate": 1.0})");
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 0, "malformed_rate": 1.0})");
   auto unreadable = buy(merchant, minimal, "contract-502");
   expect_problem(unreadable, 502, "purchase-outcome-unknown");
   const std::string pending_id =
       pgtest::string_at(pgtest::parse_object(unreadable.body), "shipment_id");
   EXPECT_TRUE(pending_id.starts_with("shp_")) << unreadable.body;
   pgtest::set_sim_faults(
-      *env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "latency_ms": 0})");
+      *env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "busy_rate": 0, "latency_ms": 0})");
   expect_problem(buy(merchant, minimal, "contract-502"), 502, "purchase-outcome-unknown",
                  pgtest::answer_kind::replay);
 
