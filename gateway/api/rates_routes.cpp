@@ -16,6 +16,7 @@
 #include "gateway/tariffs/shipments_csv.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace parcelgate::api {
@@ -31,10 +32,10 @@ struct rate_input {
   std::vector<field_error> errors;
 };
 
-void read_place(const json::object& o, const std::string& path, std::string& country, std::string& postal,
-                std::vector<field_error>& errors) {
-  static constexpr std::string_view kAllowed[] = {"name", "company", "line1", "line2", "city", "postal_code",
-                                                  "country", "phone", "email"};
+void read_place(const json::object& o, const std::string& path, std::string& country,
+                std::string& postal, std::vector<field_error>& errors) {
+  static constexpr std::string_view kAllowed[] = {
+      "name", "company", "line1", "line2", "city", "postal_code", "country", "phone", "email"};
   for (const auto& kv : o) {
     bool ok = false;
     for (auto a : kAllowed) ok = ok || kv.key() == a;
@@ -42,7 +43,8 @@ void read_place(const json::object& o, const std::string& path, std::string& cou
   }
   auto* c = o.if_contains("country");
   if (!c || !c->is_string() || !is_iso_country(c->as_string()))
-    errors.push_back({path + ".country", "must be an ISO 3166-1 alpha-2 country code in uppercase, e.g. FR"});
+    errors.push_back(
+        {path + ".country", "must be an ISO 3166-1 alpha-2 country code in uppercase, e.g. FR"});
   else
     country = std::string(c->as_string());
   auto* p = o.if_contains("postal_code");
@@ -54,8 +56,8 @@ void read_place(const json::object& o, const std::string& path, std::string& cou
     postal = std::string(p->as_string());
 }
 
-int read_int(const json::object& o, const std::string& path, std::string_view key, bool required, long long max,
-             std::vector<field_error>& errors) {
+int read_int(const json::object& o, const std::string& path, std::string_view key, bool required,
+             long long max, std::vector<field_error>& errors) {
   auto* v = o.if_contains(key);
   std::string field = path + "." + std::string(key);
   if (!v || v->is_null()) {
@@ -74,22 +76,28 @@ rate_input parse_rate_input(const json::object& o) {
   auto& r = in.request;
   auto& errors = in.errors;
   for (const auto& kv : o)
-    if (kv.key() != "direction" && kv.key() != "from" && kv.key() != "to" && kv.key() != "parcels" &&
-        kv.key() != "service" && kv.key() != "carriers" && kv.key() != "date")
+    if (kv.key() != "direction" && kv.key() != "from" && kv.key() != "to" &&
+        kv.key() != "parcels" && kv.key() != "service" && kv.key() != "carriers" &&
+        kv.key() != "date")
       errors.push_back({std::string(kv.key()), "unknown field"});
   if (auto* d = o.if_contains("direction"); d && !d->is_null()) {
     auto v = d->is_string() ? parse_direction(d->as_string()) : std::nullopt;
-    if (!v) errors.push_back({"direction", "must be outbound or return"});
-    else r.dir = *v;
+    if (!v)
+      errors.push_back({"direction", "must be outbound or return"});
+    else
+      r.dir = *v;
   }
   for (auto [key, country, postal] : {std::tuple{"from", &r.from_country, &r.from_postal_code},
                                       std::tuple{"to", &r.to_country, &r.to_postal_code}}) {
     auto* v = o.if_contains(key);
-    if (!v || !v->is_object()) errors.push_back({key, "is required: an object with country and postal_code"});
-    else read_place(v->as_object(), key, *country, *postal, errors);
+    if (!v || !v->is_object())
+      errors.push_back({key, "is required: an object with country and postal_code"});
+    else
+      read_place(v->as_object(), key, *country, *postal, errors);
   }
   auto* parcels = o.if_contains("parcels");
-  if (!parcels || !parcels->is_array() || parcels->as_array().empty() || parcels->as_array().size() > 50) {
+  if (!parcels || !parcels->is_array() || parcels->as_array().empty() ||
+      parcels->as_array().size() > 50) {
     errors.push_back({"parcels", "must be an array of 1 to 50 parcels"});
   } else {
     const auto& list = parcels->as_array();
@@ -123,8 +131,11 @@ rate_input parse_rate_input(const json::object& o) {
   }
   if (auto* s = o.if_contains("service"); s && !s->is_null()) {
     auto v = s->is_string() ? parse_service_level(s->as_string()) : std::nullopt;
-    if (!v) errors.push_back({"service", "must be one of home, home_signature, pickup_point, locker, express"});
-    else r.service = *v;
+    if (!v)
+      errors.push_back(
+          {"service", "must be one of home, home_signature, pickup_point, locker, express"});
+    else
+      r.service = *v;
   }
   if (auto* c = o.if_contains("carriers"); c && !c->is_null()) {
     if (!c->is_array()) {
@@ -134,21 +145,37 @@ rate_input parse_rate_input(const json::object& o) {
         const auto& v = c->as_array()[i];
         if (!v.is_string() || v.as_string().empty())
           errors.push_back({"carriers[" + std::to_string(i) + "]", "must be a carrier id"});
-        else r.carriers.emplace_back(v.as_string());
+        else
+          r.carriers.emplace_back(v.as_string());
       }
     }
   }
   if (auto* d = o.if_contains("date"); d && !d->is_null()) {
     auto v = d->is_string() ? tariffs::parse_date(d->as_string()) : std::nullopt;
-    if (!v) errors.push_back({"date", "must be a date YYYY-MM-DD"});
-    else r.date = *v;
+    if (!v)
+      errors.push_back({"date", "must be a date YYYY-MM-DD"});
+    else
+      r.date = *v;
   }
   return in;
 }
 
+// Names of the parameters of a query string ("a=1&b" -> a, b), in order, empty names skipped.
+std::vector<std::string> query_names(std::string_view query) {
+  std::vector<std::string> out;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto name = query.substr(0, std::min(amp, query.find('=')));
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (!name.empty()) out.emplace_back(name);
+  }
+  return out;
+}
+
 task_response post_rates(context& ctx, api_deps& deps) {
   if (!has_media_type(ctx.request.header("Content-Type"), "application/json"))
-    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
+    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type",
+                      "send the body as application/json");
   auto set = deps.tariffs.current();
   if (!set)
     co_return problem(ctx, 503, "tariffs-not-configured", "No negotiated tariffs are loaded",
@@ -158,7 +185,8 @@ task_response post_rates(context& ctx, api_deps& deps) {
   opts.max_depth = 16;
   auto root = json::parse(ctx.request.body, ec, {}, opts);
   if (ec || !root.is_object())
-    co_return problem(ctx, 400, "malformed-json", "Malformed JSON", "the body must be a JSON object");
+    co_return problem(ctx, 400, "malformed-json", "Malformed JSON",
+                      "the body must be a JSON object");
   auto in = parse_rate_input(root.as_object());
   if (!in.errors.empty()) co_return validation_failed(ctx, std::move(in.errors));
   // Merchants see their own contracts and the unrestricted ones; ops see every contract.
@@ -183,7 +211,8 @@ task_response get_tariffs(context& ctx, api_deps& deps) {
         json::array countries, postal;
         for (const auto& cc : z.countries) countries.push_back(json::value(cc));
         for (const auto& pc : z.postal_codes) postal.push_back(json::value(pc));
-        zones.push_back(json::object{{"name", z.name}, {"countries", countries}, {"postal_codes", postal}});
+        zones.push_back(
+            json::object{{"name", z.name}, {"countries", countries}, {"postal_codes", postal}});
       }
       for (const auto& s : c.services) services.push_back(json::value(to_string(s.service)));
       for (const auto& t : c.tenants) tenants.push_back(json::value(t));
@@ -200,8 +229,9 @@ task_response get_tariffs(context& ctx, api_deps& deps) {
       data.push_back(std::move(o));
     }
   }
-  co_return http::response::json(200, json::serialize(json::object{{"data", std::move(data)},
-                                                                   {"configured", deps.tariffs.configured()}}));
+  co_return http::response::json(
+      200, json::serialize(
+               json::object{{"data", std::move(data)}, {"configured", deps.tariffs.configured()}}));
 }
 
 // POST /v1/tariffs/compare (ops): a batch of shipments priced under every contract, as JSON
@@ -213,56 +243,87 @@ task_response compare_tariffs(context& ctx, api_deps& deps) {
                       "this gateway has no `tariffs:` folder configured");
   std::vector<field_error> errors;
   tariffs::compare_options options;
-  auto read_target = [&](std::string_view target, std::string_view share, std::string_view date, const std::string& where) {
+  auto read_target = [&](std::string_view target, std::string_view share, std::string_view date,
+                         const std::string& where) {
     if (!target.empty()) {
-      if (!set->find(target)) errors.push_back({where + "target", "unknown contract"});
-      else options.target = std::string(target);
+      if (!set->find(target))
+        errors.push_back({where + "target", "unknown contract"});
+      else
+        options.target = std::string(target);
     }
     if (!share.empty()) {
       auto v = tariffs::parse_major_amount(share);  // "30" or "12.5" percent, two decimals
-      if (!v || *v <= 0 || *v > 10'000) errors.push_back({where + "share", "must be a percentage above 0 and at most 100"});
-      else options.target_share = *v * (tariffs::kPercentScale / 100);
+      if (!v || *v <= 0 || *v > 10'000)
+        errors.push_back({where + "share", "must be a percentage above 0 and at most 100"});
+      else
+        options.target_share = *v * (tariffs::kPercentScale / 100);
       if (!options.target) errors.push_back({where + "share", "needs a target contract"});
     }
     if (!date.empty()) {
-      if (auto d = tariffs::parse_date(date)) options.date_override = *d;
-      else errors.push_back({where + "date", "must be a date YYYY-MM-DD"});
+      if (auto d = tariffs::parse_date(date))
+        options.date_override = *d;
+      else
+        errors.push_back({where + "date", "must be a date YYYY-MM-DD"});
     }
   };
   const auto content_type = ctx.request.header("Content-Type");
-  if (has_media_type(content_type, "text/csv")) {
-    read_target(ctx.request.query_param("target"), ctx.request.query_param("share"), ctx.request.query_param("date"), "");
-    if (!errors.empty())
-      co_return validation_failed(ctx, std::move(errors));
+  const bool csv = has_media_type(content_type, "text/csv");
+  if (!csv && !has_media_type(content_type, "application/json"))
+    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type",
+                      "send application/json or text/csv");
+  // Query parameters carry the options of a CSV body only; a JSON body carries its own. An unknown
+  // or misplaced parameter is refused rather than ignored: a typo must not change the comparison.
+  for (const auto& name : query_names(ctx.request.query)) {
+    const bool option = name == "target" || name == "share" || name == "date";
+    if (!option)
+      errors.push_back(
+          {name, "unknown query parameter (accepted: target, share, date, with a text/csv body)"});
+    else if (!csv)
+      errors.push_back({name, "with an application/json body, give " + name +
+                                  " in the body (query parameters "
+                                  "target, share and date go with a text/csv body)"});
+  }
+  if (csv) {
+    read_target(ctx.request.query_param("target"), ctx.request.query_param("share"),
+                ctx.request.query_param("date"), "");
+    if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
     std::istringstream in(ctx.request.body);
-    std::expected<tariffs::compare_report, std::string> report = std::unexpected(std::string("not run"));
+    std::expected<tariffs::compare_report, std::string> report =
+        std::unexpected(std::string("not run"));
     co_await deps.pool.run([&] { report = tariffs::compare_csv(in, set, options); });
-    if (!report) co_return problem(ctx, 422, "validation-error", "The CSV is not valid", report.error(), {{"body", report.error()}});
+    if (!report)
+      co_return problem(ctx, 422, "validation-error", "The CSV is not valid", report.error(),
+                        {{"body", report.error()}});
     co_return http::response::json(200, tariffs::to_json(*report));
   }
-  if (!has_media_type(content_type, "application/json"))
-    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send application/json or text/csv");
+  if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 8;
   auto root = json::parse(ctx.request.body, ec, {}, opts);
-  if (ec || !root.is_object()) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", "the body must be a JSON object");
+  if (ec || !root.is_object())
+    co_return problem(ctx, 400, "malformed-json", "Malformed JSON",
+                      "the body must be a JSON object");
   const auto& o = root.as_object();
   for (const auto& kv : o)
-    if (kv.key() != "shipments" && kv.key() != "target" && kv.key() != "share" && kv.key() != "date")
+    if (kv.key() != "shipments" && kv.key() != "target" && kv.key() != "share" &&
+        kv.key() != "date")
       errors.push_back({std::string(kv.key()), "unknown field"});
   auto text_of = [](const json::value* v) -> std::string {
     if (!v || v->is_null()) return {};
     if (v->is_string()) return std::string(v->as_string());
     return json::serialize(*v);
   };
-  read_target(text_of(o.if_contains("target")), text_of(o.if_contains("share")), text_of(o.if_contains("date")), "");
+  read_target(text_of(o.if_contains("target")), text_of(o.if_contains("share")),
+              text_of(o.if_contains("date")), "");
   auto* rows = o.if_contains("shipments");
-  if (!rows || !rows->is_array()) errors.push_back({"shipments", "is required: an array of shipment rows"});
-  if (!errors.empty())
-    co_return validation_failed(ctx, std::move(errors));
+  if (!rows || !rows->is_array())
+    errors.push_back({"shipments", "is required: an array of shipment rows"});
+  if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
   auto cmp = tariffs::comparison::create(set, options);
-  if (!cmp) co_return problem(ctx, 422, "validation-error", "The comparison cannot run", cmp.error(), {{"", cmp.error()}});
+  if (!cmp)
+    co_return problem(ctx, 422, "validation-error", "The comparison cannot run", cmp.error(),
+                      {{"", cmp.error()}});
   tariffs::shipment_row row;
   std::uint64_t index = 0;
   for (const auto& item : rows->as_array()) {
@@ -286,13 +347,16 @@ task_response compare_tariffs(context& ctx, api_deps& deps) {
         break;
       }
     }
-    for (auto required : {tariffs::shipment_column::from_country, tariffs::shipment_column::from_postal_code,
-                          tariffs::shipment_column::to_country, tariffs::shipment_column::to_postal_code,
-                          tariffs::shipment_column::weight_g, tariffs::shipment_column::service})
+    for (auto required :
+         {tariffs::shipment_column::from_country, tariffs::shipment_column::from_postal_code,
+          tariffs::shipment_column::to_country, tariffs::shipment_column::to_postal_code,
+          tariffs::shipment_column::weight_g, tariffs::shipment_column::service})
       if (problem_text.empty() && !seen[static_cast<std::size_t>(required)])
         problem_text = std::string(tariffs::column_name(required)) + " is required";
-    if (!problem_text.empty()) cmp->add_bad_row(index, std::move(problem_text));
-    else cmp->add(row, index);
+    if (!problem_text.empty())
+      cmp->add_bad_row(index, std::move(problem_text));
+    else
+      cmp->add(row, index);
   }
   co_return http::response::json(200, tariffs::to_json(cmp->finish()));
 }
@@ -303,14 +367,112 @@ std::string render_quotes(const tariffs::quote_result& result) {
   return json::serialize(tariffs::quotes_to_json(result));
 }
 
+namespace {
+
+constexpr const char* kRateExample = R"({"from": {"country": "FR", "postal_code": "75001"},
+  "to": {"country": "FR", "postal_code": "69001"}, "parcels": [{"weight_g": 1000}], "service": "home", "date": "2026-06-01"})";
+
+constexpr const char* kQuotesExample =
+    R"({"quotes": [{"contract": "colissimo-2026", "carrier": "colissimo", "service": "home",
+  "carrier_service": "DOM", "zone": "fr-metro", "total": {"amount": 712, "currency": "EUR"},
+  "breakdown": [{"kind": "base", "name": "base", "amount": 790}, {"kind": "discount", "name": "volume", "amount": -78}],
+  "transit_days": 2}],
+  "unavailable": [{"contract": "mondialrelay-2026", "service": "home", "code": "service_not_offered",
+                   "reason": "the contract does not offer home"}],
+  "cheapest": "colissimo-2026", "fastest": "colissimo-2026"})";
+
+constexpr const char* kCompareExample =
+    R"({"date": "2026-06-01", "target": "colissimo-2026", "share": "50", "shipments": [
+  {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+   "weight_g": 1000, "service": "home", "contract": "colissimo-2026", "billed_amount": "7.12", "currency": "EUR"}]})";
+
+constexpr const char* kCompareCsvExample =
+    "date,direction,from_country,from_postal_code,to_country,to_postal_code,weight_g,length_mm,"
+    "width_mm,height_mm,service\n"
+    "2026-06-01,outbound,FR,75001,FR,69001,1000,,,,home\n";
+
+route_doc rates_doc() {
+  route_doc d;
+  d.operation_id = "quoteRates";
+  d.tag = "Tariffs";
+  d.description =
+      "Prices one prospective shipment under every negotiated contract that may carry it. Merchant "
+      "keys "
+      "see their own contracts and the unrestricted ones; ops keys every contract.";
+  d.request = {media("application/json", "RateRequest", kRateExample)};
+  d.responses = {
+      answer(200,
+             "Quotes sorted by total, the contracts that cannot carry it, cheapest and fastest",
+             {media("application/json", "RateQuotes", kQuotesExample)}),
+      answer(400, "Malformed JSON"), answer(415, "The body is not application/json"),
+      answer(422, "Invalid fields (errors[] lists each)"),
+      answer(503, "No tariffs are configured")};
+  return d;
+}
+
+route_doc tariffs_doc() {
+  route_doc d;
+  d.operation_id = "listTariffs";
+  d.tag = "Tariffs";
+  d.description =
+      "Contracts loaded: validity, carrier, services, zones. Merchant keys see their own contracts "
+      "and the "
+      "unrestricted ones; ops keys every contract, with its tenants.";
+  d.responses = {answer(200, "The contracts (empty when no tariffs are configured)",
+                        {media("application/json", "TariffList")})};
+  return d;
+}
+
+route_doc compare_doc() {
+  route_doc d;
+  d.operation_id = "compareTariffs";
+  d.tag = "Tariffs";
+  d.description =
+      "Prices a batch of shipments under every contract: totals, cheapest contract by weight band, "
+      "an audit of "
+      "billed amounts, and with a target contract the extra discount it needs to win (a share of) "
+      "the batch. "
+      "Send JSON (options in the body) or text/csv (options as query parameters; any other query "
+      "parameter, "
+      "or any with a JSON body, is a 422). Rows that cannot be read are counted in bad_rows.";
+  d.params = {
+      query_param("target", R"({"type": "string"})", "text/csv only: a contract to negotiate for"),
+      query_param("share", R"({"type": "string", "pattern": "^[0-9]+(\\.[0-9]{1,2})?$"})",
+                  "text/csv only: percentage of the rows the target should win (above 0, at most "
+                  "100); needs target"),
+      query_param("date", R"({"type": "string", "format": "date"})",
+                  "text/csv only: price every row on this date")};
+  d.request = {
+      media("application/json", "CompareRequest", kCompareExample),
+      media(
+          "text/csv",
+          R"({"type": "string", "description": "A header line naming the columns (date, direction, from_country, from_postal_code, to_country, to_postal_code, weight_g, length_mm, width_mm, height_mm, service, carrier, contract, billed_amount, currency; the six of CompareRow are required), then one shipment per line"})",
+          kCompareCsvExample)};
+  d.responses = {
+      answer(200, "The comparison", {media("application/json", "TariffComparison")}),
+      answer(400, "Malformed JSON"),
+      answer(415, "The body is neither application/json nor text/csv"),
+      answer(422,
+             "Invalid options, unknown or misplaced query parameters, a CSV that cannot be read"),
+      answer(503, "No tariffs are configured")};
+  return d;
+}
+
+}  // namespace
+
 void add_rate_routes(router& r, api_deps& deps) {
   auto* d = &deps;
-  r.add("POST", "/v1/rates", merchant | ops, "Quotes from the negotiated tariffs for one prospective shipment",
-        [d](context& c) { return post_rates(c, *d); });
-  r.add("POST", "/v1/tariffs/compare", ops, "Price a batch of shipments under every contract (JSON or text/csv)",
-        [d](context& c) { return compare_tariffs(c, *d); });
-  r.add("GET", "/v1/tariffs", merchant | ops, "Contracts loaded: validity, carriers, services, zones",
-        [d](context& c) { return get_tariffs(c, *d); });
+  r.add(
+      "POST", "/v1/rates", merchant | ops,
+      "Quotes from the negotiated tariffs for one prospective shipment",
+      [d](context& c) { return post_rates(c, *d); }, rates_doc());
+  r.add(
+      "POST", "/v1/tariffs/compare", ops,
+      "Price a batch of shipments under every contract (JSON or text/csv)",
+      [d](context& c) { return compare_tariffs(c, *d); }, compare_doc());
+  r.add(
+      "GET", "/v1/tariffs", merchant | ops, "Contracts loaded: validity, carriers, services, zones",
+      [d](context& c) { return get_tariffs(c, *d); }, tariffs_doc());
 }
 
 }  // namespace parcelgate::api

@@ -14,7 +14,8 @@ std::vector<std::string> split_path(std::string_view path) {
       continue;
     }
     auto next = path.find('/', i);
-    out.emplace_back(path.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
+    out.emplace_back(
+        path.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
     if (next == std::string_view::npos) break;
     i = next;
   }
@@ -24,26 +25,32 @@ std::vector<std::string> split_path(std::string_view path) {
 
 unsigned role_bit(store::role r) noexcept {
   switch (r) {
-    case store::role::merchant: return merchant;
-    case store::role::point: return point;
-    case store::role::ops: return ops;
+    case store::role::merchant:
+      return merchant;
+    case store::role::point:
+      return point;
+    case store::role::ops:
+      return ops;
   }
   return 0;
 }
 
-void router::add(std::string method, std::string pattern, unsigned roles, std::string summary, route_handler handler) {
+void router::add(std::string method, std::string pattern, unsigned roles, std::string summary,
+                 route_handler handler, route_doc doc) {
   route r;
   r.segments = split_path(pattern);
   r.method = std::move(method);
   r.pattern = std::move(pattern);
   r.roles = roles;
   r.summary = std::move(summary);
+  r.doc = std::move(doc);
   r.handle = std::move(handler);
   routes_.push_back(std::move(r));
 }
 
-router::match_result router::match(std::string_view method, std::string_view path,
-                                   std::vector<std::pair<std::string_view, std::string>>& params) const {
+router::match_result router::match(
+    std::string_view method, std::string_view path,
+    std::vector<std::pair<std::string_view, std::string>>& params) const {
   match_result out;
   // The raw path: "/" then segments separated by "/", none empty ("//" and a trailing "/" match
   // nothing). Each segment is percent-decoded on its own, so an encoded slash stays inside its
@@ -65,8 +72,10 @@ router::match_result router::match(std::string_view method, std::string_view pat
     bool ok = true;
     for (std::size_t i = 0; i < parts.size() && ok; ++i) {
       const auto& seg = r.segments[i];
-      if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') ok = !parts[i].empty();
-      else ok = seg == parts[i];
+      if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}')
+        ok = !parts[i].empty();
+      else
+        ok = seg == parts[i];
     }
     if (!ok) continue;
     out.path_exists = true;

@@ -15,8 +15,8 @@
 #include "gateway/domain/shipping.hpp"
 #include "gateway/domain/tracking.hpp"
 #include "gateway/http/problem.hpp"
-#include "gateway/tariffs/tariff_book.hpp"
 #include "gateway/store/blocking_pool.hpp"
+#include "gateway/tariffs/tariff_book.hpp"
 
 namespace parcelgate::api {
 
@@ -24,7 +24,9 @@ namespace {
 
 using task_response = boost::asio::awaitable<http::response>;
 
-http::response json_ok(int status, std::string body) { return http::response::json(status, std::move(body)); }
+http::response json_ok(int status, std::string body) {
+  return http::response::json(status, std::move(body));
+}
 
 bool valid_shipment_id(std::string_view id) {
   if (id.size() != 19 || !id.starts_with("shp_")) return false;
@@ -69,8 +71,9 @@ contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::
   for (const auto& p : r.parcels) {
     tariffs::priced_parcel pp;
     pp.weight_g = p.weight_g;
-    if (p.dimensions_mm) pp.length_mm = p.dimensions_mm->length, pp.width_mm = p.dimensions_mm->width,
-                         pp.height_mm = p.dimensions_mm->height;
+    if (p.dimensions_mm)
+      pp.length_mm = p.dimensions_mm->length, pp.width_mm = p.dimensions_mm->width,
+      pp.height_mm = p.dimensions_mm->height;
     q.parcels.push_back(pp);
   }
   q.service = r.service;
@@ -79,24 +82,29 @@ contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::
   for (const auto& c : registry.all()) {
     if (!automatic && c.adapter->id() != input.carrier) continue;
     auto caps = c.adapter->caps();
-    if (std::find(caps.services.begin(), caps.services.end(), r.service) == caps.services.end()) continue;
+    if (std::find(caps.services.begin(), caps.services.end(), r.service) == caps.services.end())
+      continue;
     if (automatic && !c.adapter->validate(r).empty()) continue;  // the carrier would refuse it
     q.carriers.emplace_back(c.adapter->id());
   }
   contract_choice out;
   if (q.carriers.empty()) {
-    out.why_none = "no configured carrier offers " + std::string(to_string(r.service)) + " for this shipment";
+    out.why_none =
+        "no configured carrier offers " + std::string(to_string(r.service)) + " for this shipment";
     return out;
   }
   auto result = set.quote_all(q);
   std::vector<std::size_t> order(result.quotes.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   const bool fastest = automatic && input.selection == "fastest";
-  auto days = [&](std::size_t i) { return result.quotes[i].transit_days.value_or(std::numeric_limits<std::int32_t>::max()); };
+  auto days = [&](std::size_t i) {
+    return result.quotes[i].transit_days.value_or(std::numeric_limits<std::int32_t>::max());
+  };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const auto& x = result.quotes[a];
     const auto& y = result.quotes[b];
-    if (fastest) return std::tuple(days(a), x.total, x.contract) < std::tuple(days(b), y.total, y.contract);
+    if (fastest)
+      return std::tuple(days(a), x.total, x.contract) < std::tuple(days(b), y.total, y.contract);
     return std::tuple(x.total, days(a), x.contract) < std::tuple(y.total, days(b), y.contract);
   });
   if (order.empty()) {
@@ -108,29 +116,35 @@ contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::
     return out;
   }
   const auto& best = result.quotes[order.front()];
-  out.chosen = contract_choice::pick{best.carrier, shipment_rate{best.total, best.currency, best.contract}};
+  out.chosen =
+      contract_choice::pick{best.carrier, shipment_rate{best.total, best.currency, best.contract}};
   return out;
 }
 
 task_response create_shipment(context& ctx, api_deps& deps) {
   auto& req = ctx.request;
   if (!has_media_type(req.header("Content-Type"), "application/json"))
-    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
+    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type",
+                      "send the body as application/json");
   auto key = req.header("Idempotency-Key");
   if (key.empty())
     co_return problem(ctx, 400, "idempotency-key-required", "Idempotency-Key header required",
-                      "POST /v1/shipments buys a label: send an Idempotency-Key header (1-255 characters, e.g. a UUID) "
+                      "POST /v1/shipments buys a label: send an Idempotency-Key header (1-255 "
+                      "characters, e.g. a UUID) "
                       "so that a retry can never buy twice");
   if (!valid_idempotency_key(key))
     co_return problem(ctx, 400, "idempotency-key-invalid", "Invalid Idempotency-Key",
                       "the Idempotency-Key must be 1 to 255 visible ASCII characters");
 
   auto input = parse_shipment_input(req.body, deps.carriers.ids());
-  if (input.malformed) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
+  if (input.malformed)
+    co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
   const auto tariff_set = deps.tariffs.current();
   if (input.carrier == "auto" && !tariff_set)
-    input.errors.push_back({"carrier", "automatic carrier selection needs negotiated tariffs, which this gateway "
-                                       "has not loaded; name a carrier"});
+    input.errors.push_back(
+        {"carrier",
+         "automatic carrier selection needs negotiated tariffs, which this gateway "
+         "has not loaded; name a carrier"});
   // Section of a field path: "parcels" for "parcels[0].weight_g", "to" for "to.phone".
   auto section = [](std::string_view field) { return field.substr(0, field.find_first_of(".[")); };
   auto reported = [&](std::string_view field) {
@@ -145,7 +159,8 @@ task_response create_shipment(context& ctx, api_deps& deps) {
     if (!offered) {
       std::string list;
       for (auto s : caps.services) list += (list.empty() ? "" : ", ") + std::string(to_string(s));
-      input.errors.push_back({"service", input.carrier + " does not offer " + std::string(to_string(input.request.service)) +
+      input.errors.push_back({"service", input.carrier + " does not offer " +
+                                             std::string(to_string(input.request.service)) +
                                              " (offers: " + list + ")"});
     } else {
       // The carrier's own rules run even when generic checks failed, so every problem comes back
@@ -154,7 +169,8 @@ task_response create_shipment(context& ctx, api_deps& deps) {
       const auto generic = input.errors.size();
       for (auto& fe : carrier->adapter->validate(input.request)) {
         bool echo = false;
-        for (std::size_t i = 0; i < generic; ++i) echo = echo || section(input.errors[i].field) == section(fe.field);
+        for (std::size_t i = 0; i < generic; ++i)
+          echo = echo || section(input.errors[i].field) == section(fe.field);
         if (!echo) input.errors.push_back(std::move(fe));
       }
     }
@@ -183,17 +199,21 @@ task_response create_shipment(context& ctx, api_deps& deps) {
   cmd.request_hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
   cmd.input = std::move(input);
   auto reply = co_await deps.shipping.purchase(std::move(cmd), ctx.request_id);
-  http::response res = reply.status < 300 ? json_ok(reply.status, std::move(reply.body))
-                                           : http::response::text(reply.status, std::move(reply.body), "application/problem+json");
+  http::response res =
+      reply.status < 300
+          ? json_ok(reply.status, std::move(reply.body))
+          : http::response::text(reply.status, std::move(reply.body), "application/problem+json");
   if (reply.replayed) res.fields.push_back({"Idempotent-Replayed", "true"});
-  if (reply.retry_after_s > 0) res.fields.push_back({"Retry-After", std::to_string(reply.retry_after_s)});
+  if (reply.retry_after_s > 0)
+    res.fields.push_back({"Retry-After", std::to_string(reply.retry_after_s)});
   if (reply.status == 201) {
     std::string id = std::move(reply.shipment_id);
     if (id.empty()) {  // a replay: the id is in the stored answer
       boost::system::error_code ec;
       auto v = boost::json::parse(res.body, ec);
       if (!ec && v.is_object())
-        if (auto* field = v.as_object().if_contains("id"); field && field->is_string()) id = field->as_string();
+        if (auto* field = v.as_object().if_contains("id"); field && field->is_string())
+          id = field->as_string();
     }
     if (!id.empty()) res.fields.push_back({"Location", "/v1/shipments/" + id});
   }
@@ -217,7 +237,8 @@ task_response get_shipment(context& ctx, api_deps& deps) {
 }
 
 bool known_shipment_status(std::string_view s) {
-  return s == "label_created" || s == "pending_confirmation" || s == "cancelled" || parse_tracking_status(s).has_value();
+  return s == "label_created" || s == "pending_confirmation" || s == "cancelled" ||
+         parse_tracking_status(s).has_value();
 }
 
 // The values `?status=` accepts, for error messages.
@@ -308,13 +329,16 @@ task_response get_label(context& ctx, api_deps& deps) {
   const std::string scope = ctx.tenant_scope();
   co_await deps.pool.run([&] { found = deps.db.get_label(scope, id); });
   if (!found) co_return http::problem_response(found.error(), ctx.request_id);
-  if (!*found) co_return problem(ctx, 404, "not-found", "Not found", "no label for shipment " + std::string(id));
+  if (!*found)
+    co_return problem(ctx, 404, "not-found", "Not found",
+                      "no label for shipment " + std::string(id));
   auto& label = **found;
   if (label.shipment_status == "cancelled")
     co_return problem(ctx, 410, "label-voided", "The label was voided",
                       "shipment " + std::string(id) + " is cancelled: its label must not be printed or used");
   http::response res = http::response::text(200, std::move(label.bytes), label.content_type);
-  res.fields.push_back({"Content-Disposition", "inline; filename=\"" + std::string(id) + "." + label.format + "\""});
+  res.fields.push_back(
+      {"Content-Disposition", "inline; filename=\"" + std::string(id) + "." + label.format + "\""});
   res.fields.push_back({"Cache-Control", "private, max-age=86400"});
   co_return res;
 }
@@ -323,7 +347,8 @@ task_response cancel_shipment(context& ctx, api_deps& deps) {
   auto id = ctx.param("id");
   if (!valid_shipment_id(id)) co_return not_found(ctx, id);
   auto body = ctx.request.body;
-  if (body.find_first_not_of(" \t\r\n") != std::string::npos && body.find_first_not_of(" \t\r\n{}") != std::string::npos)
+  if (body.find_first_not_of(" \t\r\n") != std::string::npos &&
+      body.find_first_not_of(" \t\r\n{}") != std::string::npos)
     co_return validation_failed(ctx, {{"", "the cancel request takes no body"}});
   auto tenant = ctx.who->tenant;
   auto result = co_await deps.shipping.cancel(tenant, std::string(id), ctx.request_id);
@@ -331,18 +356,168 @@ task_response cancel_shipment(context& ctx, api_deps& deps) {
   co_return json_ok(200, std::move(*result));
 }
 
+// ---- OpenAPI description of the routes
+// -----------------------------------------------------------
+
+constexpr const char* kShipmentIdParam = R"({"$ref": "#/components/schemas/ShipmentId"})";
+
+constexpr const char* kCreateExample =
+    R"({"reference": "order-1042", "carrier": "colissimo", "service": "home",
+  "from": {"name": "Acme", "line1": "10 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"},
+  "to": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne", "postal_code": "69100",
+         "country": "FR", "phone": "+33611223344", "email": "marie@example.test"},
+  "parcels": [{"weight_g": 1200, "dimensions_mm": {"length": 300, "width": 200, "height": 100}}],
+  "label": {"format": "pdf", "size": "a6"}})";
+
+constexpr const char* kShipmentExample =
+    R"({"id": "shp_0a1b2c3d4e5f6g7", "object": "shipment", "tenant": "acme", "status": "label_created",
+  "carrier": "colissimo", "service": "home", "carrier_service": "DOM", "pickup_point_id": null,
+  "tracking_number": "6A15984040331", "tracking_url": "https://www.laposte.fr/outils/suivre-vos-envois?code=6A15984040331",
+  "label": {"format": "pdf", "size": "a6", "url": "/v1/shipments/shp_0a1b2c3d4e5f6g7/label"},
+  "rate": {"amount": 712, "currency": "EUR", "contract": "colissimo-2026"}, "rate_unavailable_reason": null,
+  "reference": "order-1042",
+  "direction": "outbound",
+  "from": {"name": "Acme", "company": null, "line1": "10 rue de Rivoli", "line2": null, "city": "Paris",
+           "postal_code": "75001", "country": "FR", "phone": null, "email": null},
+  "to": {"name": "Marie Curie", "company": null, "line1": "31 cours Andre Philip", "line2": null, "city": "Villeurbanne",
+         "postal_code": "69100", "country": "FR", "phone": "+33611223344", "email": "marie@example.test"},
+  "parcels": [{"weight_g": 1200, "dimensions_mm": {"length": 300, "width": 200, "height": 100}, "reference": null}],
+  "created_at": "2026-06-01T09:30:00Z", "updated_at": "2026-06-01T09:30:01Z"})";
+
+route_doc create_doc() {
+  route_doc d;
+  d.operation_id = "createShipment";
+  d.tag = "Shipments";
+  d.description =
+      "Validates the request (every field problem in one 422), picks the contract (carrier auto), "
+      "records the Idempotency-Key durably, then buys the label from the carrier. The same key "
+      "with the same "
+      "body replays the stored answer (Idempotent-Replayed: true); with another body it is a 422.";
+  d.params = {
+      {"Idempotency-Key", "header", true,
+       R"({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"})",
+       "1-255 visible ASCII characters, e.g. a UUID: a retry with the same key never buys twice"}};
+  d.request = {media("application/json", "ShipmentCreate", kCreateExample)};
+  d.responses = {
+      answer(201, "Label bought (or the replay of an earlier answer to this key)",
+             {media("application/json", "Shipment", kShipmentExample)},
+             {"Location", "Idempotent-Replayed"}),
+      answer(400, "Missing or invalid Idempotency-Key, or malformed JSON"),
+      answer(409, "A request with the same Idempotency-Key is in progress", {}, {"Retry-After"}),
+      answer(415, "The body is not application/json"),
+      answer(422,
+             "Invalid fields (errors[] lists each), a carrier that refuses the shipment, or an "
+             "Idempotency-Key "
+             "reused with another body",
+             {}, {"Idempotent-Replayed"}),
+      answer(502,
+             "The carrier rejected the gateway's credentials (nothing bought), or answered "
+             "unreadably: the "
+             "shipment (shipment_id) is pending_confirmation",
+             {}, {"Idempotent-Replayed"}),
+      answer(503, "The carrier is unavailable or throttling; nothing was bought", {},
+             {"Retry-After", "Idempotent-Replayed"}),
+      answer(
+          504,
+          "The carrier did not answer in time: the shipment (shipment_id) is pending_confirmation",
+          {}, {"Idempotent-Replayed"})};
+  return d;
+}
+
+route_doc list_doc() {
+  route_doc d;
+  d.operation_id = "listShipments";
+  d.tag = "Shipments";
+  d.description =
+      "Newest first. Merchant keys see their tenant's shipments, ops keys every tenant's. "
+      "An unknown query parameter is a 422.";
+  d.params = {
+      query_param("limit", R"({"type": "integer", "minimum": 1, "maximum": 100, "default": 20})",
+                  "Page size"),
+      query_param("starting_after", kShipmentIdParam, "next_cursor of the previous page"),
+      query_param("reference", R"({"type": "string"})", "Only shipments with this reference"),
+      query_param("status", R"({"anyOf": [{"$ref": "#/components/schemas/ShipmentStatus"},
+                                                  {"$ref": "#/components/schemas/TrackingStatus"}]})",
+                  "Only shipments in this status"),
+      query_param("carrier", R"({"type": "string"})",
+                  "Only this carrier's shipments (a configured carrier id)"),
+      query_param("tenant", R"({"type": "string", "minLength": 1})",
+                  "Only this tenant's shipments (ops keys only; a merchant key gets 422)"),
+      query_param("created_after", R"({"type": "string", "format": "date-time"})",
+                  "Only shipments created after this instant (RFC 3339, exclusive, to the second)"),
+      query_param("created_before", R"({"type": "string", "format": "date-time"})",
+                  "Only shipments created before this instant (RFC 3339, exclusive, to the second)")};
+  d.responses = {answer(200, "A page of shipments", {media("application/json", "ShipmentList")}),
+                 answer(422, "Invalid or unknown query parameters")};
+  return d;
+}
+
+route_doc get_doc() {
+  route_doc d;
+  d.operation_id = "getShipment";
+  d.tag = "Shipments";
+  d.params = {{"id", "path", true, kShipmentIdParam, "The shipment id"}};
+  d.responses = {
+      answer(200, "The shipment", {media("application/json", "Shipment", kShipmentExample)}),
+      answer(404, "No such shipment for this key's tenant")};
+  return d;
+}
+
+route_doc label_doc() {
+  route_doc d;
+  d.operation_id = "getShipmentLabel";
+  d.tag = "Shipments";
+  d.description = "The bytes the carrier sold, in the format asked at purchase (label.format).";
+  d.params = {{"id", "path", true, kShipmentIdParam, "The shipment id"}};
+  const char* binary = R"({"type": "string", "format": "binary"})";
+  d.responses = {
+      answer(200, "The label",
+             {media("application/pdf", binary), media("application/x-zpl", binary),
+              media("image/png", binary)},
+             {"Content-Disposition", "Cache-Control"}),
+      answer(404, "No such shipment for this key's tenant, or no label (pending_confirmation)")};
+  return d;
+}
+
+route_doc cancel_doc() {
+  route_doc d;
+  d.operation_id = "cancelShipment";
+  d.tag = "Shipments";
+  d.description =
+      "Voids the label (at the carrier, or locally when the carrier bills scanned parcels only). "
+      "Cancelling a cancelled shipment answers it again. The request takes no body.";
+  d.params = {{"id", "path", true, kShipmentIdParam, "The shipment id"}};
+  d.responses = {answer(200, "The cancelled shipment", {media("application/json", "Shipment")}),
+                 answer(404, "No such shipment for this key's tenant"),
+                 answer(409,
+                        "The parcel already moved, its purchase is unconfirmed, or its carrier is "
+                        "no longer configured"),
+                 answer(422, "A request body was sent"),
+                 answer(502, "The carrier refused the void or answered unreadably"),
+                 answer(503, "The carrier is unavailable", {}, {"Retry-After"}),
+                 answer(504, "The carrier did not answer in time")};
+  return d;
+}
+
 }  // namespace
 
 void add_shipment_routes(router& r, api_deps& deps) {
   auto* d = &deps;
-  r.add("POST", "/v1/shipments", merchant, "Buy a label (Idempotency-Key required)",
-        [d](context& c) { return create_shipment(c, *d); });
-  r.add("GET", "/v1/shipments", merchant | ops, "List shipments, newest first",
-        [d](context& c) { return list_shipments(c, *d); });
-  r.add("GET", "/v1/shipments/{id}", merchant | ops, "Read a shipment", [d](context& c) { return get_shipment(c, *d); });
-  r.add("GET", "/v1/shipments/{id}/label", merchant | ops, "Download the label exactly as printed",
-        [d](context& c) { return get_label(c, *d); });
-  r.add("POST", "/v1/shipments/{id}/cancel", merchant, "Void a label", [d](context& c) { return cancel_shipment(c, *d); });
+  r.add(
+      "POST", "/v1/shipments", merchant, "Buy a label (Idempotency-Key required)",
+      [d](context& c) { return create_shipment(c, *d); }, create_doc());
+  r.add(
+      "GET", "/v1/shipments", merchant | ops, "List shipments, newest first",
+      [d](context& c) { return list_shipments(c, *d); }, list_doc());
+  r.add(
+      "GET", "/v1/shipments/{id}", merchant | ops, "Read a shipment",
+      [d](context& c) { return get_shipment(c, *d); }, get_doc());
+  r.add(
+      "GET", "/v1/shipments/{id}/label", merchant | ops, "Download the label exactly as printed",
+      [d](context& c) { return get_label(c, *d); }, label_doc());
+  r.add(
+      "POST", "/v1/shipments/{id}/cancel", merchant, "Void a label",
+      [d](context& c) { return cancel_shipment(c, *d); }, cancel_doc());
 }
 
 }  // namespace parcelgate::api

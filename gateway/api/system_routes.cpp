@@ -48,29 +48,77 @@ std::string carriers_body(const carriers::registry& registry) {
   return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
 }
 
+route_doc doc(std::string operation_id, std::string tag, std::vector<response_doc> responses,
+              std::string description = {}) {
+  route_doc d;
+  d.operation_id = std::move(operation_id);
+  d.tag = std::move(tag);
+  d.description = std::move(description);
+  d.responses = std::move(responses);
+  return d;
+}
+
 }  // namespace
 
 void add_system_routes(router& r, api_deps& deps) {
   auto* d = &deps;
-  r.add("GET", "/healthz", anyone, "Liveness: the process serves requests", [](context&) -> task_response {
-    co_return http::response::json(200, R"({"status":"ok"})");
-  });
-  r.add("GET", "/readyz", anyone, "Readiness: storage reachable and not shutting down", [d](context&) -> task_response {
-    if (d->ready && !d->ready()) co_return http::response::json(503, R"({"status":"not_ready"})");
-    bool reachable = false;
-    co_await d->pool.run([&] { reachable = d->db.find_api_key("readiness-probe").has_value(); });
-    if (!reachable) co_return http::response::json(503, R"({"status":"storage_unavailable"})");
-    co_return http::response::json(200, R"({"status":"ready"})");
-  });
-  r.add("GET", "/metrics", anyone, "Prometheus metrics (text exposition format)", [d](context&) -> task_response {
-    co_return http::response::text(200, d->metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  r.add("GET", "/openapi.json", anyone, "This API's OpenAPI 3.1 document", [&r](context&) -> task_response {
-    co_return http::response::json(200, openapi_document(r));
-  });
-  r.add("GET", "/v1/carriers", merchant | ops | point, "Carriers and their capabilities", [d](context&) -> task_response {
-    co_return http::response::json(200, carriers_body(d->carriers));
-  });
+  r.add(
+      "GET", "/healthz", anyone, "Liveness: the process serves requests",
+      [](context&) -> task_response { co_return http::response::json(200, R"({"status":"ok"})"); },
+      doc("getHealth", "System",
+          {answer(200, "The process serves requests",
+                  {media("application/json", "Health", R"({"status": "ok"})")})}));
+  r.add(
+      "GET", "/readyz", anyone, "Readiness: storage reachable and not shutting down",
+      [d](context&) -> task_response {
+        if (d->ready && !d->ready())
+          co_return http::response::json(503, R"({"status":"not_ready"})");
+        bool reachable = false;
+        co_await d->pool.run(
+            [&] { reachable = d->db.find_api_key("readiness-probe").has_value(); });
+        if (!reachable) co_return http::response::json(503, R"({"status":"storage_unavailable"})");
+        co_return http::response::json(200, R"({"status":"ready"})");
+      },
+      doc("getReadiness", "System",
+          {answer(
+               200, "Ready to serve",
+               {media(
+                   "application/json",
+                   R"({"allOf": [{"$ref": "#/components/schemas/Readiness"}, {"properties": {"status": {"const": "ready"}}}]})")}),
+           answer(
+               503,
+               "Not ready: starting or stopping (not_ready), or the store is unreachable "
+               "(storage_unavailable)",
+               {media(
+                   "application/json",
+                   R"({"allOf": [{"$ref": "#/components/schemas/Readiness"}, {"properties": {"status": {"enum": ["not_ready", "storage_unavailable"]}}}]})")})}));
+  r.add(
+      "GET", "/metrics", anyone, "Prometheus metrics (text exposition format)",
+      [d](context&) -> task_response {
+        co_return http::response::text(200, d->metrics.render(),
+                                       "text/plain; version=0.0.4; charset=utf-8");
+      },
+      doc("getMetrics", "System",
+          {answer(
+              200, "Prometheus text exposition format 0.0.4",
+              {media(
+                  "text/plain",
+                  R"j({"type": "string", "description": "Prometheus text exposition format 0.0.4 (Content-Type: text/plain; version=0.0.4; charset=utf-8)"})j")})}));
+  r.add(
+      "GET", "/openapi.json", anyone, "This API's OpenAPI 3.1 document",
+      [&r](context&) -> task_response { co_return http::response::json(200, openapi_document(r)); },
+      doc("getOpenApiDocument", "System",
+          {answer(200, "This document", {media("application/json", "OpenApiDocument")})},
+          "Generated from the served route table."));
+  r.add(
+      "GET", "/v1/carriers", merchant | ops | point, "Carriers and their capabilities",
+      [d](context&) -> task_response {
+        co_return http::response::json(200, carriers_body(d->carriers));
+      },
+      doc("listCarriers", "Carriers",
+          {answer(200, "The configured carriers", {media("application/json", "CarrierList")})},
+          "Services, label formats and sizes, how a label is voided, and which destinations each "
+          "adapter serves."));
 }
 
 }  // namespace parcelgate::api
