@@ -3,7 +3,8 @@
 # same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 #   tools/test.sh              everything
 #   PARCELGATE_SKIP_SANITIZE=1 tools/test.sh     only the Release run
-#   tools/test.sh -R REGEX     only tests matching REGEX (both builds)
+#   tools/test.sh -R REGEX     only tests matching REGEX (both builds, no fuzzing)
+#   PARCELGATE_SKIP_FUZZ=1 tools/test.sh          without the fuzzing stage (tools/fuzz.sh 30)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,6 +21,8 @@ run_suite() {
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCELGATE_WERROR=ON >/dev/null
 run_suite build "$@"
+# libFuzzer targets, 30 s each, once per full run (docs/fuzzing.md); not for -R subsets.
+if [[ -z "${PARCELGATE_SKIP_FUZZ:-}" && $# -eq 0 ]]; then tools/fuzz.sh 30; fi
 
 if [[ -z "${PARCELGATE_SKIP_SANITIZE:-}" ]]; then
   cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
