@@ -65,7 +65,9 @@ std::string write_csv(const std::vector<shipment_row>& rows) {
                                   r.carrier,
                                   r.contract,
                                   r.billed_amount ? major_amount(*r.billed_amount) : std::string(),
-                                  r.currency};
+                                  r.currency,
+                                  std::string()};  // billed_amount_minor: the euro column carries the amount
+    static_assert(std::size(fields) == kShipmentColumnCount, "one field per CSV column");
     for (std::size_t i = 0; i < kShipmentColumnCount; ++i) {
       if (i) out.push_back(',');
       quoted(out, fields[i]);
