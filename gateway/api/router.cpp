@@ -1,6 +1,7 @@
 #include "gateway/api/router.hpp"
 
 #include <algorithm>
+#include <deque>
 
 namespace parcelgate::api {
 
@@ -56,13 +57,23 @@ router::match_result router::match(
   // nothing). Each segment is percent-decoded on its own, so an encoded slash stays inside its
   // segment instead of becoming a separator.
   if (path.size() < 2 || path.front() != '/' || path.back() == '/') return out;
-  std::vector<std::string> parts;
+  // Segments without a '%' are used as they are (the usual case: no allocation); the others are
+  // decoded into `decoded`, whose elements never move.
+  std::vector<std::string_view> parts;
+  std::deque<std::string> decoded;
+  parts.reserve(8);
   for (std::size_t i = 1; i <= path.size();) {
     const auto next = std::min(path.find('/', i), path.size());
     if (next == i) return out;
-    auto& part = parts.emplace_back();
-    // An encoded slash names none of our resources (ids and literals never hold one).
-    if (!http::percent_decode(path.substr(i, next - i), part) || part.find('/') != std::string::npos) return out;
+    const std::string_view raw = path.substr(i, next - i);
+    if (raw.find('%') == std::string_view::npos) {
+      parts.push_back(raw);
+    } else {
+      auto& part = decoded.emplace_back();
+      // An encoded slash names none of our resources (ids and literals never hold one).
+      if (!http::percent_decode(raw, part) || part.find('/') != std::string::npos) return out;
+      parts.push_back(part);
+    }
     i = next + 1;
   }
   // HEAD is served by the GET route of the same path (the server sends the head only).
@@ -88,7 +99,7 @@ router::match_result router::match(
     params.clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& seg = r.segments[i];
-      if (seg.size() > 2 && seg.front() == '{') params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::move(parts[i]));
+      if (seg.size() > 2 && seg.front() == '{') params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::string(parts[i]));
     }
     return out;
   }

@@ -1,6 +1,8 @@
 // `parcelctl` run as a child process: quote JSON, the streaming comparison outputs, warnings,
 // and `keys list` alignment (issue 7).
 #include <gtest/gtest.h>
+
+#include <regex>
 #include <sys/wait.h>
 #include <boost/json.hpp>
 
@@ -215,8 +217,13 @@ TEST(parcelctl_cli, keys_list_aligns_columns_by_display_width) {
   for (const char* column : {"HINT", "CREATED"}) {
     const auto header_at = display_width(lines[0].substr(0, lines[0].find(column)));
     for (std::size_t i = 1; i < lines.size(); ++i) {
-      const auto at =
-          std::string(column) == "HINT" ? lines[i].find("pg_merchant_") : lines[i].find("20");
+      // CREATED is the first RFC 3339 timestamp: ids and hints are random and may hold "20".
+      static const std::regex timestamp(R"(\d{4}-\d{2}-\d{2}T)");
+      std::smatch m;
+      const auto at = std::string(column) == "HINT"
+                          ? lines[i].find("pg_merchant_")
+                          : (std::regex_search(lines[i], m, timestamp) ? static_cast<std::size_t>(m.position(0))
+                                                                        : std::string::npos);
       ASSERT_NE(at, std::string::npos) << lines[i];
       EXPECT_EQ(display_width(lines[i].substr(0, at)), header_at) << column << ": " << lines[i];
     }
