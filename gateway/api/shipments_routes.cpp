@@ -475,7 +475,8 @@ route_doc label_doc() {
              {media("application/pdf", binary), media("application/x-zpl", binary),
               media("image/png", binary)},
              {"Content-Disposition", "Cache-Control"}),
-      answer(404, "No such shipment for this key's tenant, or no label (pending_confirmation)")};
+      answer(404, "No such shipment for this key's tenant, or no label (pending_confirmation)"),
+      answer(410, "The shipment was cancelled: its label is void and must not be printed")};
   return d;
 }
 

@@ -307,6 +307,8 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   EXPECT_EQ(
       call("POST", "/v1/shipments/{id}/cancel", "/v1/shipments/" + id + "/cancel", merchant).status,
       200);
+  expect_problem(call("GET", "/v1/shipments/{id}/label", "/v1/shipments/" + id + "/label", merchant),
+                 410, "label-voided");
   expect_problem(call("POST", "/v1/shipments/{id}/cancel",
                       "/v1/shipments/" + pending_id + "/cancel", merchant),
                  409, "conflict");
