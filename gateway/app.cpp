@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "gateway/api/gateway_api.hpp"
+#include "gateway/api/problems.hpp"
 #include "gateway/carriers/http_client.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/domain/shipment_cache.hpp"
@@ -129,7 +130,8 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   store::blocking_pool pool(cfg.store.blocking_threads);
   telemetry::metrics metrics;
   shipment_cache cache;
-  shipping_service shipping(**db, pool, *registry, **client, metrics, cache);
+  const api::problem_answers answers;
+  shipping_service shipping(**db, pool, *registry, **client, metrics, cache, answers);
   if (auto recovered = shipping.recover_interrupted_purchases(); !recovered) {
     log_error("recovery of interrupted purchases failed", {{"cause", recovered.error().carrier_message}});
     return 1;

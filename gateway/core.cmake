@@ -4,6 +4,7 @@ add_library(parcelgate_core STATIC
   api/auth.cpp
   api/gateway_api.cpp
   api/openapi.cpp
+  api/problems.cpp
   api/rate_input.cpp
   api/rates_routes.cpp
   api/route_support.cpp

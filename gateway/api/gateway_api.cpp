@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "gateway/domain/ids.hpp"
-#include "gateway/http/problem.hpp"
+#include "gateway/api/problems.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -26,108 +26,65 @@ gateway_api::gateway_api(api_deps deps) : deps_(std::move(deps)) {
 }
 
 http::response gateway_api::server_error(int status, std::string_view detail) const {
-  std::string_view type = "bad-request", title = "Bad request";
-  switch (status) {
-    case 408: type = "request-timeout", title = "Request timeout"; break;
-    case 413: type = "body-too-large", title = "Request body too large"; break;
-    case 431: type = "headers-too-large", title = "Request headers too large"; break;
-    case 500: type = "internal-error", title = "Internal error"; break;
-    case 503: type = "service-unavailable", title = "Service unavailable"; break;
-    default: break;
-  }
-  auto p = http::simple_problem(status, std::string(type), std::string(title), std::string(detail));
-  const std::string request_id = new_trace_id("req");
-  auto res = http::problem_response(p, request_id);
-  res.fields.push_back({"X-Request-Id", request_id});  // every response carries one (DESIGN §4)
-  res.fields.push_back({"Connection", "close"});
-  return res;
+  return server_refusal(status, detail);
 }
 
+// The chain every request goes through, in order:
+//   request id -> match -> admit (authenticate, authorize, rate limit) -> dispatch -> observe.
 boost::asio::awaitable<http::response> gateway_api::handle(http::request& request) {
   const auto started = std::chrono::steady_clock::now();
   context ctx{request, request_id_for(request), std::nullopt, {}};
-  auto match = router_.match(request.method, request.path, ctx.params);
+  const auto match = router_.match(request.method, request.path, ctx.params);
   http::response res;
-  telemetry::route_metrics* slot = unmatched_;
   if (!match.found) {
-    if (match.path_exists) {
-      res = http::problem_response(http::simple_problem(405, "method-not-allowed", "Method not allowed",
-                                                        request.method + " is not allowed here; allowed: " + match.allowed),
-                                   ctx.request_id);
-      res.fields.push_back({"Allow", match.allowed});
-    } else {
-      res = http::problem_response(http::simple_problem(404, "not-found", "Not found", "no route for " + request.path),
-                                   ctx.request_id);
-    }
+    res = match.path_exists ? method_not_allowed(ctx.request_id, request.method, match.allowed)
+                            : no_route(ctx.request_id, request.path);
+  } else if (auto refusal = co_await admit(ctx, *match.found)) {
+    res = std::move(*refusal);
   } else {
-    const route& r = *match.found;
-    slot = r.metrics;
-    bool allowed = true;
-    if (r.roles != anyone) {
-      auto who = co_await deps_.auth.authenticate(request.header("Authorization"));
-      if (!who) {
-        allowed = false;
-        if (who.error() == auth_failure::storage) {
-          res = http::problem_response(http::simple_problem(503, "unavailable", "Service unavailable",
-                                                            "authentication is temporarily unavailable"),
-                                       ctx.request_id);
-        } else {
-          std::string detail;
-          switch (who.error()) {
-            case auth_failure::missing:
-              detail = "send an API key: Authorization: Bearer pg_<role>_...";
-              break;
-            case auth_failure::not_bearer:
-              detail = "the Authorization header must use the Bearer scheme: Authorization: Bearer pg_<role>_...";
-              break;
-            case auth_failure::malformed:
-              detail = "the Bearer value is not shaped like a parcelgate API key (pg_<role>_ and 30 characters)";
-              break;
-            default:
-              detail = "the API key is not valid (unknown or revoked)";
-              break;
-          }
-          res = http::problem_response(http::simple_problem(401, "unauthorized", "Authentication required", detail),
-                                       ctx.request_id);
-          res.fields.push_back({"WWW-Authenticate", "Bearer realm=\"parcelgate\""});
-        }
-      } else if ((r.roles & role_bit(who->role)) == 0) {
-        allowed = false;
-        res = http::problem_response(
-            http::simple_problem(403, "forbidden", "Forbidden",
-                                 "a " + std::string(store::to_string(who->role)) + " key cannot use " + r.method + " " + r.pattern),
-            ctx.request_id);
-      } else if (int wait = deps_.limiter.check(who->key_id); wait > 0) {
-        allowed = false;
-        auto p = http::simple_problem(429, "rate-limited", "Too many requests", "this API key sent too many requests");
-        p.retry_after_s = wait;
-        res = http::problem_response(p, ctx.request_id);
-      } else {
-        ctx.who = std::move(*who);
-      }
-    }
-    if (allowed) {
-      try {
-        res = co_await r.handle(ctx);
-      } catch (const std::exception& e) {
-        telemetry::log_error("handler failed", {{"request_id", ctx.request_id}, {"route", r.pattern}, {"what", e.what()}});
-        res = http::problem_response(http::from_error(error{error_kind::internal, "", {}, {}, {}, {}, 0}), ctx.request_id);
-      }
-    }
+    res = co_await dispatch(ctx, *match.found);
   }
+  observe(ctx, match.found ? match.found->metrics : unmatched_, res, started);
+  co_return res;
+}
+
+// Who calls, whether their role may use the route, and whether their key is within its rate.
+// Nothing when the request may go on; the refusal otherwise.
+boost::asio::awaitable<std::optional<http::response>> gateway_api::admit(context& ctx, const route& r) {
+  if (r.roles == anyone) co_return std::nullopt;
+  auto who = co_await deps_.auth.authenticate(ctx.request.header("Authorization"));
+  if (!who) co_return unauthenticated(ctx.request_id, who.error());
+  if ((r.roles & role_bit(who->role)) == 0) co_return forbidden(ctx.request_id, who->role, r.method, r.pattern);
+  if (const int wait = deps_.limiter.check(who->key_id); wait > 0) co_return rate_limited(ctx.request_id, wait);
+  ctx.who = std::move(*who);
+  co_return std::nullopt;
+}
+
+// The route's handler; an exception becomes a 500 that names only the request id.
+boost::asio::awaitable<http::response> gateway_api::dispatch(context& ctx, const route& r) {
+  try {
+    co_return co_await r.handle(ctx);
+  } catch (const std::exception& e) {
+    telemetry::log_error("handler failed", {{"request_id", ctx.request_id}, {"route", r.pattern}, {"what", e.what()}});
+  }
+  co_return error_response(error{.kind = error_kind::internal}, ctx.request_id);
+}
+
+// Every answer carries its request id, is counted under its route and, when enabled, logged.
+void gateway_api::observe(const context& ctx, telemetry::route_metrics* slot, http::response& res,
+                          std::chrono::steady_clock::time_point started) const {
   res.fields.push_back({"X-Request-Id", ctx.request_id});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   slot->observe(res.status, seconds);
   if (deps_.access_log && telemetry::log_enabled(telemetry::log_level::info)) {
     telemetry::log_info("request", {{"request_id", ctx.request_id},
-                                    {"method", request.method},
-                                    {"path", request.path},
+                                    {"method", ctx.request.method},
+                                    {"path", ctx.request.path},
                                     {"status", static_cast<std::int64_t>(res.status)},
                                     {"duration_ms", seconds * 1000.0},
                                     {"tenant", ctx.who ? std::string_view(ctx.who->tenant) : std::string_view()},
-                                    {"remote", request.remote}});
+                                    {"remote", ctx.request.remote}});
   }
-  co_return res;
 }
 
 }  // namespace parcelgate::api

@@ -5,6 +5,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <functional>
 #include <memory>
 
@@ -50,6 +52,7 @@ class gateway_api {
   gateway_api(const gateway_api&) = delete;
   gateway_api& operator=(const gateway_api&) = delete;
 
+  // request id -> match -> admit (authenticate, authorize, rate limit) -> dispatch -> observe
   boost::asio::awaitable<http::response> handle(http::request& request);
   // Response for errors the HTTP server answers itself (413, 431, 408...).
   http::response server_error(int status, std::string_view detail) const;
@@ -57,6 +60,11 @@ class gateway_api {
   const router& routes() const noexcept { return router_; }
 
  private:
+  boost::asio::awaitable<std::optional<http::response>> admit(context& ctx, const route& r);
+  boost::asio::awaitable<http::response> dispatch(context& ctx, const route& r);
+  void observe(const context& ctx, telemetry::route_metrics* slot, http::response& res,
+               std::chrono::steady_clock::time_point started) const;
+
   api_deps deps_;
   router router_;
   telemetry::route_metrics* unmatched_ = nullptr;

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <limits>
-#include <tuple>
 
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/route_support.hpp"
@@ -14,7 +12,6 @@
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
 #include "gateway/domain/tracking.hpp"
-#include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
 
@@ -47,80 +44,6 @@ bool valid_idempotency_key(std::string_view key) {
   return true;
 }
 
-struct contract_choice {
-  struct pick {
-    std::string carrier;
-    shipment_rate rate;
-  };
-  std::optional<pick> chosen;
-  std::string why_none;
-};
-
-// The contract that should carry the shipment: for carrier auto, the best by `selection` among
-// the configured carriers whose adapter offers the service and accepts the request; for a named
-// carrier, that carrier's cheapest contract.
-contract_choice choose_contract(const tariffs::tariff_set& set, const carriers::registry& registry,
-                                const shipment_input& input, const std::string& tenant) {
-  const auto& r = input.request;
-  tariffs::quote_request q;
-  q.dir = r.dir;
-  q.from_country = r.from.country;
-  q.from_postal_code = r.from.postal_code;
-  q.to_country = r.to.country;
-  q.to_postal_code = r.to.postal_code;
-  for (const auto& p : r.parcels) {
-    tariffs::priced_parcel pp;
-    pp.weight_g = p.weight_g;
-    if (p.dimensions_mm)
-      pp.length_mm = p.dimensions_mm->length, pp.width_mm = p.dimensions_mm->width,
-      pp.height_mm = p.dimensions_mm->height;
-    q.parcels.push_back(pp);
-  }
-  q.service = r.service;
-  q.tenant = tenant;
-  const bool automatic = input.carrier == "auto";
-  for (const auto& c : registry.all()) {
-    if (!automatic && c.adapter->id() != input.carrier) continue;
-    auto caps = c.adapter->caps();
-    if (std::find(caps.services.begin(), caps.services.end(), r.service) == caps.services.end())
-      continue;
-    if (automatic && !c.adapter->validate(r).empty()) continue;  // the carrier would refuse it
-    q.carriers.emplace_back(c.adapter->id());
-  }
-  contract_choice out;
-  if (q.carriers.empty()) {
-    out.why_none =
-        "no configured carrier offers " + std::string(to_string(r.service)) + " for this shipment";
-    return out;
-  }
-  auto result = set.quote_all(q);
-  std::vector<std::size_t> order(result.quotes.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  const bool fastest = automatic && input.selection == "fastest";
-  auto days = [&](std::size_t i) {
-    return result.quotes[i].transit_days.value_or(std::numeric_limits<std::int32_t>::max());
-  };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto& x = result.quotes[a];
-    const auto& y = result.quotes[b];
-    if (fastest)
-      return std::tuple(days(a), x.total, x.contract) < std::tuple(days(b), y.total, y.contract);
-    return std::tuple(x.total, days(a), x.contract) < std::tuple(y.total, days(b), y.contract);
-  });
-  if (order.empty()) {
-    std::string reasons;
-    for (const auto& u : result.unavailable) reasons += (reasons.empty() ? "" : "; ") + u.contract + ": " + u.reason;
-    const std::string whose = automatic ? "a configured carrier" : input.carrier;
-    out.why_none = reasons.empty() ? "no negotiated contract of " + whose + " is in force for this tenant and date"
-                                   : "no negotiated contract of " + whose + " can carry this shipment (" + reasons + ")";
-    return out;
-  }
-  const auto& best = result.quotes[order.front()];
-  out.chosen =
-      contract_choice::pick{best.carrier, shipment_rate{best.total, best.currency, best.contract}};
-  return out;
-}
-
 task_response create_shipment(context& ctx, api_deps& deps) {
   auto& req = ctx.request;
   if (!has_media_type(req.header("Content-Type"), "application/json"))
@@ -137,87 +60,16 @@ task_response create_shipment(context& ctx, api_deps& deps) {
                       "the Idempotency-Key must be 1 to 255 visible ASCII characters");
 
   auto input = parse_shipment_input(req.body, deps.carriers.ids());
-  if (input.malformed)
-    co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
+  if (input.malformed) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
+  const std::string hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
   const auto tariff_set = deps.tariffs.current();
-  if (input.carrier == "auto" && !tariff_set)
-    input.errors.push_back(
-        {"carrier",
-         "automatic carrier selection needs negotiated tariffs, which this gateway "
-         "has not loaded; name a carrier"});
-  // Section of a field path: "parcels" for "parcels[0].weight_g", "to" for "to.phone".
-  auto section = [](std::string_view field) { return field.substr(0, field.find_first_of(".[")); };
-  auto reported = [&](std::string_view field) {
-    for (const auto& e : input.errors)
-      if (section(e.field) == section(field)) return true;
-    return false;
-  };
-  if (const auto* carrier = deps.carriers.find(input.carrier); carrier && !reported("service")) {
-    auto caps = carrier->adapter->caps();
-    bool offered = false;
-    for (auto s : caps.services) offered = offered || s == input.request.service;
-    if (!offered) {
-      std::string list;
-      for (auto s : caps.services) list += (list.empty() ? "" : ", ") + std::string(to_string(s));
-      input.errors.push_back({"service", input.carrier + " does not offer " +
-                                             std::string(to_string(input.request.service)) +
-                                             " (offers: " + list + ")"});
-    } else {
-      // The carrier's own rules run even when generic checks failed, so every problem comes back
-      // in one answer; a section (to, parcels, label...) that already failed a generic check is
-      // left out, since carrier rules about half-read data would only echo that failure.
-      const auto generic = input.errors.size();
-      for (auto& fe : carrier->adapter->validate(input.request)) {
-        bool echo = false;
-        for (std::size_t i = 0; i < generic; ++i)
-          echo = echo || section(input.errors[i].field) == section(fe.field);
-        if (!echo) input.errors.push_back(std::move(fe));
-      }
-    }
-  }
-  if (!input.errors.empty()) co_return validation_failed(ctx, std::move(input.errors));
-
-  // The rate of the contract that carries the shipment: chosen by the tariffs for carrier auto,
-  // the carrier's best contract otherwise (none when no contract prices it).
-  std::optional<shipment_rate> rate;
-  std::string no_rate = "no negotiated tariffs are loaded (the gateway has no tariffs: folder)";
-  if (tariff_set) {
-    auto choice = choose_contract(*tariff_set, deps.carriers, input, ctx.who->tenant);
-    if (input.carrier == "auto") {
-      if (!choice.chosen) co_return validation_failed(ctx, {{"carrier", choice.why_none}});
-      input.carrier = choice.chosen->carrier;
-    }
-    if (choice.chosen) rate = choice.chosen->rate;
-    no_rate = std::move(choice.why_none);
-  }
-
-  purchase_command cmd;
-  cmd.rate = rate;
-  if (!rate) cmd.rate_unavailable_reason = std::move(no_rate);
-  cmd.tenant = ctx.who->tenant;
-  cmd.idempotency_key = std::string(key);
-  cmd.request_hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
-  cmd.input = std::move(input);
-  auto reply = co_await deps.shipping.purchase(std::move(cmd), ctx.request_id);
-  http::response res =
-      reply.status < 300
-          ? json_ok(reply.status, std::move(reply.body))
-          : http::response::text(reply.status, std::move(reply.body), "application/problem+json");
-  if (reply.replayed) res.fields.push_back({"Idempotent-Replayed", "true"});
-  if (reply.retry_after_s > 0)
-    res.fields.push_back({"Retry-After", std::to_string(reply.retry_after_s)});
-  if (reply.status == 201) {
-    std::string id = std::move(reply.shipment_id);
-    if (id.empty()) {  // a replay: the id is in the stored answer
-      boost::system::error_code ec;
-      auto v = boost::json::parse(res.body, ec);
-      if (!ec && v.is_object())
-        if (auto* field = v.as_object().if_contains("id"); field && field->is_string())
-          id = field->as_string();
-    }
-    if (!id.empty()) res.fields.push_back({"Location", "/v1/shipments/" + id});
-  }
-  co_return res;
+  auto command = deps.shipping.prepare(purchase_order{.tenant = ctx.who->tenant,
+                                                      .idempotency_key = std::string(key),
+                                                      .request_hash = hash,
+                                                      .input = std::move(input)},
+                                       tariff_set.get());
+  if (!command) co_return validation_failed(ctx, std::move(command.error()));
+  co_return purchase_response(co_await deps.shipping.purchase(std::move(*command), ctx.request_id), ctx.request_id);
 }
 
 task_response get_shipment(context& ctx, api_deps& deps) {
@@ -230,7 +82,7 @@ task_response get_shipment(context& ctx, api_deps& deps) {
   }
   result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
   co_await deps.pool.run([&] { found = deps.db.get_shipment(scope, id); });
-  if (!found) co_return http::problem_response(found.error(), ctx.request_id);
+  if (!found) co_return error_response(found.error(), ctx.request_id);
   if (!*found) co_return not_found(ctx, id);
   deps.cache.fill((*found)->id, (*found)->tenant, (*found)->body);
   co_return json_ok(200, std::move((*found)->body));
@@ -308,7 +160,7 @@ task_response list_shipments(context& ctx, api_deps& deps) {
   result<store::shipment_page> page = store::shipment_page{};
   const std::string scope = ctx.tenant_scope();
   co_await deps.pool.run([&] { page = deps.db.list_shipments(scope, filter); });
-  if (!page) co_return http::problem_response(page.error(), ctx.request_id);
+  if (!page) co_return error_response(page.error(), ctx.request_id);
   std::string body = "{\"data\":[";
   for (std::size_t i = 0; i < page->bodies.size(); ++i) {
     if (i) body.push_back(',');
@@ -328,7 +180,7 @@ task_response get_label(context& ctx, api_deps& deps) {
   result<std::optional<store::stored_label>> found = std::optional<store::stored_label>();
   const std::string scope = ctx.tenant_scope();
   co_await deps.pool.run([&] { found = deps.db.get_label(scope, id); });
-  if (!found) co_return http::problem_response(found.error(), ctx.request_id);
+  if (!found) co_return error_response(found.error(), ctx.request_id);
   if (!*found)
     co_return problem(ctx, 404, "not-found", "Not found",
                       "no label for shipment " + std::string(id));
@@ -352,7 +204,7 @@ task_response cancel_shipment(context& ctx, api_deps& deps) {
     co_return validation_failed(ctx, {{"", "the cancel request takes no body"}});
   auto tenant = ctx.who->tenant;
   auto result = co_await deps.shipping.cancel(tenant, std::string(id), ctx.request_id);
-  if (!result) co_return http::problem_response(result.error(), ctx.request_id);
+  if (!result) co_return error_response(result.error(), ctx.request_id);
   co_return json_ok(200, std::move(*result));
 }
 

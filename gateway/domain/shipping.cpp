@@ -1,15 +1,15 @@
 #include "gateway/domain/shipping.hpp"
 
-#include <boost/json.hpp>
+#include <algorithm>
 
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/domain/shipment_json.hpp"
-#include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/store/durable_write.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
+#include "gateway/tariffs/contract_choice.hpp"
 
 namespace parcelgate {
 
@@ -34,60 +34,135 @@ task<result<T>> commit(store::store* db, const std::function<result<T>()>* op, t
   const bool committed = co_await store::write_durably(*db, std::move(work));
   metrics->observe_durable_write(operation, std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
   if (!committed || !out) {
-    error e{error_kind::internal, "storage failure", {}, {}, "sqlite", "the write transaction did not commit", 0};
-    co_return std::unexpected(std::move(e));
+    co_return fail(error{.kind = error_kind::internal,
+                         .message = "storage failure",
+                         .carrier_code = "sqlite",
+                         .carrier_message = "the write transaction did not commit"});
   }
   co_return std::move(*out);
 }
 
-// The answer for a purchase whose outcome is unknown: 504 after a timeout, 502 otherwise.
-int pending_status(const error& cause) { return http::status_for(cause.kind) == 504 ? 504 : 502; }
+// The section of a field path: "parcels" for "parcels[0].weight_g", "to" for "to.phone".
+std::string_view section(std::string_view field) noexcept { return field.substr(0, field.find_first_of(".[")); }
 
-std::string pending_problem(const store::shipment_row& row, const error& cause, std::string_view request_id) {
-  auto p = http::from_error(cause);
-  p.status = pending_status(cause);
-  p.type = "purchase-outcome-unknown";
-  p.title = "The label purchase could not be confirmed";
-  p.detail = "The carrier may have sold a label for this request (" + cause.message +
-             "). The gateway will not buy again with this Idempotency-Key; shipment " + row.id +
-             " is pending_confirmation until it is reconciled.";
-  p.retry_after_s = 0;
-  p.extensions.emplace_back("shipment_id", boost::json::serialize(boost::json::value(row.id)));
-  return http::problem_body(p, request_id);
+bool offers(const carriers::capabilities& caps, service_level service) {
+  return std::find(caps.services.begin(), caps.services.end(), service) != caps.services.end();
+}
+
+std::string service_list(const carriers::capabilities& caps) {
+  std::string out;
+  for (auto s : caps.services) out += (out.empty() ? "" : ", ") + std::string(to_string(s));
+  return out;
 }
 
 }  // namespace
 
-task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::string request_id) {
-  const auto* carrier = carriers_.find(cmd.input.carrier);
-  if (!carrier) {
-    auto e = make_error(error_kind::invalid_request, "unknown carrier").error();
-    auto p = http::from_error(e);
-    co_return purchase_reply{p.status, http::problem_body(p, request_id), false, 0};
+std::expected<purchase_command, std::vector<field_error>> shipping_service::prepare(
+    purchase_order order, const tariffs::tariff_set* tariffs) const {
+  auto& input = order.input;
+  auto& errors = input.errors;
+  const bool automatic = input.carrier == "auto";
+  if (automatic && !tariffs)
+    errors.push_back({.field = "carrier",
+                      .message = "automatic carrier selection needs negotiated tariffs, which this gateway has not "
+                                 "loaded; name a carrier"});
+  const carriers::configured_carrier* carrier = automatic ? nullptr : carriers_.find(input.carrier);
+  auto reported = [&](std::string_view field) {
+    return std::any_of(errors.begin(), errors.end(), [&](const field_error& e) { return section(e.field) == section(field); });
+  };
+  if (carrier && !reported("service")) {
+    const auto caps = carrier->adapter->caps();
+    if (!offers(caps, input.request.service)) {
+      errors.push_back({.field = "service",
+                        .message = input.carrier + " does not offer " + std::string(to_string(input.request.service)) +
+                                   " (offers: " + service_list(caps) + ")"});
+    } else {
+      // The carrier's own rules run even when generic checks failed, so every problem comes back
+      // in one answer; a section (to, parcels, label...) that already failed a generic check is
+      // left out, since carrier rules about half-read data would only echo that failure.
+      const auto generic = errors.size();
+      for (auto& fe : carrier->adapter->validate(input.request)) {
+        const bool echo = std::any_of(errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(generic),
+                                      [&](const field_error& e) { return section(e.field) == section(fe.field); });
+        if (!echo) errors.push_back(std::move(fe));
+      }
+    }
+  } else if (!automatic && !carrier && !reported("carrier")) {
+    errors.push_back({.field = "carrier", .message = "unknown carrier"});
   }
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+
+  // The contract that carries the shipment: the tariffs' best among the carriers that accept it
+  // for carrier auto, the named carrier's cheapest otherwise (none when no contract prices it).
+  std::optional<shipment_rate> rate;
+  std::string no_rate = "no negotiated tariffs are loaded (the gateway has no tariffs: folder)";
+  if (tariffs) {
+    auto q = tariffs::quote_request_for(input.request);
+    q.tenant = order.tenant;
+    if (automatic) {
+      for (const auto& c : carriers_.all())
+        if (offers(c.adapter->caps(), input.request.service) && c.adapter->validate(input.request).empty())
+          q.carriers.emplace_back(c.adapter->id());
+      if (q.carriers.empty())
+        return std::unexpected(std::vector<field_error>{
+            {.field = "carrier",
+             .message = "no configured carrier offers " + std::string(to_string(input.request.service)) +
+                        " for this shipment"}});
+    } else {
+      q.carriers.push_back(input.carrier);
+    }
+    const auto how = automatic && input.selection == "fastest" ? tariffs::selection::fastest : tariffs::selection::cheapest;
+    auto choice = tariffs::choose_contract(*tariffs, q, how, automatic ? "a configured carrier" : input.carrier);
+    if (automatic) {
+      if (!choice.best) return std::unexpected(std::vector<field_error>{{.field = "carrier", .message = choice.why_none}});
+      input.carrier = choice.best->carrier;
+      carrier = carriers_.find(input.carrier);
+    }
+    if (choice.best)
+      rate = shipment_rate{.amount = choice.best->total, .currency = choice.best->currency, .contract = choice.best->contract};
+    else
+      no_rate = std::move(choice.why_none);
+  }
+  return purchase_command{.tenant = std::move(order.tenant),
+                          .idempotency_key = std::move(order.idempotency_key),
+                          .request_hash = std::move(order.request_hash),
+                          .input = std::move(input),
+                          .carrier = carrier,
+                          .rate = rate,
+                          .rate_unavailable_reason = rate ? std::string() : std::move(no_rate)};
+}
+
+task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::string request_id) {
+  using kind = purchase_outcome::kind;
+  const auto* carrier = cmd.carrier;
   auto& req = cmd.input.request;
   const auto now = std::chrono::system_clock::now();
   req.shipment_id = new_id("shp");
 
-  store::shipment_row row;
-  row.id = req.shipment_id;
-  row.tenant = cmd.tenant;
-  row.status = "purchasing";
-  row.carrier = cmd.input.carrier;
-  row.service = std::string(to_string(req.service));
-  row.carrier_service = req.carrier_service;
-  row.reference = req.reference;
-  row.direction = std::string(to_string(req.dir));
-  row.idempotency_key = cmd.idempotency_key;
-  row.created_at = rfc3339(now);
+  store::shipment_row row{.id = req.shipment_id,
+                          .tenant = cmd.tenant,
+                          .status = "purchasing",
+                          .carrier = cmd.input.carrier,
+                          .service = std::string(to_string(req.service)),
+                          .carrier_service = req.carrier_service,
+                          .tracking_number = {},
+                          .reference = req.reference,
+                          .direction = std::string(to_string(req.dir)),
+                          .idempotency_key = cmd.idempotency_key,
+                          .body = {},
+                          .created_at = rfc3339(now),
+                          .updated_at = {}};
   row.updated_at = row.created_at;
   shipment_view view{.id = row.id,
                      .tenant = row.tenant,
                      .status = row.status,
                      .carrier = row.carrier,
                      .carrier_service = req.carrier_service,
+                     .tracking_number = {},
+                     .tracking_url = {},
                      .pickup_point_id = cmd.input.pickup_point_id,
                      .request = &req,
+                     .has_label = false,
                      .created_at = row.created_at,
                      .updated_at = row.updated_at,
                      .rate = cmd.rate,
@@ -98,24 +173,16 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   auto claimed = co_await commit(&db_, &claim_op, &metrics_, "claim");
   if (!claimed) {
     telemetry::log_error("idempotency claim failed", {{"request_id", request_id}, {"cause", claimed.error().carrier_message}});
-    co_return purchase_reply{500, http::problem_body(http::from_error(claimed.error()), request_id), false, 0};
+    co_return purchase_outcome{.what = kind::failed, .cause = std::move(claimed.error())};
   }
   switch (claimed->result) {
     case store::claim::outcome::replay:
-      co_return purchase_reply{claimed->status, std::move(claimed->body), true, 0};
-    case store::claim::outcome::in_progress: {
-      auto p = http::simple_problem(409, "idempotency-key-in-use", "A request with this Idempotency-Key is in progress",
-                                    "Another request with the same Idempotency-Key is being processed; retry later "
-                                    "to get its result.");
-      p.retry_after_s = 1;
-      co_return purchase_reply{409, http::problem_body(p, request_id), false, 1};
-    }
-    case store::claim::outcome::mismatch: {
-      auto p = http::simple_problem(422, "idempotency-key-reused",
-                                    "This Idempotency-Key was used with a different request",
-                                    "An Idempotency-Key identifies one request; use a new key for a different body.");
-      co_return purchase_reply{422, http::problem_body(p, request_id), false, 0};
-    }
+      co_return purchase_outcome{.what = kind::replayed,
+                                 .answer = {.status = claimed->status, .body = std::move(claimed->body)}};
+    case store::claim::outcome::in_progress:
+      co_return purchase_outcome{.what = kind::in_progress};
+    case store::claim::outcome::mismatch:
+      co_return purchase_outcome{.what = kind::key_reused};
     case store::claim::outcome::claimed:
       break;
   }
@@ -137,10 +204,9 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
         telemetry::log_error("abandon purchase failed", {{"shipment_id", row.id}, {"cause", r.error().carrier_message}});
       telemetry::log_info("label purchase refused", {{"request_id", request_id}, {"carrier", e.carrier},
                                                       {"kind", to_string(e.kind)}, {"carrier_code", e.carrier_code}});
-      auto p = http::from_error(e);
-      co_return purchase_reply{p.status, http::problem_body(p, request_id), false, p.retry_after_s};
+      co_return purchase_outcome{.what = kind::refused, .cause = std::move(e)};
     }
-    co_return co_await finish_unknown(std::move(row), e, std::move(request_id));
+    co_return co_await finish_unknown(std::move(row), std::move(e), std::move(request_id));
   }
 
   auto& label = *bought;
@@ -157,9 +223,12 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
   view.has_label = true;
   view.updated_at = row.updated_at;
   row.body = render_shipment(view);
-  store::stored_label stored{std::string(to_string(label.format)), std::string(content_type(label.format)),
-                             std::move(label.label)};
-  const std::function<result<void>()> complete_op = [&] { return db_.complete_purchase(row, stored, 201, row.body); };
+  store::stored_label stored{.format = std::string(to_string(label.format)),
+                             .content_type = std::string(content_type(label.format)),
+                             .bytes = std::move(label.label),
+                             .shipment_status = {}};
+  const auto answer = answers_.created(row.body);
+  const std::function<result<void>()> complete_op = [&] { return db_.complete_purchase(row, stored, answer.status, answer.body); };
   auto saved = co_await commit(&db_, &complete_op, &metrics_, "complete");
   if (!saved) {
     // The carrier sold a label that could not be recorded. Say so loudly: the purchase stays in
@@ -167,28 +236,30 @@ task<purchase_reply> shipping_service::purchase(purchase_command cmd, std::strin
     telemetry::log_error("label bought but not stored", {{"request_id", request_id}, {"shipment_id", row.id},
                                                           {"carrier", row.carrier}, {"tracking_number", row.tracking_number},
                                                           {"cause", saved.error().carrier_message}});
-    co_return purchase_reply{500, http::problem_body(http::from_error(saved.error()), request_id), false, 0};
+    co_return purchase_outcome{.what = kind::failed, .cause = std::move(saved.error())};
   }
   cache_.put(row.id, row.tenant, row.body);
-  co_return purchase_reply{201, std::move(row.body), false, 0, row.id};
+  co_return purchase_outcome{.what = kind::created, .shipment_id = row.id, .body = std::move(row.body)};
 }
 
-task<purchase_reply> shipping_service::finish_unknown(store::shipment_row row, const error& e, std::string request_id) {
+task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row, error cause, std::string request_id) {
   row.status = "pending_confirmation";
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
-  auto body = pending_problem(row, e, request_id);
-  const int status = pending_status(e);
-  const std::function<result<void>()> mark_op = [&] { return db_.mark_pending_confirmation(row, status, body); };
+  auto answer = answers_.outcome_unknown(row.id, cause, request_id);
+  const std::function<result<void>()> mark_op = [&] { return db_.mark_pending_confirmation(row, answer.status, answer.body); };
   auto saved = co_await commit(&db_, &mark_op, &metrics_, "pending");
   telemetry::log_warn("label purchase outcome unknown", {{"request_id", request_id}, {"shipment_id", row.id},
-                                                         {"carrier", row.carrier}, {"kind", to_string(e.kind)},
-                                                         {"detail", e.carrier_message}});
+                                                         {"carrier", row.carrier}, {"kind", to_string(cause.kind)},
+                                                         {"detail", cause.carrier_message}});
   if (!saved)
     telemetry::log_error("could not record pending confirmation", {{"shipment_id", row.id}, {"cause", saved.error().carrier_message}});
   else
     cache_.put(row.id, row.tenant, row.body);
-  co_return purchase_reply{status, std::move(body), false, 0};
+  co_return purchase_outcome{.what = purchase_outcome::kind::outcome_unknown,
+                             .shipment_id = row.id,
+                             .answer = std::move(answer),
+                             .cause = std::move(cause)};
 }
 
 result<int> shipping_service::recover_interrupted_purchases() {
@@ -200,12 +271,14 @@ result<int> shipping_service::recover_interrupted_purchases() {
     row.status = "pending_confirmation";
     row.updated_at = now_rfc3339();
     row.body = restate_shipment(row.body, row.status, row.updated_at);
-    error cause{error_kind::timeout, "the gateway stopped while the purchase was in flight", {}, row.carrier, {}, {}, 0};
+    const error cause{.kind = error_kind::timeout,
+                      .message = "the gateway stopped while the purchase was in flight",
+                      .carrier = row.carrier};
     // The original request's id was not kept; the stored answer gets the id of this recovery,
     // which the log line below ties to the shipment.
     const std::string recovery_id = new_trace_id("req");
-    if (auto r = db_.mark_pending_confirmation(row, 504, pending_problem(row, cause, recovery_id)); !r)
-      return std::unexpected(r.error());
+    const auto answer = answers_.outcome_unknown(row.id, cause, recovery_id);
+    if (auto r = db_.mark_pending_confirmation(row, answer.status, answer.body); !r) return std::unexpected(r.error());
     telemetry::log_warn("interrupted purchase marked pending_confirmation",
                         {{"request_id", recovery_id}, {"shipment_id", row.id}, {"carrier", row.carrier}});
     ++n;
@@ -230,7 +303,7 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   if (!carrier) co_return make_error(error_kind::conflict, "carrier " + row.carrier + " is not configured any more");
   carriers::carrier_call call(client_, metrics_, carrier->adapter->id(), std::chrono::steady_clock::now() + carrier->timeout);
   // A named argument: g++ 12 destroys braced temporaries inside co_await expressions twice.
-  const shipment_ref ref{row.id, row.tracking_number, row.carrier_service};
+  const shipment_ref ref{.shipment_id = row.id, .tracking_number = row.tracking_number, .carrier_service = row.carrier_service};
   auto voided = co_await carrier->adapter->cancel_label(ref, call);
   if (!voided) {
     auto e = std::move(voided.error());

@@ -12,6 +12,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <expected>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -24,6 +26,7 @@
 namespace parcelgate::carriers {
 class registry;
 class http_client;
+struct configured_carrier;
 }  // namespace parcelgate::carriers
 namespace parcelgate::telemetry {
 class metrics;
@@ -31,36 +34,84 @@ class metrics;
 namespace parcelgate::store {
 class blocking_pool;
 }
+namespace parcelgate::tariffs {
+class tariff_set;
+}
 
 namespace parcelgate {
 
 template <class T>
 using task = boost::asio::awaitable<T>;
 
-struct purchase_command {
+// The HTTP form of the answers a purchase stores under its Idempotency-Key. The domain decides
+// what happened; the API layer (api/problems.cpp) writes how it is answered, then and on replay.
+struct stored_answer {
+  int status = 0;
+  std::string body;
+};
+
+class purchase_answers {
+ public:
+  virtual ~purchase_answers() = default;
+  // The label was bought: `shipment_json` is the shipment.
+  virtual stored_answer created(std::string shipment_json) const = 0;
+  // The carrier may have sold a label: shipment `shipment_id` stays pending_confirmation.
+  virtual stored_answer outcome_unknown(std::string_view shipment_id, const error& cause,
+                                        std::string_view request_id) const = 0;
+};
+
+// A label purchase as the caller asks it, its body read and generically checked.
+struct purchase_order {
   std::string tenant;
   std::string idempotency_key;
   std::string request_hash;  // SHA-256 over method, path and canonical body
-  shipment_input input;      // validated, carrier resolved (not "auto")
-  std::optional<shipment_rate> rate;  // from the negotiated tariffs, when a contract prices it
-  std::string rate_unavailable_reason;  // when `rate` is empty: why
+  shipment_input input;      // input.errors: the generic problems found so far
 };
 
-struct purchase_reply {
-  int status = 0;
-  std::string body;
-  bool replayed = false;
-  int retry_after_s = 0;
-  std::string shipment_id;  // of the shipment this request just created (empty otherwise)
+// A purchase ready to buy: every check passed, the carrier and the contract chosen.
+struct purchase_command {
+  std::string tenant;
+  std::string idempotency_key;
+  std::string request_hash;
+  shipment_input input;                            // carrier resolved (not "auto")
+  const carriers::configured_carrier* carrier = nullptr;
+  std::optional<shipment_rate> rate;               // from the negotiated tariffs, when one prices it
+  std::string rate_unavailable_reason;             // when `rate` is empty: why
+};
+
+// What a purchase ended in. The API maps each kind to its HTTP answer in one place.
+struct purchase_outcome {
+  enum class kind {
+    created,          // bought now: `body` is the shipment
+    replayed,         // the key had finished: `answer` is what was stored
+    in_progress,      // a twin request holds the key
+    key_reused,       // the key was used with another request
+    refused,          // the carrier refused and sold nothing (`cause`): the key is free again
+    outcome_unknown,  // the carrier may have sold (`cause`): `answer` is stored for the key
+    failed,           // the store failed (`cause`)
+  };
+  kind what = kind::failed;
+  std::string shipment_id;  // created, outcome_unknown
+  std::string body;         // created
+  stored_answer answer;     // replayed, outcome_unknown
+  error cause;              // refused, outcome_unknown, failed
 };
 
 class shipping_service {
  public:
   shipping_service(store::store& db, store::blocking_pool& pool, const carriers::registry& carriers,
-                   carriers::http_client& client, telemetry::metrics& metrics, shipment_cache& cache)
-      : db_(db), pool_(pool), carriers_(carriers), client_(client), metrics_(metrics), cache_(cache) {}
+                   carriers::http_client& client, telemetry::metrics& metrics, shipment_cache& cache,
+                   const purchase_answers& answers)
+      : db_(db), pool_(pool), carriers_(carriers), client_(client), metrics_(metrics), cache_(cache), answers_(answers) {}
 
-  task<purchase_reply> purchase(purchase_command command, std::string request_id);
+  // The checks after the generic ones, each run once: the carrier offers the service, its own
+  // rules (adapter validate), then the contract (the best by `selection` among the carriers
+  // that accept the shipment for carrier auto, the named carrier's cheapest otherwise). Every
+  // field problem comes back at once; `tariffs` may be null (none loaded).
+  std::expected<purchase_command, std::vector<field_error>> prepare(purchase_order order,
+                                                                    const tariffs::tariff_set* tariffs) const;
+
+  task<purchase_outcome> purchase(purchase_command command, std::string request_id);
 
   // Voids a label: at the carrier when it supports that, else recorded by the gateway alone.
   // not_found for another tenant's id; conflict once the parcel moved or its outcome is unknown.
@@ -70,7 +121,7 @@ class shipping_service {
   result<int> recover_interrupted_purchases();
 
  private:
-  task<purchase_reply> finish_unknown(store::shipment_row row, const error& e, std::string request_id);
+  task<purchase_outcome> finish_unknown(store::shipment_row row, error cause, std::string request_id);
 
   store::store& db_;
   store::blocking_pool& pool_;
@@ -78,6 +129,7 @@ class shipping_service {
   carriers::http_client& client_;
   telemetry::metrics& metrics_;
   shipment_cache& cache_;
+  const purchase_answers& answers_;
 };
 
 }  // namespace parcelgate

@@ -1,6 +1,7 @@
 #pragma once
-// RFC 9457 problem details: the one place where errors become HTTP statuses and bodies.
-// Bodies never carry internals (SQL, file paths, stack); those go to the log with the request id.
+// RFC 9457 problem details: the wire format only. Which error gets which status and body is
+// decided in api/problems.cpp. Bodies never carry internals (SQL, file paths, stack); those go
+// to the log with the request id.
 
 #include <string>
 #include <string_view>
@@ -22,15 +23,7 @@ struct problem {
   std::vector<std::pair<std::string, std::string>> extensions;
 };
 
-// HTTP status for an error kind (DESIGN §2.2).
-int status_for(error_kind kind) noexcept;
-problem from_error(const error& e);
 std::string problem_body(const problem& p, std::string_view request_id);
 response problem_response(const problem& p, std::string_view request_id);
-inline response problem_response(const error& e, std::string_view request_id) {
-  return problem_response(from_error(e), request_id);
-}
-// A problem for a client mistake that has no domain error (missing header, bad JSON...).
-problem simple_problem(int status, std::string type, std::string title, std::string detail);
 
 }  // namespace parcelgate::http
