@@ -1,6 +1,6 @@
 #pragma once
 // The one error type of the data plane. Carrier adapters, the store and the domain services
-// return it inside Result<T>; http/problem.cpp turns it into HTTP.
+// return it inside Result<T>; api/problems.cpp turns it into HTTP.
 
 #include <expected>
 #include <string>
@@ -37,13 +37,15 @@ enum class sale_outcome {
   not_sold,  // certainly nothing sold: the carrier's own refusal, nothing sent, an open circuit
 };
 
+// Built with designated initializers; every member has a default, so a field left out is empty
+// on purpose: error{.kind = error_kind::timeout, .message = "..."}.
 struct error {
   error_kind kind = error_kind::internal;
-  std::string message;                 // safe to show to the caller
-  std::vector<field_error> fields;     // for invalid_request / rejected
-  std::string carrier;                 // adapter id when the error came from a carrier
-  std::string carrier_code;            // the carrier's raw code ("30000", "STAT 97", "HTTP 503")
-  std::string carrier_message;         // the carrier's raw text
+  std::string message{};               // safe to show to the caller
+  std::vector<field_error> fields{};   // for invalid_request / rejected
+  std::string carrier{};               // adapter id when the error came from a carrier
+  std::string carrier_code{};          // the carrier's raw code ("30000", "STAT 97", "HTTP 503")
+  std::string carrier_message{};       // the carrier's raw text
   int retry_after_s = 0;               // for rate_limited / unavailable, 0 = unknown
   sale_outcome sale = sale_outcome::unknown;
 };
@@ -58,7 +60,7 @@ template <class T>
 using result = std::expected<T, error>;
 
 inline std::unexpected<error> make_error(error_kind kind, std::string message) {
-  return std::unexpected<error>(error{kind, std::move(message), {}, {}, {}, {}, 0});
+  return std::unexpected<error>(error{.kind = kind, .message = std::move(message)});
 }
 
 inline std::unexpected<error> fail(error e) { return std::unexpected<error>(std::move(e)); }

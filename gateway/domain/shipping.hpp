@@ -47,7 +47,7 @@ using task = boost::asio::awaitable<T>;
 // what happened; the API layer (api/problems.cpp) writes how it is answered, then and on replay.
 struct stored_answer {
   int status = 0;
-  std::string body;
+  std::string body{};
 };
 
 class purchase_answers {
@@ -91,10 +91,10 @@ struct purchase_outcome {
     failed,           // the store failed (`cause`)
   };
   kind what = kind::failed;
-  std::string shipment_id;  // created, outcome_unknown
-  std::string body;         // created
-  stored_answer answer;     // replayed, outcome_unknown
-  error cause;              // refused, outcome_unknown, failed
+  std::string shipment_id{};  // created, outcome_unknown
+  std::string body{};         // created
+  stored_answer answer{};     // replayed, outcome_unknown
+  error cause{};              // refused, outcome_unknown, failed
 };
 
 class shipping_service {

@@ -292,7 +292,7 @@ namespace {
 struct read_result {
   enum class kind { request, refuse, closed } what = kind::closed;
   int status = 0;
-  std::string detail;
+  std::string detail{};
 };
 
 read_result refuse(int status, std::string detail) { return {read_result::kind::refuse, status, std::move(detail)}; }

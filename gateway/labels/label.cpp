@@ -11,7 +11,7 @@ result<std::string> render(const label_content& content, label_format format, la
   if (format == label_format::zpl && size == label_size::a4) {
     const std::string message = "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6";
     return fail(
-        error{error_kind::invalid_request, message, {{"label.size", message}}, {}, {}, {}, 0});
+        error{.kind = error_kind::invalid_request, .message = message, .fields = {{"label.size", message}}});
   }
   auto layout = build_layout(content, size);
   if (!layout) return std::unexpected(std::move(layout.error()));

@@ -64,7 +64,7 @@ class pdf_writer {
       std::snprintf(message.data(), message.size(),
                     "PDF label rendering failed: %s (libharu error 0x%04X, detail %u)", what,
                     static_cast<unsigned>(code), static_cast<unsigned>(errors_.detail));
-      failure_ = error{error_kind::internal, message.data(), {}, {}, {}, {}, 0};
+      failure_ = error{.kind = error_kind::internal, .message = message.data()};
     }
     return false;
   }

@@ -55,7 +55,7 @@ class png_writer {
   static error too_dense(const char* field, const char* what) {
     const std::string message =
         std::string(what) + " is too long for a barcode at this label's resolution";
-    return error{error_kind::invalid_request, message, {{field, message}}, {}, {}, {}, 0};
+    return error{.kind = error_kind::invalid_request, .message = message, .fields = {{field, message}}};
   }
 
   result<void> draw_code128() {

@@ -117,8 +117,7 @@ class zpl_writer {
                                    zpl_dots_per_mm, place.max_module_mm);
     if (module < 2) {
       const std::string message = "tracking number is too long for a Code128 barcode on this label";
-      return fail(error{
-          error_kind::invalid_request, message, {{"tracking_number", message}}, {}, {}, {}, 0});
+      return fail(error{.kind = error_kind::invalid_request, .message = message, .fields = {{"tracking_number", message}}});
     }
     const int area_x = dots(place.x_mm);
     const int x = area_x + (dots(place.width_mm) - modules * module) / 2;
@@ -139,7 +138,7 @@ class zpl_writer {
     if (module < 2) {
       const std::string message = "matrix code is too long for a DataMatrix on this label";
       return fail(
-          error{error_kind::invalid_request, message, {{"matrix_code", message}}, {}, {}, {}, 0});
+          error{.kind = error_kind::invalid_request, .message = message, .fields = {{"matrix_code", message}}});
     }
     const int offset = (dots(place.side_mm) - place.size.columns * module) / 2;
     // ^BX reads '~' as its escape character: a literal tilde is written as ~d126.
@@ -236,13 +235,7 @@ std::string zpl_code128_data(std::string_view data, int& modules) {
 result<std::string> render_zpl(const label_layout& layout) {
   if (layout.page.width_mm > 110.0) {
     return fail(
-        error{error_kind::invalid_request,
-              "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6",
-              {{"label.size", "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6"}},
-              {},
-              {},
-              {},
-              0});
+        error{.kind = error_kind::invalid_request, .message = "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6", .fields = {{"label.size", "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6"}}});
   }
   return zpl_writer(layout).write();
 }
