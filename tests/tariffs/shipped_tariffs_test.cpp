@@ -39,6 +39,32 @@ TEST(shipped_tariffs, load_without_problems) {
   EXPECT_TRUE(set->find("colissimo-2026"));
   EXPECT_TRUE(set->find("colissimo-2026-h2"));
   EXPECT_TRUE(set->find("mondialrelay-2026"));
+  EXPECT_TRUE(set->find("colissimo-2027"));
+  EXPECT_TRUE(set->find("mondialrelay-2027"));
+}
+
+// The shipped examples cover 2026 and 2027 without a gap or an overlap: on every day each
+// carrier has exactly one contract in force (demos and examples that price "today" keep working
+// through 2027).
+TEST(shipped_tariffs, each_carrier_has_exactly_one_contract_in_force_every_day_of_2026_and_2027) {
+  auto set = shipped();
+  ASSERT_TRUE(set);
+  for (const char* carrier : {"colissimo", "mondialrelay"}) {
+    for (day d = *parse_date("2026-01-01"); d <= *parse_date("2027-12-31"); ++d) {
+      auto q = paris_to_lyon_1kg("2026-01-01");
+      q.date = d;
+      q.carriers = {carrier};
+      q.service = std::string_view(carrier) == "colissimo" ? service_level::home : service_level::pickup_point;
+      const auto r = set->quote_all(q);
+      ASSERT_EQ(r.quotes.size(), 1u) << carrier << " on " << format_date(d);
+    }
+  }
+  auto q = paris_to_lyon_1kg("2027-03-01");
+  q.service = service_level::home;
+  q.carriers = {"colissimo"};
+  const auto r = set->quote_all(q);
+  ASSERT_EQ(r.quotes.size(), 1u);
+  EXPECT_EQ(r.quotes[0].contract, "colissimo-2027");
 }
 
 TEST(shipped_tariffs, paris_to_lyon_1kg_in_june) {
