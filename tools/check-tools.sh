@@ -20,6 +20,7 @@ suite_tools=(
   "curl            curl                  tools/run.sh readiness and examples"
   "python3         python3               OpenAPI contract validation"
   "faketime        faketime              tests at a chosen wall-clock time (libfaketime)"
+  "clang-format-14 clang-format-14       formatting check (tools/format.sh --check)"
 )
 bench_tools=(
   "wrk             wrk                   read-path benchmark"

@@ -7,7 +7,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libssl-dev libyaml-cpp-dev libpugixml-dev libsqlite3-dev sqlite3 tzdata
   libzint-dev libhpdf-dev libfreetype-dev libpng-dev fonts-dejavu-core
   libgtest-dev libgmock-dev zbar-tools dmtx-utils poppler-utils faketime python3 python3-jsonschema
-  clang-16 libclang-rt-16-dev llvm
+  clang-16 libclang-rt-16-dev llvm clang-format-14
 )
 if [[ "${1:-}" == "--bench" ]]; then packages+=(wrk nginx-light); fi
 missing=()
