@@ -28,11 +28,12 @@ add_library(parcelgate_core STATIC
   store/durable_write.cpp
   tariffs/tariff_book.cpp
   store/migrations.cpp
+  store/pg/connection.cpp
   store/sqlite_store.cpp
   telemetry/log.cpp
   telemetry/metrics.cpp)
 target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels pg_tariffs yaml-cpp SQLite::SQLite3 PRIVATE pg_warnings)
+target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels pg_tariffs yaml-cpp SQLite::SQLite3 PostgreSQL::PostgreSQL PRIVATE pg_warnings)
 
 add_executable(parcelgate main.cpp)
 target_link_libraries(parcelgate PRIVATE parcelgate_core pg_adapters pg_warnings)

@@ -21,6 +21,10 @@ suite_tools=(
   "python3         python3               OpenAPI contract validation"
   "faketime        faketime              tests at a chosen wall-clock time (libfaketime)"
   "clang-format-14 clang-format-14       formatting check (tools/format.sh --check)"
+  "pg_config       libpq-dev             PostgreSQL tests find the server binaries"
+  "initdb          postgresql            PostgreSQL tests create a throwaway cluster"
+  "pg_ctl          postgresql            PostgreSQL tests start, restart and stop it"
+  "psql            postgresql            PostgreSQL tests run SQL as the superuser"
 )
 bench_tools=(
   "wrk             wrk                   read-path benchmark"
@@ -41,7 +45,9 @@ fi
 missing=()
 for row in "${list[@]}"; do
   read -r program package _ <<<"$row"
-  command -v "$program" >/dev/null 2>&1 || missing+=("$program (package $package)")
+  # PostgreSQL's server programs live in its versioned bin folder, not on PATH.
+  command -v "$program" >/dev/null 2>&1 ||
+    [[ -x "$(pg_config --bindir 2>/dev/null)/$program" ]] || missing+=("$program (package $package)")
 done
 if [[ -z "${1:-}" ]] && command -v python3 >/dev/null 2>&1 &&
    ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
