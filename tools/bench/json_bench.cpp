@@ -20,13 +20,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
-#include <boost/json/basic_parser_impl.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -119,9 +119,9 @@ struct figure {
   std::string payload, variant;
   std::size_t bytes = 0, iterations = 0;
   double min_us = 0, median_us = 0;
-  std::size_t peak_alloc = 0;   // bytes allocated at the peak of one operation
+  std::size_t peak_alloc = 0;     // bytes allocated at the peak of one operation
   std::int64_t peak_rss_kb = -1;  // comparison body only: RSS growth, child process
-  std::string check;            // what the variant read (the same for every variant)
+  std::string check;              // what the variant read (the same for every variant)
 };
 
 std::vector<figure> g_figures;
@@ -217,9 +217,9 @@ struct shipment_in {
   address_in from, to;
   std::vector<parcel_in> parcels;
   std::string summary() const {
-    std::string s = reference + "|" + carrier + "|" + service + "|" + direction + "|" +
-                    from.name + "|" + from.line2 + "|" + from.email + "|" + to.name + "|" +
-                    to.line1 + "|" + to.phone + "|" + label_format + "|" + label_size;
+    std::string s = reference + "|" + carrier + "|" + service + "|" + direction + "|" + from.name +
+                    "|" + from.line2 + "|" + from.email + "|" + to.name + "|" + to.line1 + "|" +
+                    to.phone + "|" + label_format + "|" + label_size;
     for (const auto& p : parcels)
       s += "|" + std::to_string(p.weight_g) + "," + std::to_string(p.length) + "x" +
            std::to_string(p.width) + "x" + std::to_string(p.height) + "," + p.reference;
@@ -291,7 +291,8 @@ std::string request_boost_dom(std::string_view body) {
       }
     } else if (k == "label" && kv.value().is_object()) {
       for (const auto& lv : kv.value().get_object()) {
-        if (lv.key() == "format" && lv.value().is_string()) s.label_format = lv.value().get_string();
+        if (lv.key() == "format" && lv.value().is_string())
+          s.label_format = lv.value().get_string();
         if (lv.key() == "size" && lv.value().is_string()) s.label_size = lv.value().get_string();
       }
     }
@@ -311,8 +312,8 @@ std::string request_from_rapidjson(const Value& root) {
     } else if ((k == "from" || k == "to") && v.IsObject()) {
       auto& a = k == "from" ? s.from : s.to;
       for (auto av = v.MemberBegin(); av != v.MemberEnd(); ++av)
-        if (auto* af =
-                address_field(a, std::string_view(av->name.GetString(), av->name.GetStringLength()));
+        if (auto* af = address_field(
+                a, std::string_view(av->name.GetString(), av->name.GetStringLength()));
             af && av->value.IsString())
           af->assign(av->value.GetString(), av->value.GetStringLength());
     } else if (k == "parcels" && v.IsArray()) {
@@ -327,8 +328,8 @@ std::string request_from_rapidjson(const Value& root) {
           if (fk == "dimensions_mm" && f2->value.IsObject()) {
             p.has_dims = true;
             for (auto d = f2->value.MemberBegin(); d != f2->value.MemberEnd(); ++d)
-              if (auto* df =
-                      dims_field(p, std::string_view(d->name.GetString(), d->name.GetStringLength()));
+              if (auto* df = dims_field(
+                      p, std::string_view(d->name.GetString(), d->name.GetStringLength()));
                   df && d->value.IsInt64())
                 *df = d->value.GetInt64();
           }
@@ -369,11 +370,13 @@ class request_events {
   void begin_object() {
     const frame top = stack_.empty() ? frame::none : stack_.back();
     frame next = frame::skip;
-    if (top == frame::none) next = frame::root;
+    if (top == frame::none)
+      next = frame::root;
     else if (top == frame::root && (key_ == "from" || key_ == "to")) {
       next = frame::address;
       address_ = key_ == "from" ? &s_.from : &s_.to;
-    } else if (top == frame::root && key_ == "label") next = frame::label;
+    } else if (top == frame::root && key_ == "label")
+      next = frame::label;
     else if (top == frame::parcels) {
       next = frame::parcel;
       s_.parcels.emplace_back();
@@ -601,10 +604,18 @@ struct shipment_out {
   std::int64_t rate_amount = 712;
   std::string rate_currency = "EUR", rate_contract = "colissimo-2026", rate_unavailable_reason;
   std::string reference = "order-2026-000417", direction = "outbound";
-  address_out from{"Acme Returns", "Acme SAS", "10 rue de Rivoli", "Bâtiment B, 3e étage",
-                   "Paris", "75001", "FR", "+33140000000", "expedition@acme.example"};
-  address_out to{"Marie Curie", "", "31 cours André Philip", "", "Villeurbanne", "69100",
-                 "FR", "+33611223344", "marie.curie@example.org"};
+  address_out from{
+      "Acme Returns", "Acme SAS", "10 rue de Rivoli", "Bâtiment B, 3e étage",   "Paris",
+      "75001",        "FR",       "+33140000000",     "expedition@acme.example"};
+  address_out to{"Marie Curie",
+                 "",
+                 "31 cours André Philip",
+                 "",
+                 "Villeurbanne",
+                 "69100",
+                 "FR",
+                 "+33611223344",
+                 "marie.curie@example.org"};
   struct parcel {
     std::int64_t weight_g, length, width, height;
     bool dims;
@@ -886,7 +897,8 @@ std::string make_compare_body(std::size_t rows) {
     seed = seed * 6364136223846793005ull + 1442695040888963407ull;
     return (seed >> 33) % n;
   };
-  std::string out = R"({"date": "2026-06-01", "target": "colissimo-2026", "share": "50", "shipments": [)";
+  std::string out =
+      R"({"date": "2026-06-01", "target": "colissimo-2026", "share": "50", "shipments": [)";
   out.reserve(rows * 260);
   for (std::size_t i = 0; i < rows; ++i) {
     if (i) out += ",\n";
@@ -1105,7 +1117,9 @@ std::string compare_rapidjson_sax(std::string_view body) {
 
 // ---- output ------------------------------------------------------------------------------------
 
-std::string json_escape(const std::string& s) { return json::serialize(json::value(s)); }
+std::string json_escape(const std::string& s) {
+  return json::serialize(json::value(s));
+}
 
 struct compare_variant {
   const char* name;
@@ -1160,8 +1174,8 @@ int main(int argc, char** argv) {
       rj::MemoryStream in(body.data(), body.size());
       return request_rapidjson_reader<rj::kParseDefaultFlags>(in);
     });
-    measure("shipment request parse", "rapidjson sax in-situ (Reader, with the copy)",
-            body.size(), n, [&] {
+    measure("shipment request parse", "rapidjson sax in-situ (Reader, with the copy)", body.size(),
+            n, [&] {
               scratch.assign(body);
               rj::InsituStringStream in(scratch.data());
               return request_rapidjson_reader<rj::kParseInsituFlag>(in);
@@ -1180,8 +1194,8 @@ int main(int argc, char** argv) {
     const std::size_t n = 50'000;
     measure("shipment response write", "boost.json build object + serialize (as today)",
             expected.size(), n, [&] { return json::serialize(boost_shipment_object(v)); });
-    measure("shipment response write", "boost.json serialize of a built object", expected.size(),
-            n, [&] { return json::serialize(built); });
+    measure("shipment response write", "boost.json serialize of a built object", expected.size(), n,
+            [&] { return json::serialize(built); });
     measure("shipment response write", "rapidjson Writer<StringBuffer>", expected.size(), n,
             [&] { return rapidjson_shipment(v); });
   }
@@ -1239,8 +1253,8 @@ int main(int argc, char** argv) {
         "\"repetitions\":%d,\"min_us\":%.3f,\"median_us\":%.3f,\"peak_alloc_bytes\":%zu,"
         "\"peak_rss_kb\":%s,\"read\":%s}\n",
         json_escape(f.payload).c_str(), json_escape(f.variant).c_str(), f.bytes, f.iterations,
-        f.iterations == 1 ? std::max(3, g_reps / 2) : g_reps, f.min_us, f.median_us,
-        f.peak_alloc, f.peak_rss_kb < 0 ? "null" : std::to_string(f.peak_rss_kb).c_str(),
+        f.iterations == 1 ? std::max(3, g_reps / 2) : g_reps, f.min_us, f.median_us, f.peak_alloc,
+        f.peak_rss_kb < 0 ? "null" : std::to_string(f.peak_rss_kb).c_str(),
         json_escape(f.check).c_str());
   }
   return status;
