@@ -2,6 +2,7 @@
 // (what the product card names), doing the same work on both sides (docs/json.md).
 //
 //   json_bench [ROWS] [REPS]      (ROWS of the comparison body: 150000; REPS: 7)
+//   json_bench --body ROWS        prints the comparison body (tools/bench/bench.sh json posts it)
 //
 // Payloads:
 //   request   a POST /v1/shipments body, parsed and read into a struct (every field)
@@ -1133,7 +1134,7 @@ std::vector<compare_variant> compare_variants(std::string& body, std::string& sc
           {"boost.json sax (basic_parser)", [&] { return compare_boost_sax(body); }},
           {"rapidjson dom (Parse)", [&] { return compare_rapidjson_dom(body); }},
           {"rapidjson sax (Reader)", [&] { return compare_rapidjson_sax(body); }},
-          {"rapidjson sax in-situ (Reader, with the copy)", [&body, &scratch, in_place] {
+          {"rapidjson sax in-situ (Reader; timed with a copy)", [&body, &scratch, in_place] {
              if (in_place) return compare_rapidjson_insitu_sax(body.data());
              scratch.assign(body);
              return compare_rapidjson_insitu_sax(scratch.data());
@@ -1143,6 +1144,11 @@ std::vector<compare_variant> compare_variants(std::string& body, std::string& sc
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "--body") {  // the comparison body, for curl
+    const std::string body = make_compare_body(std::strtoull(argv[2], nullptr, 10));
+    std::fwrite(body.data(), 1, body.size(), stdout);
+    return 0;
+  }
   if (argc == 4 && std::string_view(argv[1]) == "--rss") {
     std::string body = make_compare_body(std::strtoull(argv[3], nullptr, 10));
     std::string scratch;
@@ -1168,14 +1174,14 @@ int main(int argc, char** argv) {
             [&] { return request_boost_sax(body); });
     measure("shipment request parse", "rapidjson dom (Parse)", body.size(), n,
             [&] { return request_rapidjson_dom(body); });
-    measure("shipment request parse", "rapidjson dom in-situ (ParseInsitu, with the copy)",
+    measure("shipment request parse", "rapidjson dom in-situ (ParseInsitu; timed with a copy)",
             body.size(), n, [&] { return request_rapidjson_insitu(body, scratch); });
     measure("shipment request parse", "rapidjson sax (Reader)", body.size(), n, [&] {
       rj::MemoryStream in(body.data(), body.size());
       return request_rapidjson_reader<rj::kParseDefaultFlags>(in);
     });
-    measure("shipment request parse", "rapidjson sax in-situ (Reader, with the copy)", body.size(),
-            n, [&] {
+    measure("shipment request parse", "rapidjson sax in-situ (Reader; timed with a copy)",
+            body.size(), n, [&] {
               scratch.assign(body);
               rj::InsituStringStream in(scratch.data());
               return request_rapidjson_reader<rj::kParseInsituFlag>(in);
@@ -1213,7 +1219,7 @@ int main(int argc, char** argv) {
             [&] { return colissimo_boost_dom(text); });
     measure(payload, "rapidjson dom (Parse)", text.size(), n,
             [&] { return colissimo_rapidjson_dom(text); });
-    measure(payload, "rapidjson dom in-situ (ParseInsitu, with the copy)", text.size(), n,
+    measure(payload, "rapidjson dom in-situ (ParseInsitu; timed with a copy)", text.size(), n,
             [&] { return colissimo_rapidjson_insitu(text, scratch); });
   }
   // 4. comparison body
@@ -1255,7 +1261,7 @@ int main(int argc, char** argv) {
         json_escape(f.payload).c_str(), json_escape(f.variant).c_str(), f.bytes, f.iterations,
         f.iterations == 1 ? std::max(3, g_reps / 2) : g_reps, f.min_us, f.median_us, f.peak_alloc,
         f.peak_rss_kb < 0 ? "null" : std::to_string(f.peak_rss_kb).c_str(),
-        json_escape(f.check).c_str());
+        json_escape(f.check.substr(0, 120)).c_str());
   }
   return status;
 }
