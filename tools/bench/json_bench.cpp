@@ -132,7 +132,15 @@ volatile std::size_t g_sink = 0;
 // fn() does one operation and returns a short text of what it read, compared across variants.
 void measure(const std::string& payload, const std::string& variant, std::size_t bytes,
              std::size_t iterations, const std::function<std::string()>& fn) {
-  figure f{.payload = payload, .variant = variant, .bytes = bytes, .iterations = iterations};
+  figure f{.payload = payload,
+           .variant = variant,
+           .bytes = bytes,
+           .iterations = iterations,
+           .min_us = 0,
+           .median_us = 0,
+           .peak_alloc = 0,
+           .peak_rss_kb = -1,
+           .check = {}};
   const std::size_t live = g_live;
   g_peak = live;
   f.check = fn();  // warm-up, and the allocation peak of one operation
@@ -605,25 +613,41 @@ struct shipment_out {
   std::int64_t rate_amount = 712;
   std::string rate_currency = "EUR", rate_contract = "colissimo-2026", rate_unavailable_reason;
   std::string reference = "order-2026-000417", direction = "outbound";
-  address_out from{
-      "Acme Returns", "Acme SAS", "10 rue de Rivoli", "Bâtiment B, 3e étage",   "Paris",
-      "75001",        "FR",       "+33140000000",     "expedition@acme.example"};
-  address_out to{"Marie Curie",
-                 "",
-                 "31 cours André Philip",
-                 "",
-                 "Villeurbanne",
-                 "69100",
-                 "FR",
-                 "+33611223344",
-                 "marie.curie@example.org"};
+  address_out from{.name = "Acme Returns",
+                   .company = "Acme SAS",
+                   .line1 = "10 rue de Rivoli",
+                   .line2 = "Bâtiment B, 3e étage",
+                   .city = "Paris",
+                   .postal_code = "75001",
+                   .country = "FR",
+                   .phone = "+33140000000",
+                   .email = "expedition@acme.example"};
+  address_out to{.name = "Marie Curie",
+                 .company = "",
+                 .line1 = "31 cours André Philip",
+                 .line2 = "",
+                 .city = "Villeurbanne",
+                 .postal_code = "69100",
+                 .country = "FR",
+                 .phone = "+33611223344",
+                 .email = "marie.curie@example.org"};
   struct parcel {
     std::int64_t weight_g, length, width, height;
     bool dims;
     std::string reference;
   };
-  std::vector<parcel> parcels{{1200, 300, 200, 100, true, "box-1"},
-                              {850, 0, 0, 0, false, "box-2 \"fragile\""}};
+  std::vector<parcel> parcels{parcel{.weight_g = 1200,
+                                     .length = 300,
+                                     .width = 200,
+                                     .height = 100,
+                                     .dims = true,
+                                     .reference = "box-1"},
+                              parcel{.weight_g = 850,
+                                     .length = 0,
+                                     .width = 0,
+                                     .height = 0,
+                                     .dims = false,
+                                     .reference = "box-2 \"fragile\""}};
   std::string created_at = "2026-06-01T09:14:07.412Z", updated_at = "2026-06-01T09:14:08.036Z";
 };
 
@@ -1051,7 +1075,7 @@ std::string compare_rapidjson_dom(std::string_view body) {
 struct compare_events {
   row_consumer out;
   row_reader r;
-  std::string key;
+  std::string key_;
   int depth = 0;
   bool in_shipments = false;
   std::string number_text;
@@ -1061,18 +1085,17 @@ struct compare_events {
   }
   void begin_array() {
     ++depth;
-    if (depth == 2 && key == "shipments") in_shipments = true;
+    if (depth == 2 && key_ == "shipments") in_shipments = true;
   }
   void end() {
     if (depth == 3 && in_shipments) r.end(out);
     if (depth == 2) in_shipments = false;
     --depth;
   }
-  void key_of(std::string_view k) { key.assign(k); }
+  void key(std::string_view k) { key_.assign(k); }
   void scalar(std::string_view text) {
-    if (depth == 3 && in_shipments) r.field(key, text);
+    if (depth == 3 && in_shipments) r.field(key_, text);
   }
-  void key_event(std::string_view k) { key_of(k); }
   void string(std::string_view s) { scalar(s); }
   void integer(std::int64_t i) {
     char buf[24];
@@ -1086,14 +1109,11 @@ struct compare_events {
   void boolean(bool b) { scalar(b ? "true" : "false"); }
   void null() { scalar(""); }
 };
-struct compare_events_adapter : compare_events {
-  void key(std::string_view k) { key_of(k); }
-};
 
 std::string compare_boost_sax(std::string_view body) {
   json::parse_options opts;
   opts.max_depth = 8;
-  json::basic_parser<boost_sax<compare_events_adapter>> p(opts);
+  json::basic_parser<boost_sax<compare_events>> p(opts);
   boost::system::error_code ec;
   p.write_some(false, body.data(), body.size(), ec);
   if (ec) return "malformed";
@@ -1101,7 +1121,7 @@ std::string compare_boost_sax(std::string_view body) {
 }
 
 std::string compare_rapidjson_insitu_sax(char* body) {
-  rapidjson_sax<compare_events_adapter> h;
+  rapidjson_sax<compare_events> h;
   rj::Reader reader;
   rj::InsituStringStream in(body);
   if (reader.Parse<rj::kParseInsituFlag>(in, h).IsError()) return "malformed";
@@ -1109,7 +1129,7 @@ std::string compare_rapidjson_insitu_sax(char* body) {
 }
 
 std::string compare_rapidjson_sax(std::string_view body) {
-  rapidjson_sax<compare_events_adapter> h;
+  rapidjson_sax<compare_events> h;
   rj::Reader reader;
   rj::MemoryStream in(body.data(), body.size());
   if (reader.Parse(in, h).IsError()) return "malformed";
@@ -1130,11 +1150,12 @@ struct compare_variant {
 // a request body it owns; otherwise it parses a fresh copy each time (the copy is timed too).
 std::vector<compare_variant> compare_variants(std::string& body, std::string& scratch,
                                               bool in_place) {
-  return {{"boost.json dom (as today)", [&] { return compare_boost_dom(body); }},
-          {"boost.json sax (basic_parser)", [&] { return compare_boost_sax(body); }},
-          {"rapidjson dom (Parse)", [&] { return compare_rapidjson_dom(body); }},
-          {"rapidjson sax (Reader)", [&] { return compare_rapidjson_sax(body); }},
-          {"rapidjson sax in-situ (Reader; timed with a copy)", [&body, &scratch, in_place] {
+  return {{.name = "boost.json dom (as today)", .fn = [&] { return compare_boost_dom(body); }},
+          {.name = "boost.json sax (basic_parser)", .fn = [&] { return compare_boost_sax(body); }},
+          {.name = "rapidjson dom (Parse)", .fn = [&] { return compare_rapidjson_dom(body); }},
+          {.name = "rapidjson sax (Reader)", .fn = [&] { return compare_rapidjson_sax(body); }},
+          {.name = "rapidjson sax in-situ (Reader; timed with a copy)",
+           .fn = [&body, &scratch, in_place] {
              if (in_place) return compare_rapidjson_insitu_sax(body.data());
              scratch.assign(body);
              return compare_rapidjson_insitu_sax(scratch.data());
