@@ -324,7 +324,8 @@ TEST_F(tariffs_api, compare_json_options_after_the_rows_apply_and_bad_ones_name_
   auto no_rows = env_->call("POST", "/v1/tariffs/compare", ops,
                             R"({"date": "2026-06-01", "share": 12.5, "shipments": {"rows": 1}})");
   expect_problem(no_rows, 422, "validation-error");
-  EXPECT_EQ(pgtest::error_fields(no_rows), (std::set<std::string>{"share", "shipments"})) << no_rows.body;
+  EXPECT_EQ(pgtest::error_fields(no_rows), (std::set<std::string>{"share", "shipments"}))
+      << no_rows.body;
 
   // The date after the rows prices them (without it every row would be bad: no date). Rows
   // 4,000 and 4,001 are bad; row 2 names weight_g twice (the last value counts, as before).
@@ -343,6 +344,24 @@ TEST_F(tariffs_api, compare_json_options_after_the_rows_apply_and_bad_ones_name_
   EXPECT_TRUE(examples[0].at("reason").as_string().starts_with("weight_g: ")) << r.body;
   EXPECT_EQ(examples[1].at("line").as_int64(), 4'001);
   EXPECT_EQ(examples[1].at("reason").as_string(), "row 4001 is not an object");
+
+  // A value that is not a string is seen as Boost.JSON writes it, nested ones included.
+  auto odd = env_->call("POST", "/v1/tariffs/compare", ops,
+                        R"({"date": "2026-06-01", "shipments": [
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": [1, {"g": 2.5, "h": null}], "service": "home"},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": 1e3, "service": "home"},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": 1000, "service": "home", "carrier": {"name": "colis\"simo"}}]})");
+  ASSERT_EQ(odd.status, 200) << describe(odd);
+  auto odd_out = pgtest::parse_object(odd.body);
+  EXPECT_EQ(odd_out.at("rows").at("bad").as_int64(), 2) << odd.body;
+  const auto& reasons = odd_out.at("bad_rows").at("examples").as_array();
+  ASSERT_EQ(reasons.size(), 2u) << odd.body;
+  EXPECT_TRUE(reasons[0].at("reason").as_string().ends_with(R"(got '[1,{"g":2.5E0,"h":null}]')"))
+      << odd.body;
+  EXPECT_TRUE(reasons[1].at("reason").as_string().ends_with("got '1E3'")) << odd.body;
 }
 
 // 150,000 rows (about 20 MB): with a document tree of the whole body the gateway's RSS grew by
