@@ -345,7 +345,10 @@ TEST_F(tariffs_api, compare_json_options_after_the_rows_apply_and_bad_ones_name_
   EXPECT_EQ(examples[1].at("line").as_int64(), 4'001);
   EXPECT_EQ(examples[1].at("reason").as_string(), "row 4001 is not an object");
 
-  // A value that is not a string is seen as Boost.JSON writes it, nested ones included.
+  // A value that is not a string is seen as Boost.JSON writes it, nested ones included; escaped
+  // and long strings (read in parts) arrive whole.
+  const std::string long_text =
+      "\\u0041" + std::string(6'000, 'x') + "\\n" + std::string(6'000, 'y');
   auto odd = env_->call("POST", "/v1/tariffs/compare", ops,
                         R"({"date": "2026-06-01", "shipments": [
         {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
@@ -353,15 +356,24 @@ TEST_F(tariffs_api, compare_json_options_after_the_rows_apply_and_bad_ones_name_
         {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
          "weight_g": 1e3, "service": "home"},
         {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
-         "weight_g": 1000, "service": "home", "carrier": {"name": "colis\"simo"}}]})");
+         "weight_g": 1000, "service": "home", "carrier": {"name": "colis\"simo"}},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": "\u0031x", "service": "home"},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": ")" + long_text +
+                            R"(", "service": "home"}]})");
   ASSERT_EQ(odd.status, 200) << describe(odd);
   auto odd_out = pgtest::parse_object(odd.body);
-  EXPECT_EQ(odd_out.at("rows").at("bad").as_int64(), 2) << odd.body;
+  EXPECT_EQ(odd_out.at("rows").at("bad").as_int64(), 4) << odd.body;
   const auto& reasons = odd_out.at("bad_rows").at("examples").as_array();
-  ASSERT_EQ(reasons.size(), 2u) << odd.body;
+  ASSERT_EQ(reasons.size(), 4u) << odd.body;
   EXPECT_TRUE(reasons[0].at("reason").as_string().ends_with(R"(got '[1,{"g":2.5E0,"h":null}]')"))
       << odd.body;
   EXPECT_TRUE(reasons[1].at("reason").as_string().ends_with("got '1E3'")) << odd.body;
+  EXPECT_TRUE(reasons[2].at("reason").as_string().ends_with("got '1x'")) << odd.body;
+  EXPECT_TRUE(
+      reasons[3].at("reason").as_string().ends_with("got 'A" + std::string(39, 'x') + "...'"))
+      << odd.body;
 }
 
 // 150,000 rows (about 20 MB): with a document tree of the whole body the gateway's RSS grew by
