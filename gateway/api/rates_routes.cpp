@@ -2,8 +2,11 @@
 // GET /v1/tariffs (contracts loaded). Pricing itself is gateway/tariffs/.
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/rate_input.hpp"
@@ -101,6 +104,313 @@ task_response get_tariffs(context& ctx, api_deps& deps) {
                json::object{{"data", std::move(data)}, {"configured", deps.tariffs.configured()}}));
 }
 
+// ---- the JSON body of POST /v1/tariffs/compare, read as a stream -----------------------------
+//
+// The body {"shipments": [rows], "target"?, "share"?, "date"?} is read with Boost.JSON's SAX
+// parser (basic_parser): no document tree is built, so memory does not grow with the rows
+// (docs/json.md: 150,000 rows took the gateway to a 274 MB peak with the tree). Two passes over
+// the body, because the options may follow the rows and the comparison needs them first:
+//   1. scan: checks the syntax (max depth 8) and reads the top-level members: their names, the
+//      text of target, share and date, whether shipments is an array;
+//   2. rows: each row object is read into a reused list of its fields and handed to the
+//      comparison at its closing brace.
+// What the reader gives is what the former tree gave: a repeated member keeps its first position
+// and its last value, a value is seen as text (null = "", a string as is, anything else as
+// Boost.JSON serializes it, e.g. 1E3), and the rows of the last "shipments" member are read.
+class compare_body_reader {
+ public:
+  constexpr static std::size_t max_object_size = json::object::max_size();
+  constexpr static std::size_t max_array_size = json::array::max_size();
+  constexpr static std::size_t max_key_size = json::string::max_size();
+  constexpr static std::size_t max_string_size = json::string::max_size();
+
+  // What pass 1 learns.
+  struct scan {
+    bool root_is_object = false;
+    std::vector<std::string> keys;  // top-level member names, first position
+    std::string target, share, date;
+    std::size_t shipments_members = 0;
+    bool shipments_is_array = false;  // the last "shipments" member
+  };
+
+  // Pass 2 when cmp is set: the rows of the `occurrence`-th "shipments" member go to cmp.
+  compare_body_reader(scan& out, tariffs::comparison* cmp, std::size_t occurrence)
+      : out_(out), cmp_(cmp), rows_occurrence_(occurrence) {}
+
+  using ec_t = boost::system::error_code;
+  bool on_document_begin(ec_t&) { return true; }
+  bool on_document_end(ec_t&) { return true; }
+  bool on_object_begin(ec_t&) {
+    begin_container(true);
+    return true;
+  }
+  bool on_object_end(std::size_t n, ec_t&) {
+    end_container(true, n);
+    return true;
+  }
+  bool on_array_begin(ec_t&) {
+    begin_container(false);
+    return true;
+  }
+  bool on_array_end(std::size_t n, ec_t&) {
+    end_container(false, n);
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, ec_t&) {
+    if (capturing_)
+      stack_.push_chars(s);
+    else if (wants_key())
+      part_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, ec_t&) {
+    if (capturing_) {
+      stack_.push_key(s);
+    } else if (wants_key()) {
+      key_ = whole(s);
+      part_.clear();
+      if (depth_ == 1 && top_keys_.insert(key_).second) out_.keys.push_back(key_);
+    }
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, ec_t&) {
+    if (capturing_)
+      stack_.push_chars(s);
+    else if (wants_value())
+      part_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, ec_t&) {
+    if (capturing_) {
+      stack_.push_string(s);
+    } else if (wants_value()) {
+      text_ = whole(s);
+      part_.clear();
+      scalar(text_);
+    }
+    return true;
+  }
+  bool on_number_part(json::string_view, ec_t&) { return true; }
+  bool on_int64(std::int64_t i, json::string_view, ec_t&) {
+    if (capturing_)
+      stack_.push_int64(i);
+    else if (wants_value())
+      scalar(std::to_string(i));
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, ec_t&) {
+    if (capturing_)
+      stack_.push_uint64(u);
+    else if (wants_value())
+      scalar(std::to_string(u));
+    return true;
+  }
+  bool on_double(double d, json::string_view, ec_t&) {
+    if (capturing_)
+      stack_.push_double(d);
+    else if (wants_value())
+      scalar(json::serialize(json::value(d)));
+    return true;
+  }
+  bool on_bool(bool b, ec_t&) {
+    if (capturing_)
+      stack_.push_bool(b);
+    else if (wants_value())
+      scalar(b ? "true" : "false");
+    return true;
+  }
+  bool on_null(ec_t&) {
+    if (capturing_)
+      stack_.push_null();
+    else if (wants_value())
+      scalar("");
+    return true;
+  }
+  bool on_comment_part(json::string_view, ec_t&) { return true; }
+  bool on_comment(json::string_view, ec_t&) { return true; }
+
+ private:
+  struct field {
+    std::string key, text;
+  };
+
+  // Depth of the value being read: 0 the body, 1 a top-level member, 2 a row, 3 a row's field.
+  bool in_rows() const { return rows_open_ && depth_ >= 2; }
+  bool wants_key() const { return depth_ == 1 || (in_rows() && depth_ == 3 && row_open_); }
+  bool wants_value() const {
+    if (depth_ == 1) return is_option(key_);
+    return in_rows() && (depth_ == 2 || (depth_ == 3 && row_open_));
+  }
+  static bool is_option(std::string_view k) { return k == "target" || k == "share" || k == "date"; }
+
+  std::string_view whole(json::string_view s) {
+    if (part_.empty()) return {s.data(), s.size()};
+    part_.append(s.data(), s.size());
+    return part_;
+  }
+
+  void begin_container(bool object) {
+    if (capturing_) {
+      ++depth_;
+      return;
+    }
+    if (depth_ == 0) {
+      out_.root_is_object = object;
+    } else if (depth_ == 1 && key_ == "shipments") {
+      ++out_.shipments_members;
+      out_.shipments_is_array = !object;
+      rows_open_ = !object && cmp_ && out_.shipments_members == rows_occurrence_;
+      if (rows_open_) index_ = 0;
+    } else if (depth_ == 1 && is_option(key_)) {
+      start_capture();
+    } else if (in_rows() && depth_ == 2) {
+      ++index_;
+      if (object) {
+        row_open_ = true;
+        fields_used_ = 0;
+        if (!field_index_.empty()) field_index_.clear();
+      } else {
+        bad_item();
+      }
+    } else if (in_rows() && depth_ == 3 && row_open_) {
+      start_capture();
+    }
+    ++depth_;
+  }
+
+  void end_container(bool object, std::size_t n) {
+    --depth_;
+    if (capturing_) {
+      if (object)
+        stack_.push_object(n);
+      else
+        stack_.push_array(n);
+      if (depth_ == capture_depth_) {
+        capturing_ = false;
+        text_ = json::serialize(stack_.release());
+        scalar(text_);
+      }
+      return;
+    }
+    if (in_rows() && depth_ == 2 && row_open_) {
+      row_open_ = false;
+      finish_row();
+    } else if (depth_ == 1 && rows_open_) {
+      rows_open_ = false;
+    }
+  }
+
+  void start_capture() {
+    capturing_ = true;
+    capture_depth_ = depth_;
+    stack_.reset();
+  }
+
+  // A whole value in its text form, at the depth it began.
+  void scalar(std::string_view text) {
+    if (depth_ == 1) {
+      if (key_ == "target")
+        out_.target.assign(text);
+      else if (key_ == "share")
+        out_.share.assign(text);
+      else if (key_ == "date")
+        out_.date.assign(text);
+    } else if (depth_ == 2) {  // a row that is not an object
+      ++index_;
+      bad_item();
+    } else {
+      add_field(text);
+    }
+  }
+
+  void bad_item() {
+    cmp_->add_bad_row(index_, "row " + std::to_string(index_) + " is not an object");
+  }
+
+  // A repeated field keeps its first position and takes the last value. A row has a few fields:
+  // they are searched in order; past kIndexFrom fields (a hostile body) a hash index takes over.
+  void add_field(std::string_view text) {
+    constexpr std::size_t kIndexFrom = 32;
+    if (fields_used_ >= kIndexFrom) {
+      if (field_index_.empty())
+        for (std::size_t i = 0; i < fields_used_; ++i) field_index_.emplace(fields_[i].key, i);
+      if (auto it = field_index_.find(key_); it != field_index_.end()) {
+        fields_[it->second].text.assign(text);
+        return;
+      }
+      field_index_.emplace(key_, fields_used_);
+    } else {
+      for (std::size_t i = 0; i < fields_used_; ++i)
+        if (fields_[i].key == key_) {
+          fields_[i].text.assign(text);
+          return;
+        }
+    }
+    if (fields_used_ == fields_.size()) fields_.emplace_back();
+    fields_[fields_used_].key.assign(key_);
+    fields_[fields_used_].text.assign(text);
+    ++fields_used_;
+  }
+
+  void finish_row() {
+    row_.clear();
+    std::string problem_text;
+    bool seen[tariffs::kShipmentColumnCount] = {};
+    for (std::size_t i = 0; i < fields_used_; ++i) {
+      auto column = tariffs::parse_column_name(fields_[i].key);
+      if (!column) {
+        problem_text = "unknown field " + fields_[i].key;
+        break;
+      }
+      seen[static_cast<std::size_t>(*column)] = true;
+      if (auto set_ok = tariffs::set_field(row_, *column, fields_[i].text); !set_ok) {
+        problem_text = set_ok.error();
+        break;
+      }
+    }
+    for (auto required :
+         {tariffs::shipment_column::from_country, tariffs::shipment_column::from_postal_code,
+          tariffs::shipment_column::to_country, tariffs::shipment_column::to_postal_code,
+          tariffs::shipment_column::weight_g, tariffs::shipment_column::service})
+      if (problem_text.empty() && !seen[static_cast<std::size_t>(required)])
+        problem_text = std::string(tariffs::column_name(required)) + " is required";
+    if (!problem_text.empty())
+      cmp_->add_bad_row(index_, std::move(problem_text));
+    else
+      cmp_->add(row_, index_);
+  }
+
+  scan& out_;
+  tariffs::comparison* cmp_;
+  std::size_t rows_occurrence_;
+  std::unordered_set<std::string> top_keys_;
+  std::unordered_map<std::string, std::size_t> field_index_;
+  std::size_t depth_ = 0;
+  std::string key_, part_, text_;
+  bool rows_open_ = false, row_open_ = false;
+  std::uint64_t index_ = 0;
+  std::vector<field> fields_;
+  std::size_t fields_used_ = 0;
+  tariffs::shipment_row row_;
+  // A value that is an object or an array is built as a tree (it is small: depth 8 at most) to
+  // be serialized as the former code did.
+  bool capturing_ = false;
+  std::size_t capture_depth_ = 0;
+  json::value_stack stack_;
+};
+
+// Parses the whole body (pass 1 without cmp, pass 2 with it); false when it is not one JSON
+// object (max depth 8, as before).
+bool read_compare_body(std::string_view body, compare_body_reader::scan& out,
+                       tariffs::comparison* cmp = nullptr, std::size_t occurrence = 0) {
+  json::parse_options opts;
+  opts.max_depth = 8;
+  json::basic_parser<compare_body_reader> p(opts, out, cmp, occurrence);
+  boost::system::error_code ec;
+  const auto used = p.write_some(false, body.data(), body.size(), ec);
+  return !ec && used == body.size() && out.root_is_object;
+}
+
 // POST /v1/tariffs/compare (ops): a batch of shipments priced under every contract, as JSON
 // {"shipments": [...], "target"?, "share"?, "date"?} or as text/csv with ?target=&share=&date=.
 task_response compare_tariffs(context& ctx, api_deps& deps) {
@@ -164,67 +474,29 @@ task_response compare_tariffs(context& ctx, api_deps& deps) {
     co_return http::response::json(200, tariffs::to_json(*report));
   }
   if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 8;
-  auto root = json::parse(ctx.request.body, ec, {}, opts);
-  if (ec || !root.is_object())
+  // Pass 1 (compare_body_reader): syntax, top-level members, options.
+  compare_body_reader::scan scan;
+  bool well_formed = false;
+  co_await deps.pool.run([&] { well_formed = read_compare_body(ctx.request.body, scan); });
+  if (!well_formed)
     co_return problem(ctx, 400, "malformed-json", "Malformed JSON",
                       "the body must be a JSON object");
-  const auto& o = root.as_object();
-  for (const auto& kv : o)
-    if (kv.key() != "shipments" && kv.key() != "target" && kv.key() != "share" &&
-        kv.key() != "date")
-      errors.push_back({std::string(kv.key()), "unknown field"});
-  auto text_of = [](const json::value* v) -> std::string {
-    if (!v || v->is_null()) return {};
-    if (v->is_string()) return std::string(v->as_string());
-    return json::serialize(*v);
-  };
-  read_target(text_of(o.if_contains("target")), text_of(o.if_contains("share")),
-              text_of(o.if_contains("date")), "");
-  auto* rows = o.if_contains("shipments");
-  if (!rows || !rows->is_array())
-    errors.push_back({"shipments", "is required: an array of shipment rows"});
+  for (const auto& key : scan.keys)
+    if (key != "shipments" && key != "target" && key != "share" && key != "date")
+      errors.push_back(field_error{.field = key, .message = "unknown field"});
+  read_target(scan.target, scan.share, scan.date, "");
+  if (scan.shipments_members == 0 || !scan.shipments_is_array)
+    errors.push_back(
+        field_error{.field = "shipments", .message = "is required: an array of shipment rows"});
   if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
   auto cmp = tariffs::comparison::create(set, options);
   if (!cmp)
     co_return problem(ctx, 422, "validation-error", "The comparison cannot run", cmp.error(),
                       {{"", cmp.error()}});
-  tariffs::shipment_row row;
-  std::uint64_t index = 0;
-  for (const auto& item : rows->as_array()) {
-    ++index;
-    row.clear();
-    if (!item.is_object()) {
-      cmp->add_bad_row(index, "row " + std::to_string(index) + " is not an object");
-      continue;
-    }
-    std::string problem_text;
-    bool seen[tariffs::kShipmentColumnCount] = {};
-    for (const auto& kv : item.as_object()) {
-      auto column = tariffs::parse_column_name(kv.key());
-      if (!column) {
-        problem_text = "unknown field " + std::string(kv.key());
-        break;
-      }
-      seen[static_cast<std::size_t>(*column)] = true;
-      if (auto set_ok = tariffs::set_field(row, *column, text_of(&kv.value())); !set_ok) {
-        problem_text = set_ok.error();
-        break;
-      }
-    }
-    for (auto required :
-         {tariffs::shipment_column::from_country, tariffs::shipment_column::from_postal_code,
-          tariffs::shipment_column::to_country, tariffs::shipment_column::to_postal_code,
-          tariffs::shipment_column::weight_g, tariffs::shipment_column::service})
-      if (problem_text.empty() && !seen[static_cast<std::size_t>(required)])
-        problem_text = std::string(tariffs::column_name(required)) + " is required";
-    if (!problem_text.empty())
-      cmp->add_bad_row(index, std::move(problem_text));
-    else
-      cmp->add(row, index);
-  }
+  // Pass 2: the rows of the last "shipments" member, one at a time, into the comparison.
+  compare_body_reader::scan again;
+  co_await deps.pool.run(
+      [&] { read_compare_body(ctx.request.body, again, &*cmp, scan.shipments_members); });
   co_return http::response::json(200, tariffs::to_json(cmp->finish()));
 }
 

@@ -260,4 +260,149 @@ TEST_F(tariffs_api, compare_prices_a_batch_and_reports_bad_rows_with_their_posit
   expect_problem(env_->call("POST", "/v1/tariffs/compare", key_, body), 403, "forbidden");
 }
 
+// ---- the JSON body of POST /v1/tariffs/compare is read as a stream (docs/json.md) --------------
+
+// `count` valid rows (no date: the body gives it), joined by commas.
+std::string compare_rows(std::size_t count) {
+  std::string out;
+  out.reserve(count * 150);
+  for (std::size_t i = 1; i <= count; ++i) {
+    if (i > 1) out += ",\n";
+    out += R"({"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001", "weight_g": )";
+    out += std::to_string(100 + i % 20'000);
+    out += R"(, "service": "home"})";
+  }
+  return out;
+}
+
+std::int64_t proc_status_kb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
+  return -1;
+}
+
+TEST_F(tariffs_api, compare_json_syntax_error_deep_in_a_large_body_is_a_400) {
+  auto ops = env_->create_key("ops-team", "ops");
+  std::string rows = compare_rows(4'000);
+  // Row 3,990 loses the colon after weight_g: everything before it is well formed.
+  const auto at = rows.rfind(R"("weight_g": )", rows.size() - 10 * 150);
+  ASSERT_NE(at, std::string::npos);
+  std::string broken = rows;
+  broken.erase(at + 10, 1);
+  expect_problem(env_->call("POST", "/v1/tariffs/compare", ops,
+                            R"({"date": "2026-06-01", "shipments": [)" + broken + "]}"),
+                 400, "malformed-json");
+  // Cut short, and with something after the object.
+  expect_problem(env_->call("POST", "/v1/tariffs/compare", ops,
+                            R"({"date": "2026-06-01", "shipments": [)" + rows + "]"),
+                 400, "malformed-json");
+  expect_problem(env_->call("POST", "/v1/tariffs/compare", ops,
+                            R"({"date": "2026-06-01", "shipments": [)" + rows + "]} []"),
+                 400, "malformed-json");
+  // Nested deeper than 8 levels inside the last row.
+  expect_problem(env_->call("POST", "/v1/tariffs/compare", ops,
+                            R"({"shipments": [)" + rows + R"(, {"carrier": [[[[[[[1]]]]]]]}]})"),
+                 400, "malformed-json");
+  // The same rows, well formed and with trailing white space, are priced.
+  auto ok = env_->call("POST", "/v1/tariffs/compare", ops,
+                       R"({"date": "2026-06-01", "shipments": [)" + rows + "]}\n");
+  ASSERT_EQ(ok.status, 200) << describe(ok);
+  EXPECT_EQ(pgtest::parse_object(ok.body).at("rows").at("total").as_int64(), 4'000);
+}
+
+TEST_F(tariffs_api, compare_json_options_after_the_rows_apply_and_bad_ones_name_their_field) {
+  auto ops = env_->create_key("ops-team", "ops");
+  const std::string rows = compare_rows(4'000);
+  // Members after 4,000 rows: a date, an unknown contract as target, an unknown member.
+  auto bad =
+      env_->call("POST", "/v1/tariffs/compare", ops,
+                 R"({"shipments": [)" + rows +
+                     R"(], "date": "2026-06-01", "target": "no-such-contract", "colour": "blue"})");
+  expect_problem(bad, 422, "validation-error");
+  EXPECT_EQ(pgtest::error_fields(bad), (std::set<std::string>{"colour", "target"})) << bad.body;
+  auto no_rows = env_->call("POST", "/v1/tariffs/compare", ops,
+                            R"({"date": "2026-06-01", "share": 12.5, "shipments": {"rows": 1}})");
+  expect_problem(no_rows, 422, "validation-error");
+  EXPECT_EQ(pgtest::error_fields(no_rows), (std::set<std::string>{"share", "shipments"}))
+      << no_rows.body;
+
+  // The date after the rows prices them (without it every row would be bad: no date). Rows
+  // 4,000 and 4,001 are bad; row 2 names weight_g twice (the last value counts, as before).
+  std::string body = R"({"shipments": [)" + rows;
+  body.replace(body.find(R"("weight_g": 102)"), 15, R"("weight_g": "x", "weight_g": 102)");
+  body.replace(body.rfind(R"("weight_g": )"), 12, R"("weight_g": "heavy", "ignored": )");
+  body += R"(, 42], "date": "2026-06-01"})";
+  auto r = env_->call("POST", "/v1/tariffs/compare", ops, body);
+  ASSERT_EQ(r.status, 200) << describe(r);
+  auto out = pgtest::parse_object(r.body);
+  EXPECT_EQ(out.at("rows").at("total").as_int64(), 4'001);
+  EXPECT_EQ(out.at("rows").at("bad").as_int64(), 2);
+  const auto& examples = out.at("bad_rows").at("examples").as_array();
+  ASSERT_EQ(examples.size(), 2u) << r.body;
+  EXPECT_EQ(examples[0].at("line").as_int64(), 4'000);
+  EXPECT_TRUE(examples[0].at("reason").as_string().starts_with("weight_g: ")) << r.body;
+  EXPECT_EQ(examples[1].at("line").as_int64(), 4'001);
+  EXPECT_EQ(examples[1].at("reason").as_string(), "row 4001 is not an object");
+
+  // A value that is not a string is seen as Boost.JSON writes it, nested ones included; escaped
+  // and long strings (read in parts) arrive whole.
+  const std::string long_text =
+      "\\u0041" + std::string(6'000, 'x') + "\\n" + std::string(6'000, 'y');
+  auto odd = env_->call("POST", "/v1/tariffs/compare", ops,
+                        R"({"date": "2026-06-01", "shipments": [
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": [1, {"g": 2.5, "h": null}], "service": "home"},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": 1e3, "service": "home"},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": 1000, "service": "home", "carrier": {"name": "colis\"simo"}},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": "\u0031x", "service": "home"},
+        {"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001",
+         "weight_g": ")" + long_text +
+                            R"(", "service": "home"}]})");
+  ASSERT_EQ(odd.status, 200) << describe(odd);
+  auto odd_out = pgtest::parse_object(odd.body);
+  EXPECT_EQ(odd_out.at("rows").at("bad").as_int64(), 4) << odd.body;
+  const auto& reasons = odd_out.at("bad_rows").at("examples").as_array();
+  ASSERT_EQ(reasons.size(), 4u) << odd.body;
+  EXPECT_TRUE(reasons[0].at("reason").as_string().ends_with(R"(got '[1,{"g":2.5E0,"h":null}]')"))
+      << odd.body;
+  EXPECT_TRUE(reasons[1].at("reason").as_string().ends_with("got '1E3'")) << odd.body;
+  EXPECT_TRUE(reasons[2].at("reason").as_string().ends_with("got '1x'")) << odd.body;
+  EXPECT_TRUE(
+      reasons[3].at("reason").as_string().ends_with("got 'A" + std::string(39, 'x') + "...'"))
+      << odd.body;
+}
+
+// 150,000 rows (about 20 MB): with a document tree of the whole body the gateway's RSS grew by
+// about 5 times the body (96 MB); read as a stream, by the body and a little more (21 MB).
+TEST(tariffs_api_memory, a_150000_row_json_body_does_not_build_a_document_in_memory) {
+  pgtest::stack_options options;
+  options.extra_config =
+      "tariffs: \"" + (fs::path(SOURCE_DIR) / "config/tariffs").string() + "\"\n";
+  options.max_body_bytes = 48LL << 20;
+  options.client_timeout = std::chrono::seconds(120);
+  stack env(options);
+  auto ops = env.create_key("ops-team", "ops");
+  const std::string body =
+      R"({"date": "2026-06-01", "shipments": [)" + compare_rows(150'000) + "]}";
+  const pid_t pid = env.gateway().pid;
+  const auto before_kb = proc_status_kb(pid, "VmRSS");
+  auto r = env.call("POST", "/v1/tariffs/compare", ops, body);
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(pgtest::parse_object(r.body).at("rows").at("total").as_int64(), 150'000);
+  const auto peak_kb = proc_status_kb(pid, "VmHWM");
+  const std::int64_t body_kb = static_cast<std::int64_t>(body.size() / 1024);
+  RecordProperty("body_kb", std::to_string(body_kb));
+  RecordProperty("rss_growth_kb", std::to_string(peak_kb - before_kb));
+  std::printf("body %lld kB, gateway RSS %lld kB before, peak %lld kB\n",
+              static_cast<long long>(body_kb), static_cast<long long>(before_kb),
+              static_cast<long long>(peak_kb));
+  // The body is held while it is read; a tree of it would add about 4 times its size.
+  EXPECT_LT(peak_kb - before_kb, 2 * body_kb)
+      << "peak RSS " << peak_kb << " kB, " << before_kb << " kB before, body " << body_kb << " kB";
+}
+
 }  // namespace

@@ -5,6 +5,8 @@
 #   tools/bench/bench.sh scale      10,000 purchases in flight at once (simulator latency 1 s), gateway peak RSS
 #   tools/bench/bench.sh fsync      the disk under the store: one in-place write + fdatasync, and two of
 #                                   them back to back (a purchase's two durable commits), at 1000/s
+#   tools/bench/bench.sh json       Boost.JSON vs RapidJSON on our payloads (json_bench), and the gateway's
+#                                   peak RSS for a POST /v1/tariffs/compare of JSON_ROWS rows (docs/json.md)
 #   tools/bench/bench.sh all
 # Environment: RATE (500), DURATION (20 s per side and round), ROUNDS (3), WRK_DURATION (10 s),
 # IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1).
@@ -195,12 +197,43 @@ bench_fsync() {
   record "{\"bench\":\"fsync\",\"dir\":\"$(dirname "$work")\",\"result\":$res}"
 }
 
+bench_json() {
+  # JSON_ROWS (150000) rows in the comparison body, JSON_REPS (7) repetitions; JSON_GATEWAYS: the
+  # gateway binaries whose peak RSS is measured on that body (default: this build's).
+  local rows="${JSON_ROWS:-150000}"
+  cmake --build build -j2 --target json_bench >/dev/null
+  build/tools/bench/json_bench "$rows" "${JSON_REPS:-7}" > "$work/json.jsonl"
+  while read -r line; do record "$line"; done < "$work/json.jsonl"
+  build/tools/bench/json_bench --body "$rows" > "$work/compare.json"
+  start_stack 1
+  kill "$gw_pid"; wait "$gw_pid" 2>/dev/null || true
+  key="$(build/tools/parcelctl/parcelctl --config "$work/gw.yaml" keys create --tenant bench --role ops 2>/dev/null)"
+  sed -i 's/limits: {max_connections: 15000}/limits: {max_connections: 15000, max_body_bytes: 67108864}/' "$work/gw.yaml"
+  echo "tariffs: \"$root/config/tariffs\"" >> "$work/gw.yaml"
+  for bin in ${JSON_GATEWAYS:-build/gateway/parcelgate}; do
+    : > "$work/gw.log"
+    "$bin" --config "$work/gw.yaml" > "$work/gw.log" 2>&1 & pids+=($!); gw_pid=$!
+    wait_log "$work/gw.log" "parcelgate listening"
+    gw_url="$(url_from_log "$work/gw.log" "parcelgate listening")"
+    rss_before=$(awk '/VmRSS/ {print $2}' /proc/$gw_pid/status)
+    res=$(curl -s -o "$work/compare.out" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $key" \
+          -H 'Content-Type: application/json' --data-binary @"$work/compare.json" "$gw_url/v1/tariffs/compare")
+    hwm=$(awk '/VmHWM/ {print $2}' /proc/$gw_pid/status)
+    [[ "${res%% *}" == 200 ]] || { echo "compare answered ${res%% *}; no figure printed" >&2; head -c 500 "$work/compare.out" >&2; exit 1; }
+    priced=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"]["total"])' "$work/compare.out")
+    record "{\"bench\":\"json_gateway_compare\",\"gateway\":\"$bin\",\"rows\":$priced,\"body_bytes\":$(stat -c %s "$work/compare.json"),\"gateway_rss_kb_before\":$rss_before,\"gateway_peak_rss_kb\":$hwm,\"seconds\":${res##* }}"
+    kill "$gw_pid"; wait "$gw_pid" 2>/dev/null || true
+  done
+  stop_stack
+}
+
 case "$what" in
   fsync) bench_fsync ;;
   read) bench_read ;;
   purchase) bench_purchase ;;
   scale) bench_scale ;;
+  json) bench_json ;;
   all) bench_read; bench_fsync; bench_purchase; bench_scale ;;
-  *) echo "usage: $0 read|purchase|scale|fsync|all" >&2; exit 2 ;;
+  *) echo "usage: $0 read|purchase|scale|fsync|json|all" >&2; exit 2 ;;
 esac
 echo "results appended to $out"
