@@ -2,6 +2,7 @@
 // create_label call flow against scripted carrier answers.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 
 #include <pugixml.hpp>
@@ -214,7 +215,50 @@ TEST(MondialRelayAdapter, retries_a_failing_label_download_and_returns_the_pdf) 
   auto result = run(adapter->create_label(pickup_point_request(), call));
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(call.sent.size(), 4u);
+  EXPECT_EQ(call.requests, 2);  // one purchase, one download the core repeated
+  EXPECT_EQ(call.waits, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(250),
+                                                                 std::chrono::milliseconds(500)}));
   EXPECT_TRUE(result->label.starts_with("%PDF-"));
+}
+
+TEST(MondialRelayAdapter, label_download_carries_a_retry_policy_and_the_purchase_none) {
+  auto adapter = configured();
+  auto call = carrier("creation_response_ok.xml", {pdf_answer()});
+  ASSERT_TRUE(run(adapter->create_label(pickup_point_request(), call)));
+  ASSERT_EQ(call.sent.size(), 2u);
+  EXPECT_EQ(call.sent[0].max_exchanges(), 1);
+  const auto& policy = call.sent[1].retry;
+  EXPECT_EQ(policy.attempts, 3);
+  EXPECT_EQ(policy.expect_status, 200);
+  EXPECT_EQ(policy.expect_body_prefix, "%PDF-");
+  EXPECT_TRUE(policy.retry_transport_failures);
+  EXPECT_EQ(policy.delay_before(2), std::chrono::milliseconds(250));
+  EXPECT_EQ(policy.delay_before(3), std::chrono::milliseconds(500));
+  EXPECT_TRUE(call.waits.empty());
+}
+
+TEST(MondialRelayAdapter, label_download_transport_failures_end_as_bad_gateway_naming_the_last_failure) {
+  auto adapter = configured();
+  scripted_call call([](const carriers::outbound_request& r) -> result<carriers::outbound_response> {
+    if (r.method == "POST") return answer(200, fixture("creation_response_ok.xml"), "text/xml; charset=utf-8");
+    return make_error(error_kind::unavailable, "connection reset");
+  });
+  auto result = run(adapter->create_label(pickup_point_request(), call));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, error_kind::bad_gateway);
+  EXPECT_EQ(result.error().sale, sale_outcome::unknown);  // the label was bought
+  EXPECT_EQ(result.error().carrier_code, "unavailable");
+  EXPECT_EQ(result.error().carrier_message, "connection reset");
+  EXPECT_EQ(call.sent.size(), 4u);
+}
+
+TEST(MondialRelayAdapter, a_200_that_is_not_a_pdf_after_every_attempt_is_not_a_label) {
+  auto adapter = configured();
+  auto call = carrier("creation_response_ok.xml", {answer(200, "<html>Erreur</html>", "text/html")});
+  auto result = run(adapter->create_label(pickup_point_request(), call));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().carrier_code, "not a PDF");
+  EXPECT_EQ(result.error().carrier_message, "<html>Erreur</html>");
 }
 
 TEST(MondialRelayAdapter, failed_label_download_says_which_label_was_bought) {

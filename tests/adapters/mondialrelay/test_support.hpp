@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gateway/carriers/adapter.hpp"
+#include "tests/adapters/fake_call.hpp"
 #include "tools/carrier-sim/sim.hpp"
 
 namespace parcelgate::testing_mr {
@@ -65,22 +66,9 @@ T run(carriers::task<T> work) {
   return std::move(*out);
 }
 
-// A carriers::call answering from a script and recording what was sent.
-class scripted_call final : public carriers::call {
- public:
-  using handler = std::function<result<carriers::outbound_response>(const carriers::outbound_request&)>;
-  explicit scripted_call(handler h) : handler_(std::move(h)) {}
-
-  carriers::task<result<carriers::outbound_response>> send(carriers::outbound_request request) override {
-    sent.push_back(std::move(request));
-    co_return handler_(sent.back());
-  }
-
-  std::vector<carriers::outbound_request> sent;
-
- private:
-  handler handler_;
-};
+// A carriers::call answering from a script and recording every exchange; idempotent requests
+// are repeated as their retry_policy says, without waiting (tests/adapters/fake_call.hpp).
+using scripted_call = testing::fake_call;
 
 inline carriers::outbound_response answer(int status, std::string body, std::string content_type) {
   carriers::outbound_response r;
@@ -90,37 +78,31 @@ inline carriers::outbound_response answer(int status, std::string body, std::str
   return r;
 }
 
-// Converts an absolute URL request to the server-side form and hands it to the simulator.
-class simulator_call final : public carriers::call {
+// Converts an absolute URL request to the server-side form and hands it to the simulator;
+// retry policies are followed as by the core, without waiting.
+class simulator_call final : public testing::fake_call {
  public:
-  explicit simulator_call(sim::carrier_sim& simulator) : sim_(simulator) {}
-
-  carriers::task<result<carriers::outbound_response>> send(carriers::outbound_request request) override {
-    http::request in;
-    in.method = request.method;
-    std::string_view url = request.url;
-    auto scheme = url.find("://");
-    auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
-    in.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    auto q = in.target.find('?');
-    http::percent_decode(std::string_view(in.target).substr(0, q), in.path);
-    if (q != std::string::npos) in.query = in.target.substr(q + 1);
-    in.fields = request.headers;
-    in.body = request.body;
-    in.remote = "127.0.0.1:40000";
-    auto out = sim_.handle(in);
-    sent.push_back(std::move(request));
-    carriers::outbound_response r;
-    r.status = out.status;
-    r.headers = out.fields;
-    r.body = std::move(out.body);
-    co_return r;
-  }
-
-  std::vector<carriers::outbound_request> sent;
-
- private:
-  sim::carrier_sim& sim_;
+  explicit simulator_call(sim::carrier_sim& simulator)
+      : fake_call([&simulator](const carriers::outbound_request& request) -> result<carriers::outbound_response> {
+          http::request in;
+          in.method = request.method;
+          std::string_view url = request.url;
+          auto scheme = url.find("://");
+          auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+          in.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+          auto q = in.target.find('?');
+          http::percent_decode(std::string_view(in.target).substr(0, q), in.path);
+          if (q != std::string::npos) in.query = in.target.substr(q + 1);
+          in.fields = request.headers;
+          in.body = request.body;
+          in.remote = "127.0.0.1:40000";
+          auto out = simulator.handle(in);
+          carriers::outbound_response r;
+          r.status = out.status;
+          r.headers = out.fields;
+          r.body = std::move(out.body);
+          return r;
+        }) {}
 };
 
 }  // namespace parcelgate::testing_mr
