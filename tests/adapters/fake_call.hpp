@@ -12,7 +12,7 @@
 
 #include "gateway/carriers/adapter.hpp"
 
-namespace parcelgate::testing {
+namespace parcelgate::adapter_testing {
 
 class fake_call : public carriers::call {
  public:
@@ -40,4 +40,4 @@ class fake_call : public carriers::call {
   handler handler_;
 };
 
-}  // namespace parcelgate::testing
+}  // namespace parcelgate::adapter_testing
