@@ -122,7 +122,9 @@ class colissimo_adapter final : public carriers::carrier_adapter {
       error e{.kind = error_kind::invalid_request,
               .message = "the shipment does not fit Colissimo",
               .fields = std::move(problems),
-              .carrier = std::string(kCarrierId)};
+              .carrier = std::string(kCarrierId),
+              .carrier_code = {},
+              .carrier_message = {}};
       co_return fail(not_sold(std::move(e)));  // refused before anything was sent
     }
     std::vector<field_error> ignored;
@@ -136,8 +138,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     carriers::outbound_request out;
     out.method = "POST";
     out.url = base_url_ + std::string(kGenerateLabelPath);
-    out.headers = {{"Content-Type", "application/json;charset=UTF-8"},
-                   {"Accept", "multipart/mixed, application/json"}};
+    out.headers = {{.name = "Content-Type", .value = "application/json;charset=UTF-8"},
+                   {.name = "Accept", .value = "multipart/mixed, application/json"}};
     out.body = build_generate_label_request(request, account_, order);
     out.idempotent = false;  // a purchase: never resent once a byte may have reached Colissimo
     out.operation = "create_label";

@@ -134,7 +134,9 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
       error e{.kind = error_kind::invalid_request,
               .message = "the shipment does not fit Mondial Relay's rules",
               .fields = std::move(errors),
-              .carrier = std::string(mr::kCarrierId)};
+              .carrier = std::string(mr::kCarrierId),
+              .carrier_code = {},
+              .carrier_message = {}};
       co_return fail(not_sold(std::move(e)));  // refused before anything was sent
     }
 
@@ -142,8 +144,8 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     carriers::outbound_request soap;
     soap.method = "POST";
     soap.url = base_url_ + std::string(mr::kSoapPath);
-    soap.headers = {{"Content-Type", "text/xml; charset=utf-8"},
-                    {"SOAPAction", mr::soap_action(mr::kCreationOperation)}};
+    soap.headers = {{.name = "Content-Type", .value = "text/xml; charset=utf-8"},
+                    {.name = "SOAPAction", .value = mr::soap_action(mr::kCreationOperation)}};
     soap.body = mr::build_envelope(mr::kCreationOperation,
                                    mr::build_creation_params(request, plan, account_));
     soap.idempotent = false;
@@ -160,7 +162,7 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     get.method = "GET";
     get.url =
         mr::label_url(label_base_url_, parsed->url_etiquette, mr::sticker_format(request.size));
-    get.headers = {{"Accept", "application/pdf"}};
+    get.headers = {{.name = "Accept", .value = "application/pdf"}};
     get.idempotent = true;
     get.operation = "fetch_label";
     get.retry = label_download_policy();
@@ -207,6 +209,7 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     }
     return error{.kind = error_kind::bad_gateway,
                  .message = "label " + expedition + " bought but its PDF could not be fetched",
+                 .fields = {},
                  .carrier = std::string(mr::kCarrierId),
                  .carrier_code = std::move(code),
                  .carrier_message = std::move(text)};

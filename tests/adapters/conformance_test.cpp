@@ -353,11 +353,15 @@ TEST_P(AdapterConformance, sells_the_sample_with_named_requests_and_an_unrepeate
 }
 
 TEST_P(AdapterConformance, failure_before_sending_proves_nothing_was_sold) {
-  auto [out,
-        call] = sell(profile_->sample(), [](const outbound_request&) -> result<outbound_response> {
-    return fail(
-        not_sold(error{.kind = error_kind::unavailable, .message = "connect: connection refused"}));
-  });
+  auto [out, call] =
+      sell(profile_->sample(), [](const outbound_request&) -> result<outbound_response> {
+        return fail(not_sold(error{.kind = error_kind::unavailable,
+                                   .message = "connect: connection refused",
+                                   .fields = {},
+                                   .carrier = {},
+                                   .carrier_code = {},
+                                   .carrier_message = {}}));
+      });
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().sale, sale_outcome::not_sold);
   EXPECT_EQ(out.error().carrier, GetParam());
@@ -399,12 +403,16 @@ TEST_P(AdapterConformance,
   if (success_call->requests < 2) GTEST_SKIP() << "one request per sale";
   int seen = 0;
   auto carrier = profile_->carrier;
-  auto [out, call] = sell(
-      profile_->sample(), [&seen, carrier](const outbound_request& r) -> result<outbound_response> {
-        if (seen++ == 0) return carrier(r);
-        return fail(not_sold(
-            error{.kind = error_kind::unavailable, .message = "connect: connection refused"}));
-      });
+  auto [out, call] = sell(profile_->sample(),
+                          [&seen, carrier](const outbound_request& r) -> result<outbound_response> {
+                            if (seen++ == 0) return carrier(r);
+                            return fail(not_sold(error{.kind = error_kind::unavailable,
+                                                       .message = "connect: connection refused",
+                                                       .fields = {},
+                                                       .carrier = {},
+                                                       .carrier_code = {},
+                                                       .carrier_message = {}}));
+                          });
   ASSERT_FALSE(out) << "a label result without the label";
   EXPECT_EQ(out.error().sale, sale_outcome::unknown);
 }

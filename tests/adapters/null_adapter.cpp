@@ -70,6 +70,7 @@ std::string value_of(std::string_view head, std::string_view key) {
 error carrier_error(error_kind kind, std::string message, const carriers::outbound_response& a) {
   return error{.kind = kind,
                .message = std::move(message),
+               .fields = {},
                .carrier = std::string(kNullCarrierId),
                .carrier_code = "HTTP " + std::to_string(a.status),
                .carrier_message = a.body.substr(0, 200)};
@@ -179,14 +180,16 @@ class null_adapter final : public carriers::carrier_adapter {
       error e{.kind = error_kind::invalid_request,
               .message = "the shipment does not fit the null carrier",
               .fields = std::move(errors),
-              .carrier = std::string(kNullCarrierId)};
+              .carrier = std::string(kNullCarrierId),
+              .carrier_code = {},
+              .carrier_message = {}};
       co_return fail(not_sold(std::move(e)));
     }
     carriers::outbound_request buy;
     buy.method = "POST";
     buy.url = base_url_ + "/labels";
-    buy.headers = {{"Content-Type", "text/plain; charset=utf-8"},
-                   {"Authorization", "Bearer " + token_}};
+    buy.headers = {{.name = "Content-Type", .value = "text/plain; charset=utf-8"},
+                   {.name = "Authorization", .value = "Bearer " + token_}};
     buy.body = purchase_body(request, account_);
     buy.idempotent = false;
     buy.operation = "create_label";
@@ -204,7 +207,7 @@ class null_adapter final : public carriers::carrier_adapter {
     carriers::outbound_request void_request;
     void_request.method = "DELETE";
     void_request.url = base_url_ + "/labels/" + shipment.tracking_number;
-    void_request.headers = {{"Authorization", "Bearer " + token_}};
+    void_request.headers = {{.name = "Authorization", .value = "Bearer " + token_}};
     void_request.idempotent = true;  // voiding twice voids once
     void_request.operation = "cancel_label";
     void_request.retry = carriers::retry_policy{.attempts = 2,
@@ -239,7 +242,7 @@ std::unique_ptr<carriers::carrier_adapter> make_null_adapter() {
 carriers::outbound_response null_carrier_sale(std::string_view tracking, std::string_view pdf) {
   return carriers::outbound_response{
       .status = 201,
-      .headers = {{"Content-Type", "text/plain; charset=utf-8"}},
+      .headers = {{.name = "Content-Type", .value = "text/plain; charset=utf-8"}},
       .body = "tracking=" + std::string(tracking) + "\n\n" + std::string(pdf)};
 }
 
