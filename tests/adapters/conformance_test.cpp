@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "adapters/builtin.hpp"
+#include "gateway/carriers/registry.hpp"
+#include "gateway/config/config.hpp"
 #include "tests/adapters/colissimo/test_support.hpp"
 #include "tests/adapters/fake_call.hpp"
 #include "tests/adapters/mondialrelay/test_support.hpp"
@@ -223,6 +225,41 @@ TEST_P(AdapterConformance, configure_refuses_an_invalid_url_naming_the_key) {
     }
   }
   EXPECT_GT(url_keys, 0);
+}
+
+TEST_P(AdapterConformance,
+       the_registry_builds_it_from_a_config_section_and_reports_problems_by_path) {
+  // The way the gateway meets an adapter: `carriers.<id>` in the config file, only the
+  // required keys written, through carriers::registry::build.
+  auto factory = [](std::string_view id) -> carriers::adapter_factory {
+    if (id == adapter_testing::kNullCarrierId) return &adapter_testing::make_null_adapter;
+    for (const auto& b : adapters::builtin_adapters())
+      if (b.id == id) return b.make;
+    return nullptr;
+  };
+  const carriers::adapter_entry entry{.id = GetParam(), .make = factory(GetParam())};
+  ASSERT_NE(entry.make, nullptr);
+  config::carrier_config section{.id = GetParam(),
+                                 .enabled = true,
+                                 .timeout = std::chrono::milliseconds(15'000),
+                                 .settings = profile_->required,
+                                 .lines = {}};
+  auto built = carriers::registry::build(std::span(&entry, 1), {section});
+  ASSERT_TRUE(built) << built.error().front().path << ": " << built.error().front().message;
+  ASSERT_NE(built->find(GetParam()), nullptr);
+  EXPECT_EQ(built->find(GetParam())->adapter->id(), GetParam());
+
+  for (const auto& spec : adapter_->settings_schema()) {
+    if (!spec.key.ends_with("url")) continue;
+    auto bad = section;
+    bad.settings[spec.key] = "not a url";
+    auto refused = carriers::registry::build(std::span(&entry, 1), {bad});
+    ASSERT_FALSE(refused) << spec.key;
+    const std::string path = "carriers." + GetParam() + "." + spec.key;
+    EXPECT_TRUE(std::any_of(refused.error().begin(), refused.error().end(),
+                            [&](const config::problem& p) { return p.path == path; }))
+        << path << " not reported";
+  }
 }
 
 TEST_P(AdapterConformance, capabilities_are_consistent) {
