@@ -22,7 +22,8 @@ std::expected<registry, std::vector<config::problem>> registry::build(
     for (const auto& b : builtins)
       if (b.id == c.id) entry = &b;
     if (!entry) {
-      problems.push_back({path, "unknown carrier (built in: " + known + ")", 0});
+      problems.push_back(config::problem{
+          .path = path, .message = "unknown carrier (built in: " + known + ")", .line = 0});
       continue;
     }
     if (!c.enabled) continue;
@@ -39,8 +40,9 @@ std::expected<registry, std::vector<config::problem>> registry::build(
       if (!known_key) {
         std::string allowed = "enabled, timeout_s";
         for (const auto& s : schema) allowed += ", " + s.key;
-        problems.push_back(
-            {path + "." + key, "unknown key (allowed: " + allowed + ")", line_of(key)});
+        problems.push_back(config::problem{.path = path + "." + key,
+                                           .message = "unknown key (allowed: " + allowed + ")",
+                                           .line = line_of(key)});
       }
     }
     for (const auto& s : schema) {
@@ -48,14 +50,18 @@ std::expected<registry, std::vector<config::problem>> registry::build(
       if (it != c.settings.end() && !it->second.empty())
         settings[s.key] = it->second;
       else if (s.required)
-        problems.push_back({path + "." + s.key, "is required (" + s.description + ")", 0});
+        problems.push_back(config::problem{.path = path + "." + s.key,
+                                           .message = "is required (" + s.description + ")",
+                                           .line = 0});
       else
         settings[s.key] = s.default_value;
     }
     for (const auto& fe : adapter->configure(settings))
-      problems.push_back(
-          {fe.field.empty() ? path : path + "." + fe.field, fe.message, line_of(fe.field)});
-    out.carriers_.push_back({std::move(adapter), c.timeout});
+      problems.push_back(config::problem{.path = fe.field.empty() ? path : path + "." + fe.field,
+                                         .message = fe.message,
+                                         .line = line_of(fe.field)});
+    out.carriers_.push_back(
+        configured_carrier{.adapter = std::move(adapter), .timeout = c.timeout});
   }
   if (!problems.empty()) return std::unexpected(std::move(problems));
   return out;
