@@ -36,7 +36,7 @@ struct account {
 };
 
 // Everything the request builder needs that is not in the shipment request itself. The adapter
-// chooses these (adapter.cpp); the builder only writes them.
+// chooses these (rules.hpp choose_product, adapter.cpp); the builder only writes them.
 struct label_order {
   std::string product_code;          // letter.service.productCode: "DOM", "A2P"...
   std::string output_printing_type;  // outputFormat.outputPrintingType: "PDF_10x15_300dpi"...

@@ -1,9 +1,28 @@
 #include "gateway/carriers/adapter.hpp"
 
+#include <algorithm>
+
 namespace parcelgate::carriers {
 
 std::string_view outbound_response::header(std::string_view name) const noexcept {
   return http::find_header(headers, name);
+}
+
+bool retry_policy::retries(const result<outbound_response>& outcome) const noexcept {
+  if (!outcome)
+    return retry_transport_failures && outcome.error().kind != error_kind::invalid_request;
+  if (expect_status != 0 && outcome->status != expect_status) return true;
+  return !outcome->body.starts_with(expect_body_prefix);
+}
+
+std::chrono::milliseconds retry_policy::delay_before(int exchange) const noexcept {
+  if (backoff.empty() || exchange < 2) return std::chrono::milliseconds{0};
+  const auto index = std::min(static_cast<std::size_t>(exchange - 2), backoff.size() - 1);
+  return backoff[index];
+}
+
+int outbound_request::max_exchanges() const noexcept {
+  return idempotent ? std::max(retry.attempts, 1) : 1;
 }
 
 }  // namespace parcelgate::carriers

@@ -11,6 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,8 +20,8 @@
 #include <vector>
 
 #include "gateway/domain/error.hpp"
-#include "gateway/http/message.hpp"
 #include "gateway/domain/shipment.hpp"
+#include "gateway/http/message.hpp"
 
 namespace parcelgate::carriers {
 
@@ -28,17 +29,6 @@ template <class T>
 using task = boost::asio::awaitable<T>;
 
 using http_header = http::header;
-
-struct outbound_request {
-  std::string method = "POST";
-  std::string url;                    // absolute: scheme://host[:port]/path?query
-  std::vector<http_header> headers;   // Host, Content-Length and User-Agent are added by the core
-  std::string body;
-  // True when repeating the request cannot buy anything twice (queries, label downloads).
-  // Purchases leave it false: the core then never resends once a byte may have reached the carrier.
-  bool idempotent = false;
-  std::string operation;              // metrics label: "create_label", "fetch_label"...
-};
 
 struct outbound_response {
   int status = 0;
@@ -49,16 +39,58 @@ struct outbound_response {
   std::string_view header(std::string_view name) const noexcept;
 };
 
+// How the core repeats an idempotent request that did not give the expected answer, so that
+// adapters hold no timers and their tests never sleep. The core (carriers::carrier_call) makes
+// at most `attempts` exchanges, waits delay_before(n) before exchange n, never starts a wait
+// that would end past the operation's deadline, records each exchange as its own carrier call in
+// metrics, and returns the last outcome, which the adapter interprets as usual. A request that is
+// not idempotent is sent once whatever its policy says.
+struct retry_policy {
+  int attempts = 1;  // exchanges in all, the first included; 1 = never retried
+  std::vector<std::chrono::milliseconds>
+      backoff;  // waits before the 2nd, 3rd... exchange; the last repeats
+  // What a final answer looks like: this status (0 = any status) and a body starting with this
+  // prefix (empty = any body), e.g. 200 and "%PDF-" for a label download. Other answers retry.
+  int expect_status = 200;
+  std::string expect_body_prefix;
+  // Transport failures (timeout, unavailable, bad_gateway) retry too; invalid_request (a URL the
+  // client cannot use) never does, as it fails the same way every time.
+  bool retry_transport_failures = true;
+
+  // True when `outcome` is not final, so another exchange may follow (attempts and deadline
+  // permitting). Pure: the core and test doubles of `call` share it.
+  bool retries(const result<outbound_response>& outcome) const noexcept;
+  // The wait before exchange `exchange` (2 for the first retry); zero without backoff.
+  std::chrono::milliseconds delay_before(int exchange) const noexcept;
+};
+
+struct outbound_request {
+  std::string method = "POST";
+  std::string url;                   // absolute: scheme://host[:port]/path?query
+  std::vector<http_header> headers;  // Host, Content-Length and User-Agent are added by the core
+  std::string body;
+  // True when repeating the request cannot buy anything twice (queries, label downloads).
+  // Purchases leave it false: the core then never resends once a byte may have reached the carrier.
+  bool idempotent = false;
+  std::string operation;  // metrics label: "create_label", "fetch_label"...
+  retry_policy retry;     // used only when idempotent (see retry_policy)
+
+  // The number of exchanges the core may make for this request: retry.attempts (at least 1)
+  // when idempotent, else 1.
+  int max_exchanges() const noexcept;
+};
+
 // What the core lends an adapter for one operation.
 class call {
  public:
   virtual ~call() = default;
-  // Sends one request within the operation's deadline. Any HTTP status is a success here (the
-  // adapter interprets it); transport failures come back as error_kind::timeout (deadline passed)
-  // or error_kind::unavailable (refused, reset, TLS failure, circuit open). Failures that happen
-  // before a byte of the request was sent (circuit open, no free connection, name resolution,
-  // connect or TLS handshake failed) are marked sale_outcome::not_sold; any failure after that
-  // keeps sale_outcome::unknown.
+  // Sends one request within the operation's deadline, repeating it as its retry_policy says
+  // when it is idempotent (the result is that of the last exchange). Any HTTP status is a success
+  // here (the adapter interprets it); transport failures come back as error_kind::timeout (deadline
+  // passed) or error_kind::unavailable (refused, reset, TLS failure, circuit open). Failures that
+  // happen before a byte of the request was sent (circuit open, no free connection, name
+  // resolution, connect or TLS handshake failed) are marked sale_outcome::not_sold; any failure
+  // after that keeps sale_outcome::unknown.
   virtual task<result<outbound_response>> send(outbound_request request) = 0;
 };
 
@@ -67,7 +99,7 @@ struct setting_spec {
   std::string key;
   bool required = false;
   std::string default_value;
-  bool secret = false;        // never logged, never shown by --check-config
+  bool secret = false;  // never logged, never shown by --check-config
   std::string description;
 };
 

@@ -1,5 +1,10 @@
 #include "gateway/carriers/registry.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "gateway/carriers/http_client.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -17,7 +22,8 @@ std::expected<registry, std::vector<config::problem>> registry::build(
     for (const auto& b : builtins)
       if (b.id == c.id) entry = &b;
     if (!entry) {
-      problems.push_back({path, "unknown carrier (built in: " + known + ")", 0});
+      problems.push_back(config::problem{
+          .path = path, .message = "unknown carrier (built in: " + known + ")", .line = 0});
       continue;
     }
     if (!c.enabled) continue;
@@ -34,18 +40,28 @@ std::expected<registry, std::vector<config::problem>> registry::build(
       if (!known_key) {
         std::string allowed = "enabled, timeout_s";
         for (const auto& s : schema) allowed += ", " + s.key;
-        problems.push_back({path + "." + key, "unknown key (allowed: " + allowed + ")", line_of(key)});
+        problems.push_back(config::problem{.path = path + "." + key,
+                                           .message = "unknown key (allowed: " + allowed + ")",
+                                           .line = line_of(key)});
       }
     }
     for (const auto& s : schema) {
       auto it = c.settings.find(s.key);
-      if (it != c.settings.end() && !it->second.empty()) settings[s.key] = it->second;
-      else if (s.required) problems.push_back({path + "." + s.key, "is required (" + s.description + ")", 0});
-      else settings[s.key] = s.default_value;
+      if (it != c.settings.end() && !it->second.empty())
+        settings[s.key] = it->second;
+      else if (s.required)
+        problems.push_back(config::problem{.path = path + "." + s.key,
+                                           .message = "is required (" + s.description + ")",
+                                           .line = 0});
+      else
+        settings[s.key] = s.default_value;
     }
     for (const auto& fe : adapter->configure(settings))
-      problems.push_back({fe.field.empty() ? path : path + "." + fe.field, fe.message, line_of(fe.field)});
-    out.carriers_.push_back({std::move(adapter), c.timeout});
+      problems.push_back(config::problem{.path = fe.field.empty() ? path : path + "." + fe.field,
+                                         .message = fe.message,
+                                         .line = line_of(fe.field)});
+    out.carriers_.push_back(
+        configured_carrier{.adapter = std::move(adapter), .timeout = c.timeout});
   }
   if (!problems.empty()) return std::unexpected(std::move(problems));
   return out;
@@ -64,10 +80,31 @@ std::vector<std::string> registry::ids() const {
 }
 
 task<result<outbound_response>> carrier_call::send(outbound_request request) {
+  const int exchanges = request.max_exchanges();
+  if (exchanges == 1) co_return co_await exchange(std::move(request));
+  const std::string operation = request.operation.empty() ? "call" : request.operation;
+  for (int n = 1;; ++n) {
+    auto response = co_await exchange(request);
+    if (n == exchanges || !request.retry.retries(response)) co_return response;
+    // A failure that used up the deadline ends the operation; so does a wait that would end past
+    // it.
+    const auto delay = request.retry.delay_before(n + 1);
+    if (std::chrono::steady_clock::now() + delay >= deadline_) co_return response;
+    metrics_.add("parcelgate_carrier_retries_total",
+                 "carrier=\"" + std::string(carrier_) + "\",operation=\"" + operation + "\"");
+    if (delay.count() > 0) {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+      co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    }
+  }
+}
+
+task<result<outbound_response>> carrier_call::exchange(outbound_request request) {
   const auto started = std::chrono::steady_clock::now();
   std::string operation = request.operation.empty() ? "call" : request.operation;
   auto response = co_await client_.send(std::move(request), deadline_);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string_view outcome;
   if (response) {
     int s = response->status;

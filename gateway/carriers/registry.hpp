@@ -34,8 +34,8 @@ class registry {
  public:
   // Creates and configures every carrier of the config that is enabled. Unknown carrier ids,
   // unknown or missing keys and invalid values are all reported, with their config paths.
-  static std::expected<registry, std::vector<config::problem>> build(std::span<const adapter_entry> builtins,
-                                                                     const std::vector<config::carrier_config>& carriers);
+  static std::expected<registry, std::vector<config::problem>> build(
+      std::span<const adapter_entry> builtins, const std::vector<config::carrier_config>& carriers);
 
   // nullptr when the carrier is unknown or not enabled.
   const configured_carrier* find(std::string_view id) const noexcept;
@@ -46,8 +46,10 @@ class registry {
   std::vector<configured_carrier> carriers_;
 };
 
-// The `call` given to adapters: sends through the shared http_client within one deadline and
-// records every exchange in metrics (carrier, operation, outcome, latency).
+// The `call` given to adapters: sends through the shared http_client within one deadline,
+// repeats idempotent requests as their retry_policy says (waiting on a timer of the calling
+// coroutine's executor, never past the deadline), and records every exchange in metrics
+// (carrier, operation, outcome, latency) plus each retry in parcelgate_carrier_retries_total.
 class carrier_call final : public call {
  public:
   carrier_call(http_client& client, telemetry::metrics& metrics, std::string_view carrier,
@@ -57,6 +59,8 @@ class carrier_call final : public call {
   task<result<outbound_response>> send(outbound_request request) override;
 
  private:
+  task<result<outbound_response>> exchange(outbound_request request);  // one HTTP exchange
+
   http_client& client_;
   telemetry::metrics& metrics_;
   std::string_view carrier_;

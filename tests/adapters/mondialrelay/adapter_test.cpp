@@ -2,6 +2,7 @@
 // create_label call flow against scripted carrier answers.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 
 #include <pugixml.hpp>
@@ -18,7 +19,8 @@ using testing_mr::scripted_call;
 
 namespace {
 
-std::unique_ptr<carriers::carrier_adapter> configured(carriers::carrier_settings settings = testing_mr::sandbox_settings()) {
+std::unique_ptr<carriers::carrier_adapter> configured(
+    carriers::carrier_settings settings = testing_mr::sandbox_settings()) {
   auto adapter = adapters::make_mondialrelay_adapter();
   auto errors = adapter->configure(settings);
   EXPECT_TRUE(errors.empty());
@@ -41,23 +43,29 @@ std::map<std::string, std::string> soap_values(const std::string& body) {
   pugi::xml_document doc;
   EXPECT_TRUE(doc.load_string(body.c_str()));
   std::map<std::string, std::string> out;
-  for (auto c : doc.child("soap:Envelope").child("soap:Body").first_child().children()) out[c.name()] = c.child_value();
+  for (auto c : doc.child("soap:Envelope").child("soap:Body").first_child().children())
+    out[c.name()] = c.child_value();
   return out;
 }
 
 // Carrier answering the purchase from a fixture and the label download with `label_answers`
 // in turn (the last one repeats).
-scripted_call carrier(std::string creation_fixture, std::vector<carriers::outbound_response> label_answers) {
+scripted_call carrier(std::string creation_fixture,
+                      std::vector<carriers::outbound_response> label_answers) {
   auto index = std::make_shared<std::size_t>(0);
-  return scripted_call([=](const carriers::outbound_request& r) -> result<carriers::outbound_response> {
-    if (r.method == "POST") return answer(200, fixture(creation_fixture), "text/xml; charset=utf-8");
-    auto i = std::min(*index, label_answers.size() - 1);
-    ++*index;
-    return label_answers[i];
-  });
+  return scripted_call(
+      [=](const carriers::outbound_request& r) -> result<carriers::outbound_response> {
+        if (r.method == "POST")
+          return answer(200, fixture(creation_fixture), "text/xml; charset=utf-8");
+        auto i = std::min(*index, label_answers.size() - 1);
+        ++*index;
+        return label_answers[i];
+      });
 }
 
-carriers::outbound_response pdf_answer() { return answer(200, fixture("label_41098765_10x15.pdf"), "application/pdf"); }
+carriers::outbound_response pdf_answer() {
+  return answer(200, fixture("label_41098765_10x15.pdf"), "application/pdf");
+}
 
 }  // namespace
 
@@ -68,8 +76,8 @@ TEST(MondialRelayAdapter, configure_reports_every_bad_setting_by_key) {
                                     {"enseigne", "bdtest13"},
                                     {"private_key", ""},
                                     {"collection_mode", "DRV"}});
-  EXPECT_EQ(fields_of(errors),
-            (std::vector<std::string>{"base_url", "label_base_url", "enseigne", "private_key", "collection_mode"}));
+  EXPECT_EQ(fields_of(errors), (std::vector<std::string>{"base_url", "label_base_url", "enseigne",
+                                                         "private_key", "collection_mode"}));
 }
 
 TEST(MondialRelayAdapter, settings_schema_marks_the_private_key_secret) {
@@ -91,8 +99,9 @@ TEST(MondialRelayAdapter, capabilities_offer_pdf_labels_returns_and_local_cancel
   EXPECT_NE(caps.cancel_note.find("no void operation"), std::string::npos);
   EXPECT_TRUE(caps.returns);
   EXPECT_EQ(caps.label_formats, std::vector<label_format>{label_format::pdf});
-  EXPECT_EQ(caps.services, (std::vector<service_level>{service_level::home, service_level::pickup_point,
-                                                        service_level::locker}));
+  EXPECT_EQ(caps.services,
+            (std::vector<service_level>{service_level::home, service_level::pickup_point,
+                                        service_level::locker}));
 }
 
 TEST(MondialRelayAdapter, validate_accepts_a_well_formed_pickup_point_shipment) {
@@ -107,7 +116,8 @@ TEST(MondialRelayAdapter, validate_reports_all_problems_at_once_with_our_field_p
   r.from.phone.clear();
   r.parcels[0].weight_g = 31000;
   auto errors = configured()->validate(r);
-  for (auto field : {"label.format", "parcels", "to.postal_code", "from.phone", "parcels[0].weight_g"})
+  for (auto field :
+       {"label.format", "parcels", "to.postal_code", "from.phone", "parcels[0].weight_g"})
     EXPECT_TRUE(has_field(errors, field)) << field;
   for (const auto& e : errors) {
     if (e.field == "label.format") {
@@ -167,7 +177,8 @@ TEST(MondialRelayAdapter, creates_label_then_downloads_the_pdf_in_the_requested_
   EXPECT_EQ(soap.url, "http://127.0.0.1:9443/mondialrelay/Web_Services.asmx");
   EXPECT_FALSE(soap.idempotent);
   EXPECT_EQ(soap.operation, "create_label");
-  EXPECT_EQ(http::find_header(soap.headers, "SOAPAction"), "\"http://www.mondialrelay.fr/webservice/WSI2_CreationEtiquette\"");
+  EXPECT_EQ(http::find_header(soap.headers, "SOAPAction"),
+            "\"http://www.mondialrelay.fr/webservice/WSI2_CreationEtiquette\"");
   EXPECT_EQ(http::find_header(soap.headers, "Content-Type"), "text/xml; charset=utf-8");
   EXPECT_EQ(soap_values(soap.body), soap_values(fixture("creation_request_pickup_point.xml")));
 
@@ -175,14 +186,18 @@ TEST(MondialRelayAdapter, creates_label_then_downloads_the_pdf_in_the_requested_
   EXPECT_EQ(get.method, "GET");
   EXPECT_TRUE(get.idempotent);
   EXPECT_EQ(get.operation, "fetch_label");
-  EXPECT_EQ(get.url, "http://127.0.0.1:9443/mondialrelay/ww2/PDF/StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765"
-                     "&lg=FR&format=10x15&crc=5C0F1E2D3A4B5C6D7E8F90A1B2C3D4E5");
+  EXPECT_EQ(get.url,
+            "http://127.0.0.1:9443/mondialrelay/ww2/PDF/"
+            "StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765"
+            "&lg=FR&format=10x15&crc=5C0F1E2D3A4B5C6D7E8F90A1B2C3D4E5");
 
   EXPECT_EQ(result->tracking_number, "41098765");
   EXPECT_EQ(result->carrier_service, "24R");
   EXPECT_EQ(result->format, label_format::pdf);
   EXPECT_EQ(result->label, fixture("label_41098765_10x15.pdf"));
-  EXPECT_EQ(result->tracking_url, "https://www.mondialrelay.fr/suivi-de-colis?numeroExpedition=41098765&codePostal=75014");
+  EXPECT_EQ(
+      result->tracking_url,
+      "https://www.mondialrelay.fr/suivi-de-colis?numeroExpedition=41098765&codePostal=75014");
 }
 
 TEST(MondialRelayAdapter, resolves_the_label_against_label_base_url_with_a4_format) {
@@ -193,7 +208,8 @@ TEST(MondialRelayAdapter, resolves_the_label_against_label_base_url_with_a4_form
   auto r = pickup_point_request();
   r.size = label_size::a4;
   ASSERT_TRUE(run(adapter->create_label(r, call)));
-  EXPECT_TRUE(call.sent[1].url.starts_with("https://www.mondialrelay.com/ww2/PDF/StickerMaker2.aspx?"));
+  EXPECT_TRUE(
+      call.sent[1].url.starts_with("https://www.mondialrelay.com/ww2/PDF/StickerMaker2.aspx?"));
   EXPECT_NE(call.sent[1].url.find("&format=A4&"), std::string::npos);
 }
 
@@ -209,12 +225,60 @@ TEST(MondialRelayAdapter, wrong_credentials_stat_97_is_auth_failed_without_label
 
 TEST(MondialRelayAdapter, retries_a_failing_label_download_and_returns_the_pdf) {
   auto adapter = configured();
-  auto call = carrier("creation_response_ok.xml", {answer(503, "busy", "text/html"), answer(200, "<html>oops</html>", "text/html"),
-                                                   pdf_answer()});
+  auto call = carrier("creation_response_ok.xml",
+                      {answer(503, "busy", "text/html"),
+                       answer(200, "<html>oops</html>", "text/html"), pdf_answer()});
   auto result = run(adapter->create_label(pickup_point_request(), call));
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(call.sent.size(), 4u);
+  EXPECT_EQ(call.requests, 2);  // one purchase, one download the core repeated
+  EXPECT_EQ(call.waits, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(250),
+                                                                std::chrono::milliseconds(500)}));
   EXPECT_TRUE(result->label.starts_with("%PDF-"));
+}
+
+TEST(MondialRelayAdapter, label_download_carries_a_retry_policy_and_the_purchase_none) {
+  auto adapter = configured();
+  auto call = carrier("creation_response_ok.xml", {pdf_answer()});
+  ASSERT_TRUE(run(adapter->create_label(pickup_point_request(), call)));
+  ASSERT_EQ(call.sent.size(), 2u);
+  EXPECT_EQ(call.sent[0].max_exchanges(), 1);
+  const auto& policy = call.sent[1].retry;
+  EXPECT_EQ(policy.attempts, 3);
+  EXPECT_EQ(policy.expect_status, 200);
+  EXPECT_EQ(policy.expect_body_prefix, "%PDF-");
+  EXPECT_TRUE(policy.retry_transport_failures);
+  EXPECT_EQ(policy.delay_before(2), std::chrono::milliseconds(250));
+  EXPECT_EQ(policy.delay_before(3), std::chrono::milliseconds(500));
+  EXPECT_TRUE(call.waits.empty());
+}
+
+TEST(MondialRelayAdapter,
+     label_download_transport_failures_end_as_bad_gateway_naming_the_last_failure) {
+  auto adapter = configured();
+  scripted_call call(
+      [](const carriers::outbound_request& r) -> result<carriers::outbound_response> {
+        if (r.method == "POST")
+          return answer(200, fixture("creation_response_ok.xml"), "text/xml; charset=utf-8");
+        return make_error(error_kind::unavailable, "connection reset");
+      });
+  auto result = run(adapter->create_label(pickup_point_request(), call));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, error_kind::bad_gateway);
+  EXPECT_EQ(result.error().sale, sale_outcome::unknown);  // the label was bought
+  EXPECT_EQ(result.error().carrier_code, "unavailable");
+  EXPECT_EQ(result.error().carrier_message, "connection reset");
+  EXPECT_EQ(call.sent.size(), 4u);
+}
+
+TEST(MondialRelayAdapter, a_200_that_is_not_a_pdf_after_every_attempt_is_not_a_label) {
+  auto adapter = configured();
+  auto call =
+      carrier("creation_response_ok.xml", {answer(200, "<html>Erreur</html>", "text/html")});
+  auto result = run(adapter->create_label(pickup_point_request(), call));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().carrier_code, "not a PDF");
+  EXPECT_EQ(result.error().carrier_message, "<html>Erreur</html>");
 }
 
 TEST(MondialRelayAdapter, failed_label_download_says_which_label_was_bought) {
@@ -293,7 +357,8 @@ TEST(MondialRelayAdapter, cancel_is_local_and_calls_nothing) {
   scripted_call call([](const carriers::outbound_request&) -> result<carriers::outbound_response> {
     return make_error(error_kind::internal, "must not be called");
   });
-  auto result = run(adapter->cancel_label(shipment_ref{"shp_0a1b2c3d4e5f6g7", "41098765", "24R"}, call));
+  auto result =
+      run(adapter->cancel_label(shipment_ref{"shp_0a1b2c3d4e5f6g7", "41098765", "24R"}, call));
   EXPECT_TRUE(result);
   EXPECT_TRUE(call.sent.empty());
 }

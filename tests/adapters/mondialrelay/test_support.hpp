@@ -1,6 +1,7 @@
 #pragma once
-// Shared helpers of the Mondial Relay adapter tests: fixtures, a sample shipment, fake carriers::call
-// implementations (scripted answers, or the in-process simulator) and a coroutine runner.
+// Shared helpers of the Mondial Relay adapter tests: fixtures, a sample shipment, fake
+// carriers::call implementations (scripted answers, or the in-process simulator) and a coroutine
+// runner.
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "gateway/carriers/adapter.hpp"
+#include "tests/adapters/fake_call.hpp"
 #include "tools/carrier-sim/sim.hpp"
 
 namespace parcelgate::testing_mr {
@@ -25,7 +27,8 @@ inline std::string fixture(const std::string& name) {
   return out.str();
 }
 
-// Outbound pickup-point shipment whose wire form is tests/fixtures/mondialrelay/creation_request_pickup_point.xml.
+// Outbound pickup-point shipment whose wire form is
+// tests/fixtures/mondialrelay/creation_request_pickup_point.xml.
 inline shipment_request pickup_point_request() {
   shipment_request r;
   r.shipment_id = "shp_0a1b2c3d4e5f6g7";
@@ -34,9 +37,23 @@ inline shipment_request pickup_point_request() {
   r.service = service_level::pickup_point;
   r.pickup_point_id = "020230";
   r.pickup_point_country = "FR";
-  r.from = {"Boutique Élodie", "Les Ateliers d'Été", "12 rue de l'Église", "Bâtiment B", "Saint-Étienne", "42000",
-            "FR", "04 77 12 34 56", "expedition@ateliers.example"};
-  r.to = {"Zoë Lefèvre", "", "8 avenue Général Leclerc", "", "Paris", "75014", "FR", "+33 6 12 34 56 78",
+  r.from = {"Boutique Élodie",
+            "Les Ateliers d'Été",
+            "12 rue de l'Église",
+            "Bâtiment B",
+            "Saint-Étienne",
+            "42000",
+            "FR",
+            "04 77 12 34 56",
+            "expedition@ateliers.example"};
+  r.to = {"Zoë Lefèvre",
+          "",
+          "8 avenue Général Leclerc",
+          "",
+          "Paris",
+          "75014",
+          "FR",
+          "+33 6 12 34 56 78",
           "zoe+shop@example.com"};
   r.parcels = {parcel{1200, dimensions{300, 200, 100}, "box-1"}};
   r.format = label_format::pdf;
@@ -65,22 +82,9 @@ T run(carriers::task<T> work) {
   return std::move(*out);
 }
 
-// A carriers::call answering from a script and recording what was sent.
-class scripted_call final : public carriers::call {
- public:
-  using handler = std::function<result<carriers::outbound_response>(const carriers::outbound_request&)>;
-  explicit scripted_call(handler h) : handler_(std::move(h)) {}
-
-  carriers::task<result<carriers::outbound_response>> send(carriers::outbound_request request) override {
-    sent.push_back(std::move(request));
-    co_return handler_(sent.back());
-  }
-
-  std::vector<carriers::outbound_request> sent;
-
- private:
-  handler handler_;
-};
+// A carriers::call answering from a script and recording every exchange; idempotent requests
+// are repeated as their retry_policy says, without waiting (tests/adapters/fake_call.hpp).
+using scripted_call = adapter_testing::fake_call;
 
 inline carriers::outbound_response answer(int status, std::string body, std::string content_type) {
   carriers::outbound_response r;
@@ -90,37 +94,32 @@ inline carriers::outbound_response answer(int status, std::string body, std::str
   return r;
 }
 
-// Converts an absolute URL request to the server-side form and hands it to the simulator.
-class simulator_call final : public carriers::call {
+// Converts an absolute URL request to the server-side form and hands it to the simulator;
+// retry policies are followed as by the core, without waiting.
+class simulator_call final : public adapter_testing::fake_call {
  public:
-  explicit simulator_call(sim::carrier_sim& simulator) : sim_(simulator) {}
-
-  carriers::task<result<carriers::outbound_response>> send(carriers::outbound_request request) override {
-    http::request in;
-    in.method = request.method;
-    std::string_view url = request.url;
-    auto scheme = url.find("://");
-    auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
-    in.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    auto q = in.target.find('?');
-    http::percent_decode(std::string_view(in.target).substr(0, q), in.path);
-    if (q != std::string::npos) in.query = in.target.substr(q + 1);
-    in.fields = request.headers;
-    in.body = request.body;
-    in.remote = "127.0.0.1:40000";
-    auto out = sim_.handle(in);
-    sent.push_back(std::move(request));
-    carriers::outbound_response r;
-    r.status = out.status;
-    r.headers = out.fields;
-    r.body = std::move(out.body);
-    co_return r;
-  }
-
-  std::vector<carriers::outbound_request> sent;
-
- private:
-  sim::carrier_sim& sim_;
+  explicit simulator_call(sim::carrier_sim& simulator)
+      : fake_call([&simulator](const carriers::outbound_request& request)
+                      -> result<carriers::outbound_response> {
+          http::request in;
+          in.method = request.method;
+          std::string_view url = request.url;
+          auto scheme = url.find("://");
+          auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+          in.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+          auto q = in.target.find('?');
+          http::percent_decode(std::string_view(in.target).substr(0, q), in.path);
+          if (q != std::string::npos) in.query = in.target.substr(q + 1);
+          in.fields = request.headers;
+          in.body = request.body;
+          in.remote = "127.0.0.1:40000";
+          auto out = simulator.handle(in);
+          carriers::outbound_response r;
+          r.status = out.status;
+          r.headers = out.fields;
+          r.body = std::move(out.body);
+          return r;
+        }) {}
 };
 
 }  // namespace parcelgate::testing_mr
