@@ -29,6 +29,7 @@ add_library(parcelgate_core STATIC
   tariffs/tariff_book.cpp
   store/migrations.cpp
   store/pg/connection.cpp
+  store/pg/pool.cpp
   store/sqlite_store.cpp
   telemetry/log.cpp
   telemetry/metrics.cpp)

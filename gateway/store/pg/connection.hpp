@@ -68,6 +68,8 @@ enum class failure {
   statement_timeout,      // 57014
   connection_lost,        // the server went away; the connection is broken
   timeout,                // our own deadline passed; the connection is broken
+  pool_exhausted,         // no connection of the pool became free in time (nothing was sent)
+  unreachable,            // the pool cannot connect now (backing off; nothing was sent)
   other,
 };
 
