@@ -30,6 +30,7 @@ add_library(parcelgate_core STATIC
   store/migrations.cpp
   store/pg/connection.cpp
   store/pg/pool.cpp
+  store/pg/schema.cpp
   store/sqlite_store.cpp
   telemetry/log.cpp
   telemetry/metrics.cpp)

@@ -192,6 +192,11 @@ connection::~connection() = default;
 bool connection::usable() const noexcept {
   return !impl_->broken && PQstatus(impl_->conn) == CONNECTION_OK;
 }
+bool connection::in_transaction() const noexcept {
+  const auto s = PQtransactionStatus(impl_->conn);
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
 int connection::backend_pid() const noexcept {
   return PQbackendPID(impl_->conn);
 }

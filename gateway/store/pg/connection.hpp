@@ -100,6 +100,8 @@ class connection {
 
   // False once a failure left the connection unusable; the pool then drops it.
   bool usable() const noexcept;
+  // True between an explicit BEGIN and its COMMIT/ROLLBACK.
+  bool in_transaction() const noexcept;
   // The server's process id (to terminate it in tests).
   int backend_pid() const noexcept;
 

@@ -135,6 +135,15 @@ struct pool::impl : std::enable_shared_from_this<impl> {
     co_return opened->release();
   }
 
+  // Back to the pool after use: a broken connection, or one left inside a transaction, is closed.
+  void give_back(token t) {
+    if (t && (!t->usable() || t->in_transaction())) {
+      drop(t);
+      t = nullptr;
+    }
+    release(t);
+  }
+
   void drop(token t) {
     if (!t) return;
     delete t;
@@ -158,9 +167,48 @@ pool::pool(net::any_io_executor executor, pool_options options)
 
 pool::~pool() = default;
 
+// A connection taken from the pool, open and usable, or the reason there is none.
+task<std::expected<token, db_error>> take(const std::shared_ptr<pool::impl>& self, deadline until);
+
 task<std::expected<std::vector<rows>, db_error>> pool::run(std::span<const statement> statements,
                                                            deadline until) {
   auto self = impl_;
+  auto slot = co_await take(self, until);
+  if (!slot) co_return std::unexpected(std::move(slot.error()));
+  token t = *slot;
+  auto out = co_await t->run(statements, until);
+  self->give_back(t);
+  co_return out;
+}
+
+struct session::state {
+  std::shared_ptr<pool::impl> owner;
+  token held = nullptr;
+  ~state() {
+    if (owner) owner->give_back(held);
+  }
+};
+
+session::session(std::shared_ptr<state> s) : state_(std::move(s)) {}
+session::session(session&&) noexcept = default;
+session::~session() = default;
+
+task<std::expected<std::vector<rows>, db_error>> session::run(std::span<const statement> statements,
+                                                              deadline until) {
+  co_return co_await state_->held->run(statements, until);
+}
+
+task<std::expected<session, db_error>> pool::open_session(deadline until) {
+  auto self = impl_;
+  auto slot = co_await take(self, until);
+  if (!slot) co_return std::unexpected(std::move(slot.error()));
+  auto s = std::make_shared<session::state>();
+  s->owner = self;
+  s->held = *slot;
+  co_return session(std::move(s));
+}
+
+task<std::expected<token, db_error>> take(const std::shared_ptr<pool::impl>& self, deadline until) {
   auto slot = co_await self->acquire(until);
   if (!slot) co_return std::unexpected(std::move(slot.error()));
   token t = *slot;
@@ -176,13 +224,7 @@ task<std::expected<std::vector<rows>, db_error>> pool::run(std::span<const state
     }
     t = *opened;
   }
-  auto out = co_await t->run(statements, until);
-  if (!t->usable()) {
-    self->drop(t);
-    t = nullptr;
-  }
-  self->release(t);
-  co_return out;
+  co_return t;
 }
 
 pool_stats pool::stats() const {

@@ -32,6 +32,29 @@ struct pool_stats {
   int waiting = 0;  // callers waiting for a connection
 };
 
+class pool;
+
+// One connection of the pool held across several groups, for work that needs one session: an
+// explicit transaction spanning round trips (BEGIN in the first group, COMMIT in the last), or a
+// session-level lock. Released when destroyed; a connection left inside a transaction or broken
+// is closed instead of going back to the pool.
+class session {
+ public:
+  session(session&&) noexcept;
+  session& operator=(session&&) = delete;
+  session(const session&) = delete;
+  ~session();
+
+  task<std::expected<std::vector<rows>, db_error>> run(std::span<const statement> statements,
+                                                       deadline until);
+
+ private:
+  friend class pool;
+  struct state;
+  explicit session(std::shared_ptr<state> s);
+  std::shared_ptr<state> state_;
+};
+
 class pool {
  public:
   pool(boost::asio::any_io_executor executor, pool_options options);
@@ -44,10 +67,14 @@ class pool {
   task<std::expected<std::vector<rows>, db_error>> run(std::span<const statement> statements,
                                                        deadline until);
 
+  // A connection held for several groups (see session).
+  task<std::expected<session, db_error>> open_session(deadline until);
+
   pool_stats stats() const;
 
+  struct impl;  // shared with sessions, which may outlive a call
+
  private:
-  struct impl;
   std::shared_ptr<impl> impl_;
 };
 

@@ -1,0 +1,167 @@
+#include "gateway/store/pg/schema.hpp"
+
+namespace parcelgate::store::pg {
+
+namespace {
+
+// Any 64-bit number unique to parcelgate's migrations ("pgate-mi" in ASCII).
+constexpr std::string_view kMigrationLock = "7071676174652d6d";
+
+const std::vector<migration>& all() {
+  static const std::vector<migration> list = {
+      {3,
+       "tenants, api keys, shipments, labels, purchases in flight, idempotency keys (SQLite schema "
+       "3)",
+       {R"sql(CREATE TABLE tenants (
+  id         text PRIMARY KEY,
+  created_at text NOT NULL
+))sql",
+        R"sql(CREATE TABLE api_keys (
+  id         text PRIMARY KEY,
+  tenant_id  text NOT NULL REFERENCES tenants(id),
+  role       text NOT NULL CHECK (role IN ('merchant', 'point', 'ops')),
+  key_hash   text NOT NULL UNIQUE,
+  hint       text NOT NULL,
+  name       text NOT NULL DEFAULT '',
+  created_at text NOT NULL,
+  revoked_at text
+))sql",
+        R"sql(CREATE TABLE shipments (
+  seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id              text NOT NULL UNIQUE,
+  tenant_id       text NOT NULL REFERENCES tenants(id),
+  status          text NOT NULL,
+  carrier         text NOT NULL,
+  service         text NOT NULL,
+  carrier_service text NOT NULL DEFAULT '',
+  tracking_number text NOT NULL DEFAULT '',
+  reference       text NOT NULL DEFAULT '',
+  direction       text NOT NULL,
+  idempotency_key text NOT NULL,
+  body            text NOT NULL,
+  created_at      text NOT NULL,
+  updated_at      text NOT NULL
+))sql",
+        "CREATE INDEX shipments_by_tenant ON shipments (tenant_id, seq)",
+        "CREATE INDEX shipments_by_reference ON shipments (tenant_id, reference)",
+        "CREATE INDEX shipments_by_tracking ON shipments (carrier, tracking_number)",
+        "CREATE INDEX shipments_by_status ON shipments (status)",
+        "CREATE INDEX shipments_by_creation ON shipments (created_at)",
+        R"sql(CREATE TABLE labels (
+  shipment_id  text PRIMARY KEY REFERENCES shipments(id),
+  format       text NOT NULL,
+  content_type text NOT NULL,
+  bytes        bytea NOT NULL
+))sql",
+        R"sql(CREATE TABLE purchases_in_flight (
+  shipment_id     text PRIMARY KEY,
+  tenant_id       text NOT NULL,
+  carrier         text NOT NULL,
+  service         text NOT NULL,
+  carrier_service text NOT NULL DEFAULT '',
+  reference       text NOT NULL DEFAULT '',
+  direction       text NOT NULL,
+  idempotency_key text NOT NULL,
+  body            text NOT NULL,
+  created_at      text NOT NULL,
+  updated_at      text NOT NULL
+))sql",
+        R"sql(CREATE TABLE idempotency_keys (
+  tenant_id       text NOT NULL,
+  key             text NOT NULL,
+  request_hash    text NOT NULL,
+  state           text NOT NULL CHECK (state IN ('started', 'finished')),
+  shipment_id     text,
+  response_status integer,
+  response_body   text,
+  created_at      text NOT NULL,
+  updated_at      text NOT NULL,
+  PRIMARY KEY (tenant_id, key)
+))sql",
+        "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)"}},
+  };
+  return list;
+}
+
+db_error newer_database(int database, int code) {
+  return db_error{.what = failure::other,
+                  .sqlstate = {},
+                  .message = "the database schema is at version " + std::to_string(database) +
+                             ", newer than this parcelgate (which knows up to version " +
+                             std::to_string(code) +
+                             "): upgrade parcelgate, or point it at another database"};
+}
+
+const std::vector<statement>& version_query() {
+  static const std::vector<statement> q{
+      {.sql_or_name = "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+                      "name text NOT NULL, "
+                      "applied_at timestamptz NOT NULL DEFAULT now())"},
+      {.sql_or_name = "SELECT coalesce(max(version), 0) FROM schema_migrations"}};
+  return q;
+}
+
+}  // namespace
+
+std::span<const migration> migrations() {
+  return all();
+}
+
+int code_schema_version() noexcept {
+  return all().back().version;
+}
+
+task<std::expected<schema_status, db_error>> read_schema_status(pool& p, deadline until) {
+  const std::vector<statement> exists{
+      {.sql_or_name = "SELECT to_regclass('schema_migrations') IS NOT NULL"}};
+  auto e = co_await p.run(exists, until);
+  if (!e) co_return std::unexpected(std::move(e.error()));
+  schema_status s{.database_version = 0, .code_version = code_schema_version(), .pending = {}};
+  if ((*e)[0].text(0, 0) == "t") {
+    const std::vector<statement> version{version_query()[1]};
+    auto v = co_await p.run(version, until);
+    if (!v) co_return std::unexpected(std::move(v.error()));
+    s.database_version = static_cast<int>((*v)[0].integer(0, 0));
+  }
+  for (const auto& m : all())
+    if (m.version > s.database_version) s.pending.push_back(m.version);
+  co_return s;
+}
+
+task<std::expected<int, db_error>> migrate(pool& p, deadline until) {
+  auto opened = co_await p.open_session(until);
+  if (!opened) co_return std::unexpected(std::move(opened.error()));
+  auto& s = *opened;
+  // One explicit transaction: the advisory lock is held until COMMIT, so a second instance
+  // starting now waits here and then finds the migrations applied.
+  const std::vector<statement> begin{
+      {.sql_or_name = "BEGIN"},
+      {.sql_or_name = "SELECT pg_advisory_xact_lock(('x' || $1)::bit(64)::bigint)",
+       .params = {std::string(kMigrationLock)}},
+      version_query()[0],
+      version_query()[1]};
+  auto head = co_await s.run(begin, until);
+  if (!head) co_return std::unexpected(std::move(head.error()));
+  const int current = static_cast<int>((*head)[3].integer(0, 0));
+  if (current > code_schema_version()) {
+    const std::vector<statement> rollback{{.sql_or_name = "ROLLBACK"}};
+    co_await s.run(rollback, until);
+    co_return std::unexpected(newer_database(current, code_schema_version()));
+  }
+  int applied = 0;
+  std::vector<statement> work;
+  for (const auto& m : all()) {
+    if (m.version <= current) continue;
+    for (auto sql : m.statements) work.push_back({.sql_or_name = sql});
+    work.push_back(
+        {.sql_or_name = "INSERT INTO schema_migrations (version, name) VALUES ($1::integer, $2)",
+         .params = {std::to_string(m.version), std::string(m.name)}});
+    ++applied;
+  }
+  work.push_back({.sql_or_name = "COMMIT"});
+  auto done = co_await s.run(work, until);
+  if (!done) co_return std::unexpected(std::move(done.error()));
+  co_return applied;
+}
+
+}  // namespace parcelgate::store::pg
