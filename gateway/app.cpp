@@ -8,9 +8,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include "gateway/api/gateway_api.hpp"
@@ -20,6 +22,7 @@
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
 #include "gateway/http/server.hpp"
+#include "gateway/store/async_store.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
 #include "gateway/telemetry/log.hpp"
@@ -55,15 +58,13 @@ void raise_fd_limit() {
 
 // Housekeeping: forget finished idempotency keys past their retention, hourly. (Coroutines here
 // are plain functions with pointer parameters: g++ 12 mishandles capturing coroutine lambdas.)
-net::awaitable<void> purge_idempotency_keys(store::store* db, store::blocking_pool* pool, std::chrono::hours retention,
+net::awaitable<void> purge_idempotency_keys(store::async_store* db, std::chrono::hours retention,
                                             const std::atomic<bool>* stopping) {
   net::steady_timer timer(co_await net::this_coro::executor);
   while (!stopping->load()) {
-    std::string cutoff = rfc3339(std::chrono::system_clock::now() - retention);
-    co_await pool->run([&] {
-      if (auto n = db->purge_idempotency_keys(cutoff); n && *n > 0)
-        telemetry::log_info("expired idempotency keys purged", {{"count", static_cast<std::int64_t>(*n)}});
-    });
+    const std::string cutoff = rfc3339(std::chrono::system_clock::now() - retention);
+    if (auto n = co_await db->purge_idempotency_keys(cutoff); n && *n > 0)
+      telemetry::log_info("expired idempotency keys purged", {{"count", static_cast<std::int64_t>(*n)}});
     timer.expires_after(std::chrono::minutes(10));
     co_await timer.async_wait(net::use_awaitable);
   }
@@ -128,11 +129,17 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 2;
   }
   store::blocking_pool pool(cfg.store.blocking_threads);
+  const auto data = store::make_sqlite_async_store(**db, pool);
   telemetry::metrics metrics;
   shipment_cache cache;
   const api::problem_answers answers;
-  shipping_service shipping(**db, pool, *registry, **client, metrics, cache, answers);
-  if (auto recovered = shipping.recover_interrupted_purchases(); !recovered) {
+  shipping_service shipping(*data, *registry, **client, metrics, cache, answers);
+  // Before serving: run the recovery on the (not yet running) I/O context until it is done.
+  auto recovery = net::co_spawn(io, shipping.recover_interrupted_purchases(), net::use_future);
+  while (recovery.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+    io.run_one_for(std::chrono::milliseconds(10));
+  io.restart();
+  if (auto recovered = recovery.get(); !recovered) {
     log_error("recovery of interrupted purchases failed", {{"cause", recovered.error().carrier_message}});
     return 1;
   } else if (*recovered > 0) {
@@ -147,10 +154,10 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   if (auto set = tariff_book.current())
     log_info("tariffs loaded", {{"dir", cfg.tariffs.string()}, {"contracts", static_cast<std::int64_t>(set->contracts().size())}});
 
-  api::authenticator auth(**db, pool, std::chrono::seconds(5));
+  api::authenticator auth(*data, std::chrono::seconds(5));
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
   std::atomic<bool> stopping{false};
-  api::gateway_api api({**db, pool, *registry, shipping, cache, metrics, auth, tariff_book, limiter, cfg.server.access_log,
+  api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book, limiter, cfg.server.access_log,
                         [&stopping] { return !stopping.load(); }});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
@@ -160,7 +167,7 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 1;
   }
 
-  net::co_spawn(io, purge_idempotency_keys(db->get(), &pool, cfg.idempotency.retention, &stopping), net::detached);
+  net::co_spawn(io, purge_idempotency_keys(data.get(), cfg.idempotency.retention, &stopping), net::detached);
 
   // SIGHUP reloads the tariffs; a set with any problem is refused and the current one stays.
   net::signal_set hangups(io, SIGHUP);

@@ -25,6 +25,7 @@ add_library(parcelgate_core STATIC
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp
+  store/sqlite_async_store.cpp
   store/durable_write.cpp
   tariffs/tariff_book.cpp
   store/migrations.cpp

@@ -5,7 +5,7 @@
 #include "gateway/api/api_keys.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/http/message.hpp"
-#include "gateway/store/blocking_pool.hpp"
+#include "gateway/store/async_store.hpp"
 
 namespace parcelgate::api {
 
@@ -27,8 +27,7 @@ boost::asio::awaitable<std::expected<principal, auth_failure>> authenticator::au
       co_return std::unexpected(auth_failure::unknown);
     }
   }
-  result<std::optional<store::api_key>> found = std::optional<store::api_key>();
-  co_await pool_.run([&] { found = db_.find_api_key(hash); });
+  const auto found = co_await db_.find_api_key(hash);
   if (!found) co_return std::unexpected(auth_failure::storage);
   entry e{std::nullopt, now + ttl_};
   // Constant-time check of the stored hash against ours (the lookup itself was by hash).

@@ -14,7 +14,7 @@
 #include "gateway/store/store.hpp"
 
 namespace parcelgate::store {
-class blocking_pool;
+class async_store;
 }
 
 namespace parcelgate::api {
@@ -32,8 +32,7 @@ enum class auth_failure { missing, not_bearer, malformed, unknown, revoked, stor
 
 class authenticator {
  public:
-  authenticator(store::store& db, store::blocking_pool& pool, std::chrono::milliseconds cache_ttl)
-      : db_(db), pool_(pool), ttl_(cache_ttl) {}
+  authenticator(store::async_store& db, std::chrono::milliseconds cache_ttl) : db_(db), ttl_(cache_ttl) {}
 
   // `authorization` is the Authorization header value.
   boost::asio::awaitable<std::expected<principal, auth_failure>> authenticate(std::string_view authorization);
@@ -43,8 +42,7 @@ class authenticator {
     std::optional<principal> who;  // nullopt: unknown or revoked key (negative cache)
     std::chrono::steady_clock::time_point expires;
   };
-  store::store& db_;
-  store::blocking_pool& pool_;
+  store::async_store& db_;
   std::chrono::milliseconds ttl_;
   std::shared_mutex mutex_;
   std::unordered_map<std::string, entry> cache_;  // key: SHA-256 hex of the key

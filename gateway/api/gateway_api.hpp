@@ -21,6 +21,10 @@ class shipment_cache;
 namespace parcelgate::carriers {
 class registry;
 }
+namespace parcelgate::store {
+class async_store;
+class blocking_pool;
+}
 namespace parcelgate::telemetry {
 class metrics;
 }
@@ -32,8 +36,8 @@ struct quote_result;
 namespace parcelgate::api {
 
 struct api_deps {
-  store::store& db;
-  store::blocking_pool& pool;
+  store::async_store& db;
+  store::blocking_pool& pool;  // CPU-heavy work off the I/O threads (tariff comparisons)
   const carriers::registry& carriers;
   shipping_service& shipping;
   shipment_cache& cache;

@@ -12,7 +12,7 @@
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
 #include "gateway/domain/tracking.hpp"
-#include "gateway/store/blocking_pool.hpp"
+#include "gateway/store/async_store.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
 
 namespace parcelgate::api {
@@ -80,8 +80,8 @@ task_response get_shipment(context& ctx, api_deps& deps) {
     if (!scope.empty() && hit->tenant != scope) co_return not_found(ctx, id);
     co_return json_ok(200, *hit->body);
   }
-  result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
-  co_await deps.pool.run([&] { found = deps.db.get_shipment(scope, id); });
+  const std::string wanted(id);
+  auto found = co_await deps.db.get_shipment(scope, wanted);
   if (!found) co_return error_response(found.error(), ctx.request_id);
   if (!*found) co_return not_found(ctx, id);
   deps.cache.fill((*found)->id, (*found)->tenant, (*found)->body);
@@ -157,9 +157,8 @@ task_response list_shipments(context& ctx, api_deps& deps) {
     if (!known) errors.push_back({"carrier", "unknown carrier"});
   }
   if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
-  result<store::shipment_page> page = store::shipment_page{};
   const std::string scope = ctx.tenant_scope();
-  co_await deps.pool.run([&] { page = deps.db.list_shipments(scope, filter); });
+  auto page = co_await deps.db.list_shipments(scope, filter);
   if (!page) co_return error_response(page.error(), ctx.request_id);
   std::string body = "{\"data\":[";
   for (std::size_t i = 0; i < page->bodies.size(); ++i) {
@@ -177,9 +176,9 @@ task_response list_shipments(context& ctx, api_deps& deps) {
 task_response get_label(context& ctx, api_deps& deps) {
   auto id = ctx.param("id");
   if (!valid_shipment_id(id)) co_return not_found(ctx, id);
-  result<std::optional<store::stored_label>> found = std::optional<store::stored_label>();
   const std::string scope = ctx.tenant_scope();
-  co_await deps.pool.run([&] { found = deps.db.get_label(scope, id); });
+  const std::string wanted(id);
+  auto found = co_await deps.db.get_label(scope, wanted);
   if (!found) co_return error_response(found.error(), ctx.request_id);
   if (!*found)
     co_return problem(ctx, 404, "not-found", "Not found",

@@ -4,7 +4,7 @@
 
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/carriers/registry.hpp"
-#include "gateway/store/blocking_pool.hpp"
+#include "gateway/store/async_store.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
 namespace parcelgate::api {
@@ -73,9 +73,7 @@ void add_system_routes(router& r, api_deps& deps) {
       [d](context&) -> task_response {
         if (d->ready && !d->ready())
           co_return http::response::json(503, R"({"status":"not_ready"})");
-        bool reachable = false;
-        co_await d->pool.run(
-            [&] { reachable = d->db.find_api_key("readiness-probe").has_value(); });
+        const bool reachable = co_await d->db.reachable();
         if (!reachable) co_return http::response::json(503, R"({"status":"storage_unavailable"})");
         co_return http::response::json(200, R"({"status":"ready"})");
       },

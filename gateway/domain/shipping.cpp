@@ -5,8 +5,6 @@
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/domain/shipment_json.hpp"
-#include "gateway/store/blocking_pool.hpp"
-#include "gateway/store/durable_write.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 #include "gateway/tariffs/contract_choice.hpp"
@@ -19,28 +17,24 @@ namespace {
 // everything else, whatever its kind, may have bought a label.
 bool nothing_was_bought(const error& e) { return e.sale == sale_outcome::not_sold; }
 
-// One purchase write, group-committed by the store's writer. Its result counts only once the
-// transaction that carried it is durable. (A plain coroutine with a pointer parameter: see
-// blocking_pool.cpp on capturing coroutine lambdas under g++ 12.)
-template <class T>
-task<result<T>> commit(store::store* db, const std::function<result<T>()>* op, telemetry::metrics* metrics,
-                       const char* operation) {
-  const auto queued = std::chrono::steady_clock::now();
-  std::optional<result<T>> out;
-  std::function<bool()> work = [&out, op] {
-    out.emplace((*op)());
-    return out->has_value();
-  };
-  const bool committed = co_await store::write_durably(*db, std::move(work));
-  metrics->observe_durable_write(operation, std::chrono::duration<double>(std::chrono::steady_clock::now() - queued).count());
-  if (!committed || !out) {
-    co_return fail(error{.kind = error_kind::internal,
-                         .message = "storage failure",
-                         .carrier_code = "sqlite",
-                         .carrier_message = "the write transaction did not commit"});
+// Records how long one durable purchase write took, from its request to its commit
+// (parcelgate_store_durable_write_seconds{operation}).
+class write_timer {
+ public:
+  write_timer(telemetry::metrics& metrics, const char* operation)
+      : metrics_(metrics), operation_(operation), started_(std::chrono::steady_clock::now()) {}
+  ~write_timer() {
+    metrics_.observe_durable_write(operation_,
+                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   }
-  co_return std::move(*out);
-}
+  write_timer(const write_timer&) = delete;
+  write_timer& operator=(const write_timer&) = delete;
+
+ private:
+  telemetry::metrics& metrics_;
+  const char* operation_;
+  std::chrono::steady_clock::time_point started_;
+};
 
 // The section of a field path: "parcels" for "parcels[0].weight_g", "to" for "to.phone".
 std::string_view section(std::string_view field) noexcept { return field.substr(0, field.find_first_of(".[")); }
@@ -169,8 +163,11 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
                      .rate_unavailable_reason = cmd.rate_unavailable_reason};
   row.body = render_shipment(view);
 
-  const std::function<result<store::claim>()> claim_op = [&] { return db_.claim_purchase(cmd.request_hash, row, row.created_at); };
-  auto claimed = co_await commit(&db_, &claim_op, &metrics_, "claim");
+  result<store::claim> claimed = store::claim{};
+  {
+    const write_timer timer(metrics_, "claim");
+    claimed = co_await db_.claim_purchase(cmd.request_hash, row, row.created_at);
+  }
   if (!claimed) {
     telemetry::log_error("idempotency claim failed", {{"request_id", request_id}, {"cause", claimed.error().carrier_message}});
     co_return purchase_outcome{.what = kind::failed, .cause = std::move(claimed.error())};
@@ -199,9 +196,13 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
     error e = std::move(bought.error());
     if (e.carrier.empty()) e.carrier = std::string(carrier->adapter->id());
     if (nothing_was_bought(e)) {
-      const std::function<result<void>()> abandon_op = [&] { return db_.abandon_purchase(row.tenant, row.idempotency_key, row.id); };
-      if (auto r = co_await commit(&db_, &abandon_op, &metrics_, "abandon"); !r)
-        telemetry::log_error("abandon purchase failed", {{"shipment_id", row.id}, {"cause", r.error().carrier_message}});
+      result<void> abandoned;
+      {
+        const write_timer timer(metrics_, "abandon");
+        abandoned = co_await db_.abandon_purchase(row.tenant, row.idempotency_key, row.id);
+      }
+      if (!abandoned)
+        telemetry::log_error("abandon purchase failed", {{"shipment_id", row.id}, {"cause", abandoned.error().carrier_message}});
       telemetry::log_info("label purchase refused", {{"request_id", request_id}, {"carrier", e.carrier},
                                                       {"kind", to_string(e.kind)}, {"carrier_code", e.carrier_code}});
       co_return purchase_outcome{.what = kind::refused, .cause = std::move(e)};
@@ -228,8 +229,11 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
                              .bytes = std::move(label.label),
                              .shipment_status = {}};
   const auto answer = answers_.created(row.body);
-  const std::function<result<void>()> complete_op = [&] { return db_.complete_purchase(row, stored, answer.status, answer.body); };
-  auto saved = co_await commit(&db_, &complete_op, &metrics_, "complete");
+  result<void> saved;
+  {
+    const write_timer timer(metrics_, "complete");
+    saved = co_await db_.complete_purchase(row, stored, answer.status, answer.body);
+  }
   if (!saved) {
     // The carrier sold a label that could not be recorded. Say so loudly: the purchase stays in
     // flight and becomes a pending_confirmation shipment at the next start.
@@ -247,8 +251,11 @@ task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row,
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
   auto answer = answers_.outcome_unknown(row.id, cause, request_id);
-  const std::function<result<void>()> mark_op = [&] { return db_.mark_pending_confirmation(row, answer.status, answer.body); };
-  auto saved = co_await commit(&db_, &mark_op, &metrics_, "pending");
+  result<void> saved;
+  {
+    const write_timer timer(metrics_, "pending");
+    saved = co_await db_.mark_pending_confirmation(row, answer.status, answer.body);
+  }
   telemetry::log_warn("label purchase outcome unknown", {{"request_id", request_id}, {"shipment_id", row.id},
                                                          {"carrier", row.carrier}, {"kind", to_string(cause.kind)},
                                                          {"detail", cause.carrier_message}});
@@ -262,9 +269,9 @@ task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row,
                              .cause = std::move(cause)};
 }
 
-result<int> shipping_service::recover_interrupted_purchases() {
-  auto interrupted = db_.interrupted_purchases();
-  if (!interrupted) return std::unexpected(interrupted.error());
+task<result<int>> shipping_service::recover_interrupted_purchases() {
+  auto interrupted = co_await db_.interrupted_purchases();
+  if (!interrupted) co_return std::unexpected(interrupted.error());
   int n = 0;
   for (auto& item : *interrupted) {
     auto row = std::move(item.shipment);
@@ -278,17 +285,17 @@ result<int> shipping_service::recover_interrupted_purchases() {
     // which the log line below ties to the shipment.
     const std::string recovery_id = new_trace_id("req");
     const auto answer = answers_.outcome_unknown(row.id, cause, recovery_id);
-    if (auto r = db_.mark_pending_confirmation(row, answer.status, answer.body); !r) return std::unexpected(r.error());
+    auto marked = co_await db_.mark_pending_confirmation(row, answer.status, answer.body);
+    if (!marked) co_return std::unexpected(marked.error());
     telemetry::log_warn("interrupted purchase marked pending_confirmation",
                         {{"request_id", recovery_id}, {"shipment_id", row.id}, {"carrier", row.carrier}});
     ++n;
   }
-  return n;
+  co_return n;
 }
 
 task<result<std::string>> shipping_service::cancel(std::string tenant, std::string id, std::string request_id) {
-  result<std::optional<store::shipment_row>> found = std::optional<store::shipment_row>();
-  co_await pool_.run([&] { found = db_.get_shipment(tenant, id); });
+  auto found = co_await db_.get_shipment(tenant, id);
   if (!found) co_return std::unexpected(found.error());
   if (!*found) co_return make_error(error_kind::not_found, "no shipment " + id);
   auto row = std::move(**found);
@@ -313,8 +320,12 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   row.status = "cancelled";
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
-  const std::function<result<bool>()> update_op = [&] { return db_.update_shipment(row, "label_created"); };
-  auto updated = co_await commit(&db_, &update_op, &metrics_, "update");
+  result<bool> updated = false;
+  {
+    const std::string expected = "label_created";  // named: no temporaries inside co_await (g++ 12)
+    const write_timer timer(metrics_, "update");
+    updated = co_await db_.update_shipment(row, expected);
+  }
   if (!updated) co_return std::unexpected(updated.error());
   if (!*updated) co_return make_error(error_kind::conflict, "shipment " + id + " changed while it was being cancelled");
   cache_.put(row.id, row.tenant, row.body);

@@ -21,7 +21,7 @@
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipment_input.hpp"
 #include "gateway/domain/shipment_json.hpp"
-#include "gateway/store/store.hpp"
+#include "gateway/store/async_store.hpp"
 
 namespace parcelgate::carriers {
 class registry;
@@ -32,7 +32,7 @@ namespace parcelgate::telemetry {
 class metrics;
 }
 namespace parcelgate::store {
-class blocking_pool;
+class async_store;
 }
 namespace parcelgate::tariffs {
 class tariff_set;
@@ -99,10 +99,9 @@ struct purchase_outcome {
 
 class shipping_service {
  public:
-  shipping_service(store::store& db, store::blocking_pool& pool, const carriers::registry& carriers,
-                   carriers::http_client& client, telemetry::metrics& metrics, shipment_cache& cache,
-                   const purchase_answers& answers)
-      : db_(db), pool_(pool), carriers_(carriers), client_(client), metrics_(metrics), cache_(cache), answers_(answers) {}
+  shipping_service(store::async_store& db, const carriers::registry& carriers, carriers::http_client& client,
+                   telemetry::metrics& metrics, shipment_cache& cache, const purchase_answers& answers)
+      : db_(db), carriers_(carriers), client_(client), metrics_(metrics), cache_(cache), answers_(answers) {}
 
   // The checks after the generic ones, each run once: the carrier offers the service, its own
   // rules (adapter validate), then the contract (the best by `selection` among the carriers
@@ -117,14 +116,13 @@ class shipping_service {
   // not_found for another tenant's id; conflict once the parcel moved or its outcome is unknown.
   task<result<std::string>> cancel(std::string tenant, std::string id, std::string request_id);
 
-  // At start: purchases interrupted by a crash become pending_confirmation. Blocking.
-  result<int> recover_interrupted_purchases();
+  // At start, before serving: purchases interrupted by a crash become pending_confirmation.
+  task<result<int>> recover_interrupted_purchases();
 
  private:
   task<purchase_outcome> finish_unknown(store::shipment_row row, error cause, std::string request_id);
 
-  store::store& db_;
-  store::blocking_pool& pool_;
+  store::async_store& db_;
   const carriers::registry& carriers_;
   carriers::http_client& client_;
   telemetry::metrics& metrics_;

@@ -1,9 +1,8 @@
 #pragma once
-// Persistence boundary of the gateway. `store` is what the domain services need, in their
-// terms; sqlite_store implements it (embedded default) and a PostgreSQL implementation can
-// follow without touching callers. Every method is blocking and thread-safe: callers on I/O
-// threads run reads through blocking_pool (gateway/store/blocking_pool.hpp) and purchase writes
-// through submit_write (write_durably in gateway/store/durable_write.hpp), never directly.
+// The SQLite backend's blocking contract. Request paths never call it: they use async_store
+// (async_store.hpp), whose SQLite implementation runs these methods on the blocking pool (reads)
+// and the writer thread (purchase writes, through submit_write / write_durably). Startup work
+// (migrations) and parcelctl call it directly. Every method is blocking and thread-safe.
 //
 // Durability: methods that record a purchase (claim_purchase, complete_purchase,
 // abandon_purchase, mark_pending_confirmation, update_shipment) return only after the

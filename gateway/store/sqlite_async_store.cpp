@@ -1,0 +1,147 @@
+// async_store over the SQLite store: reads run on the blocking pool, purchase writes are queued
+// for the writer thread and resume once the group commit that carried them is durable.
+#include <functional>
+
+#include "gateway/store/async_store.hpp"
+#include "gateway/store/blocking_pool.hpp"
+#include "gateway/store/durable_write.hpp"
+
+namespace parcelgate::store {
+
+namespace {
+
+// One purchase write, group-committed by the writer. Its result counts only once the
+// transaction that carried it is durable. (A plain coroutine with a pointer parameter: see
+// blocking_pool.cpp on capturing coroutine lambdas under g++ 12.)
+template <class T>
+task<result<T>> commit(store* db, const std::function<result<T>()>* op) {
+  std::optional<result<T>> out;
+  std::function<bool()> work = [&out, op] {
+    out.emplace((*op)());
+    return out->has_value();
+  };
+  const bool committed = co_await write_durably(*db, std::move(work));
+  if (!committed || !out)
+    co_return fail(error{.kind = error_kind::internal,
+                         .message = "storage failure",
+                         .carrier_code = "sqlite",
+                         .carrier_message = "the write transaction did not commit"});
+  co_return std::move(*out);
+}
+
+// A read on the blocking pool.
+template <class T>
+task<result<T>> read(blocking_pool* pool, const std::function<result<T>()>* op) {
+  std::optional<result<T>> out;
+  co_await pool->run([&out, op] { out.emplace((*op)()); });
+  co_return std::move(*out);
+}
+
+class sqlite_async_store final : public async_store {
+ public:
+  sqlite_async_store(store& db, blocking_pool& pool) : db_(db), pool_(pool) {}
+
+  task<result<std::optional<api_key>>> find_api_key(const std::string& key_hash) override {
+    const std::function<result<std::optional<api_key>>()> op = [&] {
+      return db_.find_api_key(key_hash);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<claim>> claim_purchase(const std::string& request_hash, const shipment_row& pending,
+                                     const std::string& now) override {
+    const std::function<result<claim>()> op = [&] {
+      return db_.claim_purchase(request_hash, pending, now);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<void>> complete_purchase(const shipment_row& shipment, const stored_label& label,
+                                       int response_status,
+                                       const std::string& response_body) override {
+    const std::function<result<void>()> op = [&] {
+      return db_.complete_purchase(shipment, label, response_status, response_body);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<void>> abandon_purchase(const std::string& tenant, const std::string& key,
+                                      const std::string& shipment_id) override {
+    const std::function<result<void>()> op = [&] {
+      return db_.abandon_purchase(tenant, key, shipment_id);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<void>> mark_pending_confirmation(const shipment_row& shipment, int response_status,
+                                               const std::string& response_body) override {
+    const std::function<result<void>()> op = [&] {
+      return db_.mark_pending_confirmation(shipment, response_status, response_body);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<std::vector<interrupted_purchase>>> interrupted_purchases() override {
+    const std::function<result<std::vector<interrupted_purchase>>()> op = [&] {
+      return db_.interrupted_purchases();
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<bool>> update_shipment(const shipment_row& shipment,
+                                     const std::string& expected_status) override {
+    const std::function<result<bool>()> op = [&] {
+      return db_.update_shipment(shipment, expected_status);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,
+                                                         const std::string& id) override {
+    const std::function<result<std::optional<shipment_row>>()> op = [&] {
+      return db_.get_shipment(tenant, id);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<shipment_page>> list_shipments(const std::string& tenant,
+                                             const shipment_filter& filter) override {
+    const std::function<result<shipment_page>()> op = [&] {
+      return db_.list_shipments(tenant, filter);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<std::optional<stored_label>>> get_label(const std::string& tenant,
+                                                      const std::string& id) override {
+    const std::function<result<std::optional<stored_label>>()> op = [&] {
+      return db_.get_label(tenant, id);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<int>> purge_idempotency_keys(const std::string& before) override {
+    const std::function<result<int>()> op = [&] { return db_.purge_idempotency_keys(before); };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<bool> reachable() override {
+    const std::function<result<std::optional<api_key>>()> op = [&] {
+      return db_.find_api_key("readiness-probe");
+    };
+    const auto r = co_await read(&pool_, &op);
+    co_return r.has_value();
+  }
+
+ private:
+  store& db_;
+  blocking_pool& pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<async_store> make_sqlite_async_store(store& db, blocking_pool& pool) {
+  return std::make_unique<sqlite_async_store>(db, pool);
+}
+
+}  // namespace parcelgate::store
