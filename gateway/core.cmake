@@ -31,6 +31,7 @@ add_library(parcelgate_core STATIC
   store/migrations.cpp
   store/pg/connection.cpp
   store/pg/pool.cpp
+  store/pg/pg_store.cpp
   store/pg/schema.cpp
   store/sqlite_store.cpp
   telemetry/log.cpp

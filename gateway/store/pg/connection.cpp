@@ -260,15 +260,25 @@ task<std::expected<std::vector<rows>, db_error>> connection::run(
   auto& p = *impl_;
   if (!usable()) co_return std::unexpected(lost(p.conn, "the database connection is broken"));
   std::vector<const char*> values;
+  std::vector<int> lengths, formats;
   for (const auto& s : statements) {
     values.clear();
+    lengths.assign(s.params.size(), 0);
+    formats.assign(s.params.size(), 0);
     for (const auto& v : s.params) values.push_back(v ? v->c_str() : nullptr);
+    if (s.binary_param >= 0 && static_cast<std::size_t>(s.binary_param) < s.params.size()) {
+      if (const auto& raw = s.params[static_cast<std::size_t>(s.binary_param)]) {
+        formats[static_cast<std::size_t>(s.binary_param)] = 1;
+        lengths[static_cast<std::size_t>(s.binary_param)] = static_cast<int>(raw->size());
+      }
+    }
     const std::string sql(s.sql_or_name);
     const int n = static_cast<int>(values.size());
-    const int sent =
-        s.prepared ? PQsendQueryPrepared(p.conn, sql.c_str(), n, values.data(), nullptr, nullptr, 0)
-                   : PQsendQueryParams(p.conn, sql.c_str(), n, nullptr, values.data(), nullptr,
-                                       nullptr, 0);
+    const int result_format = s.binary_result ? 1 : 0;
+    const int sent = s.prepared ? PQsendQueryPrepared(p.conn, sql.c_str(), n, values.data(),
+                                                      lengths.data(), formats.data(), result_format)
+                                : PQsendQueryParams(p.conn, sql.c_str(), n, nullptr, values.data(),
+                                                    lengths.data(), formats.data(), result_format);
     if (sent != 1) {
       p.broken = true;
       co_return std::unexpected(lost(p.conn, "cannot send the statement"));

@@ -31,6 +31,8 @@ struct statement {
   std::string_view sql_or_name;
   std::vector<std::optional<std::string>> params{};  // text format; nullopt is SQL NULL
   bool prepared = false;
+  int binary_param = -1;       // index of one parameter sent as raw bytes (a bytea), -1: none
+  bool binary_result = false;  // every column comes back in binary format (bytea as raw bytes)
 };
 
 // A statement prepared on every connection of the pool when it connects.

@@ -118,9 +118,15 @@ struct pool::impl : std::enable_shared_from_this<impl> {
             .message = last_failure + " (next attempt in " + std::to_string(wait) + " ms)"});
       }
     }
+    const auto connect_until = std::min(until, clock::now() + options.connect_timeout);
     auto opened =
-        co_await connection::open(executor, options.conninfo, options.statements,
-                                  std::min(until, clock::now() + options.connect_timeout));
+        co_await connection::open(executor, options.conninfo, options.statements, connect_until);
+    if (opened && !options.setup.empty()) {
+      std::vector<statement> setup;
+      for (const auto& sql : options.setup) setup.push_back({.sql_or_name = sql});
+      auto done = co_await (*opened)->run(setup, connect_until);
+      if (!done) opened = std::unexpected(std::move(done.error()));
+    }
     std::lock_guard lock(mutex);
     if (!opened) {
       backoff =

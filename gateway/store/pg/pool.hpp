@@ -23,6 +23,7 @@ struct pool_options {
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds max_backoff{5'000};
   std::vector<prepared_statement> statements{};  // prepared on every connection
+  std::vector<std::string> setup{};              // run once on every new connection ("SET ...")
 };
 
 struct pool_stats {

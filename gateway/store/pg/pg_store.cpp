@@ -1,0 +1,409 @@
+#include "gateway/store/pg/pg_store.hpp"
+
+#include <limits>
+
+namespace parcelgate::store::pg {
+
+namespace {
+
+constexpr std::string_view kShipmentColumns =
+    "id, tenant_id, status, carrier, service, carrier_service, tracking_number, reference, "
+    "direction, "
+    "idempotency_key, body, created_at, updated_at";
+
+// Every statement the store sends, prepared once per connection.
+std::vector<prepared_statement> prepared() {
+  const std::string columns(kShipmentColumns);
+  return {
+      {"find_key",
+       "SELECT id, tenant_id, role, key_hash, hint, name, created_at, coalesce(revoked_at, '') "
+       "FROM api_keys WHERE key_hash = $1"},
+      {"list_keys",
+       "SELECT id, tenant_id, role, key_hash, hint, name, created_at, coalesce(revoked_at, '') "
+       "FROM api_keys ORDER BY tenant_id, created_at"},
+      {"add_tenant",
+       "INSERT INTO tenants (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"},
+      {"add_key",
+       "INSERT INTO api_keys (id, tenant_id, role, key_hash, hint, name, created_at) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+      {"revoke_key", "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"},
+      // Takes the key and records the purchase in flight, or neither when the key exists (its
+      // row is then read by read_key in the same round trip).
+      {"claim",
+       "WITH k AS (INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, "
+       "created_at, "
+       "updated_at) VALUES ($1, $2, $3, 'started', $4, $5, $5) ON CONFLICT (tenant_id, key) DO "
+       "NOTHING RETURNING 1) "
+       "INSERT INTO purchases_in_flight (shipment_id, tenant_id, carrier, service, "
+       "carrier_service, reference, "
+       "direction, idempotency_key, body, created_at, updated_at) "
+       "SELECT $4, $1, $6, $7, $8, $9, $10, $2, $11, $12, $13 FROM k"},
+      {"read_key",
+       "SELECT request_hash, state, coalesce(response_status, 0), coalesce(response_body, '') "
+       "FROM idempotency_keys WHERE tenant_id = $1 AND key = $2"},
+      // The purchase in flight becomes a shipment (with its label when one was bought) and the
+      // key keeps the answer, all or nothing: every step depends on the in-flight row moved.
+      {"land",
+       "WITH gone AS (DELETE FROM purchases_in_flight WHERE shipment_id = $1 AND tenant_id = $2 "
+       "RETURNING 1), "
+       "s AS (INSERT INTO shipments (" +
+           columns +
+           ") SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 "
+           "FROM gone RETURNING id), "
+           "l AS (INSERT INTO labels (shipment_id, format, content_type, bytes) SELECT id, $14, "
+           "$15, $16::bytea FROM s "
+           "WHERE $14 <> '' ON CONFLICT (shipment_id) DO UPDATE SET format = EXCLUDED.format, "
+           "content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes RETURNING 1), "
+           "k AS (UPDATE idempotency_keys SET state = 'finished', response_status = $17::integer, "
+           "response_body = $18, "
+           "updated_at = $13 WHERE tenant_id = $2 AND key = $10 AND EXISTS (SELECT 1 FROM s) "
+           "RETURNING 1) "
+           "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM l), (SELECT count(*) FROM k)"},
+      {"drop_key", "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2"},
+      {"drop_in_flight",
+       "DELETE FROM purchases_in_flight WHERE shipment_id = $1 AND tenant_id = $2"},
+      {"in_flight",
+       "SELECT shipment_id, tenant_id, carrier, service, carrier_service, reference, direction, "
+       "idempotency_key, body, created_at, updated_at FROM purchases_in_flight ORDER BY "
+       "created_at"},
+      {"update_shipment",
+       "UPDATE shipments SET status = $1, tracking_number = $2, carrier_service = $3, body = $4, "
+       "updated_at = $5 "
+       "WHERE id = $6 AND tenant_id = $7 AND status = $8"},
+      {"get_shipment",
+       "SELECT " + columns + " FROM shipments WHERE id = $1 AND ($2 = '' OR tenant_id = $2)"},
+      {"cursor", "SELECT seq FROM shipments WHERE id = $1 AND ($2 = '' OR tenant_id = $2)"},
+      {"list_shipments",
+       "SELECT body, id FROM shipments WHERE seq < $1::bigint AND ($2 = '' OR tenant_id = $2) "
+       "AND ($3 = '' OR reference = $3) AND ($4 = '' OR status = $4) AND ($5 = '' OR carrier = $5) "
+       "AND ($6 = '' OR tenant_id = $6) AND ($7 = '' OR created_at > $7) AND ($8 = '' OR "
+       "created_at < $8) "
+       "ORDER BY seq DESC LIMIT $9::integer"},
+      {"get_label",
+       "SELECT l.format, l.content_type, l.bytes, s.status FROM labels l JOIN shipments s "
+       "ON s.id = l.shipment_id WHERE l.shipment_id = $1 AND ($2 = '' OR s.tenant_id = $2)"},
+      {"purge_keys", "DELETE FROM idempotency_keys WHERE state = 'finished' AND created_at < $1"},
+      {"ping", "SELECT 1"},
+  };
+}
+
+statement call(std::string_view name, std::vector<std::optional<std::string>> params = {}) {
+  return statement{.sql_or_name = name, .params = std::move(params), .prepared = true};
+}
+
+error storage_error(const db_error& e, const char* what) {
+  const bool transient = e.what == failure::pool_exhausted || e.what == failure::unreachable ||
+                         e.what == failure::connection_lost || e.what == failure::timeout ||
+                         e.what == failure::statement_timeout ||
+                         e.what == failure::serialization_failure;
+  return error{
+      .kind = transient ? error_kind::unavailable : error_kind::internal,
+      .message = transient ? "the database is unavailable; retry shortly" : "storage failure",
+      .carrier_code = "postgresql" + (e.sqlstate.empty() ? std::string() : " " + e.sqlstate),
+      .carrier_message = std::string(what) + ": " + e.message,
+      .retry_after_s = transient ? 1 : 0};
+}
+
+shipment_row shipment_at(const rows& r, int i) {
+  auto t = [&](int c) { return std::string(r.text(i, c)); };
+  return {.id = t(0),
+          .tenant = t(1),
+          .status = t(2),
+          .carrier = t(3),
+          .service = t(4),
+          .carrier_service = t(5),
+          .tracking_number = t(6),
+          .reference = t(7),
+          .direction = t(8),
+          .idempotency_key = t(9),
+          .body = t(10),
+          .created_at = t(11),
+          .updated_at = t(12)};
+}
+
+api_key key_at(const rows& r, int i) {
+  auto t = [&](int c) { return std::string(r.text(i, c)); };
+  return {.id = t(0),
+          .tenant = t(1),
+          .key_role = parse_role(r.text(i, 2)).value_or(role::merchant),
+          .key_hash = t(3),
+          .hint = t(4),
+          .name = t(5),
+          .created_at = t(6),
+          .revoked_at = t(7)};
+}
+
+// The shipment columns, then the label and the stored answer, as "land" takes them.
+std::vector<std::optional<std::string>> land_params(const shipment_row& s,
+                                                    const stored_label* label, int status,
+                                                    const std::string& body) {
+  return {s.id,
+          s.tenant,
+          s.status,
+          s.carrier,
+          s.service,
+          s.carrier_service,
+          s.tracking_number,
+          s.reference,
+          s.direction,
+          s.idempotency_key,
+          s.body,
+          s.created_at,
+          s.updated_at,
+          label ? label->format : std::string(),
+          label ? label->content_type : std::string(),
+          label ? label->bytes : std::string(),
+          std::to_string(status),
+          body};
+}
+
+}  // namespace
+
+std::string connection_string(const pg_store_options& options) {
+  return options.url;
+}
+
+pg_store::pg_store(boost::asio::any_io_executor executor, pg_store_options options)
+    : executor_(executor),
+      options_(std::move(options)),
+      pool_(std::move(executor),
+            pool_options{.conninfo = options_.url,
+                         .size = options_.pool,
+                         .acquire_timeout = options_.acquire_timeout,
+                         .statements = prepared(),
+                         .setup = {"SET statement_timeout = " +
+                                       std::to_string(options_.statement_timeout.count()),
+                                   "SET synchronous_commit = on",
+                                   "SET default_transaction_isolation = 'read committed'"}}) {}
+
+task<result<std::vector<rows>>> pg_store::run(const std::vector<statement>& statements,
+                                              const char* what) {
+  auto out = co_await pool_.run(statements, until());
+  if (!out) co_return fail(storage_error(out.error(), what));
+  co_return std::move(*out);
+}
+
+pool& pg_store::admin() {
+  if (!admin_)
+    admin_ = std::make_unique<pool>(executor_,
+                                    pool_options{.conninfo = options_.url,
+                                                 .size = 1,
+                                                 .acquire_timeout = options_.operation_timeout,
+                                                 .setup = {"SET statement_timeout = 0"}});
+  return *admin_;
+}
+
+task<std::expected<int, db_error>> pg_store::migrate() {
+  co_return co_await pg::migrate(admin(), until());
+}
+
+task<std::expected<schema_status, db_error>> pg_store::schema() {
+  co_return co_await read_schema_status(admin(), until());
+}
+
+task<result<void>> pg_store::create_api_key(const api_key& key) {
+  const std::vector<statement> q{
+      call("add_tenant", {key.tenant, key.created_at}),
+      call("add_key", {key.id, key.tenant, std::string(to_string(key.key_role)), key.key_hash,
+                       key.hint, key.name, key.created_at})};
+  auto r = co_await run(q, "create api key");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return result<void>{};
+}
+
+task<result<std::vector<api_key>>> pg_store::list_api_keys() {
+  const std::vector<statement> q{call("list_keys")};
+  auto r = co_await run(q, "list api keys");
+  if (!r) co_return fail(std::move(r.error()));
+  std::vector<api_key> out;
+  for (int i = 0; i < (*r)[0].size(); ++i) out.push_back(key_at((*r)[0], i));
+  co_return out;
+}
+
+task<result<bool>> pg_store::revoke_api_key(const std::string& id, const std::string& at) {
+  const std::vector<statement> q{call("revoke_key", {at, id})};
+  auto r = co_await run(q, "revoke api key");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return (*r)[0].affected() > 0;
+}
+
+task<result<std::optional<api_key>>> pg_store::find_api_key(const std::string& key_hash) {
+  const std::vector<statement> q{call("find_key", {key_hash})};
+  auto r = co_await run(q, "find api key");
+  if (!r) co_return fail(std::move(r.error()));
+  if ((*r)[0].size() == 0) co_return std::optional<api_key>();
+  co_return std::optional<api_key>(key_at((*r)[0], 0));
+}
+
+task<result<claim>> pg_store::claim_purchase(const std::string& request_hash, const shipment_row& p,
+                                             const std::string& now) {
+  const std::vector<statement> q{
+      call("claim",
+           {p.tenant, p.idempotency_key, request_hash, p.id, now, p.carrier, p.service,
+            p.carrier_service, p.reference, p.direction, p.body, p.created_at, p.updated_at}),
+      call("read_key", {p.tenant, p.idempotency_key})};
+  auto r = co_await run(q, "claim idempotency key");
+  if (!r) co_return fail(std::move(r.error()));
+  if ((*r)[0].affected() == 1) co_return claim{};
+  const auto& k = (*r)[1];
+  if (k.size() != 1)
+    co_return fail(
+        storage_error({.what = failure::other, .sqlstate = {}, .message = "key vanished"},
+                      "claim idempotency key"));
+  claim c;
+  if (k.text(0, 0) != request_hash) {
+    c.result = claim::outcome::mismatch;
+  } else if (k.text(0, 1) == "finished") {
+    c.result = claim::outcome::replay;
+    c.status = static_cast<int>(k.integer(0, 2));
+    c.body = std::string(k.text(0, 3));
+  } else {
+    c.result = claim::outcome::in_progress;
+  }
+  co_return c;
+}
+
+task<result<void>> pg_store::complete_purchase(const shipment_row& shipment,
+                                               const stored_label& label, int response_status,
+                                               const std::string& response_body) {
+  std::vector<statement> q{
+      call("land", land_params(shipment, &label, response_status, response_body))};
+  q[0].binary_param = 15;  // the label bytes, raw
+  auto r = co_await run(q, "complete purchase");
+  if (!r) co_return fail(std::move(r.error()));
+  if ((*r)[0].integer(0, 0) != 1 || (*r)[0].integer(0, 1) != 1 || (*r)[0].integer(0, 2) != 1)
+    co_return fail(storage_error({.what = failure::other,
+                                  .sqlstate = {},
+                                  .message = "no purchase in flight: " + shipment.id},
+                                 "complete purchase"));
+  co_return result<void>{};
+}
+
+task<result<void>> pg_store::abandon_purchase(const std::string& tenant, const std::string& key,
+                                              const std::string& shipment_id) {
+  const std::vector<statement> q{call("drop_key", {tenant, key}),
+                                 call("drop_in_flight", {shipment_id, tenant})};
+  auto r = co_await run(q, "abandon purchase");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return result<void>{};
+}
+
+task<result<void>> pg_store::mark_pending_confirmation(const shipment_row& shipment,
+                                                       int response_status,
+                                                       const std::string& response_body) {
+  const std::vector<statement> q{
+      call("land", land_params(shipment, nullptr, response_status, response_body))};
+  auto r = co_await run(q, "mark pending confirmation");
+  if (!r) co_return fail(std::move(r.error()));
+  if ((*r)[0].integer(0, 0) != 1 || (*r)[0].integer(0, 2) != 1)
+    co_return fail(storage_error({.what = failure::other,
+                                  .sqlstate = {},
+                                  .message = "no purchase in flight: " + shipment.id},
+                                 "mark pending confirmation"));
+  co_return result<void>{};
+}
+
+task<result<std::vector<interrupted_purchase>>> pg_store::interrupted_purchases() {
+  const std::vector<statement> q{call("in_flight")};
+  auto r = co_await run(q, "list interrupted purchases");
+  if (!r) co_return fail(std::move(r.error()));
+  std::vector<interrupted_purchase> out;
+  const auto& rs = (*r)[0];
+  for (int i = 0; i < rs.size(); ++i) {
+    auto t = [&](int c) { return std::string(rs.text(i, c)); };
+    shipment_row row{.id = t(0),
+                     .tenant = t(1),
+                     .status = "purchasing",
+                     .carrier = t(2),
+                     .service = t(3),
+                     .carrier_service = t(4),
+                     .tracking_number = {},
+                     .reference = t(5),
+                     .direction = t(6),
+                     .idempotency_key = t(7),
+                     .body = t(8),
+                     .created_at = t(9),
+                     .updated_at = t(10)};
+    auto key = row.idempotency_key;
+    out.push_back({.shipment = std::move(row), .idempotency_key = std::move(key)});
+  }
+  co_return out;
+}
+
+task<result<bool>> pg_store::update_shipment(const shipment_row& s,
+                                             const std::string& expected_status) {
+  const std::vector<statement> q{
+      call("update_shipment", {s.status, s.tracking_number, s.carrier_service, s.body, s.updated_at,
+                               s.id, s.tenant, expected_status})};
+  auto r = co_await run(q, "update shipment");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return (*r)[0].affected() > 0;
+}
+
+task<result<std::optional<shipment_row>>> pg_store::get_shipment(const std::string& tenant,
+                                                                 const std::string& id) {
+  const std::vector<statement> q{call("get_shipment", {id, tenant})};
+  auto r = co_await run(q, "get shipment");
+  if (!r) co_return fail(std::move(r.error()));
+  if ((*r)[0].size() == 0) co_return std::optional<shipment_row>();
+  co_return std::optional<shipment_row>(shipment_at((*r)[0], 0));
+}
+
+task<result<shipment_page>> pg_store::list_shipments(const std::string& tenant,
+                                                     const shipment_filter& f) {
+  std::string before = std::to_string(std::numeric_limits<std::int64_t>::max());
+  if (!f.starting_after.empty()) {
+    const std::vector<statement> c{call("cursor", {f.starting_after, tenant})};
+    auto r = co_await run(c, "cursor");
+    if (!r) co_return fail(std::move(r.error()));
+    if ((*r)[0].size() == 0)
+      co_return fail(error{.kind = error_kind::invalid_request,
+                           .message = "unknown cursor",
+                           .fields = {{"starting_after", "no shipment with this id"}}});
+    before = std::string((*r)[0].text(0, 0));
+  }
+  const std::vector<statement> q{
+      call("list_shipments", {before, tenant, f.reference, f.status, f.carrier, f.tenant,
+                              f.created_after, f.created_before, std::to_string(f.limit + 1)})};
+  auto r = co_await run(q, "list shipments");
+  if (!r) co_return fail(std::move(r.error()));
+  const auto& rs = (*r)[0];
+  shipment_page page;
+  for (int i = 0; i < rs.size(); ++i) page.bodies.emplace_back(rs.text(i, 0));
+  if (static_cast<int>(page.bodies.size()) > f.limit) {
+    page.bodies.pop_back();
+    page.has_more = true;
+    page.next_cursor = std::string(rs.text(f.limit - 1, 1));  // the id of the last body kept
+  }
+  co_return page;
+}
+
+task<result<std::optional<stored_label>>> pg_store::get_label(const std::string& tenant,
+                                                              const std::string& id) {
+  std::vector<statement> q{call("get_label", {id, tenant})};
+  q[0].binary_result = true;  // the bytes come back raw; text columns are the same in binary
+  auto r = co_await run(q, "get label");
+  if (!r) co_return fail(std::move(r.error()));
+  const auto& rs = (*r)[0];
+  if (rs.size() == 0) co_return std::optional<stored_label>();
+  co_return std::optional<stored_label>(
+      stored_label{.format = std::string(rs.text(0, 0)),
+                   .content_type = std::string(rs.text(0, 1)),
+                   .bytes = std::string(rs.text(0, 2)),
+                   .shipment_status = std::string(rs.text(0, 3))});
+}
+
+task<result<int>> pg_store::purge_idempotency_keys(const std::string& before) {
+  const std::vector<statement> q{call("purge_keys", {before})};
+  auto r = co_await run(q, "purge idempotency keys");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return (*r)[0].affected();
+}
+
+task<bool> pg_store::reachable() {
+  const std::vector<statement> q{call("ping")};
+  auto r = co_await pool_.run(q, until());
+  co_return r.has_value();
+}
+
+}  // namespace parcelgate::store::pg

@@ -1,0 +1,87 @@
+#pragma once
+// The PostgreSQL backend of async_store (DESIGN §9): every operation one pipelined round trip on
+// a pooled connection, prepared statements, each purchase write one statement whose data-
+// modifying CTEs make it all-or-nothing, committed with synchronous_commit = on before it
+// resumes. READ COMMITTED is enough: the idempotency key's primary key serializes two claims of
+// one key (the second waits for the first's commit, then sees it), and every later write of a
+// purchase names the rows it moves by key, so no two requests race on one row.
+//
+// Failures map to the API's error kinds: pool exhausted, database unreachable, lost connection
+// and statement timeout are `unavailable` (503 with Retry-After); anything else is `internal`.
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/store/async_store.hpp"
+#include "gateway/store/pg/pool.hpp"
+#include "gateway/store/pg/schema.hpp"
+
+namespace parcelgate::store::pg {
+
+struct pg_store_options {
+  std::string url;  // libpq URI: postgresql://user:password@host:port/db?sslmode=...
+  int pool = 16;
+  std::chrono::milliseconds acquire_timeout{2'000};
+  std::chrono::milliseconds statement_timeout{5'000};
+  std::chrono::milliseconds operation_timeout{10'000};  // our own bound on one round trip
+};
+
+class pg_store final : public async_store {
+ public:
+  pg_store(boost::asio::any_io_executor executor, pg_store_options options);
+
+  // Applies pending migrations (schema.hpp); call once before anything else.
+  task<std::expected<int, db_error>> migrate();
+  task<std::expected<schema_status, db_error>> schema();
+
+  task<result<void>> create_api_key(const api_key& key);
+  task<result<std::vector<api_key>>> list_api_keys();
+  task<result<bool>> revoke_api_key(const std::string& id, const std::string& at);
+
+  task<result<std::optional<api_key>>> find_api_key(const std::string& key_hash) override;
+  task<result<claim>> claim_purchase(const std::string& request_hash, const shipment_row& pending,
+                                     const std::string& now) override;
+  task<result<void>> complete_purchase(const shipment_row& shipment, const stored_label& label,
+                                       int response_status,
+                                       const std::string& response_body) override;
+  task<result<void>> abandon_purchase(const std::string& tenant, const std::string& key,
+                                      const std::string& shipment_id) override;
+  task<result<void>> mark_pending_confirmation(const shipment_row& shipment, int response_status,
+                                               const std::string& response_body) override;
+  task<result<std::vector<interrupted_purchase>>> interrupted_purchases() override;
+  task<result<bool>> update_shipment(const shipment_row& shipment,
+                                     const std::string& expected_status) override;
+  task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,
+                                                         const std::string& id) override;
+  task<result<shipment_page>> list_shipments(const std::string& tenant,
+                                             const shipment_filter& filter) override;
+  task<result<std::optional<stored_label>>> get_label(const std::string& tenant,
+                                                      const std::string& id) override;
+  task<result<int>> purge_idempotency_keys(const std::string& before) override;
+  task<bool> reachable() override;
+
+  pool& connections() noexcept { return pool_; }
+
+ private:
+  deadline until() const { return std::chrono::steady_clock::now() + options_.operation_timeout; }
+  task<result<std::vector<rows>>> run(const std::vector<statement>& statements, const char* what);
+
+  // Migrations and the schema check run on a pool of their own: the store's connections prepare
+  // their statements when they connect, which needs the tables.
+  pool& admin();
+
+  boost::asio::any_io_executor executor_;
+  pg_store_options options_;
+  pool pool_;
+  std::unique_ptr<pool> admin_;
+};
+
+// The libpq connection string for `options`: the URL with statement_timeout and
+// synchronous_commit set for every session (the URL's own parameters are kept).
+std::string connection_string(const pg_store_options& options);
+
+}  // namespace parcelgate::store::pg

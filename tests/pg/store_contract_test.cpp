@@ -1,0 +1,349 @@
+// The async_store contract, one parameterized suite run against SQLite and PostgreSQL: callers
+// must not be able to tell the backends apart.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "gateway/domain/ids.hpp"
+#include "gateway/store/async_store.hpp"
+#include "gateway/store/blocking_pool.hpp"
+#include "gateway/store/pg/pg_store.hpp"
+#include "pg_cluster.hpp"
+
+namespace parcelgate::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One backend under test, with the admin operations the contract leaves out (keys).
+class backend {
+ public:
+  virtual ~backend() = default;
+  virtual async_store& data() = 0;
+  virtual void add_key(const api_key& k) = 0;
+};
+
+class sqlite_backend final : public backend {
+ public:
+  sqlite_backend() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("store-contract-" + std::to_string(std::random_device{}()) + ".db");
+    db_ = std::move(*open_sqlite({.path = path_.string(), .busy_timeout_ms = 1000}));
+    EXPECT_TRUE(db_->migrate().has_value());
+    data_ = make_sqlite_async_store(*db_, pool_);
+  }
+  ~sqlite_backend() override {
+    data_.reset();
+    db_.reset();
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+  async_store& data() override { return *data_; }
+  void add_key(const api_key& k) override { ASSERT_TRUE(db_->create_api_key(k).has_value()); }
+
+ private:
+  std::filesystem::path path_;
+  blocking_pool pool_{2};
+  std::unique_ptr<store> db_;
+  std::unique_ptr<async_store> data_;
+};
+
+pgtest::pg_cluster& cluster() {
+  static pgtest::pg_cluster c;
+  return c;
+}
+
+class postgresql_backend final : public backend {
+ public:
+  explicit postgresql_backend(boost::asio::io_context& io) : io_(io) {
+    EXPECT_TRUE(cluster().ok()) << cluster().error();
+    const auto name = "contract_" + std::to_string(std::random_device{}() % 1'000'000'000);
+    store_ = std::make_unique<pg::pg_store>(
+        io.get_executor(), pg::pg_store_options{.url = cluster().create_database(name), .pool = 4});
+    auto migrated = wait(store_->migrate());
+    EXPECT_TRUE(migrated.has_value()) << (migrated ? "" : migrated.error().message);
+  }
+  async_store& data() override { return *store_; }
+  void add_key(const api_key& k) override {
+    auto r = wait(store_->create_api_key(k));
+    ASSERT_TRUE(r.has_value()) << r.error().carrier_message;
+  }
+
+ private:
+  template <class T>
+  T wait(boost::asio::awaitable<T> op) {
+    auto f = boost::asio::co_spawn(io_, std::move(op), boost::asio::use_future);
+    while (f.wait_for(0s) != std::future_status::ready) io_.run_one_for(10ms);
+    io_.restart();
+    return f.get();
+  }
+  boost::asio::io_context& io_;
+  std::unique_ptr<pg::pg_store> store_;
+};
+
+class store_contract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite")
+      be_ = std::make_unique<sqlite_backend>();
+    else
+      be_ = std::make_unique<postgresql_backend>(io_);
+    be_->add_key(key("acme"));
+    be_->add_key(key("globex"));
+  }
+  void TearDown() override { be_.reset(); }
+
+  static api_key key(const std::string& tenant) {
+    return {.id = new_id("key"),
+            .tenant = tenant,
+            .key_role = role::merchant,
+            .key_hash = sha256_hex(tenant + "-" + new_id("k")),
+            .hint = "pg_merchant_…",
+            .name = {},
+            .created_at = "2026-11-27T00:00:00Z",
+            .revoked_at = {}};
+  }
+  static shipment_row pending(const std::string& tenant, const std::string& idem,
+                              const std::string& reference = "r") {
+    const auto id = new_id("shp");
+    return {.id = id,
+            .tenant = tenant,
+            .status = "purchasing",
+            .carrier = "colissimo",
+            .service = "home",
+            .carrier_service = {},
+            .tracking_number = {},
+            .reference = reference,
+            .direction = "outbound",
+            .idempotency_key = idem,
+            .body = "{\"id\":\"" + id + "\"}",
+            .created_at = "2026-11-27T00:00:00Z",
+            .updated_at = "2026-11-27T00:00:00Z"};
+  }
+  static shipment_row bought(shipment_row r) {
+    r.status = "label_created";
+    r.tracking_number = "6A" + r.id.substr(4);
+    r.updated_at = "2026-11-27T00:00:01Z";
+    return r;
+  }
+
+  // Runs one store operation to completion on the test's I/O context.
+  template <class T>
+  T wait(boost::asio::awaitable<T> op) {
+    auto f = boost::asio::co_spawn(io_, std::move(op), boost::asio::use_future);
+    while (f.wait_for(0s) != std::future_status::ready) io_.run_one_for(10ms);
+    io_.restart();
+    return f.get();
+  }
+  async_store& db() { return be_->data(); }
+
+  boost::asio::io_context io_;
+  std::unique_ptr<backend> be_;
+};
+
+const stored_label kLabel{.format = "pdf",
+                          .content_type = "application/pdf",
+                          .bytes = std::string("%PDF-1.4\0\x01\xff binary", 17),
+                          .shipment_status = {}};
+
+TEST_P(store_contract, a_claimed_purchase_completes_then_its_key_replays) {
+  auto p = pending("acme", "k1");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "hash-a";
+  auto c = wait(db().claim_purchase(hash, p, now));
+  ASSERT_TRUE(c.has_value()) << c.error().carrier_message;
+  EXPECT_EQ(c->result, claim::outcome::claimed);
+  // In flight: not a shipment yet.
+  EXPECT_FALSE(wait(db().get_shipment(std::string("acme"), p.id)).value().has_value());
+  const std::string body = "{\"done\":1}";
+  auto done = wait(db().complete_purchase(bought(p), kLabel, 201, body));
+  ASSERT_TRUE(done.has_value()) << done.error().carrier_message;
+  auto replay = wait(db().claim_purchase(hash, pending("acme", "k1"), now));
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(replay->result, claim::outcome::replay);
+  EXPECT_EQ(replay->status, 201);
+  EXPECT_EQ(replay->body, body);
+  auto row = wait(db().get_shipment(std::string("acme"), p.id)).value();
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "label_created");
+  EXPECT_EQ(row->tracking_number, bought(p).tracking_number);
+  auto label = wait(db().get_label(std::string("acme"), p.id)).value();
+  ASSERT_TRUE(label.has_value());
+  EXPECT_EQ(label->bytes, kLabel.bytes);  // binary bytes, NUL included
+  EXPECT_EQ(label->content_type, "application/pdf");
+  EXPECT_EQ(label->shipment_status, "label_created");
+}
+
+TEST_P(store_contract, a_key_in_use_or_reused_with_another_request_is_reported) {
+  auto p = pending("acme", "k2");
+  const std::string now = "2026-11-27T00:00:00Z", a = "hash-a", b = "hash-b";
+  ASSERT_EQ(wait(db().claim_purchase(a, p, now)).value().result, claim::outcome::claimed);
+  EXPECT_EQ(wait(db().claim_purchase(a, pending("acme", "k2"), now)).value().result,
+            claim::outcome::in_progress);
+  EXPECT_EQ(wait(db().claim_purchase(b, pending("acme", "k2"), now)).value().result,
+            claim::outcome::mismatch);
+  // The same key of another tenant is another key.
+  EXPECT_EQ(wait(db().claim_purchase(b, pending("globex", "k2"), now)).value().result,
+            claim::outcome::claimed);
+}
+
+TEST_P(store_contract, an_abandoned_purchase_frees_its_key_and_leaves_nothing) {
+  auto p = pending("acme", "k3");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "hash-a", tenant = "acme", k = "k3";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().abandon_purchase(tenant, k, p.id)).has_value());
+  EXPECT_TRUE(wait(db().interrupted_purchases()).value().empty());
+  EXPECT_EQ(wait(db().claim_purchase(hash, pending("acme", "k3"), now)).value().result,
+            claim::outcome::claimed);
+}
+
+TEST_P(store_contract, an_unknown_outcome_keeps_the_shipment_and_finishes_the_key) {
+  auto p = pending("acme", "k4");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "hash-a", problem = "{\"status\":504}";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  auto interrupted = wait(db().interrupted_purchases()).value();
+  ASSERT_EQ(interrupted.size(), 1u);
+  EXPECT_EQ(interrupted[0].shipment.id, p.id);
+  EXPECT_EQ(interrupted[0].idempotency_key, "k4");
+  auto row = p;
+  row.status = "pending_confirmation";
+  ASSERT_TRUE(wait(db().mark_pending_confirmation(row, 504, problem)).has_value());
+  EXPECT_TRUE(wait(db().interrupted_purchases()).value().empty());
+  auto replay = wait(db().claim_purchase(hash, pending("acme", "k4"), now)).value();
+  EXPECT_EQ(replay.result, claim::outcome::replay);
+  EXPECT_EQ(replay.status, 504);
+  EXPECT_EQ(replay.body, problem);
+  EXPECT_EQ(wait(db().get_shipment(std::string(), p.id)).value()->status, "pending_confirmation");
+  EXPECT_FALSE(wait(db().get_label(std::string("acme"), p.id)).value().has_value());
+  // Landing twice is an error and changes nothing.
+  EXPECT_FALSE(wait(db().mark_pending_confirmation(row, 504, problem)).has_value());
+  EXPECT_FALSE(wait(db().complete_purchase(bought(p), kLabel, 201, problem)).has_value());
+  EXPECT_EQ(wait(db().get_shipment(std::string(), p.id)).value()->status, "pending_confirmation");
+}
+
+TEST_P(store_contract, another_tenants_shipment_is_not_found_and_ops_see_all) {
+  auto p = pending("acme", "k5");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", body = "{}";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, body)).has_value());
+  EXPECT_FALSE(wait(db().get_shipment(std::string("globex"), p.id)).value().has_value());
+  EXPECT_FALSE(wait(db().get_label(std::string("globex"), p.id)).value().has_value());
+  EXPECT_TRUE(wait(db().get_shipment(std::string(), p.id)).value().has_value());
+}
+
+TEST_P(store_contract, lists_are_newest_first_paged_and_filtered) {
+  std::vector<std::string> ids;
+  const std::string now = "2026-11-27T00:00:00Z", body = "{}";
+  for (int i = 0; i < 5; ++i) {
+    auto p =
+        pending(i == 4 ? "globex" : "acme", "list-" + std::to_string(i), i % 2 ? "odd" : "even");
+    p.created_at = "2026-11-27T00:00:0" + std::to_string(i) + "Z";
+    const std::string hash = "h" + std::to_string(i);
+    ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+    ASSERT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, body)).has_value());
+    ids.push_back(p.id);
+  }
+  auto body_of = [](const std::string& id) { return "{\"id\":\"" + id + "\"}"; };
+  shipment_filter f;
+  f.limit = 2;
+  const std::string acme = "acme";
+  auto first = wait(db().list_shipments(acme, f)).value();
+  ASSERT_EQ(first.bodies.size(), 2u);
+  EXPECT_EQ(first.bodies[0], body_of(ids[3]));
+  EXPECT_EQ(first.bodies[1], body_of(ids[2]));
+  EXPECT_TRUE(first.has_more);
+  EXPECT_EQ(first.next_cursor, ids[2]);
+  f.starting_after = first.next_cursor;
+  auto second = wait(db().list_shipments(acme, f)).value();
+  ASSERT_EQ(second.bodies.size(), 2u);
+  EXPECT_EQ(second.bodies[1], body_of(ids[0]));
+  EXPECT_FALSE(second.has_more);
+  shipment_filter odd;
+  odd.reference = "odd";
+  EXPECT_EQ(wait(db().list_shipments(acme, odd)).value().bodies.size(), 2u);  // 1 and 3
+  shipment_filter by_tenant;
+  by_tenant.tenant = "globex";
+  const std::string everyone;
+  auto globex = wait(db().list_shipments(everyone, by_tenant)).value();
+  ASSERT_EQ(globex.bodies.size(), 1u);
+  EXPECT_EQ(globex.bodies[0], body_of(ids[4]));
+  shipment_filter late;
+  late.created_after = "2026-11-27T00:00:02Z";
+  EXPECT_EQ(wait(db().list_shipments(everyone, late)).value().bodies.size(), 2u);  // 3 and 4
+  shipment_filter bad;
+  bad.starting_after = new_id("shp");
+  auto unknown = wait(db().list_shipments(acme, bad));
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().kind, error_kind::invalid_request);
+}
+
+TEST_P(store_contract, update_is_a_compare_and_set_on_status) {
+  auto p = pending("acme", "k6");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", body = "{}",
+                    created = "label_created";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, body)).has_value());
+  auto cancelled = bought(p);
+  cancelled.status = "cancelled";
+  EXPECT_TRUE(wait(db().update_shipment(cancelled, created)).value());
+  EXPECT_FALSE(wait(db().update_shipment(cancelled, created)).value());  // no longer label_created
+  EXPECT_EQ(wait(db().get_label(std::string("acme"), p.id)).value()->shipment_status, "cancelled");
+}
+
+TEST_P(store_contract, keys_are_found_by_hash_and_finished_keys_purged) {
+  auto k = key("initech");
+  be_->add_key(k);
+  auto found = wait(db().find_api_key(k.key_hash)).value();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->tenant, "initech");
+  EXPECT_EQ(found->key_role, role::merchant);
+  EXPECT_TRUE(found->revoked_at.empty());
+  EXPECT_FALSE(wait(db().find_api_key(std::string("nope"))).value().has_value());
+  EXPECT_TRUE(wait(db().reachable()));
+  auto p = pending("acme", "old");
+  const std::string then = "2026-01-01T00:00:00Z", hash = "h", body = "{}",
+                    cutoff = "2026-06-01T00:00:00Z";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, then)).value().result, claim::outcome::claimed);
+  EXPECT_EQ(wait(db().purge_idempotency_keys(cutoff)).value(), 0);  // started keys stay
+  ASSERT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, body)).has_value());
+  EXPECT_EQ(wait(db().purge_idempotency_keys(cutoff)).value(), 1);
+}
+
+TEST_P(store_contract, concurrent_claims_of_one_key_let_exactly_one_through) {
+  std::atomic<int> claimed{0}, other{0}, failed{0};
+  const std::string hash = "same", now = "2026-11-27T00:00:00Z";
+  std::vector<shipment_row> rows;
+  for (int i = 0; i < 20; ++i) rows.push_back(pending("acme", "race"));
+  for (int i = 0; i < 20; ++i)
+    boost::asio::co_spawn(
+        io_,
+        [&, i]() -> boost::asio::awaitable<void> {
+          auto c = co_await db().claim_purchase(hash, rows[static_cast<std::size_t>(i)], now);
+          if (!c)
+            ++failed;
+          else if (c->result == claim::outcome::claimed)
+            ++claimed;
+          else
+            ++other;
+        },
+        boost::asio::detached);
+  std::thread second([&] { io_.run(); });
+  io_.run();
+  second.join();
+  io_.restart();
+  EXPECT_EQ(claimed.load(), 1);
+  EXPECT_EQ(other.load(), 19);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(wait(db().interrupted_purchases()).value().size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, store_contract, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace parcelgate::store
