@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -128,18 +129,27 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     log_error("outbound TLS setup failed", {{"cause", client.error().message}});
     return 2;
   }
+  // Startup work runs on a context of its own, declared before the blocking pool so that it
+  // outlives the pool's threads: they hold its executor for a moment after each job.
+  net::io_context startup;
   store::blocking_pool pool(cfg.store.blocking_threads);
   const auto data = store::make_sqlite_async_store(**db, pool);
   telemetry::metrics metrics;
   shipment_cache cache;
   const api::problem_answers answers;
   shipping_service shipping(*data, *registry, **client, metrics, cache, answers);
-  // Before serving: run the recovery on the (not yet running) I/O context until it is done.
-  auto recovery = net::co_spawn(io, shipping.recover_interrupted_purchases(), net::use_future);
-  while (recovery.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-    io.run_one_for(std::chrono::milliseconds(10));
-  io.restart();
-  if (auto recovered = recovery.get(); !recovered) {
+  // Before serving: the recovery runs to completion on the startup context (the serving one is
+  // never run, and so never stopped, before its threads start). The work guard keeps the
+  // startup context running while the store works on its own threads.
+  result<int> recovered = 0;
+  {
+    auto busy = net::make_work_guard(startup);
+    auto recovery = net::co_spawn(startup, shipping.recover_interrupted_purchases(), net::use_future);
+    while (recovery.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+      startup.run_one_for(std::chrono::milliseconds(10));
+    recovered = recovery.get();
+  }
+  if (!recovered) {
     log_error("recovery of interrupted purchases failed", {{"cause", recovered.error().carrier_message}});
     return 1;
   } else if (*recovered > 0) {

@@ -42,7 +42,7 @@ class carrier_faults : public ::testing::TestWithParam<std::string> {
     if (!env_) return;
     auto health = env_->call("GET", "/healthz", "");
     EXPECT_EQ(health.status, 200) << "the gateway did not survive: " << describe(health);
-    EXPECT_TRUE(env_->gateway().running());
+    EXPECT_TRUE(env_->gateway().running()) << "gateway log:\n" << env_->gateway_log();
   }
 
   const std::string& carrier() const { return GetParam(); }
