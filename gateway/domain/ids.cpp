@@ -18,6 +18,25 @@ void random_bytes(unsigned char* out, std::size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("CSPRNG failure");
 }
 
+// Random bytes for public identifiers, drawn from the CSPRNG in blocks: RAND_bytes takes a lock
+// and runs the DRBG per call, which cost more than the 15 bytes an id needs. Ids are public, so
+// holding the next ones in memory reveals nothing; secrets (random_base62) never come from here.
+void id_random_bytes(unsigned char* out, std::size_t n) {
+  struct pool {
+    std::array<unsigned char, 480> bytes{};
+    std::size_t used = 480;
+  };
+  thread_local pool p;
+  if (n > p.bytes.size()) return random_bytes(out, n);
+  if (p.bytes.size() - p.used < n) {
+    random_bytes(p.bytes.data(), p.bytes.size());
+    p.used = 0;
+  }
+  std::copy_n(p.bytes.data() + p.used, n, out);
+  std::fill_n(p.bytes.data() + p.used, n, static_cast<unsigned char>(0));  // each byte serves once
+  p.used += n;
+}
+
 std::tm utc(std::chrono::system_clock::time_point t) {
   auto secs = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
@@ -30,7 +49,7 @@ std::tm utc(std::chrono::system_clock::time_point t) {
 std::string new_id(std::string_view prefix) {
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
   std::array<unsigned char, 15> bytes{};
-  random_bytes(bytes.data(), bytes.size());
+  id_random_bytes(bytes.data(), bytes.size());
   std::string out(prefix);
   out.push_back('_');
   for (unsigned char b : bytes) out.push_back(kAlphabet[b & 31]);

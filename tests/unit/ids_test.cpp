@@ -1,8 +1,10 @@
 #include "gateway/domain/ids.hpp"
 
 #include <gtest/gtest.h>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace parcelgate {
 namespace {
@@ -44,4 +46,24 @@ TEST(sha256_hex, matches_the_standard_vectors_on_every_call) {
   std::thread other([&] { exact = sha256_hex("abc"); });
   other.join();
   EXPECT_EQ(exact, sha256_hex("abc"));
+}
+
+TEST(new_id, ids_drawn_from_the_random_pool_are_distinct_and_well_formed) {
+  // Ids take their randomness from a per-thread block of CSPRNG output: across many refills,
+  // and on two threads, no id may repeat.
+  std::set<std::string> seen;
+  auto draw = [](std::vector<std::string>& out) {
+    for (int i = 0; i < 5000; ++i) out.push_back(parcelgate::new_id("shp"));
+  };
+  std::vector<std::string> a, b;
+  std::thread other([&] { draw(b); });
+  draw(a);
+  other.join();
+  for (const auto* list : {&a, &b})
+    for (const auto& id : *list) {
+      ASSERT_EQ(id.size(), 4u + 15u) << id;
+      ASSERT_EQ(id.rfind("shp_", 0), 0u) << id;
+      EXPECT_TRUE(seen.insert(id).second) << "repeated id " << id;
+    }
+  EXPECT_EQ(seen.size(), 10000u);
 }
