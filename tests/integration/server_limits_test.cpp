@@ -273,6 +273,36 @@ TEST_F(server_limits, one_io_thread_serves_keep_alive_purchases_and_enforces_its
   }
 }
 
+TEST_F(server_limits, plain_http_answers_small_and_large_responses_on_one_connection) {
+  // The benchmarks serve plain HTTP on one I/O thread: large answers (the OpenAPI document, a
+  // label) must arrive whole there too, and the connection must carry on.
+  stack_options options;
+  options.tls = false;
+  options.threads = 1;
+  start(options);
+  connection c(env_->gateway_url(), env_->ca_file());
+  ASSERT_TRUE(c.is_open()) << c.error();
+  const pgtest::header_list auth = {{"Authorization", "Bearer " + key_}};
+  pgtest::header_list post_headers = auth;
+  post_headers.emplace_back("Content-Type", "application/json");
+  post_headers.emplace_back("Idempotency-Key", "plain-1");
+  auto bought =
+      c.send("POST", "/v1/shipments", pgtest::shipment_body("colissimo", "plain"), post_headers);
+  ASSERT_EQ(bought.status, 201) << describe(bought);
+  ++bought_;
+  const auto id = pgtest::json_field(bought.body, "id");
+  for (int i = 0; i < 3; ++i) {
+    auto spec = c.send("GET", "/openapi.json");
+    EXPECT_EQ(spec.status, 200) << describe(spec);
+    EXPECT_EQ(std::to_string(spec.body.size()), spec.header("content-length"));
+    auto label = c.send("GET", "/v1/shipments/" + id + "/label", {}, auth);
+    EXPECT_EQ(label.status, 200) << describe(label);
+    EXPECT_EQ(std::to_string(label.body.size()), label.header("content-length"));
+    EXPECT_TRUE(label.body.starts_with("%PDF")) << label.body.substr(0, 16);
+    EXPECT_EQ(c.send("GET", "/healthz").status, 200);
+  }
+}
+
 TEST_F(server_limits, unknown_routes_are_404_problems) {
   start();
   for (const auto* target :
