@@ -351,13 +351,11 @@ task<result<outbound_response>> http_client::send(outbound_request request,
   const auto admitted = impl_->admit(origin);
   if (!admitted.allowed) {
     const auto wait_s = static_cast<int>((admitted.retry_after.count() + 999) / 1000);
-    error e{error_kind::unavailable,
-            "the carrier is failing; calls are paused for a moment (circuit open)",
-            {},
-            {},
-            "circuit_open",
-            origin,
-            wait_s};
+    error e{.kind = error_kind::unavailable,
+            .message = "the carrier is failing; calls are paused for a moment (circuit open)",
+            .carrier_code = "circuit_open",
+            .carrier_message = origin,
+            .retry_after_s = wait_s};
     co_return fail(not_sold(std::move(e)));
   }
   const bool probe = admitted.probe;
@@ -381,13 +379,11 @@ task<result<outbound_response>> http_client::send(outbound_request request,
             not_sold(make_error(error_kind::timeout,
                                 "no connection to the carrier became free before the deadline")
                          .error()));
-      error e{error_kind::unavailable,
-              "too many requests are waiting for this carrier",
-              {},
-              {},
-              "queue_full",
-              origin,
-              1};
+      error e{.kind = error_kind::unavailable,
+              .message = "too many requests are waiting for this carrier",
+              .carrier_code = "queue_full",
+              .carrier_message = origin,
+              .retry_after_s = 1};
       co_return fail(not_sold(std::move(e)));
     }
     const bool reused = got == impl::slot::reused;
@@ -416,13 +412,11 @@ task<result<outbound_response>> http_client::send(outbound_request request,
       if (ec == bhttp::error::body_limit ||
           (!nothing_received && !timed_out && ec != net::error::eof &&
            ec != net::error::connection_reset && ec != bhttp::error::partial_message)) {
-        error e{error_kind::bad_gateway,
-                "carrier sent an unreadable response",
-                {},
-                {},
-                "protocol",
-                origin + ": " + ec.message(),
-                0};
+        error e{.kind = error_kind::bad_gateway,
+                .message = "carrier sent an unreadable response",
+                .carrier_code = "protocol",
+                .carrier_message = origin + ": " + ec.message(),
+                .retry_after_s = 0};
         co_return std::unexpected(std::move(e));
       }
       auto e = transport_error(*url, ec, timed_out);

@@ -327,7 +327,7 @@ struct read_result {
 };
 
 read_result refuse(int status, std::string detail) {
-  return {read_result::kind::refuse, status, std::move(detail)};
+  return {.what = read_result::kind::refuse, .status = status, .detail = std::move(detail)};
 }
 
 bool is_parse_error(const beast::error_code& ec) {
@@ -402,7 +402,7 @@ net::awaitable<read_result> server::impl::read_head(
     if (auto cl = parser.content_length(); cl && *cl > limits.max_body_bytes)
       co_return refuse(413,
                        "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
-    co_return read_result{read_result::kind::request};
+    co_return read_result{.what = read_result::kind::request};
   }
   if (ec == bhttp::error::end_of_stream || ec == net::error::eof) co_return read_result{};
   if (late && late->fired) co_return refuse(408, "request headers not received in time");
@@ -420,7 +420,7 @@ template <class Stream>
 net::awaitable<read_result> server::impl::read_body(
     Stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::string_body>& parser) {
   const auto& limits = options.limits;
-  if (parser.is_done()) co_return read_result{read_result::kind::request};
+  if (parser.is_done()) co_return read_result{.what = read_result::kind::request};
   auto& head = parser.get();
   if (iequals(head[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
@@ -431,7 +431,7 @@ net::awaitable<read_result> server::impl::read_body(
   auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
   late->cancel();
   tcp_layer(stream).expires_never();
-  if (!ec) co_return read_result{read_result::kind::request};
+  if (!ec) co_return read_result{.what = read_result::kind::request};
   if (late->fired) co_return refuse(408, "request body not received in time");
   if (ec == bhttp::error::body_limit)
     co_return refuse(413,
@@ -615,7 +615,9 @@ bool server::drained() const noexcept {
 }
 
 server_stats server::stats() const noexcept {
-  return {impl_->open.load(), impl_->total.load(), impl_->in_flight.load()};
+  return {.connections_open = impl_->open.load(),
+          .connections_total = impl_->total.load(),
+          .requests_in_flight = impl_->in_flight.load()};
 }
 
 }  // namespace parcelgate::http

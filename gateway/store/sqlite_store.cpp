@@ -45,24 +45,20 @@ namespace {
 
 std::unexpected<error> db_error(sqlite3* db, std::string_view what) {
   // The caller sees a generic message; the SQLite text goes to carrier_message for the log only.
-  error e{error_kind::internal,
-          "storage failure",
-          {},
-          {},
-          "sqlite",
-          std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "?"),
-          0};
+  error e{.kind = error_kind::internal,
+          .message = "storage failure",
+          .carrier_code = "sqlite",
+          .carrier_message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "?"),
+          .retry_after_s = 0};
   return std::unexpected(std::move(e));
 }
 
 std::unexpected<error> commit_failed() {
-  error e{error_kind::internal,
-          "storage failure",
-          {},
-          {},
-          "sqlite",
-          "the write transaction did not commit",
-          0};
+  error e{.kind = error_kind::internal,
+          .message = "storage failure",
+          .carrier_code = "sqlite",
+          .carrier_message = "the write transaction did not commit",
+          .retry_after_s = 0};
   return std::unexpected(std::move(e));
 }
 
@@ -298,14 +294,12 @@ class sqlite_store final : public store {
         return db_error(writer_.db, "migration " + std::to_string(m.version));
       statement fk(writer_, "PRAGMA foreign_key_check");
       if (fk.step() != SQLITE_DONE) {
-        error e{error_kind::internal,
-                "storage failure",
-                {},
-                {},
-                "sqlite",
-                "migration " + std::to_string(m.version) + " leaves a dangling reference in " +
-                    fk.text(0),
-                0};
+        error e{.kind = error_kind::internal,
+                .message = "storage failure",
+                .carrier_code = "sqlite",
+                .carrier_message = "migration " + std::to_string(m.version) +
+                                   " leaves a dangling reference in " + fk.text(0),
+                .retry_after_s = 0};
         return std::unexpected(std::move(e));
       }
       statement ins(writer_,
@@ -518,13 +512,10 @@ class sqlite_store final : public store {
         c.bind(1, f.starting_after).bind(2, tenant).bind(3, tenant);
         int rc = c.step();
         if (rc == SQLITE_DONE) {
-          error e{error_kind::invalid_request,
-                  "unknown cursor",
-                  {{"starting_after", "no shipment with this id"}},
-                  {},
-                  {},
-                  {},
-                  0};
+          error e{.kind = error_kind::invalid_request,
+                  .message = "unknown cursor",
+                  .fields = {{"starting_after", "no shipment with this id"}},
+                  .retry_after_s = 0};
           return std::unexpected(std::move(e));
         }
         if (rc != SQLITE_ROW) return db_error(db.db, "cursor");
@@ -581,8 +572,10 @@ class sqlite_store final : public store {
       s.bind(1, id).bind(2, tenant).bind(3, tenant);
       int rc = s.step();
       if (rc == SQLITE_ROW)
-        return std::optional<stored_label>(
-            stored_label{s.text(0), s.text(1), s.blob(2), s.text(3)});
+        return std::optional<stored_label>(stored_label{.format = s.text(0),
+                                                        .content_type = s.text(1),
+                                                        .bytes = s.blob(2),
+                                                        .shipment_status = s.text(3)});
       if (rc == SQLITE_DONE) return std::optional<stored_label>();
       return db_error(db.db, "get label");
     });
@@ -698,13 +691,11 @@ class sqlite_store final : public store {
     f.bind(1, r.id).bind(2, r.tenant);
     if (f.step() != SQLITE_DONE) return db_error(writer_.db, "remove purchase in flight");
     if (sqlite3_changes(writer_.db) != 1) {
-      return std::unexpected(error{error_kind::internal,
-                                   "storage failure",
-                                   {},
-                                   {},
-                                   "sqlite",
-                                   "no purchase in flight: " + r.id,
-                                   0});
+      return std::unexpected(error{.kind = error_kind::internal,
+                                   .message = "storage failure",
+                                   .carrier_code = "sqlite",
+                                   .carrier_message = "no purchase in flight: " + r.id,
+                                   .retry_after_s = 0});
     }
     return insert_shipment(r);
   }
@@ -741,7 +732,7 @@ class sqlite_store final : public store {
     {
       std::lock_guard lock(queue_mutex_);
       if (writer_thread_.joinable() && !writer_stopping_) {
-        queue_.push_back(write_job{std::move(work), std::move(done)});
+        queue_.push_back(write_job{.run = std::move(work), .done = std::move(done)});
         queued = true;
       }
     }
