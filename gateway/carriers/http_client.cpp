@@ -4,11 +4,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -17,6 +18,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <charconv>
 #include <deque>
 #include <mutex>
@@ -46,9 +48,12 @@ struct parsed_url {
 
 std::optional<parsed_url> parse_url(std::string_view url) {
   parsed_url out;
-  if (url.starts_with("https://")) out.tls = true, url.remove_prefix(8);
-  else if (url.starts_with("http://")) url.remove_prefix(7);
-  else return std::nullopt;
+  if (url.starts_with("https://"))
+    out.tls = true, url.remove_prefix(8);
+  else if (url.starts_with("http://"))
+    url.remove_prefix(7);
+  else
+    return std::nullopt;
   auto slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
   out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
@@ -70,7 +75,8 @@ std::optional<parsed_url> parse_url(std::string_view url) {
   if (!port.empty()) {
     unsigned value = 0;
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || p != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+    if (ec != std::errc() || p != port.data() + port.size() || value == 0 || value > 65535)
+      return std::nullopt;
   }
   out.host = std::string(host);
   out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
@@ -78,6 +84,51 @@ std::optional<parsed_url> parse_url(std::string_view url) {
 }
 
 using tls_stream = ssl::stream<beast::tcp_stream>;
+
+// A request as it goes on the wire. Serialised by hand and sent as one gathered write: Beast's
+// serializer walks its field list through a chain of buffer-sequence adaptors on every write,
+// which cost more than building the head here.
+struct wire_request {
+  std::string head;  // request line and fields, up to the blank line
+  std::string body;
+};
+
+// Names and values come from the adapters' code; a CR or LF in one would split the head, so such
+// characters are replaced.
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  for (char c : name) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+  out += ": ";
+  for (char c : value) out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+  out += "\r\n";
+}
+
+// HTTP/1.1, kept alive (the default: no Connection field). Host and User-Agent first, then the
+// adapter's fields, then Content-Length, which the body decides (framing fields an adapter passed
+// are dropped). As Beast's prepare_payload: a Content-Length when there is a body, and for
+// POST, PUT and OPTIONS even when it is empty.
+wire_request serialize_request(outbound_request& request, std::string_view target,
+                               std::string_view host, std::string_view user_agent) {
+  wire_request out;
+  out.head.reserve(128 + target.size() + request.headers.size() * 48);
+  for (char c : request.method) out.head.push_back(c == '\r' || c == '\n' || c == ' ' ? '_' : c);
+  out.head.push_back(' ');
+  out.head += target;
+  out.head += " HTTP/1.1\r\n";
+  append_field(out.head, "Host", host);
+  append_field(out.head, "User-Agent", user_agent);
+  for (const auto& h : request.headers) {
+    if (http::iequals(h.name, "Content-Length") || http::iequals(h.name, "Transfer-Encoding") ||
+        http::iequals(h.name, "Host") || http::iequals(h.name, "User-Agent"))
+      continue;
+    append_field(out.head, h.name, h.value);
+  }
+  out.body = std::move(request.body);
+  if (!out.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "OPTIONS")
+    append_field(out.head, "Content-Length", std::to_string(out.body.size()));
+  out.head += "\r\n";
+  return out;
+}
 
 struct connection {
   std::variant<beast::tcp_stream, tls_stream> stream;
@@ -117,7 +168,8 @@ struct origin_pool {
 };
 
 struct http_client::impl {
-  impl(net::io_context& ctx, http_client_options o) : io(ctx), options(std::move(o)), tls(ssl::context::tls_client) {}
+  impl(net::io_context& ctx, http_client_options o)
+      : io(ctx), options(std::move(o)), tls(ssl::context::tls_client) {}
 
   net::io_context& io;
   http_client_options options;
@@ -162,8 +214,10 @@ struct http_client::impl {
     if (c->buffer.size() == 0) c->buffer.shrink_to_fit();
     std::lock_guard lock(mutex);
     auto& pool = pool_of(origin);
-    if (pool.idle.size() < options.max_idle_per_origin) pool.idle.push_back(std::move(c));
-    else if (pool.live > 0) --pool.live;
+    if (pool.idle.size() < options.max_idle_per_origin)
+      pool.idle.push_back(std::move(c));
+    else if (pool.live > 0)
+      --pool.live;
     wake_one(pool);
   }
 
@@ -194,7 +248,8 @@ struct http_client::impl {
           co_return slot::fresh;
         }
         if (pool.waiters.size() >= options.max_pending_per_origin) co_return slot::full;
-        waiter = std::make_shared<slot_waiter>(slot_waiter{ex, std::make_shared<net::steady_timer>(ex)});
+        waiter =
+            std::make_shared<slot_waiter>(slot_waiter{ex, std::make_shared<net::steady_timer>(ex)});
         waiter->timer->expires_at(deadline);
         pool.waiters.push_back(waiter);
       }
@@ -212,7 +267,8 @@ struct http_client::impl {
     }
   }
 
-  task<result<std::unique_ptr<connection>>> connect(const parsed_url& url, clock::time_point deadline) {
+  task<result<std::unique_ptr<connection>>> connect(const parsed_url& url,
+                                                    clock::time_point deadline) {
     auto ex = co_await net::this_coro::executor;
     tcp::resolver resolver(ex);
     auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, nothrow);
@@ -240,33 +296,37 @@ struct http_client::impl {
     co_return c;
   }
 
-  // One exchange on `c`. `got_bytes` tells whether any part of a response arrived.
-  task<beast::error_code> exchange(connection& c, bhttp::request<bhttp::string_body>& req,
+  // One exchange on `c`: the request's head and body in one gathered write, then the response.
+  task<beast::error_code> exchange(connection& c, const wire_request& req,
                                    bhttp::response_parser<bhttp::string_body>& parser,
                                    clock::time_point deadline) {
     c.tcp().expires_at(deadline);
+    const std::array<net::const_buffer, 2> wire{net::buffer(req.head), net::buffer(req.body)};
     beast::error_code ec;
     if (auto* plain = std::get_if<beast::tcp_stream>(&c.stream)) {
-      std::tie(ec, std::ignore) = co_await bhttp::async_write(*plain, req, nothrow);
-      if (!ec) std::tie(ec, std::ignore) = co_await bhttp::async_read(*plain, c.buffer, parser, nothrow);
+      std::tie(ec, std::ignore) = co_await net::async_write(*plain, wire, nothrow);
+      if (!ec)
+        std::tie(ec, std::ignore) = co_await bhttp::async_read(*plain, c.buffer, parser, nothrow);
     } else {
       auto& s = std::get<tls_stream>(c.stream);
-      std::tie(ec, std::ignore) = co_await bhttp::async_write(s, req, nothrow);
+      std::tie(ec, std::ignore) = co_await net::async_write(s, wire, nothrow);
       if (!ec) std::tie(ec, std::ignore) = co_await bhttp::async_read(s, c.buffer, parser, nothrow);
     }
     co_return ec;
   }
 };
 
-result<std::unique_ptr<http_client>> http_client::create(net::io_context& io, http_client_options options) {
+result<std::unique_ptr<http_client>> http_client::create(net::io_context& io,
+                                                         http_client_options options) {
   auto p = std::make_unique<impl>(io, std::move(options));
   try {
     p->tls.set_default_verify_paths();
-    p->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    p->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     if (!p->options.ca_file.empty()) p->tls.load_verify_file(p->options.ca_file);
   } catch (const std::exception& e) {
-    return make_error(error_kind::internal, "cannot load CA file '" + p->options.ca_file + "': " + e.what());
+    return make_error(error_kind::internal,
+                      "cannot load CA file '" + p->options.ca_file + "': " + e.what());
   }
   return std::unique_ptr<http_client>(new http_client(std::move(p)));
 }
@@ -274,29 +334,28 @@ result<std::unique_ptr<http_client>> http_client::create(net::io_context& io, ht
 http_client::http_client(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 http_client::~http_client() = default;
 
-task<result<outbound_response>> http_client::send(outbound_request request, clock::time_point deadline) {
+task<result<outbound_response>> http_client::send(outbound_request request,
+                                                  clock::time_point deadline) {
   auto url = parse_url(request.url);
-  if (!url) co_return fail(not_sold(make_error(error_kind::invalid_request, "bad carrier URL '" + request.url + "'").error()));
+  if (!url)
+    co_return fail(not_sold(
+        make_error(error_kind::invalid_request, "bad carrier URL '" + request.url + "'").error()));
   const std::string origin = url->origin();
 
-  bhttp::request<bhttp::string_body> req;
-  req.method_string(request.method);
-  req.target(url->target);
-  req.version(11);
-  bool default_port = url->port == (url->tls ? "443" : "80");
-  req.set(bhttp::field::host, default_port ? url->host : url->host + ":" + url->port);
-  req.set(bhttp::field::user_agent, impl_->options.user_agent);
-  for (const auto& h : request.headers) req.insert(h.name, h.value);
-  req.body() = std::move(request.body);
-  req.keep_alive(true);
-  req.prepare_payload();
+  const bool default_port = url->port == (url->tls ? "443" : "80");
+  wire_request req = serialize_request(request, url->target,
+                                       default_port ? url->host : url->host + ":" + url->port,
+                                       impl_->options.user_agent);
 
   // An open circuit refuses at once: nothing is sent, so nothing can have been bought.
   const auto admitted = impl_->admit(origin);
   if (!admitted.allowed) {
     const auto wait_s = static_cast<int>((admitted.retry_after.count() + 999) / 1000);
-    error e{error_kind::unavailable, "the carrier is failing; calls are paused for a moment (circuit open)", {}, {},
-            "circuit_open", origin, wait_s};
+    error e{.kind = error_kind::unavailable,
+            .message = "the carrier is failing; calls are paused for a moment (circuit open)",
+            .carrier_code = "circuit_open",
+            .carrier_message = origin,
+            .retry_after_s = wait_s};
     co_return fail(not_sold(std::move(e)));
   }
   const bool probe = admitted.probe;
@@ -307,7 +366,8 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
     if (clock::now() >= deadline) {
       impl_->record(origin, false, probe);
       // Nothing of this attempt was sent (an earlier one is retried only when idempotent).
-      co_return fail(not_sold(make_error(error_kind::timeout, "carrier did not answer before the deadline").error()));
+      co_return fail(not_sold(
+          make_error(error_kind::timeout, "carrier did not answer before the deadline").error()));
     }
     std::unique_ptr<connection> conn;
     auto got = co_await impl_->acquire(origin, deadline, attempt == 0, conn);
@@ -315,9 +375,15 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
       // Local congestion says nothing about the carrier's health; only a probe must conclude.
       if (probe) impl_->record(origin, false, probe);
       if (got == impl::slot::timed_out)
-        co_return fail(not_sold(
-            make_error(error_kind::timeout, "no connection to the carrier became free before the deadline").error()));
-      error e{error_kind::unavailable, "too many requests are waiting for this carrier", {}, {}, "queue_full", origin, 1};
+        co_return fail(
+            not_sold(make_error(error_kind::timeout,
+                                "no connection to the carrier became free before the deadline")
+                         .error()));
+      error e{.kind = error_kind::unavailable,
+              .message = "too many requests are waiting for this carrier",
+              .carrier_code = "queue_full",
+              .carrier_message = origin,
+              .retry_after_s = 1};
       co_return fail(not_sold(std::move(e)));
     }
     const bool reused = got == impl::slot::reused;
@@ -343,9 +409,14 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
       const bool nothing_received = !parser.got_some();
       if (reused && nothing_received && !timed_out && request.idempotent) continue;
       impl_->record(origin, false, probe);
-      if (ec == bhttp::error::body_limit || (!nothing_received && !timed_out && ec != net::error::eof &&
-                                             ec != net::error::connection_reset && ec != bhttp::error::partial_message)) {
-        error e{error_kind::bad_gateway, "carrier sent an unreadable response", {}, {}, "protocol", origin + ": " + ec.message(), 0};
+      if (ec == bhttp::error::body_limit ||
+          (!nothing_received && !timed_out && ec != net::error::eof &&
+           ec != net::error::connection_reset && ec != bhttp::error::partial_message)) {
+        error e{.kind = error_kind::bad_gateway,
+                .message = "carrier sent an unreadable response",
+                .carrier_code = "protocol",
+                .carrier_message = origin + ": " + ec.message(),
+                .retry_after_s = 0};
         co_return std::unexpected(std::move(e));
       }
       auto e = transport_error(*url, ec, timed_out);
@@ -362,7 +433,8 @@ task<result<outbound_response>> http_client::send(outbound_request request, cloc
     out.status = static_cast<int>(msg.result_int());
     impl_->record(origin, out.status < 500, probe);
     out.headers.reserve(8);
-    for (const auto& f : msg) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+    for (const auto& f : msg)
+      out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
     out.body = std::move(msg.body());
     if (msg.keep_alive()) {
       impl_->give_back(origin, std::move(conn));

@@ -18,6 +18,25 @@ void random_bytes(unsigned char* out, std::size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("CSPRNG failure");
 }
 
+// Random bytes for public identifiers, drawn from the CSPRNG in blocks: RAND_bytes takes a lock
+// and runs the DRBG per call, which cost more than the 15 bytes an id needs. Ids are public, so
+// holding the next ones in memory reveals nothing; secrets (random_base62) never come from here.
+void id_random_bytes(unsigned char* out, std::size_t n) {
+  struct pool {
+    std::array<unsigned char, 480> bytes{};
+    std::size_t used = 480;
+  };
+  thread_local pool p;
+  if (n > p.bytes.size()) return random_bytes(out, n);
+  if (p.bytes.size() - p.used < n) {
+    random_bytes(p.bytes.data(), p.bytes.size());
+    p.used = 0;
+  }
+  std::copy_n(p.bytes.data() + p.used, n, out);
+  std::fill_n(p.bytes.data() + p.used, n, static_cast<unsigned char>(0));  // each byte serves once
+  p.used += n;
+}
+
 std::tm utc(std::chrono::system_clock::time_point t) {
   auto secs = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
@@ -30,7 +49,7 @@ std::tm utc(std::chrono::system_clock::time_point t) {
 std::string new_id(std::string_view prefix) {
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
   std::array<unsigned char, 15> bytes{};
-  random_bytes(bytes.data(), bytes.size());
+  id_random_bytes(bytes.data(), bytes.size());
   std::string out(prefix);
   out.push_back('_');
   for (unsigned char b : bytes) out.push_back(kAlphabet[b & 31]);
@@ -58,7 +77,8 @@ std::string new_trace_id(std::string_view prefix) {
 }
 
 std::string random_base62(std::size_t n) {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char kAlphabet[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::string out;
   out.reserve(n);
   while (out.size() < n) {
@@ -92,9 +112,9 @@ std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view s) {
     return true;
   };
   int y, mo, d, h, mi, sec;
-  if (!digits(0, 4, y) || s.size() < 20 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
-      (s[10] != 'T' && s[10] != 't') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) || s[16] != ':' ||
-      !digits(17, 2, sec))
+  if (!digits(0, 4, y) || s.size() < 20 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' ||
+      !digits(8, 2, d) || (s[10] != 'T' && s[10] != 't') || !digits(11, 2, h) || s[13] != ':' ||
+      !digits(14, 2, mi) || s[16] != ':' || !digits(17, 2, sec))
     return std::nullopt;
   std::size_t at = 19;
   if (at < s.size() && s[at] == '.') {
@@ -111,7 +131,8 @@ std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+  const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                        std::chrono::month{static_cast<unsigned>(mo)},
                                         std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   return std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
@@ -129,9 +150,22 @@ std::string sha256_hex(std::string_view data) {
   // Fetched once: OpenSSL 3 resolves EVP_sha256() through its provider lookup on every use,
   // which costs more than hashing a short key.
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  // One digest context per thread, reused: EVP_Digest allocates and frees a context (and the
+  // provider's state) on every call, which costs more than hashing a short key.
+  struct context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~context() { EVP_MD_CTX_free(ctx); }
+  };
+  static thread_local context local;
+  const EVP_MD* md = sha256 ? sha256 : EVP_sha256();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, sha256 ? sha256 : EVP_sha256(), nullptr);
+  if (!local.ctx || EVP_DigestInit_ex2(local.ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(local.ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(local.ctx, digest, &len) != 1) {
+    len = 0;
+    EVP_Digest(data.data(), data.size(), digest, &len, md, nullptr);
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(len * 2);

@@ -26,8 +26,8 @@
 #include <boost/beast/http/write.hpp>
 
 #include <array>
-#include <memory>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -52,7 +52,8 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 // Status line and header fields of `res`, with Server, Content-Length and the connection
 // semantics of `version` (HTTP/1.1 keeps alive unless told to close; 1.0 the other way round).
-std::string serialize_head(const response& res, unsigned version, bool keep_alive, std::string_view server_name) {
+std::string serialize_head(const response& res, unsigned version, bool keep_alive,
+                           std::string_view server_name) {
   std::string out;
   out.reserve(160 + res.fields.size() * 48);
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -62,11 +63,14 @@ std::string serialize_head(const response& res, unsigned version, bool keep_aliv
   out += "\r\n";
   append_field(out, "Server", server_name);
   for (const auto& f : res.fields) {
-    if (iequals(f.name, "Content-Length") || iequals(f.name, "Connection") || iequals(f.name, "Transfer-Encoding")) continue;
+    if (iequals(f.name, "Content-Length") || iequals(f.name, "Connection") ||
+        iequals(f.name, "Transfer-Encoding"))
+      continue;
     append_field(out, f.name, f.value);
   }
   // 1xx and 204 carry no body; everything else says how long its body is.
-  if (res.status >= 200 && res.status != 204) append_field(out, "Content-Length", std::to_string(res.body.size()));
+  if (res.status >= 200 && res.status != 204)
+    append_field(out, "Content-Length", std::to_string(res.body.size()));
   if (version == 10 && keep_alive) append_field(out, "Connection", "keep-alive");
   if (version != 10 && !keep_alive) append_field(out, "Connection", "close");
   out += "\r\n";
@@ -80,10 +84,18 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-tcp::socket& raw_socket(beast::tcp_stream& s) { return s.socket(); }
-tcp::socket& raw_socket(ssl::stream<beast::tcp_stream>& s) { return s.next_layer().socket(); }
-beast::tcp_stream& tcp_layer(beast::tcp_stream& s) { return s; }
-beast::tcp_stream& tcp_layer(ssl::stream<beast::tcp_stream>& s) { return s.next_layer(); }
+tcp::socket& raw_socket(beast::tcp_stream& s) {
+  return s.socket();
+}
+tcp::socket& raw_socket(ssl::stream<beast::tcp_stream>& s) {
+  return s.next_layer().socket();
+}
+beast::tcp_stream& tcp_layer(beast::tcp_stream& s) {
+  return s;
+}
+beast::tcp_stream& tcp_layer(ssl::stream<beast::tcp_stream>& s) {
+  return s.next_layer();
+}
 
 request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& remote) {
   request out;
@@ -96,7 +108,8 @@ request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   out.path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
   out.fields.reserve(8);
-  for (const auto& f : in) out.fields.push_back({std::string(f.name_string()), std::string(f.value())});
+  for (const auto& f : in)
+    out.fields.push_back({std::string(f.name_string()), std::string(f.value())});
   out.body = std::move(in.body());
   out.remote = remote;
   return out;
@@ -139,7 +152,8 @@ std::shared_ptr<read_deadline> cancel_read_at(Stream& stream, const net::any_io_
 }
 
 constexpr std::size_t kReadChunk = 16 * 1024;  // read-buffer room beyond the header limit
-constexpr std::uint64_t kMaxRefusing = 64;      // connections being answered 503 at once
+constexpr std::size_t kFirstRead = 1024;       // the first read of a request
+constexpr std::uint64_t kMaxRefusing = 64;     // connections being answered 503 at once
 
 struct read_result;
 
@@ -153,7 +167,10 @@ struct conn_state {
 
 struct server::impl : std::enable_shared_from_this<impl> {
   impl(net::io_context& ctx, server_options o, handler h, error_responder e)
-      : io(ctx), options(std::move(o)), on_request(std::move(h)), on_error(std::move(e)),
+      : io(ctx),
+        options(std::move(o)),
+        on_request(std::move(h)),
+        on_error(std::move(e)),
         acceptor(net::make_strand(ctx)) {}
 
   net::io_context& io;
@@ -172,12 +189,23 @@ struct server::impl : std::enable_shared_from_this<impl> {
   std::uint64_t next_id = 0;
 
   net::awaitable<void> accept_loop();
+  // The executor of a new connection. Its coroutine, its deadline timers and the closer run by
+  // stop() must never run at once: with several I/O threads that takes a strand. An io_context
+  // created with concurrency hint 1 is run by one thread only (Asio's own contract for that hint,
+  // which its scheduler relies on too): there the strand's dispatching, about 15% of a small
+  // request's CPU on the read path, buys nothing and is left out.
+  net::any_io_executor connection_executor() {
+    if (single_threaded) return io.get_executor();
+    return net::make_strand(io);
+  }
+  const bool single_threaded = net::use_service<net::detail::scheduler>(io).concurrency_hint() == 1;
   // One connection's life: wait for a request, read its head, then its body, answer, repeat;
   // then close (lingering after a refusal so the client can read it).
   template <class Stream>
   net::awaitable<void> serve(Stream& stream, std::uint64_t id, std::shared_ptr<conn_state> state);
   template <class Stream>
-  net::awaitable<bool> wait_for_request(Stream& stream, beast::flat_buffer& buffer, conn_state& state, bool first);
+  net::awaitable<bool> wait_for_request(Stream& stream, beast::flat_buffer& buffer,
+                                        conn_state& state, bool first);
   template <class Stream>
   net::awaitable<read_result> read_head(Stream& stream, beast::flat_buffer& buffer,
                                         bhttp::request_parser<bhttp::string_body>& parser);
@@ -185,7 +213,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
   net::awaitable<read_result> read_body(Stream& stream, beast::flat_buffer& buffer,
                                         bhttp::request_parser<bhttp::string_body>& parser);
   template <class Stream>
-  net::awaitable<bool> write(Stream& stream, const response& res, unsigned version, bool keep_alive, bool head_only);
+  net::awaitable<bool> write(Stream& stream, const response& res, unsigned version, bool keep_alive,
+                             bool head_only);
   template <class Stream>
   net::awaitable<void> close(Stream& stream, bool linger);
   net::awaitable<void> run_connection(tcp::socket socket);
@@ -195,7 +224,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
 net::awaitable<void> server::impl::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(io), nothrow);
+    auto [ec, socket] = co_await acceptor.async_accept(connection_executor(), nothrow);
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
       // EMFILE and friends: keep accepting later rather than dying.
@@ -223,8 +252,9 @@ net::awaitable<void> server::impl::refuse_connection(tcp::socket socket) {
   auto self = shared_from_this();
   refusing.fetch_add(1);
   try {
-    response res = on_error(503, "the server is at its connection limit (" +
-                                     std::to_string(options.limits.max_connections) + "); retry shortly");
+    response res =
+        on_error(503, "the server is at its connection limit (" +
+                          std::to_string(options.limits.max_connections) + "); retry shortly");
     res.set("Retry-After", "1");
     if (tls) {
       ssl::stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
@@ -273,13 +303,14 @@ net::awaitable<void> server::impl::run_connection(tcp::socket socket) {
 }
 
 template <class Stream>
-net::awaitable<bool> server::impl::write(Stream& stream, const response& res, unsigned version, bool keep_alive,
-                                         bool head_only) {
+net::awaitable<bool> server::impl::write(Stream& stream, const response& res, unsigned version,
+                                         bool keep_alive, bool head_only) {
   // Head and body in one gathered write: cheaper than Beast's serializer, which walks a
   // concatenated buffer sequence field by field on every write. A response to HEAD has the
   // GET answer's head, Content-Length included, and never a body (RFC 9110 §9.3.2).
   const std::string head = serialize_head(res, version, keep_alive, options.name);
-  const std::array<net::const_buffer, 2> wire{net::buffer(head), net::buffer(head_only ? std::string_view() : res.body)};
+  const std::array<net::const_buffer, 2> wire{
+      net::buffer(head), net::buffer(head_only ? std::string_view() : res.body)};
   tcp_layer(stream).expires_after(options.limits.body_timeout);
   auto [ec, n] = co_await net::async_write(stream, wire, nothrow);
   co_return !ec;
@@ -295,11 +326,14 @@ struct read_result {
   std::string detail{};
 };
 
-read_result refuse(int status, std::string detail) { return {read_result::kind::refuse, status, std::move(detail)}; }
+read_result refuse(int status, std::string detail) {
+  return {.what = read_result::kind::refuse, .status = status, .detail = std::move(detail)};
+}
 
 bool is_parse_error(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
-         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != bhttp::error::need_more;
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+         ec != bhttp::error::need_more;
 }
 
 // RFC 9112 §6.1 and §6.3: the only transfer coding understood here is `chunked`, alone. Anything
@@ -315,14 +349,17 @@ std::string framing_problem(const bhttp::request_parser<bhttp::string_body>& par
     while (!value.empty()) {
       const auto comma = value.find(',');
       std::string_view token = value.substr(0, comma);
-      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+      while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+        token.remove_prefix(1);
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t'))
+        token.remove_suffix(1);
       if (!token.empty()) tokens.emplace_back(token);
       value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
     }
   }
   if (tokens.size() != 1 || !iequals(tokens.front(), "chunked"))
-    return "Transfer-Encoding must be exactly \"chunked\" (other transfer codings are not supported)";
+    return "Transfer-Encoding must be exactly \"chunked\" (other transfer codings are not "
+           "supported)";
   if (head.count(bhttp::field::content_length) != 0)
     return "a request may not carry both Transfer-Encoding and Content-Length";
   if (head.version() < 11) return "Transfer-Encoding requires HTTP/1.1";
@@ -332,13 +369,14 @@ std::string framing_problem(const bhttp::request_parser<bhttp::string_body>& par
 }  // namespace
 
 template <class Stream>
-net::awaitable<bool> server::impl::wait_for_request(Stream& stream, beast::flat_buffer& buffer, conn_state& state,
-                                                    bool first) {
+net::awaitable<bool> server::impl::wait_for_request(Stream& stream, beast::flat_buffer& buffer,
+                                                    conn_state& state, bool first) {
   if (buffer.size() != 0) co_return true;  // a pipelined request is already here
   // Keep-alive idle time (header time for the first request) until the first byte arrives.
   state.idle = true;
-  tcp_layer(stream).expires_after(first ? options.limits.header_timeout : options.limits.idle_timeout);
-  auto [ec, n] = co_await stream.async_read_some(buffer.prepare(1024), nothrow);
+  tcp_layer(stream).expires_after(first ? options.limits.header_timeout
+                                        : options.limits.idle_timeout);
+  auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kFirstRead), nothrow);
   state.idle = false;
   if (ec) co_return false;  // closed, idle timeout, or cancelled by stop()
   buffer.commit(n);
@@ -346,8 +384,8 @@ net::awaitable<bool> server::impl::wait_for_request(Stream& stream, beast::flat_
 }
 
 template <class Stream>
-net::awaitable<read_result> server::impl::read_head(Stream& stream, beast::flat_buffer& buffer,
-                                                    bhttp::request_parser<bhttp::string_body>& parser) {
+net::awaitable<read_result> server::impl::read_head(
+    Stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::string_body>& parser) {
   const auto& limits = options.limits;
   auto ex = co_await net::this_coro::executor;
   // Slow headers: the deadline cancels the read but keeps the socket, so a 408 can be sent.
@@ -359,26 +397,30 @@ net::awaitable<read_result> server::impl::read_head(Stream& stream, beast::flat_
   auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
   if (late) late->cancel();
   if (!ec) {
-    if (auto problem = framing_problem(parser); !problem.empty()) co_return refuse(400, std::move(problem));
+    if (auto problem = framing_problem(parser); !problem.empty())
+      co_return refuse(400, std::move(problem));
     if (auto cl = parser.content_length(); cl && *cl > limits.max_body_bytes)
-      co_return refuse(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
-    co_return read_result{read_result::kind::request};
+      co_return refuse(413,
+                       "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+    co_return read_result{.what = read_result::kind::request};
   }
   if (ec == bhttp::error::end_of_stream || ec == net::error::eof) co_return read_result{};
   if (late && late->fired) co_return refuse(408, "request headers not received in time");
   if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
-    co_return refuse(431, "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes");
+    co_return refuse(
+        431, "request headers exceed " + std::to_string(limits.max_header_bytes) + " bytes");
   if (ec == bhttp::error::body_limit)
-    co_return refuse(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+    co_return refuse(413,
+                     "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
   if (is_parse_error(ec)) co_return refuse(400, "malformed HTTP request");
   co_return read_result{};  // the connection failed: nobody to answer
 }
 
 template <class Stream>
-net::awaitable<read_result> server::impl::read_body(Stream& stream, beast::flat_buffer& buffer,
-                                                    bhttp::request_parser<bhttp::string_body>& parser) {
+net::awaitable<read_result> server::impl::read_body(
+    Stream& stream, beast::flat_buffer& buffer, bhttp::request_parser<bhttp::string_body>& parser) {
   const auto& limits = options.limits;
-  if (parser.is_done()) co_return read_result{read_result::kind::request};
+  if (parser.is_done()) co_return read_result{.what = read_result::kind::request};
   auto& head = parser.get();
   if (iequals(head[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
@@ -389,15 +431,16 @@ net::awaitable<read_result> server::impl::read_body(Stream& stream, beast::flat_
   auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
   late->cancel();
   tcp_layer(stream).expires_never();
-  if (!ec) co_return read_result{read_result::kind::request};
+  if (!ec) co_return read_result{.what = read_result::kind::request};
   if (late->fired) co_return refuse(408, "request body not received in time");
   if (ec == bhttp::error::body_limit)
-    co_return refuse(413, "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
+    co_return refuse(413,
+                     "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes");
   // The read buffer holds at most the header limit plus one read: a chunk line (size and
   // extensions) or a trailer section that does not fit is refused like oversized headers.
   if (ec == bhttp::error::buffer_overflow)
-    co_return refuse(431, "chunk extensions or trailer fields exceed " + std::to_string(limits.max_header_bytes) +
-                              " bytes");
+    co_return refuse(431, "chunk extensions or trailer fields exceed " +
+                              std::to_string(limits.max_header_bytes) + " bytes");
   if (is_parse_error(ec)) co_return refuse(400, "malformed chunked body (" + ec.message() + ")");
   co_return read_result{};
 }
@@ -424,7 +467,8 @@ net::awaitable<void> server::impl::close(Stream& stream, bool linger) {
   // life, lingering or not (16 KiB x 10,000 connections).
   auto sink = std::make_unique<char[]>(kLingerChunk);
   std::size_t drained = 0;
-  auto until = cancel_read_at(stream, co_await net::this_coro::executor, std::chrono::milliseconds(1000));
+  auto until =
+      cancel_read_at(stream, co_await net::this_coro::executor, std::chrono::milliseconds(1000));
   while (drained < 8 * 1024 * 1024) {
     auto [rec, n] = co_await sock.async_read_some(net::buffer(sink.get(), kLingerChunk), nothrow);
     if (rec) break;
@@ -434,7 +478,8 @@ net::awaitable<void> server::impl::close(Stream& stream, bool linger) {
 }
 
 template <class Stream>
-net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::shared_ptr<conn_state> state) {
+net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id,
+                                         std::shared_ptr<conn_state> state) {
   auto ex = co_await net::this_coro::executor;
   {
     std::lock_guard lock(mutex);
@@ -479,8 +524,11 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
     request req = to_request(parser.release(), remote);
     const bool head_only = req.method == "HEAD";
     // While the handler runs (possibly seconds, waiting for a carrier), an idle connection's
-    // read buffer holds nothing worth its memory.
-    if (buffer.size() == 0) buffer.shrink_to_fit();
+    // read buffer holds nothing worth its memory. A buffer no larger than the first read's
+    // (small requests: the read path) is kept: freeing it and allocating it again for the next
+    // request cost an allocation per request, and glibc consolidates its fast bins on every
+    // allocation of that size.
+    if (buffer.size() == 0 && buffer.capacity() > kFirstRead) buffer.shrink_to_fit();
     in_flight.fetch_add(1);
     response res;
     try {
@@ -498,8 +546,10 @@ net::awaitable<void> server::impl::serve(Stream& stream, std::uint64_t id, std::
   idle_closers.erase(id);
 }
 
-server::server(net::io_context& io, server_options options, handler on_request, error_responder on_error)
-    : impl_(std::make_shared<impl>(io, std::move(options), std::move(on_request), std::move(on_error))) {}
+server::server(net::io_context& io, server_options options, handler on_request,
+               error_responder on_error)
+    : impl_(std::make_shared<impl>(io, std::move(options), std::move(on_request),
+                                   std::move(on_error))) {}
 
 server::~server() = default;
 
@@ -509,15 +559,16 @@ result<void> server::start() {
     try {
       im.tls.emplace(ssl::context::tls_server);
       im.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                          ssl::context::single_dh_use);
+                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
       SSL_CTX_set_min_proto_version(im.tls->native_handle(), TLS1_2_VERSION);
       SSL_CTX_set_cipher_list(im.tls->native_handle(), kTls12Ciphers);
       im.tls->use_certificate_chain_file(im.options.tls->cert_file);
       im.tls->use_private_key_file(im.options.tls->key_file, ssl::context::pem);
     } catch (const std::exception& e) {
-      return make_error(error_kind::internal, std::string("TLS setup failed (") + im.options.tls->cert_file +
-                                                  ", " + im.options.tls->key_file + "): " + e.what());
+      return make_error(error_kind::internal, std::string("TLS setup failed (") +
+                                                  im.options.tls->cert_file + ", " +
+                                                  im.options.tls->key_file + "): " + e.what());
     }
   }
   beast::error_code ec;
@@ -530,18 +581,22 @@ result<void> server::start() {
   if (!ec) im.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     return make_error(error_kind::internal, "cannot listen on " + im.options.host + ":" +
-                                                std::to_string(im.options.port) + ": " + ec.message());
+                                                std::to_string(im.options.port) + ": " +
+                                                ec.message());
   im.bound_port = im.acceptor.local_endpoint().port();
   net::co_spawn(im.acceptor.get_executor(), im.accept_loop(), net::detached);
   return {};
 }
 
-std::uint16_t server::port() const noexcept { return impl_->bound_port; }
+std::uint16_t server::port() const noexcept {
+  return impl_->bound_port;
+}
 
 std::string server::url() const {
   std::string host = impl_->options.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return std::string(impl_->tls ? "https://" : "http://") + host + ":" + std::to_string(impl_->bound_port);
+  return std::string(impl_->tls ? "https://" : "http://") + host + ":" +
+         std::to_string(impl_->bound_port);
 }
 
 void server::stop() {
@@ -555,10 +610,14 @@ void server::stop() {
   for (auto& [id, close] : im->idle_closers) close();
 }
 
-bool server::drained() const noexcept { return impl_->stopping.load() && impl_->open.load() == 0; }
+bool server::drained() const noexcept {
+  return impl_->stopping.load() && impl_->open.load() == 0;
+}
 
 server_stats server::stats() const noexcept {
-  return {impl_->open.load(), impl_->total.load(), impl_->in_flight.load()};
+  return {.connections_open = impl_->open.load(),
+          .connections_total = impl_->total.load(),
+          .requests_in_flight = impl_->in_flight.load()};
 }
 
 }  // namespace parcelgate::http

@@ -474,7 +474,7 @@ stack::stack(stack_options options) : options_(std::move(options)) {
   cfg << "server:\n  listen: \"127.0.0.1:0\"\n";
   if (options_.tls)
     cfg << "  tls: {cert: \"" << CERTS_DIR << "/server.crt\", key: \"" << CERTS_DIR << "/server.key\"}\n";
-  cfg << "  threads: 2\n  rate_limit: {requests_per_s: " << options_.rate_limit << ", burst: " << options_.rate_limit << "}\n";
+  cfg << "  threads: " << options_.threads << "\n  rate_limit: {requests_per_s: " << options_.rate_limit << ", burst: " << options_.rate_limit << "}\n";
   {
     std::string limits;
     auto add = [&limits](const char* name, long long v) {

@@ -108,6 +108,7 @@ struct stack_options {
   bool tls = true;
   int carrier_timeout_s = 15;
   int rate_limit = 100000;
+  unsigned threads = 2;  // server.threads (1: connections run without a strand)
   // Carrier credentials written into the gateway config (quoted YAML scalars, so ${VAR:-x}
   // references work). The simulators accept only the defaults.
   std::string colissimo_contract = "123456";

@@ -32,7 +32,9 @@ stack_options short_timeouts() {
   return o;
 }
 
-double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
+double seconds_since(clock_type::time_point t) {
+  return std::chrono::duration<double>(clock_type::now() - t).count();
+}
 
 std::set<std::string> split_methods(const std::string& allow) {
   std::set<std::string> out;
@@ -56,7 +58,8 @@ std::pair<int, std::string> parse_raw(const std::string& raw) {
 
 std::string header_block(const stack& env, const std::string& key, std::size_t content_length) {
   auto url = env.gateway_url();
-  return "POST /v1/shipments HTTP/1.1\r\nHost: " + url.substr(url.rfind('/') + 1) + "\r\nAuthorization: Bearer " + key +
+  return "POST /v1/shipments HTTP/1.1\r\nHost: " + url.substr(url.rfind('/') + 1) +
+         "\r\nAuthorization: Bearer " + key +
          "\r\nIdempotency-Key: limits-1\r\nContent-Type: application/json\r\nContent-Length: " +
          std::to_string(content_length) + "\r\n\r\n";
 }
@@ -94,7 +97,8 @@ TEST_F(server_limits, streamed_body_over_1_mib_is_cut_with_413) {
   auto url = env_->gateway_url();
   ASSERT_TRUE(c.write_raw("POST /v1/shipments HTTP/1.1\r\nHost: " + url.substr(url.rfind('/') + 1) +
                           "\r\nAuthorization: Bearer " + key_ +
-                          "\r\nIdempotency-Key: limits-1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+                          "\r\nIdempotency-Key: limits-1\r\nContent-Type: "
+                          "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
   // 17 chunks of 64 KiB: the 17th crosses the 1 MiB limit. Writing may fail once the server
   // has answered and closed; its answer is read afterwards either way.
   const std::string chunk(64 * 1024, ' ');
@@ -142,8 +146,10 @@ TEST_F(server_limits, trickled_headers_do_not_extend_the_header_timeout) {
   ASSERT_TRUE(c.write_raw("GET /healthz HTTP/1.1\r\nX-Slow: "));
   // One byte every 250 ms for up to 15 s: each byte arrives well within any per-read timeout.
   bool closed = false;
-  c.trickle(std::string(60, 'a'), std::chrono::milliseconds(250), std::chrono::seconds(15), &closed);
-  EXPECT_TRUE(closed) << "a client sending one header byte every 250 ms kept its connection for 15 s";
+  c.trickle(std::string(60, 'a'), std::chrono::milliseconds(250), std::chrono::seconds(15),
+            &closed);
+  EXPECT_TRUE(closed)
+      << "a client sending one header byte every 250 ms kept its connection for 15 s";
   EXPECT_GE(seconds_since(started), kShortTimeoutS - 0.5);
 }
 
@@ -206,7 +212,8 @@ TEST_F(server_limits, keep_alive_serves_several_requests_on_one_connection) {
   pgtest::header_list post_headers = auth;
   post_headers.emplace_back("Content-Type", "application/json");
   post_headers.emplace_back("Idempotency-Key", "keep-alive-1");
-  auto e = c.send("POST", "/v1/shipments", pgtest::shipment_body("colissimo", "keep-alive"), post_headers);
+  auto e = c.send("POST", "/v1/shipments", pgtest::shipment_body("colissimo", "keep-alive"),
+                  post_headers);
   EXPECT_EQ(e.status, 201) << describe(e);
   ++bought_;
   for (const auto* r : {&a, &b, &d, &e}) EXPECT_NE(r->header("connection"), "close");
@@ -231,10 +238,76 @@ TEST_F(server_limits, idle_keep_alive_connection_is_closed_after_the_idle_timeou
   EXPECT_GE(seconds_since(started), kShortTimeoutS - 0.5);
 }
 
+TEST_F(server_limits, one_io_thread_serves_keep_alive_purchases_and_enforces_its_deadlines) {
+  // With one I/O thread connections run without a strand: their deadlines (which cancel reads
+  // from a timer handler) and keep-alive must behave exactly as with several threads.
+  auto options = short_timeouts();
+  options.threads = 1;
+  start(options);
+  {
+    connection c(env_->gateway_url(), env_->ca_file());
+    ASSERT_TRUE(c.is_open()) << c.error();
+    const pgtest::header_list auth = {{"Authorization", "Bearer " + key_}};
+    EXPECT_EQ(c.send("GET", "/healthz").status, 200);
+    pgtest::header_list post_headers = auth;
+    post_headers.emplace_back("Content-Type", "application/json");
+    post_headers.emplace_back("Idempotency-Key", "one-thread-1");
+    auto bought = c.send("POST", "/v1/shipments", pgtest::shipment_body("colissimo", "one-thread"),
+                         post_headers);
+    EXPECT_EQ(bought.status, 201) << describe(bought);
+    ++bought_;
+    EXPECT_EQ(c.send("GET", "/v1/carriers", {}, auth).status, 200);
+    const auto started = clock_type::now();
+    bool closed = false;
+    c.read_until_close(std::chrono::seconds(15), &closed);
+    EXPECT_TRUE(closed) << "an idle connection was kept for 15 s";
+    EXPECT_GE(seconds_since(started), kShortTimeoutS - 0.5);
+  }
+  {
+    connection c(env_->gateway_url(), env_->ca_file());
+    ASSERT_TRUE(c.is_open()) << c.error();
+    ASSERT_TRUE(c.write_raw("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Incomplete: "));
+    bool closed = false;
+    auto raw = c.read_until_close(std::chrono::seconds(15), &closed);
+    EXPECT_EQ(parse_raw(raw).first, 408) << "headers timed out; received: [" << raw << "]";
+  }
+}
+
+TEST_F(server_limits, plain_http_answers_small_and_large_responses_on_one_connection) {
+  // The benchmarks serve plain HTTP on one I/O thread: large answers (the OpenAPI document, a
+  // label) must arrive whole there too, and the connection must carry on.
+  stack_options options;
+  options.tls = false;
+  options.threads = 1;
+  start(options);
+  connection c(env_->gateway_url(), env_->ca_file());
+  ASSERT_TRUE(c.is_open()) << c.error();
+  const pgtest::header_list auth = {{"Authorization", "Bearer " + key_}};
+  pgtest::header_list post_headers = auth;
+  post_headers.emplace_back("Content-Type", "application/json");
+  post_headers.emplace_back("Idempotency-Key", "plain-1");
+  auto bought =
+      c.send("POST", "/v1/shipments", pgtest::shipment_body("colissimo", "plain"), post_headers);
+  ASSERT_EQ(bought.status, 201) << describe(bought);
+  ++bought_;
+  const auto id = pgtest::json_field(bought.body, "id");
+  for (int i = 0; i < 3; ++i) {
+    auto spec = c.send("GET", "/openapi.json");
+    EXPECT_EQ(spec.status, 200) << describe(spec);
+    EXPECT_EQ(std::to_string(spec.body.size()), spec.header("content-length"));
+    auto label = c.send("GET", "/v1/shipments/" + id + "/label", {}, auth);
+    EXPECT_EQ(label.status, 200) << describe(label);
+    EXPECT_EQ(std::to_string(label.body.size()), label.header("content-length"));
+    EXPECT_TRUE(label.body.starts_with("%PDF")) << label.body.substr(0, 16);
+    EXPECT_EQ(c.send("GET", "/healthz").status, 200);
+  }
+}
+
 TEST_F(server_limits, unknown_routes_are_404_problems) {
   start();
-  for (const auto* target : {"/v2/shipments", "/v1/shipments/", "/v1/shipments/shp_000000000000000/label/extra", "/",
-                             "/v1/pickups", "/healthz/"}) {
+  for (const auto* target :
+       {"/v2/shipments", "/v1/shipments/", "/v1/shipments/shp_000000000000000/label/extra", "/",
+        "/v1/pickups", "/healthz/"}) {
     SCOPED_TRACE(target);
     expect_problem(env_->call("GET", target, key_), 404, "not-found");
   }
@@ -276,28 +349,37 @@ TEST_F(server_limits, metrics_count_requests_by_route_and_status_and_carrier_cal
   start();
   auto before = env_->call("GET", "/metrics", "");
   ASSERT_EQ(before.status, 200);
-  EXPECT_TRUE(before.header("content-type").starts_with("text/plain")) << before.header("content-type");
-  EXPECT_EQ(before.body.find("parcelgate_carrier_calls_total{"), std::string::npos) << "carrier calls before any purchase";
-  auto created = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "metrics"),
-                            {{"Idempotency-Key", "metrics-1"}});
+  EXPECT_TRUE(before.header("content-type").starts_with("text/plain"))
+      << before.header("content-type");
+  EXPECT_EQ(before.body.find("parcelgate_carrier_calls_total{"), std::string::npos)
+      << "carrier calls before any purchase";
+  auto created =
+      env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "metrics"),
+                 {{"Idempotency-Key", "metrics-1"}});
   ASSERT_EQ(created.status, 201) << describe(created);
   ++bought_;
   env_->call("GET", "/v1/shipments?limit=0", key_);
   env_->call("GET", "/nowhere", "");
   auto after = env_->call("GET", "/metrics", "").body;
-  EXPECT_NE(after.find("parcelgate_http_requests_total{method=\"POST\",route=\"/v1/shipments\",status=\"201\"} 1\n"),
+  EXPECT_NE(after.find("parcelgate_http_requests_total{method=\"POST\",route=\"/v1/"
+                       "shipments\",status=\"201\"} 1\n"),
             std::string::npos)
       << after;
-  EXPECT_NE(after.find("parcelgate_http_requests_total{method=\"GET\",route=\"/v1/shipments\",status=\"422\"} 1\n"),
+  EXPECT_NE(after.find("parcelgate_http_requests_total{method=\"GET\",route=\"/v1/"
+                       "shipments\",status=\"422\"} 1\n"),
             std::string::npos);
   EXPECT_NE(after.find("route=\"unmatched\",status=\"404\"} 1\n"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(after, std::regex("\nparcelgate_carrier_calls_total\\{carrier=\"colissimo\",[^}]*outcome=\"ok\"\\} [1-9]")))
+  EXPECT_TRUE(std::regex_search(
+      after,
+      std::regex(
+          "\nparcelgate_carrier_calls_total\\{carrier=\"colissimo\",[^}]*outcome=\"ok\"\\} [1-9]")))
       << after;
   EXPECT_NE(after.find("parcelgate_http_request_duration_seconds_bucket{"), std::string::npos);
   // Every sample line is `name{labels} value` or `name value`.
   std::stringstream lines(after);
   std::string line;
-  const std::regex sample(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"]*",?)*\})? [0-9.eE+-]+(Inf)?$)");
+  const std::regex sample(
+      R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"]*",?)*\})? [0-9.eE+-]+(Inf)?$)");
   while (std::getline(lines, line)) {
     if (line.empty() || line.starts_with("# ")) continue;
     EXPECT_TRUE(std::regex_match(line, sample)) << "not a Prometheus sample: " << line;
@@ -309,14 +391,16 @@ TEST_F(server_limits, openapi_is_3_1_and_lists_exactly_the_served_routes) {
   auto r = env_->call("GET", "/openapi.json", "");
   ASSERT_EQ(r.status, 200);
   auto doc = pgtest::parse_object(r.body);
-  EXPECT_TRUE(pgtest::string_at(doc, "openapi").starts_with("3.1")) << pgtest::string_at(doc, "openapi");
+  EXPECT_TRUE(pgtest::string_at(doc, "openapi").starts_with("3.1"))
+      << pgtest::string_at(doc, "openapi");
   std::map<std::string, std::set<std::string>> documented;
   for (const auto& [path, item] : doc.at("paths").as_object())
     for (const auto& [method, op] : item.as_object()) {
       std::string m(method);
       for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       documented[std::string(path)].insert(m);
-      if (m == "GET") documented[std::string(path)].insert("HEAD");  // every GET route also serves HEAD
+      if (m == "GET")
+        documented[std::string(path)].insert("HEAD");  // every GET route also serves HEAD
       EXPECT_TRUE(op.as_object().contains("responses")) << m << " " << path;
     }
   ASSERT_FALSE(documented.empty());
@@ -330,19 +414,22 @@ TEST_F(server_limits, openapi_is_3_1_and_lists_exactly_the_served_routes) {
     SCOPED_TRACE(path);
     auto probe = env_->call("TRACE", concrete(path), key_);
     ASSERT_EQ(probe.status, 405) << "documented path not served: " << describe(probe);
-    EXPECT_EQ(split_methods(probe.header("allow")), methods) << "served and documented methods differ";
+    EXPECT_EQ(split_methods(probe.header("allow")), methods)
+        << "served and documented methods differ";
   }
   // The API surface of DESIGN §4: any of it served must be documented.
-  for (const auto* path : {"/v1/pickups", "/v1/pickups/{id}", "/v1/pickups/{id}/cancel", "/v1/tracking/{id}",
-                           "/v1/shipments/{id}/events", "/v1/carriers/{id}/events", "/track/{id}", "/v1/points",
-                           "/v1/points/{id}/dropoffs", "/v1/points/{id}/handovers", "/v1/returns",
-                           "/v1/returns/{id}/inspection", "/v1/analytics/returns", "/v1/rates", "/v1/tariffs",
-                           "/v1/tariffs/compare", "/v1/webhooks"}) {
+  for (const auto* path :
+       {"/v1/pickups", "/v1/pickups/{id}", "/v1/pickups/{id}/cancel", "/v1/tracking/{id}",
+        "/v1/shipments/{id}/events", "/v1/carriers/{id}/events", "/track/{id}", "/v1/points",
+        "/v1/points/{id}/dropoffs", "/v1/points/{id}/handovers", "/v1/returns",
+        "/v1/returns/{id}/inspection", "/v1/analytics/returns", "/v1/rates", "/v1/tariffs",
+        "/v1/tariffs/compare", "/v1/webhooks"}) {
     SCOPED_TRACE(path);
     auto probe = env_->call("TRACE", concrete(path), key_);
     bool served = probe.status == 405;
     bool listed = false;
-    for (const auto& [doc_path, methods] : documented) listed = listed || concrete(doc_path) == concrete(path);
+    for (const auto& [doc_path, methods] : documented)
+      listed = listed || concrete(doc_path) == concrete(path);
     EXPECT_EQ(served, listed) << describe(probe);
   }
 }

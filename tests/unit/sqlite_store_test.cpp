@@ -16,7 +16,8 @@ namespace parcelgate::store {
 namespace {
 
 // A shipment as claimed before the carrier call.
-shipment_row pending_row(const std::string& tenant, const std::string& idem, const std::string& reference = "r") {
+shipment_row pending_row(const std::string& tenant, const std::string& idem,
+                         const std::string& reference = "r") {
   shipment_row r;
   r.id = new_id("shp");
   r.tenant = tenant;
@@ -34,7 +35,8 @@ shipment_row pending_row(const std::string& tenant, const std::string& idem, con
 class sqlite_store_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() / ("pg-store-" + std::to_string(std::random_device{}()) + ".db");
+    path_ = std::filesystem::temp_directory_path() /
+            ("pg-store-" + std::to_string(std::random_device{}()) + ".db");
     auto s = open_sqlite({.path = path_.string(), .busy_timeout_ms = 1000});
     ASSERT_TRUE(s.has_value());
     db_ = std::move(*s);
@@ -55,15 +57,18 @@ class sqlite_store_test : public ::testing::Test {
     k.created_at = "2026-11-27T00:00:00Z";
     return k;
   }
-  static shipment_row pending(const std::string& tenant, const std::string& idem, const std::string& reference = "r") {
+  static shipment_row pending(const std::string& tenant, const std::string& idem,
+                              const std::string& reference = "r") {
     return pending_row(tenant, idem, reference);
   }
   std::filesystem::path path_;
   std::unique_ptr<store> db_;
 };
 
-TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_keys_and_purchases_in_flight) {
-  const auto path = std::filesystem::temp_directory_path() / ("pg-v1-" + std::to_string(std::random_device{}()) + ".db");
+TEST(sqlite_store_migrations,
+     a_version_1_database_keeps_its_shipments_labels_keys_and_purchases_in_flight) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("pg-v1-" + std::to_string(std::random_device{}()) + ".db");
   {
     // A database as version 1 left it: one finished purchase, one interrupted mid-flight.
     sqlite3* db = nullptr;
@@ -71,16 +76,21 @@ TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_ke
     const auto v1 = sqlite_migrations()[0];
     ASSERT_EQ(v1.version, 1);
     std::string sql =
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);" +
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL);" +
         std::string(v1.sql) +
         "INSERT INTO schema_migrations VALUES (1, 'v1', '2026-11-01T00:00:00Z');"
         "INSERT INTO tenants VALUES ('acme', 't');"
-        "INSERT INTO shipments (id, tenant_id, status, carrier, service, tracking_number, reference, direction, "
+        "INSERT INTO shipments (id, tenant_id, status, carrier, service, tracking_number, "
+        "reference, direction, "
         "  idempotency_key, body, created_at, updated_at) VALUES "
-        "('shp_done', 'acme', 'label_created', 'colissimo', 'home', '6A123', 'r1', 'outbound', 'k-done', '{\"id\":\"shp_done\"}', 't', 't'),"
-        "('shp_flying', 'acme', 'purchasing', 'mondialrelay', 'pickup_point', '', 'r2', 'return', 'k-flying', '{\"id\":\"shp_flying\"}', 't', 't');"
+        "('shp_done', 'acme', 'label_created', 'colissimo', 'home', '6A123', 'r1', 'outbound', "
+        "'k-done', '{\"id\":\"shp_done\"}', 't', 't'),"
+        "('shp_flying', 'acme', 'purchasing', 'mondialrelay', 'pickup_point', '', 'r2', 'return', "
+        "'k-flying', '{\"id\":\"shp_flying\"}', 't', 't');"
         "INSERT INTO labels VALUES ('shp_done', 'pdf', 'application/pdf', x'255044462d');"
-        "INSERT INTO idempotency_keys VALUES ('acme', 'k-done', 'h1', 'finished', 'shp_done', 201, '{\"id\":\"shp_done\"}', 't', 't'),"
+        "INSERT INTO idempotency_keys VALUES ('acme', 'k-done', 'h1', 'finished', 'shp_done', 201, "
+        "'{\"id\":\"shp_done\"}', 't', 't'),"
         "('acme', 'k-flying', 'h2', 'started', 'shp_flying', NULL, NULL, 't', 't');";
     char* err = nullptr;
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
@@ -96,7 +106,8 @@ TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_ke
   auto done = db->get_shipment("acme", "shp_done");
   ASSERT_TRUE(done.has_value() && done->has_value());
   EXPECT_EQ((*done)->tracking_number, "6A123");
-  EXPECT_NE((*done)->body.find("\"tenant\":\"acme\""), std::string::npos) << (*done)->body;  // migration 3
+  EXPECT_NE((*done)->body.find("\"tenant\":\"acme\""), std::string::npos)
+      << (*done)->body;  // migration 3
   auto label = db->get_label("acme", "shp_done");
   ASSERT_TRUE(label.has_value() && label->has_value());
   EXPECT_EQ((*label)->bytes, "%PDF-");
@@ -115,7 +126,8 @@ TEST(sqlite_store_migrations, a_version_1_database_keeps_its_shipments_labels_ke
   EXPECT_EQ(flying.direction, "return");
   EXPECT_EQ(flying.idempotency_key, "k-flying");
   EXPECT_NE(flying.body.find("\"tenant\":\"acme\""), std::string::npos) << flying.body;
-  EXPECT_FALSE(db->get_shipment("acme", "shp_flying")->has_value()) << "in flight, not a shipment yet";
+  EXPECT_FALSE(db->get_shipment("acme", "shp_flying")->has_value())
+      << "in flight, not a shipment yet";
   auto marked = flying;
   marked.status = "pending_confirmation";
   ASSERT_TRUE(db->mark_pending_confirmation(marked, 504, "{}").has_value());
@@ -157,8 +169,10 @@ TEST_F(sqlite_store_test, idempotency_claim_moves_through_its_states) {
 }
 
 TEST_F(sqlite_store_test, keys_are_scoped_per_tenant) {
-  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "same"), "t")->result, claim::outcome::claimed);
-  EXPECT_EQ(db_->claim_purchase("h", pending("globex", "same"), "t")->result, claim::outcome::claimed);
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "same"), "t")->result,
+            claim::outcome::claimed);
+  EXPECT_EQ(db_->claim_purchase("h", pending("globex", "same"), "t")->result,
+            claim::outcome::claimed);
 }
 
 TEST_F(sqlite_store_test, abandoned_purchase_frees_the_key_and_leaves_no_shipment) {
@@ -219,7 +233,8 @@ TEST_F(sqlite_store_test, list_pages_newest_first_with_a_cursor_and_filters) {
   EXPECT_TRUE(db_->list_shipments("globex", {})->bodies.empty());
   shipment_filter foreign_cursor;
   foreign_cursor.starting_after = ids[0];
-  EXPECT_FALSE(db_->list_shipments("globex", foreign_cursor).has_value()) << "a cursor of another tenant is unknown";
+  EXPECT_FALSE(db_->list_shipments("globex", foreign_cursor).has_value())
+      << "a cursor of another tenant is unknown";
 }
 
 TEST_F(sqlite_store_test, update_is_a_compare_and_set_on_status) {
@@ -275,8 +290,52 @@ TEST_F(sqlite_store_test, queued_writes_share_a_commit_and_a_failing_one_is_roll
   ASSERT_TRUE(interrupted.has_value());
   EXPECT_EQ(interrupted->size(), static_cast<std::size_t>(kJobs - 1));
   for (const auto& p : *interrupted) EXPECT_NE(p.idempotency_key, "batch-7");
-  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "batch-7"), "t")->result, claim::outcome::claimed)
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "batch-7"), "t")->result,
+            claim::outcome::claimed)
       << "the rolled-back job left its key free";
+}
+
+TEST_F(sqlite_store_test, a_failing_write_alone_in_its_batch_keeps_nothing_and_the_next_one_lands) {
+  // A batch of one runs without a savepoint: its failure rolls the whole transaction back.
+  auto row = pending("acme", "alone");
+  std::promise<bool> failed;
+  db_->submit_write(
+      [&] {
+        auto r = db_->claim_purchase("h", row, "t");
+        return !(r.has_value() &&
+                 r->result == claim::outcome::claimed);  // wrote, then changes its mind
+      },
+      [&](bool committed) { failed.set_value(committed); });
+  EXPECT_TRUE(failed.get_future().get()) << "the (empty) transaction is reported done";
+  EXPECT_TRUE(db_->interrupted_purchases()->empty()) << "nothing of the failed write was kept";
+  auto again = db_->claim_purchase("h", row, "t");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->result, claim::outcome::claimed)
+      << "the key is free again and the writer still works";
+  EXPECT_EQ(db_->interrupted_purchases()->size(), 1u);
+}
+
+TEST_F(sqlite_store_test, large_bodies_and_label_bytes_are_stored_exactly) {
+  // Bodies and label bytes are bound without a copy: what lands must be the caller's bytes.
+  auto row = pending("acme", "big");
+  row.body = "{\"id\":\"" + row.id + "\",\"pad\":\"" + std::string(20000, 'x') + "\"}";
+  ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
+  std::string bytes(50000, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  row.status = "label_created";
+  row.body += " ";
+  ASSERT_TRUE(
+      db_->complete_purchase(row, {"pdf", "application/pdf", bytes}, 201, row.body).has_value());
+  auto label = db_->get_label("acme", row.id);
+  ASSERT_TRUE(label.has_value() && label->has_value());
+  EXPECT_EQ((*label)->bytes, bytes);
+  auto stored = db_->get_shipment("acme", row.id);
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  EXPECT_EQ((*stored)->body, row.body);
+  auto replay = db_->claim_purchase("h", row, "t");
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(replay->result, claim::outcome::replay);
+  EXPECT_EQ(replay->body, row.body);
 }
 
 TEST_F(sqlite_store_test, blocking_writers_on_many_threads_all_land_once) {
@@ -286,7 +345,8 @@ TEST_F(sqlite_store_test, blocking_writers_on_many_threads_all_land_once) {
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        auto row = pending("acme", "t" + std::to_string(t) + "-" + std::to_string(i % 20));  // some twins
+        auto row =
+            pending("acme", "t" + std::to_string(t) + "-" + std::to_string(i % 20));  // some twins
         auto c = db_->claim_purchase("h", row, "t");
         if (c && c->result == claim::outcome::claimed) {
           ++claimed;
@@ -299,7 +359,8 @@ TEST_F(sqlite_store_test, blocking_writers_on_many_threads_all_land_once) {
   EXPECT_EQ(claimed.load(), kThreads * 20) << "each distinct key claimed exactly once";
   shipment_filter all;
   all.limit = 1000;
-  EXPECT_EQ(db_->list_shipments("acme", all)->bodies.size(), static_cast<std::size_t>(kThreads * 20));
+  EXPECT_EQ(db_->list_shipments("acme", all)->bodies.size(),
+            static_cast<std::size_t>(kThreads * 20));
 }
 
 TEST_F(sqlite_store_test, the_write_ahead_log_restarts_under_a_steady_stream_of_commits) {
@@ -319,7 +380,7 @@ TEST_F(sqlite_store_test, the_write_ahead_log_restarts_under_a_steady_stream_of_
   for (auto& t : threads) t.join();
   const auto wal_bytes = std::filesystem::file_size(path_.string() + "-wal");
   EXPECT_LT(wal_bytes, 32u << 20) << "the log kept growing: " << wal_bytes << " bytes after "
-                                   << kThreads * kEach << " purchases";
+                                  << kThreads * kEach << " purchases";
 }
 
 }  // namespace
