@@ -325,7 +325,7 @@ TEST_F(sqlite_store_test, large_bodies_and_label_bytes_are_stored_exactly) {
   row.status = "label_created";
   row.body += " ";
   ASSERT_TRUE(
-      db_->complete_purchase(row, {"pdf", "application/pdf", bytes}, 201, row.body).has_value());
+      db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = bytes, .shipment_status = {}}, 201, row.body).has_value());
   auto label = db_->get_label("acme", row.id);
   ASSERT_TRUE(label.has_value() && label->has_value());
   EXPECT_EQ((*label)->bytes, bytes);
