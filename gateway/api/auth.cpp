@@ -17,7 +17,9 @@ boost::asio::awaitable<std::expected<principal, auth_failure>> authenticator::au
     co_return std::unexpected(auth_failure::not_bearer);
   std::string_view key = authorization.substr(kBearer.size());
   while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
-  if (!check_api_key_format(key)) co_return std::unexpected(auth_failure::malformed);
+  // The cache first: only keys that passed the format check are cached, so a hit skips that
+  // check (its checksum is a second SHA-256).
+  if (key.size() > 256) co_return std::unexpected(auth_failure::malformed);
   const std::string hash = sha256_hex(key);
   const auto now = std::chrono::steady_clock::now();
   {
@@ -27,6 +29,7 @@ boost::asio::awaitable<std::expected<principal, auth_failure>> authenticator::au
       co_return std::unexpected(auth_failure::unknown);
     }
   }
+  if (!check_api_key_format(key)) co_return std::unexpected(auth_failure::malformed);
   const auto found = co_await db_.find_api_key(hash);
   if (!found) co_return std::unexpected(auth_failure::storage);
   entry e{std::nullopt, now + ttl_};
