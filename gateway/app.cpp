@@ -33,7 +33,8 @@ namespace parcelgate {
 
 namespace net = boost::asio;
 
-std::vector<config::problem> check_carriers(const config::config& cfg, std::span<const carriers::adapter_entry> adapters) {
+std::vector<config::problem> check_carriers(const config::config& cfg,
+                                            std::span<const carriers::adapter_entry> adapters) {
   auto built = carriers::registry::build(adapters, cfg.carriers);
   return built ? std::vector<config::problem>{} : built.error();
 }
@@ -65,7 +66,8 @@ net::awaitable<void> purge_idempotency_keys(store::async_store* db, std::chrono:
   while (!stopping->load()) {
     const std::string cutoff = rfc3339(std::chrono::system_clock::now() - retention);
     if (auto n = co_await db->purge_idempotency_keys(cutoff); n && *n > 0)
-      telemetry::log_info("expired idempotency keys purged", {{"count", static_cast<std::int64_t>(*n)}});
+      telemetry::log_info("expired idempotency keys purged",
+                          {{"count", static_cast<std::int64_t>(*n)}});
     timer.expires_after(std::chrono::minutes(10));
     co_await timer.async_wait(net::use_awaitable);
   }
@@ -84,7 +86,8 @@ net::awaitable<void> stop_when_drained(http::server* server, net::io_context* io
 
 }  // namespace
 
-int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_entry> adapters, const run_options& options) {
+int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_entry> adapters,
+                const run_options& options) {
   using telemetry::log_error;
   using telemetry::log_info;
   config::config cfg = cfg_in;
@@ -98,20 +101,23 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
 
   auto registry = carriers::registry::build(adapters, cfg.carriers);
   if (!registry) {
-    for (const auto& p : registry.error()) log_error("config problem", {{"problem", p.to_string()}});
+    for (const auto& p : registry.error())
+      log_error("config problem", {{"problem", p.to_string()}});
     return 2;
   }
 
   // Declared before the store so that it outlives it: the store's writer thread delivers the
   // completions of its last writes to this context while the store closes.
-  const unsigned threads = cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
   net::io_context io(static_cast<int>(threads));
 
   std::error_code fs_ec;
   std::filesystem::create_directories(cfg.store.path.parent_path(), fs_ec);
   auto db = store::open_sqlite({.path = cfg.store.path.string(), .busy_timeout_ms = 5000});
   if (!db) {
-    log_error("cannot open the store", {{"path", cfg.store.path.string()}, {"cause", db.error().carrier_message}});
+    log_error("cannot open the store",
+              {{"path", cfg.store.path.string()}, {"cause", db.error().carrier_message}});
     return 1;
   }
   auto migrated = (*db)->migrate();
@@ -119,7 +125,8 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     log_error("migration failed", {{"cause", migrated.error().carrier_message}});
     return 1;
   }
-  if (*migrated > 0) log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
+  if (*migrated > 0)
+    log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
 
   carriers::http_client_options outbound;
   outbound.ca_file = cfg.outbound.ca_file.string();
@@ -144,16 +151,19 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   result<int> recovered = 0;
   {
     auto busy = net::make_work_guard(startup);
-    auto recovery = net::co_spawn(startup, shipping.recover_interrupted_purchases(), net::use_future);
+    auto recovery =
+        net::co_spawn(startup, shipping.recover_interrupted_purchases(), net::use_future);
     while (recovery.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
       startup.run_one_for(std::chrono::milliseconds(10));
     recovered = recovery.get();
   }
   if (!recovered) {
-    log_error("recovery of interrupted purchases failed", {{"cause", recovered.error().carrier_message}});
+    log_error("recovery of interrupted purchases failed",
+              {{"cause", recovered.error().carrier_message}});
     return 1;
   } else if (*recovered > 0) {
-    log_info("interrupted purchases set to pending_confirmation", {{"count", static_cast<std::int64_t>(*recovered)}});
+    log_info("interrupted purchases set to pending_confirmation",
+             {{"count", static_cast<std::int64_t>(*recovered)}});
   }
 
   tariffs::tariff_book tariff_book(cfg.tariffs);
@@ -162,13 +172,14 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 2;
   }
   if (auto set = tariff_book.current())
-    log_info("tariffs loaded", {{"dir", cfg.tariffs.string()}, {"contracts", static_cast<std::int64_t>(set->contracts().size())}});
+    log_info("tariffs loaded", {{"dir", cfg.tariffs.string()},
+                                {"contracts", static_cast<std::int64_t>(set->contracts().size())}});
 
   api::authenticator auth(*data, std::chrono::seconds(5));
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
   std::atomic<bool> stopping{false};
-  api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book, limiter, cfg.server.access_log,
-                        [&stopping] { return !stopping.load(); }});
+  api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book,
+                        limiter, cfg.server.access_log, [&stopping] { return !stopping.load(); }});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
       [&api](int status, std::string_view detail) { return api.server_error(status, detail); });
@@ -177,7 +188,8 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 1;
   }
 
-  net::co_spawn(io, purge_idempotency_keys(data.get(), cfg.idempotency.retention, &stopping), net::detached);
+  net::co_spawn(io, purge_idempotency_keys(data.get(), cfg.idempotency.retention, &stopping),
+                net::detached);
 
   // SIGHUP reloads the tariffs; a set with any problem is refused and the current one stays.
   net::signal_set hangups(io, SIGHUP);
@@ -188,9 +200,13 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
       auto problems = tariff_book.reload();
       if (problems.empty()) {
         auto set = tariff_book.current();
-        telemetry::log_notice("tariffs reloaded", {{"contracts", static_cast<std::int64_t>(set ? set->contracts().size() : 0)}});
+        telemetry::log_notice(
+            "tariffs reloaded",
+            {{"contracts", static_cast<std::int64_t>(set ? set->contracts().size() : 0)}});
       } else {
-        for (const auto& p : problems) log_error("tariff reload refused; the previous set stays in force", {{"problem", p.to_string()}});
+        for (const auto& p : problems)
+          log_error("tariff reload refused; the previous set stays in force",
+                    {{"problem", p.to_string()}});
       }
     });
     hangups.async_wait(on_hangup);
@@ -200,17 +216,19 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
-    telemetry::log_notice("stopping: finishing requests in flight", {{"signal", static_cast<std::int64_t>(signo)}});
+    telemetry::log_notice("stopping: finishing requests in flight",
+                          {{"signal", static_cast<std::int64_t>(signo)}});
     stopping = true;
     hangups.cancel();
     server.stop();
     net::co_spawn(io, stop_when_drained(&server, &io), net::detached);
   });
 
-  telemetry::log_notice("parcelgate listening", {{"url", server.url()},
-                                    {"threads", static_cast<std::int64_t>(threads)},
-                                    {"store", cfg.store.path.string()},
-                                    {"carriers", static_cast<std::int64_t>(registry->all().size())}});
+  telemetry::log_notice("parcelgate listening",
+                        {{"url", server.url()},
+                         {"threads", static_cast<std::int64_t>(threads)},
+                         {"store", cfg.store.path.string()},
+                         {"carriers", static_cast<std::int64_t>(registry->all().size())}});
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();

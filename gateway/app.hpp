@@ -21,9 +21,11 @@ struct run_options {
 std::vector<config::problem> check_tariffs(const config::config& cfg);
 
 // Validates what load_file() cannot: carrier settings against their adapters.
-std::vector<config::problem> check_carriers(const config::config& cfg, std::span<const carriers::adapter_entry> adapters);
+std::vector<config::problem> check_carriers(const config::config& cfg,
+                                            std::span<const carriers::adapter_entry> adapters);
 
 // Runs the server; returns the process exit code (0 after a graceful stop).
-int run_gateway(const config::config& cfg, std::span<const carriers::adapter_entry> adapters, const run_options& options);
+int run_gateway(const config::config& cfg, std::span<const carriers::adapter_entry> adapters,
+                const run_options& options);
 
 }  // namespace parcelgate

@@ -26,11 +26,16 @@ int main(int argc, char** argv) {
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--config" && i + 1 < argc) config_file = argv[++i];
-    else if (arg == "--listen" && i + 1 < argc) options.listen_override = argv[++i];
-    else if (arg == "--check-config") check_only = true;
-    else if (arg == "--help" || arg == "-h") return usage(), 0;
-    else return usage(), 2;
+    if (arg == "--config" && i + 1 < argc)
+      config_file = argv[++i];
+    else if (arg == "--listen" && i + 1 < argc)
+      options.listen_override = argv[++i];
+    else if (arg == "--check-config")
+      check_only = true;
+    else if (arg == "--help" || arg == "-h")
+      return usage(), 0;
+    else
+      return usage(), 2;
   }
   std::vector<parcelgate::carriers::adapter_entry> adapters;
   for (const auto& b : parcelgate::adapters::builtin_adapters()) adapters.push_back({b.id, b.make});
@@ -52,13 +57,14 @@ int main(int argc, char** argv) {
   }
   for (auto& p : parcelgate::check_tariffs(cfg ? *cfg : partial)) problems.push_back(std::move(p));
   if (!problems.empty()) {
-    std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(), problems.size());
+    std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(),
+                 problems.size());
     for (const auto& p : problems) std::fprintf(stderr, "  %s\n", p.to_string().c_str());
     return 2;
   }
   if (check_only) {
-    std::printf("%s: configuration is valid (%zu carrier(s)%s)\n", config_file.c_str(), cfg->carriers.size(),
-                cfg->tariffs.empty() ? ", no tariffs" : ", tariffs valid");
+    std::printf("%s: configuration is valid (%zu carrier(s)%s)\n", config_file.c_str(),
+                cfg->carriers.size(), cfg->tariffs.empty() ? ", no tariffs" : ", tariffs valid");
     return 0;
   }
   return parcelgate::run_gateway(*cfg, adapters, options);

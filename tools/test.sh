@@ -10,6 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tools/install-deps.sh
 tools/check-tools.sh   # one line naming each missing program and its package, then stop
+tools/format.sh --check  # every C++ file as .clang-format says (seconds; before any build)
 certs/make-dev-certs.sh >/dev/null
 jobs="${PARCELGATE_JOBS:-2}"
 

@@ -1,8 +1,9 @@
 #pragma once
 // Mondial Relay adapter: labels through the WSI SOAP service (WSI2_CreationEtiquette), then the
 // PDF from the relative URL_Etiquette it returns. Settings (carriers.mondialrelay):
-//   base_url        SOAP host, e.g. "https://api.mondialrelay.com"; endpoint = base_url + "/Web_Services.asmx"
-//   label_base_url  host URL_Etiquette is relative to (real service: "https://www.mondialrelay.com");
+//   base_url        SOAP host, e.g. "https://api.mondialrelay.com"; endpoint = base_url +
+//   "/Web_Services.asmx" label_base_url  host URL_Etiquette is relative to (real service:
+//   "https://www.mondialrelay.com");
 //                   defaults to base_url
 //   enseigne        brand code, 8 characters (^[0-9A-Z]{2}[0-9A-Z]{6}$)
 //   private_key     secret of the Security hash

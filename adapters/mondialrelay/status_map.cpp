@@ -13,7 +13,7 @@ namespace {
 struct stat_entry {
   int stat;
   error_kind kind;
-  std::string_view fields;   // our request paths, comma separated; empty = not the caller's input
+  std::string_view fields;  // our request paths, comma separated; empty = not the caller's input
   std::string_view meaning;
   bool either_side = false;  // the STAT does not say whether the sender or the recipient is wrong
 };
@@ -42,7 +42,8 @@ constexpr auto kStats = std::to_array<stat_entry>({
     {26, k::internal, "", "invalid assembly time (Montage)"},
     {27, k::unsupported, "service", "invalid collection or delivery mode"},
     {28, k::rejected, "", "invalid collection mode for this account"},
-    {29, k::unsupported, "service", "delivery mode not available (a Start account ships one parcel only)"},
+    {29, k::unsupported, "service",
+     "delivery mode not available (a Start account ships one parcel only)"},
     {30, k::invalid_request, "from.name,to.name", "invalid address line 1 (name)", true},
     {31, k::invalid_request, "from.company,to.company", "invalid address line 2 (company)", true},
     {33, k::invalid_request, "from.line1,to.line1", "invalid address line 3 (street)", true},
@@ -57,7 +58,8 @@ constexpr auto kStats = std::to_array<stat_entry>({
     {43, k::internal, "", "invalid cash-on-delivery currency"},
     {44, k::internal, "", "invalid shipment value"},
     {45, k::internal, "", "invalid shipment value currency"},
-    {46, k::rejected, "", "shipment number range exhausted: Mondial Relay must allocate a new range"},
+    {46, k::rejected, "",
+     "shipment number range exhausted: Mondial Relay must allocate a new range"},
     {47, k::invalid_request, "parcels", "invalid number of parcels"},
     {48, k::invalid_request, "parcels", "several parcels are not allowed with relay delivery"},
     {49, k::internal, "", "invalid action"},
@@ -87,7 +89,8 @@ constexpr auto kStats = std::to_array<stat_entry>({
     {88, k::bad_gateway, "", "reserved tracing code answered to a label request"},
     {89, k::bad_gateway, "", "reserved tracing code answered to a label request"},
     // 92 has two published meanings; fields are added below for relay deliveries only.
-    {92, k::rejected, "", "the relay country must equal the recipient country, or the prepaid balance is insufficient"},
+    {92, k::rejected, "",
+     "the relay country must equal the recipient country, or the prepaid balance is insufficient"},
     {93, k::invalid_request, "", "no route in the sorting plan"},
     {94, k::not_found, "", "unknown parcel"},
     {95, k::auth_failed, "", "brand account not activated"},
@@ -101,7 +104,8 @@ constexpr auto kStats = std::to_array<stat_entry>({
 });
 
 const stat_entry* find_stat(int stat) {
-  auto it = std::find_if(kStats.begin(), kStats.end(), [stat](const stat_entry& e) { return e.stat == stat; });
+  auto it = std::find_if(kStats.begin(), kStats.end(),
+                         [stat](const stat_entry& e) { return e.stat == stat; });
   return it == kStats.end() ? nullptr : &*it;
 }
 
@@ -174,7 +178,8 @@ error creation_error(int stat, const delivery_plan& plan) {
   e.kind = entry->kind;
   e.sale = sale_outcome::not_sold;  // a documented STAT answer: Mondial Relay created nothing
   e.carrier_message = std::string(entry->meaning);
-  e.message = "Mondial Relay: " + std::string(entry->meaning) + " (STAT " + std::to_string(stat) + ")";
+  e.message =
+      "Mondial Relay: " + std::string(entry->meaning) + " (STAT " + std::to_string(stat) + ")";
   std::string detail = std::string(entry->meaning) + " (STAT " + std::to_string(stat) + ")";
   if (entry->either_side) {
     detail += "; Mondial Relay does not say whether the sender's or the recipient's value is wrong";
@@ -200,11 +205,16 @@ std::vector<int> documented_stats() {
 
 tracking_status status_from_stat(int stat) noexcept {
   switch (stat) {
-    case 80: return tracking_status::label_created;
-    case 81: return tracking_status::in_transit;
-    case 82: return tracking_status::delivered;
-    case 83: return tracking_status::exception;
-    default: return tracking_status::unknown;
+    case 80:
+      return tracking_status::label_created;
+    case 81:
+      return tracking_status::in_transit;
+    case 82:
+      return tracking_status::delivered;
+    case 83:
+      return tracking_status::exception;
+    default:
+      return tracking_status::unknown;
   }
 }
 

@@ -26,52 +26,96 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
     if (i >= s.size() || (byte(i) & 0xC0) != 0x80) return kInvalid;
     cp = (cp << 6) | (byte(i++) & 0x3F);
   }
-  if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF))) return kInvalid;
+  if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return kInvalid;
   return cp;
 }
 
 // Base letters of U+00C0..U+00FF and U+0100..U+017F; '#' marks the two-letter ones below.
-constexpr std::string_view kLatin1Letters = "AAAAAA#CEEEEIIIIDNOOOOOXOUUUUY##aaaaaa#ceeeeiiiidnooooo/ouuuuy#y";
+constexpr std::string_view kLatin1Letters =
+    "AAAAAA#CEEEEIIIIDNOOOOOXOUUUUY##aaaaaa#ceeeeiiiidnooooo/ouuuuy#y";
 constexpr std::string_view kLatinExtA =
-    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi##JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo##RrRrRrSsSsSsSsTtTtTt"
+    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi##JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo##"
+    "RrRrRrSsSsSsSsTtTtTt"
     "UuUuUuUuUuUuWwYyYZzZzZzs";
 
 // ASCII spelling of a non-ASCII code point; empty when none is known.
 std::string_view ascii_for(char32_t cp) {
   switch (cp) {
-    case 0xC6: return "AE";
-    case 0xDE: return "TH";
-    case 0xDF: return "ss";
-    case 0xE6: return "ae";
-    case 0xFE: return "th";
-    case 0x132: return "IJ";
-    case 0x133: return "ij";
-    case 0x152: return "OE";
-    case 0x153: return "oe";
-    case 0xA0: case 0x2009: case 0x202F: return " ";
-    case 0xAB: case 0xBB: case 0x201C: case 0x201D: case 0x201E: return "\"";
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0xB4: return "'";
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: return "-";
-    case 0x2026: return "...";
-    case 0x20AC: return "EUR";
-    default: break;
+    case 0xC6:
+      return "AE";
+    case 0xDE:
+      return "TH";
+    case 0xDF:
+      return "ss";
+    case 0xE6:
+      return "ae";
+    case 0xFE:
+      return "th";
+    case 0x132:
+      return "IJ";
+    case 0x133:
+      return "ij";
+    case 0x152:
+      return "OE";
+    case 0x153:
+      return "oe";
+    case 0xA0:
+    case 0x2009:
+    case 0x202F:
+      return " ";
+    case 0xAB:
+    case 0xBB:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+      return "\"";
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0xB4:
+      return "'";
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+      return "-";
+    case 0x2026:
+      return "...";
+    case 0x20AC:
+      return "EUR";
+    default:
+      break;
   }
   if (cp >= 0xC0 && cp <= 0xFF) return kLatin1Letters.substr(cp - 0xC0, 1);
   if (cp >= 0x100 && cp <= 0x17F) return kLatinExtA.substr(cp - 0x100, 1);
   return {};
 }
 
-char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool all_digits(std::string_view s) { return std::all_of(s.begin(), s.end(), is_digit); }
+char upper(char c) {
+  return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), is_digit);
+}
 
 bool allowed(char c, text_class cls) {
   if (is_digit(c) || is_upper(c) || c == ' ' || c == '_' || c == '-') return true;
   switch (cls) {
-    case text_class::address: return c == '\'' || c == '.' || c == ',' || c == '/';
-    case text_class::city: return c == '\'';
-    case text_class::dossier: return false;
+    case text_class::address:
+      return c == '\'' || c == '.' || c == ',' || c == '/';
+    case text_class::city:
+      return c == '\'';
+    case text_class::dossier:
+      return false;
   }
   return false;
 }
@@ -111,13 +155,16 @@ std::string text_of(pugi::xml_node parent, std::string_view local) {
   return node ? trimmed(node.child_value()) : std::string{};
 }
 
-error wire_error(error_kind kind, std::string message, std::string code = {}, std::string raw = {}) {
-  return error{kind, std::move(message), {}, std::string(kCarrierId), std::move(code), std::move(raw), 0};
+error wire_error(error_kind kind, std::string message, std::string code = {},
+                 std::string raw = {}) {
+  return error{
+      kind, std::move(message), {}, std::string(kCarrierId), std::move(code), std::move(raw), 0};
 }
 
 // Shared by both operations: HTTP status, XML well-formedness, SOAP faults, the Result element.
-result<pugi::xml_node> soap_result(const pugi::xml_document& doc, const pugi::xml_parse_result& parsed,
-                                   int http_status, std::string_view body, std::string_view result_name) {
+result<pugi::xml_node> soap_result(const pugi::xml_document& doc,
+                                   const pugi::xml_parse_result& parsed, int http_status,
+                                   std::string_view body, std::string_view result_name) {
   if (parsed) {
     if (auto fault = find_local(doc, "Fault")) {
       std::string code = text_of(fault, "faultcode"), text = text_of(fault, "faultstring");
@@ -131,17 +178,20 @@ result<pugi::xml_node> soap_result(const pugi::xml_document& doc, const pugi::xm
     }
   }
   if (http_status == 429)
-    return fail(not_sold(wire_error(error_kind::rate_limited, "Mondial Relay is throttling requests", "HTTP 429")));
+    return fail(not_sold(
+        wire_error(error_kind::rate_limited, "Mondial Relay is throttling requests", "HTTP 429")));
   if (http_status >= 500)
     // Without a SOAP body this is a proxy's or the server's failure, maybe after the sale.
     return fail(wire_error(error_kind::unavailable, "Mondial Relay is unavailable",
-                           "HTTP " + std::to_string(http_status), std::string(body.substr(0, 200))));
+                           "HTTP " + std::to_string(http_status),
+                           std::string(body.substr(0, 200))));
   if (http_status == 401 || http_status == 403)
     return fail(wire_error(error_kind::auth_failed, "Mondial Relay refused the connection",
                            "HTTP " + std::to_string(http_status)));
   if (http_status != 200)
     return fail(wire_error(error_kind::bad_gateway, "unexpected HTTP status from Mondial Relay",
-                           "HTTP " + std::to_string(http_status), std::string(body.substr(0, 200))));
+                           "HTTP " + std::to_string(http_status),
+                           std::string(body.substr(0, 200))));
   if (!parsed)
     return fail(wire_error(error_kind::bad_gateway, "Mondial Relay answered a body that is not XML",
                            "malformed XML", parsed.description()));
@@ -217,10 +267,12 @@ std::optional<std::string> normalize_postcode(std::string_view country, std::str
   } else if (country == "NL") {
     if (p.size() == 6 && all_digits(p.substr(0, 4)) && is_upper(p[4]) && is_upper(p[5])) return p;
   } else if (country == "PT") {
-    if (p.size() == 8 && p[4] == '-' && all_digits(p.substr(0, 4)) && all_digits(p.substr(5))) return p;
+    if (p.size() == 8 && p[4] == '-' && all_digits(p.substr(0, 4)) && all_digits(p.substr(5)))
+      return p;
     if (digits(7)) return p.substr(0, 4) + "-" + p.substr(4);
   } else if (country == "PL") {
-    if (p.size() == 6 && p[2] == '-' && all_digits(p.substr(0, 2)) && all_digits(p.substr(3))) return p;
+    if (p.size() == 6 && p[2] == '-' && all_digits(p.substr(0, 2)) && all_digits(p.substr(3)))
+      return p;
     if (digits(5)) return p.substr(0, 2) + "-" + p.substr(2);
   } else if (p.size() >= 2 && p.size() <= 10 &&
              std::all_of(p.begin(), p.end(), [](char c) { return is_digit(c) || is_upper(c); })) {
@@ -277,7 +329,8 @@ std::string_view language_for(std::string_view country) noexcept {
 
 // ---- Security -----------------------------------------------------------------------------------
 
-std::string security_hash(const std::vector<std::string_view>& values, std::string_view private_key) {
+std::string security_hash(const std::vector<std::string_view>& values,
+                          std::string_view private_key) {
   std::string input;
   for (auto v : values) input += to_latin1(v);
   input += to_latin1(private_key);
@@ -310,7 +363,8 @@ param_list build_creation_params(const shipment_request& request, const delivery
                                  const account& acct) {
   auto side = [](const address& a, std::string& ad1, std::string& ad2) {
     ad1 = to_mr_text(a.name.empty() ? a.company : a.name, text_class::address, kMaxAddressLine);
-    ad2 = a.name.empty() ? std::string{} : to_mr_text(a.company, text_class::address, kMaxAddressLine);
+    ad2 = a.name.empty() ? std::string{}
+                         : to_mr_text(a.company, text_class::address, kMaxAddressLine);
   };
   std::string expe_ad1, expe_ad2, dest_ad1, dest_ad2;
   side(request.from, expe_ad1, expe_ad2);
@@ -320,14 +374,19 @@ param_list build_creation_params(const shipment_request& request, const delivery
   for (const auto& p : request.parcels) {
     grams += p.weight_g;
     if (p.dimensions_mm)
-      longest_mm = std::max({longest_mm, p.dimensions_mm->length, p.dimensions_mm->width, p.dimensions_mm->height});
+      longest_mm = std::max(
+          {longest_mm, p.dimensions_mm->length, p.dimensions_mm->width, p.dimensions_mm->height});
   }
   grams = std::max(grams, kMinWeightG);
   std::string longueur = longest_mm > 0 ? std::to_string((longest_mm + 9) / 10) : std::string{};
 
-  auto line = [](const std::string& text) { return to_mr_text(text, text_class::address, kMaxAddressLine); };
+  auto line = [](const std::string& text) {
+    return to_mr_text(text, text_class::address, kMaxAddressLine);
+  };
   auto city = [](const std::string& text) { return to_mr_text(text, text_class::city, kMaxCity); };
-  auto cp = [](const address& a) { return normalize_postcode(a.country, a.postal_code).value_or(a.postal_code); };
+  auto cp = [](const address& a) {
+    return normalize_postcode(a.country, a.postal_code).value_or(a.postal_code);
+  };
   auto tel = [](const std::string& t) { return normalize_phone(t).value_or(std::string{}); };
   auto mail = [](const std::string& m) { return normalize_email(m).value_or(std::string{}); };
 
@@ -393,7 +452,8 @@ std::string build_envelope(std::string_view operation, const param_list& params)
   for (const auto& p : params) op.append_child(p.name.c_str()).text().set(p.value.c_str());
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
-  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration | pugi::format_no_empty_element_tags,
+  doc.save(out, "",
+           pugi::format_raw | pugi::format_no_declaration | pugi::format_no_empty_element_tags,
            pugi::encoding_utf8);
   return out.str();
 }
@@ -411,18 +471,23 @@ result<creation_response> parse_creation_response(int http_status, std::string_v
   std::string stat = text_of(*node, "STAT");
   out.stat = parse_stat(stat);
   if (out.stat < 0)
-    return fail(wire_error(error_kind::bad_gateway, "Mondial Relay answered an unreadable STAT", "STAT " + stat));
+    return fail(wire_error(error_kind::bad_gateway, "Mondial Relay answered an unreadable STAT",
+                           "STAT " + stat));
   out.expedition_num = text_of(*node, "ExpeditionNum");
   out.url_etiquette = text_of(*node, "URL_Etiquette");
   if (creation_succeeded(out.stat) &&
-      (out.expedition_num.size() != 8 || !all_digits(out.expedition_num) || out.url_etiquette.empty()))
-    return fail(wire_error(error_kind::bad_gateway,
-                           "Mondial Relay reported success without an 8-digit ExpeditionNum and a label URL",
-                           "STAT " + stat, out.expedition_num));
+      (out.expedition_num.size() != 8 || !all_digits(out.expedition_num) ||
+       out.url_etiquette.empty()))
+    return fail(wire_error(
+        error_kind::bad_gateway,
+        "Mondial Relay reported success without an 8-digit ExpeditionNum and a label URL",
+        "STAT " + stat, out.expedition_num));
   return out;
 }
 
-bool creation_succeeded(int stat) noexcept { return stat == 0 || stat == 60; }
+bool creation_succeeded(int stat) noexcept {
+  return stat == 0 || stat == 60;
+}
 
 // ---- label download -----------------------------------------------------------------------------
 
@@ -434,7 +499,8 @@ std::string_view sticker_format(label_size size) noexcept {
   return size == label_size::a4 ? "A4" : "10x15";
 }
 
-std::string label_url(std::string_view label_base_url, std::string_view url_etiquette, std::string_view format) {
+std::string label_url(std::string_view label_base_url, std::string_view url_etiquette,
+                      std::string_view format) {
   std::string url;
   if (url_etiquette.starts_with("http://") || url_etiquette.starts_with("https://")) {
     url = url_etiquette;
@@ -459,14 +525,16 @@ std::string label_url(std::string_view label_base_url, std::string_view url_etiq
 }
 
 std::string tracking_url(std::string_view expedition, std::string_view postcode) {
-  std::string url = "https://www.mondialrelay.fr/suivi-de-colis?numeroExpedition=" + std::string(expedition);
+  std::string url =
+      "https://www.mondialrelay.fr/suivi-de-colis?numeroExpedition=" + std::string(expedition);
   if (!postcode.empty()) url += "&codePostal=" + std::string(postcode);
   return url;
 }
 
 // ---- WSI2_TracingColisDetaille ------------------------------------------------------------------
 
-param_list build_tracing_params(const account& acct, std::string_view expedition, std::string_view language) {
+param_list build_tracing_params(const account& acct, std::string_view expedition,
+                                std::string_view language) {
   param_list params = {{"Enseigne", acct.enseigne},
                        {"Expedition", std::string(expedition)},
                        {"Langue", std::string(language)}};
@@ -483,17 +551,22 @@ result<tracing_response> parse_tracing_response(int http_status, std::string_vie
   std::string stat = text_of(*node, "STAT");
   out.stat = parse_stat(stat);
   if (out.stat < 0)
-    return fail(wire_error(error_kind::bad_gateway, "Mondial Relay answered an unreadable STAT", "STAT " + stat));
+    return fail(wire_error(error_kind::bad_gateway, "Mondial Relay answered an unreadable STAT",
+                           "STAT " + stat));
   // Direct children only: Relais_Num also appears inside every tracing step.
   auto child = [&](const char* name) { return trimmed(node->child(name).child_value()); };
   out.summary = child("Libelle01");
   out.relay_label = child("Relais_Libelle");
   out.relay_num = child("Relais_Num");
   for (auto step : node->child("Tracing").children("ret_WSI2_sub_TracingColisDetaille")) {
-    tracing_step s{trimmed(step.child("Libelle").child_value()),  trimmed(step.child("Date").child_value()),
-                   trimmed(step.child("Heure").child_value()),    trimmed(step.child("Emplacement").child_value()),
-                   trimmed(step.child("Relais_Num").child_value()), trimmed(step.child("Relais_Pays").child_value())};
-    if (!s.label.empty() || !s.date.empty()) out.steps.push_back(std::move(s));  // skip padding entries
+    tracing_step s{trimmed(step.child("Libelle").child_value()),
+                   trimmed(step.child("Date").child_value()),
+                   trimmed(step.child("Heure").child_value()),
+                   trimmed(step.child("Emplacement").child_value()),
+                   trimmed(step.child("Relais_Num").child_value()),
+                   trimmed(step.child("Relais_Pays").child_value())};
+    if (!s.label.empty() || !s.date.empty())
+      out.steps.push_back(std::move(s));  // skip padding entries
   }
   return out;
 }

@@ -20,7 +20,8 @@ namespace parcelgate::adapters::mondialrelay {
 
 inline constexpr std::string_view kCarrierId = "mondialrelay";
 inline constexpr std::string_view kSoapNamespace = "http://www.mondialrelay.fr/webservice/";
-inline constexpr std::string_view kSoapEnvelopeNamespace = "http://schemas.xmlsoap.org/soap/envelope/";
+inline constexpr std::string_view kSoapEnvelopeNamespace =
+    "http://schemas.xmlsoap.org/soap/envelope/";
 inline constexpr std::string_view kSoapPath = "/Web_Services.asmx";
 inline constexpr std::string_view kCreationOperation = "WSI2_CreationEtiquette";
 inline constexpr std::string_view kTracingOperation = "WSI2_TracingColisDetaille";
@@ -28,26 +29,26 @@ inline constexpr std::string_view kTracingOperation = "WSI2_TracingColisDetaille
 // Parameters of WSI2_CreationEtiquette in WSDL order. The Security hash covers every one of them
 // except Security itself and Texte (free text, the last element).
 inline constexpr std::array<std::string_view, 46> kCreationParams = {
-    "Enseigne",     "ModeCol",   "ModeLiv",      "NDossier",     "NClient",      "Expe_Langage",
-    "Expe_Ad1",     "Expe_Ad2",  "Expe_Ad3",     "Expe_Ad4",     "Expe_Ville",   "Expe_CP",
-    "Expe_Pays",    "Expe_Tel1", "Expe_Tel2",    "Expe_Mail",    "Dest_Langage", "Dest_Ad1",
-    "Dest_Ad2",     "Dest_Ad3",  "Dest_Ad4",     "Dest_Ville",   "Dest_CP",      "Dest_Pays",
-    "Dest_Tel1",    "Dest_Tel2", "Dest_Mail",    "Poids",        "Longueur",     "Taille",
-    "NbColis",      "CRT_Valeur", "CRT_Devise",  "Exp_Valeur",   "Exp_Devise",   "COL_Rel_Pays",
-    "COL_Rel",      "LIV_Rel_Pays", "LIV_Rel",   "TAvisage",     "TReprise",     "Montage",
-    "TRDV",         "Assurance", "Instructions", "Security"};
+    "Enseigne",  "ModeCol",      "ModeLiv",      "NDossier",   "NClient",      "Expe_Langage",
+    "Expe_Ad1",  "Expe_Ad2",     "Expe_Ad3",     "Expe_Ad4",   "Expe_Ville",   "Expe_CP",
+    "Expe_Pays", "Expe_Tel1",    "Expe_Tel2",    "Expe_Mail",  "Dest_Langage", "Dest_Ad1",
+    "Dest_Ad2",  "Dest_Ad3",     "Dest_Ad4",     "Dest_Ville", "Dest_CP",      "Dest_Pays",
+    "Dest_Tel1", "Dest_Tel2",    "Dest_Mail",    "Poids",      "Longueur",     "Taille",
+    "NbColis",   "CRT_Valeur",   "CRT_Devise",   "Exp_Valeur", "Exp_Devise",   "COL_Rel_Pays",
+    "COL_Rel",   "LIV_Rel_Pays", "LIV_Rel",      "TAvisage",   "TReprise",     "Montage",
+    "TRDV",      "Assurance",    "Instructions", "Security"};
 // Texte follows Security in the WSDL; this adapter never sends it.
 
 // Parameters of WSI2_TracingColisDetaille in WSDL order.
-inline constexpr std::array<std::string_view, 4> kTracingParams = {"Enseigne", "Expedition", "Langue",
-                                                                   "Security"};
+inline constexpr std::array<std::string_view, 4> kTracingParams = {"Enseigne", "Expedition",
+                                                                   "Langue", "Security"};
 
 // Field lengths the service accepts (WSI documentation regexes, see README).
 inline constexpr std::size_t kMaxAddressLine = 32;  // Ad1..Ad4
 inline constexpr std::size_t kMaxCity = 26;
-inline constexpr std::size_t kMaxDossier = 15;      // NDossier
+inline constexpr std::size_t kMaxDossier = 15;         // NDossier
 inline constexpr std::size_t kMaxClientReference = 9;  // NClient
-inline constexpr int kMinWeightG = 100;             // Poids: 3 to 7 digits
+inline constexpr int kMinWeightG = 100;                // Poids: 3 to 7 digits
 inline constexpr int kMaxWeightDigitsG = 9'999'999;
 
 struct soap_param {
@@ -91,7 +92,8 @@ std::string_view language_for(std::string_view country) noexcept;
 // ---- Security -----------------------------------------------------------------------------------
 
 // Uppercase hex MD5 (OpenSSL EVP) of Latin-1(values[0] + values[1] + ... + private_key).
-std::string security_hash(const std::vector<std::string_view>& values, std::string_view private_key);
+std::string security_hash(const std::vector<std::string_view>& values,
+                          std::string_view private_key);
 
 // Security of a parameter list: every value in list order except Security and Texte.
 std::string security_for(const param_list& params, std::string_view private_key);
@@ -168,26 +170,28 @@ label_size printed_size(std::string_view sticker_format) noexcept;
 
 // label_base_url + URL_Etiquette with its `format=` query parameter set to `format` (added when
 // absent). An absolute URL_Etiquette is kept as is apart from the format.
-std::string label_url(std::string_view label_base_url, std::string_view url_etiquette, std::string_view format);
+std::string label_url(std::string_view label_base_url, std::string_view url_etiquette,
+                      std::string_view format);
 
 // Public tracking page of an expedition.
 std::string tracking_url(std::string_view expedition, std::string_view postcode);
 
 // ---- WSI2_TracingColisDetaille ------------------------------------------------------------------
 
-param_list build_tracing_params(const account& acct, std::string_view expedition, std::string_view language);
+param_list build_tracing_params(const account& acct, std::string_view expedition,
+                                std::string_view language);
 
 struct tracing_step {
-  std::string label;          // Libelle ("COLIS LIVRE", "DISPONIBLE AU POINT RELAIS"...)
-  std::string date;           // dd/mm/yy or dd/mm/yyyy
-  std::string time;           // HH:MM
-  std::string location;       // Emplacement
+  std::string label;     // Libelle ("COLIS LIVRE", "DISPONIBLE AU POINT RELAIS"...)
+  std::string date;      // dd/mm/yy or dd/mm/yyyy
+  std::string time;      // HH:MM
+  std::string location;  // Emplacement
   std::string relay_num, relay_country;
 };
 
 struct tracing_response {
-  int stat = -1;              // 80..83 when the parcel is known
-  std::string summary;        // Libelle01
+  int stat = -1;        // 80..83 when the parcel is known
+  std::string summary;  // Libelle01
   std::string relay_label, relay_num;
   std::vector<tracing_step> steps;  // empty placeholder entries removed, service order kept
 };

@@ -10,7 +10,8 @@ constexpr std::size_t kRandomChars = 24;
 constexpr std::size_t kChecksumChars = 6;
 
 std::string checksum(std::string_view body) {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char kAlphabet[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   auto digest = sha256_hex(body);
   // 12 hex digits = 48 bits, written in base62 as 6 characters (62^6 > 2^35; we keep the low part).
   unsigned long long v = std::stoull(digest.substr(0, 12), nullptr, 16);
@@ -29,7 +30,8 @@ bool is_base62(char c) noexcept {
 }  // namespace
 
 new_api_key generate_api_key(std::string_view tenant, store::role role, std::string_view name) {
-  std::string body = "pg_" + std::string(store::to_string(role)) + "_" + random_base62(kRandomChars);
+  std::string body =
+      "pg_" + std::string(store::to_string(role)) + "_" + random_base62(kRandomChars);
   new_api_key out;
   out.secret = body + checksum(body);
   out.record.id = new_id("key");

@@ -9,11 +9,13 @@
 
 namespace parcelgate::api {
 
-boost::asio::awaitable<std::expected<principal, auth_failure>> authenticator::authenticate(std::string_view authorization) {
+boost::asio::awaitable<std::expected<principal, auth_failure>> authenticator::authenticate(
+    std::string_view authorization) {
   if (authorization.empty()) co_return std::unexpected(auth_failure::missing);
   constexpr std::string_view kBearer = "Bearer ";
   if (http::iequals(authorization, "Bearer")) co_return std::unexpected(auth_failure::malformed);
-  if (authorization.size() < kBearer.size() || !http::iequals(authorization.substr(0, kBearer.size()), kBearer))
+  if (authorization.size() < kBearer.size() ||
+      !http::iequals(authorization.substr(0, kBearer.size()), kBearer))
     co_return std::unexpected(auth_failure::not_bearer);
   std::string_view key = authorization.substr(kBearer.size());
   while (!key.empty() && key.back() == ' ') key.remove_suffix(1);

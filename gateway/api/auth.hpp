@@ -32,10 +32,12 @@ enum class auth_failure { missing, not_bearer, malformed, unknown, revoked, stor
 
 class authenticator {
  public:
-  authenticator(store::async_store& db, std::chrono::milliseconds cache_ttl) : db_(db), ttl_(cache_ttl) {}
+  authenticator(store::async_store& db, std::chrono::milliseconds cache_ttl)
+      : db_(db), ttl_(cache_ttl) {}
 
   // `authorization` is the Authorization header value.
-  boost::asio::awaitable<std::expected<principal, auth_failure>> authenticate(std::string_view authorization);
+  boost::asio::awaitable<std::expected<principal, auth_failure>> authenticate(
+      std::string_view authorization);
 
  private:
   struct entry {

@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "gateway/domain/ids.hpp"
 #include "gateway/api/problems.hpp"
+#include "gateway/domain/ids.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
 
@@ -13,7 +13,8 @@ std::string request_id_for(const http::request& request) {
   auto given = request.header("X-Request-Id");
   bool ok = !given.empty() && given.size() <= 128;
   for (char c : given)
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == ':');
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+                c == ':');
   return ok ? std::string(given) : new_trace_id("req");
 }
 
@@ -50,12 +51,15 @@ boost::asio::awaitable<http::response> gateway_api::handle(http::request& reques
 
 // Who calls, whether their role may use the route, and whether their key is within its rate.
 // Nothing when the request may go on; the refusal otherwise.
-boost::asio::awaitable<std::optional<http::response>> gateway_api::admit(context& ctx, const route& r) {
+boost::asio::awaitable<std::optional<http::response>> gateway_api::admit(context& ctx,
+                                                                         const route& r) {
   if (r.roles == anyone) co_return std::nullopt;
   auto who = co_await deps_.auth.authenticate(ctx.request.header("Authorization"));
   if (!who) co_return unauthenticated(ctx.request_id, who.error());
-  if ((r.roles & role_bit(who->role)) == 0) co_return forbidden(ctx.request_id, who->role, r.method, r.pattern);
-  if (const int wait = deps_.limiter.check(who->key_id); wait > 0) co_return rate_limited(ctx.request_id, wait);
+  if ((r.roles & role_bit(who->role)) == 0)
+    co_return forbidden(ctx.request_id, who->role, r.method, r.pattern);
+  if (const int wait = deps_.limiter.check(who->key_id); wait > 0)
+    co_return rate_limited(ctx.request_id, wait);
   ctx.who = std::move(*who);
   co_return std::nullopt;
 }
@@ -65,7 +69,9 @@ boost::asio::awaitable<http::response> gateway_api::dispatch(context& ctx, const
   try {
     co_return co_await r.handle(ctx);
   } catch (const std::exception& e) {
-    telemetry::log_error("handler failed", {{"request_id", ctx.request_id}, {"route", r.pattern}, {"what", e.what()}});
+    telemetry::log_error(
+        "handler failed",
+        {{"request_id", ctx.request_id}, {"route", r.pattern}, {"what", e.what()}});
   }
   co_return error_response(error{.kind = error_kind::internal}, ctx.request_id);
 }
@@ -74,16 +80,18 @@ boost::asio::awaitable<http::response> gateway_api::dispatch(context& ctx, const
 void gateway_api::observe(const context& ctx, telemetry::route_metrics* slot, http::response& res,
                           std::chrono::steady_clock::time_point started) const {
   res.fields.push_back({"X-Request-Id", ctx.request_id});
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   slot->observe(res.status, seconds);
   if (deps_.access_log && telemetry::log_enabled(telemetry::log_level::info)) {
-    telemetry::log_info("request", {{"request_id", ctx.request_id},
-                                    {"method", ctx.request.method},
-                                    {"path", ctx.request.path},
-                                    {"status", static_cast<std::int64_t>(res.status)},
-                                    {"duration_ms", seconds * 1000.0},
-                                    {"tenant", ctx.who ? std::string_view(ctx.who->tenant) : std::string_view()},
-                                    {"remote", ctx.request.remote}});
+    telemetry::log_info(
+        "request", {{"request_id", ctx.request_id},
+                    {"method", ctx.request.method},
+                    {"path", ctx.request.path},
+                    {"status", static_cast<std::int64_t>(res.status)},
+                    {"duration_ms", seconds * 1000.0},
+                    {"tenant", ctx.who ? std::string_view(ctx.who->tenant) : std::string_view()},
+                    {"remote", ctx.request.remote}});
   }
 }
 

@@ -6,9 +6,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <optional>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "gateway/api/auth.hpp"
 #include "gateway/api/router.hpp"
@@ -17,21 +17,21 @@
 namespace parcelgate {
 class shipping_service;
 class shipment_cache;
-}
+}  // namespace parcelgate
 namespace parcelgate::carriers {
 class registry;
 }
 namespace parcelgate::store {
 class async_store;
 class blocking_pool;
-}
+}  // namespace parcelgate::store
 namespace parcelgate::telemetry {
 class metrics;
 }
 namespace parcelgate::tariffs {
 class tariff_book;
 struct quote_result;
-}
+}  // namespace parcelgate::tariffs
 
 namespace parcelgate::api {
 

@@ -62,7 +62,8 @@ task_response post_rates(context& ctx, api_deps& deps) {
   // Merchants see their own contracts and the unrestricted ones; ops see every contract.
   in.request.tenant = ctx.who->role == store::role::ops ? std::string() : ctx.who->tenant;
   // A contract is quoted only for what its carrier can print in one shipment.
-  for (const auto& c : deps.carriers.all()) in.request.max_parcels.emplace_back(c.adapter->id(), c.adapter->caps().max_parcels);
+  for (const auto& c : deps.carriers.all())
+    in.request.max_parcels.emplace_back(c.adapter->id(), c.adapter->caps().max_parcels);
   co_return http::response::json(200, render_quotes(set->quote_all(in.request)));
 }
 

@@ -99,7 +99,8 @@ router::match_result router::match(
     params.clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& seg = r.segments[i];
-      if (seg.size() > 2 && seg.front() == '{') params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::string(parts[i]));
+      if (seg.size() > 2 && seg.front() == '{')
+        params.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::string(parts[i]));
     }
     return out;
   }

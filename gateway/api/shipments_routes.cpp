@@ -60,7 +60,8 @@ task_response create_shipment(context& ctx, api_deps& deps) {
                       "the Idempotency-Key must be 1 to 255 visible ASCII characters");
 
   auto input = parse_shipment_input(req.body, deps.carriers.ids());
-  if (input.malformed) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
+  if (input.malformed)
+    co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
   const std::string hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
   const auto tariff_set = deps.tariffs.current();
   auto command = deps.shipping.prepare(purchase_order{.tenant = ctx.who->tenant,
@@ -69,7 +70,8 @@ task_response create_shipment(context& ctx, api_deps& deps) {
                                                       .input = std::move(input)},
                                        tariff_set.get());
   if (!command) co_return validation_failed(ctx, std::move(command.error()));
-  co_return purchase_response(co_await deps.shipping.purchase(std::move(*command), ctx.request_id), ctx.request_id);
+  co_return purchase_response(co_await deps.shipping.purchase(std::move(*command), ctx.request_id),
+                              ctx.request_id);
 }
 
 task_response get_shipment(context& ctx, api_deps& deps) {
@@ -114,11 +116,14 @@ task_response list_shipments(context& ctx, api_deps& deps) {
     q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
     auto name = pair.substr(0, pair.find('='));
     if (name.empty()) continue;
-    static constexpr std::string_view kAllowed[] = {"limit",  "starting_after", "reference",     "status",
-                                                    "carrier", "tenant",        "created_after", "created_before"};
+    static constexpr std::string_view kAllowed[] = {"limit",         "starting_after", "reference",
+                                                    "status",        "carrier",        "tenant",
+                                                    "created_after", "created_before"};
     if (std::find(std::begin(kAllowed), std::end(kAllowed), name) == std::end(kAllowed))
-      errors.push_back({std::string(name), "unknown query parameter (allowed: limit, starting_after, reference, status, "
-                                           "carrier, tenant, created_after, created_before)"});
+      errors.push_back(
+          {std::string(name),
+           "unknown query parameter (allowed: limit, starting_after, reference, status, "
+           "carrier, tenant, created_after, created_before)"});
   }
   bool has_limit = false;
   auto limit = ctx.request.query_param("limit", &has_limit);
@@ -140,15 +145,19 @@ task_response list_shipments(context& ctx, api_deps& deps) {
   bool has_tenant = false;
   filter.tenant = ctx.request.query_param("tenant", &has_tenant);
   if (has_tenant && !ctx.tenant_scope().empty())
-    errors.push_back({"tenant", "only ops keys list across tenants; a merchant key lists its own shipments"});
+    errors.push_back(
+        {"tenant", "only ops keys list across tenants; a merchant key lists its own shipments"});
   else if (has_tenant && filter.tenant.empty())
     errors.push_back({"tenant", "must be a tenant id"});
-  for (auto [name, out] : {std::pair{"created_after", &filter.created_after}, std::pair{"created_before", &filter.created_before}}) {
+  for (auto [name, out] : {std::pair{"created_after", &filter.created_after},
+                           std::pair{"created_before", &filter.created_before}}) {
     bool given = false;
     const auto text = ctx.request.query_param(name, &given);
     if (!given) continue;
-    if (auto t = parse_rfc3339(text)) *out = rfc3339(*t);
-    else errors.push_back({name, "must be an RFC 3339 date-time, e.g. 2026-12-01T00:00:00Z"});
+    if (auto t = parse_rfc3339(text))
+      *out = rfc3339(*t);
+    else
+      errors.push_back({name, "must be an RFC 3339 date-time, e.g. 2026-12-01T00:00:00Z"});
   }
   filter.carrier = ctx.request.query_param("carrier");
   if (!filter.carrier.empty()) {
@@ -185,8 +194,9 @@ task_response get_label(context& ctx, api_deps& deps) {
                       "no label for shipment " + std::string(id));
   auto& label = **found;
   if (label.shipment_status == "cancelled")
-    co_return problem(ctx, 410, "label-voided", "The label was voided",
-                      "shipment " + std::string(id) + " is cancelled: its label must not be printed or used");
+    co_return problem(
+        ctx, 410, "label-voided", "The label was voided",
+        "shipment " + std::string(id) + " is cancelled: its label must not be printed or used");
   http::response res = http::response::text(200, std::move(label.bytes), label.content_type);
   res.fields.push_back(
       {"Content-Disposition", "inline; filename=\"" + std::string(id) + "." + label.format + "\""});
@@ -296,8 +306,9 @@ route_doc list_doc() {
                   "Only this tenant's shipments (ops keys only; a merchant key gets 422)"),
       query_param("created_after", R"({"type": "string", "format": "date-time"})",
                   "Only shipments created after this instant (RFC 3339, exclusive, to the second)"),
-      query_param("created_before", R"({"type": "string", "format": "date-time"})",
-                  "Only shipments created before this instant (RFC 3339, exclusive, to the second)")};
+      query_param(
+          "created_before", R"({"type": "string", "format": "date-time"})",
+          "Only shipments created before this instant (RFC 3339, exclusive, to the second)")};
   d.responses = {answer(200, "A page of shipments", {media("application/json", "ShipmentList")}),
                  answer(422, "Invalid or unknown query parameters")};
   return d;

@@ -29,21 +29,23 @@ std::string carriers_body(const carriers::registry& registry) {
         {"id", c.adapter->id()},
         {"name", c.adapter->display_name()},
         {"capabilities",
-         boost::json::object{{"labels", caps.labels},
-                             {"cancel", boost::json::object{{"mode", caps.cancel}, {"note", caps.cancel_note}}},
-                             {"pickups", caps.pickups},
-                             {"tracking_poll", caps.tracking_poll},
-                             {"tracking_push", caps.tracking_push},
-                             {"points", caps.points},
-                             {"returns", caps.returns},
-                             {"labelless_returns", caps.labelless_returns},
-                             {"services", names(caps.services)},
-                             {"label_formats", names(caps.label_formats)},
-                             {"label_sizes", names(caps.label_sizes)},
-                             {"max_parcels", caps.max_parcels},
-                             {"max_parcels_note", caps.max_parcels_note.empty() ? boost::json::value(nullptr)
-                                                                                : boost::json::value(caps.max_parcels_note)},
-                             {"destination_countries", std::move(countries)}}}});
+         boost::json::object{
+             {"labels", caps.labels},
+             {"cancel", boost::json::object{{"mode", caps.cancel}, {"note", caps.cancel_note}}},
+             {"pickups", caps.pickups},
+             {"tracking_poll", caps.tracking_poll},
+             {"tracking_push", caps.tracking_push},
+             {"points", caps.points},
+             {"returns", caps.returns},
+             {"labelless_returns", caps.labelless_returns},
+             {"services", names(caps.services)},
+             {"label_formats", names(caps.label_formats)},
+             {"label_sizes", names(caps.label_sizes)},
+             {"max_parcels", caps.max_parcels},
+             {"max_parcels_note", caps.max_parcels_note.empty()
+                                      ? boost::json::value(nullptr)
+                                      : boost::json::value(caps.max_parcels_note)},
+             {"destination_countries", std::move(countries)}}}});
   }
   return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
 }

@@ -23,8 +23,8 @@ class circuit_breaker {
 
   struct admission {
     bool allowed = true;
-    bool probe = false;                         // this call decides whether the circuit closes
-    std::chrono::milliseconds retry_after{0};   // when refused: until a probe may go
+    bool probe = false;                        // this call decides whether the circuit closes
+    std::chrono::milliseconds retry_after{0};  // when refused: until a probe may go
   };
   admission admit(clock::time_point now);
   // The outcome of an admitted call.

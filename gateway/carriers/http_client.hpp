@@ -37,15 +37,16 @@ struct http_client_options {
 class http_client {
  public:
   // Fails when the CA file cannot be read.
-  static result<std::unique_ptr<http_client>> create(boost::asio::io_context& io, http_client_options options);
+  static result<std::unique_ptr<http_client>> create(boost::asio::io_context& io,
+                                                     http_client_options options);
   ~http_client();
 
   // Sends `request` and reads the whole response before `deadline`. Errors: timeout (deadline
   // passed; for a non-idempotent request the carrier may have acted on it), unavailable
   // (DNS, refused, reset, TLS failure), bad_gateway (unparsable or oversized response),
   // invalid_request (bad URL: a configuration problem).
-  task<result<outbound_response>> send(outbound_request request, std::chrono::steady_clock::time_point deadline);
-
+  task<result<outbound_response>> send(outbound_request request,
+                                       std::chrono::steady_clock::time_point deadline);
 
  private:
   struct impl;

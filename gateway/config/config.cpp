@@ -28,7 +28,8 @@ class reader {
     return false;
   }
 
-  void only_keys(const YAML::Node& node, const std::string& path, std::initializer_list<std::string_view> allowed) {
+  void only_keys(const YAML::Node& node, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) {
     for (const auto& kv : node) {
       auto key = kv.first.as<std::string>();
       bool ok = false;
@@ -42,7 +43,8 @@ class reader {
   }
 
   // ${VAR} / ${VAR:-default} substitution.
-  std::optional<std::string> substitute(const YAML::Node& node, const std::string& path, const std::string& in) {
+  std::optional<std::string> substitute(const YAML::Node& node, const std::string& path,
+                                        const std::string& in) {
     std::string out;
     std::size_t i = 0;
     while (i < in.size()) {
@@ -66,14 +68,17 @@ class reader {
         has_default = true;
       }
       bool valid = !name.empty();
-      for (char c : name) valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+      for (char c : name)
+        valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
       if (!valid) {
         fail(node, path, "bad variable reference ${" + expr + "}");
         return std::nullopt;
       }
       const char* value = std::getenv(name.c_str());
-      if (value && *value) out += value;
-      else if (has_default) out += fallback;
+      if (value && *value)
+        out += value;
+      else if (has_default)
+        out += fallback;
       else {
         fail(node, path, "environment variable " + name + " is not set and has no default");
         return std::nullopt;
@@ -91,25 +96,29 @@ class reader {
     return substitute(node, path, node.Scalar());
   }
 
-  std::optional<long long> integer(const YAML::Node& node, const std::string& path, long long min, long long max) {
+  std::optional<long long> integer(const YAML::Node& node, const std::string& path, long long min,
+                                   long long max) {
     auto t = text(node, path);
     if (!t) return std::nullopt;
     long long v = 0;
     auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
     if (ec != std::errc() || p != t->data() + t->size() || v < min || v > max) {
-      fail(node, path, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+      fail(node, path,
+           "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
       return std::nullopt;
     }
     return v;
   }
 
-  std::optional<double> number(const YAML::Node& node, const std::string& path, double min, double max) {
+  std::optional<double> number(const YAML::Node& node, const std::string& path, double min,
+                               double max) {
     auto t = text(node, path);
     if (!t) return std::nullopt;
     char* end = nullptr;
     double v = std::strtod(t->c_str(), &end);
     if (t->empty() || end != t->c_str() + t->size() || !(v >= min && v <= max)) {
-      fail(node, path, "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
+      fail(node, path,
+           "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
       return std::nullopt;
     }
     return v;
@@ -140,29 +149,37 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
 void read_limits(reader& r, const YAML::Node& n, http::server_limits& limits) {
   const std::string path = "server.limits";
   if (!r.is_map(n, path)) return;
-  r.only_keys(n, path, {"max_body_bytes", "max_header_bytes", "header_timeout_s", "body_timeout_s",
-                        "idle_timeout_s", "max_connections"});
+  r.only_keys(n, path,
+              {"max_body_bytes", "max_header_bytes", "header_timeout_s", "body_timeout_s",
+               "idle_timeout_s", "max_connections"});
   if (auto v = n["max_body_bytes"]; v) {
-    if (auto x = r.integer(v, path + ".max_body_bytes", 1, 64LL << 20)) limits.max_body_bytes = static_cast<std::size_t>(*x);
+    if (auto x = r.integer(v, path + ".max_body_bytes", 1, 64LL << 20))
+      limits.max_body_bytes = static_cast<std::size_t>(*x);
   }
   if (auto v = n["max_header_bytes"]; v) {
-    if (auto x = r.integer(v, path + ".max_header_bytes", 1024, 64 * 1024)) limits.max_header_bytes = static_cast<std::size_t>(*x);
+    if (auto x = r.integer(v, path + ".max_header_bytes", 1024, 64 * 1024))
+      limits.max_header_bytes = static_cast<std::size_t>(*x);
   }
   if (auto v = n["header_timeout_s"]; v) {
-    if (auto x = r.integer(v, path + ".header_timeout_s", 1, 300)) limits.header_timeout = std::chrono::seconds(*x);
+    if (auto x = r.integer(v, path + ".header_timeout_s", 1, 300))
+      limits.header_timeout = std::chrono::seconds(*x);
   }
   if (auto v = n["body_timeout_s"]; v) {
-    if (auto x = r.integer(v, path + ".body_timeout_s", 1, 600)) limits.body_timeout = std::chrono::seconds(*x);
+    if (auto x = r.integer(v, path + ".body_timeout_s", 1, 600))
+      limits.body_timeout = std::chrono::seconds(*x);
   }
   if (auto v = n["idle_timeout_s"]; v) {
-    if (auto x = r.integer(v, path + ".idle_timeout_s", 1, 3600)) limits.idle_timeout = std::chrono::seconds(*x);
+    if (auto x = r.integer(v, path + ".idle_timeout_s", 1, 3600))
+      limits.idle_timeout = std::chrono::seconds(*x);
   }
   if (auto v = n["max_connections"]; v) {
-    if (auto x = r.integer(v, path + ".max_connections", 1, 1'000'000)) limits.max_connections = static_cast<std::size_t>(*x);
+    if (auto x = r.integer(v, path + ".max_connections", 1, 1'000'000))
+      limits.max_connections = static_cast<std::size_t>(*x);
   }
 }
 
-void read_server(reader& r, const YAML::Node& n, const std::filesystem::path& base, server_config& out) {
+void read_server(reader& r, const YAML::Node& n, const std::filesystem::path& base,
+                 server_config& out) {
   if (!r.is_map(n, "server")) return;
   r.only_keys(n, "server", {"listen", "tls", "threads", "limits", "rate_limit", "access_log"});
   if (auto v = n["listen"]; v) {
@@ -176,10 +193,14 @@ void read_server(reader& r, const YAML::Node& n, const std::filesystem::path& ba
       r.only_keys(v, "server.tls", {"cert", "key"});
       http::tls_files files;
       auto cert = v["cert"], key = v["key"];
-      if (!cert) r.fail(v, "server.tls.cert", "is required");
-      else if (auto t = r.text(cert, "server.tls.cert")) files.cert_file = resolve(base, *t).string();
-      if (!key) r.fail(v, "server.tls.key", "is required");
-      else if (auto t = r.text(key, "server.tls.key")) files.key_file = resolve(base, *t).string();
+      if (!cert)
+        r.fail(v, "server.tls.cert", "is required");
+      else if (auto t = r.text(cert, "server.tls.cert"))
+        files.cert_file = resolve(base, *t).string();
+      if (!key)
+        r.fail(v, "server.tls.key", "is required");
+      else if (auto t = r.text(key, "server.tls.key"))
+        files.key_file = resolve(base, *t).string();
       out.http.tls = files;
     }
   }
@@ -191,7 +212,8 @@ void read_server(reader& r, const YAML::Node& n, const std::filesystem::path& ba
     if (r.is_map(v, "server.rate_limit")) {
       r.only_keys(v, "server.rate_limit", {"requests_per_s", "burst"});
       if (auto x = v["requests_per_s"]; x)
-        if (auto d = r.number(x, "server.rate_limit.requests_per_s", 0, 1e9)) out.rate_limit.requests_per_s = *d;
+        if (auto d = r.number(x, "server.rate_limit.requests_per_s", 0, 1e9))
+          out.rate_limit.requests_per_s = *d;
       if (auto x = v["burst"]; x)
         if (auto d = r.number(x, "server.rate_limit.burst", 1, 1e9)) out.rate_limit.burst = *d;
     }
@@ -200,14 +222,18 @@ void read_server(reader& r, const YAML::Node& n, const std::filesystem::path& ba
     if (auto b = r.boolean(v, "server.access_log")) out.access_log = *b;
 }
 
-void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& base, store_config& out) {
+void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& base,
+                store_config& out) {
   if (!r.is_map(n, "store")) return;
   r.only_keys(n, "store", {"kind", "path", "url", "blocking_threads"});
   if (auto v = n["kind"]; v) {
     if (auto t = r.text(v, "store.kind")) {
-      if (*t == "sqlite") out.kind = *t;
-      else if (*t == "postgres") r.fail(v, "store.kind", "postgres is not available in this build; use sqlite");
-      else r.fail(v, "store.kind", "must be sqlite");
+      if (*t == "sqlite")
+        out.kind = *t;
+      else if (*t == "postgres")
+        r.fail(v, "store.kind", "postgres is not available in this build; use sqlite");
+      else
+        r.fail(v, "store.kind", "must be sqlite");
     }
   }
   if (auto v = n["path"]; v)
@@ -215,7 +241,8 @@ void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& bas
   if (auto v = n["url"]; v)
     if (auto t = r.text(v, "store.url")) out.url = *t;
   if (auto v = n["blocking_threads"]; v)
-    if (auto x = r.integer(v, "store.blocking_threads", 1, 64)) out.blocking_threads = static_cast<unsigned>(*x);
+    if (auto x = r.integer(v, "store.blocking_threads", 1, 64))
+      out.blocking_threads = static_cast<unsigned>(*x);
 }
 
 void read_carriers(reader& r, const YAML::Node& n, std::vector<carrier_config>& out) {
@@ -253,7 +280,8 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
   std::string_view h, p;
   if (text.starts_with('[')) {
     auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return false;
     h = text.substr(1, close - 1);
     p = text.substr(close + 2);
   } else {
@@ -264,13 +292,15 @@ bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port)
   }
   unsigned value = 0;
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
-  if (h.empty() || p.empty() || ec != std::errc() || end != p.data() + p.size() || value > 65535) return false;
+  if (h.empty() || p.empty() || ec != std::errc() || end != p.data() + p.size() || value > 65535)
+    return false;
   host = h == "localhost" ? "127.0.0.1" : std::string(h);
   port = static_cast<std::uint16_t>(value);
   return true;
 }
 
-load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir, config* partial) {
+load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir,
+                      config* partial) {
   std::vector<problem> problems;
   YAML::Node root;
   try {
@@ -285,7 +315,8 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     problems.push_back({"", "the config must be a YAML mapping", 0});
     return std::unexpected(std::move(problems));
   }
-  r.only_keys(root, "", {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency"});
+  r.only_keys(root, "",
+              {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency"});
   if (auto v = root["server"]; v) read_server(r, v, base_dir, cfg.server);
   if (auto v = root["log"]; v && r.is_map(v, "log")) {
     r.only_keys(v, "log", {"level"});
@@ -299,9 +330,11 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     if (auto cb = v["circuit_breaker"]; cb && r.is_map(cb, "outbound.circuit_breaker")) {
       r.only_keys(cb, "outbound.circuit_breaker", {"failures", "open_s"});
       if (auto x = cb["failures"]; x)
-        if (auto n = r.integer(x, "outbound.circuit_breaker.failures", 0, 1000)) cfg.outbound.circuit_failures = static_cast<int>(*n);
+        if (auto n = r.integer(x, "outbound.circuit_breaker.failures", 0, 1000))
+          cfg.outbound.circuit_failures = static_cast<int>(*n);
       if (auto x = cb["open_s"]; x)
-        if (auto n = r.integer(x, "outbound.circuit_breaker.open_s", 1, 3600)) cfg.outbound.circuit_open = std::chrono::seconds(*n);
+        if (auto n = r.integer(x, "outbound.circuit_breaker.open_s", 1, 3600))
+          cfg.outbound.circuit_open = std::chrono::seconds(*n);
     }
     if (auto f = v["ca_file"]; f)
       if (auto t = r.text(f, "outbound.ca_file"); t && !t->empty()) {
@@ -317,7 +350,8 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
   if (auto v = root["idempotency"]; v && r.is_map(v, "idempotency")) {
     r.only_keys(v, "idempotency", {"retention_h"});
     if (auto x = v["retention_h"]; x)
-      if (auto h = r.integer(x, "idempotency.retention_h", 24, 24 * 90)) cfg.idempotency.retention = std::chrono::hours(*h);
+      if (auto h = r.integer(x, "idempotency.retention_h", 24, 24 * 90))
+        cfg.idempotency.retention = std::chrono::hours(*h);
   }
   if (cfg.server.http.tls) {
     for (const auto& [what, file] : {std::pair{"server.tls.cert", cfg.server.http.tls->cert_file},
@@ -336,7 +370,8 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
 
 load_result load_file(const std::filesystem::path& file, config* partial) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return std::unexpected(std::vector<problem>{{file.string(), "cannot read the config file", 0}});
+  if (!in)
+    return std::unexpected(std::vector<problem>{{file.string(), "cannot read the config file", 0}});
   std::stringstream ss;
   ss << in.rdbuf();
   auto base = std::filesystem::absolute(file).parent_path();

@@ -22,9 +22,9 @@
 namespace parcelgate::config {
 
 struct problem {
-  std::string path;     // "carriers.colissimo.base_url"
+  std::string path;  // "carriers.colissimo.base_url"
   std::string message;
-  int line = 0;         // 1-based, 0 when unknown
+  int line = 0;  // 1-based, 0 when unknown
   std::string to_string() const;
 };
 
@@ -34,8 +34,8 @@ struct rate_limit_config {
 };
 
 struct server_config {
-  http::server_options http;   // listen address, TLS files, limits
-  unsigned threads = 0;        // I/O threads; 0 = one per core
+  http::server_options http;  // listen address, TLS files, limits
+  unsigned threads = 0;       // I/O threads; 0 = one per core
   rate_limit_config rate_limit;
   bool access_log = true;
 };
@@ -43,21 +43,22 @@ struct server_config {
 struct store_config {
   std::string kind = "sqlite";
   std::filesystem::path path = "var/parcelgate.db";
-  std::string url;              // postgres (not built yet)
+  std::string url;  // postgres (not built yet)
   unsigned blocking_threads = 8;
 };
 
 struct outbound_config {
   std::filesystem::path ca_file;  // trusted in addition to the system store
-  int circuit_failures = 5;       // consecutive failed calls that pause calls to a carrier origin (0 = never)
+  int circuit_failures =
+      5;  // consecutive failed calls that pause calls to a carrier origin (0 = never)
   std::chrono::seconds circuit_open{10};  // how long; then one probe call decides
 };
 
 struct carrier_config {
   std::string id;
   bool enabled = true;
-  std::chrono::milliseconds timeout{15'000};  // deadline of one carrier operation
-  carriers::carrier_settings settings;        // adapter-specific keys, checked by the adapter
+  std::chrono::milliseconds timeout{15'000};      // deadline of one carrier operation
+  carriers::carrier_settings settings;            // adapter-specific keys, checked by the adapter
   std::map<std::string, int, std::less<>> lines;  // key -> line, for error messages
 };
 
@@ -82,7 +83,8 @@ using load_result = std::expected<config, std::vector<problem>>;
 // checks (carrier settings against their adapters) can still report their problems too.
 load_result load_file(const std::filesystem::path& file, config* partial = nullptr);
 // For tests: `base_dir` stands for the config file's folder.
-load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir, config* partial = nullptr);
+load_result load_text(const std::string& yaml, const std::filesystem::path& base_dir,
+                      config* partial = nullptr);
 
 // Parses "host:port" / "[v6]:port".
 bool parse_listen(std::string_view text, std::string& host, std::uint16_t& port);

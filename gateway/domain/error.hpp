@@ -41,12 +41,12 @@ enum class sale_outcome {
 // on purpose: error{.kind = error_kind::timeout, .message = "..."}.
 struct error {
   error_kind kind = error_kind::internal;
-  std::string message{};               // safe to show to the caller
-  std::vector<field_error> fields{};   // for invalid_request / rejected
-  std::string carrier{};               // adapter id when the error came from a carrier
-  std::string carrier_code{};          // the carrier's raw code ("30000", "STAT 97", "HTTP 503")
-  std::string carrier_message{};       // the carrier's raw text
-  int retry_after_s = 0;               // for rate_limited / unavailable, 0 = unknown
+  std::string message{};              // safe to show to the caller
+  std::vector<field_error> fields{};  // for invalid_request / rejected
+  std::string carrier{};              // adapter id when the error came from a carrier
+  std::string carrier_code{};         // the carrier's raw code ("30000", "STAT 97", "HTTP 503")
+  std::string carrier_message{};      // the carrier's raw text
+  int retry_after_s = 0;              // for rate_limited / unavailable, 0 = unknown
   sale_outcome sale = sale_outcome::unknown;
 };
 
@@ -63,6 +63,8 @@ inline std::unexpected<error> make_error(error_kind kind, std::string message) {
   return std::unexpected<error>(error{.kind = kind, .message = std::move(message)});
 }
 
-inline std::unexpected<error> fail(error e) { return std::unexpected<error>(std::move(e)); }
+inline std::unexpected<error> fail(error e) {
+  return std::unexpected<error>(std::move(e));
+}
 
 }  // namespace parcelgate

@@ -20,7 +20,9 @@ std::string random_base62(std::size_t n);
 std::string rfc3339(std::chrono::system_clock::time_point t);
 // Any RFC 3339 date-time ("2026-11-27T11:00:00+01:00", fractions dropped); nullopt when malformed.
 std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text);
-inline std::string now_rfc3339() { return rfc3339(std::chrono::system_clock::now()); }
+inline std::string now_rfc3339() {
+  return rfc3339(std::chrono::system_clock::now());
+}
 // "2026-11-27"
 std::string iso_date(std::chrono::system_clock::time_point t);
 // Lowercase hex SHA-256.

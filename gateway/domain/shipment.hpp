@@ -42,32 +42,32 @@ struct parcel {
 // What an adapter needs to buy one label. Validated by the core before an adapter sees it:
 // countries are ISO alpha-2, weights positive, pickup_point_id present for pickup_point/locker.
 struct shipment_request {
-  std::string shipment_id;      // our id (shp_...), sent to the carrier as a reference
-  std::string reference;        // the merchant's reference (order number)
+  std::string shipment_id;  // our id (shp_...), sent to the carrier as a reference
+  std::string reference;    // the merchant's reference (order number)
   direction dir = direction::outbound;
   service_level service = service_level::home;
-  std::string carrier_service;  // forced carrier product code, empty = adapter picks
-  std::string pickup_point_id;  // carrier-local point id ("020230"), without our prefix
+  std::string carrier_service;       // forced carrier product code, empty = adapter picks
+  std::string pickup_point_id;       // carrier-local point id ("020230"), without our prefix
   std::string pickup_point_country;  // country of the point ("FR")
   address from, to;
   std::vector<parcel> parcels;
   label_format format = label_format::pdf;
   label_size size = label_size::a6;
-  std::string ship_date;        // YYYY-MM-DD, the deposit date; empty = today in the carrier's time zone
+  std::string ship_date;  // YYYY-MM-DD, the deposit date; empty = today in the carrier's time zone
 };
 
 // What an adapter returns once the carrier sold the label.
 struct label_result {
-  std::string tracking_number;      // the carrier's parcel number
-  std::string carrier_service;      // product code actually used ("DOM", "24R"...)
-  std::string label;                // label bytes exactly as the carrier printed them
+  std::string tracking_number;  // the carrier's parcel number
+  std::string carrier_service;  // product code actually used ("DOM", "24R"...)
+  std::string label;            // label bytes exactly as the carrier printed them
   label_format format = label_format::pdf;
   // The page the carrier actually printed when it differs from the requested size (a carrier
   // whose 10x15 cm stock serves both a6 and 4x6 requests reports 4x6); the shipment then shows
   // this size. Empty: printed as requested.
   std::optional<label_size> size;
-  std::string tracking_url;         // public tracking page at the carrier, may be empty
-  std::string carrier_reference;    // a second carrier number if any (partner number...)
+  std::string tracking_url;       // public tracking page at the carrier, may be empty
+  std::string carrier_reference;  // a second carrier number if any (partner number...)
 };
 
 // What an adapter needs to void a label.

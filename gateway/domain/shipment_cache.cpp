@@ -26,13 +26,16 @@ void shipment_cache::fill(const std::string& id, const std::string& tenant, std:
   insert(id, tenant, std::move(body), false);
 }
 
-void shipment_cache::insert(const std::string& id, const std::string& tenant, std::string body, bool replace) {
+void shipment_cache::insert(const std::string& id, const std::string& tenant, std::string body,
+                            bool replace) {
   auto& s = shard_for(id);
   auto shared = std::make_shared<const std::string>(std::move(body));
   std::lock_guard lock(s.mutex);
   bool inserted;
-  if (replace) inserted = s.map.insert_or_assign(id, entry{tenant, std::move(shared)}).second;
-  else inserted = s.map.try_emplace(id, entry{tenant, std::move(shared)}).second;
+  if (replace)
+    inserted = s.map.insert_or_assign(id, entry{tenant, std::move(shared)}).second;
+  else
+    inserted = s.map.try_emplace(id, entry{tenant, std::move(shared)}).second;
   if (!inserted) return;
   s.order.push_back(id);
   while (s.map.size() > per_shard_ && !s.order.empty()) {

@@ -37,7 +37,9 @@ class shipment_cache {
   static constexpr std::size_t kShards = 16;
   struct string_hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   struct shard {
     mutable std::mutex mutex;

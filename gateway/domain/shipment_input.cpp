@@ -23,9 +23,12 @@ class checker {
  public:
   explicit checker(std::vector<field_error>& errors) : errors_(errors) {}
 
-  void fail(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
+  void fail(std::string field, std::string message) {
+    errors_.push_back({std::move(field), std::move(message)});
+  }
 
-  void only_keys(const json::object& o, const std::string& path, std::initializer_list<std::string_view> allowed) {
+  void only_keys(const json::object& o, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) {
     for (const auto& kv : o) {
       bool ok = false;
       for (auto a : allowed) ok = ok || kv.key() == a;
@@ -34,8 +37,8 @@ class checker {
   }
 
   // Optional string; `required` reports absence. Returns the value or "".
-  std::string str(const json::object& o, const std::string& path, std::string_view key, bool required,
-                  std::size_t max_len) {
+  std::string str(const json::object& o, const std::string& path, std::string_view key,
+                  bool required, std::size_t max_len) {
     auto* v = o.if_contains(key);
     std::string field = join(path, key);
     if (!v || v->is_null()) {
@@ -47,17 +50,20 @@ class checker {
       return {};
     }
     std::string s(v->as_string());
-    if (required && trimmed_empty(s)) fail(field, "must not be empty");
-    else if (s.size() > max_len) fail(field, "must be at most " + std::to_string(max_len) + " characters");
+    if (required && trimmed_empty(s))
+      fail(field, "must not be empty");
+    else if (s.size() > max_len)
+      fail(field, "must be at most " + std::to_string(max_len) + " characters");
     // Every string of the API is one line of text: NUL, CR, LF and the other C0 controls would
     // end up in carrier payloads, labels, logs and CSV exports.
-    else if (has_control_chars(s)) fail(field, "must not contain control characters");
+    else if (has_control_chars(s))
+      fail(field, "must not contain control characters");
     return s;
   }
 
   // Integer in [min, max]; returns 0 when absent/invalid.
-  int integer(const json::object& o, const std::string& path, std::string_view key, bool required, long long min,
-              long long max) {
+  int integer(const json::object& o, const std::string& path, std::string_view key, bool required,
+              long long min, long long max) {
     auto* v = o.if_contains(key);
     std::string field = join(path, key);
     if (!v || v->is_null()) {
@@ -65,9 +71,12 @@ class checker {
       return 0;
     }
     long long x;
-    if (v->is_int64()) x = v->as_int64();
-    else if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(max)) x = static_cast<long long>(v->as_uint64());
-    else if (v->is_uint64()) x = max + 1;
+    if (v->is_int64())
+      x = v->as_int64();
+    else if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(max))
+      x = static_cast<long long>(v->as_uint64());
+    else if (v->is_uint64())
+      x = max + 1;
     else {
       fail(field, v->is_double() ? "must be a whole number" : "must be an integer");
       return 0;
@@ -79,7 +88,8 @@ class checker {
     return static_cast<int>(x);
   }
 
-  const json::object* object(const json::object& o, const std::string& path, std::string_view key, bool required) {
+  const json::object* object(const json::object& o, const std::string& path, std::string_view key,
+                             bool required) {
     auto* v = o.if_contains(key);
     std::string field = join(path, key);
     if (!v || v->is_null()) {
@@ -98,12 +108,16 @@ class checker {
   }
 
  private:
-  static bool trimmed_empty(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+  static bool trimmed_empty(const std::string& s) {
+    return s.find_first_not_of(" \t\r\n") == std::string::npos;
+  }
   std::vector<field_error>& errors_;
 };
 
 address read_address(checker& c, const json::object& o, const std::string& path) {
-  c.only_keys(o, path, {"name", "company", "line1", "line2", "city", "postal_code", "country", "phone", "email"});
+  c.only_keys(
+      o, path,
+      {"name", "company", "line1", "line2", "city", "postal_code", "country", "phone", "email"});
   address a;
   a.name = c.str(o, path, "name", true, 100);
   a.company = c.str(o, path, "company", false, 100);
@@ -115,21 +129,26 @@ address read_address(checker& c, const json::object& o, const std::string& path)
   a.phone = c.str(o, path, "phone", false, 30);
   a.email = c.str(o, path, "email", false, 254);
   if (!a.country.empty() && !is_iso_country(a.country))
-    c.fail(checker::join(path, "country"), "must be an ISO 3166-1 alpha-2 country code in uppercase, e.g. FR");
+    c.fail(checker::join(path, "country"),
+           "must be an ISO 3166-1 alpha-2 country code in uppercase, e.g. FR");
   if (!a.phone.empty()) {
     int digits = 0;
     bool ok = true;
     for (std::size_t i = 0; i < a.phone.size(); ++i) {
       char ch = a.phone[i];
-      if (ch >= '0' && ch <= '9') ++digits;
-      else if (!(ch == ' ' || ch == '.' || ch == '-' || ch == '(' || ch == ')' || (ch == '+' && i == 0))) ok = false;
+      if (ch >= '0' && ch <= '9')
+        ++digits;
+      else if (!(ch == ' ' || ch == '.' || ch == '-' || ch == '(' || ch == ')' ||
+                 (ch == '+' && i == 0)))
+        ok = false;
     }
-    if (!ok || digits < 6) c.fail(checker::join(path, "phone"), "must be a phone number, e.g. +33612345678");
+    if (!ok || digits < 6)
+      c.fail(checker::join(path, "phone"), "must be a phone number, e.g. +33612345678");
   }
   if (!a.email.empty()) {
     auto at = a.email.find('@');
-    if (at == std::string::npos || at == 0 || a.email.find('.', at) == std::string::npos || a.email.back() == '.' ||
-        a.email.find(' ') != std::string::npos)
+    if (at == std::string::npos || at == 0 || a.email.find('.', at) == std::string::npos ||
+        a.email.back() == '.' || a.email.find(' ') != std::string::npos)
       c.fail(checker::join(path, "email"), "must be an e-mail address");
   }
   return a;
@@ -177,7 +196,8 @@ std::string canonical_json(const json::value& v) {
 
 }  // namespace
 
-shipment_input parse_shipment_input(std::string_view body, const std::vector<std::string>& known_carriers) {
+shipment_input parse_shipment_input(std::string_view body,
+                                    const std::vector<std::string>& known_carriers) {
   shipment_input in;
   json::value root;
   {
@@ -199,14 +219,17 @@ shipment_input parse_shipment_input(std::string_view body, const std::vector<std
   in.canonical_json = canonical_json(root);
   const auto& o = root.as_object();
   checker c(in.errors);
-  c.only_keys(o, "", {"reference", "direction", "carrier", "service", "carrier_service", "pickup_point_id", "from",
-                      "to", "parcels", "label", "selection"});
+  c.only_keys(o, "",
+              {"reference", "direction", "carrier", "service", "carrier_service", "pickup_point_id",
+               "from", "to", "parcels", "label", "selection"});
   auto& req = in.request;
   req.reference = c.str(o, "", "reference", false, 100);
 
   if (auto d = c.str(o, "", "direction", false, 20); !d.empty()) {
-    if (auto v = parse_direction(d)) req.dir = *v;
-    else c.fail("direction", "must be outbound or return");
+    if (auto v = parse_direction(d))
+      req.dir = *v;
+    else
+      c.fail("direction", "must be outbound or return");
   }
 
   in.carrier = c.str(o, "", "carrier", true, 40);
@@ -222,8 +245,10 @@ shipment_input parse_shipment_input(std::string_view body, const std::vector<std
 
   bool service_known = false;
   if (auto s = c.str(o, "", "service", true, 40); !s.empty()) {
-    if (auto v = parse_service_level(s)) req.service = *v, service_known = true;
-    else c.fail("service", "must be one of home, home_signature, pickup_point, locker, express");
+    if (auto v = parse_service_level(s))
+      req.service = *v, service_known = true;
+    else
+      c.fail("service", "must be one of home, home_signature, pickup_point, locker, express");
   }
 
   req.carrier_service = c.str(o, "", "carrier_service", false, 20);
@@ -234,24 +259,31 @@ shipment_input parse_shipment_input(std::string_view body, const std::vector<std
     }
 
   in.pickup_point_id = c.str(o, "", "pickup_point_id", false, 80);
-  const bool needs_point = service_known && (req.service == service_level::pickup_point || req.service == service_level::locker);
-  if (needs_point && in.pickup_point_id.empty()) c.fail("pickup_point_id", "is required for the " + std::string(to_string(req.service)) + " service");
+  const bool needs_point = service_known && (req.service == service_level::pickup_point ||
+                                             req.service == service_level::locker);
+  if (needs_point && in.pickup_point_id.empty())
+    c.fail("pickup_point_id",
+           "is required for the " + std::string(to_string(req.service)) + " service");
   if (!in.pickup_point_id.empty()) {
     // "<carrier>:<country>:<carrier point id>"
     auto first = in.pickup_point_id.find(':');
-    auto second = first == std::string::npos ? std::string::npos : in.pickup_point_id.find(':', first + 1);
+    auto second =
+        first == std::string::npos ? std::string::npos : in.pickup_point_id.find(':', first + 1);
     if (second == std::string::npos || second + 1 >= in.pickup_point_id.size()) {
-      c.fail("pickup_point_id", "must look like <carrier>:<country>:<point id>, e.g. mondialrelay:FR:020230");
+      c.fail("pickup_point_id",
+             "must look like <carrier>:<country>:<point id>, e.g. mondialrelay:FR:020230");
     } else {
       std::string carrier = in.pickup_point_id.substr(0, first);
       std::string country = in.pickup_point_id.substr(first + 1, second - first - 1);
       req.pickup_point_country = country;
       req.pickup_point_id = in.pickup_point_id.substr(second + 1);
-      if (!is_iso_country(country)) c.fail("pickup_point_id", "the country part must be an ISO 3166-1 alpha-2 code");
+      if (!is_iso_country(country))
+        c.fail("pickup_point_id", "the country part must be an ISO 3166-1 alpha-2 code");
       if (!in.carrier.empty() && in.carrier != "auto" && carrier != in.carrier)
         c.fail("pickup_point_id", "the point belongs to " + carrier + ", not to " + in.carrier);
     }
-    if (!needs_point && service_known) c.fail("pickup_point_id", "is only allowed with the pickup_point and locker services");
+    if (!needs_point && service_known)
+      c.fail("pickup_point_id", "is only allowed with the pickup_point and locker services");
   }
 
   if (auto* f = c.object(o, "", "from", true)) req.from = read_address(c, *f, "from");
@@ -294,19 +326,25 @@ shipment_input parse_shipment_input(std::string_view body, const std::vector<std
   if (auto* l = c.object(o, "", "label", false)) {
     c.only_keys(*l, "label", {"format", "size"});
     if (auto f = c.str(*l, "label", "format", false, 10); !f.empty()) {
-      if (auto v = parse_label_format(f)) req.format = *v;
-      else c.fail("label.format", "must be one of pdf, zpl, png");
+      if (auto v = parse_label_format(f))
+        req.format = *v;
+      else
+        c.fail("label.format", "must be one of pdf, zpl, png");
     }
     if (auto s = c.str(*l, "label", "size", false, 10); !s.empty()) {
-      if (auto v = parse_label_size(s)) req.size = *v;
-      else c.fail("label.size", "must be one of a6, 4x6, a4");
+      if (auto v = parse_label_size(s))
+        req.size = *v;
+      else
+        c.fail("label.size", "must be one of a6, 4x6, a4");
     }
   }
 
   in.selection = c.str(o, "", "selection", false, 20);
   if (!in.selection.empty()) {
-    if (in.selection != "cheapest" && in.selection != "fastest") c.fail("selection", "must be cheapest or fastest");
-    else if (in.carrier != "auto") c.fail("selection", "is only allowed with carrier auto");
+    if (in.selection != "cheapest" && in.selection != "fastest")
+      c.fail("selection", "must be cheapest or fastest");
+    else if (in.carrier != "auto")
+      c.fail("selection", "is only allowed with carrier auto");
   }
   return in;
 }

@@ -13,18 +13,19 @@
 namespace parcelgate {
 
 struct shipment_input {
-  shipment_request request;        // shipment_id, ship_date are left for the caller to set
-  std::string carrier;             // "colissimo", or "auto"
-  std::string selection;           // "cheapest" | "fastest" | "" (only with carrier auto)
-  std::string pickup_point_id;     // as given ("mondialrelay:FR:020230")
-  std::string canonical_json;      // the body re-serialized (whitespace-free), for idempotency
+  shipment_request request;     // shipment_id, ship_date are left for the caller to set
+  std::string carrier;          // "colissimo", or "auto"
+  std::string selection;        // "cheapest" | "fastest" | "" (only with carrier auto)
+  std::string pickup_point_id;  // as given ("mondialrelay:FR:020230")
+  std::string canonical_json;   // the body re-serialized (whitespace-free), for idempotency
   std::vector<field_error> errors;
-  bool malformed = false;          // not JSON, or not an object
+  bool malformed = false;  // not JSON, or not an object
   std::string malformed_detail;
 };
 
 // `known_carriers` are the enabled carrier ids; "auto" is always accepted by the parser.
-shipment_input parse_shipment_input(std::string_view body, const std::vector<std::string>& known_carriers);
+shipment_input parse_shipment_input(std::string_view body,
+                                    const std::vector<std::string>& known_carriers);
 
 // Limits, also published in the OpenAPI document.
 inline constexpr int kMaxParcels = 50;

@@ -8,7 +8,9 @@ namespace json = boost::json;
 
 namespace {
 
-json::value text_or_null(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
+json::value text_or_null(const std::string& s) {
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
 
 json::object render_address(const address& a) {
   return {{"name", a.name},
@@ -44,10 +46,12 @@ std::string render_shipment(const shipment_view& v) {
   else
     o["label"] = nullptr;
   if (v.rate)
-    o["rate"] = json::object{{"amount", v.rate->amount}, {"currency", v.rate->currency}, {"contract", v.rate->contract}};
+    o["rate"] = json::object{
+        {"amount", v.rate->amount}, {"currency", v.rate->currency}, {"contract", v.rate->contract}};
   else
     o["rate"] = nullptr;
-  o["rate_unavailable_reason"] = v.rate ? json::value(nullptr) : text_or_null(v.rate_unavailable_reason);
+  o["rate_unavailable_reason"] =
+      v.rate ? json::value(nullptr) : text_or_null(v.rate_unavailable_reason);
   o["reference"] = text_or_null(r.reference);
   o["direction"] = to_string(r.dir);
   o["from"] = render_address(r.from);
@@ -70,7 +74,8 @@ std::string render_shipment(const shipment_view& v) {
   return json::serialize(o);
 }
 
-std::string restate_shipment(std::string_view body, std::string_view status, std::string_view updated_at) {
+std::string restate_shipment(std::string_view body, std::string_view status,
+                             std::string_view updated_at) {
   boost::system::error_code ec;
   auto v = json::parse(body, ec);
   if (ec || !v.is_object()) return std::string(body);

@@ -19,8 +19,10 @@ struct shipment_rate {
 };
 
 struct shipment_view {
-  std::string id, tenant, status, carrier, carrier_service, tracking_number, tracking_url, pickup_point_id;
-  const shipment_request* request = nullptr;  // service, direction, reference, addresses, parcels, label
+  std::string id, tenant, status, carrier, carrier_service, tracking_number, tracking_url,
+      pickup_point_id;
+  const shipment_request* request =
+      nullptr;  // service, direction, reference, addresses, parcels, label
   bool has_label = false;
   std::string created_at, updated_at;
   std::optional<shipment_rate> rate;
@@ -30,6 +32,7 @@ struct shipment_view {
 std::string render_shipment(const shipment_view& view);
 
 // Returns `body` with "status" and "updated_at" replaced (used by cancel and reconciliation).
-std::string restate_shipment(std::string_view body, std::string_view status, std::string_view updated_at);
+std::string restate_shipment(std::string_view body, std::string_view status,
+                             std::string_view updated_at);
 
 }  // namespace parcelgate

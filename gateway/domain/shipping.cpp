@@ -5,9 +5,9 @@
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/domain/shipment_json.hpp"
+#include "gateway/tariffs/contract_choice.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
-#include "gateway/tariffs/contract_choice.hpp"
 
 namespace parcelgate {
 
@@ -15,7 +15,9 @@ namespace {
 
 // Only a failure that proves the carrier sold nothing frees the key for a retry (DESIGN §2.2):
 // everything else, whatever its kind, may have bought a label.
-bool nothing_was_bought(const error& e) { return e.sale == sale_outcome::not_sold; }
+bool nothing_was_bought(const error& e) {
+  return e.sale == sale_outcome::not_sold;
+}
 
 // Records how long one durable purchase write took, from its request to its commit
 // (parcelgate_store_durable_write_seconds{operation}).
@@ -24,8 +26,9 @@ class write_timer {
   write_timer(telemetry::metrics& metrics, const char* operation)
       : metrics_(metrics), operation_(operation), started_(std::chrono::steady_clock::now()) {}
   ~write_timer() {
-    metrics_.observe_durable_write(operation_,
-                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    metrics_.observe_durable_write(
+        operation_,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   }
   write_timer(const write_timer&) = delete;
   write_timer& operator=(const write_timer&) = delete;
@@ -37,7 +40,9 @@ class write_timer {
 };
 
 // The section of a field path: "parcels" for "parcels[0].weight_g", "to" for "to.phone".
-std::string_view section(std::string_view field) noexcept { return field.substr(0, field.find_first_of(".[")); }
+std::string_view section(std::string_view field) noexcept {
+  return field.substr(0, field.find_first_of(".["));
+}
 
 bool offers(const carriers::capabilities& caps, service_level service) {
   return std::find(caps.services.begin(), caps.services.end(), service) != caps.services.end();
@@ -57,18 +62,22 @@ std::expected<purchase_command, std::vector<field_error>> shipping_service::prep
   auto& errors = input.errors;
   const bool automatic = input.carrier == "auto";
   if (automatic && !tariffs)
-    errors.push_back({.field = "carrier",
-                      .message = "automatic carrier selection needs negotiated tariffs, which this gateway has not "
-                                 "loaded; name a carrier"});
+    errors.push_back(
+        {.field = "carrier",
+         .message =
+             "automatic carrier selection needs negotiated tariffs, which this gateway has not "
+             "loaded; name a carrier"});
   const carriers::configured_carrier* carrier = automatic ? nullptr : carriers_.find(input.carrier);
   auto reported = [&](std::string_view field) {
-    return std::any_of(errors.begin(), errors.end(), [&](const field_error& e) { return section(e.field) == section(field); });
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const field_error& e) { return section(e.field) == section(field); });
   };
   if (carrier && !reported("service")) {
     const auto caps = carrier->adapter->caps();
     if (!offers(caps, input.request.service)) {
       errors.push_back({.field = "service",
-                        .message = input.carrier + " does not offer " + std::string(to_string(input.request.service)) +
+                        .message = input.carrier + " does not offer " +
+                                   std::string(to_string(input.request.service)) +
                                    " (offers: " + service_list(caps) + ")"});
     } else {
       // The carrier's own rules run even when generic checks failed, so every problem comes back
@@ -76,8 +85,9 @@ std::expected<purchase_command, std::vector<field_error>> shipping_service::prep
       // left out, since carrier rules about half-read data would only echo that failure.
       const auto generic = errors.size();
       for (auto& fe : carrier->adapter->validate(input.request)) {
-        const bool echo = std::any_of(errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(generic),
-                                      [&](const field_error& e) { return section(e.field) == section(fe.field); });
+        const bool echo = std::any_of(
+            errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(generic),
+            [&](const field_error& e) { return section(e.field) == section(fe.field); });
         if (!echo) errors.push_back(std::move(fe));
       }
     }
@@ -95,25 +105,32 @@ std::expected<purchase_command, std::vector<field_error>> shipping_service::prep
     q.tenant = order.tenant;
     if (automatic) {
       for (const auto& c : carriers_.all())
-        if (offers(c.adapter->caps(), input.request.service) && c.adapter->validate(input.request).empty())
+        if (offers(c.adapter->caps(), input.request.service) &&
+            c.adapter->validate(input.request).empty())
           q.carriers.emplace_back(c.adapter->id());
       if (q.carriers.empty())
         return std::unexpected(std::vector<field_error>{
             {.field = "carrier",
-             .message = "no configured carrier offers " + std::string(to_string(input.request.service)) +
-                        " for this shipment"}});
+             .message = "no configured carrier offers " +
+                        std::string(to_string(input.request.service)) + " for this shipment"}});
     } else {
       q.carriers.push_back(input.carrier);
     }
-    const auto how = automatic && input.selection == "fastest" ? tariffs::selection::fastest : tariffs::selection::cheapest;
-    auto choice = tariffs::choose_contract(*tariffs, q, how, automatic ? "a configured carrier" : input.carrier);
+    const auto how = automatic && input.selection == "fastest" ? tariffs::selection::fastest
+                                                               : tariffs::selection::cheapest;
+    auto choice = tariffs::choose_contract(*tariffs, q, how,
+                                           automatic ? "a configured carrier" : input.carrier);
     if (automatic) {
-      if (!choice.best) return std::unexpected(std::vector<field_error>{{.field = "carrier", .message = choice.why_none}});
+      if (!choice.best)
+        return std::unexpected(
+            std::vector<field_error>{{.field = "carrier", .message = choice.why_none}});
       input.carrier = choice.best->carrier;
       carrier = carriers_.find(input.carrier);
     }
     if (choice.best)
-      rate = shipment_rate{.amount = choice.best->total, .currency = choice.best->currency, .contract = choice.best->contract};
+      rate = shipment_rate{.amount = choice.best->total,
+                           .currency = choice.best->currency,
+                           .contract = choice.best->contract};
     else
       no_rate = std::move(choice.why_none);
   }
@@ -169,13 +186,15 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
     claimed = co_await db_.claim_purchase(cmd.request_hash, row, row.created_at);
   }
   if (!claimed) {
-    telemetry::log_error("idempotency claim failed", {{"request_id", request_id}, {"cause", claimed.error().carrier_message}});
+    telemetry::log_error("idempotency claim failed",
+                         {{"request_id", request_id}, {"cause", claimed.error().carrier_message}});
     co_return purchase_outcome{.what = kind::failed, .cause = std::move(claimed.error())};
   }
   switch (claimed->result) {
     case store::claim::outcome::replay:
-      co_return purchase_outcome{.what = kind::replayed,
-                                 .answer = {.status = claimed->status, .body = std::move(claimed->body)}};
+      co_return purchase_outcome{
+          .what = kind::replayed,
+          .answer = {.status = claimed->status, .body = std::move(claimed->body)}};
     case store::claim::outcome::in_progress:
       co_return purchase_outcome{.what = kind::in_progress};
     case store::claim::outcome::mismatch:
@@ -189,8 +208,10 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
                               std::chrono::steady_clock::now() + carrier->timeout);
   const auto started = std::chrono::steady_clock::now();
   auto bought = co_await carrier->adapter->create_label(req, call);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.observe_carrier_operation(carrier->adapter->id(), "purchase", bought ? "ok" : to_string(bought.error().kind), seconds);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.observe_carrier_operation(carrier->adapter->id(), "purchase",
+                                     bought ? "ok" : to_string(bought.error().kind), seconds);
 
   if (!bought) {
     error e = std::move(bought.error());
@@ -202,9 +223,13 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
         abandoned = co_await db_.abandon_purchase(row.tenant, row.idempotency_key, row.id);
       }
       if (!abandoned)
-        telemetry::log_error("abandon purchase failed", {{"shipment_id", row.id}, {"cause", abandoned.error().carrier_message}});
-      telemetry::log_info("label purchase refused", {{"request_id", request_id}, {"carrier", e.carrier},
-                                                      {"kind", to_string(e.kind)}, {"carrier_code", e.carrier_code}});
+        telemetry::log_error(
+            "abandon purchase failed",
+            {{"shipment_id", row.id}, {"cause", abandoned.error().carrier_message}});
+      telemetry::log_info("label purchase refused", {{"request_id", request_id},
+                                                     {"carrier", e.carrier},
+                                                     {"kind", to_string(e.kind)},
+                                                     {"carrier_code", e.carrier_code}});
       co_return purchase_outcome{.what = kind::refused, .cause = std::move(e)};
     }
     co_return co_await finish_unknown(std::move(row), std::move(e), std::move(request_id));
@@ -237,16 +262,20 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
   if (!saved) {
     // The carrier sold a label that could not be recorded. Say so loudly: the purchase stays in
     // flight and becomes a pending_confirmation shipment at the next start.
-    telemetry::log_error("label bought but not stored", {{"request_id", request_id}, {"shipment_id", row.id},
-                                                          {"carrier", row.carrier}, {"tracking_number", row.tracking_number},
-                                                          {"cause", saved.error().carrier_message}});
+    telemetry::log_error("label bought but not stored", {{"request_id", request_id},
+                                                         {"shipment_id", row.id},
+                                                         {"carrier", row.carrier},
+                                                         {"tracking_number", row.tracking_number},
+                                                         {"cause", saved.error().carrier_message}});
     co_return purchase_outcome{.what = kind::failed, .cause = std::move(saved.error())};
   }
   cache_.put(row.id, row.tenant, row.body);
-  co_return purchase_outcome{.what = kind::created, .shipment_id = row.id, .body = std::move(row.body)};
+  co_return purchase_outcome{
+      .what = kind::created, .shipment_id = row.id, .body = std::move(row.body)};
 }
 
-task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row, error cause, std::string request_id) {
+task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row, error cause,
+                                                        std::string request_id) {
   row.status = "pending_confirmation";
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
@@ -256,11 +285,14 @@ task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row,
     const write_timer timer(metrics_, "pending");
     saved = co_await db_.mark_pending_confirmation(row, answer.status, answer.body);
   }
-  telemetry::log_warn("label purchase outcome unknown", {{"request_id", request_id}, {"shipment_id", row.id},
-                                                         {"carrier", row.carrier}, {"kind", to_string(cause.kind)},
+  telemetry::log_warn("label purchase outcome unknown", {{"request_id", request_id},
+                                                         {"shipment_id", row.id},
+                                                         {"carrier", row.carrier},
+                                                         {"kind", to_string(cause.kind)},
                                                          {"detail", cause.carrier_message}});
   if (!saved)
-    telemetry::log_error("could not record pending confirmation", {{"shipment_id", row.id}, {"cause", saved.error().carrier_message}});
+    telemetry::log_error("could not record pending confirmation",
+                         {{"shipment_id", row.id}, {"cause", saved.error().carrier_message}});
   else
     cache_.put(row.id, row.tenant, row.body);
   co_return purchase_outcome{.what = purchase_outcome::kind::outcome_unknown,
@@ -287,30 +319,38 @@ task<result<int>> shipping_service::recover_interrupted_purchases() {
     const auto answer = answers_.outcome_unknown(row.id, cause, recovery_id);
     auto marked = co_await db_.mark_pending_confirmation(row, answer.status, answer.body);
     if (!marked) co_return std::unexpected(marked.error());
-    telemetry::log_warn("interrupted purchase marked pending_confirmation",
-                        {{"request_id", recovery_id}, {"shipment_id", row.id}, {"carrier", row.carrier}});
+    telemetry::log_warn(
+        "interrupted purchase marked pending_confirmation",
+        {{"request_id", recovery_id}, {"shipment_id", row.id}, {"carrier", row.carrier}});
     ++n;
   }
   co_return n;
 }
 
-task<result<std::string>> shipping_service::cancel(std::string tenant, std::string id, std::string request_id) {
+task<result<std::string>> shipping_service::cancel(std::string tenant, std::string id,
+                                                   std::string request_id) {
   auto found = co_await db_.get_shipment(tenant, id);
   if (!found) co_return std::unexpected(found.error());
   if (!*found) co_return make_error(error_kind::not_found, "no shipment " + id);
   auto row = std::move(**found);
   if (row.status == "cancelled") co_return row.body;  // cancelling twice is harmless
   if (row.status != "label_created") {
-    std::string why = row.status == "pending_confirmation"
-                          ? "its purchase is not confirmed yet"
-                          : "the carrier has already handled the parcel (status " + row.status + ")";
+    std::string why =
+        row.status == "pending_confirmation"
+            ? "its purchase is not confirmed yet"
+            : "the carrier has already handled the parcel (status " + row.status + ")";
     co_return make_error(error_kind::conflict, "shipment " + id + " cannot be cancelled: " + why);
   }
   const auto* carrier = carriers_.find(row.carrier);
-  if (!carrier) co_return make_error(error_kind::conflict, "carrier " + row.carrier + " is not configured any more");
-  carriers::carrier_call call(client_, metrics_, carrier->adapter->id(), std::chrono::steady_clock::now() + carrier->timeout);
+  if (!carrier)
+    co_return make_error(error_kind::conflict,
+                         "carrier " + row.carrier + " is not configured any more");
+  carriers::carrier_call call(client_, metrics_, carrier->adapter->id(),
+                              std::chrono::steady_clock::now() + carrier->timeout);
   // A named argument: g++ 12 destroys braced temporaries inside co_await expressions twice.
-  const shipment_ref ref{.shipment_id = row.id, .tracking_number = row.tracking_number, .carrier_service = row.carrier_service};
+  const shipment_ref ref{.shipment_id = row.id,
+                         .tracking_number = row.tracking_number,
+                         .carrier_service = row.carrier_service};
   auto voided = co_await carrier->adapter->cancel_label(ref, call);
   if (!voided) {
     auto e = std::move(voided.error());
@@ -327,9 +367,12 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
     updated = co_await db_.update_shipment(row, expected);
   }
   if (!updated) co_return std::unexpected(updated.error());
-  if (!*updated) co_return make_error(error_kind::conflict, "shipment " + id + " changed while it was being cancelled");
+  if (!*updated)
+    co_return make_error(error_kind::conflict,
+                         "shipment " + id + " changed while it was being cancelled");
   cache_.put(row.id, row.tenant, row.body);
-  telemetry::log_info("shipment cancelled", {{"request_id", request_id}, {"shipment_id", id}, {"carrier", row.carrier}});
+  telemetry::log_info("shipment cancelled",
+                      {{"request_id", request_id}, {"shipment_id", id}, {"carrier", row.carrier}});
   co_return row.body;
 }
 

@@ -13,9 +13,9 @@
 
 #include <chrono>
 #include <expected>
-#include <vector>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/domain/error.hpp"
 #include "gateway/domain/shipment_cache.hpp"
@@ -73,10 +73,10 @@ struct purchase_command {
   std::string tenant;
   std::string idempotency_key;
   std::string request_hash;
-  shipment_input input;                            // carrier resolved (not "auto")
+  shipment_input input;  // carrier resolved (not "auto")
   const carriers::configured_carrier* carrier = nullptr;
-  std::optional<shipment_rate> rate;               // from the negotiated tariffs, when one prices it
-  std::string rate_unavailable_reason;             // when `rate` is empty: why
+  std::optional<shipment_rate> rate;    // from the negotiated tariffs, when one prices it
+  std::string rate_unavailable_reason;  // when `rate` is empty: why
 };
 
 // What a purchase ended in. The API maps each kind to its HTTP answer in one place.
@@ -99,16 +99,22 @@ struct purchase_outcome {
 
 class shipping_service {
  public:
-  shipping_service(store::async_store& db, const carriers::registry& carriers, carriers::http_client& client,
-                   telemetry::metrics& metrics, shipment_cache& cache, const purchase_answers& answers)
-      : db_(db), carriers_(carriers), client_(client), metrics_(metrics), cache_(cache), answers_(answers) {}
+  shipping_service(store::async_store& db, const carriers::registry& carriers,
+                   carriers::http_client& client, telemetry::metrics& metrics,
+                   shipment_cache& cache, const purchase_answers& answers)
+      : db_(db),
+        carriers_(carriers),
+        client_(client),
+        metrics_(metrics),
+        cache_(cache),
+        answers_(answers) {}
 
   // The checks after the generic ones, each run once: the carrier offers the service, its own
   // rules (adapter validate), then the contract (the best by `selection` among the carriers
   // that accept the shipment for carrier auto, the named carrier's cheapest otherwise). Every
   // field problem comes back at once; `tariffs` may be null (none loaded).
-  std::expected<purchase_command, std::vector<field_error>> prepare(purchase_order order,
-                                                                    const tariffs::tariff_set* tariffs) const;
+  std::expected<purchase_command, std::vector<field_error>> prepare(
+      purchase_order order, const tariffs::tariff_set* tariffs) const;
 
   task<purchase_outcome> purchase(purchase_command command, std::string request_id);
 
@@ -120,7 +126,8 @@ class shipping_service {
   task<result<int>> recover_interrupted_purchases();
 
  private:
-  task<purchase_outcome> finish_unknown(store::shipment_row row, error cause, std::string request_id);
+  task<purchase_outcome> finish_unknown(store::shipment_row row, error cause,
+                                        std::string request_id);
 
   store::async_store& db_;
   const carriers::registry& carriers_;

@@ -20,12 +20,15 @@ struct tzif_counts {
 };
 
 std::uint32_t be32(std::string_view s, std::size_t at) {
-  const auto b = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + i])); };
+  const auto b = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + i]));
+  };
   return b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
 }
 
 std::int64_t be64(std::string_view s, std::size_t at) {
-  const auto hi = static_cast<std::uint64_t>(be32(s, at)), lo = static_cast<std::uint64_t>(be32(s, at + 4));
+  const auto hi = static_cast<std::uint64_t>(be32(s, at)),
+             lo = static_cast<std::uint64_t>(be32(s, at + 4));
   return static_cast<std::int64_t>(hi << 32 | lo);
 }
 
@@ -61,7 +64,9 @@ bool read_name(cursor& c) {
     return true;
   }
   const std::size_t start = c.i;
-  while (!c.done() && ((c.peek() >= 'A' && c.peek() <= 'Z') || (c.peek() >= 'a' && c.peek() <= 'z'))) ++c.i;
+  while (!c.done() &&
+         ((c.peek() >= 'A' && c.peek() <= 'Z') || (c.peek() >= 'a' && c.peek() <= 'z')))
+    ++c.i;
   return c.i - start >= 3;
 }
 
@@ -140,8 +145,9 @@ std::int32_t rule_offset(const time_zone::posix_rule& r, std::int64_t t) {
   if (!r.has_dst) return r.std_offset_s;
   const auto local_std = sys_seconds{seconds{t + r.std_offset_s}};
   const year y = year_month_day{floor<days>(local_std)}.year();
-  const std::int64_t start = duration_cast<seconds>(change_day(r.start, y).time_since_epoch()).count() +
-                             r.start.at_s - r.std_offset_s;
+  const std::int64_t start =
+      duration_cast<seconds>(change_day(r.start, y).time_since_epoch()).count() + r.start.at_s -
+      r.std_offset_s;
   const std::int64_t end = duration_cast<seconds>(change_day(r.end, y).time_since_epoch()).count() +
                            r.end.at_s - r.dst_offset_s;
   const bool dst = start < end ? (t >= start && t < end) : !(t >= end && t < start);
@@ -182,13 +188,16 @@ bool parse_posix_tz(std::string_view text, time_zone::posix_rule& out) {
 }
 
 result<time_zone> time_zone::load(std::string_view name, std::string_view zoneinfo_dir) {
-  const bool safe = !name.empty() && name.find("..") == std::string_view::npos && name.front() != '/';
-  if (!safe) return make_error(error_kind::invalid_request, "not a time zone name: '" + std::string(name) + "'");
+  const bool safe =
+      !name.empty() && name.find("..") == std::string_view::npos && name.front() != '/';
+  if (!safe)
+    return make_error(error_kind::invalid_request,
+                      "not a time zone name: '" + std::string(name) + "'");
   const std::string path = std::string(zoneinfo_dir) + "/" + std::string(name);
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    return make_error(error_kind::internal,
-                      "cannot read the time zone " + std::string(name) + " (" + path + "; Debian package tzdata)");
+    return make_error(error_kind::internal, "cannot read the time zone " + std::string(name) +
+                                                " (" + path + "; Debian package tzdata)");
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto zone = parse(name, bytes);
   if (!zone) zone.error().message = path + ": " + zone.error().message;
@@ -196,7 +205,9 @@ result<time_zone> time_zone::load(std::string_view name, std::string_view zonein
 }
 
 result<time_zone> time_zone::parse(std::string_view name, std::string_view data) {
-  auto bad = [](std::string why) { return make_error(error_kind::internal, "not a valid TZif file: " + why); };
+  auto bad = [](std::string why) {
+    return make_error(error_kind::internal, "not a valid TZif file: " + why);
+  };
   tzif_counts c;
   char version = 0;
   if (!read_header(data, 0, c, version)) return bad("bad header");
@@ -214,7 +225,8 @@ result<time_zone> time_zone::parse(std::string_view name, std::string_view data)
 
   time_zone z;
   z.name_ = std::string(name);
-  const std::size_t times_at = at, indexes_at = times_at + c.time * time_size, types_at = indexes_at + c.time;
+  const std::size_t times_at = at, indexes_at = times_at + c.time * time_size,
+                    types_at = indexes_at + c.time;
   std::vector<std::int32_t> type_offsets(c.type);
   for (std::uint32_t i = 0; i < c.type; ++i) {
     const auto off = static_cast<std::int32_t>(be32(data, types_at + i * 6));
@@ -229,7 +241,8 @@ result<time_zone> time_zone::parse(std::string_view name, std::string_view data)
                                           : static_cast<std::int32_t>(be32(data, times_at + i * 4));
     const auto type = static_cast<unsigned char>(data[indexes_at + i]);
     if (type >= c.type) return bad("transition names an unknown type");
-    if (!z.transitions_.empty() && t <= z.transitions_.back()) return bad("transitions out of order");
+    if (!z.transitions_.empty() && t <= z.transitions_.back())
+      return bad("transitions out of order");
     z.transitions_.push_back(t);
     z.offset_after_.push_back(type_offsets[type]);
   }
@@ -241,7 +254,8 @@ result<time_zone> time_zone::parse(std::string_view name, std::string_view data)
       if (end == std::string_view::npos) return bad("unterminated footer");
       const std::string_view tz = data.substr(footer + 1, end - footer - 1);
       if (!tz.empty()) {
-        if (!parse_posix_tz(tz, z.rule_)) return bad("unreadable footer rule '" + std::string(tz) + "'");
+        if (!parse_posix_tz(tz, z.rule_))
+          return bad("unreadable footer rule '" + std::string(tz) + "'");
         z.has_rule_ = true;
       }
     }
@@ -268,8 +282,8 @@ year_month_day time_zone::local_date(sys_seconds t) const noexcept {
 std::string time_zone::local_iso_date(system_clock::time_point t) const {
   const auto ymd = local_date(floor<seconds>(t));
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 

@@ -18,7 +18,8 @@ namespace parcelgate {
 class time_zone {
  public:
   // Reads `<zoneinfo_dir>/<name>` ("Europe/Paris"). Errors name the file and what is wrong with it.
-  static result<time_zone> load(std::string_view name, std::string_view zoneinfo_dir = "/usr/share/zoneinfo");
+  static result<time_zone> load(std::string_view name,
+                                std::string_view zoneinfo_dir = "/usr/share/zoneinfo");
   // Parses TZif bytes (tests, or a zone shipped with the program).
   static result<time_zone> parse(std::string_view name, std::string_view tzif);
 
@@ -32,8 +33,8 @@ class time_zone {
 
   // The POSIX TZ rule used after the last listed transition ("CET-1CEST,M3.5.0,M10.5.0/3").
   struct posix_rule {
-    struct change {      // when daylight saving starts or ends, in local (wall) time
-      char form = 'M';   // 'M' month.week.weekday, 'J' Julian day 1-365 (no 29 Feb), 'D' day 0-365
+    struct change {     // when daylight saving starts or ends, in local (wall) time
+      char form = 'M';  // 'M' month.week.weekday, 'J' Julian day 1-365 (no 29 Feb), 'D' day 0-365
       int month = 0, week = 0, weekday = 0, day = 0;
       std::int32_t at_s = 7200;  // seconds after local midnight (may be negative or over 24 h)
     };
@@ -47,9 +48,9 @@ class time_zone {
   std::int32_t offset_at(std::int64_t t) const noexcept;
 
   std::string name_;
-  std::vector<std::int64_t> transitions_;      // UTC seconds, ascending
-  std::vector<std::int32_t> offset_after_;     // offset in force from transitions_[i] on
-  std::int32_t initial_offset_ = 0;            // before the first transition
+  std::vector<std::int64_t> transitions_;   // UTC seconds, ascending
+  std::vector<std::int32_t> offset_after_;  // offset in force from transitions_[i] on
+  std::int32_t initial_offset_ = 0;         // before the first transition
   bool has_rule_ = false;
   posix_rule rule_;
 };

@@ -10,14 +10,14 @@ namespace parcelgate {
 
 enum class tracking_status {
   label_created,
-  dropped_off,           // handed in by the sender at a point/counter/locker
-  picked_up,             // collected by the carrier
+  dropped_off,  // handed in by the sender at a point/counter/locker
+  picked_up,    // collected by the carrier
   in_transit,
   out_for_delivery,
   available_for_pickup,  // waiting at a point/locker for the recipient
   delivered,
-  delivery_failed,       // attempt failed, will retry
-  exception,             // needs attention
+  delivery_failed,  // attempt failed, will retry
+  exception,        // needs attention
   returning_to_sender,
   returned_to_sender,
   cancelled,

@@ -21,15 +21,17 @@ std::string_view find_header(const headers& list, std::string_view name) noexcep
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
 struct request {
-  std::string method;   // "GET", "POST"...
-  std::string target;   // as received: path?query
-  std::string path;     // the path as received (still percent-encoded), without the query
-  std::string query;    // raw query string, without '?'
+  std::string method;  // "GET", "POST"...
+  std::string target;  // as received: path?query
+  std::string path;    // the path as received (still percent-encoded), without the query
+  std::string query;   // raw query string, without '?'
   headers fields;
   std::string body;
-  std::string remote;   // peer address, "ip:port"
+  std::string remote;  // peer address, "ip:port"
 
-  std::string_view header(std::string_view name) const noexcept { return find_header(fields, name); }
+  std::string_view header(std::string_view name) const noexcept {
+    return find_header(fields, name);
+  }
   // Value of a query parameter, percent-decoded; empty when absent. `found` tells absence apart.
   std::string query_param(std::string_view name, bool* found = nullptr) const;
 };
@@ -39,10 +41,13 @@ struct response {
   headers fields;
   std::string body;
 
-  std::string_view header(std::string_view name) const noexcept { return find_header(fields, name); }
+  std::string_view header(std::string_view name) const noexcept {
+    return find_header(fields, name);
+  }
   void set(std::string name, std::string value);  // replaces an existing field of that name
 
-  static response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static response json(int status, std::string body);
 };
 

@@ -13,7 +13,8 @@ std::string problem_body(const problem& p, std::string_view request_id) {
   o["request_id"] = request_id;
   if (!p.errors.empty()) {
     boost::json::array list;
-    for (const auto& f : p.errors) list.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
+    for (const auto& f : p.errors)
+      list.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
     o["errors"] = std::move(list);
   }
   for (const auto& [key, json] : p.extensions) {

@@ -14,7 +14,7 @@ namespace parcelgate::http {
 
 struct problem {
   int status = 500;
-  std::string type;     // short slug, rendered as "/problems/<slug>"
+  std::string type;  // short slug, rendered as "/problems/<slug>"
   std::string title;
   std::string detail;
   std::vector<field_error> errors;

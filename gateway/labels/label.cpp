@@ -10,8 +10,9 @@ namespace parcelgate::labels {
 result<std::string> render(const label_content& content, label_format format, label_size size) {
   if (format == label_format::zpl && size == label_size::a4) {
     const std::string message = "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6";
-    return fail(
-        error{.kind = error_kind::invalid_request, .message = message, .fields = {{"label.size", message}}});
+    return fail(error{.kind = error_kind::invalid_request,
+                      .message = message,
+                      .fields = {{"label.size", message}}});
   }
   auto layout = build_layout(content, size);
   if (!layout) return std::unexpected(std::move(layout.error()));

@@ -247,8 +247,9 @@ class layout_builder {
       if (side / total < min_module_mm) {
         const std::string message = "matrix code is too long to print as a DataMatrix on a " +
                                     std::string(to_string(size_)) + " label";
-        return fail(
-            error{.kind = error_kind::invalid_request, .message = message, .fields = {{"matrix_code", message}}});
+        return fail(error{.kind = error_kind::invalid_request,
+                          .message = message,
+                          .fields = {{"matrix_code", message}}});
       }
       const double x = f.right() - 1.5 - side;
       layout_.datamatrix =
@@ -270,7 +271,9 @@ class layout_builder {
       const std::string message =
           "tracking number is too long to print as a Code128 barcode on a " +
           std::string(to_string(size_)) + " label";
-      return fail(error{.kind = error_kind::invalid_request, .message = message, .fields = {{"tracking_number", message}}});
+      return fail(error{.kind = error_kind::invalid_request,
+                        .message = message,
+                        .fields = {{"tracking_number", message}}});
     }
     layout_.code128 =
         code128_placement{content_.tracking_number, code, x, top + 3.0, width, bar_height, 0.5};

@@ -55,7 +55,8 @@ class png_writer {
   static error too_dense(const char* field, const char* what) {
     const std::string message =
         std::string(what) + " is too long for a barcode at this label's resolution";
-    return error{.kind = error_kind::invalid_request, .message = message, .fields = {{field, message}}};
+    return error{
+        .kind = error_kind::invalid_request, .message = message, .fields = {{field, message}}};
   }
 
   result<void> draw_code128() {

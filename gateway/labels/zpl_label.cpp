@@ -117,7 +117,9 @@ class zpl_writer {
                                    zpl_dots_per_mm, place.max_module_mm);
     if (module < 2) {
       const std::string message = "tracking number is too long for a Code128 barcode on this label";
-      return fail(error{.kind = error_kind::invalid_request, .message = message, .fields = {{"tracking_number", message}}});
+      return fail(error{.kind = error_kind::invalid_request,
+                        .message = message,
+                        .fields = {{"tracking_number", message}}});
     }
     const int area_x = dots(place.x_mm);
     const int x = area_x + (dots(place.width_mm) - modules * module) / 2;
@@ -137,8 +139,9 @@ class zpl_writer {
     const int module = module_dots(place.side_mm, total, zpl_dots_per_mm, place.max_module_mm);
     if (module < 2) {
       const std::string message = "matrix code is too long for a DataMatrix on this label";
-      return fail(
-          error{.kind = error_kind::invalid_request, .message = message, .fields = {{"matrix_code", message}}});
+      return fail(error{.kind = error_kind::invalid_request,
+                        .message = message,
+                        .fields = {{"matrix_code", message}}});
     }
     const int offset = (dots(place.side_mm) - place.size.columns * module) / 2;
     // ^BX reads '~' as its escape character: a literal tilde is written as ~d126.
@@ -235,7 +238,10 @@ std::string zpl_code128_data(std::string_view data, int& modules) {
 result<std::string> render_zpl(const label_layout& layout) {
   if (layout.page.width_mm > 110.0) {
     return fail(
-        error{.kind = error_kind::invalid_request, .message = "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6", .fields = {{"label.size", "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6"}}});
+        error{.kind = error_kind::invalid_request,
+              .message = "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6",
+              .fields = {{"label.size",
+                          "ZPL labels are for 4 inch thermal printers: use size a6 or 4x6"}}});
   }
   return zpl_writer(layout).write();
 }

@@ -14,7 +14,9 @@ struct blocking_pool::impl {
 
 blocking_pool::blocking_pool(unsigned threads) : impl_(std::make_unique<impl>(threads)) {}
 
-blocking_pool::~blocking_pool() { impl_->pool.join(); }
+blocking_pool::~blocking_pool() {
+  impl_->pool.join();
+}
 
 namespace {
 // A plain coroutine with a pointer parameter: `fn` stays owned by run()'s frame, which outlives
@@ -25,7 +27,9 @@ boost::asio::awaitable<void> invoke(const std::function<void()>* fn) {
 }
 }  // namespace
 
-void blocking_pool::post(std::function<void()> fn) { boost::asio::post(impl_->pool, std::move(fn)); }
+void blocking_pool::post(std::function<void()> fn) {
+  boost::asio::post(impl_->pool, std::move(fn));
+}
 
 boost::asio::awaitable<void> blocking_pool::run(std::function<void()> fn) {
   co_await boost::asio::co_spawn(impl_->pool, invoke(&fn), boost::asio::use_awaitable);

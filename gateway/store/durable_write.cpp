@@ -26,7 +26,8 @@ struct initiate_write {
     // std::function needs a copyable callable; the coroutine's handler is move-only.
     auto shared = std::make_shared<handler_t>(std::forward<Handler>(handler));
     // Keeps the I/O context running until the completion is delivered.
-    auto ex = net::prefer(net::get_associated_executor(*shared), net::execution::outstanding_work.tracked);
+    auto ex = net::prefer(net::get_associated_executor(*shared),
+                          net::execution::outstanding_work.tracked);
     db->submit_write(std::move(*work), [shared, ex](bool committed) {
       net::post(ex, [shared, committed]() mutable { std::move (*shared)(committed); });
     });
@@ -38,7 +39,8 @@ struct initiate_write {
 net::awaitable<bool> write_durably(store& db, std::function<bool()> work) {
   // Named initiation object: g++ 12 mishandles temporaries inside co_await expressions.
   const initiate_write initiation{&db, &work};
-  const bool committed = co_await net::async_initiate<const net::use_awaitable_t<>&, void(bool)>(initiation, net::use_awaitable);
+  const bool committed = co_await net::async_initiate<const net::use_awaitable_t<>&, void(bool)>(
+      initiation, net::use_awaitable);
   co_return committed;
 }
 

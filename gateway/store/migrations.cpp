@@ -60,7 +60,10 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
-    {2, "purchases in flight in their own table; keys and labels without a rowid b-tree; no AUTOINCREMENT", R"sql(
+    {2,
+     "purchases in flight in their own table; keys and labels without a rowid b-tree; no "
+     "AUTOINCREMENT",
+     R"sql(
 -- A purchase writes two durable transactions; each b-tree it touches is at least one page of WAL.
 -- The claim now writes three small b-trees (key, its age index, the purchase in flight) instead
 -- of ten, and `shipments` holds only shipments the API can show.
@@ -133,7 +136,8 @@ DROP TABLE idempotency_keys;
 ALTER TABLE idempotency_keys_v2 RENAME TO idempotency_keys;
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
-    {3, "shipment bodies name their tenant and why they have no rate; list filter by creation time", R"sql(
+    {3, "shipment bodies name their tenant and why they have no rate; list filter by creation time",
+     R"sql(
 UPDATE shipments SET body = json_set(body, '$.tenant', tenant_id,
   '$.rate_unavailable_reason',
   CASE WHEN json_type(body, '$.rate') = 'null' THEN 'not recorded (shipment created before rate reasons were kept)' END);
@@ -146,6 +150,8 @@ CREATE INDEX shipments_by_creation ON shipments (created_at);
 
 }  // namespace
 
-std::span<const migration> sqlite_migrations() noexcept { return kMigrations; }
+std::span<const migration> sqlite_migrations() noexcept {
+  return kMigrations;
+}
 
 }  // namespace parcelgate::store

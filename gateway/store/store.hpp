@@ -25,11 +25,11 @@ std::string_view to_string(role r) noexcept;
 std::optional<role> parse_role(std::string_view s) noexcept;
 
 struct api_key {
-  std::string id;          // "key_..."; public, used to revoke
+  std::string id;  // "key_..."; public, used to revoke
   std::string tenant;
   role key_role = role::merchant;
-  std::string key_hash;    // hex SHA-256 of the whole key; the key itself is never stored
-  std::string hint;        // "pg_merchant_AbC1…" first characters, for humans
+  std::string key_hash;  // hex SHA-256 of the whole key; the key itself is never stored
+  std::string hint;      // "pg_merchant_AbC1…" first characters, for humans
   std::string name;
   std::string created_at;  // RFC 3339 UTC
   std::string revoked_at;  // empty while active
@@ -47,7 +47,7 @@ struct shipment_row {
 };
 
 struct stored_label {
-  std::string format;        // pdf | zpl | png
+  std::string format;  // pdf | zpl | png
   std::string content_type;
   std::string bytes;
   std::string shipment_status;  // read with the label (a cancelled shipment's label is void)
@@ -68,8 +68,9 @@ struct claim {
 
 struct shipment_filter {
   std::string reference, status, carrier;
-  std::string tenant;                          // ops only: one tenant's shipments
-  std::string created_after, created_before;   // RFC 3339 UTC with seconds ("2026-12-01T10:00:00Z"), exclusive
+  std::string tenant;  // ops only: one tenant's shipments
+  std::string created_after,
+      created_before;          // RFC 3339 UTC with seconds ("2026-12-01T10:00:00Z"), exclusive
   std::string starting_after;  // a shipment id: list what comes after it (older)
   int limit = 20;
 };
@@ -77,7 +78,7 @@ struct shipment_filter {
 struct shipment_page {
   std::vector<std::string> bodies;  // newest first
   bool has_more = false;
-  std::string next_cursor;          // id of the last item when has_more
+  std::string next_cursor;  // id of the last item when has_more
 };
 
 // A purchase whose carrier call may have happened but whose outcome was never recorded.
@@ -121,11 +122,15 @@ class store {
   virtual result<std::vector<interrupted_purchase>> interrupted_purchases() = 0;
 
   // --- shipments; an empty tenant means every tenant (ops)
-  virtual result<std::optional<shipment_row>> get_shipment(std::string_view tenant, std::string_view id) = 0;
-  virtual result<shipment_page> list_shipments(std::string_view tenant, const shipment_filter& filter) = 0;
-  virtual result<std::optional<stored_label>> get_label(std::string_view tenant, std::string_view id) = 0;
+  virtual result<std::optional<shipment_row>> get_shipment(std::string_view tenant,
+                                                           std::string_view id) = 0;
+  virtual result<shipment_page> list_shipments(std::string_view tenant,
+                                               const shipment_filter& filter) = 0;
+  virtual result<std::optional<stored_label>> get_label(std::string_view tenant,
+                                                        std::string_view id) = 0;
   // Compare-and-set on status; false when the shipment is not in `expected_status` any more.
-  virtual result<bool> update_shipment(const shipment_row& shipment, std::string_view expected_status) = 0;
+  virtual result<bool> update_shipment(const shipment_row& shipment,
+                                       std::string_view expected_status) = 0;
 
   // Deletes finished idempotency keys created before `before` (RFC 3339). Returns how many.
   virtual result<int> purge_idempotency_keys(std::string_view before) = 0;
@@ -137,7 +142,8 @@ class store {
   // it). `work` returns false to have its own changes rolled back. `done(committed)` is called
   // on the writer thread once the shared transaction is on stable storage (true) or failed
   // (false, nothing of `work` was kept). Never blocks the caller.
-  virtual void submit_write(std::function<bool()> work, std::function<void(bool committed)> done) = 0;
+  virtual void submit_write(std::function<bool()> work,
+                            std::function<void(bool committed)> done) = 0;
 };
 
 struct sqlite_options {

@@ -212,7 +212,7 @@ enum class reason_code : std::uint8_t {
   too_heavy,            // billable grams above the last band's max_g
   no_price_for_zone,    // the band has no price for the zone
   invalid_parcel,       // no parcel, or a negative weight or dimension
-  too_many_parcels,     // the carrier prints fewer parcels per shipment (quote_request::max_parcels)
+  too_many_parcels,  // the carrier prints fewer parcels per shipment (quote_request::max_parcels)
 };
 std::string_view to_string(reason_code code) noexcept;  // "no_price_for_zone"
 

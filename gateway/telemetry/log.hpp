@@ -23,9 +23,17 @@ using log_field = std::pair<std::string_view, log_value>;
 
 void log(log_level level, std::string_view message, std::initializer_list<log_field> fields = {});
 
-inline void log_info(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::info, m, f); }
-inline void log_warn(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::warn, m, f); }
-inline void log_notice(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::notice, m, f); }
-inline void log_error(std::string_view m, std::initializer_list<log_field> f = {}) { log(log_level::error, m, f); }
+inline void log_info(std::string_view m, std::initializer_list<log_field> f = {}) {
+  log(log_level::info, m, f);
+}
+inline void log_warn(std::string_view m, std::initializer_list<log_field> f = {}) {
+  log(log_level::warn, m, f);
+}
+inline void log_notice(std::string_view m, std::initializer_list<log_field> f = {}) {
+  log(log_level::notice, m, f);
+}
+inline void log_error(std::string_view m, std::initializer_list<log_field> f = {}) {
+  log(log_level::error, m, f);
+}
 
 }  // namespace parcelgate::telemetry

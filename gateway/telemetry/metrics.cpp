@@ -31,8 +31,10 @@ void histogram::render(std::string& out, std::string_view name, std::string_view
   }
   std::string braces = labels.empty() ? "" : "{" + std::string(labels) + "}";
   out += std::string(name) + "_sum" + braces + " " +
-         format_double(static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6) + "\n";
-  out += std::string(name) + "_count" + braces + " " + std::to_string(count_.load(std::memory_order_relaxed)) + "\n";
+         format_double(static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6) +
+         "\n";
+  out += std::string(name) + "_count" + braces + " " +
+         std::to_string(count_.load(std::memory_order_relaxed)) + "\n";
 }
 
 void route_metrics::observe(int status, double seconds) noexcept {
@@ -41,12 +43,15 @@ void route_metrics::observe(int status, double seconds) noexcept {
   latency_.observe(seconds);
 }
 
-void route_metrics::render(std::string& out, std::string_view method, std::string_view route) const {
-  std::string labels = "method=\"" + std::string(method) + "\",route=\"" + std::string(route) + "\"";
+void route_metrics::render(std::string& out, std::string_view method,
+                           std::string_view route) const {
+  std::string labels =
+      "method=\"" + std::string(method) + "\",route=\"" + std::string(route) + "\"";
   for (std::size_t s = 0; s < by_status_.size(); ++s) {
     auto n = by_status_[s].load(std::memory_order_relaxed);
-    if (n) out += "parcelgate_http_requests_total{" + labels + ",status=\"" + std::to_string(s) + "\"} " +
-                  std::to_string(n) + "\n";
+    if (n)
+      out += "parcelgate_http_requests_total{" + labels + ",status=\"" + std::to_string(s) +
+             "\"} " + std::to_string(n) + "\n";
   }
 }
 
@@ -54,25 +59,26 @@ route_metrics* metrics::route(std::string_view method, std::string_view pattern)
   std::lock_guard lock(mutex_);
   for (auto& [key, slot] : routes_)
     if (key.first == method && key.second == pattern) return &slot;
-  routes_.emplace_back(std::piecewise_construct, std::forward_as_tuple(std::string(method), std::string(pattern)),
+  routes_.emplace_back(std::piecewise_construct,
+                       std::forward_as_tuple(std::string(method), std::string(pattern)),
                        std::forward_as_tuple());
   return &routes_.back().second;
 }
 
-void metrics::observe_carrier_call(std::string_view carrier, std::string_view operation, std::string_view outcome,
-                                   double seconds) {
-  std::string key = "carrier=\"" + std::string(carrier) + "\",operation=\"" + std::string(operation) +
-                    "\",outcome=\"" + std::string(outcome) + "\"";
+void metrics::observe_carrier_call(std::string_view carrier, std::string_view operation,
+                                   std::string_view outcome, double seconds) {
+  std::string key = "carrier=\"" + std::string(carrier) + "\",operation=\"" +
+                    std::string(operation) + "\",outcome=\"" + std::string(outcome) + "\"";
   std::lock_guard lock(mutex_);
   auto& slot = carrier_calls_[key];
   ++slot.first;
   slot.second.observe(seconds);
 }
 
-void metrics::observe_carrier_operation(std::string_view carrier, std::string_view operation, std::string_view outcome,
-                                        double seconds) {
-  std::string key = "carrier=\"" + std::string(carrier) + "\",operation=\"" + std::string(operation) +
-                    "\",outcome=\"" + std::string(outcome) + "\"";
+void metrics::observe_carrier_operation(std::string_view carrier, std::string_view operation,
+                                        std::string_view outcome, double seconds) {
+  std::string key = "carrier=\"" + std::string(carrier) + "\",operation=\"" +
+                    std::string(operation) + "\",outcome=\"" + std::string(outcome) + "\"";
   std::lock_guard lock(mutex_);
   auto& slot = carrier_operations_[key];
   ++slot.first;
@@ -97,13 +103,16 @@ std::string metrics::render() const {
   out += "# HELP parcelgate_http_requests_total HTTP requests served, by route and status.\n";
   out += "# TYPE parcelgate_http_requests_total counter\n";
   for (const auto& [key, slot] : routes_) slot.render(out, key.first, key.second);
-  out += "# HELP parcelgate_http_request_duration_seconds Time from request read to response ready.\n";
+  out +=
+      "# HELP parcelgate_http_request_duration_seconds Time from request read to response ready.\n";
   out += "# TYPE parcelgate_http_request_duration_seconds histogram\n";
   for (const auto& [key, slot] : routes_) {
     std::string labels = "method=\"" + key.first + "\",route=\"" + key.second + "\"";
     slot.render_latency(out, labels);
   }
-  out += "# HELP parcelgate_carrier_calls_total Calls to carriers, by carrier, operation and outcome.\n";
+  out +=
+      "# HELP parcelgate_carrier_calls_total Calls to carriers, by carrier, operation and "
+      "outcome.\n";
   out += "# TYPE parcelgate_carrier_calls_total counter\n";
   for (const auto& [labels, slot] : carrier_calls_)
     out += "parcelgate_carrier_calls_total{" + labels + "} " + std::to_string(slot.first) + "\n";
@@ -111,15 +120,22 @@ std::string metrics::render() const {
   out += "# TYPE parcelgate_carrier_call_duration_seconds histogram\n";
   for (const auto& [labels, slot] : carrier_calls_)
     slot.second.render(out, "parcelgate_carrier_call_duration_seconds", labels);
-  out += "# HELP parcelgate_carrier_operations_total Adapter operations (each one or more carrier calls), by outcome.\n";
+  out +=
+      "# HELP parcelgate_carrier_operations_total Adapter operations (each one or more carrier "
+      "calls), by outcome.\n";
   out += "# TYPE parcelgate_carrier_operations_total counter\n";
   for (const auto& [labels, slot] : carrier_operations_)
-    out += "parcelgate_carrier_operations_total{" + labels + "} " + std::to_string(slot.first) + "\n";
-  out += "# HELP parcelgate_carrier_operation_duration_seconds Adapter operation latency, all its carrier calls included.\n";
+    out +=
+        "parcelgate_carrier_operations_total{" + labels + "} " + std::to_string(slot.first) + "\n";
+  out +=
+      "# HELP parcelgate_carrier_operation_duration_seconds Adapter operation latency, all its "
+      "carrier calls included.\n";
   out += "# TYPE parcelgate_carrier_operation_duration_seconds histogram\n";
   for (const auto& [labels, slot] : carrier_operations_)
     slot.second.render(out, "parcelgate_carrier_operation_duration_seconds", labels);
-  out += "# HELP parcelgate_store_durable_write_seconds Purchase-flow writes, queued to durable (group commit).\n";
+  out +=
+      "# HELP parcelgate_store_durable_write_seconds Purchase-flow writes, queued to durable "
+      "(group commit).\n";
   out += "# TYPE parcelgate_store_durable_write_seconds histogram\n";
   for (std::size_t i = 0; i < kDurableWrites.size(); ++i)
     durable_writes_[i].render(out, "parcelgate_store_durable_write_seconds",

@@ -18,8 +18,9 @@ namespace parcelgate::telemetry {
 
 class histogram {
  public:
-  static constexpr std::array<double, 16> bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                 0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+  static constexpr std::array<double, 16> bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                 0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
+                                                 1,      2.5,     5,      10};
   void observe(double seconds) noexcept;
   void render(std::string& out, std::string_view name, std::string_view labels) const;
 
@@ -48,15 +49,16 @@ class metrics {
   // Returns the slot of a route; call once per route at start-up, keep the pointer.
   route_metrics* route(std::string_view method, std::string_view pattern);
   // One HTTP exchange with a carrier ("create_label", "fetch_label"...).
-  void observe_carrier_call(std::string_view carrier, std::string_view operation, std::string_view outcome,
-                            double seconds);
+  void observe_carrier_call(std::string_view carrier, std::string_view operation,
+                            std::string_view outcome, double seconds);
   // One whole adapter operation ("purchase": every exchange it made, retries included). Kept
   // apart from the exchanges so that neither metric counts a call twice.
-  void observe_carrier_operation(std::string_view carrier, std::string_view operation, std::string_view outcome,
-                                 double seconds);
+  void observe_carrier_operation(std::string_view carrier, std::string_view operation,
+                                 std::string_view outcome, double seconds);
   // Durable store writes of the purchase flow, from queueing to the resumed caller (group
   // commit included), by operation: one of kDurableWrites (others are ignored). Lock-free.
-  static constexpr std::array<std::string_view, 5> kDurableWrites{"claim", "complete", "abandon", "pending", "update"};
+  static constexpr std::array<std::string_view, 5> kDurableWrites{"claim", "complete", "abandon",
+                                                                  "pending", "update"};
   void observe_durable_write(std::string_view operation, double seconds) noexcept;
   void add(std::string_view counter, std::string_view labels = {}, std::uint64_t n = 1);
   std::string render() const;
@@ -64,10 +66,11 @@ class metrics {
  private:
   mutable std::mutex mutex_;
   std::deque<std::pair<std::pair<std::string, std::string>, route_metrics>> routes_;
-  std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>> carrier_calls_;  // key: labels text
+  std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>>
+      carrier_calls_;  // key: labels text
   std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>> carrier_operations_;
-  std::array<histogram, kDurableWrites.size()> durable_writes_;                          // by kDurableWrites
-  std::map<std::string, std::uint64_t, std::less<>> counters_;                           // key: name{labels}
+  std::array<histogram, kDurableWrites.size()> durable_writes_;  // by kDurableWrites
+  std::map<std::string, std::uint64_t, std::less<>> counters_;   // key: name{labels}
 };
 
 }  // namespace parcelgate::telemetry

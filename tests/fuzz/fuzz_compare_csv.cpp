@@ -51,22 +51,23 @@ std::string write_csv(const std::vector<shipment_row>& rows) {
   }
   out += "\r\n";
   for (const auto& r : rows) {
-    const std::string fields[] = {r.date ? format_date(*r.date) : std::string(),
-                                  std::string(to_string(r.dir)),
-                                  r.from_country,
-                                  r.from_postal_code,
-                                  r.to_country,
-                                  r.to_postal_code,
-                                  std::to_string(r.parcel.weight_g),
-                                  std::to_string(r.parcel.length_mm),
-                                  std::to_string(r.parcel.width_mm),
-                                  std::to_string(r.parcel.height_mm),
-                                  std::string(to_string(r.service)),
-                                  r.carrier,
-                                  r.contract,
-                                  r.billed_amount ? major_amount(*r.billed_amount) : std::string(),
-                                  r.currency,
-                                  std::string()};  // billed_amount_minor: the euro column carries the amount
+    const std::string fields[] = {
+        r.date ? format_date(*r.date) : std::string(),
+        std::string(to_string(r.dir)),
+        r.from_country,
+        r.from_postal_code,
+        r.to_country,
+        r.to_postal_code,
+        std::to_string(r.parcel.weight_g),
+        std::to_string(r.parcel.length_mm),
+        std::to_string(r.parcel.width_mm),
+        std::to_string(r.parcel.height_mm),
+        std::string(to_string(r.service)),
+        r.carrier,
+        r.contract,
+        r.billed_amount ? major_amount(*r.billed_amount) : std::string(),
+        r.currency,
+        std::string()};  // billed_amount_minor: the euro column carries the amount
     static_assert(std::size(fields) == kShipmentColumnCount, "one field per CSV column");
     for (std::size_t i = 0; i < kShipmentColumnCount; ++i) {
       if (i) out.push_back(',');

@@ -49,9 +49,12 @@ const std::vector<route_case>& routes() {
   return table;
 }
 
-std::string name_of(const route_case& r) { return r.method + " " + r.pattern; }
+std::string name_of(const route_case& r) {
+  return r.method + " " + r.pattern;
+}
 
-const std::vector<std::pair<unsigned, std::string>> kRoles = {{kMerchant, "merchant"}, {kPoint, "point"}, {kOps, "ops"}};
+const std::vector<std::pair<unsigned, std::string>> kRoles = {
+    {kMerchant, "merchant"}, {kPoint, "point"}, {kOps, "ops"}};
 
 std::string with_id(const std::string& pattern, const std::string& id) {
   auto at = pattern.find("{id}");
@@ -61,7 +64,8 @@ std::string with_id(const std::string& pattern, const std::string& id) {
 // A well-formed API key (valid checksum) that was never issued: the checksum is the first 48 bits
 // of SHA-256(body) written as 6 base62 digits (gateway/api/api_keys.cpp).
 std::string unissued_key(const std::string& role) {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char kAlphabet[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::string body = "pg_" + role + "_";
   for (int i = 0; i < 24; ++i) body.push_back(kAlphabet[(i * 7 + 3) % 62]);
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -84,7 +88,8 @@ class auth_matrix : public ::testing::Test {
     options.extra_config = std::string("tariffs: \"") + SOURCE_DIR + "/config/tariffs\"\n";
     env_ = new stack(options);
     owner_key_ = new std::string(env_->create_key("acme", "merchant"));
-    auto created = env_->call("POST", "/v1/shipments", *owner_key_, pgtest::shipment_body("colissimo", "owned-by-acme"),
+    auto created = env_->call("POST", "/v1/shipments", *owner_key_,
+                              pgtest::shipment_body("colissimo", "owned-by-acme"),
                               {{"Idempotency-Key", "auth-matrix-setup"}});
     ASSERT_EQ(created.status, 201) << describe(created);
     shipment_id_ = new std::string(pgtest::string_at(pgtest::parse_object(created.body), "id"));
@@ -107,12 +112,15 @@ class auth_matrix : public ::testing::Test {
       headers.emplace_back("Idempotency-Key", "auth-matrix-" + std::to_string(counter_++));
     }
     if (r.method == "POST" && r.pattern == "/v1/tariffs/compare")
-      body = R"({"shipments": [{"from_country": "FR", "from_postal_code": "75001", "to_country": "FR",
+      body =
+          R"({"shipments": [{"from_country": "FR", "from_postal_code": "75001", "to_country": "FR",
                  "to_postal_code": "69001", "weight_g": 1000, "service": "home"}], "date": "2026-06-01"})";
     if (r.method == "POST" && r.pattern == "/v1/rates")
-      body = R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
+      body =
+          R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
                  "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
-    return env_->call(r.method, with_id(r.pattern, id.empty() ? *shipment_id_ : id), "", body, headers);
+    return env_->call(r.method, with_id(r.pattern, id.empty() ? *shipment_id_ : id), "", body,
+                      headers);
   }
 
   static std::string bearer(const std::string& key) { return "Bearer " + key; }
@@ -149,7 +157,8 @@ TEST_F(auth_matrix, openapi_lists_exactly_the_routes_of_this_matrix) {
     covered.insert(name_of(c));
     if (c.roles != kPublic) covered_secured.insert(name_of(c));
   }
-  EXPECT_EQ(documented, covered) << "a route was added or removed: give it its auth cases in this file";
+  EXPECT_EQ(documented, covered)
+      << "a route was added or removed: give it its auth cases in this file";
   EXPECT_EQ(secured, covered_secured) << "a route's need for a key differs from this matrix";
 }
 
@@ -171,7 +180,8 @@ TEST_F(auth_matrix, protected_routes_answer_401_problem_without_a_key) {
     SCOPED_TRACE(name_of(r));
     auto res = hit(r, "");
     expect_problem(res, 401, "unauthorized");
-    EXPECT_TRUE(res.header("www-authenticate").starts_with("Bearer")) << res.header("www-authenticate");
+    EXPECT_TRUE(res.header("www-authenticate").starts_with("Bearer"))
+        << res.header("www-authenticate");
   }
   EXPECT_EQ(pgtest::labels_sold(*env_), sold) << "a request without a key reached the carrier";
   EXPECT_EQ(owner_status(), "label_created");
@@ -183,15 +193,15 @@ TEST_F(auth_matrix, protected_routes_answer_401_to_malformed_or_unknown_keys) {
   std::string bad_checksum = real;
   bad_checksum.back() = bad_checksum.back() == 'A' ? 'B' : 'A';
   const std::vector<std::string> variants = {
-      "Bearer",                           // no key
-      "Bearer ",                          // empty key
-      "Bearer not-a-key",                 // not the pg_ format
-      "Basic dXNlcjpwYXNzd29yZA==",       // another scheme
-      "Token " + real,                    // a real key under another scheme
-      bearer(bad_checksum),               // one character mistyped
+      "Bearer",                      // no key
+      "Bearer ",                     // empty key
+      "Bearer not-a-key",            // not the pg_ format
+      "Basic dXNlcjpwYXNzd29yZA==",  // another scheme
+      "Token " + real,               // a real key under another scheme
+      bearer(bad_checksum),          // one character mistyped
       bearer(real.substr(0, real.size() - 1)),
       bearer("pg_admin_" + real.substr(real.find('_', 3) + 1)),  // unknown role
-      bearer(unissued_key("merchant")),   // well-formed, never issued
+      bearer(unissued_key("merchant")),                          // well-formed, never issued
   };
   for (const auto& r : routes()) {
     if (r.roles == kPublic) continue;
@@ -219,7 +229,8 @@ TEST_F(auth_matrix, a_401_says_which_mistake_was_made_without_echoing_the_creden
   EXPECT_NE(detail_for(real).find("Bearer scheme"), std::string::npos);
   EXPECT_NE(detail_for("Basic dXNlcjpwYXNzd29yZA==").find("Bearer scheme"), std::string::npos);
   EXPECT_NE(detail_for("Bearer not-a-key").find("not shaped like"), std::string::npos);
-  EXPECT_NE(detail_for(bearer(unissued_key("merchant"))).find("unknown or revoked"), std::string::npos);
+  EXPECT_NE(detail_for(bearer(unissued_key("merchant"))).find("unknown or revoked"),
+            std::string::npos);
   EXPECT_NE(env_->call("GET", "/v1/shipments", "").body.find("send an API key"), std::string::npos);
 }
 
@@ -231,8 +242,9 @@ TEST_F(auth_matrix, protected_routes_answer_401_once_the_key_is_revoked) {
   std::string out;
   ASSERT_EQ(env_->parcelctl({"keys", "revoke", doomed.id}, &out), 0) << out;
   // The gateway caches keys for 5 s: poll until the revocation is seen.
-  bool refused = pgtest::eventually([&] { return env_->call("GET", "/v1/shipments", doomed.key).status == 401; },
-                                    std::chrono::seconds(15));
+  bool refused = pgtest::eventually(
+      [&] { return env_->call("GET", "/v1/shipments", doomed.key).status == 401; },
+      std::chrono::seconds(15));
   ASSERT_TRUE(refused) << "a revoked key was still accepted 15 s later";
   const auto sold = pgtest::labels_sold(*env_);
   for (const auto& r : routes()) {
@@ -242,7 +254,8 @@ TEST_F(auth_matrix, protected_routes_answer_401_once_the_key_is_revoked) {
   }
   EXPECT_EQ(pgtest::labels_sold(*env_), sold);
   EXPECT_EQ(owner_status(), "label_created");
-  EXPECT_EQ(env_->call("GET", "/v1/shipments", survivor).status, 200) << "revoking one key affected another";
+  EXPECT_EQ(env_->call("GET", "/v1/shipments", survivor).status, 200)
+      << "revoking one key affected another";
 }
 
 TEST_F(auth_matrix, routes_answer_403_to_roles_they_do_not_admit) {
@@ -273,7 +286,8 @@ TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
   for (const auto& r : routes()) {
     if (r.pattern.find("{id}") == std::string::npos) continue;
     SCOPED_TRACE(name_of(r));
-    ASSERT_TRUE(r.roles & kMerchant) << "no cross-tenant case for a route merchants cannot use: add one";
+    ASSERT_TRUE(r.roles & kMerchant)
+        << "no cross-tenant case for a route merchants cannot use: add one";
     auto foreign = hit(r, bearer(intruder));
     expect_problem(foreign, 404, "not-found");
     // Indistinguishable from an id that does not exist at all.
@@ -299,11 +313,13 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
   const auto sold = pgtest::labels_sold(*env_);
   std::set<std::string> covered;
   {
-    auto res = env_->call("POST", "/v1/shipments", key, R"({"carrier": "colissimo", "service": "home", "parcels": []})",
+    auto res = env_->call("POST", "/v1/shipments", key,
+                          R"({"carrier": "colissimo", "service": "home", "parcels": []})",
                           {{"Idempotency-Key", "auth-matrix-bad-input"}});
     expect_problem(res, 422, "validation-error");
     auto fields = pgtest::error_fields(res);
-    EXPECT_TRUE(fields.contains("from") && fields.contains("to") && fields.contains("parcels")) << describe(res);
+    EXPECT_TRUE(fields.contains("from") && fields.contains("to") && fields.contains("parcels"))
+        << describe(res);
     covered.insert("POST /v1/shipments");
   }
   {
@@ -313,7 +329,8 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     covered.insert("GET /v1/shipments");
   }
   {
-    auto res = env_->call("POST", "/v1/shipments/" + *shipment_id_ + "/cancel", key, R"({"reason": "changed my mind"})");
+    auto res = env_->call("POST", "/v1/shipments/" + *shipment_id_ + "/cancel", key,
+                          R"({"reason": "changed my mind"})");
     expect_problem(res, 422, "validation-error");
     EXPECT_FALSE(pgtest::error_fields(res).empty());
     EXPECT_EQ(owner_status(), "label_created") << "a refused cancel request cancelled";
@@ -321,22 +338,27 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
   }
   // Routes whose only input is the id: an id that cannot exist is simply not found.
   for (const auto* pattern : {"/v1/shipments/{id}", "/v1/shipments/{id}/label"}) {
-    for (const auto* bad : {"shp_", "shp_UPPERCASE000000", "not-an-id", "shp_000000000000000000000"}) {
+    for (const auto* bad :
+         {"shp_", "shp_UPPERCASE000000", "not-an-id", "shp_000000000000000000000"}) {
       SCOPED_TRACE(std::string(pattern) + " with " + bad);
       expect_problem(env_->call("GET", with_id(pattern, bad), key), 404, "not-found");
     }
     covered.insert(std::string("GET ") + pattern);
   }
   {
-    auto res = env_->call("POST", "/v1/rates", key, R"({"from": {"country": "XX"}, "parcels": [{"weight_g": -1}], "speed": 1})");
+    auto res =
+        env_->call("POST", "/v1/rates", key,
+                   R"({"from": {"country": "XX"}, "parcels": [{"weight_g": -1}], "speed": 1})");
     expect_problem(res, 422, "validation-error");
-    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"from.country", "from.postal_code", "to",
-                                                                "parcels[0].weight_g", "speed"}));
+    EXPECT_EQ(pgtest::error_fields(res),
+              (std::set<std::string>{"from.country", "from.postal_code", "to",
+                                     "parcels[0].weight_g", "speed"}));
     covered.insert("POST /v1/rates");
   }
   {
     auto ops = env_->create_key("ops-team", "ops");
-    auto res = env_->call("POST", "/v1/tariffs/compare", ops, R"({"shipments": 3, "target": "nope", "colour": 1})");
+    auto res = env_->call("POST", "/v1/tariffs/compare", ops,
+                          R"({"shipments": 3, "target": "nope", "colour": 1})");
     expect_problem(res, 422, "validation-error");
     EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"shipments", "target", "colour"}));
     covered.insert("POST /v1/tariffs/compare");
@@ -354,7 +376,8 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
   std::map<unsigned, std::string> keys;
   for (const auto& [bit, name] : kRoles) keys[bit] = env_->create_key("acme", name);
   // A shipment of its own to cancel at the end.
-  auto mine = env_->call("POST", "/v1/shipments", keys[kMerchant], pgtest::shipment_body("mondialrelay", "happy-path"),
+  auto mine = env_->call("POST", "/v1/shipments", keys[kMerchant],
+                         pgtest::shipment_body("mondialrelay", "happy-path"),
                          {{"Idempotency-Key", "auth-matrix-happy"}});
   ASSERT_EQ(mine.status, 201) << describe(mine);
   const std::string id = pgtest::string_at(pgtest::parse_object(mine.body), "id");
@@ -380,7 +403,8 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
         EXPECT_EQ(pgtest::string_at(pgtest::parse_object(res.body), "id"), id);
       }
       if (r.pattern == "/v1/shipments" && r.method == "GET") {
-        EXPECT_NE(res.body.find(id), std::string::npos) << who << " does not see the shipment in the list";
+        EXPECT_NE(res.body.find(id), std::string::npos)
+            << who << " does not see the shipment in the list";
       }
       if (r.pattern == "/v1/tariffs/compare") {
         EXPECT_NE(res.body.find("\"best_total\""), std::string::npos) << describe(res);
@@ -404,7 +428,8 @@ TEST_F(auth_matrix, x_request_id_is_echoed_when_valid_and_generated_otherwise) {
   const std::regex generated("^req_[0-9a-z]{15}$");
   const std::string longest(128, 'a');
   const std::vector<std::string> valid = {"abc-123_X.y:z", longest, "0"};
-  const std::vector<std::string> invalid = {longest + "a", "has space", "<script>", "semi;colon", "caf\xc3\xa9"};
+  const std::vector<std::string> invalid = {longest + "a", "has space", "<script>", "semi;colon",
+                                            "caf\xc3\xa9"};
   struct probe {
     std::string name, method, target, key, body;
     int status;
@@ -430,9 +455,11 @@ TEST_F(auth_matrix, x_request_id_is_echoed_when_valid_and_generated_otherwise) {
       SCOPED_TRACE(p.name + " with X-Request-Id " + id);
       auto res = env_->call(p.method, p.target, p.key, p.body, {{"X-Request-Id", id}});
       EXPECT_EQ(res.status, p.status) << describe(res);
-      EXPECT_TRUE(std::regex_match(res.header("x-request-id"), generated)) << res.header("x-request-id");
+      EXPECT_TRUE(std::regex_match(res.header("x-request-id"), generated))
+          << res.header("x-request-id");
       if (res.status >= 400) {
-        EXPECT_EQ(pgtest::string_at(pgtest::parse_object(res.body), "request_id"), res.header("x-request-id"));
+        EXPECT_EQ(pgtest::string_at(pgtest::parse_object(res.body), "request_id"),
+                  res.header("x-request-id"));
       }
     }
     SCOPED_TRACE(p.name + " without X-Request-Id");

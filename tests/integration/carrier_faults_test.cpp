@@ -48,13 +48,15 @@ class carrier_faults : public ::testing::TestWithParam<std::string> {
   const std::string& carrier() const { return GetParam(); }
 
   response post(const std::string& idempotency_key) {
-    return env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body(carrier(), "order-fault"),
+    return env_->call("POST", "/v1/shipments", key_,
+                      pgtest::shipment_body(carrier(), "order-fault"),
                       {{"Idempotency-Key", idempotency_key}});
   }
 
   // The purchase is recorded as pending_confirmation, listed as such, has no label, cannot be
   // cancelled, and the same key replays the answer without another sale.
-  void expect_pending_and_never_rebought(const response& first, int status, const std::string& idempotency_key) {
+  void expect_pending_and_never_rebought(const response& first, int status,
+                                         const std::string& idempotency_key) {
     expect_problem(first, status, "purchase-outcome-unknown");
     auto problem = pgtest::parse_object(first.body);
     const std::string id = pgtest::string_at(problem, "shipment_id");
@@ -72,7 +74,8 @@ class carrier_faults : public ::testing::TestWithParam<std::string> {
 
     const auto sold = pgtest::labels_sold(*env_);
     // Even once the carrier is healthy again, the key never buys.
-    pgtest::set_sim_faults(*env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "latency_ms": 0,
+    pgtest::set_sim_faults(
+        *env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "latency_ms": 0,
                                      "proxy_error_after_sale_rate": 0, "busy_rate": 0})");
     for (int i = 0; i < 2; ++i) {
       auto again = post(idempotency_key);
@@ -99,7 +102,8 @@ TEST_P(carrier_faults, carrier_that_never_answers_gives_504_and_a_pending_shipme
   ASSERT_EQ(sales[carrier()].references.size(), 1u);
   auto pending = pgtest::list_all_shipments(*env_, key_, "status=pending_confirmation");
   ASSERT_EQ(pending.size(), 1u);
-  EXPECT_EQ(pgtest::shipment_id_of_sale(sales[carrier()].references[0]), pgtest::string_at(pending[0], "id"))
+  EXPECT_EQ(pgtest::shipment_id_of_sale(sales[carrier()].references[0]),
+            pgtest::string_at(pending[0], "id"))
       << "the sale cannot be traced to the pending shipment";
 }
 
@@ -117,7 +121,8 @@ TEST_P(carrier_faults, a_proxys_5xx_page_after_the_sale_never_lets_the_key_buy_a
   pgtest::set_sim_faults(*env_, R"({"proxy_error_after_sale_rate": 1.0})");
   auto first = post("proxy-1");
   ASSERT_NE(first.status, 0) << first.body;
-  ASSERT_EQ(pgtest::labels_sold(*env_), 1u) << "the simulator should have sold before its proxy failed";
+  ASSERT_EQ(pgtest::labels_sold(*env_), 1u)
+      << "the simulator should have sold before its proxy failed";
   expect_pending_and_never_rebought(first, 502, "proxy-1");
   EXPECT_EQ(pgtest::labels_sold(*env_), 1u);
 }
@@ -156,15 +161,18 @@ TEST_P(carrier_faults, unreadable_carrier_answer_gives_502_and_a_pending_shipmen
 
 TEST_P(carrier_faults, rejected_credentials_give_502_carrier_auth_failed_and_keep_nothing) {
   auto options = fault_options();
-  if (carrier() == "colissimo") options.colissimo_password = "not-the-password";
-  else options.mondialrelay_private_key = "WrongKey";
+  if (carrier() == "colissimo")
+    options.colissimo_password = "not-the-password";
+  else
+    options.mondialrelay_private_key = "WrongKey";
   start(options);
   auto r = post("auth-1");
   expect_problem(r, 502, "carrier-auth-failed");
   auto problem = pgtest::parse_object(r.body);
   ASSERT_TRUE(problem.contains("carrier")) << describe(r);
   EXPECT_EQ(problem.at("carrier").as_object().at("id").as_string(), carrier());
-  EXPECT_EQ(r.body.find("not-the-password"), std::string::npos) << "the answer leaks the configured secret";
+  EXPECT_EQ(r.body.find("not-the-password"), std::string::npos)
+      << "the answer leaks the configured secret";
   EXPECT_EQ(r.body.find("WrongKey"), std::string::npos) << "the answer leaks the configured secret";
   EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty());
   EXPECT_EQ(pgtest::labels_sold(*env_), 0u);
@@ -172,7 +180,8 @@ TEST_P(carrier_faults, rejected_credentials_give_502_carrier_auth_failed_and_kee
   auto again = post("auth-1");
   expect_problem(again, 502, "carrier-auth-failed");
   EXPECT_TRUE(again.header("idempotent-replayed").empty());
-  EXPECT_EQ(env_->gateway_log().find("not-the-password"), std::string::npos) << "the log shows the secret";
+  EXPECT_EQ(env_->gateway_log().find("not-the-password"), std::string::npos)
+      << "the log shows the secret";
 }
 
 TEST_P(carrier_faults, connection_lost_after_the_carrier_sold_keeps_the_purchase_pending) {
@@ -182,7 +191,8 @@ TEST_P(carrier_faults, connection_lost_after_the_carrier_sold_keeps_the_purchase
   pgtest::set_sim_faults(*env_, R"({"timeout_rate": 1.0})");
   auto answer = std::async(std::launch::async, [this] { return post("lost-1"); });
   // The simulator sells, then holds its answer; once the sale is on its ledger, it dies.
-  ASSERT_TRUE(pgtest::eventually([&] { return pgtest::labels_sold(*env_) == 1; }, std::chrono::seconds(10)));
+  ASSERT_TRUE(pgtest::eventually([&] { return pgtest::labels_sold(*env_) == 1; },
+                                 std::chrono::seconds(10)));
   env_->kill_sim(SIGKILL);
   auto first = answer.get();
   ASSERT_NE(first.status, 0) << first.body;
@@ -191,7 +201,8 @@ TEST_P(carrier_faults, connection_lost_after_the_carrier_sold_keeps_the_purchase
   EXPECT_EQ(pgtest::list_all_shipments(*env_, key_, "status=pending_confirmation").size(), 1u);
   auto again = post("lost-1");
   EXPECT_EQ(again.status, first.status) << describe(again);
-  EXPECT_EQ(again.header("idempotent-replayed"), "true") << "the key was released although a label was sold";
+  EXPECT_EQ(again.header("idempotent-replayed"), "true")
+      << "the key was released although a label was sold";
 }
 
 TEST_P(carrier_faults, slow_carrier_within_the_deadline_still_sells_once) {
@@ -216,15 +227,23 @@ TEST_P(carrier_faults, metrics_count_carrier_call_outcomes) {
   EXPECT_NE(metrics.find("outcome=\"ok\""), std::string::npos);
   EXPECT_NE(metrics.find("outcome=\"http_5xx\""), std::string::npos);
   // Each HTTP exchange is counted once in the calls; the whole purchase flow apart.
-  EXPECT_EQ(metrics.find(prefix + ",operation=\"purchase\""), std::string::npos) << "a purchase counted as a call";
-  EXPECT_NE(metrics.find("parcelgate_carrier_operations_total{carrier=\"" + carrier() + "\",operation=\"purchase\",outcome=\"ok\"} 1"),
-            std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find(prefix + ",operation=\"purchase\""), std::string::npos)
+      << "a purchase counted as a call";
+  EXPECT_NE(metrics.find("parcelgate_carrier_operations_total{carrier=\"" + carrier() +
+                         "\",operation=\"purchase\",outcome=\"ok\"} 1"),
+            std::string::npos)
+      << metrics;
   // Every purchase claimed a key durably; the carrier's refusal gave it back, the proxy's page
   // left the purchase pending, the last one completed.
-  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"claim\"} 3"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"abandon\"} 1"), std::string::npos);
-  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"pending\"} 1"), std::string::npos);
-  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"complete\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"claim\"} 3"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"abandon\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"pending\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("parcelgate_store_durable_write_seconds_count{operation=\"complete\"} 1"),
+            std::string::npos);
 }
 
 TEST_P(carrier_faults, a_failing_carrier_is_paused_by_the_circuit_breaker_then_probed) {
@@ -233,7 +252,8 @@ TEST_P(carrier_faults, a_failing_carrier_is_paused_by_the_circuit_breaker_then_p
   start(options);
   pgtest::set_sim_faults(*env_, R"({"fail_rate": 1.0})");
   // A proxy's 503 page proves nothing: each of these purchases is left pending.
-  for (int i = 0; i < 3; ++i) expect_problem(post("cb-fail-" + std::to_string(i)), 502, "purchase-outcome-unknown");
+  for (int i = 0; i < 3; ++i)
+    expect_problem(post("cb-fail-" + std::to_string(i)), 502, "purchase-outcome-unknown");
   const auto reached = pgtest::sim_sales(*env_)[carrier()].requests;
   ASSERT_GE(reached, 3u);
 
@@ -243,8 +263,10 @@ TEST_P(carrier_faults, a_failing_carrier_is_paused_by_the_circuit_breaker_then_p
   EXPECT_NE(refused.body.find("circuit open"), std::string::npos) << refused.body;
   ASSERT_FALSE(refused.header("retry-after").empty());
   EXPECT_GE(std::stoi(refused.header("retry-after")), 1);
-  EXPECT_EQ(pgtest::sim_sales(*env_)[carrier()].requests, reached) << "an open circuit still called the carrier";
-  EXPECT_EQ(pgtest::list_all_shipments(*env_, key_).size(), 3u) << "the refused purchase left a shipment";
+  EXPECT_EQ(pgtest::sim_sales(*env_)[carrier()].requests, reached)
+      << "an open circuit still called the carrier";
+  EXPECT_EQ(pgtest::list_all_shipments(*env_, key_).size(), 3u)
+      << "the refused purchase left a shipment";
   auto metrics = env_->call("GET", "/metrics", "").body;
   EXPECT_NE(metrics.find("outcome=\"circuit_open\""), std::string::npos);
 

@@ -34,7 +34,8 @@ std::uint64_t settled_sales(stack& env, std::chrono::milliseconds quiet) {
   auto last = pgtest::labels_sold(env);
   auto since = std::chrono::steady_clock::now();
   const auto give_up = since + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() - since < quiet && std::chrono::steady_clock::now() < give_up) {
+  while (std::chrono::steady_clock::now() - since < quiet &&
+         std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     auto now = pgtest::labels_sold(env);
     if (now != last) {
@@ -68,14 +69,15 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
         a.idempotency_key = "crash-" + std::to_string(t) + "-" + std::to_string(i);
         const std::string carrier = (t + i) % 2 ? "mondialrelay" : "colissimo";
         a.body = pgtest::shipment_body(carrier, "order-" + a.idempotency_key);
-        a.answer = env.call("POST", "/v1/shipments", key, a.body, {{"Idempotency-Key", a.idempotency_key}});
+        a.answer = env.call("POST", "/v1/shipments", key, a.body,
+                            {{"Idempotency-Key", a.idempotency_key}});
         if (a.answer.status == 201) acknowledged.fetch_add(1);
         std::lock_guard lock(mutex);
         attempts.push_back(std::move(a));
       }
     });
-  const bool enough = pgtest::eventually([&] { return acknowledged.load() >= kAcknowledgedBeforeCrash; },
-                                         std::chrono::seconds(60));
+  const bool enough = pgtest::eventually(
+      [&] { return acknowledged.load() >= kAcknowledgedBeforeCrash; }, std::chrono::seconds(60));
   stop = true;
   env.kill_gateway(SIGKILL);
   for (auto& c : clients) c.join();
@@ -96,14 +98,16 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
     ++answered;
     const auto id = pgtest::string_at(pgtest::parse_object(a.answer.body), "id");
     auto read = env.call("GET", "/v1/shipments/" + id, key);
-    ASSERT_EQ(read.status, 200) << "an acknowledged shipment is missing after the crash: " << describe(read);
+    ASSERT_EQ(read.status, 200) << "an acknowledged shipment is missing after the crash: "
+                                << describe(read);
     EXPECT_EQ(read.body, a.answer.body);
     auto label = env.call("GET", "/v1/shipments/" + id + "/label", key);
     EXPECT_EQ(label.status, 200);
     EXPECT_TRUE(label.body.starts_with("%PDF-")) << "label of " << id << " lost";
   }
   EXPECT_GE(answered, kAcknowledgedBeforeCrash);
-  EXPECT_GE(unanswered, 1) << "no purchase was in flight at the crash: the test did not exercise it";
+  EXPECT_GE(unanswered, 1)
+      << "no purchase was in flight at the crash: the test did not exercise it";
 
   // 2. Retrying every key: acknowledged ones replay; unanswered ones replay their stored outcome
   //    (201 or 504 pending_confirmation), or buy for the first time if the crash came before
@@ -112,7 +116,8 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
   int pending_answers = 0, fresh_purchases = 0;
   for (const auto& a : attempts) {
     SCOPED_TRACE(a.idempotency_key);
-    auto retry = env.call("POST", "/v1/shipments", key, a.body, {{"Idempotency-Key", a.idempotency_key}});
+    auto retry =
+        env.call("POST", "/v1/shipments", key, a.body, {{"Idempotency-Key", a.idempotency_key}});
     std::string id;
     if (a.answer.status == 201) {
       EXPECT_EQ(retry.status, 201) << describe(retry);
@@ -130,7 +135,8 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
     }
     ASSERT_TRUE(id.starts_with("shp_")) << describe(retry);
     shipment_of_key[a.idempotency_key] = id;
-    auto again = env.call("POST", "/v1/shipments", key, a.body, {{"Idempotency-Key", a.idempotency_key}});
+    auto again =
+        env.call("POST", "/v1/shipments", key, a.body, {{"Idempotency-Key", a.idempotency_key}});
     EXPECT_EQ(again.status, retry.status);
     EXPECT_EQ(again.body, retry.body);
     EXPECT_EQ(again.header("idempotent-replayed"), "true");
@@ -150,8 +156,10 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
     for (const auto& reference : sales.references) {
       const auto id = pgtest::shipment_id_of_sale(reference);
       sold_ids.insert(id);
-      ASSERT_TRUE(status_of.contains(id)) << carrier << " sold " << reference << " but no shipment " << id << " is stored";
-      EXPECT_TRUE(status_of[id] == "label_created" || status_of[id] == "pending_confirmation") << id << " " << status_of[id];
+      ASSERT_TRUE(status_of.contains(id))
+          << carrier << " sold " << reference << " but no shipment " << id << " is stored";
+      EXPECT_TRUE(status_of[id] == "label_created" || status_of[id] == "pending_confirmation")
+          << id << " " << status_of[id];
     }
   }
   EXPECT_EQ(sold, sold_after_crash + static_cast<std::uint64_t>(fresh_purchases))
@@ -160,7 +168,8 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
   for (const auto& [id, status] : status_of) {
     if (status == "label_created") ++created;
     if (status == "pending_confirmation" && sold_ids.contains(id)) ++pending_sold;
-    EXPECT_TRUE(status == "label_created" || status == "pending_confirmation") << id << " is " << status;
+    EXPECT_TRUE(status == "label_created" || status == "pending_confirmation")
+        << id << " is " << status;
     if (status == "label_created") {
       EXPECT_TRUE(sold_ids.contains(id)) << id << " claims a label the carrier never sold";
     }
@@ -172,7 +181,8 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
   std::set<std::string> outcome_ids;
   for (const auto& [k, id] : shipment_of_key) {
     EXPECT_TRUE(outcome_ids.insert(id).second) << "two keys answer with shipment " << id;
-    EXPECT_TRUE(status_of.contains(id)) << k << " answers with shipment " << id << " that is not stored";
+    EXPECT_TRUE(status_of.contains(id))
+        << k << " answers with shipment " << id << " that is not stored";
   }
   EXPECT_EQ(status_of.size(), outcome_ids.size()) << "a stored shipment belongs to no key's answer";
 }
@@ -187,7 +197,8 @@ TEST(crash, sigterm_lets_requests_in_flight_finish_and_exits_zero) {
     auto c = std::make_unique<pgtest::connection>(env.gateway_url(), env.ca_file());
     ASSERT_TRUE(c->is_open()) << c->error();
     const std::string carrier = i % 2 ? "mondialrelay" : "colissimo";
-    ASSERT_TRUE(c->write_request("POST", "/v1/shipments", pgtest::shipment_body(carrier, "order-sigterm"),
+    ASSERT_TRUE(c->write_request("POST", "/v1/shipments",
+                                 pgtest::shipment_body(carrier, "order-sigterm"),
                                  {{"Authorization", "Bearer " + key},
                                   {"Content-Type", "application/json"},
                                   {"Idempotency-Key", "sigterm-" + std::to_string(i)}}));
@@ -201,9 +212,13 @@ TEST(crash, sigterm_lets_requests_in_flight_finish_and_exits_zero) {
 
   env.gateway().signal(SIGTERM);
   // The listener closes at once, while the purchases are still at the carrier.
-  EXPECT_TRUE(pgtest::eventually([&] { return pgtest::request(env.gateway_url(), "GET", "/healthz", {}, {}, env.ca_file(),
-                                                               std::chrono::seconds(2)).status == 0; },
-                                 std::chrono::seconds(5)))
+  EXPECT_TRUE(pgtest::eventually(
+      [&] {
+        return pgtest::request(env.gateway_url(), "GET", "/healthz", {}, {}, env.ca_file(),
+                               std::chrono::seconds(2))
+                   .status == 0;
+      },
+      std::chrono::seconds(5)))
       << "the gateway still accepts connections after SIGTERM";
   std::vector<std::string> ids;
   for (auto& c : conns) {
@@ -242,7 +257,8 @@ TEST(crash, interrupted_purchase_is_pending_confirmation_after_restart_and_never
                               {{"Authorization", "Bearer " + key},
                                {"Content-Type", "application/json"},
                                {"Idempotency-Key", "interrupted-1"}}));
-  ASSERT_TRUE(pgtest::eventually([&] { return pgtest::labels_sold(env) == 1; }, std::chrono::seconds(10)));
+  ASSERT_TRUE(
+      pgtest::eventually([&] { return pgtest::labels_sold(env) == 1; }, std::chrono::seconds(10)));
   env.kill_gateway(SIGKILL);
   pgtest::set_sim_faults(env, R"({"timeout_rate": 0})");
   env.start_gateway();
@@ -259,7 +275,8 @@ TEST(crash, interrupted_purchase_is_pending_confirmation_after_restart_and_never
   EXPECT_EQ(pgtest::labels_sold(env), 1u) << "the interrupted purchase was bought again";
   // The stored answer names a request id a caller can quote to support.
   EXPECT_FALSE(pgtest::string_at(pgtest::parse_object(retry.body), "request_id").empty())
-      << "the problem stored for a purchase interrupted by a crash has an empty request_id: " << retry.body;
+      << "the problem stored for a purchase interrupted by a crash has an empty request_id: "
+      << retry.body;
 }
 
 }  // namespace

@@ -25,8 +25,8 @@ constexpr const char* kFaketimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/lib
 std::string format_date(sys_days d) {
   const year_month_day ymd{d};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -40,8 +40,8 @@ sys_days next_late_evening_day() {
 
 pgtest::stack_options late_evening_options(sys_days utc_day) {
   pgtest::stack_options o;
-  o.env = {std::string("LD_PRELOAD=") + kFaketimeLibrary, "FAKETIME=@" + format_date(utc_day) + " 23:30:00",
-           "FAKETIME_DONT_FAKE_MONOTONIC=1"};
+  o.env = {std::string("LD_PRELOAD=") + kFaketimeLibrary,
+           "FAKETIME=@" + format_date(utc_day) + " 23:30:00", "FAKETIME_DONT_FAKE_MONOTONIC=1"};
   // Under AddressSanitizer the preloaded clock library comes before the ASan runtime, which
   // ASan refuses unless told that the order is intended.
   const char* asan = std::getenv("ASAN_OPTIONS");
@@ -72,7 +72,8 @@ TEST(deposit_date, simulator_refuses_the_utc_date_once_it_is_tomorrow_in_france)
   ASSERT_TRUE(std::filesystem::exists(kFaketimeLibrary)) << "install the Debian package faketime";
   const sys_days utc_day = next_late_evening_day();
   pgtest::stack env(late_evening_options(utc_day));
-  std::string body = read_file(std::filesystem::path(SOURCE_DIR) / "tests/fixtures/colissimo/generate_label_request_dom.json");
+  std::string body = read_file(std::filesystem::path(SOURCE_DIR) /
+                               "tests/fixtures/colissimo/generate_label_request_dom.json");
   const std::string fixture_date = "\"depositDate\": \"2099-06-15\"";
   const auto at = body.find(fixture_date);
   ASSERT_NE(at, std::string::npos);

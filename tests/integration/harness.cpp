@@ -8,13 +8,13 @@
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -90,7 +90,8 @@ bool process::running() const {
 
 namespace {
 
-std::unique_ptr<process> spawn_with_env(const std::vector<std::string>& argv, const std::filesystem::path& log,
+std::unique_ptr<process> spawn_with_env(const std::vector<std::string>& argv,
+                                        const std::filesystem::path& log,
                                         const std::vector<std::string>& extra_env) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -101,7 +102,8 @@ std::unique_ptr<process> spawn_with_env(const std::vector<std::string>& argv, co
     std::string_view entry(*e);
     bool replaced = false;
     for (const auto& x : extra_env)
-      replaced = replaced || entry.substr(0, entry.find('=') + 1) == std::string_view(x).substr(0, x.find('=') + 1);
+      replaced = replaced || entry.substr(0, entry.find('=') + 1) ==
+                                 std::string_view(x).substr(0, x.find('=') + 1);
     if (!replaced) env_store.emplace_back(entry);
   }
   env_store.insert(env_store.end(), extra_env.begin(), extra_env.end());
@@ -133,11 +135,13 @@ std::unique_ptr<process> spawn_with_env(const std::vector<std::string>& argv, co
 
 }  // namespace
 
-std::unique_ptr<process> spawn(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+std::unique_ptr<process> spawn(const std::vector<std::string>& argv,
+                               const std::filesystem::path& log) {
   return spawn_with_env(argv, log, {});
 }
 
-std::optional<std::string> wait_for_line(const process& p, std::string_view needle, std::chrono::milliseconds timeout) {
+std::optional<std::string> wait_for_line(const process& p, std::string_view needle,
+                                         std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in(p.log);
@@ -175,8 +179,9 @@ parsed parse_base(const std::string& url) {
   return p;
 }
 
-bhttp::request<bhttp::string_body> make_request(const parsed& base, const std::string& method, const std::string& target,
-                                                const std::string& body, const header_list& headers, bool keep_alive) {
+bhttp::request<bhttp::string_body> make_request(const parsed& base, const std::string& method,
+                                                const std::string& target, const std::string& body,
+                                                const header_list& headers, bool keep_alive) {
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);
   req.target(target);
@@ -254,7 +259,9 @@ connection::connection(const std::string& base_url, const std::string& ca_file, 
   }
   im.tcp.expires_after(timeout);
   ec = im.run([&](auto handler) {
-    im.tcp.async_connect(endpoints, [handler](beast::error_code e, const net::ip::tcp::endpoint&) mutable { handler(e); });
+    im.tcp.async_connect(
+        endpoints,
+        [handler](beast::error_code e, const net::ip::tcp::endpoint&) mutable { handler(e); });
   });
   if (ec) {
     im.fail("connect", ec);
@@ -271,7 +278,8 @@ connection::connection(const std::string& base_url, const std::string& ca_file, 
     im.tls->set_verify_mode(net::ssl::verify_peer);
     im.tls->set_verify_callback(net::ssl::host_name_verification(im.base.host));
     SSL_set_tlsext_host_name(im.tls->native_handle(), im.base.host.c_str());
-    ec = im.run([&](auto handler) { im.tls->async_handshake(net::ssl::stream_base::client, handler); });
+    ec = im.run(
+        [&](auto handler) { im.tls->async_handshake(net::ssl::stream_base::client, handler); });
     if (ec) {
       im.fail("TLS handshake", ec);
       return;
@@ -282,16 +290,23 @@ connection::connection(const std::string& base_url, const std::string& ca_file, 
 
 connection::~connection() = default;
 
-bool connection::is_open() const { return impl_->open; }
-const std::string& connection::error() const { return impl_->error; }
+bool connection::is_open() const {
+  return impl_->open;
+}
+const std::string& connection::error() const {
+  return impl_->error;
+}
 
-bool connection::write_request(const std::string& method, const std::string& target, const std::string& body,
-                               const header_list& headers, bool keep_alive, std::chrono::milliseconds timeout) {
+bool connection::write_request(const std::string& method, const std::string& target,
+                               const std::string& body, const header_list& headers, bool keep_alive,
+                               std::chrono::milliseconds timeout) {
   auto& im = *impl_;
   if (!im.open) return false;
   auto req = make_request(im.base, method, target, body, headers, keep_alive);
   im.tcp.expires_after(timeout);
-  auto ec = im.on_stream([&](auto& stream) { return im.run([&](auto handler) { bhttp::async_write(stream, req, handler); }); });
+  auto ec = im.on_stream([&](auto& stream) {
+    return im.run([&](auto handler) { bhttp::async_write(stream, req, handler); });
+  });
   if (ec) return im.fail("write", ec);
   return true;
 }
@@ -306,8 +321,9 @@ response connection::read_response(std::chrono::milliseconds timeout) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   im.tcp.expires_after(timeout);
-  auto ec = im.on_stream(
-      [&](auto& stream) { return im.run([&](auto handler) { bhttp::async_read(stream, im.buffer, parser, handler); }); });
+  auto ec = im.on_stream([&](auto& stream) {
+    return im.run([&](auto handler) { bhttp::async_read(stream, im.buffer, parser, handler); });
+  });
   if (ec) {
     im.fail("read", ec);
     out.body = im.error;
@@ -316,15 +332,17 @@ response connection::read_response(std::chrono::milliseconds timeout) {
   return to_response(parser.release());
 }
 
-response connection::send(const std::string& method, const std::string& target, const std::string& body,
-                          const header_list& headers, bool keep_alive, std::chrono::milliseconds timeout) {
+response connection::send(const std::string& method, const std::string& target,
+                          const std::string& body, const header_list& headers, bool keep_alive,
+                          std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   if (!write_request(method, target, body, headers, keep_alive, timeout)) {
     response out;
     out.body = impl_->error;
     return out;
   }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   return read_response(std::max(left, std::chrono::milliseconds(1)));
 }
 
@@ -333,7 +351,9 @@ bool connection::write_raw(std::string_view bytes, std::chrono::milliseconds tim
   if (!im.open) return false;
   im.tcp.expires_after(timeout);
   auto ec = im.on_stream([&](auto& stream) {
-    return im.run([&](auto handler) { net::async_write(stream, net::buffer(bytes.data(), bytes.size()), handler); });
+    return im.run([&](auto handler) {
+      net::async_write(stream, net::buffer(bytes.data(), bytes.size()), handler);
+    });
   });
   if (ec) return im.fail("write", ec);
   return true;
@@ -351,10 +371,11 @@ std::string connection::read_until_close(std::chrono::milliseconds timeout, bool
     std::size_t got = 0;
     auto ec = im.on_stream([&](auto& stream) {
       return im.run([&](auto handler) {
-        stream.async_read_some(net::buffer(chunk), [handler, &got](beast::error_code e, std::size_t n) mutable {
-          got = n;
-          handler(e);
-        });
+        stream.async_read_some(net::buffer(chunk),
+                               [handler, &got](beast::error_code e, std::size_t n) mutable {
+                                 got = n;
+                                 handler(e);
+                               });
       });
     });
     out.append(chunk, got);
@@ -367,7 +388,7 @@ std::string connection::read_until_close(std::chrono::milliseconds timeout, bool
 }
 
 std::string connection::trickle(std::string_view bytes, std::chrono::milliseconds interval,
-                               std::chrono::milliseconds timeout, bool* closed) {
+                                std::chrono::milliseconds timeout, bool* closed) {
   auto& im = *impl_;
   std::string received;
   if (closed) *closed = !im.open;
@@ -391,8 +412,10 @@ std::string connection::trickle(std::string_view bytes, std::chrono::millisecond
       }
       read_more();
     };
-    if (im.tls) im.tls->async_read_some(net::buffer(chunk), on_read);
-    else im.tcp.async_read_some(net::buffer(chunk), on_read);
+    if (im.tls)
+      im.tls->async_read_some(net::buffer(chunk), on_read);
+    else
+      im.tcp.async_read_some(net::buffer(chunk), on_read);
   };
   write_next = [&] {
     if (peer_closed || timed_out || sent >= bytes.size()) return;
@@ -404,8 +427,10 @@ std::string connection::trickle(std::string_view bytes, std::chrono::millisecond
         ++sent;
         write_next();
       };
-      if (im.tls) net::async_write(*im.tls, net::buffer(bytes.data() + sent, 1), on_write);
-      else net::async_write(im.tcp, net::buffer(bytes.data() + sent, 1), on_write);
+      if (im.tls)
+        net::async_write(*im.tls, net::buffer(bytes.data() + sent, 1), on_write);
+      else
+        net::async_write(im.tcp, net::buffer(bytes.data() + sent, 1), on_write);
     });
   };
   deadline.expires_after(timeout);
@@ -436,7 +461,8 @@ response request(const std::string& base_url, const std::string& method, const s
     r.body = c.error();
     return r;
   }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   return c.send(method, target, body, headers, false, std::max(left, std::chrono::milliseconds(1)));
 }
 
@@ -455,30 +481,38 @@ std::string yaml_quoted(const std::string& value) {
 
 stack::stack(stack_options options) : options_(std::move(options)) {
   std::random_device rd;
-  dir_ = std::filesystem::temp_directory_path() / ("pgtest-" + std::to_string(rd()) + std::to_string(::getpid()));
+  dir_ = std::filesystem::temp_directory_path() /
+         ("pgtest-" + std::to_string(rd()) + std::to_string(::getpid()));
   std::filesystem::create_directories(dir_);
   std::vector<std::string> sim_argv{CARRIER_SIM_BIN, "--listen", "127.0.0.1:0"};
   if (options_.tls) {
-    sim_argv.insert(sim_argv.end(), {"--cert", std::string(CERTS_DIR) + "/server.crt", "--key", std::string(CERTS_DIR) + "/server.key"});
+    sim_argv.insert(sim_argv.end(), {"--cert", std::string(CERTS_DIR) + "/server.crt", "--key",
+                                     std::string(CERTS_DIR) + "/server.key"});
   } else {
     sim_argv.push_back("--plain");
   }
   sim_argv.insert(sim_argv.end(), options_.sim_args.begin(), options_.sim_args.end());
   sim_ = spawn_with_env(sim_argv, dir_ / "carrier-sim.log", options_.env);
   auto line = wait_for_line(*sim_, "carrier-sim listening");
-  if (!line) throw std::runtime_error("carrier-sim did not start; log in " + (dir_ / "carrier-sim.log").string());
+  if (!line)
+    throw std::runtime_error("carrier-sim did not start; log in " +
+                             (dir_ / "carrier-sim.log").string());
   sim_url_ = json_field(*line, "url");
 
   config_ = dir_ / "parcelgate.yaml";
   std::ofstream cfg(config_);
   cfg << "server:\n  listen: \"127.0.0.1:0\"\n";
   if (options_.tls)
-    cfg << "  tls: {cert: \"" << CERTS_DIR << "/server.crt\", key: \"" << CERTS_DIR << "/server.key\"}\n";
-  cfg << "  threads: " << options_.threads << "\n  rate_limit: {requests_per_s: " << options_.rate_limit << ", burst: " << options_.rate_limit << "}\n";
+    cfg << "  tls: {cert: \"" << CERTS_DIR << "/server.crt\", key: \"" << CERTS_DIR
+        << "/server.key\"}\n";
+  cfg << "  threads: " << options_.threads
+      << "\n  rate_limit: {requests_per_s: " << options_.rate_limit
+      << ", burst: " << options_.rate_limit << "}\n";
   {
     std::string limits;
     auto add = [&limits](const char* name, long long v) {
-      if (v > 0) limits += std::string(limits.empty() ? "" : ", ") + name + ": " + std::to_string(v);
+      if (v > 0)
+        limits += std::string(limits.empty() ? "" : ", ") + name + ": " + std::to_string(v);
     };
     add("max_body_bytes", options_.max_body_bytes);
     add("max_header_bytes", options_.max_header_bytes);
@@ -494,14 +528,19 @@ stack::stack(stack_options options) : options_(std::move(options)) {
     std::string outbound;
     if (options_.tls) outbound = "ca_file: \"" + std::string(CERTS_DIR) + "/ca.crt\"";
     if (!options_.circuit_breaker.empty())
-      outbound += (outbound.empty() ? "" : ", ") + std::string("circuit_breaker: ") + options_.circuit_breaker;
+      outbound += (outbound.empty() ? "" : ", ") + std::string("circuit_breaker: ") +
+                  options_.circuit_breaker;
     if (!outbound.empty()) cfg << "outbound: {" << outbound << "}\n";
   }
   cfg << "carriers:\n";
-  cfg << "  colissimo: {base_url: \"" << sim_url_ << "/colissimo\", contract_number: " << yaml_quoted(options_.colissimo_contract)
-      << ", password: " << yaml_quoted(options_.colissimo_password) << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
-  cfg << "  mondialrelay: {base_url: \"" << sim_url_ << "/mondialrelay\", enseigne: " << yaml_quoted(options_.mondialrelay_enseigne)
-      << ", private_key: " << yaml_quoted(options_.mondialrelay_private_key) << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
+  cfg << "  colissimo: {base_url: \"" << sim_url_
+      << "/colissimo\", contract_number: " << yaml_quoted(options_.colissimo_contract)
+      << ", password: " << yaml_quoted(options_.colissimo_password)
+      << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
+  cfg << "  mondialrelay: {base_url: \"" << sim_url_
+      << "/mondialrelay\", enseigne: " << yaml_quoted(options_.mondialrelay_enseigne)
+      << ", private_key: " << yaml_quoted(options_.mondialrelay_private_key)
+      << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
   cfg << options_.extra_config;
   cfg.close();
   start_gateway();
@@ -556,7 +595,9 @@ std::string stack::gateway_log() const {
   return ss.str();
 }
 
-std::string stack::ca_file() const { return options_.tls ? std::string(CERTS_DIR) + "/ca.crt" : std::string(); }
+std::string stack::ca_file() const {
+  return options_.tls ? std::string(CERTS_DIR) + "/ca.crt" : std::string();
+}
 
 int stack::parcelctl(const std::vector<std::string>& args, std::string* out) {
   auto log = dir_ / "parcelctl.out";
@@ -605,11 +646,13 @@ stack::key_info stack::create_key_info(const std::string& tenant, const std::str
   if (parcelctl({"keys", "create", "--tenant", tenant, "--role", role, "--json"}, &out) != 0)
     throw std::runtime_error("parcelctl keys create failed: " + out);
   key_info info{json_field(out, "id"), json_field(out, "key")};
-  if (info.key.empty() || info.id.empty()) throw std::runtime_error("no key in parcelctl output: " + out);
+  if (info.key.empty() || info.id.empty())
+    throw std::runtime_error("no key in parcelctl output: " + out);
   return info;
 }
 
-int run_program(const std::vector<std::string>& argv, std::string* output, const std::vector<std::string>& extra_env) {
+int run_program(const std::vector<std::string>& argv, std::string* output,
+                const std::vector<std::string>& extra_env) {
   temp_dir dir;
   auto log = dir.path() / "output.log";
   auto p = spawn_with_env(argv, log, extra_env);
@@ -625,7 +668,8 @@ int run_program(const std::vector<std::string>& argv, std::string* output, const
 
 temp_dir::temp_dir() {
   std::random_device rd;
-  path_ = std::filesystem::temp_directory_path() / ("pgtest-" + std::to_string(rd()) + "-" + std::to_string(::getpid()));
+  path_ = std::filesystem::temp_directory_path() /
+          ("pgtest-" + std::to_string(rd()) + "-" + std::to_string(::getpid()));
   std::filesystem::create_directories(path_);
 }
 
@@ -638,9 +682,10 @@ temp_dir::~temp_dir() {
 
 std::string shipment_body(const std::string& carrier, const std::string& reference) {
   std::string service = carrier == "mondialrelay" ? "pickup_point" : "home";
-  std::string point = carrier == "mondialrelay" ? R"("pickup_point_id": "mondialrelay:FR:020230",)" : "";
-  return R"({"reference": ")" + reference + R"(", "carrier": ")" + carrier + R"(", "service": ")" + service + R"(", )" +
-         point + R"(
+  std::string point =
+      carrier == "mondialrelay" ? R"("pickup_point_id": "mondialrelay:FR:020230",)" : "";
+  return R"({"reference": ")" + reference + R"(", "carrier": ")" + carrier + R"(", "service": ")" +
+         service + R"(", )" + point + R"(
   "from": {"name": "Acme Returns", "line1": "10 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR",
            "phone": "+33612345678", "email": "ops@acme.test"},
   "to": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne", "postal_code": "69100",

@@ -30,12 +30,14 @@ struct process {
   mutable std::optional<int> raw_status_;  // kept when running() reaps the process
 };
 
-std::unique_ptr<process> spawn(const std::vector<std::string>& argv, const std::filesystem::path& log);
+std::unique_ptr<process> spawn(const std::vector<std::string>& argv,
+                               const std::filesystem::path& log);
 
 // Waits for a log line containing `needle`; returns the line. Fails the wait early if the
 // process exits.
-std::optional<std::string> wait_for_line(const process& p, std::string_view needle,
-                                         std::chrono::milliseconds timeout = std::chrono::seconds(20));
+std::optional<std::string> wait_for_line(
+    const process& p, std::string_view needle,
+    std::chrono::milliseconds timeout = std::chrono::seconds(20));
 // Value of a JSON string field in a log line ("url" -> "https://127.0.0.1:1234").
 std::string json_field(const std::string& line, std::string_view field);
 
@@ -58,7 +60,8 @@ struct header_list : std::vector<std::pair<std::string, std::string>> {
 // read) passed; the body says why.
 response request(const std::string& base_url, const std::string& method, const std::string& target,
                  const std::string& body = {}, const header_list& headers = {},
-                 const std::string& ca_file = {}, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                 const std::string& ca_file = {},
+                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // A client connection kept open across requests (HTTP/1.1 keep-alive), with raw access for tests
 // of partial, slow or oversized requests. Every operation has a deadline; after a failed or
@@ -81,20 +84,22 @@ class connection {
                 const header_list& headers = {}, bool keep_alive = true,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // The two halves of send(), for tests that act between them.
-  bool write_request(const std::string& method, const std::string& target, const std::string& body = {},
-                     const header_list& headers = {}, bool keep_alive = true,
+  bool write_request(const std::string& method, const std::string& target,
+                     const std::string& body = {}, const header_list& headers = {},
+                     bool keep_alive = true,
                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
   response read_response(std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
   // Writes bytes as they are (inside TLS when the handshake was done).
-  bool write_raw(std::string_view bytes, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  bool write_raw(std::string_view bytes,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Reads until the peer closes the connection or `timeout` passes; `closed` tells which.
   std::string read_until_close(std::chrono::milliseconds timeout, bool* closed);
   // A slow client: writes `bytes` one at a time, one every `interval`, while reading whatever
   // the peer sends, until the peer closes the connection or `timeout` passes. Returns what was
   // received; `closed` tells whether the peer closed (or reset) the connection.
-  std::string trickle(std::string_view bytes, std::chrono::milliseconds interval, std::chrono::milliseconds timeout,
-                      bool* closed);
+  std::string trickle(std::string_view bytes, std::chrono::milliseconds interval,
+                      std::chrono::milliseconds timeout, bool* closed);
 
  private:
   struct impl;
@@ -102,9 +107,9 @@ class connection {
 };
 
 struct stack_options {
-  std::vector<std::string> sim_args;          // extra carrier-sim flags (faults)
-  std::string extra_config;                   // YAML appended to the gateway config
-  std::string circuit_breaker;                // outbound.circuit_breaker (flow map); empty = default
+  std::vector<std::string> sim_args;  // extra carrier-sim flags (faults)
+  std::string extra_config;           // YAML appended to the gateway config
+  std::string circuit_breaker;        // outbound.circuit_breaker (flow map); empty = default
   bool tls = true;
   int carrier_timeout_s = 15;
   int rate_limit = 100000;

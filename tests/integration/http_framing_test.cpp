@@ -24,10 +24,14 @@ struct raw_answer {
   bool closed = false;
   int responses() const {
     int n = 0;
-    for (auto at = bytes.find("HTTP/1.1 "); at != std::string::npos; at = bytes.find("HTTP/1.1 ", at + 1)) ++n;
+    for (auto at = bytes.find("HTTP/1.1 "); at != std::string::npos;
+         at = bytes.find("HTTP/1.1 ", at + 1))
+      ++n;
     return n;
   }
-  int first_status() const { return bytes.starts_with("HTTP/1.1 ") ? std::atoi(bytes.substr(9, 3).c_str()) : 0; }
+  int first_status() const {
+    return bytes.starts_with("HTTP/1.1 ") ? std::atoi(bytes.substr(9, 3).c_str()) : 0;
+  }
 };
 
 class http_framing : public ::testing::Test {
@@ -41,10 +45,13 @@ class http_framing : public ::testing::Test {
     ASSERT_TRUE(env_);
     EXPECT_EQ(env_->call("GET", "/healthz", "").status, 200) << "the gateway did not survive";
   }
-  std::string host() const { return env_->gateway_url().substr(env_->gateway_url().rfind('/') + 1); }
+  std::string host() const {
+    return env_->gateway_url().substr(env_->gateway_url().rfind('/') + 1);
+  }
 
   // Sends `bytes` on a fresh TLS connection and reads until the server closes it.
-  raw_answer exchange(const std::string& bytes, std::chrono::milliseconds wait = std::chrono::seconds(8)) {
+  raw_answer exchange(const std::string& bytes,
+                      std::chrono::milliseconds wait = std::chrono::seconds(8)) {
     connection c(env_->gateway_url(), env_->ca_file());
     EXPECT_TRUE(c.is_open()) << c.error();
     c.write_raw(bytes);
@@ -63,7 +70,8 @@ class http_framing : public ::testing::Test {
 
 TEST_F(http_framing, a_chunk_extension_that_never_ends_is_refused_with_431_and_closed) {
   // 2 MiB of one chunk extension: without a bound the server buffers it all and waits for more.
-  auto a = exchange(post_head("Transfer-Encoding: chunked\r\n") + "1;ext=" + std::string(2 * 1024 * 1024, 'a'));
+  auto a = exchange(post_head("Transfer-Encoding: chunked\r\n") +
+                    "1;ext=" + std::string(2 * 1024 * 1024, 'a'));
   EXPECT_EQ(a.first_status(), 431) << a.bytes.substr(0, 300);
   EXPECT_TRUE(a.closed);
   EXPECT_NE(a.bytes.find("application/problem+json"), std::string::npos);
@@ -71,7 +79,8 @@ TEST_F(http_framing, a_chunk_extension_that_never_ends_is_refused_with_431_and_c
 
 TEST_F(http_framing, a_huge_trailer_section_is_refused_with_431) {
   std::string trailer;
-  while (trailer.size() < 1024 * 1024) trailer += "X-Trailer-" + std::to_string(trailer.size()) + ": value\r\n";
+  while (trailer.size() < 1024 * 1024)
+    trailer += "X-Trailer-" + std::to_string(trailer.size()) + ": value\r\n";
   auto a = exchange(post_head("Transfer-Encoding: chunked\r\n") + "2\r\n{}\r\n0\r\n" + trailer);
   EXPECT_EQ(a.first_status(), 431) << a.bytes.substr(0, 300);
   EXPECT_TRUE(a.closed);
@@ -83,10 +92,12 @@ TEST_F(http_framing, a_malformed_chunk_size_gets_400_before_the_close) {
   EXPECT_TRUE(a.closed);
 }
 
-TEST_F(http_framing, a_transfer_coding_other_than_chunked_is_400_and_its_body_never_runs_as_a_request) {
+TEST_F(http_framing,
+       a_transfer_coding_other_than_chunked_is_400_and_its_body_never_runs_as_a_request) {
   // The body is a complete second request: a server that took "gzip" as "no body" would answer it.
   const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: " + host() + "\r\n\r\n";
-  for (const char* coding : {"gzip", "chunked, gzip", "gzip, chunked", "chunked, chunked", "identity"}) {
+  for (const char* coding :
+       {"gzip", "chunked, gzip", "gzip, chunked", "chunked, chunked", "identity"}) {
     SCOPED_TRACE(coding);
     auto a = exchange(post_head(std::string("Transfer-Encoding: ") + coding + "\r\n") + smuggled);
     EXPECT_EQ(a.first_status(), 400) << a.bytes.substr(0, 300);
@@ -96,7 +107,8 @@ TEST_F(http_framing, a_transfer_coding_other_than_chunked_is_400_and_its_body_ne
 }
 
 TEST_F(http_framing, transfer_encoding_with_content_length_is_refused) {
-  auto a = exchange(post_head("Transfer-Encoding: chunked\r\nContent-Length: 7\r\n") + "2\r\n{}\r\n0\r\n\r\n");
+  auto a = exchange(post_head("Transfer-Encoding: chunked\r\nContent-Length: 7\r\n") +
+                    "2\r\n{}\r\n0\r\n\r\n");
   EXPECT_EQ(a.first_status(), 400) << a.bytes.substr(0, 300);
   EXPECT_EQ(a.responses(), 1);
 }
@@ -105,7 +117,8 @@ TEST_F(http_framing, a_well_formed_chunked_body_is_read) {
   const std::string body = pgtest::shipment_body("colissimo", "order-chunked");
   char size[16];
   std::snprintf(size, sizeof size, "%zx", body.size());
-  const std::string head = "POST /v1/shipments HTTP/1.1\r\nHost: " + host() + "\r\nAuthorization: Bearer " + key_ +
+  const std::string head = "POST /v1/shipments HTTP/1.1\r\nHost: " + host() +
+                           "\r\nAuthorization: Bearer " + key_ +
                            "\r\nIdempotency-Key: chunked-1\r\nContent-Type: application/json\r\n"
                            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
   auto a = exchange(head + size + ";name=value\r\n" + body + "\r\n0\r\nX-Checksum: none\r\n\r\n");
@@ -116,26 +129,28 @@ TEST_F(http_framing, a_well_formed_chunked_body_is_read) {
 TEST_F(http_framing, head_answers_the_get_head_without_a_body_and_keeps_the_connection_usable) {
   auto get = env_->call("GET", "/healthz", "");
   ASSERT_EQ(get.status, 200);
-  auto a = exchange("HEAD /healthz HTTP/1.1\r\nHost: " + host() + "\r\n\r\n" + "GET /healthz HTTP/1.1\r\nHost: " + host() +
-                    "\r\nConnection: close\r\n\r\n");
+  auto a = exchange("HEAD /healthz HTTP/1.1\r\nHost: " + host() + "\r\n\r\n" +
+                    "GET /healthz HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n");
   ASSERT_EQ(a.first_status(), 200) << a.bytes;
   ASSERT_EQ(a.responses(), 2) << a.bytes;
   const auto head_end = a.bytes.find("\r\n\r\n");
   ASSERT_NE(head_end, std::string::npos);
   const std::string head = a.bytes.substr(0, head_end);
-  EXPECT_NE(head.find("Content-Length: " + std::to_string(get.body.size())), std::string::npos) << head;
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(get.body.size())), std::string::npos)
+      << head;
   // The second response starts right after the first head: no body was sent for HEAD.
   EXPECT_EQ(a.bytes.compare(head_end + 4, 9, "HTTP/1.1 "), 0) << a.bytes;
   EXPECT_TRUE(a.bytes.ends_with(get.body)) << a.bytes;
 }
 
 TEST_F(http_framing, head_is_served_on_authenticated_get_routes) {
-  auto created = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "order-head"),
-                            {{"Idempotency-Key", "head-1"}});
+  auto created =
+      env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "order-head"),
+                 {{"Idempotency-Key", "head-1"}});
   ASSERT_EQ(created.status, 201) << describe(created);
   const std::string id = pgtest::string_at(pgtest::parse_object(created.body), "id");
-  auto a = exchange("HEAD /v1/shipments/" + id + "/label HTTP/1.1\r\nHost: " + host() + "\r\nAuthorization: Bearer " + key_ +
-                    "\r\nConnection: close\r\n\r\n");
+  auto a = exchange("HEAD /v1/shipments/" + id + "/label HTTP/1.1\r\nHost: " + host() +
+                    "\r\nAuthorization: Bearer " + key_ + "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(a.first_status(), 200) << a.bytes;
   EXPECT_NE(a.bytes.find("Content-Type: application/pdf"), std::string::npos) << a.bytes;
   EXPECT_TRUE(a.bytes.ends_with("\r\n\r\n")) << "HEAD sent a body";
@@ -146,18 +161,21 @@ TEST_F(http_framing, head_is_served_on_authenticated_get_routes) {
 }
 
 TEST_F(http_framing, an_encoded_slash_stays_inside_its_segment) {
-  auto created = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "order-slash"),
-                            {{"Idempotency-Key", "slash-1"}});
+  auto created =
+      env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "order-slash"),
+                 {{"Idempotency-Key", "slash-1"}});
   ASSERT_EQ(created.status, 201) << describe(created);
   const std::string id = pgtest::string_at(pgtest::parse_object(created.body), "id");
-  for (const std::string& target : {"/v1/shipments/" + id + "%2Fcancel", "/v1/shipments/" + id + "%2fcancel",
-                                   "/v1//shipments/" + id + "/cancel", "//v1/shipments/" + id + "/cancel"}) {
+  for (const std::string& target :
+       {"/v1/shipments/" + id + "%2Fcancel", "/v1/shipments/" + id + "%2fcancel",
+        "/v1//shipments/" + id + "/cancel", "//v1/shipments/" + id + "/cancel"}) {
     SCOPED_TRACE(target);
     auto r = env_->call("POST", target, key_);
     EXPECT_EQ(r.status, 404) << describe(r);
   }
   auto read = env_->call("GET", "/v1/shipments/" + id, key_);
-  EXPECT_EQ(pgtest::string_at(pgtest::parse_object(read.body), "status"), "label_created") << "the shipment was cancelled";
+  EXPECT_EQ(pgtest::string_at(pgtest::parse_object(read.body), "status"), "label_created")
+      << "the shipment was cancelled";
   // Percent-encoded ordinary characters still address the same resource.
   EXPECT_EQ(env_->call("GET", "/v1/%73hipments/" + id, key_).status, 200);
 }
@@ -178,7 +196,8 @@ TEST_F(http_framing, connections_over_the_limit_get_503_with_retry_after) {
     EXPECT_EQ(refused.header("retry-after"), "1");
   }
   // Once the held connections are gone, new ones are served again.
-  EXPECT_TRUE(pgtest::eventually([&] { return env_->call("GET", "/healthz", "").status == 200; }, std::chrono::seconds(5)));
+  EXPECT_TRUE(pgtest::eventually([&] { return env_->call("GET", "/healthz", "").status == 200; },
+                                 std::chrono::seconds(5)));
 }
 
 }  // namespace

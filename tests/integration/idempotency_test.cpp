@@ -34,8 +34,10 @@ class idempotency : public ::testing::Test {
       EXPECT_EQ(sales.duplicates, 0u) << carrier << " sold two labels for one shipment";
   }
 
-  response post(const std::string& body, const std::string& idempotency_key, const std::string& key = {}) {
-    return env_->call("POST", "/v1/shipments", key.empty() ? key_ : key, body, {{"Idempotency-Key", idempotency_key}});
+  response post(const std::string& body, const std::string& idempotency_key,
+                const std::string& key = {}) {
+    return env_->call("POST", "/v1/shipments", key.empty() ? key_ : key, body,
+                      {{"Idempotency-Key", idempotency_key}});
   }
 
   std::unique_ptr<stack> env_;
@@ -46,14 +48,16 @@ TEST_F(idempotency, same_key_and_body_replays_the_stored_answer_byte_for_byte) {
   const auto body = pgtest::shipment_body("colissimo", "order-replay");
   auto first = post(body, "replay-1");
   ASSERT_EQ(first.status, 201) << describe(first);
-  EXPECT_TRUE(first.header("idempotent-replayed").empty()) << "the original answer claims to be a replay";
+  EXPECT_TRUE(first.header("idempotent-replayed").empty())
+      << "the original answer claims to be a replay";
   auto second = post(body, "replay-1");
   EXPECT_EQ(second.status, 201) << describe(second);
   EXPECT_EQ(second.body, first.body);
   EXPECT_EQ(second.header("idempotent-replayed"), "true");
   EXPECT_EQ(second.header("content-type"), first.header("content-type"));
   ASSERT_FALSE(first.header("location").empty());
-  EXPECT_EQ(second.header("location"), first.header("location")) << "a replay points at the same shipment";
+  EXPECT_EQ(second.header("location"), first.header("location"))
+      << "a replay points at the same shipment";
   // Whitespace is not part of the request's identity.
   std::string spaced;
   for (char c : body) {
@@ -124,7 +128,8 @@ TEST_F(idempotency, keys_are_scoped_per_tenant) {
   ASSERT_EQ(a.status, 201) << describe(a);
   ASSERT_EQ(b.status, 201) << describe(b);
   EXPECT_TRUE(b.header("idempotent-replayed").empty()) << "tenant B got tenant A's stored answer";
-  EXPECT_NE(pgtest::string_at(pgtest::parse_object(a.body), "id"), pgtest::string_at(pgtest::parse_object(b.body), "id"));
+  EXPECT_NE(pgtest::string_at(pgtest::parse_object(a.body), "id"),
+            pgtest::string_at(pgtest::parse_object(b.body), "id"));
   EXPECT_EQ(pgtest::labels_sold(*env_), 2u);
   // Two keys of the same tenant share its key space.
   auto same_tenant_other_key = env_->create_key("acme", "merchant");
@@ -171,7 +176,8 @@ TEST_F(idempotency, fifty_concurrent_twins_buy_exactly_one_label) {
   EXPECT_GE(created, 1);
   EXPECT_GE(in_progress, 1) << "no twin overlapped the first purchase: the race was not exercised";
   auto sales = pgtest::sim_sales(*env_);
-  EXPECT_EQ(sales["colissimo"].sold, 1u) << "one key bought " << sales["colissimo"].sold << " labels";
+  EXPECT_EQ(sales["colissimo"].sold, 1u)
+      << "one key bought " << sales["colissimo"].sold << " labels";
   EXPECT_EQ(pgtest::list_all_shipments(*env_, key_).size(), 1u);
   // Once finished, a retry gets the stored answer.
   auto late = post(body, "race-key");
@@ -188,7 +194,8 @@ TEST_F(idempotency, definite_carrier_refusal_frees_the_key_for_a_retry) {
   expect_problem(refused, 503, "carrier-unavailable");
   EXPECT_FALSE(refused.header("retry-after").empty());
   EXPECT_EQ(pgtest::labels_sold(*env_), 0u);
-  EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty()) << "a refused purchase left a shipment behind";
+  EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty())
+      << "a refused purchase left a shipment behind";
   // Still refused while the carrier is down: the key was not finished with the 503.
   auto again = post(body, "refused-1");
   expect_problem(again, 503, "carrier-unavailable");

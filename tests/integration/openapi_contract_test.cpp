@@ -259,7 +259,8 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
       pgtest::string_at(pgtest::parse_object(unreadable.body), "shipment_id");
   EXPECT_TRUE(pending_id.starts_with("shp_")) << unreadable.body;
   pgtest::set_sim_faults(
-      *env_, R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "busy_rate": 0, "latency_ms": 0})");
+      *env_,
+      R"({"timeout_rate": 0, "malformed_rate": 0, "fail_rate": 0, "busy_rate": 0, "latency_ms": 0})");
   expect_problem(buy(merchant, minimal, "contract-502"), 502, "purchase-outcome-unknown",
                  pgtest::answer_kind::replay);
 
@@ -307,8 +308,9 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   EXPECT_EQ(
       call("POST", "/v1/shipments/{id}/cancel", "/v1/shipments/" + id + "/cancel", merchant).status,
       200);
-  expect_problem(call("GET", "/v1/shipments/{id}/label", "/v1/shipments/" + id + "/label", merchant),
-                 410, "label-voided");
+  expect_problem(
+      call("GET", "/v1/shipments/{id}/label", "/v1/shipments/" + id + "/label", merchant), 410,
+      "label-voided");
   expect_problem(call("POST", "/v1/shipments/{id}/cancel",
                       "/v1/shipments/" + pending_id + "/cancel", merchant),
                  409, "conflict");

@@ -48,8 +48,9 @@ stack* shipments_api::env_ = nullptr;
 
 TEST_F(shipments_api, colissimo_home_label_is_bought_read_listed_downloaded_and_cancelled) {
   auto key = env_->create_key("acme", "merchant");
-  auto created = env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "order-7"),
-                            {{"Idempotency-Key", "happy-colissimo-1"}});
+  auto created =
+      env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "order-7"),
+                 {{"Idempotency-Key", "happy-colissimo-1"}});
   ASSERT_EQ(created.status, 201) << created.body;
   auto shipment = parse(created.body);
   std::string id(shipment["id"].as_string());
@@ -76,18 +77,21 @@ TEST_F(shipments_api, colissimo_home_label_is_bought_read_listed_downloaded_and_
   auto cancelled = env_->call("POST", "/v1/shipments/" + id + "/cancel", key);
   ASSERT_EQ(cancelled.status, 200) << cancelled.body;
   EXPECT_EQ(parse(cancelled.body)["status"].as_string(), "cancelled");
-  EXPECT_EQ(parse(env_->call("GET", "/v1/shipments/" + id, key).body)["status"].as_string(), "cancelled");
+  EXPECT_EQ(parse(env_->call("GET", "/v1/shipments/" + id, key).body)["status"].as_string(),
+            "cancelled");
 }
 
 TEST_F(shipments_api, mondialrelay_relay_point_label_is_bought) {
   auto key = env_->create_key("acme", "merchant");
-  auto created = env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("mondialrelay", "order-8"),
-                            {{"Idempotency-Key", "happy-mr-1"}});
+  auto created =
+      env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("mondialrelay", "order-8"),
+                 {{"Idempotency-Key", "happy-mr-1"}});
   ASSERT_EQ(created.status, 201) << created.body;
   auto shipment = parse(created.body);
   EXPECT_EQ(shipment["tracking_number"].as_string().size(), 8u);
   EXPECT_EQ(shipment["pickup_point_id"].as_string(), "mondialrelay:FR:020230");
-  auto label = env_->call("GET", "/v1/shipments/" + std::string(shipment["id"].as_string()) + "/label", key);
+  auto label =
+      env_->call("GET", "/v1/shipments/" + std::string(shipment["id"].as_string()) + "/label", key);
   EXPECT_TRUE(label.body.starts_with("%PDF-"));
 }
 
@@ -96,7 +100,8 @@ TEST_F(shipments_api, mondialrelay_relay_point_label_is_bought) {
 TEST_F(shipments_api, label_barcode_decodes_to_the_tracking_number) {
   auto key = env_->create_key("barcode", "merchant");
   for (std::string carrier : {"colissimo", "mondialrelay"}) {
-    auto created = env_->call("POST", "/v1/shipments", key, pgtest::shipment_body(carrier, "barcode-" + carrier),
+    auto created = env_->call("POST", "/v1/shipments", key,
+                              pgtest::shipment_body(carrier, "barcode-" + carrier),
                               {{"Idempotency-Key", "barcode-" + carrier}});
     ASSERT_EQ(created.status, 201) << created.body;
     auto shipment = parse(created.body);
@@ -109,11 +114,13 @@ TEST_F(shipments_api, label_barcode_decodes_to_the_tracking_number) {
       out << label.body;
     }
     auto png_prefix = env_->dir() / id;
-    std::string raster = "pdftoppm -r 300 -png -singlefile " + pdf.string() + " " + png_prefix.string();
+    std::string raster =
+        "pdftoppm -r 300 -png -singlefile " + pdf.string() + " " + png_prefix.string();
     ASSERT_EQ(std::system(raster.c_str()), 0) << "pdftoppm (poppler-utils) failed";
     std::string decoded = run_capture("zbarimg -q " + png_prefix.string() + ".png");
     EXPECT_NE(decoded.find("CODE-128:" + tracking), std::string::npos)
-        << carrier << ": zbarimg read '" << decoded << "', expected the tracking number " << tracking;
+        << carrier << ": zbarimg read '" << decoded << "', expected the tracking number "
+        << tracking;
   }
 }
 
@@ -124,19 +131,23 @@ TEST_F(shipments_api, colissimo_zpl_label_is_stored_as_zpl) {
   auto created = env_->call("POST", "/v1/shipments", key, body, {{"Idempotency-Key", "zpl-1"}});
   ASSERT_EQ(created.status, 201) << created.body;
   auto shipment = parse(created.body);
-  auto label = env_->call("GET", "/v1/shipments/" + std::string(shipment["id"].as_string()) + "/label", key);
+  auto label =
+      env_->call("GET", "/v1/shipments/" + std::string(shipment["id"].as_string()) + "/label", key);
   ASSERT_EQ(label.status, 200);
   EXPECT_EQ(label.header("content-type"), "application/x-zpl");
   EXPECT_TRUE(label.body.starts_with("^XA")) << label.body.substr(0, 40);
-  EXPECT_NE(label.body.find(std::string(shipment["tracking_number"].as_string())), std::string::npos);
+  EXPECT_NE(label.body.find(std::string(shipment["tracking_number"].as_string())),
+            std::string::npos);
 }
 
 TEST_F(shipments_api, shipments_name_their_tenant_and_ops_filter_by_tenant_and_creation_time) {
   auto acme = env_->create_key("tenant-a", "merchant");
   auto globex = env_->create_key("tenant-b", "merchant");
   auto ops = env_->create_key("ops-team", "ops");
-  auto a = env_->call("POST", "/v1/shipments", acme, pgtest::shipment_body("colissimo", "t-a"), {{"Idempotency-Key", "t-a"}});
-  auto b = env_->call("POST", "/v1/shipments", globex, pgtest::shipment_body("colissimo", "t-b"), {{"Idempotency-Key", "t-b"}});
+  auto a = env_->call("POST", "/v1/shipments", acme, pgtest::shipment_body("colissimo", "t-a"),
+                      {{"Idempotency-Key", "t-a"}});
+  auto b = env_->call("POST", "/v1/shipments", globex, pgtest::shipment_body("colissimo", "t-b"),
+                      {{"Idempotency-Key", "t-b"}});
   ASSERT_EQ(a.status, 201) << a.body;
   ASSERT_EQ(b.status, 201) << b.body;
   EXPECT_EQ(parse(a.body)["tenant"].as_string(), "tenant-a");
@@ -150,12 +161,22 @@ TEST_F(shipments_api, shipments_name_their_tenant_and_ops_filter_by_tenant_and_c
 
   // Creation time: both were created at or after `since`; nothing is created after `later`.
   const std::string created(parse(b.body)["created_at"].as_string());
-  EXPECT_TRUE(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_after=" + created).empty());
-  EXPECT_EQ(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_after=2026-01-01T00:00:00%2B01:00").size(), 1u);
-  EXPECT_EQ(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_before=2099-01-01T00:00:00Z").size(), 1u);
-  EXPECT_TRUE(pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_before=2026-01-01T00:00:00Z").empty());
+  EXPECT_TRUE(
+      pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_after=" + created).empty());
+  EXPECT_EQ(pgtest::list_all_shipments(*env_, ops,
+                                       "tenant=tenant-b&created_after=2026-01-01T00:00:00%2B01:00")
+                .size(),
+            1u);
+  EXPECT_EQ(
+      pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_before=2099-01-01T00:00:00Z")
+          .size(),
+      1u);
+  EXPECT_TRUE(
+      pgtest::list_all_shipments(*env_, ops, "tenant=tenant-b&created_before=2026-01-01T00:00:00Z")
+          .empty());
 
-  auto bad = env_->call("GET", "/v1/shipments?created_after=yesterday&created_before=2026-13-01T00:00:00Z", ops);
+  auto bad = env_->call(
+      "GET", "/v1/shipments?created_after=yesterday&created_before=2026-13-01T00:00:00Z", ops);
   pgtest::expect_problem(bad, 422, "validation-error");
   EXPECT_NE(bad.body.find("created_after"), std::string::npos);
   EXPECT_NE(bad.body.find("created_before"), std::string::npos);
@@ -166,30 +187,37 @@ TEST_F(shipments_api, shipments_name_their_tenant_and_ops_filter_by_tenant_and_c
 
 TEST_F(shipments_api, a_cancelled_shipments_label_is_gone) {
   auto key = env_->create_key("acme", "merchant");
-  auto created = env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "void-1"), {{"Idempotency-Key", "void-1"}});
+  auto created =
+      env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "void-1"),
+                 {{"Idempotency-Key", "void-1"}});
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id(parse(created.body)["id"].as_string());
   ASSERT_EQ(env_->call("GET", "/v1/shipments/" + id + "/label", key).status, 200);
   ASSERT_EQ(env_->call("POST", "/v1/shipments/" + id + "/cancel", key).status, 200);
-  pgtest::expect_problem(env_->call("GET", "/v1/shipments/" + id + "/label", key), 410, "label-voided");
+  pgtest::expect_problem(env_->call("GET", "/v1/shipments/" + id + "/label", key), 410,
+                         "label-voided");
 }
 
 TEST_F(shipments_api, an_unknown_status_filter_lists_the_valid_values) {
   auto key = env_->create_key("acme", "merchant");
   auto r = env_->call("GET", "/v1/shipments?status=shipped", key);
   pgtest::expect_problem(r, 422, "validation-error");
-  for (const char* status : {"label_created", "pending_confirmation", "cancelled", "in_transit", "delivered"})
+  for (const char* status :
+       {"label_created", "pending_confirmation", "cancelled", "in_transit", "delivered"})
     EXPECT_NE(r.body.find(status), std::string::npos) << status << " missing from " << r.body;
 }
 
 TEST_F(shipments_api, without_tariffs_the_rate_is_null_with_the_reason) {
   auto key = env_->create_key("acme", "merchant");
-  auto created = env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "no-tariffs"),
-                            {{"Idempotency-Key", "no-tariffs-1"}});
+  auto created =
+      env_->call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo", "no-tariffs"),
+                 {{"Idempotency-Key", "no-tariffs-1"}});
   ASSERT_EQ(created.status, 201) << created.body;
   auto shipment = parse(created.body);
   EXPECT_TRUE(shipment["rate"].is_null());
-  EXPECT_NE(std::string(shipment["rate_unavailable_reason"].as_string()).find("no negotiated tariffs"), std::string::npos);
+  EXPECT_NE(
+      std::string(shipment["rate_unavailable_reason"].as_string()).find("no negotiated tariffs"),
+      std::string::npos);
 }
 
 TEST_F(shipments_api, carriers_say_how_many_parcels_one_shipment_may_hold) {

@@ -28,8 +28,9 @@ const std::string kParisToLyon = R"({"from": {"country": "FR", "postal_code": "7
 class tariffs_api : public ::testing::Test {
  protected:
   void SetUp() override {
-    tariffs_ = fs::temp_directory_path() / ("pg-tariffs-" + std::to_string(::getpid()) + "-" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    tariffs_ = fs::temp_directory_path() /
+               ("pg-tariffs-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(tariffs_);
     fs::create_directories(tariffs_);
     for (const auto& f : fs::directory_iterator(fs::path(SOURCE_DIR) / "config/tariffs"))
@@ -83,7 +84,8 @@ TEST_F(tariffs_api, validity_dates_decide_which_contract_applies) {
   auto august = rates(august_body);
   auto contracts_of = [](const json::object& o) {
     std::set<std::string> out;
-    for (const auto& q : o.at("quotes").as_array()) out.insert(std::string(q.as_object().at("contract").as_string()));
+    for (const auto& q : o.at("quotes").as_array())
+      out.insert(std::string(q.as_object().at("contract").as_string()));
     return out;
   };
   EXPECT_TRUE(contracts_of(june).contains("colissimo-2026"));
@@ -98,10 +100,13 @@ TEST_F(tariffs_api, validity_dates_decide_which_contract_applies) {
 }
 
 TEST_F(tariffs_api, bad_rate_requests_are_field_errors_and_ops_may_quote) {
-  auto r = env_->call("POST", "/v1/rates", key_, R"({"direction": "sideways", "from": {"country": "FR", "postal_code": "75001"},
+  auto r =
+      env_->call("POST", "/v1/rates", key_,
+                 R"({"direction": "sideways", "from": {"country": "FR", "postal_code": "75001"},
       "to": {"country": "FR", "postal_code": "69001", "floor": 3}, "parcels": [], "date": "2026-13-01", "service": "teleport"})");
   expect_problem(r, 422, "validation-error");
-  EXPECT_EQ(pgtest::error_fields(r), (std::set<std::string>{"direction", "to.floor", "parcels", "date", "service"}));
+  EXPECT_EQ(pgtest::error_fields(r),
+            (std::set<std::string>{"direction", "to.floor", "parcels", "date", "service"}));
   expect_problem(env_->call("POST", "/v1/rates", key_, "{oops"), 400, "malformed-json");
   auto ops = env_->create_key("ops-team", "ops");
   EXPECT_EQ(env_->call("POST", "/v1/rates", ops, kParisToLyon).status, 200);
@@ -113,7 +118,8 @@ TEST_F(tariffs_api, bad_rate_requests_are_field_errors_and_ops_may_quote) {
 TEST_F(tariffs_api, auto_carrier_buys_on_the_cheapest_contract_and_records_its_rate) {
   // The cheapest carrier for a relay-point delivery, as the quote engine sees it today.
   auto body = pgtest::shipment_body("mondialrelay", "auto-1");
-  auto quote = rates(R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69100"},
+  auto quote = rates(
+      R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69100"},
       "parcels": [{"weight_g": 1200, "dimensions_mm": {"length": 300, "width": 200, "height": 100}}],
       "service": "pickup_point"})");
   ASSERT_TRUE(quote.at("cheapest").is_string()) << json::serialize(quote);
@@ -138,8 +144,9 @@ TEST_F(tariffs_api, auto_carrier_buys_on_the_cheapest_contract_and_records_its_r
 }
 
 TEST_F(tariffs_api, named_carrier_records_its_best_rate) {
-  auto created = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "named-1"),
-                            {{"Idempotency-Key", "named-1"}});
+  auto created =
+      env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "named-1"),
+                 {{"Idempotency-Key", "named-1"}});
   ASSERT_EQ(created.status, 201) << describe(created);
   auto shipment = pgtest::parse_object(created.body);
   ASSERT_TRUE(shipment.at("rate").is_object()) << created.body;
@@ -152,16 +159,19 @@ TEST_F(tariffs_api, a_named_carrier_without_a_contract_in_force_says_why_it_has_
   fs::remove(tariffs_ / "colissimo-2026.yaml");
   fs::remove(tariffs_ / "colissimo-2026-h2.yaml");
   env_->gateway().signal(SIGHUP);
-  ASSERT_TRUE(pgtest::eventually([&] { return contract_count() == before - 2; }, std::chrono::seconds(10)));
-  auto created = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "no-contract-1"),
-                            {{"Idempotency-Key", "no-contract-1"}});
+  ASSERT_TRUE(
+      pgtest::eventually([&] { return contract_count() == before - 2; }, std::chrono::seconds(10)));
+  auto created =
+      env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("colissimo", "no-contract-1"),
+                 {{"Idempotency-Key", "no-contract-1"}});
   ASSERT_EQ(created.status, 201) << describe(created);
   auto shipment = pgtest::parse_object(created.body);
   EXPECT_TRUE(shipment.at("rate").is_null());
   const std::string why = pgtest::string_at(shipment, "rate_unavailable_reason");
   EXPECT_NE(why.find("no negotiated contract of colissimo"), std::string::npos) << why;
   // With a rate, there is no reason.
-  auto mr = env_->call("POST", "/v1/shipments", key_, pgtest::shipment_body("mondialrelay", "with-contract-1"),
+  auto mr = env_->call("POST", "/v1/shipments", key_,
+                       pgtest::shipment_body("mondialrelay", "with-contract-1"),
                        {{"Idempotency-Key", "with-contract-1"}});
   ASSERT_EQ(mr.status, 201) << describe(mr);
   auto priced = pgtest::parse_object(mr.body);
@@ -176,7 +186,8 @@ TEST_F(tariffs_api, rates_refuse_contracts_whose_carrier_cannot_print_that_many_
   auto out = rates(two_parcels);
   for (const auto& q : out.at("quotes").as_array()) {
     const std::string carrier(q.as_object().at("carrier").as_string());
-    EXPECT_TRUE(carrier != "colissimo" && carrier != "mondialrelay") << "quoted what " << carrier << " cannot print";
+    EXPECT_TRUE(carrier != "colissimo" && carrier != "mondialrelay")
+        << "quoted what " << carrier << " cannot print";
   }
   bool refused = false;
   for (const auto& u : out.at("unavailable").as_array()) {
@@ -199,13 +210,17 @@ TEST_F(tariffs_api, sighup_with_a_bad_file_keeps_the_previous_set_and_a_good_one
   ASSERT_GT(before, 0u);
   {
     std::ofstream bad(tariffs_ / "broken.yaml");
-    bad << "contract: broken\ncarrier: colissimo\ncurrency: EUR\nvalid_from: 2026-01-01\nvalid_to: 2025-01-01\n"
-           "zones: [{name: FR, countries: [FR]}]\nservices: {home: {bands: [{max_g: 100, NOWHERE: 5}]}}\n";
+    bad << "contract: broken\ncarrier: colissimo\ncurrency: EUR\nvalid_from: 2026-01-01\nvalid_to: "
+           "2025-01-01\n"
+           "zones: [{name: FR, countries: [FR]}]\nservices: {home: {bands: [{max_g: 100, NOWHERE: "
+           "5}]}}\n";
   }
   env_->gateway().signal(SIGHUP);
-  ASSERT_TRUE(pgtest::eventually([&] { return env_->gateway_log().find("tariff reload refused") != std::string::npos; },
-                                 std::chrono::seconds(10)));
-  EXPECT_NE(env_->gateway_log().find("broken.yaml"), std::string::npos) << "the problem names its file";
+  ASSERT_TRUE(pgtest::eventually(
+      [&] { return env_->gateway_log().find("tariff reload refused") != std::string::npos; },
+      std::chrono::seconds(10)));
+  EXPECT_NE(env_->gateway_log().find("broken.yaml"), std::string::npos)
+      << "the problem names its file";
   EXPECT_EQ(contract_count(), before) << "a refused reload must keep the previous set";
   EXPECT_EQ(env_->call("POST", "/v1/rates", key_, kParisToLyon).status, 200);
 
@@ -219,7 +234,8 @@ TEST_F(tariffs_api, sighup_with_a_bad_file_keeps_the_previous_set_and_a_good_one
     std::ofstream(tariffs_ / "mondialrelay-copy.yaml") << text;
   }
   env_->gateway().signal(SIGHUP);
-  ASSERT_TRUE(pgtest::eventually([&] { return contract_count() == before + 1; }, std::chrono::seconds(10)))
+  ASSERT_TRUE(
+      pgtest::eventually([&] { return contract_count() == before + 1; }, std::chrono::seconds(10)))
       << env_->gateway_log();
 }
 
@@ -245,12 +261,15 @@ TEST_F(tariffs_api, compare_prices_a_batch_and_reports_bad_rows_with_their_posit
   EXPECT_GT(out.at("best_total").as_int64(), 0);
   std::int64_t mr_total = -1;
   for (const auto& c : out.at("contracts").as_array())
-    if (c.as_object().at("contract").as_string() == "mondialrelay-2026") mr_total = c.as_object().at("total").as_int64();
+    if (c.as_object().at("contract").as_string() == "mondialrelay-2026")
+      mr_total = c.as_object().at("total").as_int64();
   EXPECT_GT(mr_total, 0) << r.body;
-  EXPECT_GE(out.at("audit").as_object().at("examples").as_array().size(), 1u) << "a 1.00 EUR bill for a 2.5 kg parcel is off";
+  EXPECT_GE(out.at("audit").as_object().at("examples").as_array().size(), 1u)
+      << "a 1.00 EUR bill for a 2.5 kg parcel is off";
 
   const std::string csv =
-      "date,direction,from_country,from_postal_code,to_country,to_postal_code,weight_g,length_mm,width_mm,height_mm,service\n"
+      "date,direction,from_country,from_postal_code,to_country,to_postal_code,weight_g,length_mm,"
+      "width_mm,height_mm,service\n"
       "2026-06-01,outbound,FR,75001,FR,69001,1000,,,,home\n"
       "2026-06-01,outbound,FR,75001,FR,20000,1000,,,,home\n";
   auto c = env_->call("POST", "/v1/tariffs/compare?target=colissimo-2026&share=50", ops, csv,
@@ -268,7 +287,8 @@ std::string compare_rows(std::size_t count) {
   out.reserve(count * 150);
   for (std::size_t i = 1; i <= count; ++i) {
     if (i > 1) out += ",\n";
-    out += R"({"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001", "weight_g": )";
+    out +=
+        R"({"from_country": "FR", "from_postal_code": "75001", "to_country": "FR", "to_postal_code": "69001", "weight_g": )";
     out += std::to_string(100 + i % 20'000);
     out += R"(, "service": "home"})";
   }
@@ -380,7 +400,8 @@ TEST_F(tariffs_api, compare_json_options_after_the_rows_apply_and_bad_ones_name_
 // about 5 times the body (96 MB); read as a stream, by the body and a little more (21 MB).
 TEST(tariffs_api_memory, a_150000_row_json_body_does_not_build_a_document_in_memory) {
 #if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "an AddressSanitizer gateway's RSS measures the sanitizer (shadow memory, quarantine)";
+  GTEST_SKIP()
+      << "an AddressSanitizer gateway's RSS measures the sanitizer (shadow memory, quarantine)";
 #endif
   pgtest::stack_options options;
   options.extra_config =

@@ -60,7 +60,8 @@ inline void expect_problem(const response& r, int status, const std::string& typ
                            answer_kind kind = answer_kind::fresh) {
   SCOPED_TRACE(describe(r));
   EXPECT_EQ(r.status, status);
-  EXPECT_TRUE(r.header("content-type").starts_with("application/problem+json")) << r.header("content-type");
+  EXPECT_TRUE(r.header("content-type").starts_with("application/problem+json"))
+      << r.header("content-type");
   auto o = parse_object(r.body);
   ASSERT_TRUE(o.contains("type") && o.at("type").is_string());
   ASSERT_TRUE(o.contains("title") && o.at("title").is_string());
@@ -85,7 +86,8 @@ inline void expect_problem(const response& r, int status, const std::string& typ
     EXPECT_FALSE(errors->as_array().empty());
     for (const auto& e : errors->as_array()) {
       ASSERT_TRUE(e.is_object());
-      EXPECT_TRUE(e.as_object().contains("field") && e.as_object().at("field").is_string()) << boost::json::serialize(e);
+      EXPECT_TRUE(e.as_object().contains("field") && e.as_object().at("field").is_string())
+          << boost::json::serialize(e);
       EXPECT_TRUE(e.as_object().contains("message") && e.as_object().at("message").is_string() &&
                   !e.as_object().at("message").as_string().empty())
           << boost::json::serialize(e);
@@ -101,7 +103,8 @@ inline std::set<std::string> error_fields(const response& r) {
   if (ec || !v.is_object()) return out;
   if (auto* errors = v.as_object().if_contains("errors"); errors && errors->is_array())
     for (const auto& e : errors->as_array())
-      if (e.is_object() && e.as_object().contains("field")) out.insert(std::string(e.as_object().at("field").as_string()));
+      if (e.is_object() && e.as_object().contains("field"))
+        out.insert(std::string(e.as_object().at("field").as_string()));
   return out;
 }
 
@@ -144,7 +147,8 @@ inline std::uint64_t labels_sold(stack& env) {
 // Mondial Relay upper-cases it. See adapters/*/wire.cpp.
 inline std::string shipment_id_of_sale(const std::string& reference) {
   std::string id = "shp_";
-  for (char c : reference) id.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : reference)
+    id.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return id;
 }
 
@@ -154,7 +158,8 @@ inline void set_sim_faults(stack& env, const std::string& json) {
 }
 
 // Every shipment visible to `key` (all pages), newest first.
-inline std::vector<boost::json::object> list_all_shipments(stack& env, const std::string& key, const std::string& query = {}) {
+inline std::vector<boost::json::object> list_all_shipments(stack& env, const std::string& key,
+                                                           const std::string& query = {}) {
   std::vector<boost::json::object> out;
   std::string cursor;
   for (int page = 0; page < 1000; ++page) {

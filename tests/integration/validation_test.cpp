@@ -26,9 +26,11 @@ class validation : public ::testing::Test {
   // After every test: the refusals left no trace.
   void TearDown() override {
     if (!env_) return;
-    EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty()) << "a refused request stored a shipment";
+    EXPECT_TRUE(pgtest::list_all_shipments(*env_, key_).empty())
+        << "a refused request stored a shipment";
     auto ops = env_->create_key("ops-team", "ops");
-    EXPECT_EQ(pgtest::list_all_shipments(*env_, ops).size(), bought_) << "shipments stored across tenants";
+    EXPECT_EQ(pgtest::list_all_shipments(*env_, ops).size(), bought_)
+        << "shipments stored across tenants";
     EXPECT_EQ(pgtest::labels_sold(*env_), bought_) << "a refused request bought a label";
   }
 
@@ -41,9 +43,11 @@ class validation : public ::testing::Test {
   }
 
   // The refused key must still buy when the body is fixed: validation never claims it.
-  void expect_key_unused(const std::string& idempotency_key, const std::string& carrier = "colissimo") {
+  void expect_key_unused(const std::string& idempotency_key,
+                         const std::string& carrier = "colissimo") {
     auto r = post(pgtest::shipment_body(carrier, "order-after-refusal"), idempotency_key);
-    EXPECT_EQ(r.status, 201) << "the Idempotency-Key of a refused request is burnt: " << describe(r);
+    EXPECT_EQ(r.status, 201) << "the Idempotency-Key of a refused request is burnt: "
+                             << describe(r);
     EXPECT_TRUE(r.header("idempotent-replayed").empty());
     ++bought_;
     // The shipment is the fixed one; nothing else is stored (checked in TearDown).
@@ -62,24 +66,24 @@ class validation : public ::testing::Test {
 
 TEST_F(validation, every_field_error_is_reported_at_once) {
   auto body = valid("mondialrelay");
-  body.erase("pickup_point_id");                                      // required for pickup_point
-  body["colour"] = "red";                                             // unknown top-level field
+  body.erase("pickup_point_id");  // required for pickup_point
+  body["colour"] = "red";         // unknown top-level field
   body["direction"] = "sideways";
-  body["to"].as_object()["country"] = "ZZ";                           // unknown country
-  body["from"].as_object()["country"] = "fr";                         // not upper case
-  body["from"].as_object()["name"] = 42;                              // wrong type
-  body["from"].as_object()["nickname"] = "Al";                        // unknown nested field
+  body["to"].as_object()["country"] = "ZZ";     // unknown country
+  body["from"].as_object()["country"] = "fr";   // not upper case
+  body["from"].as_object()["name"] = 42;        // wrong type
+  body["from"].as_object()["nickname"] = "Al";  // unknown nested field
   body["to"].as_object()["email"] = "not-an-email";
   auto& parcel = body["parcels"].as_array()[0].as_object();
-  parcel["weight_g"] = -5;                                            // negative weight
-  parcel["colour"] = "blue";                                          // unknown field in a parcel
-  parcel["dimensions_mm"].as_object()["height"] = "10";               // wrong type
-  parcel["dimensions_mm"].as_object()["depth"] = 3;                   // unknown field deeper down
+  parcel["weight_g"] = -5;                               // negative weight
+  parcel["colour"] = "blue";                             // unknown field in a parcel
+  parcel["dimensions_mm"].as_object()["height"] = "10";  // wrong type
+  parcel["dimensions_mm"].as_object()["depth"] = 3;      // unknown field deeper down
   body["parcels"].as_array().push_back(json::object{{"weight_g", 1.5}});  // not an integer
-  body["parcels"].as_array().push_back("a string");                  // not an object
+  body["parcels"].as_array().push_back("a string");                       // not an object
   body["label"].as_object()["format"] = "gif";
   body["label"].as_object()["size"] = "huge";
-  body["selection"] = "cheapest";                                     // only with carrier auto
+  body["selection"] = "cheapest";  // only with carrier auto
   auto r = post(json::serialize(body));
   expect_problem(r, 422, "validation-error");
   const std::set<std::string> expected = {"pickup_point_id",
@@ -100,7 +104,9 @@ TEST_F(validation, every_field_error_is_reported_at_once) {
                                           "label.size",
                                           "selection"};
   EXPECT_EQ(error_fields(r), expected) << describe(r);
-  EXPECT_EQ(pgtest::string_at(pgtest::parse_object(r.body), "detail").find(std::to_string(expected.size())), 0u)
+  EXPECT_EQ(pgtest::string_at(pgtest::parse_object(r.body), "detail")
+                .find(std::to_string(expected.size())),
+            0u)
       << "the detail does not count the errors";
   expect_key_unused("validation-1", "mondialrelay");
 }
@@ -108,12 +114,14 @@ TEST_F(validation, every_field_error_is_reported_at_once) {
 TEST_F(validation, missing_required_fields_are_each_named) {
   auto r = post("{}");
   expect_problem(r, 422, "validation-error");
-  EXPECT_EQ(error_fields(r), (std::set<std::string>{"carrier", "service", "from", "to", "parcels"}));
+  EXPECT_EQ(error_fields(r),
+            (std::set<std::string>{"carrier", "service", "from", "to", "parcels"}));
   auto body = valid();
   body["to"] = json::object{};
   r = post(json::serialize(body));
   expect_problem(r, 422, "validation-error");
-  EXPECT_EQ(error_fields(r), (std::set<std::string>{"to.name", "to.line1", "to.city", "to.postal_code", "to.country"}));
+  EXPECT_EQ(error_fields(r), (std::set<std::string>{"to.name", "to.line1", "to.city",
+                                                    "to.postal_code", "to.country"}));
 }
 
 TEST_F(validation, colissimo_refuses_png_labels_with_a_field_error) {
@@ -127,12 +135,13 @@ TEST_F(validation, colissimo_refuses_png_labels_with_a_field_error) {
 
 TEST_F(validation, carrier_rules_and_generic_errors_come_back_in_one_answer) {
   auto body = valid("colissimo");
-  body["label"].as_object()["format"] = "png";             // Colissimo's rule
-  body["to"].as_object()["country"] = "XX";                 // generic rule
+  body["label"].as_object()["format"] = "png";                // Colissimo's rule
+  body["to"].as_object()["country"] = "XX";                   // generic rule
   body["parcels"].as_array()[0].as_object()["weight_g"] = 0;  // generic rule
   auto r = post(json::serialize(body));
   expect_problem(r, 422, "validation-error");
-  EXPECT_EQ(error_fields(r), (std::set<std::string>{"label.format", "to.country", "parcels[0].weight_g"}));
+  EXPECT_EQ(error_fields(r),
+            (std::set<std::string>{"label.format", "to.country", "parcels[0].weight_g"}));
 }
 
 TEST_F(validation, mondialrelay_refuses_zpl_labels_with_a_field_error) {
@@ -190,11 +199,18 @@ TEST_F(validation, wrong_json_types_are_field_errors) {
       {"label", [](json::object& b) { b["label"] = json::array{"pdf"}; }},
       {"reference", [](json::object& b) { b["reference"] = 1042; }},
       {"carrier", [](json::object& b) { b["carrier"] = true; }},
-      {"parcels[0].weight_g", [](json::object& b) { b["parcels"].as_array()[0].as_object()["weight_g"] = "1200"; }},
-      {"parcels[0].weight_g", [](json::object& b) { b["parcels"].as_array()[0].as_object()["weight_g"] = 1e12; }},
-      {"parcels[0].weight_g", [](json::object& b) { b["parcels"].as_array()[0].as_object()["weight_g"] = 0; }},
-      {"parcels[0].weight_g", [](json::object& b) { b["parcels"].as_array()[0].as_object()["weight_g"] = 18446744073709551615ull; }},
-      {"parcels[0].dimensions_mm", [](json::object& b) { b["parcels"].as_array()[0].as_object()["dimensions_mm"] = 300; }},
+      {"parcels[0].weight_g",
+       [](json::object& b) { b["parcels"].as_array()[0].as_object()["weight_g"] = "1200"; }},
+      {"parcels[0].weight_g",
+       [](json::object& b) { b["parcels"].as_array()[0].as_object()["weight_g"] = 1e12; }},
+      {"parcels[0].weight_g",
+       [](json::object& b) { b["parcels"].as_array()[0].as_object()["weight_g"] = 0; }},
+      {"parcels[0].weight_g",
+       [](json::object& b) {
+         b["parcels"].as_array()[0].as_object()["weight_g"] = 18446744073709551615ull;
+       }},
+      {"parcels[0].dimensions_mm",
+       [](json::object& b) { b["parcels"].as_array()[0].as_object()["dimensions_mm"] = 300; }},
       {"to.phone", [](json::object& b) { b["to"].as_object()["phone"] = "call me"; }},
       {"to.name", [](json::object& b) { b["to"].as_object()["name"] = "Marie\nCurie"; }},
       {"to.name", [](json::object& b) { b["to"].as_object()["name"] = "   "; }},
@@ -202,7 +218,8 @@ TEST_F(validation, wrong_json_types_are_field_errors) {
       // Control characters are refused in every string, not only in addresses.
       {"reference", [](json::object& b) { b["reference"] = std::string("order\0-1", 8); }},
       {"reference", [](json::object& b) { b["reference"] = "order\r\nX-Injected: 1"; }},
-      {"parcels[0].reference", [](json::object& b) { b["parcels"].as_array()[0].as_object()["reference"] = "box\n2"; }},
+      {"parcels[0].reference",
+       [](json::object& b) { b["parcels"].as_array()[0].as_object()["reference"] = "box\n2"; }},
       {"to.email", [](json::object& b) { b["to"].as_object()["email"] = "marie@example.test\r"; }},
       {"to.phone", [](json::object& b) { b["to"].as_object()["phone"] = "+33611223344\n"; }},
       {"carrier_service", [](json::object& b) { b["carrier_service"] = "DOM\t"; }},
@@ -222,11 +239,11 @@ TEST_F(validation, pickup_point_ids_are_checked) {
     std::string carrier, service, point;
   };
   const std::vector<bad> cases = {
-      {"mondialrelay", "pickup_point", "020230"},                   // no carrier:country: prefix
-      {"mondialrelay", "pickup_point", "mondialrelay:FR:"},         // empty point id
-      {"mondialrelay", "pickup_point", "mondialrelay:XX:020230"},   // unknown country
-      {"mondialrelay", "pickup_point", "colissimo:FR:020230"},      // carrier mismatch
-      {"colissimo", "home", "colissimo:FR:020230"},                 // not allowed with home
+      {"mondialrelay", "pickup_point", "020230"},                  // no carrier:country: prefix
+      {"mondialrelay", "pickup_point", "mondialrelay:FR:"},        // empty point id
+      {"mondialrelay", "pickup_point", "mondialrelay:XX:020230"},  // unknown country
+      {"mondialrelay", "pickup_point", "colissimo:FR:020230"},     // carrier mismatch
+      {"colissimo", "home", "colissimo:FR:020230"},                // not allowed with home
   };
   for (const auto& c : cases) {
     auto body = valid(c.carrier);
@@ -245,8 +262,9 @@ TEST_F(validation, pickup_point_ids_are_checked) {
 }
 
 TEST_F(validation, malformed_json_is_400) {
-  for (const std::string& body : {std::string(R"({"carrier": "colissimo",)"), std::string("not json"), std::string("[1, 2]"),
-                                 std::string("\"a string\""), std::string(R"({"a": 1} trailing)"), std::string(100, '[')}) {
+  for (const std::string& body :
+       {std::string(R"({"carrier": "colissimo",)"), std::string("not json"), std::string("[1, 2]"),
+        std::string("\"a string\""), std::string(R"({"a": 1} trailing)"), std::string(100, '[')}) {
     SCOPED_TRACE(body);
     auto r = post(body);
     expect_problem(r, 400, "malformed-json");
@@ -258,8 +276,8 @@ TEST_F(validation, missing_or_invalid_idempotency_key_is_400) {
   const auto body = pgtest::shipment_body("colissimo");
   auto none = env_->call("POST", "/v1/shipments", key_, body);
   expect_problem(none, 400, "idempotency-key-required");
-  for (const std::string& bad : {std::string(256, 'k'), std::string("has space"), std::string("tab\there"),
-                                std::string("caf\xc3\xa9")}) {
+  for (const std::string& bad : {std::string(256, 'k'), std::string("has space"),
+                                 std::string("tab\there"), std::string("caf\xc3\xa9")}) {
     SCOPED_TRACE("Idempotency-Key: " + bad);
     expect_problem(post(body, bad), 400, "idempotency-key-invalid");
   }
@@ -272,17 +290,21 @@ TEST_F(validation, missing_or_invalid_idempotency_key_is_400) {
 
 TEST_F(validation, body_that_is_not_application_json_is_415) {
   const auto body = pgtest::shipment_body("colissimo");
-  auto no_type = pgtest::request(env_->gateway_url(), "POST", "/v1/shipments", body,
-                                 {{"Authorization", "Bearer " + key_}, {"Idempotency-Key", "validation-1"}}, env_->ca_file());
+  auto no_type = pgtest::request(
+      env_->gateway_url(), "POST", "/v1/shipments", body,
+      {{"Authorization", "Bearer " + key_}, {"Idempotency-Key", "validation-1"}}, env_->ca_file());
   expect_problem(no_type, 415, "unsupported-media-type");
-  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "application/jsonp"}) {
+  for (const std::string type :
+       {"text/plain", "application/x-www-form-urlencoded", "application/jsonp"}) {
     SCOPED_TRACE(type);
-    auto r = env_->call("POST", "/v1/shipments", key_, body, {{"Idempotency-Key", "validation-1"}, {"Content-Type", type}});
+    auto r = env_->call("POST", "/v1/shipments", key_, body,
+                        {{"Idempotency-Key", "validation-1"}, {"Content-Type", type}});
     expect_problem(r, 415, "unsupported-media-type");
   }
   // Parameters and case do not matter.
-  auto with_charset = env_->call("POST", "/v1/shipments", key_, body,
-                                 {{"Idempotency-Key", "validation-1"}, {"Content-Type", "Application/JSON; charset=utf-8"}});
+  auto with_charset = env_->call(
+      "POST", "/v1/shipments", key_, body,
+      {{"Idempotency-Key", "validation-1"}, {"Content-Type", "Application/JSON; charset=utf-8"}});
   EXPECT_EQ(with_charset.status, 201) << describe(with_charset);
   ++bought_;
   key_ = env_->create_key("acme-after-charset", "merchant");
@@ -315,8 +337,8 @@ TEST_F(validation, list_query_parameters_are_validated) {
   auto several = env_->call("GET", "/v1/shipments?limit=0&colour=red&status=lost", key_);
   expect_problem(several, 422, "validation-error");
   EXPECT_EQ(error_fields(several), (std::set<std::string>{"limit", "colour", "status"}));
-  for (const std::string ok : {"limit=1", "limit=100", "status=pending_confirmation", "status=delivered", "carrier=colissimo",
-                               "reference=order-1"}) {
+  for (const std::string ok : {"limit=1", "limit=100", "status=pending_confirmation",
+                               "status=delivered", "carrier=colissimo", "reference=order-1"}) {
     SCOPED_TRACE(ok);
     auto r = env_->call("GET", "/v1/shipments?" + ok, key_);
     EXPECT_EQ(r.status, 200) << describe(r);

@@ -2,9 +2,9 @@
 // and `keys list` alignment (issue 7).
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <sys/wait.h>
 #include <boost/json.hpp>
+#include <regex>
 
 #include <cstdio>
 #include <filesystem>
@@ -220,10 +220,10 @@ TEST(parcelctl_cli, keys_list_aligns_columns_by_display_width) {
       // CREATED is the first RFC 3339 timestamp: ids and hints are random and may hold "20".
       static const std::regex timestamp(R"(\d{4}-\d{2}-\d{2}T)");
       std::smatch m;
-      const auto at = std::string(column) == "HINT"
-                          ? lines[i].find("pg_merchant_")
-                          : (std::regex_search(lines[i], m, timestamp) ? static_cast<std::size_t>(m.position(0))
-                                                                        : std::string::npos);
+      const auto at = std::string(column) == "HINT" ? lines[i].find("pg_merchant_")
+                                                    : (std::regex_search(lines[i], m, timestamp)
+                                                           ? static_cast<std::size_t>(m.position(0))
+                                                           : std::string::npos);
       ASSERT_NE(at, std::string::npos) << lines[i];
       EXPECT_EQ(display_width(lines[i].substr(0, at)), header_at) << column << ": " << lines[i];
     }

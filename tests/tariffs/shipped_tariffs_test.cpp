@@ -54,7 +54,8 @@ TEST(shipped_tariffs, each_carrier_has_exactly_one_contract_in_force_every_day_o
       auto q = paris_to_lyon_1kg("2026-01-01");
       q.date = d;
       q.carriers = {carrier};
-      q.service = std::string_view(carrier) == "colissimo" ? service_level::home : service_level::pickup_point;
+      q.service = std::string_view(carrier) == "colissimo" ? service_level::home
+                                                           : service_level::pickup_point;
       const auto r = set->quote_all(q);
       ASSERT_EQ(r.quotes.size(), 1u) << carrier << " on " << format_date(d);
     }

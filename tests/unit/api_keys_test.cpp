@@ -17,7 +17,8 @@ TEST(api_keys, generated_key_has_role_prefix_and_valid_checksum) {
   EXPECT_EQ(k.record.key_hash, sha256_hex(k.secret));
   EXPECT_EQ(k.record.tenant, "acme");
   EXPECT_TRUE(k.record.id.starts_with("key_"));
-  EXPECT_EQ(k.record.hint.find(k.secret.substr(20)), std::string::npos) << "hint must not reveal the key";
+  EXPECT_EQ(k.record.hint.find(k.secret.substr(20)), std::string::npos)
+      << "hint must not reveal the key";
 }
 
 TEST(api_keys, a_mistyped_key_fails_the_checksum) {
@@ -33,7 +34,8 @@ TEST(api_keys, a_mistyped_key_fails_the_checksum) {
 
 TEST(api_keys, keys_are_unique) {
   std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(generate_api_key("t", store::role::point, "").secret).second);
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_TRUE(seen.insert(generate_api_key("t", store::role::point, "").secret).second);
 }
 
 TEST(api_keys, tenant_ids_are_restricted) {

@@ -7,7 +7,8 @@
 namespace parcelgate::config {
 namespace {
 
-bool has_problem(const std::vector<problem>& list, std::string_view path, std::string_view text = {}) {
+bool has_problem(const std::vector<problem>& list, std::string_view path,
+                 std::string_view text = {}) {
   for (const auto& p : list)
     if (p.path == path && p.message.find(text) != std::string::npos) return true;
   return false;
@@ -56,7 +57,8 @@ TEST(config, circuit_breaker_settings_are_read_and_checked) {
   ASSERT_TRUE(set.has_value());
   EXPECT_EQ(set->outbound.circuit_failures, 0);
   EXPECT_EQ(set->outbound.circuit_open, std::chrono::seconds(30));
-  auto bad = load_text("outbound: {circuit_breaker: {failures: -1, open_s: 0, after: 3}}\n", "/srv/pg");
+  auto bad =
+      load_text("outbound: {circuit_breaker: {failures: -1, open_s: 0, after: 3}}\n", "/srv/pg");
   ASSERT_FALSE(bad.has_value());
   EXPECT_TRUE(has_problem(bad.error(), "outbound.circuit_breaker.failures"));
   EXPECT_TRUE(has_problem(bad.error(), "outbound.circuit_breaker.open_s"));
@@ -68,7 +70,8 @@ TEST(config, environment_variables_are_substituted_with_defaults) {
   ::unsetenv("PG_TEST_UNSET");
   auto cfg = load_text(
       "server: {listen: \"${PG_TEST_LISTEN}\"}\n"
-      "carriers:\n  colissimo: {base_url: \"${PG_TEST_UNSET:-http://127.0.0.1:1/c}\", password: x}\n",
+      "carriers:\n  colissimo: {base_url: \"${PG_TEST_UNSET:-http://127.0.0.1:1/c}\", password: "
+      "x}\n",
       "/srv/pg");
   ASSERT_TRUE(cfg.has_value());
   EXPECT_EQ(cfg->server.http.port, 9999);

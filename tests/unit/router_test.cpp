@@ -5,7 +5,9 @@
 namespace parcelgate::api {
 namespace {
 
-boost::asio::awaitable<http::response> noop(context&) { co_return http::response::json(200, "{}"); }
+boost::asio::awaitable<http::response> noop(context&) {
+  co_return http::response::json(200, "{}");
+}
 
 TEST(router, matches_parameters_and_reports_allowed_methods) {
   router r;

@@ -68,12 +68,16 @@ std::string with_service(std::string_view service, std::string_view extra = "") 
 }
 
 TEST(shipment_input, pickup_point_service_requires_a_point_of_the_same_carrier) {
-  EXPECT_TRUE(has(parse_shipment_input(with_service("pickup_point"), kCarriers), "pickup_point_id", "required"));
-  auto wrong = parse_shipment_input(with_service("pickup_point", R"(,"pickup_point_id":"mondialrelay:FR:020230")"), kCarriers);
+  EXPECT_TRUE(has(parse_shipment_input(with_service("pickup_point"), kCarriers), "pickup_point_id",
+                  "required"));
+  auto wrong = parse_shipment_input(
+      with_service("pickup_point", R"(,"pickup_point_id":"mondialrelay:FR:020230")"), kCarriers);
   EXPECT_TRUE(has(wrong, "pickup_point_id", "belongs to mondialrelay"));
-  auto bad = parse_shipment_input(with_service("locker", R"(,"pickup_point_id":"020230")"), kCarriers);
+  auto bad =
+      parse_shipment_input(with_service("locker", R"(,"pickup_point_id":"020230")"), kCarriers);
   EXPECT_TRUE(has(bad, "pickup_point_id", "must look like"));
-  auto ok = parse_shipment_input(with_service("pickup_point", R"(,"pickup_point_id":"colissimo:FR:123456")"), kCarriers);
+  auto ok = parse_shipment_input(
+      with_service("pickup_point", R"(,"pickup_point_id":"colissimo:FR:123456")"), kCarriers);
   EXPECT_TRUE(ok.errors.empty());
   EXPECT_EQ(ok.request.pickup_point_id, "123456");
   EXPECT_EQ(ok.request.pickup_point_country, "FR");
@@ -103,7 +107,8 @@ TEST(shipment_input, selection_only_with_auto) {
 
 TEST(shipment_input, parcel_count_is_bounded) {
   std::string parcels = "[";
-  for (int i = 0; i <= kMaxParcels; ++i) parcels += std::string(i ? "," : "") + R"({"weight_g":100})";
+  for (int i = 0; i <= kMaxParcels; ++i)
+    parcels += std::string(i ? "," : "") + R"({"weight_g":100})";
   parcels += "]";
   std::string b = body();
   b.replace(b.find("[{\"weight_g\":500}]"), 18, parcels);
@@ -113,7 +118,8 @@ TEST(shipment_input, parcel_count_is_bounded) {
 TEST(shipment_input, same_body_with_other_whitespace_has_the_same_canonical_form) {
   auto a = parse_shipment_input(body(), kCarriers);
   std::string spaced = body();
-  for (std::size_t i = 0; (i = spaced.find(',', i)) != std::string::npos; i += 3) spaced.replace(i, 1, " , ");
+  for (std::size_t i = 0; (i = spaced.find(',', i)) != std::string::npos; i += 3)
+    spaced.replace(i, 1, " , ");
   auto b = parse_shipment_input(spaced, kCarriers);
   EXPECT_EQ(a.canonical_json, b.canonical_json);
 }
@@ -131,14 +137,17 @@ TEST(shipment_input, same_fields_in_another_order_have_the_same_canonical_form) 
       kCarriers);
   ASSERT_FALSE(a.malformed);
   EXPECT_EQ(a.canonical_json, b.canonical_json);
-  EXPECT_EQ(a.canonical_json.find("{\"carrier\":\"colissimo\",\"from\":{\"city\""), 0u) << a.canonical_json;
+  EXPECT_EQ(a.canonical_json.find("{\"carrier\":\"colissimo\",\"from\":{\"city\""), 0u)
+      << a.canonical_json;
   // Order inside arrays is data: two parcels swapped are another request.
   auto c = parse_shipment_input(body(), kCarriers);
   std::string two = body();
   two.replace(two.find("[{\"weight_g\":500}]"), 18, R"([{"weight_g":500},{"weight_g":700}])");
   std::string swapped = body();
-  swapped.replace(swapped.find("[{\"weight_g\":500}]"), 18, R"([{"weight_g":700},{"weight_g":500}])");
-  EXPECT_NE(parse_shipment_input(two, kCarriers).canonical_json, parse_shipment_input(swapped, kCarriers).canonical_json);
+  swapped.replace(swapped.find("[{\"weight_g\":500}]"), 18,
+                  R"([{"weight_g":700},{"weight_g":500}])");
+  EXPECT_NE(parse_shipment_input(two, kCarriers).canonical_json,
+            parse_shipment_input(swapped, kCarriers).canonical_json);
   EXPECT_NE(c.canonical_json, parse_shipment_input(two, kCarriers).canonical_json);
 }
 

@@ -158,7 +158,13 @@ TEST_F(sqlite_store_test, idempotency_claim_moves_through_its_states) {
 
   row.status = "label_created";
   row.tracking_number = "6A00000000001";
-  ASSERT_TRUE(db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = "%PDF-1.4", .shipment_status = {}}, 201, "{\"done\":1}").has_value());
+  ASSERT_TRUE(db_->complete_purchase(row,
+                                     {.format = "pdf",
+                                      .content_type = "application/pdf",
+                                      .bytes = "%PDF-1.4",
+                                      .shipment_status = {}},
+                                     201, "{\"done\":1}")
+                  .has_value());
   auto replay = db_->claim_purchase("hash-a", pending("acme", "k1"), row.created_at);
   EXPECT_EQ(replay->result, claim::outcome::replay);
   EXPECT_EQ(replay->status, 201);
@@ -201,7 +207,10 @@ TEST_F(sqlite_store_test, another_tenant_cannot_read_a_shipment_or_its_label) {
   auto row = pending("acme", "k4");
   db_->claim_purchase("h", row, "t");
   row.status = "label_created";
-  db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}}, 201, "{}");
+  db_->complete_purchase(
+      row,
+      {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}},
+      201, "{}");
   EXPECT_TRUE(db_->get_shipment("acme", row.id)->has_value());
   EXPECT_FALSE(db_->get_shipment("globex", row.id)->has_value());
   EXPECT_FALSE(db_->get_label("globex", row.id)->has_value());
@@ -214,7 +223,10 @@ TEST_F(sqlite_store_test, list_pages_newest_first_with_a_cursor_and_filters) {
     auto row = pending("acme", "list-" + std::to_string(i), i % 2 ? "odd" : "even");
     db_->claim_purchase("h", row, "t");
     row.status = "label_created";
-    db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}}, 201, row.body);
+    db_->complete_purchase(
+        row,
+        {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}},
+        201, row.body);
     ids.push_back(row.id);
   }
   shipment_filter f;
@@ -241,7 +253,10 @@ TEST_F(sqlite_store_test, update_is_a_compare_and_set_on_status) {
   auto row = pending("acme", "k5");
   db_->claim_purchase("h", row, "t");
   row.status = "label_created";
-  db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}}, 201, "{}");
+  db_->complete_purchase(
+      row,
+      {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}},
+      201, "{}");
   row.status = "cancelled";
   EXPECT_TRUE(*db_->update_shipment(row, "label_created"));
   EXPECT_FALSE(*db_->update_shipment(row, "label_created"));
@@ -261,7 +276,10 @@ TEST_F(sqlite_store_test, old_finished_keys_are_purged) {
   auto row = pending("acme", "old");
   db_->claim_purchase("h", row, "2026-01-01T00:00:00Z");
   row.status = "label_created";
-  db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}}, 201, "{}");
+  db_->complete_purchase(
+      row,
+      {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}},
+      201, "{}");
   auto n = db_->purge_idempotency_keys("2026-06-01T00:00:00Z");
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(*n, 1);
@@ -324,8 +342,13 @@ TEST_F(sqlite_store_test, large_bodies_and_label_bytes_are_stored_exactly) {
   for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
   row.status = "label_created";
   row.body += " ";
-  ASSERT_TRUE(
-      db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = bytes, .shipment_status = {}}, 201, row.body).has_value());
+  ASSERT_TRUE(db_->complete_purchase(row,
+                                     {.format = "pdf",
+                                      .content_type = "application/pdf",
+                                      .bytes = bytes,
+                                      .shipment_status = {}},
+                                     201, row.body)
+                  .has_value());
   auto label = db_->get_label("acme", row.id);
   ASSERT_TRUE(label.has_value() && label->has_value());
   EXPECT_EQ((*label)->bytes, bytes);
@@ -351,7 +374,13 @@ TEST_F(sqlite_store_test, blocking_writers_on_many_threads_all_land_once) {
         if (c && c->result == claim::outcome::claimed) {
           ++claimed;
           row.status = "label_created";
-          EXPECT_TRUE(db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = "x", .shipment_status = {}}, 201, row.body).has_value());
+          EXPECT_TRUE(db_->complete_purchase(row,
+                                             {.format = "pdf",
+                                              .content_type = "application/pdf",
+                                              .bytes = "x",
+                                              .shipment_status = {}},
+                                             201, row.body)
+                          .has_value());
         }
       }
     });
@@ -374,7 +403,12 @@ TEST_F(sqlite_store_test, the_write_ahead_log_restarts_under_a_steady_stream_of_
         auto row = pending("acme", "wal-" + std::to_string(t) + "-" + std::to_string(i));
         ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
         row.status = "label_created";
-        ASSERT_TRUE(db_->complete_purchase(row, {.format = "pdf", .content_type = "application/pdf", .bytes = std::string(2048, 'x'), .shipment_status = {}}, 201, row.body));
+        ASSERT_TRUE(db_->complete_purchase(row,
+                                           {.format = "pdf",
+                                            .content_type = "application/pdf",
+                                            .bytes = std::string(2048, 'x'),
+                                            .shipment_status = {}},
+                                           201, row.body));
       }
     });
   for (auto& t : threads) t.join();

@@ -64,9 +64,11 @@ int main(int argc, char** argv) {
   const auto start = clock_type::now();
   std::size_t offset = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    std::this_thread::sleep_until(start + std::chrono::duration_cast<clock_type::duration>(interval * static_cast<double>(i)));
+    std::this_thread::sleep_until(start + std::chrono::duration_cast<clock_type::duration>(
+                                              interval * static_cast<double>(i)));
     const auto t0 = clock_type::now();
-    if (::pwrite(fd, buffer.data(), buffer.size(), static_cast<off_t>(offset)) < 0 || ::fdatasync(fd) != 0) {
+    if (::pwrite(fd, buffer.data(), buffer.size(), static_cast<off_t>(offset)) < 0 ||
+        ::fdatasync(fd) != 0) {
       std::perror("write");
       return 1;
     }

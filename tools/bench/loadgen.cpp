@@ -91,7 +91,8 @@ struct state {
 std::string expand(const std::string& text, const std::string& run, long n) {
   std::string out = text;
   const std::string token = "{{n}}", value = run + "-" + std::to_string(n);
-  for (std::size_t p; (p = out.find(token)) != std::string::npos;) out.replace(p, token.size(), value);
+  for (std::size_t p; (p = out.find(token)) != std::string::npos;)
+    out.replace(p, token.size(), value);
   return out;
 }
 
@@ -155,10 +156,13 @@ net::awaitable<void> one_request(state& st, long n, clock_type::time_point sched
       if (!ec) std::tie(ec, std::ignore) = co_await bhttp::async_read(s, c->buffer, res, nothrow);
     }
     if (ec) throw std::runtime_error(ec.message());
-    st.latencies_ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - scheduled).count());
+    st.latencies_ms.push_back(
+        std::chrono::duration<double, std::milli>(clock_type::now() - scheduled).count());
     ++st.statuses[static_cast<int>(res.result_int())];
-    if (res.keep_alive()) st.idle.push_back(std::move(c));
-    else --st.open;
+    if (res.keep_alive())
+      st.idle.push_back(std::move(c));
+    else
+      --st.open;
   } catch (const std::exception& e) {
     if (c) --st.open;
     ++st.errors[e.what()];
@@ -175,7 +179,8 @@ net::awaitable<void> schedule(state& st) {
   const auto start = clock_type::now();
   st.first_send = start;
   if (st.opt.at_once > 0) {
-    for (long i = 0; i < st.opt.at_once; ++i) net::co_spawn(st.io, one_request(st, i, start), net::detached);
+    for (long i = 0; i < st.opt.at_once; ++i)
+      net::co_spawn(st.io, one_request(st, i, start), net::detached);
     co_return;
   }
   const double interval_ns = 1e9 / st.opt.rate;
@@ -191,13 +196,16 @@ net::awaitable<void> schedule(state& st) {
 
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  auto idx = static_cast<std::size_t>(std::min<double>(sorted.size() - 1, std::ceil(p / 100.0 * sorted.size()) - 1));
+  auto idx = static_cast<std::size_t>(
+      std::min<double>(sorted.size() - 1, std::ceil(p / 100.0 * sorted.size()) - 1));
   return sorted[idx];
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: loadgen --url URL [--method M] [--body-file F] [--header 'N: V']... "
-                       "(--rate R --duration S | --at-once N) [--connections C] [--ca FILE] [--timeout-s T] [--label L]\n");
+  std::fprintf(stderr,
+               "usage: loadgen --url URL [--method M] [--body-file F] [--header 'N: V']... "
+               "(--rate R --duration S | --at-once N) [--connections C] [--ca FILE] [--timeout-s "
+               "T] [--label L]\n");
   return 2;
 }
 
@@ -208,8 +216,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--url") opt.url = next();
-    else if (a == "--method") opt.method = next();
+    if (a == "--url")
+      opt.url = next();
+    else if (a == "--method")
+      opt.method = next();
     else if (a == "--body-file") {
       std::ifstream in(next());
       std::stringstream ss;
@@ -222,16 +232,25 @@ int main(int argc, char** argv) {
       auto v = h.substr(colon + 1);
       v.erase(0, v.find_first_not_of(' '));
       opt.headers.emplace_back(h.substr(0, colon), v);
-    } else if (a == "--rate") opt.rate = std::stod(next());
-    else if (a == "--duration") opt.duration_s = std::stod(next());
-    else if (a == "--at-once") opt.at_once = std::stol(next());
-    else if (a == "--connections") opt.connections = std::stoul(next());
-    else if (a == "--ca") opt.ca = next();
-    else if (a == "--timeout-s") opt.timeout_s = std::stoi(next());
-    else if (a == "--label") opt.label = next();
-    else return usage();
+    } else if (a == "--rate")
+      opt.rate = std::stod(next());
+    else if (a == "--duration")
+      opt.duration_s = std::stod(next());
+    else if (a == "--at-once")
+      opt.at_once = std::stol(next());
+    else if (a == "--connections")
+      opt.connections = std::stoul(next());
+    else if (a == "--ca")
+      opt.ca = next();
+    else if (a == "--timeout-s")
+      opt.timeout_s = std::stoi(next());
+    else if (a == "--label")
+      opt.label = next();
+    else
+      return usage();
   }
-  if (opt.url.empty() || (opt.at_once <= 0 && (opt.rate <= 0 || opt.duration_s <= 0))) return usage();
+  if (opt.url.empty() || (opt.at_once <= 0 && (opt.rate <= 0 || opt.duration_s <= 0)))
+    return usage();
   opt.tls = opt.url.starts_with("https://");
   auto rest = opt.url.substr(opt.tls ? 8 : 7);
   auto slash = rest.find('/');
@@ -240,7 +259,8 @@ int main(int argc, char** argv) {
   auto colon = authority.rfind(':');
   opt.host = authority.substr(0, colon);
   opt.port = colon == std::string::npos ? (opt.tls ? "443" : "80") : authority.substr(colon + 1);
-  if (opt.at_once > 0) opt.connections = std::max<std::size_t>(opt.connections, static_cast<std::size_t>(opt.at_once));
+  if (opt.at_once > 0)
+    opt.connections = std::max<std::size_t>(opt.connections, static_cast<std::size_t>(opt.at_once));
 
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
@@ -263,17 +283,22 @@ int main(int argc, char** argv) {
 
   std::sort(st.latencies_ms.begin(), st.latencies_ms.end());
   double wall = std::chrono::duration<double>(st.last_done - st.first_send).count();
-  std::printf("{\"label\":\"%s\",\"requests\":%ld,\"completed\":%zu,\"wall_s\":%.3f,\"achieved_rps\":%.1f,"
-              "\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,\"statuses\":{",
-              opt.label.c_str(), st.expected, st.latencies_ms.size(), wall,
-              wall > 0 ? static_cast<double>(st.latencies_ms.size()) / wall : 0.0, percentile(st.latencies_ms, 50),
-              percentile(st.latencies_ms, 90), percentile(st.latencies_ms, 99), percentile(st.latencies_ms, 99.9),
-              st.latencies_ms.empty() ? 0.0 : st.latencies_ms.back());
+  std::printf(
+      "{\"label\":\"%s\",\"requests\":%ld,\"completed\":%zu,\"wall_s\":%.3f,\"achieved_rps\":%.1f,"
+      "\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
+      "\"statuses\":{",
+      opt.label.c_str(), st.expected, st.latencies_ms.size(), wall,
+      wall > 0 ? static_cast<double>(st.latencies_ms.size()) / wall : 0.0,
+      percentile(st.latencies_ms, 50), percentile(st.latencies_ms, 90),
+      percentile(st.latencies_ms, 99), percentile(st.latencies_ms, 99.9),
+      st.latencies_ms.empty() ? 0.0 : st.latencies_ms.back());
   bool first = true;
-  for (const auto& [code, n] : st.statuses) std::printf("%s\"%d\":%ld", first ? "" : ",", code, n), first = false;
+  for (const auto& [code, n] : st.statuses)
+    std::printf("%s\"%d\":%ld", first ? "" : ",", code, n), first = false;
   std::printf("},\"errors\":{");
   first = true;
-  for (const auto& [what, n] : st.errors) std::printf("%s\"%s\":%ld", first ? "" : ",", what.c_str(), n), first = false;
+  for (const auto& [what, n] : st.errors)
+    std::printf("%s\"%s\":%ld", first ? "" : ",", what.c_str(), n), first = false;
   std::printf("}}\n");
   return 0;
 }

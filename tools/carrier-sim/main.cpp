@@ -1,6 +1,7 @@
 // carrier-sim: sandboxes of the supported carriers on loopback, in their real wire formats.
 //   carrier-sim --listen HOST:PORT [--plain] [--cert FILE --key FILE] [--threads N]
-//               [--latency-ms N] [--jitter-ms N] [--fail-rate F] [--timeout-rate F] [--malformed-rate F]
+//               [--latency-ms N] [--jitter-ms N] [--fail-rate F] [--timeout-rate F]
+//               [--malformed-rate F]
 // Carriers live under /colissimo/... and /mondialrelay/...; GET /_sim/stats reads the labels
 // sold, GET|POST /_sim/faults reads or changes fault settings, POST /_sim/reset clears the ledger.
 
@@ -29,11 +30,12 @@ using namespace parcelgate;
 namespace {
 
 void usage() {
-  std::fprintf(stderr,
-               "usage: carrier-sim --listen HOST:PORT [--plain] [--cert FILE --key FILE] [--threads N]\n"
-               "                   [--latency-ms N] [--jitter-ms N] [--fail-rate F] [--timeout-rate F]\n"
-               "                   [--malformed-rate F]\n"
-               "TLS uses certs/dev/server.crt and server.key unless --plain or --cert/--key are given.\n");
+  std::fprintf(
+      stderr,
+      "usage: carrier-sim --listen HOST:PORT [--plain] [--cert FILE --key FILE] [--threads N]\n"
+      "                   [--latency-ms N] [--jitter-ms N] [--fail-rate F] [--timeout-rate F]\n"
+      "                   [--malformed-rate F]\n"
+      "TLS uses certs/dev/server.crt and server.key unless --plain or --cert/--key are given.\n");
 }
 
 http::response sim_error(int status, std::string_view detail) {
@@ -43,7 +45,8 @@ http::response sim_error(int status, std::string_view detail) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string listen = "127.0.0.1:9443", cert = "certs/dev/server.crt", key = "certs/dev/server.key";
+  std::string listen = "127.0.0.1:9443", cert = "certs/dev/server.crt",
+              key = "certs/dev/server.key";
   bool plain = false;
   unsigned threads = 2;
   sim::fault_settings faults;
@@ -56,18 +59,30 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--listen") listen = next();
-    else if (a == "--plain") plain = true;
-    else if (a == "--cert") cert = next();
-    else if (a == "--key") key = next();
-    else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(next()));
-    else if (a == "--latency-ms") faults.latency_ms = std::stoi(next());
-    else if (a == "--jitter-ms") faults.jitter_ms = std::stoi(next());
-    else if (a == "--fail-rate") faults.fail_rate = std::stod(next());
-    else if (a == "--timeout-rate") faults.timeout_rate = std::stod(next());
-    else if (a == "--malformed-rate") faults.malformed_rate = std::stod(next());
-    else if (a == "--help" || a == "-h") return usage(), 0;
-    else return usage(), 2;
+    if (a == "--listen")
+      listen = next();
+    else if (a == "--plain")
+      plain = true;
+    else if (a == "--cert")
+      cert = next();
+    else if (a == "--key")
+      key = next();
+    else if (a == "--threads")
+      threads = static_cast<unsigned>(std::stoul(next()));
+    else if (a == "--latency-ms")
+      faults.latency_ms = std::stoi(next());
+    else if (a == "--jitter-ms")
+      faults.jitter_ms = std::stoi(next());
+    else if (a == "--fail-rate")
+      faults.fail_rate = std::stod(next());
+    else if (a == "--timeout-rate")
+      faults.timeout_rate = std::stod(next());
+    else if (a == "--malformed-rate")
+      faults.malformed_rate = std::stod(next());
+    else if (a == "--help" || a == "-h")
+      return usage(), 0;
+    else
+      return usage(), 2;
   }
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
@@ -91,12 +106,14 @@ int main(int argc, char** argv) {
   http::server* server_ptr = nullptr;
 
   auto handler = [&](http::request& req) -> net::awaitable<http::response> {
-    if (req.path == "/_sim/stats" && req.method == "GET") co_return http::response::json(200, ledger.to_json());
+    if (req.path == "/_sim/stats" && req.method == "GET")
+      co_return http::response::json(200, ledger.to_json());
     if (req.path == "/_sim/faults") {
       if (req.method == "GET") co_return http::response::json(200, injector.to_json());
       if (req.method == "POST") {
         auto problem = injector.apply_json(req.body);
-        if (!problem.empty()) co_return http::response::json(400, "{\"error\":\"" + problem + "\"}");
+        if (!problem.empty())
+          co_return http::response::json(400, "{\"error\":\"" + problem + "\"}");
         co_return http::response::json(200, injector.to_json());
       }
     }
@@ -116,13 +133,19 @@ int main(int argc, char** argv) {
         co_await timer.async_wait(net::use_awaitable);
       }
       if (f == sim::fault::fail)
-        co_return http::response::text(503, "<html><body><h1>503 Service Unavailable</h1>No server is available "
-                                             "to handle this request.</body></html>\n", "text/html");
+        co_return http::response::text(
+            503,
+            "<html><body><h1>503 Service Unavailable</h1>No server is available "
+            "to handle this request.</body></html>\n",
+            "text/html");
       if (f == sim::fault::busy) co_return c->busy_answer(req);
       auto res = c->handle(req);
       if (f == sim::fault::proxy_error_after_sale)
-        co_return http::response::text(502, "<html><head><title>502 Bad Gateway</title></head><body><center>"
-                                            "<h1>502 Bad Gateway</h1></center></body></html>\n", "text/html");
+        co_return http::response::text(
+            502,
+            "<html><head><title>502 Bad Gateway</title></head><body><center>"
+            "<h1>502 Bad Gateway</h1></center></body></html>\n",
+            "text/html");
       if (f == sim::fault::timeout) {
         // The request was handled; its answer is lost. Hold the connection until the client
         // gives up (or the simulator stops).
@@ -153,7 +176,8 @@ int main(int argc, char** argv) {
     server_ptr->stop();
     io.stop();
   });
-  telemetry::log_notice("carrier-sim listening", {{"url", public_url}, {"threads", static_cast<std::int64_t>(threads)}});
+  telemetry::log_notice("carrier-sim listening",
+                        {{"url", public_url}, {"threads", static_cast<std::int64_t>(threads)}});
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();

@@ -34,7 +34,9 @@ std::string sales_ledger::to_json() const {
   };
   for (const auto& [carrier, n] : requests_)
     if (!sales_.contains(carrier))
-      out[carrier] = boost::json::object{{"labels_sold", 0}, {"duplicate_references", 0}, {"requests", n},
+      out[carrier] = boost::json::object{{"labels_sold", 0},
+                                         {"duplicate_references", 0},
+                                         {"requests", n},
                                          {"sales", boost::json::array()}};
   for (const auto& [carrier, list] : sales_) {
     std::map<std::string_view, int> seen;
@@ -42,7 +44,8 @@ std::string sales_ledger::to_json() const {
     std::uint64_t duplicates = 0;
     for (const auto& s : list) {
       if (!s.reference.empty() && seen[s.reference]++ > 0) ++duplicates;
-      items.push_back(boost::json::object{{"reference", s.reference}, {"tracking_number", s.tracking_number}});
+      items.push_back(
+          boost::json::object{{"reference", s.reference}, {"tracking_number", s.tracking_number}});
     }
     out[carrier] = boost::json::object{{"labels_sold", list.size()},
                                        {"duplicate_references", duplicates},

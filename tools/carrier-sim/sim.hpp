@@ -23,7 +23,8 @@ class sales_ledger {
  public:
   // Records one sold label. `reference` is the shipper's own reference as it arrived on the wire
   // (Colissimo sender.senderParcelRef, Mondial Relay NDossier).
-  void record(std::string_view carrier, std::string_view reference, std::string_view tracking_number);
+  void record(std::string_view carrier, std::string_view reference,
+              std::string_view tracking_number);
   // Counts one request that reached the carrier's endpoints (sold or not, faults included).
   void note_request(std::string_view carrier);
   std::uint64_t count(std::string_view carrier) const;
@@ -55,6 +56,7 @@ class carrier_sim {
 // `public_base_url` is how clients reach the simulator ("https://127.0.0.1:9443"), for carriers
 // that return absolute URLs.
 std::unique_ptr<carrier_sim> make_colissimo_sim(sales_ledger& ledger, std::string public_base_url);
-std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger, std::string public_base_url);
+std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger,
+                                                   std::string public_base_url);
 
 }  // namespace parcelgate::sim

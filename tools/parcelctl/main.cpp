@@ -1,8 +1,7 @@
 // parcelctl — operations CLI. Reads the same config as the server.
-//   parcelctl [--config FILE] keys create --tenant T --role merchant|point|ops [--name TEXT] [--json]
-//   parcelctl [--config FILE] keys list [--json]
-//   parcelctl [--config FILE] keys revoke KEY_ID
-//   parcelctl tariffs check DIR | tariffs quote ...   (see tariffs_cmd.hpp)
+//   parcelctl [--config FILE] keys create --tenant T --role merchant|point|ops [--name TEXT]
+//   [--json] parcelctl [--config FILE] keys list [--json] parcelctl [--config FILE] keys revoke
+//   KEY_ID parcelctl tariffs check DIR | tariffs quote ...   (see tariffs_cmd.hpp)
 
 #include <boost/json.hpp>
 
@@ -40,7 +39,8 @@ int usage() {
 std::unique_ptr<store::store> open_store(const std::string& config_file) {
   auto cfg = config::load_file(config_file);
   if (!cfg) {
-    std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(), cfg.error().size());
+    std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(),
+                 cfg.error().size());
     for (const auto& p : cfg.error()) std::fprintf(stderr, "  %s\n", p.to_string().c_str());
     return nullptr;
   }
@@ -48,7 +48,8 @@ std::unique_ptr<store::store> open_store(const std::string& config_file) {
   std::filesystem::create_directories(cfg->store.path.parent_path(), ec);
   auto db = store::open_sqlite({.path = cfg->store.path.string(), .busy_timeout_ms = 10000});
   if (!db) {
-    std::fprintf(stderr, "cannot open %s: %s\n", cfg->store.path.c_str(), db.error().carrier_message.c_str());
+    std::fprintf(stderr, "cannot open %s: %s\n", cfg->store.path.c_str(),
+                 db.error().carrier_message.c_str());
     return nullptr;
   }
   if (auto m = (*db)->migrate(); !m) {
@@ -62,15 +63,22 @@ int keys_create(store::store& db, const std::vector<std::string>& args) {
   std::string tenant, role_text, name;
   bool json = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--tenant" && i + 1 < args.size()) tenant = args[++i];
-    else if (args[i] == "--role" && i + 1 < args.size()) role_text = args[++i];
-    else if (args[i] == "--name" && i + 1 < args.size()) name = args[++i];
-    else if (args[i] == "--json") json = true;
-    else return usage();
+    if (args[i] == "--tenant" && i + 1 < args.size())
+      tenant = args[++i];
+    else if (args[i] == "--role" && i + 1 < args.size())
+      role_text = args[++i];
+    else if (args[i] == "--name" && i + 1 < args.size())
+      name = args[++i];
+    else if (args[i] == "--json")
+      json = true;
+    else
+      return usage();
   }
   auto role = store::parse_role(role_text);
   if (!api::valid_tenant_id(tenant)) {
-    std::fprintf(stderr, "--tenant: 1-64 characters of a-z, 0-9, _ and -, starting with a letter or digit\n");
+    std::fprintf(
+        stderr,
+        "--tenant: 1-64 characters of a-z, 0-9, _ and -, starting with a letter or digit\n");
     return 2;
   }
   if (!role) {
@@ -84,13 +92,14 @@ int keys_create(store::store& db, const std::vector<std::string>& args) {
   }
   if (json) {
     std::printf("%s\n", boost::json::serialize(boost::json::object{{"id", key.record.id},
-                                                                    {"tenant", tenant},
-                                                                    {"role", role_text},
-                                                                    {"key", key.secret}}).c_str());
+                                                                   {"tenant", tenant},
+                                                                   {"role", role_text},
+                                                                   {"key", key.secret}})
+                            .c_str());
   } else {
     std::printf("%s\n", key.secret.c_str());
-    std::fprintf(stderr, "created %s (tenant %s, role %s); the key above is shown only once\n", key.record.id.c_str(),
-                 tenant.c_str(), role_text.c_str());
+    std::fprintf(stderr, "created %s (tenant %s, role %s); the key above is shown only once\n",
+                 key.record.id.c_str(), tenant.c_str(), role_text.c_str());
   }
   return 0;
 }
@@ -104,9 +113,15 @@ int keys_list(store::store& db, bool json) {
   if (json) {
     boost::json::array out;
     for (const auto& k : *keys)
-      out.push_back(boost::json::object{{"id", k.id}, {"tenant", k.tenant}, {"role", store::to_string(k.key_role)},
-                                        {"hint", k.hint}, {"name", k.name}, {"created_at", k.created_at},
-                                        {"revoked_at", k.revoked_at.empty() ? boost::json::value(nullptr) : boost::json::value(k.revoked_at)}});
+      out.push_back(boost::json::object{
+          {"id", k.id},
+          {"tenant", k.tenant},
+          {"role", store::to_string(k.key_role)},
+          {"hint", k.hint},
+          {"name", k.name},
+          {"created_at", k.created_at},
+          {"revoked_at",
+           k.revoked_at.empty() ? boost::json::value(nullptr) : boost::json::value(k.revoked_at)}});
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return 0;
   }
@@ -140,9 +155,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) config_file = argv[++i];
-    else if (a == "--help" || a == "-h") return usage(), 0;
-    else args.push_back(a);
+    if (a == "--config" && i + 1 < argc)
+      config_file = argv[++i];
+    else if (a == "--help" || a == "-h")
+      return usage(), 0;
+    else
+      args.push_back(a);
   }
   if (!args.empty() && args[0] == "tariffs")
     return parcelctl::tariffs_command(std::vector<std::string>(args.begin() + 1, args.end()));
@@ -154,7 +172,8 @@ int main(int argc, char** argv) {
   if (args[1] == "list") return keys_list(*db, rest.size() == 1 && rest[0] == "--json");
   if (args[1] == "revoke" && rest.size() == 1) {
     auto r = db->revoke_api_key(rest[0], now_rfc3339());
-    if (!r) return std::fprintf(stderr, "cannot revoke: %s\n", r.error().carrier_message.c_str()), 1;
+    if (!r)
+      return std::fprintf(stderr, "cannot revoke: %s\n", r.error().carrier_message.c_str()), 1;
     if (!*r) return std::fprintf(stderr, "no active key %s\n", rest[0].c_str()), 1;
     std::fprintf(stderr, "revoked %s\n", rest[0].c_str());
     return 0;

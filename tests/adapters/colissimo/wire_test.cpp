@@ -171,7 +171,8 @@ TEST(ColissimoWire, BadCredentialsAreAuthFailed) {
   EXPECT_EQ(out.error().carrier_code, "30000");
   EXPECT_EQ(out.error().carrier_message, "Identifiant ou mot de passe erroné");
   EXPECT_TRUE(out.error().fields.empty());
-  EXPECT_EQ(out.error().sale, sale_outcome::not_sold) << "SLS's own refusal proves nothing was sold";
+  EXPECT_EQ(out.error().sale, sale_outcome::not_sold)
+      << "SLS's own refusal proves nothing was sold";
 }
 
 TEST(ColissimoWire, ValidationErrorsBecomeFieldErrorsOnOurPaths) {
@@ -230,7 +231,8 @@ TEST(ColissimoWire, UnknownIdIsRejectedKeepingCarrierCodeAndText) {
   EXPECT_EQ(out.error().kind, error_kind::rejected);
   EXPECT_EQ(out.error().carrier_code, "39999");
   EXPECT_EQ(out.error().carrier_message, "Erreur non répertoriée");
-  EXPECT_EQ(out.error().sale, sale_outcome::not_sold) << "an ERROR message is a refusal even when unknown";
+  EXPECT_EQ(out.error().sale, sale_outcome::not_sold)
+      << "an ERROR message is a refusal even when unknown";
 }
 
 TEST(ColissimoWire, MalformedBodyIsBadGateway) {

@@ -19,7 +19,8 @@ namespace {
 
 struct MondialRelaySimulator : ::testing::Test {
   sim::sales_ledger ledger;
-  std::unique_ptr<sim::carrier_sim> simulator = sim::make_mondialrelay_sim(ledger, "http://127.0.0.1:9443");
+  std::unique_ptr<sim::carrier_sim> simulator =
+      sim::make_mondialrelay_sim(ledger, "http://127.0.0.1:9443");
 
   std::unique_ptr<carriers::carrier_adapter> adapter(std::string key = "PrivateK") {
     auto a = adapters::make_mondialrelay_adapter();
@@ -31,7 +32,8 @@ struct MondialRelaySimulator : ::testing::Test {
     http::request in;
     in.method = "POST";
     in.target = in.path = "/mondialrelay/Web_Services.asmx";
-    in.fields = {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", mr::soap_action(operation)}};
+    in.fields = {{"Content-Type", "text/xml; charset=utf-8"},
+                 {"SOAPAction", mr::soap_action(operation)}};
     in.body = mr::build_envelope(operation, params);
     return simulator->handle(in);
   }
@@ -118,13 +120,28 @@ TEST_F(MondialRelaySimulator, simulator_answers_the_documented_stat_for_each_bad
     int stat;
   };
   const row rows[] = {
-      {"ModeCol", "ABC", 10},        {"ModeLiv", "XYZ", 13},   {"Expe_Ad1", "", 40},       {"Dest_Ad3", "x", 33},
-      {"Dest_CP", "7501", 36},       {"Expe_Pays", "FRA", 37}, {"Dest_Pays", "US", 79},    {"Expe_Tel1", "12", 38},
-      {"Dest_Mail", "a+b@c.d", 39},  {"Poids", "50", 20},      {"NbColis", "2", 48},       {"LIV_Rel", "12AB", 14},
-      {"LIV_Rel", "000000", 70},     {"LIV_Rel_Pays", "BE", 92}, {"NDossier", "shp_x", 5}, {"Expe_Langage", "f", 74},
-      {"Dest_Ville", "PARIS 14E ARRONDISSEMENT DE", 35},          {"Enseigne", "BDTEST1", 1}, {"Enseigne", "ZZTEST13", 2},
+      {"ModeCol", "ABC", 10},
+      {"ModeLiv", "XYZ", 13},
+      {"Expe_Ad1", "", 40},
+      {"Dest_Ad3", "x", 33},
+      {"Dest_CP", "7501", 36},
+      {"Expe_Pays", "FRA", 37},
+      {"Dest_Pays", "US", 79},
+      {"Expe_Tel1", "12", 38},
+      {"Dest_Mail", "a+b@c.d", 39},
+      {"Poids", "50", 20},
+      {"NbColis", "2", 48},
+      {"LIV_Rel", "12AB", 14},
+      {"LIV_Rel", "000000", 70},
+      {"LIV_Rel_Pays", "BE", 92},
+      {"NDossier", "shp_x", 5},
+      {"Expe_Langage", "f", 74},
+      {"Dest_Ville", "PARIS 14E ARRONDISSEMENT DE", 35},
+      {"Enseigne", "BDTEST1", 1},
+      {"Enseigne", "ZZTEST13", 2},
   };
-  for (const auto& r : rows) EXPECT_EQ(creation_stat_with(r.name, r.value), r.stat) << r.name << "=" << r.value;
+  for (const auto& r : rows)
+    EXPECT_EQ(creation_stat_with(r.name, r.value), r.stat) << r.name << "=" << r.value;
   EXPECT_EQ(creation_stat_with("NClient", ""), 0);
   EXPECT_EQ(ledger.count("mondialrelay"), 1u);
 }
@@ -164,7 +181,10 @@ TEST_F(MondialRelaySimulator, label_server_checks_crc_and_serves_each_format) {
   EXPECT_NE(a4.body, a6.body);
   std::string bad = target.substr(0, target.find("crc=") + 4) + "00000000000000000000000000000000";
   EXPECT_EQ(get(bad).status, 404);
-  EXPECT_EQ(get("/mondialrelay/ww2/PDF/StickerMaker2.aspx?ens=BDTEST1311&expedition=99999999&crc=AA").status, 404);
+  EXPECT_EQ(
+      get("/mondialrelay/ww2/PDF/StickerMaker2.aspx?ens=BDTEST1311&expedition=99999999&crc=AA")
+          .status,
+      404);
 }
 
 TEST_F(MondialRelaySimulator, tracing_reports_a_new_label_as_registered) {
@@ -172,7 +192,8 @@ TEST_F(MondialRelaySimulator, tracing_reports_a_new_label_as_registered) {
   simulator_call call(*simulator);
   auto bought = run(a->create_label(pickup_point_request(), call));
   ASSERT_TRUE(bought);
-  auto out = post(mr::kTracingOperation, mr::build_tracing_params({"BDTEST13", "PrivateK"}, bought->tracking_number, "FR"));
+  auto out = post(mr::kTracingOperation, mr::build_tracing_params({"BDTEST13", "PrivateK"},
+                                                                  bought->tracking_number, "FR"));
   auto parsed = mr::parse_tracing_response(out.status, out.body);
   ASSERT_TRUE(parsed) << out.body;
   EXPECT_EQ(parsed->stat, 80);
@@ -180,11 +201,15 @@ TEST_F(MondialRelaySimulator, tracing_reports_a_new_label_as_registered) {
   EXPECT_TRUE(parsed->steps.empty());
   EXPECT_EQ(parsed->relay_num, "020230");
 
-  auto wrong = post(mr::kTracingOperation, mr::build_tracing_params({"BDTEST13", "Nope"}, bought->tracking_number, "FR"));
+  auto wrong = post(mr::kTracingOperation,
+                    mr::build_tracing_params({"BDTEST13", "Nope"}, bought->tracking_number, "FR"));
   EXPECT_EQ(mr::parse_tracing_response(wrong.status, wrong.body)->stat, 97);
-  auto unknown = post(mr::kTracingOperation, mr::build_tracing_params({"BDTEST13", "PrivateK"}, "00000001", "FR"));
+  auto unknown = post(mr::kTracingOperation,
+                      mr::build_tracing_params({"BDTEST13", "PrivateK"}, "00000001", "FR"));
   EXPECT_EQ(mr::parse_tracing_response(unknown.status, unknown.body)->stat, 94);
-  auto language = post(mr::kTracingOperation, mr::build_tracing_params({"BDTEST13", "PrivateK"}, bought->tracking_number, "fr"));
+  auto language =
+      post(mr::kTracingOperation,
+           mr::build_tracing_params({"BDTEST13", "PrivateK"}, bought->tracking_number, "fr"));
   EXPECT_EQ(mr::parse_tracing_response(language.status, language.body)->stat, 74);
 }
 

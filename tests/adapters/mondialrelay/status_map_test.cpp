@@ -1,5 +1,5 @@
-// STAT codes of WSI2_CreationEtiquette -> our errors, and tracing codes/labels -> tracking statuses.
-// The expected table is written out here, independently of status_map.cpp.
+// STAT codes of WSI2_CreationEtiquette -> our errors, and tracing codes/labels -> tracking
+// statuses. The expected table is written out here, independently of status_map.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,30 +22,78 @@ using k = error_kind;
 
 const std::vector<expectation>& expected_table() {
   static const std::vector<expectation> table = {
-      {1, k::auth_failed, {}}, {2, k::auth_failed, {}}, {3, k::auth_failed, {}}, {5, k::internal, {}},
-      {7, k::internal, {}}, {8, k::auth_failed, {}}, {9, k::invalid_request, {"from.city", "to.city"}},
-      {10, k::rejected, {}}, {11, k::rejected, {}}, {12, k::invalid_request, {"from.country"}},
-      {13, k::unsupported, {"service"}}, {14, k::invalid_request, {"pickup_point_id"}},
-      {15, k::invalid_request, {"pickup_point_id"}}, {20, k::invalid_request, {"parcels[0].weight_g"}},
-      {21, k::invalid_request, {"parcels[0].dimensions_mm"}}, {22, k::invalid_request, {"parcels[0].dimensions_mm"}},
-      {24, k::not_found, {}}, {25, k::rejected, {}}, {26, k::internal, {}}, {27, k::unsupported, {"service"}},
-      {28, k::rejected, {}}, {29, k::unsupported, {"service"}}, {30, k::invalid_request, {"from.name", "to.name"}},
-      {31, k::invalid_request, {"from.company", "to.company"}}, {33, k::invalid_request, {"from.line1", "to.line1"}},
-      {34, k::invalid_request, {"from.line2", "to.line2"}}, {35, k::invalid_request, {"from.city", "to.city"}},
+      {1, k::auth_failed, {}},
+      {2, k::auth_failed, {}},
+      {3, k::auth_failed, {}},
+      {5, k::internal, {}},
+      {7, k::internal, {}},
+      {8, k::auth_failed, {}},
+      {9, k::invalid_request, {"from.city", "to.city"}},
+      {10, k::rejected, {}},
+      {11, k::rejected, {}},
+      {12, k::invalid_request, {"from.country"}},
+      {13, k::unsupported, {"service"}},
+      {14, k::invalid_request, {"pickup_point_id"}},
+      {15, k::invalid_request, {"pickup_point_id"}},
+      {20, k::invalid_request, {"parcels[0].weight_g"}},
+      {21, k::invalid_request, {"parcels[0].dimensions_mm"}},
+      {22, k::invalid_request, {"parcels[0].dimensions_mm"}},
+      {24, k::not_found, {}},
+      {25, k::rejected, {}},
+      {26, k::internal, {}},
+      {27, k::unsupported, {"service"}},
+      {28, k::rejected, {}},
+      {29, k::unsupported, {"service"}},
+      {30, k::invalid_request, {"from.name", "to.name"}},
+      {31, k::invalid_request, {"from.company", "to.company"}},
+      {33, k::invalid_request, {"from.line1", "to.line1"}},
+      {34, k::invalid_request, {"from.line2", "to.line2"}},
+      {35, k::invalid_request, {"from.city", "to.city"}},
       {36, k::invalid_request, {"from.postal_code", "to.postal_code"}},
-      {37, k::invalid_request, {"from.country", "to.country"}}, {38, k::invalid_request, {"from.phone", "to.phone"}},
-      {39, k::invalid_request, {"from.email", "to.email"}}, {40, k::internal, {}}, {42, k::internal, {}},
-      {43, k::internal, {}}, {44, k::internal, {}}, {45, k::internal, {}}, {46, k::rejected, {}},
-      {47, k::invalid_request, {"parcels"}}, {48, k::invalid_request, {"parcels"}}, {49, k::internal, {}},
-      {60, k::internal, {}}, {61, k::internal, {}}, {62, k::internal, {}}, {63, k::internal, {}},
-      {64, k::internal, {}}, {65, k::internal, {}}, {66, k::internal, {}}, {67, k::internal, {}},
-      {68, k::internal, {}}, {69, k::auth_failed, {}}, {70, k::invalid_request, {"pickup_point_id"}},
-      {71, k::internal, {}}, {74, k::internal, {}}, {78, k::invalid_request, {"from.country"}},
-      {79, k::invalid_request, {"to.country"}}, {80, k::bad_gateway, {}}, {81, k::bad_gateway, {}},
-      {82, k::bad_gateway, {}}, {83, k::bad_gateway, {}}, {84, k::bad_gateway, {}}, {85, k::bad_gateway, {}},
-      {86, k::bad_gateway, {}}, {87, k::bad_gateway, {}}, {88, k::bad_gateway, {}}, {89, k::bad_gateway, {}},
-      {92, k::rejected, {}}, {93, k::invalid_request, {"to.postal_code"}}, {94, k::not_found, {}},
-      {95, k::auth_failed, {}}, {96, k::auth_failed, {}}, {97, k::auth_failed, {}}, {98, k::bad_gateway, {}},
+      {37, k::invalid_request, {"from.country", "to.country"}},
+      {38, k::invalid_request, {"from.phone", "to.phone"}},
+      {39, k::invalid_request, {"from.email", "to.email"}},
+      {40, k::internal, {}},
+      {42, k::internal, {}},
+      {43, k::internal, {}},
+      {44, k::internal, {}},
+      {45, k::internal, {}},
+      {46, k::rejected, {}},
+      {47, k::invalid_request, {"parcels"}},
+      {48, k::invalid_request, {"parcels"}},
+      {49, k::internal, {}},
+      {60, k::internal, {}},
+      {61, k::internal, {}},
+      {62, k::internal, {}},
+      {63, k::internal, {}},
+      {64, k::internal, {}},
+      {65, k::internal, {}},
+      {66, k::internal, {}},
+      {67, k::internal, {}},
+      {68, k::internal, {}},
+      {69, k::auth_failed, {}},
+      {70, k::invalid_request, {"pickup_point_id"}},
+      {71, k::internal, {}},
+      {74, k::internal, {}},
+      {78, k::invalid_request, {"from.country"}},
+      {79, k::invalid_request, {"to.country"}},
+      {80, k::bad_gateway, {}},
+      {81, k::bad_gateway, {}},
+      {82, k::bad_gateway, {}},
+      {83, k::bad_gateway, {}},
+      {84, k::bad_gateway, {}},
+      {85, k::bad_gateway, {}},
+      {86, k::bad_gateway, {}},
+      {87, k::bad_gateway, {}},
+      {88, k::bad_gateway, {}},
+      {89, k::bad_gateway, {}},
+      {92, k::rejected, {}},
+      {93, k::invalid_request, {"to.postal_code"}},
+      {94, k::not_found, {}},
+      {95, k::auth_failed, {}},
+      {96, k::auth_failed, {}},
+      {97, k::auth_failed, {}},
+      {98, k::bad_gateway, {}},
       {99, k::unavailable, {}},
   };
   return table;
@@ -83,7 +131,8 @@ TEST(MondialRelayStat, every_documented_code_maps_to_the_expected_kind_and_field
     EXPECT_EQ(e.carrier_code, "STAT " + std::to_string(x.stat));
     EXPECT_FALSE(e.carrier_message.empty()) << "STAT " << x.stat;
     EXPECT_NE(e.message.find("STAT " + std::to_string(x.stat)), std::string::npos);
-    EXPECT_EQ(e.sale, sale_outcome::not_sold) << "a documented STAT answer created nothing: STAT " << x.stat;
+    EXPECT_EQ(e.sale, sale_outcome::not_sold)
+        << "a documented STAT answer created nothing: STAT " << x.stat;
   }
 }
 
@@ -98,15 +147,20 @@ TEST(MondialRelayStat, side_ambiguous_codes_say_the_carrier_does_not_tell_which_
   auto e = mr::creation_error(36, home_plan());
   ASSERT_EQ(e.fields.size(), 2u);
   for (const auto& f : e.fields)
-    EXPECT_NE(f.message.find("does not say whether the sender's or the recipient's"), std::string::npos);
+    EXPECT_NE(f.message.find("does not say whether the sender's or the recipient's"),
+              std::string::npos);
   EXPECT_NE(e.message.find("does not say"), std::string::npos);
-  EXPECT_EQ(mr::creation_error(79, home_plan()).fields[0].message.find("does not say"), std::string::npos);
+  EXPECT_EQ(mr::creation_error(79, home_plan()).fields[0].message.find("does not say"),
+            std::string::npos);
 }
 
 TEST(MondialRelayStat, no_route_points_at_the_relay_for_relay_deliveries) {
-  EXPECT_EQ(fields_of(mr::creation_error(93, relay_plan())), std::vector<std::string>{"pickup_point_id"});
-  EXPECT_EQ(fields_of(mr::creation_error(93, home_plan())), std::vector<std::string>{"to.postal_code"});
-  EXPECT_EQ(fields_of(mr::creation_error(92, relay_plan())), std::vector<std::string>{"pickup_point_id"});
+  EXPECT_EQ(fields_of(mr::creation_error(93, relay_plan())),
+            std::vector<std::string>{"pickup_point_id"});
+  EXPECT_EQ(fields_of(mr::creation_error(93, home_plan())),
+            std::vector<std::string>{"to.postal_code"});
+  EXPECT_EQ(fields_of(mr::creation_error(92, relay_plan())),
+            std::vector<std::string>{"pickup_point_id"});
   EXPECT_TRUE(fields_of(mr::creation_error(92, home_plan())).empty());
 }
 
@@ -120,7 +174,8 @@ TEST(MondialRelayStat, undocumented_codes_are_bad_gateway_with_the_raw_code) {
 }
 
 TEST(MondialRelayStat, only_zero_and_the_free_text_warning_mean_the_label_exists) {
-  for (int stat : mr::documented_stats()) EXPECT_EQ(mr::creation_succeeded(stat), stat == 0 || stat == 60) << stat;
+  for (int stat : mr::documented_stats())
+    EXPECT_EQ(mr::creation_succeeded(stat), stat == 0 || stat == 60) << stat;
 }
 
 TEST(MondialRelayTracking, tracing_stats_map_to_normalized_statuses) {

@@ -16,7 +16,8 @@ using testing_mr::fixture;
 namespace {
 
 // (name, value) of every child of the operation element of a SOAP envelope, in document order.
-std::vector<std::pair<std::string, std::string>> operation_params(const std::string& xml, std::string* op_ns = nullptr) {
+std::vector<std::pair<std::string, std::string>> operation_params(const std::string& xml,
+                                                                  std::string* op_ns = nullptr) {
   pugi::xml_document doc;
   EXPECT_TRUE(doc.load_string(xml.c_str()));
   auto op = doc.child("soap:Envelope").child("soap:Body").first_child();
@@ -27,7 +28,9 @@ std::vector<std::pair<std::string, std::string>> operation_params(const std::str
   return out;
 }
 
-mr::account sandbox() { return {"BDTEST13", "PrivateK"}; }
+mr::account sandbox() {
+  return {"BDTEST13", "PrivateK"};
+}
 
 mr::delivery_plan relay_plan() {
   mr::delivery_plan plan;
@@ -41,7 +44,8 @@ mr::delivery_plan relay_plan() {
 }  // namespace
 
 TEST(MondialRelaySecurity, matches_published_vector_for_tracing_parameters) {
-  EXPECT_EQ(mr::security_hash({"BDTEST13", "12345678", "FR"}, "PrivateK"), "33DA5F122DAA40241087CC7845BEA4B1");
+  EXPECT_EQ(mr::security_hash({"BDTEST13", "12345678", "FR"}, "PrivateK"),
+            "33DA5F122DAA40241087CC7845BEA4B1");
 }
 
 TEST(MondialRelaySecurity, matches_published_vector_of_test_account) {
@@ -59,23 +63,44 @@ TEST(MondialRelaySecurity, matches_hash_of_a_recorded_creation_etiquette_request
   // A WSI2_CreationEtiquette request recorded against the live service with the public test
   // account (akretion/roulier cassette test_mondialrelay_label_return.yaml); empty parameters count
   // as empty strings, and the service accepted this Security value.
-  std::map<std::string, std::string> sent = {
-      {"Enseigne", "BDTEST13"}, {"ModeCol", "REL"}, {"ModeLiv", "LCC"}, {"Expe_Langage", "FR"},
-      {"Expe_Ad1", "Akretion"}, {"Expe_Ad3", "27 rue Henri Rolland"}, {"Expe_Ad4", "Batiment B"},
-      {"Expe_Ville", "Villeurbanne"}, {"Expe_CP", "69100"}, {"Expe_Pays", "FR"}, {"Expe_Tel1", "+33482538457"},
-      {"Dest_Langage", "FR"}, {"Dest_Ad1", "Hugo"}, {"Dest_Ad3", "6 Place des Vosges"}, {"Dest_Ville", "Paris"},
-      {"Dest_CP", "75004"}, {"Dest_Pays", "FR"}, {"Dest_Tel1", "+33600000000"},
-      {"Dest_Mail", "hugo.victor@example.com"}, {"Poids", "1200"}, {"NbColis", "1"}, {"CRT_Valeur", "0"},
-      {"CRT_Devise", "EUR"}, {"Exp_Devise", "EUR"}, {"COL_Rel_Pays", "FR"}, {"COL_Rel", "AUTO"}};
+  std::map<std::string, std::string> sent = {{"Enseigne", "BDTEST13"},
+                                             {"ModeCol", "REL"},
+                                             {"ModeLiv", "LCC"},
+                                             {"Expe_Langage", "FR"},
+                                             {"Expe_Ad1", "Akretion"},
+                                             {"Expe_Ad3", "27 rue Henri Rolland"},
+                                             {"Expe_Ad4", "Batiment B"},
+                                             {"Expe_Ville", "Villeurbanne"},
+                                             {"Expe_CP", "69100"},
+                                             {"Expe_Pays", "FR"},
+                                             {"Expe_Tel1", "+33482538457"},
+                                             {"Dest_Langage", "FR"},
+                                             {"Dest_Ad1", "Hugo"},
+                                             {"Dest_Ad3", "6 Place des Vosges"},
+                                             {"Dest_Ville", "Paris"},
+                                             {"Dest_CP", "75004"},
+                                             {"Dest_Pays", "FR"},
+                                             {"Dest_Tel1", "+33600000000"},
+                                             {"Dest_Mail", "hugo.victor@example.com"},
+                                             {"Poids", "1200"},
+                                             {"NbColis", "1"},
+                                             {"CRT_Valeur", "0"},
+                                             {"CRT_Devise", "EUR"},
+                                             {"Exp_Devise", "EUR"},
+                                             {"COL_Rel_Pays", "FR"},
+                                             {"COL_Rel", "AUTO"}};
   mr::param_list params;
-  for (auto name : mr::kCreationParams) params.push_back({std::string(name), sent[std::string(name)]});
+  for (auto name : mr::kCreationParams)
+    params.push_back({std::string(name), sent[std::string(name)]});
   params.push_back({"Texte", "not part of the hash"});
   EXPECT_EQ(mr::security_for(params, "TestAPI1key"), "6A2E3C16861A41EC4E665C619F496EFA");
 }
 
 TEST(MondialRelaySecurity, hashes_iso_8859_1_bytes_not_utf8) {
-  EXPECT_EQ(mr::security_hash({"\xC3\x89"}, ""), "52B016DB15C28529A2AA2F191C364DFA");  // MD5 of byte 0xC9
-  EXPECT_EQ(mr::security_hash({"BDTEST13", "Élodie"}, "PrivateK"), "E52E269256640FAF9352CA4E46BC9566");
+  EXPECT_EQ(mr::security_hash({"\xC3\x89"}, ""),
+            "52B016DB15C28529A2AA2F191C364DFA");  // MD5 of byte 0xC9
+  EXPECT_EQ(mr::security_hash({"BDTEST13", "Élodie"}, "PrivateK"),
+            "E52E269256640FAF9352CA4E46BC9566");
 }
 
 TEST(MondialRelaySecurity, ignores_security_and_texte_parameters) {
@@ -91,9 +116,13 @@ TEST(MondialRelayText, latin1_keeps_latin1_and_transliterates_the_rest) {
   EXPECT_EQ(mr::to_latin1("Élodie"), "\xC9lodie");
   EXPECT_EQ(mr::to_latin1("l’été"), "l'\xE9t\xE9");
   EXPECT_EQ(mr::to_latin1("Œuvre 5€"), "OEuvre 5EUR");
-  EXPECT_EQ(mr::to_latin1("Łódź"), "L\xF3" "dz");
+  EXPECT_EQ(mr::to_latin1("Łódź"),
+            "L\xF3"
+            "dz");
   EXPECT_EQ(mr::to_latin1("Жук"), "???");
-  EXPECT_EQ(mr::to_latin1("a\xFF" "b"), "a?b");
+  EXPECT_EQ(mr::to_latin1("a\xFF"
+                          "b"),
+            "a?b");
 }
 
 TEST(MondialRelayText, wire_text_is_uppercase_ascii_without_accents) {
@@ -106,7 +135,8 @@ TEST(MondialRelayText, wire_text_is_uppercase_ascii_without_accents) {
 }
 
 TEST(MondialRelayText, wire_text_is_cut_to_the_field_limit_without_trailing_space) {
-  auto cut = mr::to_mr_text("Residence des Grands Chenes Batiment Nord", mr::text_class::address, 32);
+  auto cut =
+      mr::to_mr_text("Residence des Grands Chenes Batiment Nord", mr::text_class::address, 32);
   EXPECT_EQ(cut, "RESIDENCE DES GRANDS CHENES BATI");
   EXPECT_EQ(mr::to_mr_text("Saint-Remy-en-Bouzemont-Saint-Genest", mr::text_class::city, 26),
             "SAINT-REMY-EN-BOUZEMONT-SA");
@@ -135,17 +165,20 @@ TEST(MondialRelayText, phones_and_emails_are_reduced_to_what_the_service_accepts
 }
 
 TEST(MondialRelayEnvelope, lists_every_parameter_in_wsdl_order_with_security_last) {
-  auto params = mr::build_creation_params(testing_mr::pickup_point_request(), relay_plan(), sandbox());
+  auto params =
+      mr::build_creation_params(testing_mr::pickup_point_request(), relay_plan(), sandbox());
   std::string ns;
   auto sent = operation_params(mr::build_envelope(mr::kCreationOperation, params), &ns);
   EXPECT_EQ(ns, "http://www.mondialrelay.fr/webservice/");
   ASSERT_EQ(sent.size(), mr::kCreationParams.size());
-  for (std::size_t i = 0; i < sent.size(); ++i) EXPECT_EQ(sent[i].first, mr::kCreationParams[i]) << "position " << i;
+  for (std::size_t i = 0; i < sent.size(); ++i)
+    EXPECT_EQ(sent[i].first, mr::kCreationParams[i]) << "position " << i;
   EXPECT_EQ(sent.back().first, "Security");
 }
 
 TEST(MondialRelayEnvelope, matches_the_expected_wire_payload_value_by_value) {
-  auto params = mr::build_creation_params(testing_mr::pickup_point_request(), relay_plan(), sandbox());
+  auto params =
+      mr::build_creation_params(testing_mr::pickup_point_request(), relay_plan(), sandbox());
   auto ours = operation_params(mr::build_envelope(mr::kCreationOperation, params));
   auto expected = operation_params(fixture("creation_request_pickup_point.xml"));
   ASSERT_EQ(ours.size(), expected.size());
@@ -158,8 +191,10 @@ TEST(MondialRelayEnvelope, matches_the_expected_wire_payload_value_by_value) {
 TEST(MondialRelayEnvelope, is_a_soap_1_1_envelope_in_utf8) {
   auto body = mr::build_envelope(mr::kCreationOperation, {{"Enseigne", "BDTEST13"}});
   EXPECT_TRUE(body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope"));
-  EXPECT_NE(body.find("xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\""), std::string::npos);
-  EXPECT_EQ(mr::soap_action(mr::kCreationOperation), "\"http://www.mondialrelay.fr/webservice/WSI2_CreationEtiquette\"");
+  EXPECT_NE(body.find("xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\""),
+            std::string::npos);
+  EXPECT_EQ(mr::soap_action(mr::kCreationOperation),
+            "\"http://www.mondialrelay.fr/webservice/WSI2_CreationEtiquette\"");
 }
 
 TEST(MondialRelayEnvelope, sends_weight_in_grams_length_in_cm_and_a_100_g_minimum) {
@@ -205,7 +240,8 @@ TEST(MondialRelayText, client_reference_keeps_letters_and_digits_and_the_last_ni
   for (const auto* ref : {"order-1042", "Cde 2026/000123", "ünïcödé-ref-Œuvre-€"}) {
     const auto v = mr::client_reference_for(ref);
     EXPECT_LE(v.size(), mr::kMaxClientReference) << ref;
-    EXPECT_EQ(v.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), std::string::npos) << ref;
+    EXPECT_EQ(v.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), std::string::npos)
+        << ref;
   }
 }
 
@@ -215,7 +251,9 @@ TEST(MondialRelayResponse, parses_success_with_relative_label_url) {
   EXPECT_EQ(parsed->stat, 0);
   EXPECT_EQ(parsed->expedition_num, "41098765");
   EXPECT_EQ(parsed->url_etiquette,
-            "/ww2/PDF/StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765&lg=FR&format=A4&crc=5C0F1E2D3A4B5C6D7E8F90A1B2C3D4E5");
+            "/ww2/PDF/"
+            "StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765&lg=FR&format=A4&crc="
+            "5C0F1E2D3A4B5C6D7E8F90A1B2C3D4E5");
   EXPECT_TRUE(mr::creation_succeeded(parsed->stat));
 }
 
@@ -237,7 +275,8 @@ TEST(MondialRelayResponse, client_soap_fault_is_our_bug_with_raw_fault_kept) {
   EXPECT_EQ(parsed.error().carrier, "mondialrelay");
   EXPECT_EQ(parsed.error().carrier_code, "soap:Client");
   EXPECT_NE(parsed.error().carrier_message.find("SOAPAction"), std::string::npos);
-  EXPECT_EQ(parsed.error().sale, sale_outcome::not_sold) << "the service refused to read the request";
+  EXPECT_EQ(parsed.error().sale, sale_outcome::not_sold)
+      << "the service refused to read the request";
 }
 
 TEST(MondialRelayResponse, server_soap_fault_means_unavailable) {
@@ -256,7 +295,8 @@ TEST(MondialRelayResponse, malformed_xml_is_bad_gateway) {
 }
 
 TEST(MondialRelayResponse, http_errors_without_soap_body_map_by_status) {
-  EXPECT_EQ(mr::parse_creation_response(503, "<html>Service Unavailable</html>").error().kind, error_kind::unavailable);
+  EXPECT_EQ(mr::parse_creation_response(503, "<html>Service Unavailable</html>").error().kind,
+            error_kind::unavailable);
   EXPECT_EQ(mr::parse_creation_response(429, "").error().kind, error_kind::rate_limited);
   EXPECT_EQ(mr::parse_creation_response(404, "<html/>").error().kind, error_kind::bad_gateway);
   EXPECT_EQ(mr::parse_creation_response(200, "<a><b/></a>").error().carrier_code, "missing STAT");
@@ -265,7 +305,9 @@ TEST(MondialRelayResponse, http_errors_without_soap_body_map_by_status) {
 TEST(MondialRelayResponse, only_a_429_among_bare_http_errors_proves_nothing_was_sold) {
   // A proxy's 5xx page may arrive after the creation succeeded behind it.
   for (int status : {500, 502, 503, 504, 401, 403, 404})
-    EXPECT_EQ(mr::parse_creation_response(status, "<html>error</html>").error().sale, sale_outcome::unknown) << status;
+    EXPECT_EQ(mr::parse_creation_response(status, "<html>error</html>").error().sale,
+              sale_outcome::unknown)
+        << status;
   EXPECT_EQ(mr::parse_creation_response(429, "").error().sale, sale_outcome::not_sold);
   EXPECT_EQ(mr::parse_creation_response(200, "<a><b/></a>").error().sale, sale_outcome::unknown);
 }
@@ -279,10 +321,15 @@ TEST(MondialRelayResponse, success_without_expedition_number_is_bad_gateway) {
 }
 
 TEST(MondialRelayLabelUrl, swaps_the_format_and_keeps_the_other_parameters) {
-  EXPECT_EQ(mr::label_url("https://www.mondialrelay.com/",
-                          "/ww2/PDF/StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765&lg=FR&format=A4&crc=AB", "10x15"),
-            "https://www.mondialrelay.com/ww2/PDF/StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765&lg=FR&format=10x15&crc=AB");
-  EXPECT_EQ(mr::label_url("http://127.0.0.1:9443/mondialrelay", "/ww2/PDF/StickerMaker2.aspx?expedition=1", "A4"),
+  EXPECT_EQ(
+      mr::label_url(
+          "https://www.mondialrelay.com/",
+          "/ww2/PDF/StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765&lg=FR&format=A4&crc=AB",
+          "10x15"),
+      "https://www.mondialrelay.com/ww2/PDF/"
+      "StickerMaker2.aspx?ens=BDTEST1311&expedition=41098765&lg=FR&format=10x15&crc=AB");
+  EXPECT_EQ(mr::label_url("http://127.0.0.1:9443/mondialrelay",
+                          "/ww2/PDF/StickerMaker2.aspx?expedition=1", "A4"),
             "http://127.0.0.1:9443/mondialrelay/ww2/PDF/StickerMaker2.aspx?expedition=1&format=A4");
   EXPECT_EQ(mr::label_url("http://x", "https://labels.example/l.aspx?format=A5&a=1", "A4"),
             "https://labels.example/l.aspx?format=A4&a=1");

@@ -153,7 +153,8 @@ class colissimo_sim final : public carrier_sim {
   }
 
   http::response busy_answer(const http::request&) const override {
-    return multipart(500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr), nullptr);
+    return multipart(500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr),
+                     nullptr);
   }
 
  private:

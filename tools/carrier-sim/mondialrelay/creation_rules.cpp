@@ -108,8 +108,10 @@ std::string latin1(std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       out.push_back(static_cast<char>(c));
-    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
-      out.push_back(static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F)));
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s.size() &&
+               (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+      out.push_back(
+          static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F)));
       ++i;
     } else {
       int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
@@ -154,8 +156,10 @@ int check_creation(const wsi_params& p) {
   // 1. Mandatory parameters, including those a mode makes mandatory.
   for (const auto& r : list)
     if (r.mandatory && value(p, r.name).empty()) return 40;
-  if (mode_col == "REL" && (value(p, "COL_Rel").empty() || value(p, "COL_Rel_Pays").empty())) return 40;
-  if (relay_delivery && (value(p, "LIV_Rel").empty() || value(p, "LIV_Rel_Pays").empty())) return 40;
+  if (mode_col == "REL" && (value(p, "COL_Rel").empty() || value(p, "COL_Rel_Pays").empty()))
+    return 40;
+  if (relay_delivery && (value(p, "LIV_Rel").empty() || value(p, "LIV_Rel_Pays").empty()))
+    return 40;
   if (mode_liv == "LDS" && value(p, "Dest_Tel1").empty()) return 40;
 
   // 2. Formats, in WSDL order; optional parameters are checked only when present.
@@ -170,7 +174,9 @@ int check_creation(const wsi_params& p) {
   std::string expe_pays = value(p, "Expe_Pays"), dest_pays = value(p, "Dest_Pays");
   if (!served_country(expe_pays)) return 78;
   if (!served_country(dest_pays)) return 79;
-  if (!postcode_fits(expe_pays, value(p, "Expe_CP")) || !postcode_fits(dest_pays, value(p, "Dest_CP"))) return 36;
+  if (!postcode_fits(expe_pays, value(p, "Expe_CP")) ||
+      !postcode_fits(dest_pays, value(p, "Dest_CP")))
+    return 36;
   int parcels = std::stoi(value(p, "NbColis"));
   if (parcels < 1) return 47;
   if (parcels > 1 && mode_liv == "24R") return 48;

@@ -45,11 +45,20 @@ std::string xml_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -78,14 +87,16 @@ http::response xml_response(int status, std::string body) {
 
 // ASP.NET answers protocol-level problems with HTTP 500 and a SOAP fault.
 http::response fault(std::string_view code, std::string_view text) {
-  return xml_response(500, envelope("<soap:Fault><faultcode>soap:" + std::string(code) + "</faultcode><faultstring>" +
-                                    xml_escape(text) + "</faultstring><detail /></soap:Fault>"));
+  return xml_response(500, envelope("<soap:Fault><faultcode>soap:" + std::string(code) +
+                                    "</faultcode><faultstring>" + xml_escape(text) +
+                                    "</faultstring><detail /></soap:Fault>"));
 }
 
 http::response operation_result(std::string_view operation, std::string_view fields) {
-  return xml_response(200, envelope("<" + std::string(operation) + "Response xmlns=\"" + std::string(kNamespace) +
-                                    "\"><" + std::string(operation) + "Result>" + std::string(fields) + "</" +
-                                    std::string(operation) + "Result></" + std::string(operation) + "Response>"));
+  return xml_response(
+      200, envelope("<" + std::string(operation) + "Response xmlns=\"" + std::string(kNamespace) +
+                    "\"><" + std::string(operation) + "Result>" + std::string(fields) + "</" +
+                    std::string(operation) + "Result></" + std::string(operation) + "Response>"));
 }
 
 std::string md5_hex(std::string_view s) {
@@ -145,7 +156,8 @@ class mondialrelay_sim final : public carrier_sim {
   // label downloads get the web server's own 503.
   http::response busy_answer(const http::request& request) const override {
     std::string action(request.header("SOAPAction"));
-    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') action = action.substr(1, action.size() - 2);
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"')
+      action = action.substr(1, action.size() - 2);
     if (request.method != "POST" || !action.starts_with(kNamespace))
       return http::response::text(503, "Service Unavailable");
     return operation_result(action.substr(kNamespace.size()), "<STAT>99</STAT>");
@@ -154,39 +166,49 @@ class mondialrelay_sim final : public carrier_sim {
  private:
   http::response soap(const http::request& request) {
     std::string action(request.header("SOAPAction"));
-    if (action.size() >= 2 && action.front() == '"' && action.back() == '"') action = action.substr(1, action.size() - 2);
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"')
+      action = action.substr(1, action.size() - 2);
     if (!action.starts_with(kNamespace))
-      return fault("Client", "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
+      return fault("Client",
+                   "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
     std::string operation = action.substr(kNamespace.size());
     pugi::xml_document doc;
     if (!doc.load_buffer(request.body.data(), request.body.size()))
-      return fault("Client", "Server was unable to read request. ---> There is an error in XML document (1, 1).");
+      return fault(
+          "Client",
+          "Server was unable to read request. ---> There is an error in XML document (1, 1).");
     auto body = doc.document_element().find_child([](pugi::xml_node n) {
       std::string_view name = n.name();
       return name == "Body" || name.ends_with(":Body");
     });
     pugi::xml_node call = body.first_child();
     std::string_view call_name = call.name();
-    if (auto colon = call_name.find(':'); colon != std::string_view::npos) call_name.remove_prefix(colon + 1);
+    if (auto colon = call_name.find(':'); colon != std::string_view::npos)
+      call_name.remove_prefix(colon + 1);
     if (!body || call_name != operation)
-      return fault("Client", "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
+      return fault("Client",
+                   "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
     mrs::wsi_params params;
     for (auto child : call.children()) {
       std::string_view name = child.name();
-      if (auto colon = name.find(':'); colon != std::string_view::npos) name.remove_prefix(colon + 1);
+      if (auto colon = name.find(':'); colon != std::string_view::npos)
+        name.remove_prefix(colon + 1);
       params.emplace(std::string(name), child.child_value());
     }
     if (operation == "WSI2_CreationEtiquette") return creation(params);
     if (operation == "WSI2_TracingColisDetaille") return tracing(params);
-    return fault("Client", "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
+    return fault("Client",
+                 "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
   }
 
   // STAT 1/2/97 checks shared by every operation; nullptr when they pass.
-  const sim_account* authenticate(const mrs::wsi_params& p, std::span<const std::string_view> order, int& stat) {
+  const sim_account* authenticate(const mrs::wsi_params& p, std::span<const std::string_view> order,
+                                  int& stat) {
     std::string enseigne = get(p, "Enseigne");
     const sim_account* acct = find_account(enseigne);
     stat = enseigne.size() != 8 ? 1 : acct == nullptr ? 2 : 0;
-    if (stat == 0 && get(p, "Security") != mrs::expected_security(p, order, acct->private_key)) stat = 97;
+    if (stat == 0 && get(p, "Security") != mrs::expected_security(p, order, acct->private_key))
+      stat = 97;
     return stat == 0 ? acct : nullptr;
   }
 
@@ -196,7 +218,8 @@ class mondialrelay_sim final : public carrier_sim {
     const sim_account* acct = authenticate(p, mrs::kCreationOrder, stat);
     if (!acct) return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT>");
     stat = mrs::check_creation(p);
-    if (stat != 0 && stat != 60) return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT>");
+    if (stat != 0 && stat != 60)
+      return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT>");
 
     std::string expedition = std::to_string(next_expedition_.fetch_add(1));
     expedition_record rec;
@@ -239,8 +262,9 @@ class mondialrelay_sim final : public carrier_sim {
     ledger_.record("mondialrelay", get(p, "NDossier"), expedition);
     std::string url = std::string(kStickerPath) + "?ens=" + ens + "&expedition=" + expedition +
                       "&lg=FR&format=A4&crc=" + crc;
-    return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT><ExpeditionNum>" + expedition +
-                                    "</ExpeditionNum><URL_Etiquette>" + xml_escape(url) + "</URL_Etiquette>");
+    return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT><ExpeditionNum>" +
+                                    expedition + "</ExpeditionNum><URL_Etiquette>" +
+                                    xml_escape(url) + "</URL_Etiquette>");
   }
 
   http::response tracing(const mrs::wsi_params& p) {
@@ -262,32 +286,45 @@ class mondialrelay_sim final : public carrier_sim {
       rec = it->second;
     }
     auto elapsed = std::chrono::steady_clock::now() - rec.created;
-    auto stage = std::min<long>(4, std::chrono::duration_cast<std::chrono::seconds>(elapsed).count() / kStageSeconds);
+    auto stage = std::min<long>(
+        4, std::chrono::duration_cast<std::chrono::seconds>(elapsed).count() / kStageSeconds);
     bool relay = !rec.liv_rel.empty();
-    struct step { const char* label; std::string place; };
-    std::vector<step> script = {{"PRISE EN CHARGE EN AGENCE", rec.expe_ville},
-                                {"COLIS EN COURS D'ACHEMINEMENT", rec.expe_ville},
-                                {relay ? "DISPONIBLE AU POINT RELAIS" : "EN COURS DE LIVRAISON", rec.dest_ville},
-                                {"COLIS LIVRÉ", rec.dest_ville}};
+    struct step {
+      const char* label;
+      std::string place;
+    };
+    std::vector<step> script = {
+        {"PRISE EN CHARGE EN AGENCE", rec.expe_ville},
+        {"COLIS EN COURS D'ACHEMINEMENT", rec.expe_ville},
+        {relay ? "DISPONIBLE AU POINT RELAIS" : "EN COURS DE LIVRAISON", rec.dest_ville},
+        {"COLIS LIVRÉ", rec.dest_ville}};
     std::string steps;
     for (long i = 0; i < stage; ++i) {
       auto when = rec.created_wall + std::chrono::seconds(kStageSeconds * (i + 1));
       bool at_relay = relay && i >= 2;
-      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" + xml_escape(script[static_cast<std::size_t>(i)].label) +
-               "</Libelle><Date>" + format_time(when, "%d/%m/%y") + "</Date><Heure>" + format_time(when, "%H:%M") +
-               "</Heure><Emplacement>" + xml_escape(padded(script[static_cast<std::size_t>(i)].place, 26)) +
-               "</Emplacement><Relais_Num>" + (at_relay ? rec.liv_rel : "") + "</Relais_Num><Relais_Pays>" +
-               (at_relay ? rec.liv_rel_pays : "") + "</Relais_Pays></ret_WSI2_sub_TracingColisDetaille>";
+      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" +
+               xml_escape(script[static_cast<std::size_t>(i)].label) + "</Libelle><Date>" +
+               format_time(when, "%d/%m/%y") + "</Date><Heure>" + format_time(when, "%H:%M") +
+               "</Heure><Emplacement>" +
+               xml_escape(padded(script[static_cast<std::size_t>(i)].place, 26)) +
+               "</Emplacement><Relais_Num>" + (at_relay ? rec.liv_rel : "") +
+               "</Relais_Num><Relais_Pays>" + (at_relay ? rec.liv_rel_pays : "") +
+               "</Relais_Pays></ret_WSI2_sub_TracingColisDetaille>";
     }
     for (auto i = static_cast<std::size_t>(stage); i < kTracingSlots; ++i)
-      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle /><Date /><Heure /><Emplacement /><Relais_Num />"
-               "<Relais_Pays /></ret_WSI2_sub_TracingColisDetaille>";
+      steps +=
+          "<ret_WSI2_sub_TracingColisDetaille><Libelle /><Date /><Heure /><Emplacement "
+          "/><Relais_Num />"
+          "<Relais_Pays /></ret_WSI2_sub_TracingColisDetaille>";
     int overall = stage == 0 ? 80 : stage == 4 ? 82 : 81;
-    const char* summary = stage == 0 ? "COLIS ENREGISTRE" : stage == 4 ? "COLIS LIVRÉ" : "COLIS EN COURS DE TRAITEMENT";
-    return operation_result(op, "<STAT>" + std::to_string(overall) + "</STAT><Libelle01>" + xml_escape(summary) +
-                                    "</Libelle01><Relais_Libelle>" + (relay ? padded("POINT RELAIS " + rec.liv_rel, 32) : "") +
-                                    "</Relais_Libelle><Relais_Num>" + rec.liv_rel + "</Relais_Num><Libelle02 /><Tracing>" +
-                                    steps + "</Tracing>");
+    const char* summary = stage == 0   ? "COLIS ENREGISTRE"
+                          : stage == 4 ? "COLIS LIVRÉ"
+                                       : "COLIS EN COURS DE TRAITEMENT";
+    return operation_result(op, "<STAT>" + std::to_string(overall) + "</STAT><Libelle01>" +
+                                    xml_escape(summary) + "</Libelle01><Relais_Libelle>" +
+                                    (relay ? padded("POINT RELAIS " + rec.liv_rel, 32) : "") +
+                                    "</Relais_Libelle><Relais_Num>" + rec.liv_rel +
+                                    "</Relais_Num><Libelle02 /><Tracing>" + steps + "</Tracing>");
   }
 
   http::response sticker(const http::request& request) {
@@ -319,7 +356,8 @@ class mondialrelay_sim final : public carrier_sim {
 
 }  // namespace
 
-std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger, std::string /*public_base_url*/) {
+std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger,
+                                                   std::string /*public_base_url*/) {
   // URL_Etiquette is relative, so the public base URL is not needed by this carrier.
   return std::make_unique<mondialrelay_sim>(ledger);
 }
