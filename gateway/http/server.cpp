@@ -258,7 +258,10 @@ net::awaitable<void> server::impl::refuse_connection(tcp::socket socket) {
     res.set("Retry-After", "1");
     if (tls) {
       ssl::stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
-      tcp_layer(stream).expires_after(std::chrono::seconds(2));
+      // The handshake gets the time a served connection gets: a loaded machine (or client) can
+      // take more than a moment, and a refusal it never reads helps nobody. At most
+      // kMaxRefusing refusals are held at once.
+      tcp_layer(stream).expires_after(options.limits.header_timeout);
       auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, nothrow);
       if (!ec && co_await write(stream, res, 11, false, false)) co_await close(stream, true);
     } else {
