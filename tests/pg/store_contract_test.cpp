@@ -22,6 +22,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Runs `io` until `f` is ready. The blocking pool's threads release their unit of tracked work on
+// `io` a moment after each job, which can leave `io` stopped with the answer still queued: it is
+// restarted whenever that happens (without it the loop would spin forever).
+template <class Future>
+void run_until_ready(boost::asio::io_context& io, Future& f) {
+  while (f.wait_for(0s) != std::future_status::ready) {
+    if (io.stopped()) io.restart();
+    io.run_one_for(10ms);
+  }
+}
+
 // One backend under test, with the admin operations the contract leaves out (keys).
 class backend {
  public:
@@ -79,8 +90,7 @@ class postgresql_backend final : public backend {
   template <class T>
   T wait(boost::asio::awaitable<T> op) {
     auto f = boost::asio::co_spawn(io_, std::move(op), boost::asio::use_future);
-    while (f.wait_for(0s) != std::future_status::ready) io_.run_one_for(10ms);
-    io_.restart();
+    run_until_ready(io_, f);
     return f.get();
   }
   boost::asio::io_context& io_;
@@ -137,8 +147,7 @@ class store_contract : public ::testing::TestWithParam<std::string> {
   template <class T>
   T wait(boost::asio::awaitable<T> op) {
     auto f = boost::asio::co_spawn(io_, std::move(op), boost::asio::use_future);
-    while (f.wait_for(0s) != std::future_status::ready) io_.run_one_for(10ms);
-    io_.restart();
+    run_until_ready(io_, f);
     return f.get();
   }
   async_store& db() { return be_->data(); }
