@@ -25,6 +25,7 @@
 #include "gateway/http/server.hpp"
 #include "gateway/store/async_store.hpp"
 #include "gateway/store/blocking_pool.hpp"
+#include "gateway/store/pg/pg_store.hpp"
 #include "gateway/tariffs/tariff_book.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
@@ -56,6 +57,24 @@ void raise_fd_limit() {
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
   }
+}
+
+// Runs `op` on `context` (not yet serving) until it is done. A work guard keeps the context
+// running while the store works elsewhere; a context found stopped (a store thread released the
+// last unit of tracked work while the answer was queued) is restarted, and it is left restarted.
+template <class T>
+T run_to_completion(net::io_context& context, net::awaitable<T> op) {
+  std::future<T> done;
+  {
+    auto busy = net::make_work_guard(context);
+    done = net::co_spawn(context, std::move(op), net::use_future);
+    while (done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      if (context.stopped()) context.restart();
+      context.run_one_for(std::chrono::milliseconds(10));
+    }
+  }
+  context.restart();
+  return done.get();
 }
 
 // Housekeeping: forget finished idempotency keys past their retention, hourly. (Coroutines here
@@ -112,21 +131,60 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
       cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
   net::io_context io(static_cast<int>(threads));
 
-  std::error_code fs_ec;
-  std::filesystem::create_directories(cfg.store.path.parent_path(), fs_ec);
-  auto db = store::open_sqlite({.path = cfg.store.path.string(), .busy_timeout_ms = 5000});
-  if (!db) {
-    log_error("cannot open the store",
-              {{"path", cfg.store.path.string()}, {"cause", db.error().carrier_message}});
-    return 1;
+  // Startup work runs on `startup` for SQLite, declared before the blocking pool so that it
+  // outlives the pool's threads (they hold its executor for a moment after each job); for
+  // PostgreSQL on `io` itself, whose reactor its connections are registered with.
+  net::io_context startup;
+  store::blocking_pool pool(cfg.store.blocking_threads);
+  std::unique_ptr<store::store> sqlite;
+  std::unique_ptr<store::pg::pg_store> postgresql;
+  std::unique_ptr<store::async_store> sqlite_data;
+  store::async_store* data = nullptr;
+  net::io_context* startup_context = &startup;
+  if (cfg.store.kind == "postgresql") {
+    postgresql = std::make_unique<store::pg::pg_store>(
+        io.get_executor(),
+        store::pg::pg_store_options{.url = cfg.store.url, .pool = cfg.store.pool});
+    startup_context = &io;
+    auto migrated = run_to_completion(io, postgresql->migrate());
+    if (!migrated) {
+      log_error("PostgreSQL store unavailable or not migrated",
+                {{"cause", migrated.error().message}});
+      return 1;
+    }
+    if (*migrated > 0)
+      log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
+    auto sole = run_to_completion(io, postgresql->hold_sole_instance_lock());
+    if (!sole || !*sole) {
+      log_error(
+          "another gateway already uses this PostgreSQL database",
+          {{"cause",
+            sole ? std::string(
+                       "one gateway per database until purchases in flight are leased per instance")
+                 : sole.error().message}});
+      return 1;
+    }
+    data = postgresql.get();
+  } else {
+    std::error_code fs_ec;
+    std::filesystem::create_directories(cfg.store.path.parent_path(), fs_ec);
+    auto db = store::open_sqlite({.path = cfg.store.path.string(), .busy_timeout_ms = 5000});
+    if (!db) {
+      log_error("cannot open the store",
+                {{"path", cfg.store.path.string()}, {"cause", db.error().carrier_message}});
+      return 1;
+    }
+    sqlite = std::move(*db);
+    auto migrated = sqlite->migrate();
+    if (!migrated) {
+      log_error("migration failed", {{"cause", migrated.error().carrier_message}});
+      return 1;
+    }
+    if (*migrated > 0)
+      log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
+    sqlite_data = store::make_sqlite_async_store(*sqlite, pool);
+    data = sqlite_data.get();
   }
-  auto migrated = (*db)->migrate();
-  if (!migrated) {
-    log_error("migration failed", {{"cause", migrated.error().carrier_message}});
-    return 1;
-  }
-  if (*migrated > 0)
-    log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
 
   carriers::http_client_options outbound;
   outbound.ca_file = cfg.outbound.ca_file.string();
@@ -136,27 +194,14 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     log_error("outbound TLS setup failed", {{"cause", client.error().message}});
     return 2;
   }
-  // Startup work runs on a context of its own, declared before the blocking pool so that it
-  // outlives the pool's threads: they hold its executor for a moment after each job.
-  net::io_context startup;
-  store::blocking_pool pool(cfg.store.blocking_threads);
-  const auto data = store::make_sqlite_async_store(**db, pool);
   telemetry::metrics metrics;
   shipment_cache cache;
   const api::problem_answers answers;
   shipping_service shipping(*data, *registry, **client, metrics, cache, answers);
-  // Before serving: the recovery runs to completion on the startup context (the serving one is
-  // never run, and so never stopped, before its threads start). The work guard keeps the
-  // startup context running while the store works on its own threads.
-  result<int> recovered = 0;
-  {
-    auto busy = net::make_work_guard(startup);
-    auto recovery =
-        net::co_spawn(startup, shipping.recover_interrupted_purchases(), net::use_future);
-    while (recovery.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-      startup.run_one_for(std::chrono::milliseconds(10));
-    recovered = recovery.get();
-  }
+  // Before serving (the serving context is never run, and so never stopped, before its threads
+  // start when the store is SQLite).
+  result<int> recovered =
+      run_to_completion(*startup_context, shipping.recover_interrupted_purchases());
   if (!recovered) {
     log_error("recovery of interrupted purchases failed",
               {{"cause", recovered.error().carrier_message}});
@@ -188,7 +233,7 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 1;
   }
 
-  net::co_spawn(io, purge_idempotency_keys(data.get(), cfg.idempotency.retention, &stopping),
+  net::co_spawn(io, purge_idempotency_keys(data, cfg.idempotency.retention, &stopping),
                 net::detached);
 
   // SIGHUP reloads the tariffs; a set with any problem is refused and the current one stays.

@@ -24,7 +24,9 @@ if [[ "${1:-}" == "--check" ]]; then
   echo "format: ${#files[@]} files formatted as .clang-format says"
 else
   for f in "${files[@]}"; do
-    "$fmt" --style=file "$f" > "$f.fmt.tmp" && mv "$f.fmt.tmp" "$f"
+    "$fmt" --style=file "$f" > "$f.fmt.tmp"
+    # Only files that change are replaced: an untouched file keeps its time, so nothing rebuilds.
+    if cmp -s "$f.fmt.tmp" "$f"; then rm -f "$f.fmt.tmp"; else mv "$f.fmt.tmp" "$f"; fi
   done
   echo "format: ${#files[@]} files"
 fi

@@ -225,21 +225,28 @@ void read_server(reader& r, const YAML::Node& n, const std::filesystem::path& ba
 void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& base,
                 store_config& out) {
   if (!r.is_map(n, "store")) return;
-  r.only_keys(n, "store", {"kind", "path", "url", "blocking_threads"});
+  r.only_keys(n, "store", {"kind", "path", "url", "pool", "blocking_threads"});
   if (auto v = n["kind"]; v) {
     if (auto t = r.text(v, "store.kind")) {
-      if (*t == "sqlite")
+      if (*t == "sqlite" || *t == "postgresql")
         out.kind = *t;
-      else if (*t == "postgres")
-        r.fail(v, "store.kind", "postgres is not available in this build; use sqlite");
       else
-        r.fail(v, "store.kind", "must be sqlite");
+        r.fail(v, "store.kind", "must be sqlite or postgresql");
     }
   }
   if (auto v = n["path"]; v)
     if (auto t = r.text(v, "store.path")) out.path = resolve(base, *t);
   if (auto v = n["url"]; v)
     if (auto t = r.text(v, "store.url")) out.url = *t;
+  if (out.kind == "postgresql" && out.url.empty())
+    r.fail(n, "store.url",
+           "is required with kind postgresql: a libpq URI such as "
+           "postgresql://parcelgate:${PGPASSWORD}@db:5432/parcelgate");
+  if (out.kind == "postgresql" && !out.url.empty() && !out.url.starts_with("postgresql://") &&
+      !out.url.starts_with("postgres://"))
+    r.fail(n["url"], "store.url", "must be a libpq URI starting with postgresql://");
+  if (auto v = n["pool"]; v)
+    if (auto x = r.integer(v, "store.pool", 1, 256)) out.pool = static_cast<int>(*x);
   if (auto v = n["blocking_threads"]; v)
     if (auto x = r.integer(v, "store.blocking_threads", 1, 64))
       out.blocking_threads = static_cast<unsigned>(*x);

@@ -41,9 +41,10 @@ struct server_config {
 };
 
 struct store_config {
-  std::string kind = "sqlite";
-  std::filesystem::path path = "var/parcelgate.db";
-  std::string url;  // postgres (not built yet)
+  std::string kind = "sqlite";                       // sqlite | postgresql
+  std::filesystem::path path = "var/parcelgate.db";  // sqlite
+  std::string url;                                   // postgresql: libpq URI
+  int pool = 16;                                     // postgresql: connections
   unsigned blocking_threads = 8;
 };
 

@@ -523,7 +523,8 @@ stack::stack(stack_options options) : options_(std::move(options)) {
     if (!limits.empty()) cfg << "  limits: {" << limits << "}\n";
   }
   cfg << "log: {level: info}\n";
-  cfg << "store: {kind: sqlite, path: parcelgate.db}\n";
+  cfg << (options_.store_yaml.empty() ? std::string("store: {kind: sqlite, path: parcelgate.db}\n")
+                                      : options_.store_yaml);
   {
     std::string outbound;
     if (options_.tls) outbound = "ca_file: \"" + std::string(CERTS_DIR) + "/ca.crt\"";

@@ -109,6 +109,7 @@ class connection {
 struct stack_options {
   std::vector<std::string> sim_args;  // extra carrier-sim flags (faults)
   std::string extra_config;           // YAML appended to the gateway config
+  std::string store_yaml;             // the config's store line; empty: SQLite in the test folder
   std::string circuit_breaker;        // outbound.circuit_breaker (flow map); empty = default
   bool tls = true;
   int carrier_timeout_s = 15;

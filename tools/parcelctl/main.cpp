@@ -3,17 +3,25 @@
 //   [--json] parcelctl [--config FILE] keys list [--json] parcelctl [--config FILE] keys revoke
 //   KEY_ID parcelctl tariffs check DIR | tariffs quote ...   (see tariffs_cmd.hpp)
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "gateway/api/api_keys.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/store/pg/pg_store.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/tariffs/text_width.hpp"
 #include "tools/parcelctl/tariffs_cmd.hpp"
@@ -36,13 +44,47 @@ int usage() {
   return 2;
 }
 
-std::unique_ptr<store::store> open_store(const std::string& config_file) {
+// The key operations of the configured store, SQLite or PostgreSQL.
+struct key_store {
+  std::function<result<void>(const store::api_key&)> create;
+  std::function<result<std::vector<store::api_key>>()> list;
+  std::function<result<bool>(const std::string& id, const std::string& at)> revoke;
+};
+
+// Runs one PostgreSQL store operation to completion on `io`.
+template <class T>
+T run_on(boost::asio::io_context& io, boost::asio::awaitable<T> op) {
+  auto f = boost::asio::co_spawn(io, std::move(op), boost::asio::use_future);
+  while (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (io.stopped()) io.restart();
+    io.run_one_for(std::chrono::milliseconds(10));
+  }
+  return f.get();
+}
+
+std::optional<key_store> open_store(const std::string& config_file) {
   auto cfg = config::load_file(config_file);
   if (!cfg) {
     std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(),
                  cfg.error().size());
     for (const auto& p : cfg.error()) std::fprintf(stderr, "  %s\n", p.to_string().c_str());
-    return nullptr;
+    return std::nullopt;
+  }
+  if (cfg->store.kind == "postgresql") {
+    auto io = std::make_shared<boost::asio::io_context>();
+    auto pg = std::make_shared<store::pg::pg_store>(
+        io->get_executor(), store::pg::pg_store_options{.url = cfg->store.url, .pool = 1});
+    if (auto m = run_on(*io, pg->migrate()); !m) {
+      std::fprintf(stderr, "PostgreSQL store unavailable or not migrated: %s\n",
+                   m.error().message.c_str());
+      return std::nullopt;
+    }
+    return key_store{
+        .create = [io, pg](const store::api_key& k) { return run_on(*io, pg->create_api_key(k)); },
+        .list = [io, pg] { return run_on(*io, pg->list_api_keys()); },
+        .revoke = [io, pg](
+                      const std::string& id,
+                      const std::string& at) { return run_on(*io, pg->revoke_api_key(id, at)); }};
   }
   std::error_code ec;
   std::filesystem::create_directories(cfg->store.path.parent_path(), ec);
@@ -50,16 +92,21 @@ std::unique_ptr<store::store> open_store(const std::string& config_file) {
   if (!db) {
     std::fprintf(stderr, "cannot open %s: %s\n", cfg->store.path.c_str(),
                  db.error().carrier_message.c_str());
-    return nullptr;
+    return std::nullopt;
   }
   if (auto m = (*db)->migrate(); !m) {
     std::fprintf(stderr, "migration failed: %s\n", m.error().carrier_message.c_str());
-    return nullptr;
+    return std::nullopt;
   }
-  return std::move(*db);
+  std::shared_ptr<store::store> sqlite(std::move(*db));
+  return key_store{
+      .create = [sqlite](const store::api_key& k) { return sqlite->create_api_key(k); },
+      .list = [sqlite] { return sqlite->list_api_keys(); },
+      .revoke = [sqlite](const std::string& id,
+                         const std::string& at) { return sqlite->revoke_api_key(id, at); }};
 }
 
-int keys_create(store::store& db, const std::vector<std::string>& args) {
+int keys_create(key_store& db, const std::vector<std::string>& args) {
   std::string tenant, role_text, name;
   bool json = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -86,7 +133,7 @@ int keys_create(store::store& db, const std::vector<std::string>& args) {
     return 2;
   }
   auto key = api::generate_api_key(tenant, *role, name);
-  if (auto r = db.create_api_key(key.record); !r) {
+  if (auto r = db.create(key.record); !r) {
     std::fprintf(stderr, "cannot store the key: %s\n", r.error().carrier_message.c_str());
     return 1;
   }
@@ -104,8 +151,8 @@ int keys_create(store::store& db, const std::vector<std::string>& args) {
   return 0;
 }
 
-int keys_list(store::store& db, bool json) {
-  auto keys = db.list_api_keys();
+int keys_list(key_store& db, bool json) {
+  auto keys = db.list();
   if (!keys) {
     std::fprintf(stderr, "cannot list keys: %s\n", keys.error().carrier_message.c_str());
     return 1;
@@ -171,7 +218,7 @@ int main(int argc, char** argv) {
   if (args[1] == "create") return keys_create(*db, rest);
   if (args[1] == "list") return keys_list(*db, rest.size() == 1 && rest[0] == "--json");
   if (args[1] == "revoke" && rest.size() == 1) {
-    auto r = db->revoke_api_key(rest[0], now_rfc3339());
+    auto r = db->revoke(rest[0], now_rfc3339());
     if (!r)
       return std::fprintf(stderr, "cannot revoke: %s\n", r.error().carrier_message.c_str()), 1;
     if (!*r) return std::fprintf(stderr, "no active key %s\n", rest[0].c_str()), 1;

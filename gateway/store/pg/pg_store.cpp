@@ -193,6 +193,22 @@ pool& pg_store::admin() {
   return *admin_;
 }
 
+task<std::expected<bool, db_error>> pg_store::hold_sole_instance_lock() {
+  instance_lock_pool_ =
+      std::make_unique<pool>(executor_, pool_options{.conninfo = options_.url, .size = 1});
+  auto s = co_await instance_lock_pool_->open_session(until());
+  if (!s) co_return std::unexpected(std::move(s.error()));
+  // "pgate-in" in ASCII: any 64-bit number unique to parcelgate instances.
+  const std::vector<statement> q{
+      {.sql_or_name =
+           "SELECT pg_try_advisory_lock(('x' || '7067617465' || '2d696e')::bit(64)::bigint)"}};
+  auto r = co_await s->run(q, until());
+  if (!r) co_return std::unexpected(std::move(r.error()));
+  const bool mine = (*r)[0].text(0, 0) == "t";
+  if (mine) instance_lock_.emplace(std::move(*s));
+  co_return mine;
+}
+
 task<std::expected<int, db_error>> pg_store::migrate() {
   co_return co_await pg::migrate(admin(), until());
 }

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ class pg_store final : public async_store {
   // Applies pending migrations (schema.hpp); call once before anything else.
   task<std::expected<int, db_error>> migrate();
   task<std::expected<schema_status, db_error>> schema();
+
+  // Takes a session-level advisory lock held for this store's lifetime, so that a second gateway
+  // on the same database refuses to start: false when another instance holds it. (Several
+  // gateways on one database need leases on the purchases in flight, which are not built yet:
+  // one gateway's startup recovery would take another's purchases.)
+  task<std::expected<bool, db_error>> hold_sole_instance_lock();
 
   task<result<void>> create_api_key(const api_key& key);
   task<result<std::vector<api_key>>> list_api_keys();
@@ -78,6 +85,8 @@ class pg_store final : public async_store {
   pg_store_options options_;
   pool pool_;
   std::unique_ptr<pool> admin_;
+  std::unique_ptr<pool> instance_lock_pool_;
+  std::optional<session> instance_lock_;
 };
 
 // The libpq connection string for `options`: the URL with statement_timeout and
