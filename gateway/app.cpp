@@ -105,6 +105,24 @@ net::awaitable<void> stop_when_drained(http::server* server, net::io_context* io
 
 }  // namespace
 
+std::vector<config::problem> check_store(const config::config& cfg) {
+  std::vector<config::problem> out;
+  if (cfg.store.kind != "postgresql") return out;
+  net::io_context io;
+  store::pg::pg_store db(io.get_executor(),
+                         store::pg::pg_store_options{.url = cfg.store.url, .pool = 1});
+  const auto schema = run_to_completion(io, db.schema());
+  if (!schema)
+    out.push_back({"store.url", "cannot reach the database: " + schema.error().message, 0});
+  else if (schema->database_version > schema->code_version)
+    out.push_back({"store.url",
+                   "the database schema is at version " + std::to_string(schema->database_version) +
+                       ", newer than this parcelgate (which knows up to version " +
+                       std::to_string(schema->code_version) + ")",
+                   0});
+  return out;
+}
+
 int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_entry> adapters,
                 const run_options& options) {
   using telemetry::log_error;

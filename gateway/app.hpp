@@ -19,6 +19,9 @@ struct run_options {
 
 // Validates what load_file() cannot: the tariff files (`tariffs:` folder).
 std::vector<config::problem> check_tariffs(const config::config& cfg);
+// For a PostgreSQL store: the database answers, and its schema is not newer than this code.
+// Nothing to check for SQLite (the file is created at start).
+std::vector<config::problem> check_store(const config::config& cfg);
 
 // Validates what load_file() cannot: carrier settings against their adapters.
 std::vector<config::problem> check_carriers(const config::config& cfg,

@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
     }
   }
   for (auto& p : parcelgate::check_tariffs(cfg ? *cfg : partial)) problems.push_back(std::move(p));
+  if (cfg && check_only)
+    for (auto& p : parcelgate::check_store(*cfg)) problems.push_back(std::move(p));
   if (!problems.empty()) {
     std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(),
                  problems.size());

@@ -71,6 +71,23 @@ TEST_F(config_check, valid_config_passes_and_exits_0) {
       << "--check-config created the store";
 }
 
+TEST_F(config_check, an_unreachable_postgresql_database_is_a_store_url_problem) {
+  std::string yaml = valid_config();
+  const std::string sqlite_line = "store: {kind: sqlite, path: var/parcelgate.db}\n";
+  yaml.replace(
+      yaml.find(sqlite_line), sqlite_line.size(),
+      "store: {kind: postgresql, url: \"postgresql://nobody@%2Fnonexistent-socket-dir:5432/x\"}\n");
+  std::string out;
+  EXPECT_EQ(check(write(yaml), &out), 2) << out;
+  EXPECT_TRUE(reported(out, "store.url")) << out;
+  EXPECT_NE(out.find("cannot reach the database"), std::string::npos) << out;
+  std::string no_url = valid_config();
+  no_url.replace(no_url.find(sqlite_line), sqlite_line.size(), "store: {kind: postgresql}\n");
+  EXPECT_EQ(check(write(no_url, "no-url.yaml"), &out), 2) << out;
+  EXPECT_TRUE(reported(out, "store.url")) << out;
+  EXPECT_NE(out.find("is required with kind postgresql"), std::string::npos) << out;
+}
+
 TEST_F(config_check, shipped_default_config_is_valid) {
   std::string out;
   EXPECT_EQ(check(std::filesystem::path(SOURCE_DIR) / "config" / "parcelgate.yaml", &out), 0)
