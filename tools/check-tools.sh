@@ -24,7 +24,7 @@ suite_tools=(
   "pg_config       libpq-dev             PostgreSQL tests find the server binaries"
   "initdb          postgresql            PostgreSQL tests create a throwaway cluster"
   "pg_ctl          postgresql            PostgreSQL tests start, restart and stop it"
-  "psql            postgresql            PostgreSQL tests run SQL as the superuser"
+  "psql            postgresql-client-15  PostgreSQL tests run SQL as the superuser"
 )
 bench_tools=(
   "wrk             wrk                   read-path benchmark"

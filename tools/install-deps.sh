@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache lld pkg-config git openssl curl ca-certificates
   libboost1.81-dev libboost-json1.81-dev rapidjson-dev libssl-dev libyaml-cpp-dev libpugixml-dev
-  libsqlite3-dev sqlite3 libpq-dev postgresql tzdata
+  libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-client-15 postgresql-client-common tzdata
   libzint-dev libhpdf-dev libfreetype-dev libpng-dev fonts-dejavu-core
   libgtest-dev libgmock-dev zbar-tools dmtx-utils poppler-utils faketime python3 python3-jsonschema
   clang-16 libclang-rt-16-dev llvm clang-format-14

@@ -159,10 +159,6 @@ std::vector<std::optional<std::string>> land_params(const shipment_row& s,
 
 }  // namespace
 
-std::string connection_string(const pg_store_options& options) {
-  return options.url;
-}
-
 pg_store::pg_store(boost::asio::any_io_executor executor, pg_store_options options)
     : executor_(executor),
       options_(std::move(options)),

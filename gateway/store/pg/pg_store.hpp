@@ -89,8 +89,5 @@ class pg_store final : public async_store {
   std::optional<session> instance_lock_;
 };
 
-// The libpq connection string for `options`: the URL with statement_timeout and
-// synchronous_commit set for every session (the URL's own parameters are kept).
-std::string connection_string(const pg_store_options& options);
 
 }  // namespace parcelgate::store::pg
