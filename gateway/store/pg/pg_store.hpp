@@ -89,5 +89,4 @@ class pg_store final : public async_store {
   std::optional<session> instance_lock_;
 };
 
-
 }  // namespace parcelgate::store::pg
