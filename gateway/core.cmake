@@ -33,7 +33,12 @@ add_library(parcelgate_core STATIC
   store/pg/pool.cpp
   store/pg/pg_store.cpp
   store/pg/schema.cpp
-  store/sqlite_store.cpp
+  store/sqlite/connection.cpp
+  store/sqlite/keys.cpp
+  store/sqlite/queries.cpp
+  store/sqlite/schema.cpp
+  store/sqlite/sqlite_store.cpp
+  store/sqlite/writer.cpp
   telemetry/log.cpp
   telemetry/metrics.cpp)
 target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})
