@@ -46,6 +46,9 @@ struct store_config {
   std::string url;                                   // postgresql: libpq URI
   int pool = 16;                                     // postgresql: connections
   unsigned blocking_threads = 8;
+  // How long an instance's lease lives without renewal: after a crash, its purchases in flight
+  // are recovered by another instance this long after its last renewal (renewed every third).
+  std::chrono::seconds lease{10};
 };
 
 struct outbound_config {
