@@ -190,8 +190,12 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   const std::string instance = new_instance_id();
   if (cfg.store.kind == "postgresql") {
     postgresql = std::make_unique<store::pg::pg_store>(
-        io.get_executor(), store::pg::pg_store_options{
-                               .url = cfg.store.url, .instance = instance, .pool = cfg.store.pool});
+        io.get_executor(),
+        store::pg::pg_store_options{.url = cfg.store.url,
+                                    .instance = instance,
+                                    .pool = cfg.store.pool,
+                                    .acquire_timeout = cfg.store.acquire_timeout,
+                                    .statement_timeout = cfg.store.statement_timeout});
     startup_context = &io;
     auto migrated = run_to_completion(io, postgresql->migrate());
     if (!migrated) {

@@ -48,13 +48,14 @@ net::awaitable<void> keep_alive(store::async_store* db, duties::loop* l,
       // Logged once per outage: past the lease's life, other instances may recover this one's
       // purchases in flight (its completions then confirm them late; nothing is bought twice).
       if (!failing)
-        telemetry::log_warn("cannot renew this instance's lease",
-                            {{"instance", db->instance()},
-                             {"cause", held.error().carrier_message}});
+        telemetry::log_warn(
+            "cannot renew this instance's lease",
+            {{"instance", db->instance()}, {"cause", held.error().carrier_message}});
       failing = true;
       continue;
     }
-    if (failing) telemetry::log_info("instance lease renewed again", {{"instance", db->instance()}});
+    if (failing)
+      telemetry::log_info("instance lease renewed again", {{"instance", db->instance()}});
     failing = false;
     if (!*held)
       telemetry::log_error("another process holds this instance's lease: instance ids collide",
@@ -63,8 +64,7 @@ net::awaitable<void> keep_alive(store::async_store* db, duties::loop* l,
 }
 
 net::awaitable<void> run_duty(store::async_store* db, duties::loop* l,
-                              std::chrono::milliseconds lease,
-                              const std::atomic<bool>* stopping) {
+                              std::chrono::milliseconds lease, const std::atomic<bool>* stopping) {
   const auto life = l->job.every + lease;
   while (!stopping->load()) {
     auto held = co_await db->acquire_lease(l->job.name, life);

@@ -8,6 +8,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -452,16 +453,17 @@ TEST_P(store_contract, a_duty_runs_on_one_instance_and_moves_when_it_stops) {
   ASSERT_TRUE(wait(b->announce()));
   a->add({.name = "sweep", .every = 10ms, .run = [&ran_a] { return count_run(&ran_a); }});
   b->add({.name = "sweep", .every = 10ms, .run = [&ran_b] { return count_run(&ran_b); }});
-  a->start(io_.get_executor());
-  std::this_thread::sleep_for(5ms);  // so that `a` tries first
-  b->start(io_.get_executor());
-  const auto run_for = [&](std::chrono::milliseconds d) {
+  const auto run_for = [&](std::chrono::milliseconds d, const std::function<bool()>& done = {}) {
     const auto until = std::chrono::steady_clock::now() + d;
-    while (std::chrono::steady_clock::now() < until) {
+    while (std::chrono::steady_clock::now() < until && !(done && done())) {
       if (io_.stopped()) io_.restart();
       io_.run_one_for(5ms);
     }
   };
+  a->start(io_.get_executor());
+  run_for(10s, [&] { return ran_a.load() > 0; });  // `a` takes the duty first
+  ASSERT_GT(ran_a.load(), 0);
+  b->start(io_.get_executor());
   run_for(300ms);
   EXPECT_GT(ran_a.load(), 3);
   EXPECT_EQ(ran_b.load(), 0);
