@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -188,6 +189,35 @@ TEST_F(parcelctl_db, sqlite_newer_than_the_code_is_reported_and_left_alone) {
   auto migrated = sqlite_db({"migrate"});
   EXPECT_EQ(migrated.code, 2) << migrated.out;
   EXPECT_NE(migrated.out.find(message), std::string::npos) << migrated.out;
+  EXPECT_EQ(sqlite_sql(sqlite_file(), "SELECT count(*) FROM schema_migrations"),
+            std::to_string(sqlite_versions().size() + 1));
+}
+
+// The gateway runs the same migrate at start: on a newer file it stops with the same message
+// instead of serving from tables it does not know.
+TEST_F(parcelctl_db, a_gateway_on_a_sqlite_file_newer_than_the_code_refuses_to_start) {
+  fs::create_directories(sqlite_file().parent_path());
+  sqlite_at_version(sqlite_file(), sqlite_code_version());
+  ASSERT_EQ(sqlite_sql(sqlite_file(), "INSERT INTO schema_migrations VALUES (999, 'future', 't')"),
+            "");
+  const auto config = dir_.path() / "gateway.yaml";
+  std::ofstream(config) << "server: {listen: \"127.0.0.1:0\"}\n"
+                           "store: {kind: sqlite, path: data/parcelgate.db}\n";
+  const auto log = dir_.path() / "gateway.log";
+  auto gateway = pgtest::spawn({PARCELGATE_BIN, "--config", config.string()}, log);
+  const auto status = gateway->wait_for(std::chrono::seconds(20));
+  if (!status) {
+    gateway->signal(SIGKILL);
+    gateway->wait();
+  }
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  ASSERT_TRUE(status.has_value()) << "the gateway started on a newer database:\n" << text.str();
+  EXPECT_EQ(*status, 1) << text.str();
+  EXPECT_NE(text.str().find("the database schema is at version 999, newer than this parcelgate"),
+            std::string::npos)
+      << text.str();
   EXPECT_EQ(sqlite_sql(sqlite_file(), "SELECT count(*) FROM schema_migrations"),
             std::to_string(sqlite_versions().size() + 1));
 }
