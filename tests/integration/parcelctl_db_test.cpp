@@ -309,7 +309,7 @@ TEST_F(parcelctl_db_postgresql, newer_than_the_code_is_reported_and_left_alone) 
             std::to_string(parcelgate::store::pg::migrations().size() + 1));
 }
 
-TEST_F(parcelctl_db_postgresql, an_unreachable_database_exits_1_promptly) {
+TEST_F(parcelctl_db_postgresql, an_unreachable_database_exits_1_without_hanging) {
   // A socket folder where no server listens.
   std::string host;
   for (char c : (dir_.path() / "no-server").string())
