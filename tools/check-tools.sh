@@ -3,7 +3,7 @@
 # installed, and names the Debian package for each one that is not. tools/test.sh runs it right
 # after tools/install-deps.sh, so a missing install step fails the suite at its start, in one
 # line, instead of as scattered test failures.
-#   tools/check-tools.sh [--run | --bench]
+#   tools/check-tools.sh [--run | --run-postgresql | --bench]
 # The table below is the single list of such programs; tests/tools/tool_inventory_test.sh checks that
 # every package named here is installed by tools/install-deps.sh and that the tests call no
 # listed-elsewhere program missing from it.
@@ -25,10 +25,10 @@ suite_tools=(
   "initdb          postgresql            PostgreSQL tests create a throwaway cluster"
   "pg_ctl          postgresql            PostgreSQL tests start, restart and stop it"
   "psql            postgresql-client-15  PostgreSQL tests run SQL as the superuser"
+  "nginx           nginx-light           load-balancer tests and PARCELGATE_STORE=postgresql tools/run.sh"
 )
 bench_tools=(
   "wrk             wrk                   read-path benchmark"
-  "nginx           nginx-light           read-path baseline"
   "python3         python3               benchmark arithmetic"
 )
 
@@ -36,6 +36,8 @@ list=("${suite_tools[@]}")
 case "${1:-}" in
   --bench) list+=("${bench_tools[@]}") ;;
   --run) list=("${suite_tools[5]}" "${suite_tools[6]}") ;;  # openssl, curl
+  # and pg_config, initdb, pg_ctl, psql, nginx
+  --run-postgresql) list=("${suite_tools[@]:5:2}" "${suite_tools[@]:10:5}") ;;
 esac
 if [[ "${1:-}" == "--list" ]]; then
   printf '%s\n' "${suite_tools[@]}" "${bench_tools[@]}"

@@ -1,46 +1,146 @@
 #!/usr/bin/env bash
 # Builds parcelgate (Release), makes dev certificates, starts the carrier simulators and the
 # gateway on its embedded SQLite store, creates a demo merchant key and prints how to call it.
-# Stop with Ctrl-C (both processes stop).
+# Stop with Ctrl-C (every process it started stops).
 #   PARCELGATE_LISTEN=127.0.0.1:8443 SIM_LISTEN=127.0.0.1:9443 tools/run.sh
+#
+# PARCELGATE_STORE=postgresql tools/run.sh runs the scale-out shape instead: a throwaway
+# PostgreSQL cluster in var/postgresql (owned by an unprivileged user, listening only on a unix
+# socket there), two gateways on it (GATEWAY_LISTENS, default 127.0.0.1:8444 127.0.0.1:8445) and
+# nginx in front of them as a round-robin load balancer on PARCELGATE_LISTEN
+# (config/nginx/parcelgate-lb.conf.in), so the printed key and curl are the same as with SQLite.
+# The cluster's data is kept between runs; delete var/postgresql to start afresh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+store="${PARCELGATE_STORE:-sqlite}"
+case "$store" in
+  sqlite | postgresql) ;;
+  *) echo "PARCELGATE_STORE must be sqlite or postgresql, not '$store'" >&2; exit 2 ;;
+esac
 tools/install-deps.sh
-tools/check-tools.sh --run
+tools/check-tools.sh "$([[ $store == postgresql ]] && echo --run-postgresql || echo --run)"
 certs/make-dev-certs.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCELGATE_TESTS=OFF >/dev/null
 cmake --build build -j "${PARCELGATE_JOBS:-2}" --target parcelgate carrier-sim parcelctl
 
 sim_listen="${SIM_LISTEN:-127.0.0.1:9443}"
-export PARCELGATE_LISTEN="${PARCELGATE_LISTEN:-127.0.0.1:8443}"
+listen="${PARCELGATE_LISTEN:-127.0.0.1:8443}"
 export COLISSIMO_URL="${COLISSIMO_URL:-https://$sim_listen/colissimo}"
 export MR_URL="${MR_URL:-https://$sim_listen/mondialrelay}"
 mkdir -p var
+
+pids=()         # started in the background, stopped in reverse order
+pg_data=""      # set once the cluster is started
+pg_owner=()     # runuser prefix when the cluster belongs to another user
+pg_bin=""
+stopped=0
+stop_all() {
+  ((stopped)) && return 0
+  stopped=1
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do wait "${pids[i]}" 2>/dev/null || true; done
+  if [[ -n "$pg_data" ]]; then
+    "${pg_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+# Waits until https://$1/readyz answers 200; $2 is the pid to watch, $3 its log.
+wait_ready() {
+  for _ in $(seq 1 150); do
+    curl -sf --cacert certs/dev/ca.crt "https://$1/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { echo "$3 shows why it stopped:"; tail -20 "$3"; exit 1; }
+    sleep 0.1
+  done
+  echo "https://$1/readyz did not answer 200 within 15 s; see $3"
+  exit 1
+}
+
+if [[ "$store" == postgresql ]]; then
+  pg_bin="$(pg_config --bindir)"
+  pg_dir="$root/var/postgresql"          # the socket lives here too
+  pg_data="$pg_dir/data"
+  mkdir -p "$pg_dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres system user, whom
+    # the postgresql package creates.
+    getent passwd postgres >/dev/null ||
+      useradd --system --home-dir /var/lib/postgresql --shell /usr/sbin/nologin postgres
+    chown postgres: "$pg_dir"
+    pg_owner=(runuser -u postgres --)
+    "${pg_owner[@]}" test -w "$pg_dir" || {
+      echo "the postgres user cannot reach $pg_dir (a parent folder is closed to other users)" >&2
+      exit 1
+    }
+  fi
+  chmod 700 "$pg_dir"
+  if [[ ! -f "$pg_data/PG_VERSION" ]]; then
+    "${pg_owner[@]}" "$pg_bin/initdb" -D "$pg_data" -A trust -E UTF8 --locale=C.UTF-8 \
+      -U postgres >var/postgresql-initdb.log 2>&1 ||
+      { echo "initdb failed:"; cat var/postgresql-initdb.log; exit 1; }
+  fi
+  # Only the unix socket, in a folder only the cluster's owner (and root) may enter: trust
+  # authentication reaches no one else.
+  "${pg_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -w -t 60 -l "$pg_dir/server.log" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$pg_dir' -c unix_socket_permissions=0700" \
+    start >/dev/null || { echo "PostgreSQL did not start:"; tail -20 "$pg_dir/server.log"; exit 1; }
+  psql_admin=("${pg_owner[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$pg_dir" -U postgres -d postgres)
+  if [[ -z "$("${psql_admin[@]}" -Atc "SELECT 1 FROM pg_roles WHERE rolname = 'parcelgate'")" ]]; then
+    "${psql_admin[@]}" -c "CREATE ROLE parcelgate LOGIN"
+  fi
+  if [[ -z "$("${psql_admin[@]}" -Atc "SELECT 1 FROM pg_database WHERE datname = 'parcelgate'")" ]]; then
+    "${psql_admin[@]}" -c "CREATE DATABASE parcelgate OWNER parcelgate"
+  fi
+  # libpq URI: the socket folder as host, percent-encoded.
+  export PARCELGATE_STORE=postgresql
+  export PARCELGATE_DB_URL="postgresql://parcelgate@${pg_dir//\//%2F}/parcelgate?application_name=parcelgate"
+fi
+
 build/gateway/parcelgate --check-config --config config/parcelgate.yaml
+build/tools/carrier-sim/carrier-sim --listen "$sim_listen" >var/carrier-sim.log 2>&1 &
+pids+=($!)
 
-build/tools/carrier-sim/carrier-sim --listen "$sim_listen" > var/carrier-sim.log 2>&1 &
-sim_pid=$!
-build/gateway/parcelgate --config config/parcelgate.yaml > var/parcelgate.log 2>&1 &
-gw_pid=$!
-trap 'kill $gw_pid $sim_pid 2>/dev/null; wait $gw_pid $sim_pid 2>/dev/null || true' EXIT INT TERM
-
-for _ in $(seq 1 100); do
-  curl -sf --cacert certs/dev/ca.crt "https://$PARCELGATE_LISTEN/readyz" >/dev/null 2>&1 && break
-  kill -0 $gw_pid 2>/dev/null || { echo "parcelgate failed to start:"; cat var/parcelgate.log; exit 1; }
-  sleep 0.1
-done
+if [[ "$store" == postgresql ]]; then
+  read -r -a gateways <<<"${GATEWAY_LISTENS:-127.0.0.1:8444 127.0.0.1:8445}"
+  logs=()
+  for i in "${!gateways[@]}"; do
+    log="var/parcelgate-$((i + 1)).log"
+    PARCELGATE_LISTEN="${gateways[i]}" build/gateway/parcelgate --config config/parcelgate.yaml \
+      >"$log" 2>&1 &
+    pids+=($!)
+    logs+=("$log")
+    # One after the other: the first one migrates the database.
+    wait_ready "${gateways[i]}" "$!" "$log"
+  done
+  tools/lb-config.sh var/nginx/nginx.conf "$listen" certs/dev/server.crt certs/dev/server.key \
+    certs/dev/ca.crt localhost "${gateways[@]}"
+  nginx -p "$root/var/nginx" -c "$root/var/nginx/nginx.conf" -g 'daemon off;' \
+    >var/nginx/nginx.out 2>&1 &
+  pids+=($!)
+  wait_ready "$listen" "$!" var/nginx/nginx-error.log
+  where="nginx at https://$listen, round robin over gateways at ${gateways[*]}
+(logs: ${logs[*]}, var/nginx/nginx-error.log; PostgreSQL: var/postgresql, socket and server.log there)"
+else
+  PARCELGATE_LISTEN="$listen" build/gateway/parcelgate --config config/parcelgate.yaml \
+    >var/parcelgate.log 2>&1 &
+  pids+=($!)
+  wait_ready "$listen" "$!" var/parcelgate.log
+  where="parcelgate is running at https://$listen (logs: var/parcelgate.log)"
+fi
 
 key="$(build/tools/parcelctl/parcelctl --config config/parcelgate.yaml keys create --tenant demo --role merchant --name demo 2>/dev/null)"
 cat <<MSG
 
-parcelgate is running at https://$PARCELGATE_LISTEN (logs: var/parcelgate.log)
+$where
 carrier simulators at https://$sim_listen (logs: var/carrier-sim.log, sales: GET /_sim/stats)
 demo merchant key (shown once): $key
 
 Buy a Colissimo home label:
 
-curl --cacert certs/dev/ca.crt https://$PARCELGATE_LISTEN/v1/shipments \\
+curl --cacert certs/dev/ca.crt https://$listen/v1/shipments \\
   -H "Authorization: Bearer $key" \\
   -H "Idempotency-Key: \$(cat /proc/sys/kernel/random/uuid)" \\
   -H "Content-Type: application/json" \\
@@ -53,4 +153,5 @@ curl --cacert certs/dev/ca.crt https://$PARCELGATE_LISTEN/v1/shipments \\
 Then: GET /v1/shipments, GET /v1/shipments/<id>/label -o label.pdf, POST /v1/shipments/<id>/cancel.
 Press Ctrl-C to stop.
 MSG
-wait $gw_pid
+# Until Ctrl-C, or until any process stops on its own.
+wait -n "${pids[@]}" || true

@@ -225,7 +225,9 @@ void read_server(reader& r, const YAML::Node& n, const std::filesystem::path& ba
 void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& base,
                 store_config& out) {
   if (!r.is_map(n, "store")) return;
-  r.only_keys(n, "store", {"kind", "path", "url", "pool", "blocking_threads"});
+  r.only_keys(n, "store",
+              {"kind", "path", "url", "pool", "acquire_timeout_ms", "statement_timeout_ms",
+               "blocking_threads", "lease_s"});
   if (auto v = n["kind"]; v) {
     if (auto t = r.text(v, "store.kind")) {
       if (*t == "sqlite" || *t == "postgresql")
@@ -247,9 +249,19 @@ void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& bas
     r.fail(n["url"], "store.url", "must be a libpq URI starting with postgresql://");
   if (auto v = n["pool"]; v)
     if (auto x = r.integer(v, "store.pool", 1, 256)) out.pool = static_cast<int>(*x);
+  if (auto v = n["acquire_timeout_ms"]; v)
+    if (auto x = r.integer(v, "store.acquire_timeout_ms", 1, 10'000))
+      out.acquire_timeout = std::chrono::milliseconds(*x);
+  // At most the store's own deadline on one round trip (10 s): past it the gateway gives up on
+  // the connection first, and the server would keep running a statement nobody waits for.
+  if (auto v = n["statement_timeout_ms"]; v)
+    if (auto x = r.integer(v, "store.statement_timeout_ms", 10, 10'000))
+      out.statement_timeout = std::chrono::milliseconds(*x);
   if (auto v = n["blocking_threads"]; v)
     if (auto x = r.integer(v, "store.blocking_threads", 1, 64))
       out.blocking_threads = static_cast<unsigned>(*x);
+  if (auto v = n["lease_s"]; v)
+    if (auto x = r.integer(v, "store.lease_s", 2, 600)) out.lease = std::chrono::seconds(*x);
 }
 
 void read_carriers(reader& r, const YAML::Node& n, std::vector<carrier_config>& out) {

@@ -45,7 +45,14 @@ struct store_config {
   std::filesystem::path path = "var/parcelgate.db";  // sqlite
   std::string url;                                   // postgresql: libpq URI
   int pool = 16;                                     // postgresql: connections
+  // postgresql: how long a request waits for a free connection (then 503 + Retry-After)
+  std::chrono::milliseconds acquire_timeout{2'000};
+  // postgresql: the server cancels a statement running longer (then 503 + Retry-After)
+  std::chrono::milliseconds statement_timeout{5'000};
   unsigned blocking_threads = 8;
+  // How long an instance's lease lives without renewal: after a crash, its purchases in flight
+  // are recovered by another instance this long after its last renewal (renewed every third).
+  std::chrono::seconds lease{10};
 };
 
 struct outbound_config {

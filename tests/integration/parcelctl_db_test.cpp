@@ -1,8 +1,7 @@
 // parcelctl db status|migrate on both stores, chosen by the config's store.kind as for `keys`: a
-// fresh database, an up-to-date one, one with migrations pending (SQLite: a file built at an
-// older version from the migration list; PostgreSQL has a single migration, so its pending case
-// is the fresh database), one newer than the code, and one that cannot be reached. Exit codes:
-// 0 up to date, 3 pending, 2 newer than the code, 1 unreachable.
+// fresh database, an up-to-date one, one at an older version with migrations pending (built
+// from the store's migration list), one newer than the code, and one that cannot be reached.
+// Exit codes: 0 up to date, 3 pending, 2 newer than the code, 1 unreachable.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -290,6 +289,40 @@ TEST_F(parcelctl_db_postgresql, fresh_then_migrated_then_up_to_date) {
   auto again = pg_db(url, {"migrate", "--json"});
   EXPECT_EQ(again.code, 0) << again.out;
   EXPECT_TRUE(again.document()["applied"].as_array().empty()) << again.out;
+}
+
+// A database as the first PostgreSQL migration left it (built from the migration list with psql),
+// while this code knows more.
+TEST_F(parcelctl_db_postgresql, an_older_database_lists_and_applies_only_what_is_missing) {
+  const auto& all = parcelgate::store::pg::migrations();
+  ASSERT_GE(all.size(), 2u) << "needs a code with at least two PostgreSQL migrations";
+  const auto url = cluster_->create_database("ctl_older");
+  std::string sql =
+      "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+      "applied_at timestamptz NOT NULL DEFAULT now());";
+  for (auto statement : all[0].statements) sql += std::string(statement) + ";";
+  sql += "INSERT INTO schema_migrations (version, name) VALUES (" + std::to_string(all[0].version) +
+         ", 'first'); INSERT INTO tenants VALUES ('acme', 't');";
+  cluster_->psql("ctl_older", sql);
+  ASSERT_EQ(cluster_->psql("ctl_older", "SELECT max(version) FROM schema_migrations"),
+            std::to_string(all[0].version));
+  std::vector<int> missing;
+  for (std::size_t i = 1; i < all.size(); ++i) missing.push_back(all[i].version);
+
+  auto status = pg_db(url, {"status", "--json"});
+  EXPECT_EQ(status.code, 3) << status.out;
+  auto doc = status.document();
+  EXPECT_EQ(doc["database_version"].as_int64(), all[0].version);
+  EXPECT_EQ(versions(doc["pending"]), missing);
+  EXPECT_EQ(doc["pending"].as_array()[0].at("name").as_string(), all[1].name);
+
+  auto migrated = pg_db(url, {"migrate", "--json"});
+  ASSERT_EQ(migrated.code, 0) << migrated.out;
+  EXPECT_EQ(versions(migrated.document()["applied"]), missing);
+  EXPECT_EQ(cluster_->psql("ctl_older", "SELECT max(version) FROM schema_migrations"),
+            std::to_string(parcelgate::store::pg::code_schema_version()));
+  EXPECT_EQ(cluster_->psql("ctl_older", "SELECT id FROM tenants"), "acme");
+  EXPECT_EQ(pg_db(url, {"status"}).code, 0);
 }
 
 TEST_F(parcelctl_db_postgresql, newer_than_the_code_is_reported_and_left_alone) {

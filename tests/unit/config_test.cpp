@@ -65,6 +65,37 @@ TEST(config, circuit_breaker_settings_are_read_and_checked) {
   EXPECT_TRUE(has_problem(bad.error(), "outbound.circuit_breaker.after", "unknown key"));
 }
 
+TEST(config, postgresql_pool_timeouts_are_read_and_bounded) {
+  auto defaults = load_text("store: {kind: postgresql, url: \"postgresql://u@h/db\"}\n", "/srv/pg");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->store.pool, 16);
+  EXPECT_EQ(defaults->store.acquire_timeout, std::chrono::milliseconds(2'000));
+  EXPECT_EQ(defaults->store.statement_timeout, std::chrono::milliseconds(5'000));
+  auto set = load_text(
+      "store: {kind: postgresql, url: \"postgresql://u@h/db\", pool: 4, acquire_timeout_ms: 250, "
+      "statement_timeout_ms: 1500}\n",
+      "/srv/pg");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->store.pool, 4);
+  EXPECT_EQ(set->store.acquire_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(set->store.statement_timeout, std::chrono::milliseconds(1'500));
+  auto bad = load_text(
+      "store:\n  kind: postgresql\n  url: \"postgresql://u@h/db\"\n  acquire_timeout_ms: 0\n"
+      "  statement_timeout_ms: 60000\n  statement_timeout: 5s\n",
+      "/srv/pg");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(has_problem(bad.error(), "store.acquire_timeout_ms", "from 1 to 10000"));
+  EXPECT_TRUE(has_problem(bad.error(), "store.statement_timeout_ms", "from 10 to 10000"));
+  EXPECT_TRUE(has_problem(bad.error(), "store.statement_timeout", "unknown key"));
+  for (const auto& x : bad.error())
+    if (x.path == "store.statement_timeout_ms") {
+      EXPECT_EQ(x.line, 5);
+    }
+  auto words = load_text("store: {acquire_timeout_ms: 2s}\n", "/srv/pg");
+  ASSERT_FALSE(words.has_value());
+  EXPECT_TRUE(has_problem(words.error(), "store.acquire_timeout_ms", "integer"));
+}
+
 TEST(config, environment_variables_are_substituted_with_defaults) {
   ::setenv("PG_TEST_LISTEN", "127.0.0.1:9999", 1);
   ::unsetenv("PG_TEST_UNSET");
@@ -90,6 +121,19 @@ TEST(config, relative_paths_resolve_against_the_config_folder) {
   auto cfg = load_text("store: {path: var/x.db}\n", "/srv/pg/config");
   ASSERT_TRUE(cfg.has_value());
   EXPECT_EQ(cfg->store.path, "/srv/pg/config/var/x.db");
+}
+
+TEST(config, the_instance_lease_is_read_in_seconds_within_bounds) {
+  auto cfg = load_text("store: {lease_s: 30}\n", "/srv/pg");
+  ASSERT_TRUE(cfg.has_value());
+  EXPECT_EQ(cfg->store.lease, std::chrono::seconds(30));
+  EXPECT_EQ(load_text("store: {}\n", "/srv/pg")->store.lease, std::chrono::seconds(10));
+  for (const char* bad :
+       {"store: {lease_s: 1}\n", "store: {lease_s: 601}\n", "store: {lease_s: soon}\n"}) {
+    auto r = load_text(bad, "/srv/pg");
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_TRUE(has_problem(r.error(), "store.lease_s")) << bad;
+  }
 }
 
 TEST(config, missing_tls_files_are_reported) {

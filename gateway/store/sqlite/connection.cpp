@@ -32,6 +32,12 @@ std::unexpected<error> commit_failed() {
   return std::unexpected(std::move(e));
 }
 
+long long unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string now_text() {
   auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};

@@ -28,6 +28,8 @@ std::unexpected<error> commit_failed();
 
 // The current time as RFC 3339 UTC with seconds ("2026-12-02T06:40:00Z").
 std::string now_text();
+// The current time in Unix milliseconds (lease expiry).
+long long unix_ms_now();
 
 // Runs `sql` (one or more statements) without keeping it compiled; true on success.
 bool exec(sqlite3* db, const char* sql);

@@ -56,7 +56,8 @@ shipment_row read_shipment(const statement& s) {
 }  // namespace
 
 result<claim> sqlite_store::claim_purchase(std::string_view request_hash,
-                                           const shipment_row& pending, std::string_view now) {
+                                           const shipment_row& pending, std::string_view now,
+                                           std::string_view owner) {
   return batched<claim>(writer_, [&]() -> result<claim> {
     connection& w = writer_.in_batch();
     statement q(w,
@@ -92,8 +93,8 @@ result<claim> sqlite_store::claim_purchase(std::string_view request_hash,
     statement f(w,
                 "INSERT INTO purchases_in_flight (shipment_id, tenant_id, carrier, service, "
                 "carrier_service, "
-                "reference, direction, idempotency_key, body, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+                "reference, direction, idempotency_key, body, created_at, updated_at, owner) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     f.bind(1, pending.id)
         .bind(2, pending.tenant)
         .bind(3, pending.carrier)
@@ -104,7 +105,8 @@ result<claim> sqlite_store::claim_purchase(std::string_view request_hash,
         .bind(8, pending.idempotency_key)
         .bind_borrowed(9, pending.body)
         .bind(10, pending.created_at)
-        .bind(11, pending.updated_at);
+        .bind(11, pending.updated_at)
+        .bind(12, owner);
     if (f.step() != SQLITE_DONE) return db_error(w.db, "insert purchase in flight");
     return claim{};
   });
@@ -115,7 +117,24 @@ result<void> sqlite_store::complete_purchase(const shipment_row& shipment,
                                              std::string_view response_body) {
   return batched<void>(writer_, [&]() -> result<void> {
     connection& w = writer_.in_batch();
-    if (auto r = land(shipment); !r) return std::unexpected(r.error());
+    auto moved = land(shipment);
+    if (!moved) return std::unexpected(moved.error());
+    if (*moved == landing::recovered_already) {
+      // Recovery took its owner for gone; the owner was only slow. Confirm it late.
+      statement s(w,
+                  "UPDATE shipments SET status = ?, carrier_service = ?, tracking_number = ?, "
+                  "body = ?, updated_at = ? WHERE id = ? AND tenant_id = ? AND status = "
+                  "'pending_confirmation'");
+      s.bind(1, shipment.status)
+          .bind(2, shipment.carrier_service)
+          .bind(3, shipment.tracking_number)
+          .bind_borrowed(4, shipment.body)
+          .bind(5, shipment.updated_at)
+          .bind(6, shipment.id)
+          .bind(7, shipment.tenant);
+      if (s.step() != SQLITE_DONE || sqlite3_changes(w.db) != 1)
+        return db_error(w.db, "confirm a recovered purchase");
+    }
     statement l(w,
                 "INSERT OR REPLACE INTO labels (shipment_id, format, content_type, bytes) VALUES "
                 "(?, ?, ?, ?)");
@@ -132,7 +151,10 @@ result<void> sqlite_store::abandon_purchase(std::string_view tenant, std::string
                                             std::string_view shipment_id) {
   return batched<void>(writer_, [&]() -> result<void> {
     connection& w = writer_.in_batch();
-    statement k(w, "DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ?");
+    // Only a key still started: a purchase recovery already answered keeps its answer.
+    statement k(w,
+                "DELETE FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND state = "
+                "'started'");
     k.bind(1, tenant).bind(2, key);
     statement s(w, "DELETE FROM purchases_in_flight WHERE shipment_id = ? AND tenant_id = ?");
     s.bind(1, shipment_id).bind(2, tenant);
@@ -146,19 +168,24 @@ result<void> sqlite_store::mark_pending_confirmation(const shipment_row& shipmen
                                                      int response_status,
                                                      std::string_view response_body) {
   return batched<void>(writer_, [&]() -> result<void> {
-    if (auto r = land(shipment); !r) return std::unexpected(r.error());
+    auto moved = land(shipment);
+    if (!moved) return std::unexpected(moved.error());
+    if (*moved == landing::recovered_already) return {};  // recovery got there first
     return finish_key(shipment, response_status, response_body);
   });
 }
 
-result<std::vector<interrupted_purchase>> sqlite_store::interrupted_purchases() {
+result<std::vector<interrupted_purchase>> sqlite_store::interrupted_purchases(
+    std::string_view self) {
   auto held = writer_.lock();
   connection& w = held.get();
   statement s(
       w,
       "SELECT shipment_id, tenant_id, carrier, service, carrier_service, reference, direction, "
-      "idempotency_key, body, created_at, updated_at FROM purchases_in_flight ORDER BY "
-      "created_at");
+      "idempotency_key, body, created_at, updated_at FROM purchases_in_flight p WHERE owner <> ? "
+      "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = 'instance:' || p.owner AND "
+      "l.expires_at > ?) ORDER BY created_at");
+  s.bind(1, self).bind(2, static_cast<long long>(unix_ms_now()));
   std::vector<interrupted_purchase> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
@@ -329,20 +356,29 @@ result<void> sqlite_store::insert_shipment(const shipment_row& r) {
   return {};
 }
 
-// A purchase whose outcome is now known leaves the in-flight table and becomes a shipment.
-result<void> sqlite_store::land(const shipment_row& r) {
+// A purchase whose outcome is now known leaves the in-flight table and becomes a shipment; or
+// it had left already, moved to pending_confirmation by the recovery of interrupted purchases.
+result<sqlite_store::landing> sqlite_store::land(const shipment_row& r) {
   connection& w = writer_.in_batch();
   statement f(w, "DELETE FROM purchases_in_flight WHERE shipment_id = ? AND tenant_id = ?");
   f.bind(1, r.id).bind(2, r.tenant);
   if (f.step() != SQLITE_DONE) return db_error(w.db, "remove purchase in flight");
-  if (sqlite3_changes(w.db) != 1) {
-    return std::unexpected(error{.kind = error_kind::internal,
-                                 .message = "storage failure",
-                                 .carrier_code = "sqlite",
-                                 .carrier_message = "no purchase in flight: " + r.id,
-                                 .retry_after_s = 0});
+  if (sqlite3_changes(w.db) == 1) {
+    if (auto inserted = insert_shipment(r); !inserted) return std::unexpected(inserted.error());
+    return landing::moved;
   }
-  return insert_shipment(r);
+  statement p(w,
+              "SELECT 1 FROM shipments WHERE id = ? AND tenant_id = ? AND status = "
+              "'pending_confirmation'");
+  p.bind(1, r.id).bind(2, r.tenant);
+  const int rc = p.step();
+  if (rc == SQLITE_ROW) return landing::recovered_already;
+  if (rc != SQLITE_DONE) return db_error(w.db, "read a recovered purchase");
+  return std::unexpected(error{.kind = error_kind::internal,
+                               .message = "storage failure",
+                               .carrier_code = "sqlite",
+                               .carrier_message = "no purchase in flight: " + r.id,
+                               .retry_after_s = 0});
 }
 
 result<void> sqlite_store::finish_key(const shipment_row& r, int status, std::string_view body) {

@@ -8,6 +8,7 @@
 //                     list itself is store/migrations.cpp)
 //   queries.cpp       shipments, labels, purchases in flight, idempotency keys
 //   keys.cpp          tenants and API keys
+//   leases.cpp        leases (instances alive, work one instance does)
 // A new table's SQL goes next to its peers in queries.cpp (or a new file of its own when it is a
 // job of its own), and its migration at the end of store/migrations.cpp.
 
@@ -35,14 +36,14 @@ class sqlite_store final : public store {
 
   // queries.cpp
   result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending,
-                               std::string_view now) override;
+                               std::string_view now, std::string_view owner) override;
   result<void> complete_purchase(const shipment_row& shipment, const stored_label& label,
                                  int response_status, std::string_view response_body) override;
   result<void> abandon_purchase(std::string_view tenant, std::string_view key,
                                 std::string_view shipment_id) override;
   result<void> mark_pending_confirmation(const shipment_row& shipment, int response_status,
                                          std::string_view response_body) override;
-  result<std::vector<interrupted_purchase>> interrupted_purchases() override;
+  result<std::vector<interrupted_purchase>> interrupted_purchases(std::string_view self) override;
   result<std::optional<shipment_row>> get_shipment(std::string_view tenant,
                                                    std::string_view id) override;
   result<shipment_page> list_shipments(std::string_view tenant,
@@ -53,13 +54,20 @@ class sqlite_store final : public store {
                                std::string_view expected_status) override;
   result<int> purge_idempotency_keys(std::string_view before) override;
 
+  // leases.cpp
+  result<bool> acquire_lease(std::string_view name, std::string_view holder,
+                             std::chrono::milliseconds ttl) override;
+  result<void> release_lease(std::string_view name, std::string_view holder) override;
+  result<void> release_all_leases() override;
+
   // sqlite_store.cpp
   void submit_write(std::function<bool()> work, std::function<void(bool)> done) override;
 
  private:
   // queries.cpp: steps of a purchase write, on the writer thread inside a batch.
   result<void> insert_shipment(const shipment_row& r);
-  result<void> land(const shipment_row& r);
+  enum class landing { moved, recovered_already };
+  result<landing> land(const shipment_row& r);
   result<void> finish_key(const shipment_row& r, int status, std::string_view body);
 
   sqlite_options options_;
