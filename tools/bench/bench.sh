@@ -80,10 +80,16 @@ cpu_us_per_request() {  # ticks_before ticks_after requests
   awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) * 1e6 / hz / n }'
 }
 
-# The store line of the gateway's configuration, for STORE (sqlite or postgresql).
+# The store line of the gateway's configuration, for STORE (sqlite or postgresql); call
+# ensure_store first, outside a command substitution, so that the cluster is started once.
+ensure_store() {
+  if [[ "${STORE:-sqlite}" == postgresql && -z "$pg_url" ]]; then
+    pg_url="$(tools/pg-cluster.sh start "$work/pg")"
+    [[ -n "$pg_url" ]] || { echo "the PostgreSQL cluster did not start" >&2; exit 1; }
+  fi
+}
 store_yaml() {
   if [[ "${STORE:-sqlite}" == postgresql ]]; then
-    [[ -n "$pg_url" ]] || pg_url="$(tools/pg-cluster.sh start "$work/pg")"
     echo "store: {kind: postgresql, url: \"$pg_url\", pool: ${PG_POOL:-16}, acquire_timeout_ms: ${PG_ACQUIRE_MS:-2000}}"
   else
     echo "store: {kind: sqlite, path: \"$work/gw.db\"}"
@@ -92,6 +98,7 @@ store_yaml() {
 
 start_stack() {  # threads sim_args...
   local threads="$1"; shift
+  ensure_store
   : > "$work/sim.log"; : > "$work/gw.log"
   build/tools/carrier-sim/carrier-sim --listen 127.0.0.1:0 --plain --threads "${SIM_THREADS:-1}" "$@" > "$work/sim.log" 2>&1 &
   pids+=($!); sim_pid=$!
