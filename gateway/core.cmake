@@ -23,6 +23,7 @@ add_library(parcelgate_core STATIC
   domain/shipment_json.cpp
   domain/duties.cpp
   domain/shipping.cpp
+  domain/timeline.cpp
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp
