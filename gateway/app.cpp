@@ -1,6 +1,9 @@
 #include "gateway/app.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,6 +22,7 @@
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/problems.hpp"
 #include "gateway/carriers/http_client.hpp"
+#include "gateway/domain/duties.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
@@ -77,29 +81,53 @@ T run_to_completion(net::io_context& context, net::awaitable<T> op) {
   return done.get();
 }
 
-// Housekeeping: forget finished idempotency keys past their retention, hourly. (Coroutines here
-// are plain functions with pointer parameters: g++ 12 mishandles capturing coroutine lambdas.)
-net::awaitable<void> purge_idempotency_keys(store::async_store* db, std::chrono::hours retention,
-                                            const std::atomic<bool>* stopping) {
-  net::steady_timer timer(co_await net::this_coro::executor);
-  while (!stopping->load()) {
-    const std::string cutoff = rfc3339(std::chrono::system_clock::now() - retention);
-    if (auto n = co_await db->purge_idempotency_keys(cutoff); n && *n > 0)
-      telemetry::log_info("expired idempotency keys purged",
-                          {{"count", static_cast<std::int64_t>(*n)}});
-    timer.expires_after(std::chrono::minutes(10));
-    co_await timer.async_wait(net::use_awaitable);
-  }
+// Duties (coroutines here are plain functions with pointer parameters: g++ 12 mishandles
+// capturing coroutine lambdas).
+net::awaitable<void> purge_idempotency_keys(store::async_store* db, std::chrono::hours retention) {
+  const std::string cutoff = rfc3339(std::chrono::system_clock::now() - retention);
+  auto n = co_await db->purge_idempotency_keys(cutoff);
+  if (!n)
+    telemetry::log_warn("idempotency key purge failed", {{"cause", n.error().carrier_message}});
+  else if (*n > 0)
+    telemetry::log_info("expired idempotency keys purged",
+                        {{"count", static_cast<std::int64_t>(*n)}});
 }
 
-// After stop(): wait until requests in flight are answered (30 s at most), then stop the loop.
-net::awaitable<void> stop_when_drained(http::server* server, net::io_context* io) {
+net::awaitable<void> recover_interrupted_purchases(shipping_service* shipping) {
+  auto n = co_await shipping->recover_interrupted_purchases();
+  if (!n)
+    telemetry::log_warn("recovery of interrupted purchases failed",
+                        {{"cause", n.error().carrier_message}});
+  else if (*n > 0)
+    telemetry::log_info("interrupted purchases set to pending_confirmation",
+                        {{"count", static_cast<std::int64_t>(*n)}});
+}
+
+// One gateway per SQLite file: an exclusive lock on "<file>.gateway-lock", held until the
+// process ends (the kernel drops it when the process dies, kill -9 included). -1 when another
+// process holds it.
+int lock_sqlite_file(const std::filesystem::path& db) {
+  const std::string path = db.string() + ".gateway-lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return -1;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// After stop(): wait until requests in flight are answered (30 s at most), give the leases up,
+// then stop the loop.
+net::awaitable<void> stop_when_drained(http::server* server, duties* background,
+                                       net::io_context* io) {
   net::steady_timer timer(co_await net::this_coro::executor);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!server->drained() && std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(net::use_awaitable);
   }
+  co_await background->stop();
   io->stop();
 }
 
@@ -159,10 +187,15 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   std::unique_ptr<store::async_store> sqlite_data;
   store::async_store* data = nullptr;
   net::io_context* startup_context = &startup;
+  const std::string instance = new_instance_id();
   if (cfg.store.kind == "postgresql") {
     postgresql = std::make_unique<store::pg::pg_store>(
         io.get_executor(),
-        store::pg::pg_store_options{.url = cfg.store.url, .pool = cfg.store.pool});
+        store::pg::pg_store_options{.url = cfg.store.url,
+                                    .instance = instance,
+                                    .pool = cfg.store.pool,
+                                    .acquire_timeout = cfg.store.acquire_timeout,
+                                    .statement_timeout = cfg.store.statement_timeout});
     startup_context = &io;
     auto migrated = run_to_completion(io, postgresql->migrate());
     if (!migrated) {
@@ -172,20 +205,17 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     }
     if (*migrated > 0)
       log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
-    auto sole = run_to_completion(io, postgresql->hold_sole_instance_lock());
-    if (!sole || !*sole) {
-      log_error(
-          "another gateway already uses this PostgreSQL database",
-          {{"cause",
-            sole ? std::string(
-                       "one gateway per database until purchases in flight are leased per instance")
-                 : sole.error().message}});
-      return 1;
-    }
     data = postgresql.get();
   } else {
     std::error_code fs_ec;
     std::filesystem::create_directories(cfg.store.path.parent_path(), fs_ec);
+    if (lock_sqlite_file(cfg.store.path) < 0) {
+      log_error(
+          "another gateway already uses this SQLite file (one gateway per file; several "
+          "gateways share a PostgreSQL store)",
+          {{"path", cfg.store.path.string()}});
+      return 1;
+    }
     auto db = store::open_sqlite({.path = cfg.store.path.string(), .busy_timeout_ms = 5000});
     if (!db) {
       log_error("cannot open the store",
@@ -200,7 +230,13 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     }
     if (*migrated > 0)
       log_info("store migrated", {{"applied", static_cast<std::int64_t>(*migrated)}});
-    sqlite_data = store::make_sqlite_async_store(*sqlite, pool);
+    // This gateway holds the file: any lease left is a previous life's, so its purchases in
+    // flight are recovered now rather than when that life's lease would have expired.
+    if (auto released = sqlite->release_all_leases(); !released) {
+      log_error("cannot reset the leases", {{"cause", released.error().carrier_message}});
+      return 1;
+    }
+    sqlite_data = store::make_sqlite_async_store(*sqlite, pool, instance);
     data = sqlite_data.get();
   }
 
@@ -217,7 +253,10 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   const api::problem_answers answers;
   shipping_service shipping(*data, *registry, **client, metrics, cache, answers);
   // Before serving (the serving context is never run, and so never stopped, before its threads
-  // start when the store is SQLite).
+  // start when the store is SQLite): this instance announces itself, then recovers the purchases
+  // of instances that are gone (on SQLite: this gateway's previous life).
+  duties background(*data, cfg.store.lease);
+  if (!run_to_completion(*startup_context, background.announce())) return 1;
   result<int> recovered =
       run_to_completion(*startup_context, shipping.recover_interrupted_purchases());
   if (!recovered) {
@@ -228,6 +267,15 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     log_info("interrupted purchases set to pending_confirmation",
              {{"count", static_cast<std::int64_t>(*recovered)}});
   }
+  background.add(
+      {.name = "recover-interrupted-purchases",
+       .every = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.store.lease) / 2,
+       .run = [&shipping] { return recover_interrupted_purchases(&shipping); }});
+  background.add({.name = "purge-idempotency-keys",
+                  .every = std::chrono::minutes(10),
+                  .run = [data, retention = cfg.idempotency.retention] {
+                    return purge_idempotency_keys(data, retention);
+                  }});
 
   tariffs::tariff_book tariff_book(cfg.tariffs);
   if (auto problems = tariff_book.reload(); !problems.empty()) {
@@ -251,8 +299,7 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 1;
   }
 
-  net::co_spawn(io, purge_idempotency_keys(data, cfg.idempotency.retention, &stopping),
-                net::detached);
+  background.start(io.get_executor());
 
   // SIGHUP reloads the tariffs; a set with any problem is refused and the current one stays.
   net::signal_set hangups(io, SIGHUP);
@@ -284,12 +331,13 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     stopping = true;
     hangups.cancel();
     server.stop();
-    net::co_spawn(io, stop_when_drained(&server, &io), net::detached);
+    net::co_spawn(io, stop_when_drained(&server, &background, &io), net::detached);
   });
 
   telemetry::log_notice("parcelgate listening",
                         {{"url", server.url()},
                          {"threads", static_cast<std::int64_t>(threads)},
+                         {"instance", instance},
                          {"store", cfg.store.path.string()},
                          {"carriers", static_cast<std::int64_t>(registry->all().size())}});
   std::vector<std::thread> workers;

@@ -21,6 +21,7 @@ add_library(parcelgate_core STATIC
   domain/shipment_cache.cpp
   domain/shipment_input.cpp
   domain/shipment_json.cpp
+  domain/duties.cpp
   domain/shipping.cpp
   http/problem.cpp
   http/server.cpp
@@ -33,7 +34,13 @@ add_library(parcelgate_core STATIC
   store/pg/pool.cpp
   store/pg/pg_store.cpp
   store/pg/schema.cpp
-  store/sqlite_store.cpp
+  store/sqlite/connection.cpp
+  store/sqlite/keys.cpp
+  store/sqlite/leases.cpp
+  store/sqlite/queries.cpp
+  store/sqlite/schema.cpp
+  store/sqlite/sqlite_store.cpp
+  store/sqlite/writer.cpp
   telemetry/log.cpp
   telemetry/metrics.cpp)
 target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})

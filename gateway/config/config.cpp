@@ -227,7 +227,7 @@ void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& bas
   if (!r.is_map(n, "store")) return;
   r.only_keys(n, "store",
               {"kind", "path", "url", "pool", "acquire_timeout_ms", "statement_timeout_ms",
-               "blocking_threads"});
+               "blocking_threads", "lease_s"});
   if (auto v = n["kind"]; v) {
     if (auto t = r.text(v, "store.kind")) {
       if (*t == "sqlite" || *t == "postgresql")
@@ -260,6 +260,8 @@ void read_store(reader& r, const YAML::Node& n, const std::filesystem::path& bas
   if (auto v = n["blocking_threads"]; v)
     if (auto x = r.integer(v, "store.blocking_threads", 1, 64))
       out.blocking_threads = static_cast<unsigned>(*x);
+  if (auto v = n["lease_s"]; v)
+    if (auto x = r.integer(v, "store.lease_s", 2, 600)) out.lease = std::chrono::seconds(*x);
 }
 
 void read_carriers(reader& r, const YAML::Node& n, std::vector<carrier_config>& out) {

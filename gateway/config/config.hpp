@@ -50,6 +50,9 @@ struct store_config {
   // postgresql: the server cancels a statement running longer (then 503 + Retry-After)
   std::chrono::milliseconds statement_timeout{5'000};
   unsigned blocking_threads = 8;
+  // How long an instance's lease lives without renewal: after a crash, its purchases in flight
+  // are recovered by another instance this long after its last renewal (renewed every third).
+  std::chrono::seconds lease{10};
 };
 
 struct outbound_config {

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -91,6 +92,15 @@ std::string random_base62(std::size_t n) {
     }
   }
   return out;
+}
+
+std::string new_instance_id() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::string name(host.data());
+  if (name.empty()) name = "host";
+  if (name.size() > 40) name.resize(40);
+  return name + "-" + std::to_string(getpid()) + "-" + random_base62(6);
 }
 
 std::string rfc3339(std::chrono::system_clock::time_point t) {

@@ -16,6 +16,9 @@ std::string new_id(std::string_view prefix);
 std::string new_trace_id(std::string_view prefix);
 // `n` characters of base62 from the OS CSPRNG.
 std::string random_base62(std::size_t n);
+// This process's id among the gateways sharing a store, unique across hosts and restarts:
+// "<host name>-<pid>-<6 base62>" (host name cut to 40 characters).
+std::string new_instance_id();
 // RFC 3339 UTC with seconds ("2026-11-27T10:00:00Z").
 std::string rfc3339(std::chrono::system_clock::time_point t);
 // Any RFC 3339 date-time ("2026-11-27T11:00:00+01:00", fractions dropped); nullopt when malformed.

@@ -8,9 +8,18 @@
 // and update_shipment resume only once their transaction is on stable storage.
 //
 // Arguments are taken by reference: callers co_await at once, so they outlive the operation.
+//
+// Instances (DESIGN §9): a store object is one gateway instance's view of the data. The
+// purchases it claims are recorded as owned by its instance id; an instance is alive while it
+// holds the lease `instance_lease(id)`, which it renews well before it expires. A lease is a
+// named right held by one instance until it expires by the store's clock (the database's on
+// PostgreSQL, so gateways' clocks never disagree about it). Work only one instance may do (the
+// recovery of interrupted purchases, the purge of idempotency keys, later tracking polls and
+// webhook deliveries) runs on whichever instance holds that work's lease.
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +35,11 @@ class blocking_pool;
 template <class T>
 using task = boost::asio::awaitable<T>;
 
+// The lease an instance holds while it is alive.
+inline std::string instance_lease(std::string_view instance_id) {
+  return "instance:" + std::string(instance_id);
+}
+
 class async_store {
  public:
   virtual ~async_store() = default;
@@ -37,6 +51,9 @@ class async_store {
   virtual task<result<claim>> claim_purchase(const std::string& request_hash,
                                              const shipment_row& pending,
                                              const std::string& now) = 0;
+  // On a purchase already moved to pending_confirmation (its owner looked gone but was only
+  // slow), complete_purchase confirms it late: the shipment gets its label and the key its 201
+  // answer, as if it had completed in time.
   virtual task<result<void>> complete_purchase(const shipment_row& shipment,
                                                const stored_label& label, int response_status,
                                                const std::string& response_body) = 0;
@@ -45,7 +62,10 @@ class async_store {
   virtual task<result<void>> mark_pending_confirmation(const shipment_row& shipment,
                                                        int response_status,
                                                        const std::string& response_body) = 0;
-  // Purchases whose carrier call may have happened but whose outcome was never recorded.
+  // Purchases in flight whose owner is gone (its instance lease expired or was released): their
+  // carrier call may have happened but its outcome was never recorded. Never this instance's
+  // own. (SQLite: a file serves one gateway, held by a lock; at start the gateway releases the
+  // leases of its previous lives, so their purchases are interrupted at once.)
   virtual task<result<std::vector<interrupted_purchase>>> interrupted_purchases() = 0;
   // Compare-and-set on status; false when the shipment is not in `expected_status` any more.
   virtual task<result<bool>> update_shipment(const shipment_row& shipment,
@@ -64,9 +84,22 @@ class async_store {
   virtual task<result<int>> purge_idempotency_keys(const std::string& before) = 0;
   // True when the store answers a trivial read (readiness).
   virtual task<bool> reachable() = 0;
+
+  // --- instances and leases
+  // This store's instance id, recorded as the owner of the purchases it claims.
+  virtual const std::string& instance() const noexcept = 0;
+  // Takes or renews the lease `name` for this instance until `ttl` from now: true when it is
+  // this instance's now (it was free, had expired, or was already this instance's); false while
+  // another instance holds it.
+  virtual task<result<bool>> acquire_lease(const std::string& name,
+                                           std::chrono::milliseconds ttl) = 0;
+  // Gives `name` up if this instance holds it, so another may take it at once.
+  virtual task<result<void>> release_lease(const std::string& name) = 0;
 };
 
-// The SQLite backend: reads on `pool`, purchase writes group-committed by `db`'s writer thread.
-std::unique_ptr<async_store> make_sqlite_async_store(store& db, blocking_pool& pool);
+// The SQLite backend: reads on `pool`, purchase writes group-committed by `db`'s writer thread,
+// as instance `instance`.
+std::unique_ptr<async_store> make_sqlite_async_store(store& db, blocking_pool& pool,
+                                                     std::string instance);
 
 }  // namespace parcelgate::store

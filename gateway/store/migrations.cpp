@@ -146,6 +146,15 @@ UPDATE purchases_in_flight SET body = json_set(body, '$.tenant', tenant_id,
   CASE WHEN json_type(body, '$.rate') = 'null' THEN 'not recorded (shipment created before rate reasons were kept)' END);
 CREATE INDEX shipments_by_creation ON shipments (created_at);
 )sql"},
+    {4, "purchases in flight name the instance that owns them; leases for work one instance does",
+     R"sql(
+ALTER TABLE purchases_in_flight ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+CREATE TABLE leases (
+  name       TEXT PRIMARY KEY,
+  holder     TEXT NOT NULL,
+  expires_at INTEGER NOT NULL  -- Unix time in milliseconds
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // async_store over the SQLite store: reads run on the blocking pool, purchase writes are queued
-// for the writer thread and resume once the group commit that carried them is durable.
+// for the writer thread and resume once the group commit that carried them is durable. Several
+// of these (instances) may share one store: each records its own id on the purchases it claims.
 #include <functional>
 
 #include "gateway/store/async_store.hpp"
@@ -39,7 +40,8 @@ task<result<T>> read(blocking_pool* pool, const std::function<result<T>()>* op) 
 
 class sqlite_async_store final : public async_store {
  public:
-  sqlite_async_store(store& db, blocking_pool& pool) : db_(db), pool_(pool) {}
+  sqlite_async_store(store& db, blocking_pool& pool, std::string instance)
+      : db_(db), pool_(pool), instance_(std::move(instance)) {}
 
   task<result<std::optional<api_key>>> find_api_key(const std::string& key_hash) override {
     const std::function<result<std::optional<api_key>>()> op = [&] {
@@ -51,7 +53,7 @@ class sqlite_async_store final : public async_store {
   task<result<claim>> claim_purchase(const std::string& request_hash, const shipment_row& pending,
                                      const std::string& now) override {
     const std::function<result<claim>()> op = [&] {
-      return db_.claim_purchase(request_hash, pending, now);
+      return db_.claim_purchase(request_hash, pending, now, instance_);
     };
     co_return co_await commit(&db_, &op);
   }
@@ -83,7 +85,7 @@ class sqlite_async_store final : public async_store {
 
   task<result<std::vector<interrupted_purchase>>> interrupted_purchases() override {
     const std::function<result<std::vector<interrupted_purchase>>()> op = [&] {
-      return db_.interrupted_purchases();
+      return db_.interrupted_purchases(instance_);
     };
     co_return co_await read(&pool_, &op);
   }
@@ -133,15 +135,33 @@ class sqlite_async_store final : public async_store {
     co_return r.has_value();
   }
 
+  const std::string& instance() const noexcept override { return instance_; }
+
+  // Leases are small writes of their own on the blocking pool, outside the purchase batches.
+  task<result<bool>> acquire_lease(const std::string& name,
+                                   std::chrono::milliseconds ttl) override {
+    const std::function<result<bool>()> op = [&] {
+      return db_.acquire_lease(name, instance_, ttl);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<void>> release_lease(const std::string& name) override {
+    const std::function<result<void>()> op = [&] { return db_.release_lease(name, instance_); };
+    co_return co_await read(&pool_, &op);
+  }
+
  private:
   store& db_;
   blocking_pool& pool_;
+  std::string instance_;
 };
 
 }  // namespace
 
-std::unique_ptr<async_store> make_sqlite_async_store(store& db, blocking_pool& pool) {
-  return std::make_unique<sqlite_async_store>(db, pool);
+std::unique_ptr<async_store> make_sqlite_async_store(store& db, blocking_pool& pool,
+                                                     std::string instance) {
+  return std::make_unique<sqlite_async_store>(db, pool, std::move(instance));
 }
 
 }  // namespace parcelgate::store

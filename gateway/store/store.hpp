@@ -106,20 +106,32 @@ class store {
   // flight is not a shipment: get_shipment and list_shipments do not see it until
   // complete_purchase or mark_pending_confirmation turns it into one.
   virtual result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending,
-                                       std::string_view now) = 0;
+                                       std::string_view now, std::string_view owner) = 0;
   // Stores the bought label and the final shipment, and finishes the key with the response, in
-  // one durable transaction.
+  // one durable transaction. A purchase already moved to pending_confirmation by recovery is
+  // confirmed late (shipment, label and answer as if it had completed in time).
   virtual result<void> complete_purchase(const shipment_row& shipment, const stored_label& label,
                                          int response_status, std::string_view response_body) = 0;
   // The carrier certainly did not buy anything: forget the key and the pending shipment so the
-  // same key may be retried.
+  // same key may be retried. A key recovery has already answered stays as it is.
   virtual result<void> abandon_purchase(std::string_view tenant, std::string_view key,
                                         std::string_view shipment_id) = 0;
   // The outcome is unknown (timeout, crash): keep the shipment for reconciliation and finish
-  // the key with `response_body`, so the key can never buy again.
+  // the key with `response_body`, so the key can never buy again. Done already (recovery got
+  // there first) is success.
   virtual result<void> mark_pending_confirmation(const shipment_row& shipment, int response_status,
                                                  std::string_view response_body) = 0;
-  virtual result<std::vector<interrupted_purchase>> interrupted_purchases() = 0;
+  // Purchases in flight owned by another instance than `self` whose lease is not held.
+  virtual result<std::vector<interrupted_purchase>> interrupted_purchases(
+      std::string_view self) = 0;
+
+  // --- leases (async_store.hpp); expiry by this machine's clock
+  virtual result<bool> acquire_lease(std::string_view name, std::string_view holder,
+                                     std::chrono::milliseconds ttl) = 0;
+  virtual result<void> release_lease(std::string_view name, std::string_view holder) = 0;
+  // Voids every lease: a gateway starting on the file it holds the lock of is the only one, so
+  // the leases left are its previous lives'.
+  virtual result<void> release_all_leases() = 0;
 
   // --- shipments; an empty tenant means every tenant (ops)
   virtual result<std::optional<shipment_row>> get_shipment(std::string_view tenant,

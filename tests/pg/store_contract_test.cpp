@@ -8,9 +8,11 @@
 #include <boost/asio/use_future.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <thread>
 
+#include "gateway/domain/duties.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/store/async_store.hpp"
 #include "gateway/store/blocking_pool.hpp"
@@ -18,6 +20,7 @@
 #include "pg_cluster.hpp"
 
 namespace parcelgate::store {
+using parcelgate::duties;
 namespace {
 
 using namespace std::chrono_literals;
@@ -38,6 +41,8 @@ class backend {
  public:
   virtual ~backend() = default;
   virtual async_store& data() = 0;
+  // Another instance on the same data (another gateway; on SQLite, the next life of this one).
+  virtual async_store& other() = 0;
   virtual void add_key(const api_key& k) = 0;
 };
 
@@ -48,21 +53,24 @@ class sqlite_backend final : public backend {
             ("store-contract-" + std::to_string(std::random_device{}()) + ".db");
     db_ = std::move(*open_sqlite({.path = path_.string(), .busy_timeout_ms = 1000}));
     EXPECT_TRUE(db_->migrate().has_value());
-    data_ = make_sqlite_async_store(*db_, pool_);
+    data_ = make_sqlite_async_store(*db_, pool_, "instance-a");
+    other_ = make_sqlite_async_store(*db_, pool_, "instance-b");
   }
   ~sqlite_backend() override {
     data_.reset();
+    other_.reset();
     db_.reset();
     for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
   async_store& data() override { return *data_; }
+  async_store& other() override { return *other_; }
   void add_key(const api_key& k) override { ASSERT_TRUE(db_->create_api_key(k).has_value()); }
 
  private:
   std::filesystem::path path_;
   blocking_pool pool_{2};
   std::unique_ptr<store> db_;
-  std::unique_ptr<async_store> data_;
+  std::unique_ptr<async_store> data_, other_;
 };
 
 pgtest::pg_cluster& cluster() {
@@ -75,12 +83,16 @@ class postgresql_backend final : public backend {
   explicit postgresql_backend(boost::asio::io_context& io) : io_(io) {
     EXPECT_TRUE(cluster().ok()) << cluster().error();
     const auto name = "contract_" + std::to_string(std::random_device{}() % 1'000'000'000);
+    const auto url = cluster().create_database(name);
     store_ = std::make_unique<pg::pg_store>(
-        io.get_executor(), pg::pg_store_options{.url = cluster().create_database(name), .pool = 4});
+        io.get_executor(), pg::pg_store_options{.url = url, .instance = "instance-a", .pool = 4});
     auto migrated = wait(store_->migrate());
     EXPECT_TRUE(migrated.has_value()) << (migrated ? "" : migrated.error().message);
+    other_ = std::make_unique<pg::pg_store>(
+        io.get_executor(), pg::pg_store_options{.url = url, .instance = "instance-b", .pool = 2});
   }
   async_store& data() override { return *store_; }
+  async_store& other() override { return *other_; }
   void add_key(const api_key& k) override {
     auto r = wait(store_->create_api_key(k));
     ASSERT_TRUE(r.has_value()) << r.error().carrier_message;
@@ -94,7 +106,7 @@ class postgresql_backend final : public backend {
     return f.get();
   }
   boost::asio::io_context& io_;
-  std::unique_ptr<pg::pg_store> store_;
+  std::unique_ptr<pg::pg_store> store_, other_;
 };
 
 class store_contract : public ::testing::TestWithParam<std::string> {
@@ -151,6 +163,7 @@ class store_contract : public ::testing::TestWithParam<std::string> {
     return f.get();
   }
   async_store& db() { return be_->data(); }
+  async_store& peer() { return be_->other(); }
 
   boost::asio::io_context io_;
   std::unique_ptr<backend> be_;
@@ -215,24 +228,99 @@ TEST_P(store_contract, an_unknown_outcome_keeps_the_shipment_and_finishes_the_ke
   auto p = pending("acme", "k4");
   const std::string now = "2026-11-27T00:00:00Z", hash = "hash-a", problem = "{\"status\":504}";
   ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
-  auto interrupted = wait(db().interrupted_purchases()).value();
+  EXPECT_TRUE(wait(db().interrupted_purchases()).value().empty());  // never its own
+  auto interrupted = wait(peer().interrupted_purchases()).value();
   ASSERT_EQ(interrupted.size(), 1u);
   EXPECT_EQ(interrupted[0].shipment.id, p.id);
   EXPECT_EQ(interrupted[0].idempotency_key, "k4");
   auto row = p;
   row.status = "pending_confirmation";
   ASSERT_TRUE(wait(db().mark_pending_confirmation(row, 504, problem)).has_value());
-  EXPECT_TRUE(wait(db().interrupted_purchases()).value().empty());
+  EXPECT_TRUE(wait(peer().interrupted_purchases()).value().empty());
   auto replay = wait(db().claim_purchase(hash, pending("acme", "k4"), now)).value();
   EXPECT_EQ(replay.result, claim::outcome::replay);
   EXPECT_EQ(replay.status, 504);
   EXPECT_EQ(replay.body, problem);
   EXPECT_EQ(wait(db().get_shipment(std::string(), p.id)).value()->status, "pending_confirmation");
   EXPECT_FALSE(wait(db().get_label(std::string("acme"), p.id)).value().has_value());
-  // Landing twice is an error and changes nothing.
-  EXPECT_FALSE(wait(db().mark_pending_confirmation(row, 504, problem)).has_value());
-  EXPECT_FALSE(wait(db().complete_purchase(bought(p), kLabel, 201, problem)).has_value());
-  EXPECT_EQ(wait(db().get_shipment(std::string(), p.id)).value()->status, "pending_confirmation");
+  // Marking it twice (recovery and its owner both) is harmless and changes nothing.
+  ASSERT_TRUE(wait(peer().mark_pending_confirmation(row, 504, "{}")).has_value());
+  EXPECT_EQ(wait(db().claim_purchase(hash, pending("acme", "k4"), now)).value().body, problem);
+  // A purchase never claimed cannot land.
+  auto stranger = pending("acme", "k4-never");
+  stranger.status = "pending_confirmation";
+  EXPECT_FALSE(wait(db().mark_pending_confirmation(stranger, 504, problem)).has_value());
+  EXPECT_FALSE(wait(db().complete_purchase(bought(stranger), kLabel, 201, problem)).has_value());
+  EXPECT_FALSE(wait(db().get_shipment(std::string(), stranger.id)).value().has_value());
+}
+
+TEST_P(store_contract, a_purchase_is_interrupted_only_once_its_owner_is_gone) {
+  auto p = pending("acme", "own");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h";
+  const auto alive = instance_lease(db().instance());
+  ASSERT_TRUE(wait(db().acquire_lease(alive, 60s)).value());
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  EXPECT_TRUE(wait(peer().interrupted_purchases()).value().empty());  // its owner is alive
+  ASSERT_TRUE(wait(db().release_lease(alive)).has_value());
+  auto gone = wait(peer().interrupted_purchases()).value();
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].shipment.id, p.id);
+  // Expired is gone too.
+  ASSERT_TRUE(wait(db().acquire_lease(alive, 1ms)).value());
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(wait(peer().interrupted_purchases()).value().size(), 1u);
+  EXPECT_TRUE(wait(db().interrupted_purchases()).value().empty());
+}
+
+TEST_P(store_contract, a_late_completion_confirms_a_purchase_recovered_too_early) {
+  auto p = pending("acme", "slow");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", body = "{\"created\":1}";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  // The peer took the owner for gone and recovered the purchase.
+  auto row = wait(peer().interrupted_purchases()).value().at(0).shipment;
+  row.status = "pending_confirmation";
+  ASSERT_TRUE(wait(peer().mark_pending_confirmation(row, 504, "{}")).has_value());
+  // The owner was only slow: its label arrives and is recorded.
+  auto done = wait(db().complete_purchase(bought(p), kLabel, 201, body));
+  ASSERT_TRUE(done.has_value()) << done.error().carrier_message;
+  auto shipment = wait(db().get_shipment(std::string("acme"), p.id)).value();
+  ASSERT_TRUE(shipment.has_value());
+  EXPECT_EQ(shipment->status, "label_created");
+  EXPECT_EQ(shipment->tracking_number, bought(p).tracking_number);
+  EXPECT_EQ(wait(db().get_label(std::string("acme"), p.id)).value()->bytes, kLabel.bytes);
+  auto replay = wait(db().claim_purchase(hash, pending("acme", "slow"), now)).value();
+  EXPECT_EQ(replay.result, claim::outcome::replay);
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.body, body);
+}
+
+TEST_P(store_contract, abandoning_a_recovered_purchase_keeps_its_unknown_outcome) {
+  auto p = pending("acme", "late-refusal");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", tenant = "acme", k = "late-refusal",
+                    problem = "{\"status\":504}";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  auto row = wait(peer().interrupted_purchases()).value().at(0).shipment;
+  row.status = "pending_confirmation";
+  ASSERT_TRUE(wait(peer().mark_pending_confirmation(row, 504, problem)).has_value());
+  ASSERT_TRUE(wait(db().abandon_purchase(tenant, k, p.id)).has_value());
+  // The key was already answered: it stays, and cannot buy again.
+  auto again = wait(db().claim_purchase(hash, pending("acme", "late-refusal"), now)).value();
+  EXPECT_EQ(again.result, claim::outcome::replay);
+  EXPECT_EQ(again.body, problem);
+}
+
+TEST_P(store_contract, a_lease_has_one_holder_until_it_expires_or_is_released) {
+  const std::string job = "job";
+  EXPECT_TRUE(wait(db().acquire_lease(job, 60s)).value());
+  EXPECT_FALSE(wait(peer().acquire_lease(job, 60s)).value());
+  EXPECT_TRUE(wait(db().acquire_lease(job, 60s)).value());   // renewed by its holder
+  ASSERT_TRUE(wait(peer().release_lease(job)).has_value());  // not the peer's to release
+  EXPECT_FALSE(wait(peer().acquire_lease(job, 60s)).value());
+  ASSERT_TRUE(wait(db().release_lease(job)).has_value());
+  EXPECT_TRUE(wait(peer().acquire_lease(job, 1ms)).value());
+  std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(wait(db().acquire_lease(job, 60s)).value());  // the peer's expired
+  EXPECT_FALSE(wait(peer().acquire_lease(job, 60s)).value());
 }
 
 TEST_P(store_contract, another_tenants_shipment_is_not_found_and_ops_see_all) {
@@ -348,7 +436,51 @@ TEST_P(store_contract, concurrent_claims_of_one_key_let_exactly_one_through) {
   EXPECT_EQ(claimed.load(), 1);
   EXPECT_EQ(other.load(), 19);
   EXPECT_EQ(failed.load(), 0);
-  EXPECT_EQ(wait(db().interrupted_purchases()).value().size(), 1u);
+  EXPECT_EQ(wait(peer().interrupted_purchases()).value().size(), 1u);
+}
+
+// A duty whose run counts how often it ran (a plain coroutine: see duties.cpp).
+boost::asio::awaitable<void> count_run(std::atomic<int>* n) {
+  ++*n;
+  co_return;
+}
+
+TEST_P(store_contract, a_duty_runs_on_one_instance_and_moves_when_it_stops) {
+  std::atomic<int> ran_a{0}, ran_b{0};
+  auto a = std::make_unique<duties>(db(), 2s);
+  auto b = std::make_unique<duties>(peer(), 2s);
+  ASSERT_TRUE(wait(a->announce()));
+  ASSERT_TRUE(wait(b->announce()));
+  a->add({.name = "sweep", .every = 10ms, .run = [&ran_a] { return count_run(&ran_a); }});
+  b->add({.name = "sweep", .every = 10ms, .run = [&ran_b] { return count_run(&ran_b); }});
+  const auto run_for = [&](std::chrono::milliseconds d, const std::function<bool()>& done = {}) {
+    const auto until = std::chrono::steady_clock::now() + d;
+    while (std::chrono::steady_clock::now() < until && !(done && done())) {
+      if (io_.stopped()) io_.restart();
+      io_.run_one_for(5ms);
+    }
+  };
+  a->start(io_.get_executor());
+  run_for(10s, [&] { return ran_a.load() > 0; });  // `a` takes the duty first
+  ASSERT_GT(ran_a.load(), 0);
+  b->start(io_.get_executor());
+  run_for(300ms);
+  EXPECT_GT(ran_a.load(), 3);
+  EXPECT_EQ(ran_b.load(), 0);
+  // Both instances are alive, so neither takes the other's purchases.
+  EXPECT_FALSE(wait(peer().acquire_lease(instance_lease(db().instance()), 1s)).value());
+  // A clean stop hands the duty over at once.
+  wait(a->stop());
+  const int a_runs = ran_a.load();
+  run_for(300ms);
+  EXPECT_EQ(ran_a.load(), a_runs);
+  EXPECT_GT(ran_b.load(), 3);
+  // And `a`'s instance lease is released: another may take it now.
+  EXPECT_TRUE(wait(peer().acquire_lease(instance_lease(db().instance()), 1s)).value());
+  wait(b->stop());
+  io_.stop();
+  io_.restart();
+  io_.poll();
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, store_contract, ::testing::Values("sqlite", "postgresql"),

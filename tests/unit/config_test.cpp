@@ -123,6 +123,19 @@ TEST(config, relative_paths_resolve_against_the_config_folder) {
   EXPECT_EQ(cfg->store.path, "/srv/pg/config/var/x.db");
 }
 
+TEST(config, the_instance_lease_is_read_in_seconds_within_bounds) {
+  auto cfg = load_text("store: {lease_s: 30}\n", "/srv/pg");
+  ASSERT_TRUE(cfg.has_value());
+  EXPECT_EQ(cfg->store.lease, std::chrono::seconds(30));
+  EXPECT_EQ(load_text("store: {}\n", "/srv/pg")->store.lease, std::chrono::seconds(10));
+  for (const char* bad :
+       {"store: {lease_s: 1}\n", "store: {lease_s: 601}\n", "store: {lease_s: soon}\n"}) {
+    auto r = load_text(bad, "/srv/pg");
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_TRUE(has_problem(r.error(), "store.lease_s")) << bad;
+  }
+}
+
 TEST(config, missing_tls_files_are_reported) {
   auto cfg = load_text("server: {tls: {cert: nope.crt}}\n", "/nonexistent");
   ASSERT_FALSE(cfg.has_value());

@@ -111,13 +111,13 @@ TEST(sqlite_store_migrations,
   auto label = db->get_label("acme", "shp_done");
   ASSERT_TRUE(label.has_value() && label->has_value());
   EXPECT_EQ((*label)->bytes, "%PDF-");
-  auto replay = db->claim_purchase("h1", pending_row("acme", "k-done"), "t");
+  auto replay = db->claim_purchase("h1", pending_row("acme", "k-done"), "t", "gw-a");
   ASSERT_TRUE(replay.has_value());
   EXPECT_EQ(replay->result, claim::outcome::replay);
   EXPECT_EQ(replay->status, 201);
 
   // The interrupted purchase is still known, with what recovery needs to mark it.
-  auto interrupted = db->interrupted_purchases();
+  auto interrupted = db->interrupted_purchases("gw-b");
   ASSERT_TRUE(interrupted.has_value());
   ASSERT_EQ(interrupted->size(), 1u);
   const auto& flying = interrupted->front().shipment;
@@ -132,7 +132,7 @@ TEST(sqlite_store_migrations,
   marked.status = "pending_confirmation";
   ASSERT_TRUE(db->mark_pending_confirmation(marked, 504, "{}").has_value());
   EXPECT_TRUE(db->get_shipment("acme", "shp_flying")->has_value());
-  EXPECT_TRUE(db->interrupted_purchases()->empty());
+  EXPECT_TRUE(db->interrupted_purchases("gw-b")->empty());
   shipment_filter all;
   EXPECT_EQ(db->list_shipments("acme", all)->bodies.size(), 2u);
   db.reset();
@@ -147,13 +147,13 @@ TEST_F(sqlite_store_test, migrations_apply_once) {
 
 TEST_F(sqlite_store_test, idempotency_claim_moves_through_its_states) {
   auto row = pending("acme", "k1");
-  auto first = db_->claim_purchase("hash-a", row, row.created_at);
+  auto first = db_->claim_purchase("hash-a", row, row.created_at, "gw-a");
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->result, claim::outcome::claimed);
 
-  auto twin = db_->claim_purchase("hash-a", pending("acme", "k1"), row.created_at);
+  auto twin = db_->claim_purchase("hash-a", pending("acme", "k1"), row.created_at, "gw-a");
   EXPECT_EQ(twin->result, claim::outcome::in_progress);
-  auto other_body = db_->claim_purchase("hash-b", pending("acme", "k1"), row.created_at);
+  auto other_body = db_->claim_purchase("hash-b", pending("acme", "k1"), row.created_at, "gw-a");
   EXPECT_EQ(other_body->result, claim::outcome::mismatch);
 
   row.status = "label_created";
@@ -165,7 +165,7 @@ TEST_F(sqlite_store_test, idempotency_claim_moves_through_its_states) {
                                       .shipment_status = {}},
                                      201, "{\"done\":1}")
                   .has_value());
-  auto replay = db_->claim_purchase("hash-a", pending("acme", "k1"), row.created_at);
+  auto replay = db_->claim_purchase("hash-a", pending("acme", "k1"), row.created_at, "gw-a");
   EXPECT_EQ(replay->result, claim::outcome::replay);
   EXPECT_EQ(replay->status, 201);
   EXPECT_EQ(replay->body, "{\"done\":1}");
@@ -175,37 +175,38 @@ TEST_F(sqlite_store_test, idempotency_claim_moves_through_its_states) {
 }
 
 TEST_F(sqlite_store_test, keys_are_scoped_per_tenant) {
-  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "same"), "t")->result,
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "same"), "t", "gw-a")->result,
             claim::outcome::claimed);
-  EXPECT_EQ(db_->claim_purchase("h", pending("globex", "same"), "t")->result,
+  EXPECT_EQ(db_->claim_purchase("h", pending("globex", "same"), "t", "gw-a")->result,
             claim::outcome::claimed);
 }
 
 TEST_F(sqlite_store_test, abandoned_purchase_frees_the_key_and_leaves_no_shipment) {
   auto row = pending("acme", "k2");
-  ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
+  ASSERT_EQ(db_->claim_purchase("h", row, "t", "gw-a")->result, claim::outcome::claimed);
   ASSERT_TRUE(db_->abandon_purchase("acme", "k2", row.id).has_value());
   EXPECT_FALSE(db_->get_shipment("acme", row.id)->has_value());
-  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "k2"), "t")->result, claim::outcome::claimed);
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "k2"), "t", "gw-a")->result,
+            claim::outcome::claimed);
 }
 
 TEST_F(sqlite_store_test, interrupted_purchases_are_listed_until_marked) {
   auto row = pending("acme", "k3");
-  ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
-  auto interrupted = db_->interrupted_purchases();
+  ASSERT_EQ(db_->claim_purchase("h", row, "t", "gw-a")->result, claim::outcome::claimed);
+  auto interrupted = db_->interrupted_purchases("gw-b");
   ASSERT_EQ(interrupted->size(), 1u);
   EXPECT_EQ((*interrupted)[0].shipment.id, row.id);
   row.status = "pending_confirmation";
   ASSERT_TRUE(db_->mark_pending_confirmation(row, 504, "{\"status\":504}").has_value());
-  EXPECT_TRUE(db_->interrupted_purchases()->empty());
-  auto replay = db_->claim_purchase("h", pending("acme", "k3"), "t");
+  EXPECT_TRUE(db_->interrupted_purchases("gw-b")->empty());
+  auto replay = db_->claim_purchase("h", pending("acme", "k3"), "t", "gw-a");
   EXPECT_EQ(replay->result, claim::outcome::replay);
   EXPECT_EQ(replay->status, 504);
 }
 
 TEST_F(sqlite_store_test, another_tenant_cannot_read_a_shipment_or_its_label) {
   auto row = pending("acme", "k4");
-  db_->claim_purchase("h", row, "t");
+  db_->claim_purchase("h", row, "t", "gw-a");
   row.status = "label_created";
   db_->complete_purchase(
       row,
@@ -221,7 +222,7 @@ TEST_F(sqlite_store_test, list_pages_newest_first_with_a_cursor_and_filters) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     auto row = pending("acme", "list-" + std::to_string(i), i % 2 ? "odd" : "even");
-    db_->claim_purchase("h", row, "t");
+    db_->claim_purchase("h", row, "t", "gw-a");
     row.status = "label_created";
     db_->complete_purchase(
         row,
@@ -251,7 +252,7 @@ TEST_F(sqlite_store_test, list_pages_newest_first_with_a_cursor_and_filters) {
 
 TEST_F(sqlite_store_test, update_is_a_compare_and_set_on_status) {
   auto row = pending("acme", "k5");
-  db_->claim_purchase("h", row, "t");
+  db_->claim_purchase("h", row, "t", "gw-a");
   row.status = "label_created";
   db_->complete_purchase(
       row,
@@ -274,7 +275,7 @@ TEST_F(sqlite_store_test, revoked_keys_stay_listed_with_their_revocation_time) {
 
 TEST_F(sqlite_store_test, old_finished_keys_are_purged) {
   auto row = pending("acme", "old");
-  db_->claim_purchase("h", row, "2026-01-01T00:00:00Z");
+  db_->claim_purchase("h", row, "2026-01-01T00:00:00Z", "gw-a");
   row.status = "label_created";
   db_->complete_purchase(
       row,
@@ -296,7 +297,7 @@ TEST_F(sqlite_store_test, queued_writes_share_a_commit_and_a_failing_one_is_roll
     db_->submit_write(
         [&, i] {
           ++ran;
-          auto r = db_->claim_purchase("h", rows[static_cast<std::size_t>(i)], "t");
+          auto r = db_->claim_purchase("h", rows[static_cast<std::size_t>(i)], "t", "gw-a");
           // Job 7 changes its mind after writing: its rows must vanish, the others must stay.
           return i != 7 && r.has_value() && r->result == claim::outcome::claimed;
         },
@@ -304,11 +305,11 @@ TEST_F(sqlite_store_test, queued_writes_share_a_commit_and_a_failing_one_is_roll
   }
   for (auto& d : done) EXPECT_TRUE(d.get_future().get());
   EXPECT_EQ(ran.load(), kJobs);
-  auto interrupted = db_->interrupted_purchases();
+  auto interrupted = db_->interrupted_purchases("gw-b");
   ASSERT_TRUE(interrupted.has_value());
   EXPECT_EQ(interrupted->size(), static_cast<std::size_t>(kJobs - 1));
   for (const auto& p : *interrupted) EXPECT_NE(p.idempotency_key, "batch-7");
-  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "batch-7"), "t")->result,
+  EXPECT_EQ(db_->claim_purchase("h", pending("acme", "batch-7"), "t", "gw-a")->result,
             claim::outcome::claimed)
       << "the rolled-back job left its key free";
 }
@@ -319,25 +320,26 @@ TEST_F(sqlite_store_test, a_failing_write_alone_in_its_batch_keeps_nothing_and_t
   std::promise<bool> failed;
   db_->submit_write(
       [&] {
-        auto r = db_->claim_purchase("h", row, "t");
+        auto r = db_->claim_purchase("h", row, "t", "gw-a");
         return !(r.has_value() &&
                  r->result == claim::outcome::claimed);  // wrote, then changes its mind
       },
       [&](bool committed) { failed.set_value(committed); });
   EXPECT_TRUE(failed.get_future().get()) << "the (empty) transaction is reported done";
-  EXPECT_TRUE(db_->interrupted_purchases()->empty()) << "nothing of the failed write was kept";
-  auto again = db_->claim_purchase("h", row, "t");
+  EXPECT_TRUE(db_->interrupted_purchases("gw-b")->empty())
+      << "nothing of the failed write was kept";
+  auto again = db_->claim_purchase("h", row, "t", "gw-a");
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->result, claim::outcome::claimed)
       << "the key is free again and the writer still works";
-  EXPECT_EQ(db_->interrupted_purchases()->size(), 1u);
+  EXPECT_EQ(db_->interrupted_purchases("gw-b")->size(), 1u);
 }
 
 TEST_F(sqlite_store_test, large_bodies_and_label_bytes_are_stored_exactly) {
   // Bodies and label bytes are bound without a copy: what lands must be the caller's bytes.
   auto row = pending("acme", "big");
   row.body = "{\"id\":\"" + row.id + "\",\"pad\":\"" + std::string(20000, 'x') + "\"}";
-  ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
+  ASSERT_EQ(db_->claim_purchase("h", row, "t", "gw-a")->result, claim::outcome::claimed);
   std::string bytes(50000, '\0');
   for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
   row.status = "label_created";
@@ -355,7 +357,7 @@ TEST_F(sqlite_store_test, large_bodies_and_label_bytes_are_stored_exactly) {
   auto stored = db_->get_shipment("acme", row.id);
   ASSERT_TRUE(stored.has_value() && stored->has_value());
   EXPECT_EQ((*stored)->body, row.body);
-  auto replay = db_->claim_purchase("h", row, "t");
+  auto replay = db_->claim_purchase("h", row, "t", "gw-a");
   ASSERT_TRUE(replay.has_value());
   EXPECT_EQ(replay->result, claim::outcome::replay);
   EXPECT_EQ(replay->body, row.body);
@@ -370,7 +372,7 @@ TEST_F(sqlite_store_test, blocking_writers_on_many_threads_all_land_once) {
       for (int i = 0; i < kEach; ++i) {
         auto row =
             pending("acme", "t" + std::to_string(t) + "-" + std::to_string(i % 20));  // some twins
-        auto c = db_->claim_purchase("h", row, "t");
+        auto c = db_->claim_purchase("h", row, "t", "gw-a");
         if (c && c->result == claim::outcome::claimed) {
           ++claimed;
           row.status = "label_created";
@@ -401,7 +403,7 @@ TEST_F(sqlite_store_test, the_write_ahead_log_restarts_under_a_steady_stream_of_
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         auto row = pending("acme", "wal-" + std::to_string(t) + "-" + std::to_string(i));
-        ASSERT_EQ(db_->claim_purchase("h", row, "t")->result, claim::outcome::claimed);
+        ASSERT_EQ(db_->claim_purchase("h", row, "t", "gw-a")->result, claim::outcome::claimed);
         row.status = "label_created";
         ASSERT_TRUE(db_->complete_purchase(row,
                                            {.format = "pdf",

@@ -36,8 +36,8 @@ std::vector<prepared_statement> prepared() {
        "NOTHING RETURNING 1) "
        "INSERT INTO purchases_in_flight (shipment_id, tenant_id, carrier, service, "
        "carrier_service, reference, "
-       "direction, idempotency_key, body, created_at, updated_at) "
-       "SELECT $4, $1, $6, $7, $8, $9, $10, $2, $11, $12, $13 FROM k"},
+       "direction, idempotency_key, body, created_at, updated_at, owner) "
+       "SELECT $4, $1, $6, $7, $8, $9, $10, $2, $11, $12, $13, $14 FROM k"},
       {"read_key",
        "SELECT request_hash, state, coalesce(response_status, 0), coalesce(response_body, '') "
        "FROM idempotency_keys WHERE tenant_id = $1 AND key = $2"},
@@ -59,13 +59,34 @@ std::vector<prepared_statement> prepared() {
            "updated_at = $13 WHERE tenant_id = $2 AND key = $10 AND EXISTS (SELECT 1 FROM s) "
            "RETURNING 1) "
            "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM l), (SELECT count(*) FROM k)"},
-      {"drop_key", "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2"},
+      // A purchase recovered as pending_confirmation while its owner was only slow, confirmed
+      // late by that owner: the same columns as "land", on the shipment instead of the row in
+      // flight.
+      {"confirm_late",
+       "WITH s AS (UPDATE shipments SET status = $3, carrier_service = $4, tracking_number = $5, "
+       "body = $7, updated_at = $8 WHERE id = $1 AND tenant_id = $2 AND status = "
+       "'pending_confirmation' RETURNING id), "
+       "l AS (INSERT INTO labels (shipment_id, format, content_type, bytes) SELECT id, $9, "
+       "$10, $11::bytea FROM s "
+       "ON CONFLICT (shipment_id) DO UPDATE SET format = EXCLUDED.format, "
+       "content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes RETURNING 1), "
+       "k AS (UPDATE idempotency_keys SET state = 'finished', response_status = $12::integer, "
+       "response_body = $13, updated_at = $8 WHERE tenant_id = $2 AND key = $6 AND EXISTS "
+       "(SELECT 1 FROM s) RETURNING 1) "
+       "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM l), (SELECT count(*) FROM k)"},
+      {"is_pending",
+       "SELECT count(*) FROM shipments WHERE id = $1 AND tenant_id = $2 AND status = "
+       "'pending_confirmation'"},
+      // Only a key still started: a purchase already recovered keeps its outcome-unknown answer.
+      {"drop_key",
+       "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2 AND state = 'started'"},
       {"drop_in_flight",
        "DELETE FROM purchases_in_flight WHERE shipment_id = $1 AND tenant_id = $2"},
       {"in_flight",
        "SELECT shipment_id, tenant_id, carrier, service, carrier_service, reference, direction, "
-       "idempotency_key, body, created_at, updated_at FROM purchases_in_flight ORDER BY "
-       "created_at"},
+       "idempotency_key, body, created_at, updated_at FROM purchases_in_flight p WHERE owner <> $1 "
+       "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = 'instance:' || p.owner AND "
+       "l.expires_at > clock_timestamp()) ORDER BY created_at"},
       {"update_shipment",
        "UPDATE shipments SET status = $1, tracking_number = $2, carrier_service = $3, body = $4, "
        "updated_at = $5 "
@@ -84,6 +105,13 @@ std::vector<prepared_statement> prepared() {
        "ON s.id = l.shipment_id WHERE l.shipment_id = $1 AND ($2 = '' OR s.tenant_id = $2)"},
       {"purge_keys", "DELETE FROM idempotency_keys WHERE state = 'finished' AND created_at < $1"},
       {"ping", "SELECT 1"},
+      // Free, expired or already ours: take it until now + $3 ms. A row comes back when held.
+      {"acquire_lease",
+       "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, clock_timestamp() + "
+       "$3::bigint * interval '1 millisecond') ON CONFLICT (name) DO UPDATE SET holder = "
+       "EXCLUDED.holder, expires_at = EXCLUDED.expires_at WHERE leases.holder = EXCLUDED.holder "
+       "OR leases.expires_at <= clock_timestamp() RETURNING 1"},
+      {"release_lease", "DELETE FROM leases WHERE name = $1 AND holder = $2"},
   };
 }
 
@@ -189,22 +217,6 @@ pool& pg_store::admin() {
   return *admin_;
 }
 
-task<std::expected<bool, db_error>> pg_store::hold_sole_instance_lock() {
-  instance_lock_pool_ =
-      std::make_unique<pool>(executor_, pool_options{.conninfo = options_.url, .size = 1});
-  auto s = co_await instance_lock_pool_->open_session(until());
-  if (!s) co_return std::unexpected(std::move(s.error()));
-  // "pgate-in" in ASCII: any 64-bit number unique to parcelgate instances.
-  const std::vector<statement> q{
-      {.sql_or_name =
-           "SELECT pg_try_advisory_lock(('x' || '7067617465' || '2d696e')::bit(64)::bigint)"}};
-  auto r = co_await s->run(q, until());
-  if (!r) co_return std::unexpected(std::move(r.error()));
-  const bool mine = (*r)[0].text(0, 0) == "t";
-  if (mine) instance_lock_.emplace(std::move(*s));
-  co_return mine;
-}
-
 task<std::expected<int, db_error>> pg_store::migrate() {
   co_return co_await pg::migrate(admin(), until());
 }
@@ -250,9 +262,9 @@ task<result<std::optional<api_key>>> pg_store::find_api_key(const std::string& k
 task<result<claim>> pg_store::claim_purchase(const std::string& request_hash, const shipment_row& p,
                                              const std::string& now) {
   const std::vector<statement> q{
-      call("claim",
-           {p.tenant, p.idempotency_key, request_hash, p.id, now, p.carrier, p.service,
-            p.carrier_service, p.reference, p.direction, p.body, p.created_at, p.updated_at}),
+      call("claim", {p.tenant, p.idempotency_key, request_hash, p.id, now, p.carrier, p.service,
+                     p.carrier_service, p.reference, p.direction, p.body, p.created_at,
+                     p.updated_at, options_.instance}),
       call("read_key", {p.tenant, p.idempotency_key})};
   auto r = co_await run(q, "claim idempotency key");
   if (!r) co_return fail(std::move(r.error()));
@@ -278,12 +290,22 @@ task<result<claim>> pg_store::claim_purchase(const std::string& request_hash, co
 task<result<void>> pg_store::complete_purchase(const shipment_row& shipment,
                                                const stored_label& label, int response_status,
                                                const std::string& response_body) {
+  // Both in one transaction: "land" moves the purchase in flight; when recovery already moved
+  // it to pending_confirmation, "confirm_late" confirms that shipment instead.
   std::vector<statement> q{
-      call("land", land_params(shipment, &label, response_status, response_body))};
+      call("land", land_params(shipment, &label, response_status, response_body)),
+      call("confirm_late", {shipment.id, shipment.tenant, shipment.status, shipment.carrier_service,
+                            shipment.tracking_number, shipment.idempotency_key, shipment.body,
+                            shipment.updated_at, label.format, label.content_type, label.bytes,
+                            std::to_string(response_status), response_body})};
   q[0].binary_param = 15;  // the label bytes, raw
+  q[1].binary_param = 10;
   auto r = co_await run(q, "complete purchase");
   if (!r) co_return fail(std::move(r.error()));
-  if ((*r)[0].integer(0, 0) != 1 || (*r)[0].integer(0, 1) != 1 || (*r)[0].integer(0, 2) != 1)
+  const auto all_three = [](const rows& x) {
+    return x.integer(0, 0) == 1 && x.integer(0, 1) == 1 && x.integer(0, 2) == 1;
+  };
+  if (!all_three((*r)[0]) && !all_three((*r)[1]))
     co_return fail(storage_error({.what = failure::other,
                                   .sqlstate = {},
                                   .message = "no purchase in flight: " + shipment.id},
@@ -303,11 +325,13 @@ task<result<void>> pg_store::abandon_purchase(const std::string& tenant, const s
 task<result<void>> pg_store::mark_pending_confirmation(const shipment_row& shipment,
                                                        int response_status,
                                                        const std::string& response_body) {
+  // Done when the purchase in flight moved, or when recovery had already moved it.
   const std::vector<statement> q{
-      call("land", land_params(shipment, nullptr, response_status, response_body))};
+      call("land", land_params(shipment, nullptr, response_status, response_body)),
+      call("is_pending", {shipment.id, shipment.tenant})};
   auto r = co_await run(q, "mark pending confirmation");
   if (!r) co_return fail(std::move(r.error()));
-  if ((*r)[0].integer(0, 0) != 1 || (*r)[0].integer(0, 2) != 1)
+  if ((*r)[1].integer(0, 0) != 1)
     co_return fail(storage_error({.what = failure::other,
                                   .sqlstate = {},
                                   .message = "no purchase in flight: " + shipment.id},
@@ -316,7 +340,7 @@ task<result<void>> pg_store::mark_pending_confirmation(const shipment_row& shipm
 }
 
 task<result<std::vector<interrupted_purchase>>> pg_store::interrupted_purchases() {
-  const std::vector<statement> q{call("in_flight")};
+  const std::vector<statement> q{call("in_flight", {options_.instance})};
   auto r = co_await run(q, "list interrupted purchases");
   if (!r) co_return fail(std::move(r.error()));
   std::vector<interrupted_purchase> out;
@@ -410,6 +434,21 @@ task<result<int>> pg_store::purge_idempotency_keys(const std::string& before) {
   auto r = co_await run(q, "purge idempotency keys");
   if (!r) co_return fail(std::move(r.error()));
   co_return (*r)[0].affected();
+}
+
+task<result<bool>> pg_store::acquire_lease(const std::string& name, std::chrono::milliseconds ttl) {
+  const std::vector<statement> q{
+      call("acquire_lease", {name, options_.instance, std::to_string(ttl.count())})};
+  auto r = co_await run(q, "acquire lease");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return (*r)[0].size() == 1;
+}
+
+task<result<void>> pg_store::release_lease(const std::string& name) {
+  const std::vector<statement> q{call("release_lease", {name, options_.instance})};
+  auto r = co_await run(q, "release lease");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return result<void>{};
 }
 
 task<bool> pg_store::reachable() {

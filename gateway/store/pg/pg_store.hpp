@@ -24,7 +24,8 @@
 namespace parcelgate::store::pg {
 
 struct pg_store_options {
-  std::string url;  // libpq URI: postgresql://user:password@host:port/db?sslmode=...
+  std::string url;         // libpq URI: postgresql://user:password@host:port/db?sslmode=...
+  std::string instance{};  // this gateway's instance id (owner of the purchases it claims)
   int pool = 16;
   std::chrono::milliseconds acquire_timeout{2'000};
   std::chrono::milliseconds statement_timeout{5'000};
@@ -38,12 +39,6 @@ class pg_store final : public async_store {
   // Applies pending migrations (schema.hpp); call once before anything else.
   task<std::expected<int, db_error>> migrate();
   task<std::expected<schema_status, db_error>> schema();
-
-  // Takes a session-level advisory lock held for this store's lifetime, so that a second gateway
-  // on the same database refuses to start: false when another instance holds it. (Several
-  // gateways on one database need leases on the purchases in flight, which are not built yet:
-  // one gateway's startup recovery would take another's purchases.)
-  task<std::expected<bool, db_error>> hold_sole_instance_lock();
 
   task<result<void>> create_api_key(const api_key& key);
   task<result<std::vector<api_key>>> list_api_keys();
@@ -70,6 +65,9 @@ class pg_store final : public async_store {
                                                       const std::string& id) override;
   task<result<int>> purge_idempotency_keys(const std::string& before) override;
   task<bool> reachable() override;
+  const std::string& instance() const noexcept override { return options_.instance; }
+  task<result<bool>> acquire_lease(const std::string& name, std::chrono::milliseconds ttl) override;
+  task<result<void>> release_lease(const std::string& name) override;
 
   pool& connections() noexcept { return pool_; }
 
@@ -85,8 +83,6 @@ class pg_store final : public async_store {
   pg_store_options options_;
   pool pool_;
   std::unique_ptr<pool> admin_;
-  std::unique_ptr<pool> instance_lock_pool_;
-  std::optional<session> instance_lock_;
 };
 
 }  // namespace parcelgate::store::pg

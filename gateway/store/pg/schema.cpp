@@ -79,6 +79,14 @@ const std::vector<migration>& all() {
   PRIMARY KEY (tenant_id, key)
 ))sql",
         "CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)"}},
+      {4,
+       "purchases in flight name the instance that owns them; leases for work one instance does",
+       {"ALTER TABLE purchases_in_flight ADD COLUMN owner text NOT NULL DEFAULT ''",
+        R"sql(CREATE TABLE leases (
+  name       text PRIMARY KEY,
+  holder     text NOT NULL,
+  expires_at timestamptz NOT NULL
+))sql"}},
   };
   return list;
 }

@@ -1,0 +1,77 @@
+#pragma once
+// The SQLite store's class, shared by its parts (internal: callers use store::open_sqlite from
+// store.hpp). Each part of the implementation has one job:
+//   connection.*      opening the file and its pragmas, statements, the pool of readers
+//   writer.*          the writer thread: group commit and WAL checkpoints
+//   sqlite_store.cpp  wiring: open_sqlite, start and stop, submit_write
+//   schema.cpp        migrations (the numbered list itself is store/migrations.cpp)
+//   queries.cpp       shipments, labels, purchases in flight, idempotency keys
+//   keys.cpp          tenants and API keys
+//   leases.cpp        leases (instances alive, work one instance does)
+// A new table's SQL goes next to its peers in queries.cpp (or a new file of its own when it is a
+// job of its own), and its migration at the end of store/migrations.cpp.
+
+#include "gateway/store/sqlite/connection.hpp"
+#include "gateway/store/sqlite/writer.hpp"
+#include "gateway/store/store.hpp"
+
+namespace parcelgate::store::sqlite {
+
+class sqlite_store final : public store {
+ public:
+  explicit sqlite_store(sqlite_options options);
+  ~sqlite_store() override;
+
+  result<void> open();
+
+  // schema.cpp
+  result<int> migrate() override;
+
+  // keys.cpp
+  result<void> create_api_key(const api_key& key) override;
+  result<std::optional<api_key>> find_api_key(std::string_view key_hash) override;
+  result<std::vector<api_key>> list_api_keys() override;
+  result<bool> revoke_api_key(std::string_view id, std::string_view at) override;
+
+  // queries.cpp
+  result<claim> claim_purchase(std::string_view request_hash, const shipment_row& pending,
+                               std::string_view now, std::string_view owner) override;
+  result<void> complete_purchase(const shipment_row& shipment, const stored_label& label,
+                                 int response_status, std::string_view response_body) override;
+  result<void> abandon_purchase(std::string_view tenant, std::string_view key,
+                                std::string_view shipment_id) override;
+  result<void> mark_pending_confirmation(const shipment_row& shipment, int response_status,
+                                         std::string_view response_body) override;
+  result<std::vector<interrupted_purchase>> interrupted_purchases(std::string_view self) override;
+  result<std::optional<shipment_row>> get_shipment(std::string_view tenant,
+                                                   std::string_view id) override;
+  result<shipment_page> list_shipments(std::string_view tenant,
+                                       const shipment_filter& filter) override;
+  result<std::optional<stored_label>> get_label(std::string_view tenant,
+                                                std::string_view id) override;
+  result<bool> update_shipment(const shipment_row& shipment,
+                               std::string_view expected_status) override;
+  result<int> purge_idempotency_keys(std::string_view before) override;
+
+  // leases.cpp
+  result<bool> acquire_lease(std::string_view name, std::string_view holder,
+                             std::chrono::milliseconds ttl) override;
+  result<void> release_lease(std::string_view name, std::string_view holder) override;
+  result<void> release_all_leases() override;
+
+  // sqlite_store.cpp
+  void submit_write(std::function<bool()> work, std::function<void(bool)> done) override;
+
+ private:
+  // queries.cpp: steps of a purchase write, on the writer thread inside a batch.
+  result<void> insert_shipment(const shipment_row& r);
+  enum class landing { moved, recovered_already };
+  result<landing> land(const shipment_row& r);
+  result<void> finish_key(const shipment_row& r, int status, std::string_view body);
+
+  sqlite_options options_;
+  writer writer_;
+  reader_pool readers_;  // after writer_: closed before it, as the writer's connection closes last
+};
+
+}  // namespace parcelgate::store::sqlite
