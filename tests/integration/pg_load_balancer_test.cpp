@@ -310,4 +310,48 @@ TEST(pg_load_balancer, kill_9_of_one_gateway_leaves_the_other_serving_and_loses_
             200);
 }
 
+// Reads of one shipment agree across gateways: a shipment cancelled through gateway A reads
+// cancelled through gateway B too, though B had read (and kept in memory) its earlier state.
+TEST(pg_load_balancer, a_shipment_changed_through_one_gateway_reads_changed_through_the_other) {
+  two_gateways g;
+  auto& env = g.env();
+  const auto key = env.create_key("acme", "merchant");
+  const pgtest::header_list auth{{"Authorization", "Bearer " + key}};
+  const auto on = [&](const std::string& base, const std::string& method,
+                      const std::string& target) {
+    return pgtest::request(base, method, target, {}, auth, env.ca_file(), 30s);
+  };
+  auto bought = env.call("POST", "/v1/shipments", key, pgtest::shipment_body("colissimo"),
+                         {{"Idempotency-Key", "cache-1"}});
+  ASSERT_EQ(bought.status, 201) << describe(bought);
+  const auto id = pgtest::string_at(pgtest::parse_object(bought.body), "id");
+  auto first = on(g.b_url(), "GET", "/v1/shipments/" + id);
+  ASSERT_EQ(first.status, 200) << describe(first);
+  EXPECT_EQ(pgtest::string_at(pgtest::parse_object(first.body), "status"), "label_created");
+
+  auto cancelled = on(env.gateway_url(), "POST", "/v1/shipments/" + id + "/cancel");
+  ASSERT_EQ(cancelled.status, 200) << describe(cancelled);
+  ASSERT_EQ(pgtest::string_at(pgtest::parse_object(cancelled.body), "status"), "cancelled");
+
+  std::string seen;
+  const bool agrees = pgtest::eventually(
+      [&] {
+        seen = pgtest::string_at(
+            pgtest::parse_object(on(g.b_url(), "GET", "/v1/shipments/" + id).body), "status");
+        return seen == "cancelled";
+      },
+      10s);
+  EXPECT_TRUE(agrees) << "gateway B still answers status " << seen
+                      << " 10 s after the shipment was cancelled through gateway A";
+  EXPECT_EQ(
+      pgtest::string_at(pgtest::parse_object(on(g.lb_url(), "GET", "/v1/shipments?limit=1").body)
+                            .at("data")
+                            .as_array()
+                            .front()
+                            .as_object(),
+                        "status"),
+      "cancelled")
+      << "the list (never cached) disagrees";
+}
+
 }  // namespace
