@@ -70,6 +70,25 @@ int count_in_file(const std::filesystem::path& file, const std::string& needle) 
   return n;
 }
 
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    // pid (comm) state ppid ...: comm may hold blanks, so read after its closing parenthesis.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state;
+    pid_t ppid = 0;
+    if (rest >> state >> ppid && ppid == parent) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
 // Gateway A is the stack's; gateway B is a second process with the same configuration (same
 // database, same simulator, its own port); nginx balances over both.
 class two_gateways {
@@ -84,6 +103,12 @@ class two_gateways {
     start_b();
     start_nginx();
   }
+
+  // nginx's workers do not die with their master: stop the master the graceful way (it stops
+  // its workers), and make sure of the workers it had.
+  ~two_gateways() { stop_nginx(); }
+  two_gateways(const two_gateways&) = delete;
+  two_gateways& operator=(const two_gateways&) = delete;
 
   stack& env() { return *env_; }
   pgtest::pg_cluster& cluster() { return cluster_; }
@@ -149,7 +174,19 @@ class two_gateways {
                  200;
         },
         10s);
-    if (!up) throw std::runtime_error("nginx did not start; see " + dir.string());
+    if (!up) {
+      stop_nginx();
+      throw std::runtime_error("nginx did not start; see " + dir.string());
+    }
+  }
+
+  void stop_nginx() {
+    if (!nginx_) return;
+    const auto workers = children_of(nginx_->pid);
+    nginx_->signal(SIGTERM);
+    if (!nginx_->wait_for(10s)) nginx_->signal(SIGKILL);
+    nginx_.reset();
+    for (const pid_t w : workers) ::kill(w, SIGKILL);  // gone already, normally
   }
 
   void reload_nginx() {

@@ -37,7 +37,8 @@ timed timed_call(stack& env, const std::string& method, const std::string& targe
                  pgtest::header_list headers = {}) {
   const auto start = steady::now();
   auto r = env.call(method, target, key, body, std::move(headers));
-  return {std::move(r), std::chrono::duration_cast<ms>(steady::now() - start)};
+  return timed{.answer = std::move(r),
+               .took = std::chrono::duration_cast<ms>(steady::now() - start)};
 }
 
 void expect_unavailable(const timed& t, ms at_least, ms below) {
