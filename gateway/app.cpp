@@ -103,6 +103,11 @@ net::awaitable<void> recover_interrupted_purchases(shipping_service* shipping) {
                         {{"count", static_cast<std::int64_t>(*n)}});
 }
 
+net::awaitable<void> record_unrecorded_outcomes(shipping_service* shipping) {
+  if (shipping->unrecorded_outcomes() == 0) co_return;
+  co_await shipping->record_unrecorded_outcomes();
+}
+
 // One gateway per SQLite file: an exclusive lock on "<file>.gateway-lock", held until the
 // process ends (the kernel drops it when the process dies, kill -9 included). -1 when another
 // process holds it.
@@ -271,6 +276,10 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
       {.name = "recover-interrupted-purchases",
        .every = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.store.lease) / 2,
        .run = [&shipping] { return recover_interrupted_purchases(&shipping); }});
+  background.add({.name = "record-unrecorded-outcomes",
+                  .every = std::chrono::seconds(1),
+                  .run = [&shipping] { return record_unrecorded_outcomes(&shipping); },
+                  .leased = false});
   background.add({.name = "purge-idempotency-keys",
                   .every = std::chrono::minutes(10),
                   .run = [data, retention = cfg.idempotency.retention] {

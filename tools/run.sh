@@ -31,9 +31,7 @@ export MR_URL="${MR_URL:-https://$sim_listen/mondialrelay}"
 mkdir -p var
 
 pids=()         # started in the background, stopped in reverse order
-pg_data=""      # set once the cluster is started
-pg_owner=()     # runuser prefix when the cluster belongs to another user
-pg_bin=""
+pg_dir=""       # set once the cluster is started
 stopped=0
 stop_all() {
   ((stopped)) && return 0
@@ -41,9 +39,7 @@ stop_all() {
   local i
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do wait "${pids[i]}" 2>/dev/null || true; done
-  if [[ -n "$pg_data" ]]; then
-    "${pg_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
+  if [[ -n "$pg_dir" ]]; then tools/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true; fi
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
@@ -60,43 +56,10 @@ wait_ready() {
 }
 
 if [[ "$store" == postgresql ]]; then
-  pg_bin="$(pg_config --bindir)"
-  pg_dir="$root/var/postgresql"          # the socket lives here too
-  pg_data="$pg_dir/data"
-  mkdir -p "$pg_dir"
-  if [[ $(id -u) -eq 0 ]]; then
-    # PostgreSQL refuses to run as root: the cluster belongs to the postgres system user, whom
-    # the postgresql package creates.
-    getent passwd postgres >/dev/null ||
-      useradd --system --home-dir /var/lib/postgresql --shell /usr/sbin/nologin postgres
-    chown postgres: "$pg_dir"
-    pg_owner=(runuser -u postgres --)
-    "${pg_owner[@]}" test -w "$pg_dir" || {
-      echo "the postgres user cannot reach $pg_dir (a parent folder is closed to other users)" >&2
-      exit 1
-    }
-  fi
-  chmod 700 "$pg_dir"
-  if [[ ! -f "$pg_data/PG_VERSION" ]]; then
-    "${pg_owner[@]}" "$pg_bin/initdb" -D "$pg_data" -A trust -E UTF8 --locale=C.UTF-8 \
-      -U postgres >var/postgresql-initdb.log 2>&1 ||
-      { echo "initdb failed:"; cat var/postgresql-initdb.log; exit 1; }
-  fi
-  # Only the unix socket, in a folder only the cluster's owner (and root) may enter: trust
-  # authentication reaches no one else.
-  "${pg_owner[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -w -t 60 -l "$pg_dir/server.log" \
-    -o "-c listen_addresses='' -c unix_socket_directories='$pg_dir' -c unix_socket_permissions=0700" \
-    start >/dev/null || { echo "PostgreSQL did not start:"; tail -20 "$pg_dir/server.log"; exit 1; }
-  psql_admin=("${pg_owner[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$pg_dir" -U postgres -d postgres)
-  if [[ -z "$("${psql_admin[@]}" -Atc "SELECT 1 FROM pg_roles WHERE rolname = 'parcelgate'")" ]]; then
-    "${psql_admin[@]}" -c "CREATE ROLE parcelgate LOGIN"
-  fi
-  if [[ -z "$("${psql_admin[@]}" -Atc "SELECT 1 FROM pg_database WHERE datname = 'parcelgate'")" ]]; then
-    "${psql_admin[@]}" -c "CREATE DATABASE parcelgate OWNER parcelgate"
-  fi
-  # libpq URI: the socket folder as host, percent-encoded.
+  pg_dir="$root/var/postgresql"  # the socket lives here too
+  url="$(tools/pg-cluster.sh start "$pg_dir")"
   export PARCELGATE_STORE=postgresql
-  export PARCELGATE_DB_URL="postgresql://parcelgate@${pg_dir//\//%2F}/parcelgate?application_name=parcelgate"
+  export PARCELGATE_DB_URL="$url"
 fi
 
 build/gateway/parcelgate --check-config --config config/parcelgate.yaml

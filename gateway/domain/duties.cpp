@@ -67,6 +67,17 @@ net::awaitable<void> run_duty(store::async_store* db, duties::loop* l,
                               std::chrono::milliseconds lease, const std::atomic<bool>* stopping) {
   const auto life = l->job.every + lease;
   while (!stopping->load()) {
+    if (!l->job.leased) {
+      try {
+        co_await l->job.run();
+      } catch (const std::exception& e) {
+        telemetry::log_error("duty failed", {{"duty", l->job.name}, {"cause", e.what()}});
+      }
+      l->runs.fetch_add(1);
+      const bool go_on = co_await pause(l, l->job.every, stopping);
+      if (!go_on) break;
+      continue;
+    }
     auto held = co_await db->acquire_lease(l->job.name, life);
     if (stopping->load()) break;
     if (!held) {

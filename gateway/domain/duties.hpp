@@ -9,6 +9,8 @@
 //   run (its life is the period plus the instance lease), so a duty stays on one instance until
 //   that instance stops or dies; then another takes it over once the lease has expired, or at
 //   once after a clean stop, which releases every lease.
+// - and local duties (leased = false): periodic work on this instance's own state, such as
+//   writing purchase outcomes the store could not take at the time.
 //
 // Loops run on the executor given to start(); stop() ends them and releases the leases.
 
@@ -33,6 +35,8 @@ struct duty {
   std::string name;  // the lease's name, the same on every instance
   std::chrono::milliseconds every{};
   std::function<boost::asio::awaitable<void>()> run;
+  // false: work on this instance's own state, run on every instance without a lease.
+  bool leased = true;
 };
 
 class duties {

@@ -260,13 +260,16 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
     saved = co_await db_.complete_purchase(row, stored, answer.status, answer.body);
   }
   if (!saved) {
-    // The carrier sold a label that could not be recorded. Say so loudly: the purchase stays in
-    // flight and becomes a pending_confirmation shipment at the next start.
-    telemetry::log_error("label bought but not stored", {{"request_id", request_id},
-                                                         {"shipment_id", row.id},
-                                                         {"carrier", row.carrier},
-                                                         {"tracking_number", row.tracking_number},
-                                                         {"cause", saved.error().carrier_message}});
+    // The carrier sold a label that could not be recorded yet. The purchase stays in flight
+    // (its key answers 409) and the label is written again until the store takes it.
+    telemetry::log_error("label bought but not stored yet; retrying",
+                         {{"request_id", request_id},
+                          {"shipment_id", row.id},
+                          {"carrier", row.carrier},
+                          {"tracking_number", row.tracking_number},
+                          {"cause", saved.error().carrier_message}});
+    keep_unrecorded(
+        {.row = row, .label = std::move(stored), .status = answer.status, .body = answer.body});
     co_return purchase_outcome{.what = kind::failed, .cause = std::move(saved.error())};
   }
   cache_.put(row.id, row.tenant, row.body);
@@ -290,11 +293,14 @@ task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row,
                                                          {"carrier", row.carrier},
                                                          {"kind", to_string(cause.kind)},
                                                          {"detail", cause.carrier_message}});
-  if (!saved)
-    telemetry::log_error("could not record pending confirmation",
+  if (!saved) {
+    telemetry::log_error("could not record pending confirmation yet; retrying",
                          {{"shipment_id", row.id}, {"cause", saved.error().carrier_message}});
-  else
+    keep_unrecorded(
+        {.row = row, .label = std::nullopt, .status = answer.status, .body = answer.body});
+  } else {
     cache_.put(row.id, row.tenant, row.body);
+  }
   co_return purchase_outcome{.what = purchase_outcome::kind::outcome_unknown,
                              .shipment_id = row.id,
                              .answer = std::move(answer),
@@ -325,6 +331,47 @@ task<result<int>> shipping_service::recover_interrupted_purchases() {
     ++n;
   }
   co_return n;
+}
+
+void shipping_service::keep_unrecorded(unrecorded_outcome outcome) {
+  const std::lock_guard lock(unrecorded_mutex_);
+  unrecorded_.push_back(std::move(outcome));
+}
+
+std::size_t shipping_service::unrecorded_outcomes() const {
+  const std::lock_guard lock(unrecorded_mutex_);
+  return unrecorded_.size();
+}
+
+task<int> shipping_service::record_unrecorded_outcomes() {
+  std::vector<unrecorded_outcome> todo;
+  {
+    const std::lock_guard lock(unrecorded_mutex_);
+    todo.swap(unrecorded_);
+  }
+  int written = 0;
+  std::vector<unrecorded_outcome> again;
+  for (auto& o : todo) {
+    result<void> saved;
+    if (o.label)
+      saved = co_await db_.complete_purchase(o.row, *o.label, o.status, o.body);
+    else
+      saved = co_await db_.mark_pending_confirmation(o.row, o.status, o.body);
+    if (!saved) {
+      again.push_back(std::move(o));
+      continue;
+    }
+    cache_.put(o.row.id, o.row.tenant, o.row.body);
+    telemetry::log_notice(
+        "purchase outcome stored late",
+        {{"shipment_id", o.row.id}, {"carrier", o.row.carrier}, {"status", o.row.status}});
+    ++written;
+  }
+  if (!again.empty()) {
+    const std::lock_guard lock(unrecorded_mutex_);
+    for (auto& o : again) unrecorded_.push_back(std::move(o));
+  }
+  co_return written;
 }
 
 task<result<std::string>> shipping_service::cancel(std::string tenant, std::string id,

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <expected>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -122,10 +123,27 @@ class shipping_service {
   // not_found for another tenant's id; conflict once the parcel moved or its outcome is unknown.
   task<result<std::string>> cancel(std::string tenant, std::string id, std::string request_id);
 
-  // At start, before serving: purchases interrupted by a crash become pending_confirmation.
+  // Purchases in flight whose owner is gone (a crash, another instance killed) become
+  // pending_confirmation: at start, before serving, then periodically as a duty.
   task<result<int>> recover_interrupted_purchases();
 
+  // Outcomes the carrier gave that the store could not record (the database was away, a
+  // statement timed out): kept in memory and written again by this, run every second, until
+  // the store takes them. Meanwhile the purchase stays in flight, owned by this live instance,
+  // so its key answers 409; once written, it replays. Returns how many were written. (If this
+  // instance dies first, its purchases in flight are recovered as pending_confirmation.)
+  task<int> record_unrecorded_outcomes();
+  std::size_t unrecorded_outcomes() const;
+
  private:
+  struct unrecorded_outcome {
+    store::shipment_row row;
+    std::optional<store::stored_label> label;  // a bought label; none: outcome unknown
+    int status = 0;
+    std::string body;
+  };
+  void keep_unrecorded(unrecorded_outcome outcome);
+
   task<purchase_outcome> finish_unknown(store::shipment_row row, error cause,
                                         std::string request_id);
 
@@ -135,6 +153,8 @@ class shipping_service {
   telemetry::metrics& metrics_;
   shipment_cache& cache_;
   const purchase_answers& answers_;
+  mutable std::mutex unrecorded_mutex_;
+  std::vector<unrecorded_outcome> unrecorded_;
 };
 
 }  // namespace parcelgate

@@ -116,8 +116,16 @@ TEST(crash, kill_9_during_purchases_loses_no_acknowledged_label_and_never_buys_t
   int pending_answers = 0, fresh_purchases = 0;
   for (const auto& a : attempts) {
     SCOPED_TRACE(a.idempotency_key);
-    auto retry =
-        env.call("POST", "/v1/shipments", key, a.body, {{"Idempotency-Key", a.idempotency_key}});
+    // On PostgreSQL the dead instance's purchases stay in flight (409) until its lease expires
+    // and a live instance recovers them; on SQLite the restart recovered them already.
+    response retry;
+    pgtest::eventually(
+        [&] {
+          retry = env.call("POST", "/v1/shipments", key, a.body,
+                           {{"Idempotency-Key", a.idempotency_key}});
+          return retry.status != 409;
+        },
+        std::chrono::seconds(20));
     std::string id;
     if (a.answer.status == 201) {
       EXPECT_EQ(retry.status, 201) << describe(retry);
@@ -263,7 +271,15 @@ TEST(crash, interrupted_purchase_is_pending_confirmation_after_restart_and_never
   pgtest::set_sim_faults(env, R"({"timeout_rate": 0})");
   env.start_gateway();
 
-  auto pending = pgtest::list_all_shipments(env, key, "status=pending_confirmation");
+  // At once on SQLite (the restart recovers its previous life's purchases); on PostgreSQL once
+  // the dead instance's lease has expired.
+  std::vector<boost::json::object> pending;
+  pgtest::eventually(
+      [&] {
+        pending = pgtest::list_all_shipments(env, key, "status=pending_confirmation");
+        return !pending.empty();
+      },
+      std::chrono::seconds(20));
   ASSERT_EQ(pending.size(), 1u);
   const auto id = pgtest::string_at(pending[0], "id");
   auto sales = pgtest::sim_sales(env);

@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include "pg_cluster.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -479,6 +481,19 @@ std::string yaml_quoted(const std::string& value) {
 
 }  // namespace
 
+std::string default_store_yaml() {
+  if (test_store() != "postgresql") return "store: {kind: sqlite, path: parcelgate.db}\n";
+  // One cluster per test process (ctest runs each test in its own), a database per stack.
+  static pg_cluster cluster;
+  static int stacks = 0;
+  if (!cluster.ok())
+    throw std::runtime_error("PARCELGATE_TEST_STORE=postgresql: no PostgreSQL cluster: " +
+                             cluster.error());
+  const auto url = cluster.create_database("stack_" + std::to_string(++stacks));
+  // A short instance lease: a gateway killed by a test has its purchases recovered within ~3 s.
+  return "store: {kind: postgresql, url: \"" + url + "\", pool: 8, lease_s: 2}\n";
+}
+
 stack::stack(stack_options options) : options_(std::move(options)) {
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() /
@@ -523,8 +538,7 @@ stack::stack(stack_options options) : options_(std::move(options)) {
     if (!limits.empty()) cfg << "  limits: {" << limits << "}\n";
   }
   cfg << "log: {level: info}\n";
-  cfg << (options_.store_yaml.empty() ? std::string("store: {kind: sqlite, path: parcelgate.db}\n")
-                                      : options_.store_yaml);
+  cfg << (options_.store_yaml.empty() ? default_store_yaml() : options_.store_yaml);
   {
     std::string outbound;
     if (options_.tls) outbound = "ca_file: \"" + std::string(CERTS_DIR) + "/ca.crt\"";

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -105,6 +106,15 @@ class connection {
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+// The store the stacks of this run use when a test does not choose one: "sqlite", or
+// "postgresql" when PARCELGATE_TEST_STORE says so (tools/test.sh runs the integration suite once
+// more that way: a throwaway cluster per test process, a fresh database per stack).
+inline std::string test_store() {
+  const char* v = std::getenv("PARCELGATE_TEST_STORE");
+  return v && std::string(v) == "postgresql" ? "postgresql" : "sqlite";
+}
+std::string default_store_yaml();
 
 struct stack_options {
   std::vector<std::string> sim_args;  // extra carrier-sim flags (faults)

@@ -124,7 +124,9 @@ TEST(postgresql_store,
 }
 
 TEST(sqlite_store, a_second_gateway_on_the_same_file_refuses_to_start) {
-  stack first;
+  stack_options sqlite;
+  sqlite.store_yaml = "store: {kind: sqlite, path: parcelgate.db}\n";
+  stack first(sqlite);
   stack_options same;
   same.store_yaml = "store: {path: \"" + (first.dir() / "parcelgate.db").string() + "\"}\n";
   try {

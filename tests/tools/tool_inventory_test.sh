@@ -23,7 +23,7 @@ candidates=(zbarimg dmtxread pdftoppm pdftotext pdfinfo pdfimages python3 openss
 for program in "${candidates[@]}"; do
   [[ -n "${listed[$program]:-}" ]] && continue
   # As a command: after a start, blank, quote, "(", ";" or "|", and before a blank, quote or end.
-  hits=$(grep -rEn "(^|[[:space:]\"'(;|])$program([[:space:]\"']|$)" tests tools/test.sh tools/run.sh \
+  hits=$(grep -rEn "(^|[[:space:]\"'(;|])$program([[:space:]\"']|$)" tests tools/test.sh tools/run.sh tools/pg-cluster.sh tools/lb-config.sh \
            --include='*.cpp' --include='*.hpp' --include='*.sh' --include='*.py' 2>/dev/null |
          grep -Ev '^[^:]+:[0-9]+:[[:space:]]*(#|//)' | grep -v '#include' |
          grep -v '^tests/tools/tool_inventory_test.sh' || true)

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <random>
 #include <thread>
@@ -10,6 +11,7 @@
 
 #include "gateway/domain/ids.hpp"
 #include "gateway/store/migrations.hpp"
+#include "gateway/store/sqlite/schema.hpp"
 #include "gateway/store/store.hpp"
 
 namespace parcelgate::store {
@@ -137,6 +139,105 @@ TEST(sqlite_store_migrations,
   EXPECT_EQ(db->list_shipments("acme", all)->bodies.size(), 2u);
   db.reset();
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+// A file path in the temporary folder, its WAL files removed with it.
+struct temp_db {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("pg-schema-" + std::to_string(std::random_device{}()) + ".db");
+  ~temp_db() {
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  }
+};
+
+bool run_sql(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  bool ok = sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+            sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close(db);
+  return ok;
+}
+
+// A database as the migrations up to `version` left it, built from the migration list.
+void build_at_version(const std::filesystem::path& path, int version) {
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL);";
+  for (const auto& m : sqlite_migrations()) {
+    if (m.version > version) break;
+    sql += std::string(m.sql) + ";INSERT INTO schema_migrations VALUES (" +
+           std::to_string(m.version) + ", 'm', '2026-11-01T00:00:00Z');";
+  }
+  ASSERT_TRUE(run_sql(path, sql));
+}
+
+std::string describe(const result<sqlite::schema_status>& s) {
+  if (!s) return "error: " + s.error().carrier_message;
+  std::string out =
+      std::to_string(s->database_version) + "/" + std::to_string(s->code_version) + " pending:";
+  for (int v : s->pending) out += " " + std::to_string(v);
+  return out;
+}
+
+TEST(sqlite_store_schema, status_reads_a_file_without_creating_or_changing_it) {
+  const auto code = std::to_string(sqlite::code_schema_version());
+  ASSERT_EQ(sqlite::code_schema_version(), sqlite_migrations().back().version);
+  std::string all;
+  for (const auto& m : sqlite_migrations()) all += " " + std::to_string(m.version);
+  temp_db f;
+  const sqlite_options options{.path = f.path.string(), .busy_timeout_ms = 1000};
+
+  EXPECT_EQ(describe(sqlite::read_schema_status(options)), "0/" + code + " pending:" + all);
+  EXPECT_FALSE(std::filesystem::exists(f.path)) << "reading the status created the file";
+
+  build_at_version(f.path, 2);
+  std::string after_2;
+  for (const auto& m : sqlite_migrations())
+    if (m.version > 2) after_2 += " " + std::to_string(m.version);
+  EXPECT_EQ(describe(sqlite::read_schema_status(options)), "2/" + code + " pending:" + after_2);
+  {
+    auto db = open_sqlite(options);
+    ASSERT_TRUE(db.has_value());
+    auto applied = (*db)->migrate();
+    ASSERT_TRUE(applied.has_value()) << applied.error().carrier_message;
+    EXPECT_EQ(*applied, static_cast<int>(sqlite_migrations().size()) - 2);
+  }
+  EXPECT_EQ(describe(sqlite::read_schema_status(options)), code + "/" + code + " pending:");
+  EXPECT_FALSE(std::filesystem::exists(f.path.string() + "-wal"))
+      << "reading the status left WAL files behind";
+
+  temp_db garbage;
+  { std::ofstream(garbage.path) << "this is not a database, just text long enough to be read\n"; }
+  const auto broken =
+      sqlite::read_schema_status({.path = garbage.path.string(), .busy_timeout_ms = 1000});
+  ASSERT_FALSE(broken.has_value()) << describe(broken);
+  EXPECT_NE(broken.error().carrier_message.find("not a database"), std::string::npos)
+      << broken.error().carrier_message;
+}
+
+TEST(sqlite_store_schema, a_database_newer_than_the_code_is_refused_and_left_unchanged) {
+  temp_db f;
+  const sqlite_options options{.path = f.path.string(), .busy_timeout_ms = 1000};
+  build_at_version(f.path, sqlite::code_schema_version());
+  ASSERT_TRUE(run_sql(f.path,
+                      "INSERT INTO schema_migrations VALUES (999, 'future', 't');"
+                      "CREATE TABLE from_the_future (x INTEGER)"));
+  const auto status = sqlite::read_schema_status(options);
+  EXPECT_EQ(describe(status), "999/" + std::to_string(sqlite::code_schema_version()) + " pending:");
+
+  auto db = open_sqlite(options);
+  ASSERT_TRUE(db.has_value());
+  auto applied = (*db)->migrate();
+  ASSERT_FALSE(applied.has_value())
+      << "migrated a database newer than the code: applied " << *applied;
+  EXPECT_NE(applied.error().carrier_message.find(
+                "the database schema is at version 999, newer than this parcelgate (which knows "
+                "up to version " +
+                std::to_string(sqlite::code_schema_version()) + ")"),
+            std::string::npos)
+      << applied.error().carrier_message;
+  db->reset();
+  EXPECT_EQ(describe(sqlite::read_schema_status(options)), describe(status));
 }
 
 TEST_F(sqlite_store_test, migrations_apply_once) {

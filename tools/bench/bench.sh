@@ -7,9 +7,14 @@
 #                                   them back to back (a purchase's two durable commits), at 1000/s
 #   tools/bench/bench.sh json       Boost.JSON vs RapidJSON on our payloads (json_bench), and the gateway's
 #                                   peak RSS for a POST /v1/tariffs/compare of JSON_ROWS rows (docs/json.md)
+#   tools/bench/bench.sh stores     read and purchase on SQLite, then on PostgreSQL, in one run
+#   tools/bench/bench.sh scale2     10,000 purchases in flight over two gateways on one PostgreSQL
+#                                   (simulator latency 1 s): errors, labels sold, peak RSS per gateway
 #   tools/bench/bench.sh all
 # Environment: RATE (500), DURATION (20 s per side and round), ROUNDS (3), WRK_DURATION (10 s),
-# IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1).
+# IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1), STORE (sqlite or
+# postgresql: the store of read, purchase and scale; PostgreSQL is a throwaway cluster in the
+# run's folder, tools/pg-cluster.sh), PG_POOL (16), PG_ACQUIRE_MS (2000).
 # Results: printed, and appended as JSON lines to tools/bench/results/<date>.jsonl.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -24,10 +29,16 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j2 --target parcelgate carrier-sim parcelctl loadgen fsync_bench >/dev/null
 
 work="$(mktemp -d /tmp/pgbench.XXXXXX)"
+chmod 755 "$work"  # the PostgreSQL cluster's owner (postgres, when run as root) must reach it
 results="$root/tools/bench/results"; mkdir -p "$results"
 out="$results/$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+pg_url=""
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  if [[ -n "$pg_url" ]]; then tools/pg-cluster.sh stop "$work/pg" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 wait_log() {  # file needle
@@ -69,8 +80,25 @@ cpu_us_per_request() {  # ticks_before ticks_after requests
   awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) * 1e6 / hz / n }'
 }
 
+# The store line of the gateway's configuration, for STORE (sqlite or postgresql); call
+# ensure_store first, outside a command substitution, so that the cluster is started once.
+ensure_store() {
+  if [[ "${STORE:-sqlite}" == postgresql && -z "$pg_url" ]]; then
+    pg_url="$(tools/pg-cluster.sh start "$work/pg")"
+    [[ -n "$pg_url" ]] || { echo "the PostgreSQL cluster did not start" >&2; exit 1; }
+  fi
+}
+store_yaml() {
+  if [[ "${STORE:-sqlite}" == postgresql ]]; then
+    echo "store: {kind: postgresql, url: \"$pg_url\", pool: ${PG_POOL:-16}, acquire_timeout_ms: ${PG_ACQUIRE_MS:-2000}}"
+  else
+    echo "store: {kind: sqlite, path: \"$work/gw.db\"}"
+  fi
+}
+
 start_stack() {  # threads sim_args...
   local threads="$1"; shift
+  ensure_store
   : > "$work/sim.log"; : > "$work/gw.log"
   build/tools/carrier-sim/carrier-sim --listen 127.0.0.1:0 --plain --threads "${SIM_THREADS:-1}" "$@" > "$work/sim.log" 2>&1 &
   pids+=($!); sim_pid=$!
@@ -80,7 +108,7 @@ start_stack() {  # threads sim_args...
 server: {listen: "127.0.0.1:0", threads: $threads, access_log: false, rate_limit: {requests_per_s: 0},
          limits: {max_connections: 15000}}
 log: {level: warn}
-store: {kind: sqlite, path: "$work/gw.db"}
+$(store_yaml)
 carriers:
   colissimo: {base_url: "$sim_url/colissimo", contract_number: "123456", password: sandbox, timeout_s: 30}
   mondialrelay: {base_url: "$sim_url/mondialrelay", enseigne: BDTEST13, private_key: PrivateK, timeout_s: 30}
@@ -127,7 +155,7 @@ NGINX
   [[ "$code" == 200 ]] || { echo "read path: GET /v1/shipments/$id answered $code; no figure printed" >&2; exit 1; }
   ratio=$(python3 -c "print(round(max(${gw_rps[0]},${gw_rps[1]})/max(${ng_rps[0]},${ng_rps[1]}),3))" 2>/dev/null || \
           awk "BEGIN{a=${gw_rps[0]};b=${gw_rps[1]};c=${ng_rps[0]};d=${ng_rps[1]}; print (a>b?a:b)/(c>d?c:d)}")
-  record "{\"bench\":\"read_path\",\"client\":\"wrk -t1 -c64 -d${WRK_DURATION}s\",\"gateway_rps\":[${gw_rps[0]},${gw_rps[1]}],\"nginx_rps\":[${ng_rps[0]},${ng_rps[1]}],\"best_ratio\":$ratio,\"check_status\":$code}"
+  record "{\"bench\":\"read_path\",\"store\":\"${STORE:-sqlite}\",\"client\":\"wrk -t1 -c64 -d${WRK_DURATION}s\",\"gateway_rps\":[${gw_rps[0]},${gw_rps[1]}],\"nginx_rps\":[${ng_rps[0]},${ng_rps[1]}],\"best_ratio\":$ratio,\"check_status\":$code}"
   stop_stack
 }
 
@@ -173,7 +201,7 @@ JSON
   carrier=$(metric_mean_ms parcelgate_carrier_operation_duration_seconds 'operation="purchase",outcome="ok"' < "$work/metrics.txt")
   claim=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="claim"' < "$work/metrics.txt")
   complete=$(metric_mean_ms parcelgate_store_durable_write_seconds 'operation="complete"' < "$work/metrics.txt")
-  record "{\"bench\":\"purchase_overhead\",\"rate\":$RATE,\"rounds\":$ROUNDS,\"gateway_threads\":${GW_THREADS:-1},\"overhead_ms\":{\"p50\":[$(IFS=,; echo "${overheads_p50[*]}")],\"p99\":[$(IFS=,; echo "${overheads_p99[*]}")],\"p999\":[$(IFS=,; echo "${overheads_p999[*]}")]},\"median_overhead_ms\":{\"p50\":$(median "${overheads_p50[@]}"),\"p99\":$(median "${overheads_p99[@]}"),\"p999\":$(median "${overheads_p999[@]}")},\"gateway_mean_ms\":{\"route\":$route,\"carrier_exchange\":$carrier,\"durable_claim\":$claim,\"durable_complete\":$complete}}"
+  record "{\"bench\":\"purchase_overhead\",\"store\":\"${STORE:-sqlite}\",\"rate\":$RATE,\"rounds\":$ROUNDS,\"gateway_threads\":${GW_THREADS:-1},\"overhead_ms\":{\"p50\":[$(IFS=,; echo "${overheads_p50[*]}")],\"p99\":[$(IFS=,; echo "${overheads_p99[*]}")],\"p999\":[$(IFS=,; echo "${overheads_p999[*]}")]},\"median_overhead_ms\":{\"p50\":$(median "${overheads_p50[@]}"),\"p99\":$(median "${overheads_p99[@]}"),\"p999\":$(median "${overheads_p999[@]}")},\"gateway_mean_ms\":{\"route\":$route,\"carrier_exchange\":$carrier,\"durable_claim\":$claim,\"durable_complete\":$complete}}"
   stop_stack
 }
 
@@ -187,7 +215,7 @@ bench_scale() {
   hwm=$(awk '/VmHWM/ {print $2}' /proc/$gw_pid/status)
   require_all "$res" 201 "scale ($IN_FLIGHT purchases at once)"
   sold=$(curl -s "$sim_url/_sim/stats" | sed -E 's/.*"colissimo":\{"labels_sold":([0-9]+).*/\1/')
-  record "{\"bench\":\"scale\",\"in_flight\":$IN_FLIGHT,\"simulator_latency_ms\":1000,\"gateway_rss_kb_before\":$rss_before,\"gateway_peak_rss_kb\":$hwm,\"labels_sold\":$sold,\"result\":$res}"
+  record "{\"bench\":\"scale\",\"store\":\"${STORE:-sqlite}\",\"in_flight\":$IN_FLIGHT,\"simulator_latency_ms\":1000,\"gateway_rss_kb_before\":$rss_before,\"gateway_peak_rss_kb\":$hwm,\"labels_sold\":$sold,\"result\":$res}"
   stop_stack
 }
 
@@ -227,13 +255,45 @@ bench_json() {
   stop_stack
 }
 
+# Two gateways on one PostgreSQL database, one simulator (latency 1 s), IN_FLIGHT purchases at
+# once: half sent to each gateway by two load generators running together.
+bench_scale2() {
+  STORE=postgresql start_stack 2 --latency-ms 1000
+  : > "$work/gw2.log"
+  ${GW_ENV:-} build/gateway/parcelgate --config "$work/gw.yaml" > "$work/gw2.log" 2>&1 &
+  pids+=($!); gw2_pid=$!
+  wait_log "$work/gw2.log" "parcelgate listening"
+  gw2_url="$(url_from_log "$work/gw2.log" "parcelgate listening")"
+  printf '%s' "$shipment_json" > "$work/shipment.json"
+  local half=$((IN_FLIGHT / 2)) loaders=()
+  for side in 1 2; do
+    url="$gw_url"; [[ $side == 2 ]] && url="$gw2_url"
+    build/tools/bench/loadgen --label "gateway_$side" --url "$url/v1/shipments" --method POST \
+      --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
+      --header "Idempotency-Key: scale2-$side-{{n}}" --at-once "$half" --timeout-s 120 > "$work/scale2-$side.json" &
+    loaders+=($!)
+  done
+  wait "${loaders[@]}"
+  hwm1=$(awk '/VmHWM/ {print $2}' /proc/$gw_pid/status)
+  hwm2=$(awk '/VmHWM/ {print $2}' /proc/$gw2_pid/status)
+  res1="$(cat "$work/scale2-1.json")"; res2="$(cat "$work/scale2-2.json")"
+  require_all "$res1" 201 "scale2, gateway 1 ($half purchases at once)"
+  require_all "$res2" 201 "scale2, gateway 2 ($half purchases at once)"
+  sold=$(curl -s "$sim_url/_sim/stats" | sed -E 's/.*"colissimo":\{"labels_sold":([0-9]+).*/\1/')
+  record "{\"bench\":\"scale_two_gateways\",\"store\":\"postgresql\",\"pool\":${PG_POOL:-16},\"in_flight\":$IN_FLIGHT,\"simulator_latency_ms\":1000,\"gateway_peak_rss_kb\":[$hwm1,$hwm2],\"labels_sold\":$sold,\"results\":[$res1,$res2]}"
+  kill "$gw2_pid" 2>/dev/null || true; wait "$gw2_pid" 2>/dev/null || true
+  stop_stack
+}
+
 case "$what" in
   fsync) bench_fsync ;;
   read) bench_read ;;
   purchase) bench_purchase ;;
   scale) bench_scale ;;
+  scale2) bench_scale2 ;;
+  stores) for STORE in sqlite postgresql; do export STORE; bench_read; bench_purchase; done ;;
   json) bench_json ;;
   all) bench_read; bench_fsync; bench_purchase; bench_scale ;;
-  *) echo "usage: $0 read|purchase|scale|fsync|json|all" >&2; exit 2 ;;
+  *) echo "usage: $0 read|purchase|scale|scale2|stores|fsync|json|all" >&2; exit 2 ;;
 esac
 echo "results appended to $out"

@@ -1,18 +1,18 @@
 // parcelctl — operations CLI. Reads the same config as the server.
 //   parcelctl [--config FILE] keys create --tenant T --role merchant|point|ops [--name TEXT]
-//   [--json] parcelctl [--config FILE] keys list [--json] parcelctl [--config FILE] keys revoke
-//   KEY_ID parcelctl tariffs check DIR | tariffs quote ...   (see tariffs_cmd.hpp)
+//       [--json]
+//   parcelctl [--config FILE] keys list [--json]
+//   parcelctl [--config FILE] keys revoke KEY_ID
+//   parcelctl [--config FILE] db status|migrate [--json]   (see db_cmd.hpp)
+//   parcelctl tariffs check DIR | tariffs quote ...          (see tariffs_cmd.hpp)
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +24,8 @@
 #include "gateway/store/pg/pg_store.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/tariffs/text_width.hpp"
+#include "tools/parcelctl/db_cmd.hpp"
+#include "tools/parcelctl/run_on.hpp"
 #include "tools/parcelctl/tariffs_cmd.hpp"
 
 using namespace parcelgate;
@@ -39,8 +41,9 @@ int usage() {
       "  keys list [--json]       list keys (ids, tenants, roles, hints, names; never the keys)\n"
       "  keys revoke KEY_ID       revoke a key (the gateway stops accepting it within 5 s)\n"
       "%s"
+      "%s"
       "The config defaults to config/parcelgate.yaml.\n",
-      parcelctl::tariffs_usage());
+      parcelctl::db_usage(), parcelctl::tariffs_usage());
   return 2;
 }
 
@@ -51,18 +54,9 @@ struct key_store {
   std::function<result<bool>(const std::string& id, const std::string& at)> revoke;
 };
 
-// Runs one PostgreSQL store operation to completion on `io`.
-template <class T>
-T run_on(boost::asio::io_context& io, boost::asio::awaitable<T> op) {
-  auto f = boost::asio::co_spawn(io, std::move(op), boost::asio::use_future);
-  while (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-    if (io.stopped()) io.restart();
-    io.run_one_for(std::chrono::milliseconds(10));
-  }
-  return f.get();
-}
+using parcelctl::run_on;
 
-std::optional<key_store> open_store(const std::string& config_file) {
+std::optional<config::config> load_config(const std::string& config_file) {
   auto cfg = config::load_file(config_file);
   if (!cfg) {
     std::fprintf(stderr, "%s: %zu configuration problem(s):\n", config_file.c_str(),
@@ -70,6 +64,11 @@ std::optional<key_store> open_store(const std::string& config_file) {
     for (const auto& p : cfg.error()) std::fprintf(stderr, "  %s\n", p.to_string().c_str());
     return std::nullopt;
   }
+  return std::move(*cfg);
+}
+
+std::optional<key_store> open_store(const std::optional<config::config>& cfg) {
+  if (!cfg) return std::nullopt;
   if (cfg->store.kind == "postgresql") {
     auto io = std::make_shared<boost::asio::io_context>();
     auto pg = std::make_shared<store::pg::pg_store>(
@@ -211,8 +210,13 @@ int main(int argc, char** argv) {
   }
   if (!args.empty() && args[0] == "tariffs")
     return parcelctl::tariffs_command(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "db") {
+    auto cfg = load_config(config_file);
+    if (!cfg) return 1;
+    return parcelctl::db_command(*cfg, std::vector<std::string>(args.begin() + 1, args.end()));
+  }
   if (args.size() < 2 || args[0] != "keys") return usage();
-  auto db = open_store(config_file);
+  auto db = open_store(load_config(config_file));
   if (!db) return 1;
   std::vector<std::string> rest(args.begin() + 2, args.end());
   if (args[1] == "create") return keys_create(*db, rest);

@@ -1,4 +1,6 @@
 #include "gateway/store/pg/connection.hpp"
+
+#include "gateway/telemetry/log.hpp"
 // co_await results are kept in named variables before they are tested: with g++ 12, `if (!co_await
 // ...) co_return ...;` inside these loops miscompiled (SIGILL on resumption).
 
@@ -201,6 +203,14 @@ int connection::backend_pid() const noexcept {
   return PQbackendPID(impl_->conn);
 }
 
+namespace {
+void log_notice(void*, const char* message) {
+  std::string_view text(message);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  telemetry::log(telemetry::log_level::debug, "database notice", {{"message", text}});
+}
+}  // namespace
+
 task<std::expected<std::unique_ptr<connection>, db_error>> connection::open(
     net::any_io_executor executor, std::string conninfo,
     std::span<const prepared_statement> statements, deadline until) {
@@ -211,6 +221,9 @@ task<std::expected<std::unique_ptr<connection>, db_error>> connection::open(
         db_error{.what = failure::connection_lost, .sqlstate = {}, .message = "out of memory"});
   if (PQstatus(p->conn) == CONNECTION_BAD)
     co_return std::unexpected(lost(p->conn, "cannot connect to the database"));
+  // The server's notices ("relation ... already exists, skipping") go to the debug log, not to
+  // stderr, where libpq would print them by default (into parcelctl's output, say).
+  PQsetNoticeProcessor(p->conn, log_notice, nullptr);
   auto polling = PGRES_POLLING_WRITING;
   while (polling != PGRES_POLLING_OK) {
     if (polling == PGRES_POLLING_FAILED)

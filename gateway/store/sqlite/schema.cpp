@@ -1,15 +1,77 @@
-// SQLite store: the schema. Applies the numbered migrations of store/migrations.cpp
-// on the writer's connection, outside group commit. A new migration is appended to that list;
-// nothing here changes for it.
+// SQLite store: the schema. Applies the numbered migrations of store/migrations.cpp on the
+// writer's connection, outside group commit, and reads a file's version without changing it
+// (schema.hpp). A new migration is appended to that list; nothing here changes for it.
+
+#include "gateway/store/sqlite/schema.hpp"
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/sqlite/sqlite_store.hpp"
 
 namespace parcelgate::store::sqlite {
+
+namespace {
+
+std::unexpected<error> newer_database(long long database, int code) {
+  const std::string text = "the database schema is at version " + std::to_string(database) +
+                           ", newer than this parcelgate (which knows up to version " +
+                           std::to_string(code) +
+                           "): upgrade parcelgate, or point it at another database";
+  return std::unexpected(error{.kind = error_kind::internal,
+                               .message = text,
+                               .carrier_code = "sqlite",
+                               .carrier_message = text,
+                               .retry_after_s = 0});
+}
+
+}  // namespace
+
+int code_schema_version() noexcept {
+  return sqlite_migrations().back().version;
+}
+
+result<schema_status> read_schema_status(const sqlite_options& options) {
+  schema_status s{.database_version = 0, .code_version = code_schema_version(), .pending = {}};
+  std::vector<int> applied;
+  std::error_code ec;
+  if (std::filesystem::exists(options.path, ec) || ec) {
+    // Opened for reading and writing but never created, and without the store's pragmas: only
+    // read from, and as the last connection to close it removes the WAL files as the store does
+    // (a read-only connection would leave them behind).
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(options.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      auto e = db_error(db, "open " + options.path);
+      sqlite3_close_v2(db);
+      return e;
+    }
+    sqlite3_busy_timeout(db, options.busy_timeout_ms);
+    connection c(db);
+    statement table(c,
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                    "'schema_migrations'");
+    int rc = table.step();
+    if (rc == SQLITE_ROW) {
+      statement versions(c, "SELECT version FROM schema_migrations ORDER BY version");
+      while ((rc = versions.step()) == SQLITE_ROW)
+        applied.push_back(static_cast<int>(versions.integer(0)));
+      if (rc != SQLITE_DONE) return db_error(c.db, "read schema_migrations");
+    } else if (rc != SQLITE_DONE) {
+      return db_error(c.db, "read the schema");
+    }
+  }
+  if (!applied.empty()) s.database_version = applied.back();
+  if (s.database_version > s.code_version) return s;  // nothing this code would apply
+  for (const auto& m : sqlite_migrations())
+    if (!std::binary_search(applied.begin(), applied.end(), m.version))
+      s.pending.push_back(m.version);
+  return s;
+}
 
 result<int> sqlite_store::migrate() {
   auto held = writer_.lock();
@@ -18,6 +80,14 @@ result<int> sqlite_store::migrate() {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
             "name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
     return db_error(w.db, "create schema_migrations");
+  {
+    // A database that a newer parcelgate migrated is left alone: this code does not know its
+    // tables.
+    statement top(w, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    if (top.step() != SQLITE_ROW) return db_error(w.db, "read the schema version");
+    if (top.integer(0) > code_schema_version())
+      return newer_database(top.integer(0), code_schema_version());
+  }
   // Table rebuilds drop and rename tables that others reference: foreign keys are checked once
   // at the end of each migration instead of statement by statement (the pragma only takes
   // effect outside a transaction).

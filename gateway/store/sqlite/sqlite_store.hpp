@@ -4,7 +4,8 @@
 //   connection.*      opening the file and its pragmas, statements, the pool of readers
 //   writer.*          the writer thread: group commit and WAL checkpoints
 //   sqlite_store.cpp  wiring: open_sqlite, start and stop, submit_write
-//   schema.cpp        migrations (the numbered list itself is store/migrations.cpp)
+//   schema.*          migrations, and a file's version read without changing it (the numbered
+//                     list itself is store/migrations.cpp)
 //   queries.cpp       shipments, labels, purchases in flight, idempotency keys
 //   keys.cpp          tenants and API keys
 //   leases.cpp        leases (instances alive, work one instance does)
