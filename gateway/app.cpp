@@ -254,7 +254,8 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     return 2;
   }
   telemetry::metrics metrics;
-  shipment_cache cache;
+  // Shipments read from a store that other gateways write to are never cached here.
+  shipment_cache cache(data->shared() ? 0 : 100'000);
   const api::problem_answers answers;
   shipping_service shipping(*data, *registry, **client, metrics, cache, answers);
   // Before serving (the serving context is never run, and so never stopped, before its threads

@@ -25,4 +25,11 @@ int outbound_request::max_exchanges() const noexcept {
   return idempotent ? std::max(retry.attempts, 1) : 1;
 }
 
+task<result<tracking_batch>> carrier_adapter::track(const std::vector<std::string>&, call&) {
+  co_return fail(
+      error{.kind = error_kind::unsupported,
+            .message = std::string(display_name()) + " does not offer tracking by polling",
+            .carrier = std::string(id())});
+}
+
 }  // namespace parcelgate::carriers

@@ -21,6 +21,7 @@
 
 #include "gateway/domain/error.hpp"
 #include "gateway/domain/shipment.hpp"
+#include "gateway/domain/tracking.hpp"
 #include "gateway/http/message.hpp"
 
 namespace parcelgate::carriers {
@@ -126,6 +127,35 @@ struct capabilities {
   // says when a forced carrier_service allows more.
   int max_parcels = 1;
   std::string max_parcels_note;
+  // Polling (tracking_poll): tracking numbers per request and the carrier's published request
+  // rate (0: none published); the core's scheduler keeps below both.
+  int tracking_batch = 1;
+  double tracking_requests_per_s = 0;
+};
+
+// One scan of a parcel, normalized (DESIGN §6). The carrier's own code and text are kept as
+// published, so that a later, better status map can re-read them.
+struct tracking_event {
+  std::string tracking_number;
+  tracking_status status = tracking_status::unknown;  // from the adapter's status_map
+  std::string carrier_code;                           // "DIMOVL", "82", "adopted_at_sorting_center"
+  std::string carrier_text{};                         // the carrier's label, its own language
+  std::string occurred_at{};  // RFC 3339 UTC, converted from the carrier's local time
+  std::string location{};     // site or city as the carrier names it
+  std::string postal_code{};
+  std::string country{};   // ISO 3166-1 alpha-2 when given
+  std::string point_id{};  // "mondialrelay:FR:020230" when it happened at a collection point
+};
+
+// What one poll of up to caps().tracking_batch numbers gives. A number the carrier does not know
+// (yet) is a miss with its reason, not a failure of the whole batch.
+struct tracking_miss {
+  std::string tracking_number;
+  error why{};  // not_found: not known (yet); rate_limited, invalid_request...
+};
+struct tracking_batch {
+  std::vector<tracking_event> events;  // oldest first per tracking number
+  std::vector<tracking_miss> misses;
 };
 
 class carrier_adapter {
@@ -152,6 +182,13 @@ class carrier_adapter {
 
   // Voids a label. Adapters whose caps().cancel is "local" succeed without a network call.
   virtual task<result<void>> cancel_label(const shipment_ref& shipment, call& c) = 0;
+  // Polls the events of up to caps().tracking_batch tracking numbers (idempotent queries, retried
+  // by the core as their retry_policy says). A failure of the whole request (our credentials
+  // refused, rate limited, carrier down, unreadable answer) is an error; a number the carrier
+  // does not know (yet) is a miss. Adapters without caps().tracking_poll keep this default, which
+  // answers `unsupported`.
+  virtual task<result<tracking_batch>> track(const std::vector<std::string>& tracking_numbers,
+                                             call& c);
 };
 
 using adapter_factory = std::unique_ptr<carrier_adapter> (*)();

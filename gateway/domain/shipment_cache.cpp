@@ -4,13 +4,15 @@
 
 namespace parcelgate {
 
-shipment_cache::shipment_cache(std::size_t capacity) : per_shard_(capacity / kShards + 1) {}
+shipment_cache::shipment_cache(std::size_t capacity)
+    : per_shard_(capacity == 0 ? 0 : capacity / kShards + 1) {}
 
 shipment_cache::shard& shipment_cache::shard_for(std::string_view id) const {
   return shards_[std::hash<std::string_view>{}(id) % kShards];
 }
 
 std::optional<shipment_cache::entry> shipment_cache::get(std::string_view id) const {
+  if (per_shard_ == 0) return std::nullopt;
   auto& s = shard_for(id);
   std::lock_guard lock(s.mutex);
   auto it = s.map.find(id);
@@ -28,6 +30,7 @@ void shipment_cache::fill(const std::string& id, const std::string& tenant, std:
 
 void shipment_cache::insert(const std::string& id, const std::string& tenant, std::string body,
                             bool replace) {
+  if (per_shard_ == 0) return;
   auto& s = shard_for(id);
   auto shared = std::make_shared<const std::string>(std::move(body));
   std::lock_guard lock(s.mutex);

@@ -1,8 +1,9 @@
 #pragma once
 // In-memory cache of shipment representations (id -> tenant + JSON body), so that reads of
-// recent shipments skip the store. Coherent because every shipment write of this process goes
-// through shipping_service, which updates the cache after its durable commit; bounded (entries
-// are evicted oldest-first per shard). Thread-safe.
+// recent shipments skip the store. Coherent only while every write to the store goes through
+// this process's shipping_service, which updates the cache after its durable commit: a store
+// other gateways write to (async_store::shared) gets a cache of capacity 0, which holds nothing.
+// Bounded (entries are evicted oldest-first per shard). Thread-safe.
 
 #include <cstddef>
 #include <deque>
@@ -18,7 +19,7 @@ namespace parcelgate {
 
 class shipment_cache {
  public:
-  explicit shipment_cache(std::size_t capacity = 100'000);
+  explicit shipment_cache(std::size_t capacity = 100'000);  // 0: caches nothing
 
   struct entry {
     std::string tenant;

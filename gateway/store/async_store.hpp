@@ -86,6 +86,9 @@ class async_store {
   virtual task<bool> reachable() = 0;
 
   // --- instances and leases
+  // True when other processes (other gateways) may write to this store, so that nothing read
+  // from it may be cached without asking it again (PostgreSQL; SQLite serves one gateway).
+  virtual bool shared() const noexcept = 0;
   // This store's instance id, recorded as the owner of the purchases it claims.
   virtual const std::string& instance() const noexcept = 0;
   // Takes or renews the lease `name` for this instance until `ttl` from now: true when it is

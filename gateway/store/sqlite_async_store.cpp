@@ -135,6 +135,7 @@ class sqlite_async_store final : public async_store {
     co_return r.has_value();
   }
 
+  bool shared() const noexcept override { return false; }
   const std::string& instance() const noexcept override { return instance_; }
 
   // Leases are small writes of their own on the blocking pool, outside the purchase batches.

@@ -65,6 +65,7 @@ class pg_store final : public async_store {
                                                       const std::string& id) override;
   task<result<int>> purge_idempotency_keys(const std::string& before) override;
   task<bool> reachable() override;
+  bool shared() const noexcept override { return true; }
   const std::string& instance() const noexcept override { return options_.instance; }
   task<result<bool>> acquire_lease(const std::string& name, std::chrono::milliseconds ttl) override;
   task<result<void>> release_lease(const std::string& name) override;
