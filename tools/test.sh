@@ -26,7 +26,7 @@ run_suite build "$@"
 # The integration suite (auth matrix, idempotency races, crashes, carrier faults, tariffs API...)
 # on the other store: a throwaway cluster per test process, a database per gateway.
 PARCELGATE_TEST_STORE=postgresql ctest --test-dir build --output-on-failure --timeout 600 \
-  -j "$jobs" -L integration "$@"
+  -j "$jobs" -L '^integration$' "$@"
 # libFuzzer targets, 30 s each, once per full run (docs/fuzzing.md); not for -R subsets.
 if [[ -z "${PARCELGATE_SKIP_FUZZ:-}" && $# -eq 0 ]]; then tools/fuzz.sh 30; fi
 

@@ -87,7 +87,12 @@ http::problem problem_for(const error& e) {
       p.type = "carrier-rate-limited", p.title = "The carrier is throttling requests";
       break;
     case error_kind::unavailable:
-      p.type = "carrier-unavailable", p.title = "The carrier is unavailable";
+      // Not every outage is a carrier's: the store (database restarting, pool exhausted,
+      // statement timed out) names no carrier.
+      if (e.carrier.empty())
+        p.type = "service-unavailable", p.title = "Service unavailable";
+      else
+        p.type = "carrier-unavailable", p.title = "The carrier is unavailable";
       break;
     case error_kind::timeout:
       p.type = "carrier-timeout", p.title = "The carrier did not answer in time";

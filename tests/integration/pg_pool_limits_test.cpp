@@ -43,7 +43,7 @@ timed timed_call(stack& env, const std::string& method, const std::string& targe
 
 void expect_unavailable(const timed& t, ms at_least, ms below) {
   SCOPED_TRACE(describe(t.answer) + " after " + std::to_string(t.took.count()) + " ms");
-  pgtest::expect_problem(t.answer, 503);
+  pgtest::expect_problem(t.answer, 503, "service-unavailable");
   EXPECT_EQ(t.answer.header("retry-after"), "1");
   EXPECT_GE(t.took, at_least);
   EXPECT_LT(t.took, below);

@@ -72,6 +72,18 @@ TEST(problems, a_refusal_maps_the_carrier_error_and_its_retry_after) {
   auto b = body_of(res);
   EXPECT_EQ(b.at("type").as_string(), "/problems/carrier-unavailable");
   EXPECT_EQ(b.at("carrier").at("code").as_string(), "40015");
+  // The store away (no carrier named) is not the carrier's outage.
+  auto db_away =
+      purchase_response(outcome(kind::failed, {}, {}, {},
+                                error{.kind = error_kind::unavailable,
+                                      .message = "the database is unavailable; retry shortly",
+                                      .carrier_code = "postgresql 57P01",
+                                      .retry_after_s = 1}),
+                        "req_7");
+  EXPECT_EQ(db_away.status, 503);
+  EXPECT_EQ(db_away.header("Retry-After"), "1");
+  EXPECT_EQ(body_of(db_away).at("type").as_string(), "/problems/service-unavailable");
+  EXPECT_FALSE(body_of(db_away).contains("carrier"));
   auto store_failed =
       purchase_response(outcome(kind::failed, {}, {}, {},
                                 error{.kind = error_kind::internal, .message = "disk full /var/x"}),

@@ -39,7 +39,8 @@ TEST(timeline, events_are_kept_in_time_order_and_the_latest_sets_the_status) {
 
 TEST(timeline, the_same_scan_seen_again_adds_nothing_even_with_another_offset) {
   std::vector<timeline_event> t;
-  merge_into_timeline(t, ts::label_created, {scan(ts::picked_up, "PCHCFM", "2026-12-02T08:00:00Z")});
+  merge_into_timeline(t, ts::label_created,
+                      {scan(ts::picked_up, "PCHCFM", "2026-12-02T08:00:00Z")});
   auto again = merge_into_timeline(
       t, ts::picked_up,
       {scan(ts::picked_up, "PCHCFM", "2026-12-02T09:00:00+01:00", "push"),  // the same instant
@@ -84,10 +85,9 @@ TEST(timeline, final_statuses_stay_final) {
 
 TEST(timeline, an_unknown_code_is_kept_without_replacing_a_known_status) {
   std::vector<timeline_event> t;
-  auto m = merge_into_timeline(
-      t, ts::label_created,
-      {scan(ts::picked_up, "PCHCFM", "2026-12-02T08:00:00Z"),
-       scan(ts::unknown, "ZZZNEW", "2026-12-02T09:00:00Z")});
+  auto m = merge_into_timeline(t, ts::label_created,
+                               {scan(ts::picked_up, "PCHCFM", "2026-12-02T08:00:00Z"),
+                                scan(ts::unknown, "ZZZNEW", "2026-12-02T09:00:00Z")});
   EXPECT_EQ(t.size(), 2u);
   EXPECT_EQ(m.status, ts::picked_up);
 }
