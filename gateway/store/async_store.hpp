@@ -70,6 +70,16 @@ class async_store {
   // Compare-and-set on status; false when the shipment is not in `expected_status` any more.
   virtual task<result<bool>> update_shipment(const shipment_row& shipment,
                                              const std::string& expected_status) = 0;
+  // Tracking (DESIGN §6): adds `events` to the shipment's timeline (those already there are
+  // skipped) and writes its status, body and updated_at, all or nothing and durably, only if the
+  // shipment is still at `shipment.version`; false, nothing written, when another write came
+  // first (read again, merge again).
+  virtual task<result<bool>> record_tracking(const shipment_row& shipment,
+                                             const std::vector<stored_event>& events) = 0;
+  // The shipment's timeline, oldest first; empty for another tenant's shipment (an empty
+  // tenant: any, for ops).
+  virtual task<result<std::vector<stored_event>>> list_tracking_events(
+      const std::string& tenant, const std::string& shipment_id) = 0;
 
   // --- reads; an empty tenant means every tenant (ops)
   virtual task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,

@@ -155,6 +155,22 @@ CREATE TABLE leases (
   expires_at INTEGER NOT NULL  -- Unix time in milliseconds
 ) WITHOUT ROWID;
 )sql"},
+    {5, "tracking events; shipments carry a version every write bumps", R"sql(
+ALTER TABLE shipments ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE tracking_events (
+  shipment_id     TEXT NOT NULL REFERENCES shipments(id),
+  tenant_id       TEXT NOT NULL,
+  occurred_at     TEXT NOT NULL,  -- RFC 3339 UTC, seconds ("2026-12-02T08:00:00Z")
+  carrier_code    TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  carrier_text    TEXT NOT NULL DEFAULT '',
+  location        TEXT NOT NULL DEFAULT '',
+  point_id        TEXT NOT NULL DEFAULT '',
+  source          TEXT NOT NULL,
+  recorded_at     TEXT NOT NULL,
+  PRIMARY KEY (shipment_id, occurred_at, carrier_code)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

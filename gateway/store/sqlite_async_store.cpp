@@ -98,6 +98,20 @@ class sqlite_async_store final : public async_store {
     co_return co_await commit(&db_, &op);
   }
 
+  task<result<bool>> record_tracking(const shipment_row& shipment,
+                                     const std::vector<stored_event>& events) override {
+    const std::function<result<bool>()> op = [&] { return db_.record_tracking(shipment, events); };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<std::vector<stored_event>>> list_tracking_events(
+      const std::string& tenant, const std::string& shipment_id) override {
+    const std::function<result<std::vector<stored_event>>()> op = [&] {
+      return db_.list_tracking_events(tenant, shipment_id);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
   task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,
                                                          const std::string& id) override {
     const std::function<result<std::optional<shipment_row>>()> op = [&] {

@@ -10,6 +10,7 @@
 // share one transaction and one fsync.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -44,6 +45,19 @@ struct shipment_row {
   std::string idempotency_key;
   std::string body;
   std::string created_at, updated_at;
+  std::int64_t version = 0;  // bumped by every write of the shipment (compare-and-set token)
+};
+
+// One scan of a shipment as stored (DESIGN §6); occurred_at in RFC 3339 UTC with seconds.
+struct stored_event {
+  std::string occurred_at;
+  std::string carrier_code;
+  std::string status;
+  std::string carrier_text{};
+  std::string location{};
+  std::string point_id{};
+  std::string source{};
+  std::string recorded_at{};
 };
 
 struct stored_label {
@@ -143,6 +157,14 @@ class store {
   // Compare-and-set on status; false when the shipment is not in `expected_status` any more.
   virtual result<bool> update_shipment(const shipment_row& shipment,
                                        std::string_view expected_status) = 0;
+  // Adds `events` to the shipment's timeline (the ones already there are skipped) and writes
+  // its status, body and updated_at, all or nothing, only if the shipment is still at
+  // `shipment.version` (then bumped); false, with nothing written, when another write came first.
+  virtual result<bool> record_tracking(const shipment_row& shipment,
+                                       const std::vector<stored_event>& events) = 0;
+  // The shipment's timeline, oldest first; empty for another tenant's shipment.
+  virtual result<std::vector<stored_event>> list_tracking_events(std::string_view tenant,
+                                                                 std::string_view shipment_id) = 0;
 
   // Deletes finished idempotency keys created before `before` (RFC 3339). Returns how many.
   virtual result<int> purge_idempotency_keys(std::string_view before) = 0;

@@ -439,6 +439,82 @@ TEST_P(store_contract, concurrent_claims_of_one_key_let_exactly_one_through) {
   EXPECT_EQ(wait(peer().interrupted_purchases()).value().size(), 1u);
 }
 
+stored_event event(std::string at, std::string code, std::string status) {
+  return {.occurred_at = std::move(at),
+          .carrier_code = std::move(code),
+          .status = std::move(status),
+          .carrier_text = "Votre colis est pris en charge",
+          .location = "Lyon PFC",
+          .point_id = {},
+          .source = "poll",
+          .recorded_at = "2026-12-02T09:00:00Z"};
+}
+
+TEST_P(store_contract, tracking_is_recorded_all_or_nothing_against_the_shipment_version) {
+  auto p = pending("acme", "track-1");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", body = "{}", acme = "acme";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, body)).has_value());
+  auto row = wait(db().get_shipment(acme, p.id)).value().value();
+  const auto v0 = row.version;
+  row.status = "picked_up";
+  row.body = "{\"status\":\"picked_up\"}";
+  row.updated_at = "2026-12-02T09:00:00Z";
+  const std::vector<stored_event> first{event("2026-12-02T08:00:00Z", "PCHCFM", "picked_up"),
+                                        event("2026-12-01T16:00:00Z", "DEPGUI", "dropped_off")};
+  auto done = wait(db().record_tracking(row, first));
+  ASSERT_TRUE(done.has_value()) << done.error().carrier_message;
+  EXPECT_TRUE(*done);
+  auto after = wait(db().get_shipment(acme, p.id)).value().value();
+  EXPECT_EQ(after.status, "picked_up");
+  EXPECT_EQ(after.version, v0 + 1);
+  auto timeline = wait(peer().list_tracking_events(acme, p.id)).value();
+  ASSERT_EQ(timeline.size(), 2u);
+  EXPECT_EQ(timeline[0].carrier_code, "DEPGUI");  // oldest first
+  EXPECT_EQ(timeline[1].carrier_text, "Votre colis est pris en charge");
+  // A writer holding the old version loses, and writes nothing at all.
+  auto stale = row;
+  stale.status = "delivered";
+  const std::vector<stored_event> late{event("2026-12-03T10:00:00Z", "LIVCFM", "delivered")};
+  EXPECT_FALSE(wait(peer().record_tracking(stale, late)).value());
+  EXPECT_EQ(wait(db().get_shipment(acme, p.id)).value()->status, "picked_up");
+  EXPECT_EQ(wait(db().list_tracking_events(acme, p.id)).value().size(), 2u);
+  // Read again, write again: an event already there is skipped, the new one added.
+  stale.version = after.version;
+  const std::vector<stored_event> again{event("2026-12-02T08:00:00Z", "PCHCFM", "picked_up"),
+                                        event("2026-12-03T10:00:00Z", "LIVCFM", "delivered")};
+  EXPECT_TRUE(wait(peer().record_tracking(stale, again)).value());
+  EXPECT_EQ(wait(db().list_tracking_events(acme, p.id)).value().size(), 3u);
+  EXPECT_EQ(wait(db().get_shipment(acme, p.id)).value()->status, "delivered");
+  // Another tenant sees no events; ops (empty tenant) see them all.
+  EXPECT_TRUE(wait(db().list_tracking_events(std::string("globex"), p.id)).value().empty());
+  EXPECT_EQ(wait(db().list_tracking_events(std::string(), p.id)).value().size(), 3u);
+  // Text with quotes, backslashes and commas survives the round trip.
+  auto odd = event("2026-12-03T11:00:00Z", "X\"1", "unknown");
+  odd.carrier_text = "Colis \"abîmé\", voir \\agence {1}";
+  auto v = wait(db().get_shipment(acme, p.id)).value().value();
+  ASSERT_TRUE(wait(db().record_tracking(v, {odd})).value());
+  auto last = wait(db().list_tracking_events(acme, p.id)).value().back();
+  EXPECT_EQ(last.carrier_code, odd.carrier_code);
+  EXPECT_EQ(last.carrier_text, odd.carrier_text);
+}
+
+TEST_P(store_contract, every_write_of_a_shipment_bumps_its_version) {
+  auto p = pending("acme", "track-2");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", body = "{}", acme = "acme",
+                    created = "label_created";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, body)).has_value());
+  auto row = wait(db().get_shipment(acme, p.id)).value().value();
+  auto cancelled = bought(p);
+  cancelled.status = "cancelled";
+  ASSERT_TRUE(wait(db().update_shipment(cancelled, created)).value());
+  // A tracking merge computed before the cancel must not overwrite it.
+  row.status = "picked_up";
+  EXPECT_FALSE(wait(db().record_tracking(row, {})).value());
+  EXPECT_EQ(wait(db().get_shipment(acme, p.id)).value()->status, "cancelled");
+}
+
 // A duty whose run counts how often it ran (a plain coroutine: see duties.cpp).
 boost::asio::awaitable<void> count_run(std::atomic<int>* n) {
   ++*n;

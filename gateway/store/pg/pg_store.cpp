@@ -64,7 +64,8 @@ std::vector<prepared_statement> prepared() {
       // flight.
       {"confirm_late",
        "WITH s AS (UPDATE shipments SET status = $3, carrier_service = $4, tracking_number = $5, "
-       "body = $7, updated_at = $8 WHERE id = $1 AND tenant_id = $2 AND status = "
+       "body = $7, updated_at = $8, version = version + 1 WHERE id = $1 AND tenant_id = $2 AND "
+       "status = "
        "'pending_confirmation' RETURNING id), "
        "l AS (INSERT INTO labels (shipment_id, format, content_type, bytes) SELECT id, $9, "
        "$10, $11::bytea FROM s "
@@ -89,10 +90,25 @@ std::vector<prepared_statement> prepared() {
        "l.expires_at > clock_timestamp()) ORDER BY created_at"},
       {"update_shipment",
        "UPDATE shipments SET status = $1, tracking_number = $2, carrier_service = $3, body = $4, "
-       "updated_at = $5 "
+       "updated_at = $5, version = version + 1 "
        "WHERE id = $6 AND tenant_id = $7 AND status = $8"},
+      // The compare-and-set on the version first; the events go in only if it took.
+      {"record_tracking",
+       "WITH u AS (UPDATE shipments SET status = $3, body = $4, updated_at = $5, version = version "
+       "+ 1 WHERE id = $1 AND tenant_id = $2 AND version = $6::bigint RETURNING 1), "
+       "i AS (INSERT INTO tracking_events (shipment_id, tenant_id, occurred_at, carrier_code, "
+       "status, carrier_text, location, point_id, source, recorded_at) SELECT $1, $2, e.* FROM "
+       "unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+       "$13::text[], $14::text[]) AS e WHERE EXISTS (SELECT 1 FROM u) ON CONFLICT DO NOTHING "
+       "RETURNING 1) "
+       "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM i)"},
+      {"list_tracking_events",
+       "SELECT occurred_at, carrier_code, status, carrier_text, location, point_id, source, "
+       "recorded_at FROM tracking_events WHERE shipment_id = $1 AND ($2 = '' OR tenant_id = $2) "
+       "ORDER BY occurred_at, recorded_at, carrier_code"},
       {"get_shipment",
-       "SELECT " + columns + " FROM shipments WHERE id = $1 AND ($2 = '' OR tenant_id = $2)"},
+       "SELECT " + columns +
+           ", version FROM shipments WHERE id = $1 AND ($2 = '' OR tenant_id = $2)"},
       {"cursor", "SELECT seq FROM shipments WHERE id = $1 AND ($2 = '' OR tenant_id = $2)"},
       {"list_shipments",
        "SELECT body, id FROM shipments WHERE seq < $1::bigint AND ($2 = '' OR tenant_id = $2) "
@@ -146,7 +162,24 @@ shipment_row shipment_at(const rows& r, int i) {
           .idempotency_key = t(9),
           .body = t(10),
           .created_at = t(11),
-          .updated_at = t(12)};
+          .updated_at = t(12),
+          .version = r.integer(i, 13)};
+}
+
+// A PostgreSQL text[] literal: every element quoted, backslashes and quotes escaped.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t n = 0; n < items.size(); ++n) {
+    if (n) out += ',';
+    out += '"';
+    for (char ch : items[n]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
 }
 
 api_key key_at(const rows& r, int i) {
@@ -374,6 +407,50 @@ task<result<bool>> pg_store::update_shipment(const shipment_row& s,
   auto r = co_await run(q, "update shipment");
   if (!r) co_return fail(std::move(r.error()));
   co_return (*r)[0].affected() > 0;
+}
+
+task<result<bool>> pg_store::record_tracking(const shipment_row& s,
+                                             const std::vector<stored_event>& events) {
+  std::vector<std::string> at, code, status, text, location, point, source, recorded;
+  for (const auto& e : events) {
+    at.push_back(e.occurred_at);
+    code.push_back(e.carrier_code);
+    status.push_back(e.status);
+    text.push_back(e.carrier_text);
+    location.push_back(e.location);
+    point.push_back(e.point_id);
+    source.push_back(e.source);
+    recorded.push_back(e.recorded_at);
+  }
+  const std::vector<statement> q{
+      call("record_tracking",
+           {s.id, s.tenant, s.status, s.body, s.updated_at, std::to_string(s.version),
+            text_array(at), text_array(code), text_array(status), text_array(text),
+            text_array(location), text_array(point), text_array(source), text_array(recorded)})};
+  auto r = co_await run(q, "record tracking");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return (*r)[0].integer(0, 0) == 1;
+}
+
+task<result<std::vector<stored_event>>> pg_store::list_tracking_events(
+    const std::string& tenant, const std::string& shipment_id) {
+  const std::vector<statement> q{call("list_tracking_events", {shipment_id, tenant})};
+  auto r = co_await run(q, "list tracking events");
+  if (!r) co_return fail(std::move(r.error()));
+  const auto& rs = (*r)[0];
+  std::vector<stored_event> out;
+  for (int i = 0; i < rs.size(); ++i) {
+    auto t = [&](int c) { return std::string(rs.text(i, c)); };
+    out.push_back({.occurred_at = t(0),
+                   .carrier_code = t(1),
+                   .status = t(2),
+                   .carrier_text = t(3),
+                   .location = t(4),
+                   .point_id = t(5),
+                   .source = t(6),
+                   .recorded_at = t(7)});
+  }
+  co_return out;
 }
 
 task<result<std::optional<shipment_row>>> pg_store::get_shipment(const std::string& tenant,

@@ -57,6 +57,10 @@ class pg_store final : public async_store {
   task<result<std::vector<interrupted_purchase>>> interrupted_purchases() override;
   task<result<bool>> update_shipment(const shipment_row& shipment,
                                      const std::string& expected_status) override;
+  task<result<bool>> record_tracking(const shipment_row& shipment,
+                                     const std::vector<stored_event>& events) override;
+  task<result<std::vector<stored_event>>> list_tracking_events(
+      const std::string& tenant, const std::string& shipment_id) override;
   task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,
                                                          const std::string& id) override;
   task<result<shipment_page>> list_shipments(const std::string& tenant,

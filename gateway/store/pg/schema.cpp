@@ -87,6 +87,22 @@ const std::vector<migration>& all() {
   holder     text NOT NULL,
   expires_at timestamptz NOT NULL
 ))sql"}},
+      {5,
+       "tracking events; shipments carry a version every write bumps",
+       {"ALTER TABLE shipments ADD COLUMN version bigint NOT NULL DEFAULT 0",
+        R"sql(CREATE TABLE tracking_events (
+  shipment_id     text NOT NULL REFERENCES shipments(id),
+  tenant_id       text NOT NULL,
+  occurred_at     text NOT NULL,
+  carrier_code    text NOT NULL,
+  status          text NOT NULL,
+  carrier_text    text NOT NULL DEFAULT '',
+  location        text NOT NULL DEFAULT '',
+  point_id        text NOT NULL DEFAULT '',
+  source          text NOT NULL,
+  recorded_at     text NOT NULL,
+  PRIMARY KEY (shipment_id, occurred_at, carrier_code)
+))sql"}},
   };
   return list;
 }

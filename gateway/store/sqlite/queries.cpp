@@ -50,6 +50,7 @@ shipment_row read_shipment(const statement& s) {
   r.body = s.text(10);
   r.created_at = s.text(11);
   r.updated_at = s.text(12);
+  r.version = s.integer(13);
   return r;
 }
 
@@ -123,8 +124,8 @@ result<void> sqlite_store::complete_purchase(const shipment_row& shipment,
       // Recovery took its owner for gone; the owner was only slow. Confirm it late.
       statement s(w,
                   "UPDATE shipments SET status = ?, carrier_service = ?, tracking_number = ?, "
-                  "body = ?, updated_at = ? WHERE id = ? AND tenant_id = ? AND status = "
-                  "'pending_confirmation'");
+                  "body = ?, updated_at = ?, version = version + 1 WHERE id = ? AND tenant_id = ? "
+                  "AND status = 'pending_confirmation'");
       s.bind(1, shipment.status)
           .bind(2, shipment.carrier_service)
           .bind(3, shipment.tracking_number)
@@ -216,7 +217,7 @@ result<std::optional<shipment_row>> sqlite_store::get_shipment(std::string_view 
   if (!reader) return std::unexpected(reader.error());
   connection& db = reader->get();
   statement s(db, std::string("SELECT ") + kShipmentColumns +
-                      " FROM shipments WHERE id = ? AND (? = '' OR tenant_id = ?)");
+                      ", version FROM shipments WHERE id = ? AND (? = '' OR tenant_id = ?)");
   s.bind(1, id).bind(2, tenant).bind(3, tenant);
   int rc = s.step();
   if (rc == SQLITE_ROW) return std::optional<shipment_row>(read_shipment(s));
@@ -311,7 +312,7 @@ result<bool> sqlite_store::update_shipment(const shipment_row& shipment,
     connection& w = writer_.in_batch();
     statement s(w,
                 "UPDATE shipments SET status = ?, tracking_number = ?, carrier_service = ?, body "
-                "= ?, updated_at = ? "
+                "= ?, updated_at = ?, version = version + 1 "
                 "WHERE id = ? AND tenant_id = ? AND status = ?");
     s.bind(1, shipment.status)
         .bind(2, shipment.tracking_number)
@@ -324,6 +325,69 @@ result<bool> sqlite_store::update_shipment(const shipment_row& shipment,
     if (s.step() != SQLITE_DONE) return db_error(w.db, "update shipment");
     return sqlite3_changes(w.db) > 0;
   });
+}
+
+result<bool> sqlite_store::record_tracking(const shipment_row& shipment,
+                                           const std::vector<stored_event>& events) {
+  return batched<bool>(writer_, [&]() -> result<bool> {
+    connection& w = writer_.in_batch();
+    // The compare-and-set first: when it fails nothing else is written.
+    statement u(w,
+                "UPDATE shipments SET status = ?, body = ?, updated_at = ?, version = version + 1 "
+                "WHERE id = ? AND tenant_id = ? AND version = ?");
+    u.bind(1, shipment.status)
+        .bind_borrowed(2, shipment.body)
+        .bind(3, shipment.updated_at)
+        .bind(4, shipment.id)
+        .bind(5, shipment.tenant)
+        .bind(6, static_cast<long long>(shipment.version));
+    if (u.step() != SQLITE_DONE) return db_error(w.db, "update tracked shipment");
+    if (sqlite3_changes(w.db) != 1) return false;
+    for (const auto& e : events) {
+      statement i(w,
+                  "INSERT INTO tracking_events (shipment_id, tenant_id, occurred_at, carrier_code, "
+                  "status, carrier_text, location, point_id, source, recorded_at) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+      i.bind(1, shipment.id)
+          .bind(2, shipment.tenant)
+          .bind(3, e.occurred_at)
+          .bind(4, e.carrier_code)
+          .bind(5, e.status)
+          .bind(6, e.carrier_text)
+          .bind(7, e.location)
+          .bind(8, e.point_id)
+          .bind(9, e.source)
+          .bind(10, e.recorded_at);
+      if (i.step() != SQLITE_DONE) return db_error(w.db, "insert tracking event");
+    }
+    return true;
+  });
+}
+
+result<std::vector<stored_event>> sqlite_store::list_tracking_events(std::string_view tenant,
+                                                                     std::string_view shipment_id) {
+  auto reader = readers_.acquire();
+  if (!reader) return std::unexpected(reader.error());
+  connection& db = reader->get();
+  statement s(
+      db,
+      "SELECT occurred_at, carrier_code, status, carrier_text, location, point_id, source, "
+      "recorded_at FROM tracking_events WHERE shipment_id = ? AND (? = '' OR tenant_id = ?) "
+      "ORDER BY occurred_at, recorded_at, carrier_code");
+  s.bind(1, shipment_id).bind(2, tenant).bind(3, tenant);
+  std::vector<stored_event> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW)
+    out.push_back({.occurred_at = s.text(0),
+                   .carrier_code = s.text(1),
+                   .status = s.text(2),
+                   .carrier_text = s.text(3),
+                   .location = s.text(4),
+                   .point_id = s.text(5),
+                   .source = s.text(6),
+                   .recorded_at = s.text(7)});
+  if (rc != SQLITE_DONE) return db_error(db.db, "list tracking events");
+  return out;
 }
 
 result<int> sqlite_store::purge_idempotency_keys(std::string_view before) {

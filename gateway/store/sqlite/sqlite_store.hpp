@@ -52,6 +52,10 @@ class sqlite_store final : public store {
                                                 std::string_view id) override;
   result<bool> update_shipment(const shipment_row& shipment,
                                std::string_view expected_status) override;
+  result<bool> record_tracking(const shipment_row& shipment,
+                               const std::vector<stored_event>& events) override;
+  result<std::vector<stored_event>> list_tracking_events(std::string_view tenant,
+                                                         std::string_view shipment_id) override;
   result<int> purge_idempotency_keys(std::string_view before) override;
 
   // leases.cpp
