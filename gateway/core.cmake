@@ -24,6 +24,7 @@ add_library(parcelgate_core STATIC
   domain/duties.cpp
   domain/shipping.cpp
   domain/timeline.cpp
+  domain/tracking_service.cpp
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp

@@ -14,6 +14,8 @@
 
 #include "gateway/domain/duties.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/shipment_cache.hpp"
+#include "gateway/domain/tracking_service.hpp"
 #include "gateway/store/async_store.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/store/pg/pg_store.hpp"
@@ -21,6 +23,10 @@
 
 namespace parcelgate::store {
 using parcelgate::duties;
+using parcelgate::shipment_cache;
+using parcelgate::timeline_event;
+using parcelgate::tracking_service;
+using parcelgate::tracking_status;
 namespace {
 
 using namespace std::chrono_literals;
@@ -513,6 +519,74 @@ TEST_P(store_contract, every_write_of_a_shipment_bumps_its_version) {
   row.status = "picked_up";
   EXPECT_FALSE(wait(db().record_tracking(row, {})).value());
   EXPECT_EQ(wait(db().get_shipment(acme, p.id)).value()->status, "cancelled");
+}
+
+// Two instances applying scans of one parcel at once (a poll here, a push there): every event
+// lands once, and the status is the latest scan's.
+boost::asio::awaitable<void> apply_scans(tracking_service* t, std::string id,
+                                         std::vector<timeline_event> scans, int* failures) {
+  const std::string tenant = "acme";
+  for (auto& s : scans) {
+    std::vector<timeline_event> one(1, s);  // no braced temporaries inside co_await (g++ 12)
+    auto r = co_await t->apply(tenant, id, std::move(one));
+    if (!r) ++*failures;
+  }
+}
+
+TEST_P(store_contract, concurrent_scans_from_two_instances_all_land_and_the_latest_wins) {
+  auto p = pending("acme", "track-3");
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", acme = "acme";
+  auto done = bought(p);
+  done.body = "{\"id\":\"" + p.id + "\",\"status\":\"label_created\",\"updated_at\":\"x\"}";
+  ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().complete_purchase(done, kLabel, 201, "{}")).has_value());
+  shipment_cache cache_a(0), cache_b(0);
+  tracking_service a(db(), cache_a), b(peer(), cache_b);
+  auto scan = [](tracking_status st, std::string code, std::string at, std::string source) {
+    return timeline_event{.status = st,
+                          .carrier_code = std::move(code),
+                          .carrier_text = {},
+                          .occurred_at = std::move(at),
+                          .location = {},
+                          .point_id = {},
+                          .source = std::move(source)};
+  };
+  using ts = tracking_status;
+  std::vector<timeline_event> polled{
+      scan(ts::picked_up, "PCHCFM", "2026-12-01T18:00:00Z", "poll"),
+      scan(ts::in_transit, "AARCFM", "2026-12-02T05:00:00Z", "poll"),
+      scan(ts::out_for_delivery, "MLVARS", "2026-12-02T07:00:00Z", "poll")};
+  std::vector<timeline_event> pushed{
+      scan(ts::dropped_off, "DEPGUI", "2026-12-01T17:00:00+01:00", "push"),
+      scan(ts::in_transit, "AARCFM", "2026-12-02T06:00:00+01:00", "push"),  // same as polled
+      scan(ts::delivered, "LIVCFM", "2026-12-02T11:30:00Z", "push")};
+  int failures = 0;
+  // Both run at once on the test's I/O context, interleaving at every store round trip.
+  auto fa =
+      boost::asio::co_spawn(io_, apply_scans(&a, p.id, polled, &failures), boost::asio::use_future);
+  auto fb =
+      boost::asio::co_spawn(io_, apply_scans(&b, p.id, pushed, &failures), boost::asio::use_future);
+  run_until_ready(io_, fa);
+  run_until_ready(io_, fb);
+  fa.get();
+  fb.get();
+  EXPECT_EQ(failures, 0);
+  auto timeline = wait(a.timeline(acme, p.id)).value();
+  std::vector<std::string> codes;
+  for (const auto& e : timeline) codes.push_back(e.carrier_code);
+  EXPECT_EQ(codes, (std::vector<std::string>{"DEPGUI", "PCHCFM", "AARCFM", "MLVARS", "LIVCFM"}));
+  auto row = wait(db().get_shipment(acme, p.id)).value().value();
+  EXPECT_EQ(row.status, "delivered");
+  EXPECT_NE(row.body.find("\"status\":\"delivered\""), std::string::npos) << row.body;
+  // A late scan after delivery is kept but moves nothing; an unknown shipment is not_found.
+  auto late =
+      wait(b.apply(acme, p.id, {scan(ts::in_transit, "AARCFM", "2026-12-02T09:00:00Z", "poll")}));
+  ASSERT_TRUE(late.has_value());
+  EXPECT_EQ(late->status, ts::delivered);
+  EXPECT_EQ(wait(db().get_shipment(acme, p.id)).value()->status, "delivered");
+  auto stranger = wait(a.apply(std::string("globex"), p.id, polled));
+  ASSERT_FALSE(stranger.has_value());
+  EXPECT_EQ(stranger.error().kind, error_kind::not_found);
 }
 
 // A duty whose run counts how often it ran (a plain coroutine: see duties.cpp).

@@ -1,0 +1,43 @@
+#pragma once
+// Applies scans to shipments (DESIGN §6), whatever their source: reads the shipment and its
+// timeline, merges the new events by the timeline rules (timeline.hpp), and writes the new
+// events with the resulting status in one compare-and-set on the shipment's version
+// (async_store::record_tracking). When another write came first (a concurrent poll, a push, a
+// cancel) it reads again and merges again, so concurrent sources never lose an event nor set a
+// status the full timeline does not support. Works the same on both stores and across gateways.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <string>
+#include <vector>
+
+#include "gateway/domain/error.hpp"
+#include "gateway/domain/timeline.hpp"
+
+namespace parcelgate {
+
+namespace store {
+class async_store;
+}
+class shipment_cache;
+
+class tracking_service {
+ public:
+  tracking_service(store::async_store& db, shipment_cache& cache) : db_(db), cache_(cache) {}
+
+  // Applies `events` to the shipment `shipment_id` of `tenant` (empty: any tenant, for the
+  // carriers' own feeds). not_found for an unknown shipment; the merge says what was new and the
+  // status the shipment now has.
+  boost::asio::awaitable<result<timeline_merge>> apply(std::string tenant, std::string shipment_id,
+                                                       std::vector<timeline_event> events);
+
+  // The shipment's timeline, oldest first (tenant-scoped as above).
+  boost::asio::awaitable<result<std::vector<timeline_event>>> timeline(std::string tenant,
+                                                                       std::string shipment_id);
+
+ private:
+  store::async_store& db_;
+  shipment_cache& cache_;
+};
+
+}  // namespace parcelgate
