@@ -1,6 +1,7 @@
 #pragma once
 // Mondial Relay adapter: labels through the WSI SOAP service (WSI2_CreationEtiquette), then the
-// PDF from the relative URL_Etiquette it returns. Settings (carriers.mondialrelay):
+// PDF from the relative URL_Etiquette it returns; tracking by polling WSI2_TracingColisDetaille
+// (tracking.hpp). Settings (carriers.mondialrelay):
 //   base_url        SOAP host, e.g. "https://api.mondialrelay.com"; endpoint = base_url +
 //   "/Web_Services.asmx" label_base_url  host URL_Etiquette is relative to (real service:
 //   "https://www.mondialrelay.com");

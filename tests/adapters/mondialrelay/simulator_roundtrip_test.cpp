@@ -206,7 +206,7 @@ TEST_F(MondialRelaySimulator, tracing_reports_a_new_label_as_registered) {
   EXPECT_EQ(mr::parse_tracing_response(wrong.status, wrong.body)->stat, 97);
   auto unknown = post(mr::kTracingOperation,
                       mr::build_tracing_params({"BDTEST13", "PrivateK"}, "00000001", "FR"));
-  EXPECT_EQ(mr::parse_tracing_response(unknown.status, unknown.body)->stat, 94);
+  EXPECT_EQ(mr::parse_tracing_response(unknown.status, unknown.body)->stat, 24);
   auto language =
       post(mr::kTracingOperation,
            mr::build_tracing_params({"BDTEST13", "PrivateK"}, bought->tracking_number, "fr"));

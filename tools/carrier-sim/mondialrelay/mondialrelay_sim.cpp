@@ -7,12 +7,15 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <random>
 
 #include <pugixml.hpp>
 
+#include "gateway/domain/time_zone.hpp"
 #include "gateway/labels/label.hpp"
 #include "tools/carrier-sim/mondialrelay/creation_rules.hpp"
 #include "tools/carrier-sim/sim.hpp"
@@ -26,7 +29,10 @@ namespace mrs = mondialrelay;
 constexpr std::string_view kNamespace = "http://www.mondialrelay.fr/webservice/";
 constexpr std::string_view kStickerPath = "/ww2/PDF/StickerMaker2.aspx";
 constexpr std::string_view kBrandCode = "11";
-constexpr int kStageSeconds = 60;  // the scripted tracing timeline moves one step per minute
+// The scripted tracing timeline moves one step per minute unless
+// CARRIER_SIM_MONDIALRELAY_STEP_SECONDS says otherwise (0: every step at once).
+constexpr long kDefaultStepSeconds = 60;
+constexpr long kLastStage = 4;
 constexpr std::size_t kTracingSlots = 10;  // the service pads the Tracing list with empty entries
 
 struct sim_account {
@@ -123,8 +129,23 @@ std::string get(const mrs::wsi_params& p, std::string_view name) {
   return it == p.end() ? std::string{} : it->second;
 }
 
+// The service writes tracing dates in French wall-clock time (Europe/Paris, daylight saving
+// included), never in UTC.
+const time_zone& france() {
+  static const time_zone zone = [] {
+    auto loaded = time_zone::load("Europe/Paris");
+    if (!loaded) {
+      std::fprintf(stderr, "carrier-sim: %s\n", loaded.error().message.c_str());
+      std::exit(1);
+    }
+    return std::move(*loaded);
+  }();
+  return zone;
+}
+
 std::string format_time(std::chrono::system_clock::time_point t, const char* fmt) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  auto s = std::chrono::floor<std::chrono::seconds>(t);
+  std::time_t tt = std::chrono::system_clock::to_time_t(s + france().offset(s));
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
@@ -132,9 +153,19 @@ std::string format_time(std::chrono::system_clock::time_point t, const char* fmt
   return buf;
 }
 
+long step_seconds_from_environment() {
+  const char* text = std::getenv("CARRIER_SIM_MONDIALRELAY_STEP_SECONDS");
+  if (!text || !*text) return kDefaultStepSeconds;
+  char* end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  return *end == '\0' && value >= 0 ? value : kDefaultStepSeconds;
+}
+
 class mondialrelay_sim final : public carrier_sim {
  public:
-  explicit mondialrelay_sim(sales_ledger& ledger) : ledger_(ledger) {
+  explicit mondialrelay_sim(sales_ledger& ledger)
+      : ledger_(ledger), step_seconds_(step_seconds_from_environment()) {
+    (void)france();  // fail at start, not at the first tracing request
     std::random_device rd;
     next_expedition_ = 10'000'000 + std::uniform_int_distribution<std::uint64_t>(0, 79'000'000)(rd);
   }
@@ -276,18 +307,20 @@ class mondialrelay_sim final : public carrier_sim {
     if (language.size() != 2 || !std::isupper(static_cast<unsigned char>(language[0])) ||
         !std::isupper(static_cast<unsigned char>(language[1])))
       return operation_result(op, "<STAT>74</STAT>");
-    if (expedition.size() != 8 || expedition.find_first_not_of("0123456789") != std::string::npos)
-      return operation_result(op, "<STAT>24</STAT>");
+    // Numbers this simulator did not sell, malformed or not, get STAT 24 (invalid expedition
+    // number), as the real service answers for a number it has no parcel for.
     expedition_record rec;
     {
       std::lock_guard lock(mutex_);
       auto it = expeditions_.find(expedition);
-      if (it == expeditions_.end()) return operation_result(op, "<STAT>94</STAT>");
+      if (it == expeditions_.end()) return operation_result(op, "<STAT>24</STAT>");
       rec = it->second;
     }
-    auto elapsed = std::chrono::steady_clock::now() - rec.created;
-    auto stage = std::min<long>(
-        4, std::chrono::duration_cast<std::chrono::seconds>(elapsed).count() / kStageSeconds);
+    auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::steady_clock::now() - rec.created)
+                       .count();
+    long stage =
+        step_seconds_ == 0 ? kLastStage : std::min<long>(kLastStage, elapsed / step_seconds_);
     bool relay = !rec.liv_rel.empty();
     struct step {
       const char* label;
@@ -300,7 +333,7 @@ class mondialrelay_sim final : public carrier_sim {
         {"COLIS LIVRÉ", rec.dest_ville}};
     std::string steps;
     for (long i = 0; i < stage; ++i) {
-      auto when = rec.created_wall + std::chrono::seconds(kStageSeconds * (i + 1));
+      auto when = rec.created_wall + std::chrono::seconds(step_seconds_ * (i + 1));
       bool at_relay = relay && i >= 2;
       steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" +
                xml_escape(script[static_cast<std::size_t>(i)].label) + "</Libelle><Date>" +
@@ -316,10 +349,10 @@ class mondialrelay_sim final : public carrier_sim {
           "<ret_WSI2_sub_TracingColisDetaille><Libelle /><Date /><Heure /><Emplacement "
           "/><Relais_Num />"
           "<Relais_Pays /></ret_WSI2_sub_TracingColisDetaille>";
-    int overall = stage == 0 ? 80 : stage == 4 ? 82 : 81;
-    const char* summary = stage == 0   ? "COLIS ENREGISTRE"
-                          : stage == 4 ? "COLIS LIVRÉ"
-                                       : "COLIS EN COURS DE TRAITEMENT";
+    int overall = stage == 0 ? 80 : stage == kLastStage ? 82 : 81;
+    const char* summary = stage == 0            ? "COLIS ENREGISTRE"
+                          : stage == kLastStage ? "COLIS LIVRÉ"
+                                                : "COLIS EN COURS DE TRAITEMENT";
     return operation_result(op, "<STAT>" + std::to_string(overall) + "</STAT><Libelle01>" +
                                     xml_escape(summary) + "</Libelle01><Relais_Libelle>" +
                                     (relay ? padded("POINT RELAIS " + rec.liv_rel, 32) : "") +
@@ -349,6 +382,7 @@ class mondialrelay_sim final : public carrier_sim {
   }
 
   sales_ledger& ledger_;
+  const long step_seconds_;
   std::atomic<std::uint64_t> next_expedition_;
   std::mutex mutex_;
   std::map<std::string, expedition_record, std::less<>> expeditions_;
