@@ -23,9 +23,11 @@ struct timeline_event {
   std::string carrier_code;
   std::string carrier_text{};
   std::string occurred_at{};  // RFC 3339; compared as instants, so offsets are fine
-  std::string location{};
+  std::string location{};     // city or site as the carrier names it
+  std::string postal_code{};
+  std::string country{};
   std::string point_id{};
-  std::string source{};  // poll | push | point | gateway
+  std::string source{};  // carrier_poll | carrier_push | point_scan | gateway (DESIGN §4)
 };
 
 bool is_final(tracking_status s) noexcept;

@@ -19,6 +19,8 @@ timeline_event from_store(const store::stored_event& e) {
           .carrier_text = e.carrier_text,
           .occurred_at = e.occurred_at,
           .location = e.location,
+          .postal_code = e.postal_code,
+          .country = e.country,
           .point_id = e.point_id,
           .source = e.source};
 }
@@ -31,6 +33,8 @@ store::stored_event to_store(const timeline_event& e, const std::string& recorde
           .status = std::string(to_string(e.status)),
           .carrier_text = e.carrier_text,
           .location = e.location,
+          .postal_code = e.postal_code,
+          .country = e.country,
           .point_id = e.point_id,
           .source = e.source,
           .recorded_at = recorded_at};

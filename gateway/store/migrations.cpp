@@ -165,6 +165,8 @@ CREATE TABLE tracking_events (
   status          TEXT NOT NULL,
   carrier_text    TEXT NOT NULL DEFAULT '',
   location        TEXT NOT NULL DEFAULT '',
+  postal_code     TEXT NOT NULL DEFAULT '',
+  country         TEXT NOT NULL DEFAULT '',
   point_id        TEXT NOT NULL DEFAULT '',
   source          TEXT NOT NULL,
   recorded_at     TEXT NOT NULL,

@@ -55,8 +55,10 @@ struct stored_event {
   std::string status;
   std::string carrier_text{};
   std::string location{};
+  std::string postal_code{};
+  std::string country{};
   std::string point_id{};
-  std::string source{};
+  std::string source{};  // carrier_poll | carrier_push | point_scan | gateway
   std::string recorded_at{};
 };
 

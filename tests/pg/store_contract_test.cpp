@@ -451,8 +451,10 @@ stored_event event(std::string at, std::string code, std::string status) {
           .status = std::move(status),
           .carrier_text = "Votre colis est pris en charge",
           .location = "Lyon PFC",
+          .postal_code = "69007",
+          .country = "FR",
           .point_id = {},
-          .source = "poll",
+          .source = "carrier_poll",
           .recorded_at = "2026-12-02T09:00:00Z"};
 }
 
@@ -478,6 +480,9 @@ TEST_P(store_contract, tracking_is_recorded_all_or_nothing_against_the_shipment_
   ASSERT_EQ(timeline.size(), 2u);
   EXPECT_EQ(timeline[0].carrier_code, "DEPGUI");  // oldest first
   EXPECT_EQ(timeline[1].carrier_text, "Votre colis est pris en charge");
+  EXPECT_EQ(timeline[1].postal_code, "69007");
+  EXPECT_EQ(timeline[1].country, "FR");
+  EXPECT_EQ(timeline[1].source, "carrier_poll");
   // A writer holding the old version loses, and writes nothing at all.
   auto stale = row;
   stale.status = "delivered";
@@ -548,18 +553,21 @@ TEST_P(store_contract, concurrent_scans_from_two_instances_all_land_and_the_late
                           .carrier_text = {},
                           .occurred_at = std::move(at),
                           .location = {},
+                          .postal_code = {},
+                          .country = {},
                           .point_id = {},
                           .source = std::move(source)};
   };
   using ts = tracking_status;
   std::vector<timeline_event> polled{
-      scan(ts::picked_up, "PCHCFM", "2026-12-01T18:00:00Z", "poll"),
-      scan(ts::in_transit, "AARCFM", "2026-12-02T05:00:00Z", "poll"),
-      scan(ts::out_for_delivery, "MLVARS", "2026-12-02T07:00:00Z", "poll")};
+      scan(ts::picked_up, "PCHCFM", "2026-12-01T18:00:00Z", "carrier_poll"),
+      scan(ts::in_transit, "AARCFM", "2026-12-02T05:00:00Z", "carrier_poll"),
+      scan(ts::out_for_delivery, "MLVARS", "2026-12-02T07:00:00Z", "carrier_poll")};
   std::vector<timeline_event> pushed{
-      scan(ts::dropped_off, "DEPGUI", "2026-12-01T17:00:00+01:00", "push"),
-      scan(ts::in_transit, "AARCFM", "2026-12-02T06:00:00+01:00", "push"),  // same as polled
-      scan(ts::delivered, "LIVCFM", "2026-12-02T11:30:00Z", "push")};
+      scan(ts::dropped_off, "DEPGUI", "2026-12-01T17:00:00+01:00", "carrier_push"),
+      scan(ts::in_transit, "AARCFM", "2026-12-02T06:00:00+01:00",
+           "carrier_push"),  // same as polled
+      scan(ts::delivered, "LIVCFM", "2026-12-02T11:30:00Z", "carrier_push")};
   int failures = 0;
   // Both run at once on the test's I/O context, interleaving at every store round trip.
   auto fa =
@@ -579,8 +587,8 @@ TEST_P(store_contract, concurrent_scans_from_two_instances_all_land_and_the_late
   EXPECT_EQ(row.status, "delivered");
   EXPECT_NE(row.body.find("\"status\":\"delivered\""), std::string::npos) << row.body;
   // A late scan after delivery is kept but moves nothing; an unknown shipment is not_found.
-  auto late =
-      wait(b.apply(acme, p.id, {scan(ts::in_transit, "AARCFM", "2026-12-02T09:00:00Z", "poll")}));
+  auto late = wait(b.apply(
+      acme, p.id, {scan(ts::in_transit, "AARCFM", "2026-12-02T09:00:00Z", "carrier_poll")}));
   ASSERT_TRUE(late.has_value());
   EXPECT_EQ(late->status, ts::delivered);
   EXPECT_EQ(wait(db().get_shipment(acme, p.id)).value()->status, "delivered");

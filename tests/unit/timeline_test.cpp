@@ -9,12 +9,15 @@ namespace {
 
 using ts = tracking_status;
 
-timeline_event scan(ts status, std::string code, std::string at, std::string source = "poll") {
+timeline_event scan(ts status, std::string code, std::string at,
+                    std::string source = "carrier_poll") {
   return {.status = status,
           .carrier_code = std::move(code),
           .carrier_text = {},
           .occurred_at = std::move(at),
           .location = {},
+          .postal_code = {},
+          .country = {},
           .point_id = {},
           .source = std::move(source)};
 }
@@ -41,10 +44,10 @@ TEST(timeline, the_same_scan_seen_again_adds_nothing_even_with_another_offset) {
   std::vector<timeline_event> t;
   merge_into_timeline(t, ts::label_created,
                       {scan(ts::picked_up, "PCHCFM", "2026-12-02T08:00:00Z")});
-  auto again = merge_into_timeline(
-      t, ts::picked_up,
-      {scan(ts::picked_up, "PCHCFM", "2026-12-02T09:00:00+01:00", "push"),  // the same instant
-       scan(ts::picked_up, "PCHCFM", "2026-12-02T08:00:00Z")});
+  auto again = merge_into_timeline(t, ts::picked_up,
+                                   {scan(ts::picked_up, "PCHCFM", "2026-12-02T09:00:00+01:00",
+                                         "carrier_push"),  // the same instant
+                                    scan(ts::picked_up, "PCHCFM", "2026-12-02T08:00:00Z")});
   EXPECT_TRUE(again.added.empty());
   EXPECT_FALSE(again.status_changed);
   EXPECT_EQ(t.size(), 1u);

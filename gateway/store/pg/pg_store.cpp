@@ -97,14 +97,15 @@ std::vector<prepared_statement> prepared() {
        "WITH u AS (UPDATE shipments SET status = $3, body = $4, updated_at = $5, version = version "
        "+ 1 WHERE id = $1 AND tenant_id = $2 AND version = $6::bigint RETURNING 1), "
        "i AS (INSERT INTO tracking_events (shipment_id, tenant_id, occurred_at, carrier_code, "
-       "status, carrier_text, location, point_id, source, recorded_at) SELECT $1, $2, e.* FROM "
-       "unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
-       "$13::text[], $14::text[]) AS e WHERE EXISTS (SELECT 1 FROM u) ON CONFLICT DO NOTHING "
-       "RETURNING 1) "
+       "status, carrier_text, location, postal_code, country, point_id, source, recorded_at) "
+       "SELECT $1, $2, e.* FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], "
+       "$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]) AS e "
+       "WHERE EXISTS (SELECT 1 FROM u) ON CONFLICT DO NOTHING RETURNING 1) "
        "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM i)"},
       {"list_tracking_events",
-       "SELECT occurred_at, carrier_code, status, carrier_text, location, point_id, source, "
-       "recorded_at FROM tracking_events WHERE shipment_id = $1 AND ($2 = '' OR tenant_id = $2) "
+       "SELECT occurred_at, carrier_code, status, carrier_text, location, postal_code, country, "
+       "point_id, source, recorded_at FROM tracking_events WHERE shipment_id = $1 AND ($2 = '' OR "
+       "tenant_id = $2) "
        "ORDER BY occurred_at, recorded_at, carrier_code"},
       {"get_shipment",
        "SELECT " + columns +
@@ -411,22 +412,25 @@ task<result<bool>> pg_store::update_shipment(const shipment_row& s,
 
 task<result<bool>> pg_store::record_tracking(const shipment_row& s,
                                              const std::vector<stored_event>& events) {
-  std::vector<std::string> at, code, status, text, location, point, source, recorded;
+  std::vector<std::string> at, code, status, text, location, postal, country, point, source,
+      recorded;
   for (const auto& e : events) {
     at.push_back(e.occurred_at);
     code.push_back(e.carrier_code);
     status.push_back(e.status);
     text.push_back(e.carrier_text);
     location.push_back(e.location);
+    postal.push_back(e.postal_code);
+    country.push_back(e.country);
     point.push_back(e.point_id);
     source.push_back(e.source);
     recorded.push_back(e.recorded_at);
   }
-  const std::vector<statement> q{
-      call("record_tracking",
-           {s.id, s.tenant, s.status, s.body, s.updated_at, std::to_string(s.version),
-            text_array(at), text_array(code), text_array(status), text_array(text),
-            text_array(location), text_array(point), text_array(source), text_array(recorded)})};
+  const std::vector<statement> q{call(
+      "record_tracking", {s.id, s.tenant, s.status, s.body, s.updated_at, std::to_string(s.version),
+                          text_array(at), text_array(code), text_array(status), text_array(text),
+                          text_array(location), text_array(postal), text_array(country),
+                          text_array(point), text_array(source), text_array(recorded)})};
   auto r = co_await run(q, "record tracking");
   if (!r) co_return fail(std::move(r.error()));
   co_return (*r)[0].integer(0, 0) == 1;
@@ -446,9 +450,11 @@ task<result<std::vector<stored_event>>> pg_store::list_tracking_events(
                    .status = t(2),
                    .carrier_text = t(3),
                    .location = t(4),
-                   .point_id = t(5),
-                   .source = t(6),
-                   .recorded_at = t(7)});
+                   .postal_code = t(5),
+                   .country = t(6),
+                   .point_id = t(7),
+                   .source = t(8),
+                   .recorded_at = t(9)});
   }
   co_return out;
 }

@@ -98,6 +98,8 @@ const std::vector<migration>& all() {
   status          text NOT NULL,
   carrier_text    text NOT NULL DEFAULT '',
   location        text NOT NULL DEFAULT '',
+  postal_code     text NOT NULL DEFAULT '',
+  country         text NOT NULL DEFAULT '',
   point_id        text NOT NULL DEFAULT '',
   source          text NOT NULL,
   recorded_at     text NOT NULL,

@@ -346,8 +346,8 @@ result<bool> sqlite_store::record_tracking(const shipment_row& shipment,
     for (const auto& e : events) {
       statement i(w,
                   "INSERT INTO tracking_events (shipment_id, tenant_id, occurred_at, carrier_code, "
-                  "status, carrier_text, location, point_id, source, recorded_at) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+                  "status, carrier_text, location, postal_code, country, point_id, source, "
+                  "recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
       i.bind(1, shipment.id)
           .bind(2, shipment.tenant)
           .bind(3, e.occurred_at)
@@ -355,9 +355,11 @@ result<bool> sqlite_store::record_tracking(const shipment_row& shipment,
           .bind(5, e.status)
           .bind(6, e.carrier_text)
           .bind(7, e.location)
-          .bind(8, e.point_id)
-          .bind(9, e.source)
-          .bind(10, e.recorded_at);
+          .bind(8, e.postal_code)
+          .bind(9, e.country)
+          .bind(10, e.point_id)
+          .bind(11, e.source)
+          .bind(12, e.recorded_at);
       if (i.step() != SQLITE_DONE) return db_error(w.db, "insert tracking event");
     }
     return true;
@@ -371,8 +373,9 @@ result<std::vector<stored_event>> sqlite_store::list_tracking_events(std::string
   connection& db = reader->get();
   statement s(
       db,
-      "SELECT occurred_at, carrier_code, status, carrier_text, location, point_id, source, "
-      "recorded_at FROM tracking_events WHERE shipment_id = ? AND (? = '' OR tenant_id = ?) "
+      "SELECT occurred_at, carrier_code, status, carrier_text, location, postal_code, country, "
+      "point_id, source, recorded_at FROM tracking_events WHERE shipment_id = ? AND (? = '' OR "
+      "tenant_id = ?) "
       "ORDER BY occurred_at, recorded_at, carrier_code");
   s.bind(1, shipment_id).bind(2, tenant).bind(3, tenant);
   std::vector<stored_event> out;
@@ -383,9 +386,11 @@ result<std::vector<stored_event>> sqlite_store::list_tracking_events(std::string
                    .status = s.text(2),
                    .carrier_text = s.text(3),
                    .location = s.text(4),
-                   .point_id = s.text(5),
-                   .source = s.text(6),
-                   .recorded_at = s.text(7)});
+                   .postal_code = s.text(5),
+                   .country = s.text(6),
+                   .point_id = s.text(7),
+                   .source = s.text(8),
+                   .recorded_at = s.text(9)});
   if (rc != SQLITE_DONE) return db_error(db.db, "list tracking events");
   return out;
 }
