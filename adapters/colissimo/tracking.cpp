@@ -28,27 +28,29 @@ struct okapi_entry {
 // Okapi event codes published for Suivi v2 (carrier-wire-formats.md §6). DI3 ("delayed") and
 // ID0 (customs information) say nothing about where the parcel is: they stay unknown.
 constexpr okapi_entry kOkapiEvents[] = {
-    {"AG1", ts::available_for_pickup},  // waiting at the post office counter or pickup point
-    {"DI0", ts::delivered},             // delivered as part of a batch
-    {"DI1", ts::delivered},
-    {"DI2", ts::returned_to_sender},  // delivered back to the sender
-    {"DO1", ts::in_transit},          // entered customs
-    {"DO2", ts::in_transit},          // left customs
-    {"DO3", ts::exception},           // held by customs
-    {"DR1", ts::label_created},       // declaration received, parcel not handed over yet
-    {"DR2", ts::exception},           // problem during preparation
-    {"EP1", ts::in_transit},          // awaiting presentation
-    {"ET1", ts::in_transit},
-    {"ET2", ts::in_transit},  // processed in the origin country
-    {"ET3", ts::in_transit},  // processed in the destination country
-    {"ET4", ts::in_transit},  // processed in a transit country
-    {"MD2", ts::out_for_delivery},
-    {"ND1", ts::exception},   // could not be delivered
-    {"PB1", ts::exception},   // problem in progress
-    {"PB2", ts::in_transit},  // problem solved
-    {"PC1", ts::picked_up},
-    {"PC2", ts::picked_up},            // taken in charge in the origin country
-    {"RE1", ts::returning_to_sender},  // sent back to the sender
+    {.code = "AG1",
+     .status = ts::available_for_pickup},      // waiting at the post office counter or pickup point
+    {.code = "DI0", .status = ts::delivered},  // delivered as part of a batch
+    {.code = "DI1", .status = ts::delivered},
+    {.code = "DI2", .status = ts::returned_to_sender},  // delivered back to the sender
+    {.code = "DO1", .status = ts::in_transit},          // entered customs
+    {.code = "DO2", .status = ts::in_transit},          // left customs
+    {.code = "DO3", .status = ts::exception},           // held by customs
+    {.code = "DR1",
+     .status = ts::label_created},              // declaration received, parcel not handed over yet
+    {.code = "DR2", .status = ts::exception},   // problem during preparation
+    {.code = "EP1", .status = ts::in_transit},  // awaiting presentation
+    {.code = "ET1", .status = ts::in_transit},
+    {.code = "ET2", .status = ts::in_transit},  // processed in the origin country
+    {.code = "ET3", .status = ts::in_transit},  // processed in the destination country
+    {.code = "ET4", .status = ts::in_transit},  // processed in a transit country
+    {.code = "MD2", .status = ts::out_for_delivery},
+    {.code = "ND1", .status = ts::exception},   // could not be delivered
+    {.code = "PB1", .status = ts::exception},   // problem in progress
+    {.code = "PB2", .status = ts::in_transit},  // problem solved
+    {.code = "PC1", .status = ts::picked_up},
+    {.code = "PC2", .status = ts::picked_up},            // taken in charge in the origin country
+    {.code = "RE1", .status = ts::returning_to_sender},  // sent back to the sender
 };
 
 bool two_digits(std::string_view s, std::size_t at, int& out) {

@@ -40,12 +40,16 @@ struct stage {
 
 // A home delivery inside France, in the order it happens. Texts written for the sandbox.
 constexpr stage kStages[] = {
-    {"DR1", "Votre colis est prêt à être expédié. Il n'est pas encore pris en charge par La Poste.",
-     1},
-    {"PC1", "Votre colis a été pris en charge par La Poste.", 2},
-    {"ET1", "Votre colis est en cours d'acheminement dans notre réseau.", 3},
-    {"MD2", "Votre colis est en cours de livraison.", 4},
-    {"DI1", "Votre colis a été livré.", 5},
+    {.code = "DR1",
+     .label =
+         "Votre colis est prêt à être expédié. Il n'est pas encore pris en charge par La Poste.",
+     .step = 1},
+    {.code = "PC1", .label = "Votre colis a été pris en charge par La Poste.", .step = 2},
+    {.code = "ET1",
+     .label = "Votre colis est en cours d'acheminement dans notre réseau.",
+     .step = 3},
+    {.code = "MD2", .label = "Votre colis est en cours de livraison.", .step = 4},
+    {.code = "DI1", .label = "Votre colis a été livré.", .step = 5},
 };
 
 constexpr std::string_view kSteps[] = {"Déclaré", "Pris en charge", "En cours d'acheminement",
