@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
@@ -55,6 +57,20 @@ std::vector<carriers::tracking_event> events_of(const carriers::tracking_batch& 
   for (const auto& e : b.events)
     if (e.tracking_number == n) out.push_back(e);
   return out;
+}
+
+std::string utc_now() {
+  using namespace std::chrono;
+  const auto t = floor<seconds>(system_clock::now());
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<seconds> hms{t - day};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
 }
 
 // --- dates -------------------------------------------------------------------------------------
@@ -166,6 +182,16 @@ TEST(SuiviCodec, MultiStatusMixesFoundAndMisses) {
   const auto* malformed = miss_of(*out, "6A0000000000X");
   ASSERT_NE(malformed, nullptr);
   EXPECT_EQ(malformed->why.kind, error_kind::invalid_request);
+}
+
+TEST(SuiviCodec, NumbersMatchTheAnswerWhateverTheirCase) {
+  auto out = wire::parse_suivi_response(
+      response(200, "application/json", suivi_fixture("suivi_single_delivered.json")),
+      {"6a20517734561"});
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_TRUE(out->misses.empty());
+  ASSERT_EQ(out->events.size(), 5u);
+  EXPECT_EQ(out->events[0].tracking_number, "6a20517734561");  // as the caller asked
 }
 
 TEST(SuiviCodec, RequestedNumberAbsentFromTheAnswerIsAnUnavailableMiss) {
@@ -391,7 +417,9 @@ TEST_F(SuiviRoundTrip, SoldParcelShowsItsWholeTimelineAndUnsoldIsNotFound) {
 
 TEST_F(SuiviRoundTrip, FreshParcelHasOnlyItsDeclarationAndSingleIdAnswers200) {
   auto suivi = sim::make_laposte_suivi_sim(ledger, std::chrono::hours{1});
+  const std::string before = utc_now();
   const std::string sold = buy();
+  const std::string after = utc_now();
   http::request req;
   req.method = "GET";
   req.target = req.path = "/laposte/suivi/v2/idships/" + sold;
@@ -406,6 +434,9 @@ TEST_F(SuiviRoundTrip, FreshParcelHasOnlyItsDeclarationAndSingleIdAnswers200) {
   ASSERT_EQ(out->events.size(), 1u);
   EXPECT_EQ(out->events[0].carrier_code, "DR1");
   EXPECT_EQ(out->events[0].status, tracking_status::label_created);
+  // The simulator writes France's local time with its offset; back in UTC it is the sale's time.
+  EXPECT_LE(before, out->events[0].occurred_at);
+  EXPECT_LE(out->events[0].occurred_at, after);
 }
 
 TEST_F(SuiviRoundTrip, WrongKeyIsAuthFailedAndBusyIsRateLimited) {
