@@ -2,10 +2,12 @@
 // rules (rules.hpp) -> encode (wire.hpp) -> send through `call` -> decode.
 #include "adapters/colissimo/adapter.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 
 #include "adapters/colissimo/rules.hpp"
+#include "adapters/colissimo/tracking.hpp"
 #include "adapters/colissimo/wire.hpp"
 #include "gateway/domain/time_zone.hpp"
 
@@ -16,6 +18,18 @@ namespace {
 using namespace colissimo;
 
 constexpr std::string_view kFranceTimeZone = "Europe/Paris";
+
+// Tracking polls are queries: repeat them after a transport failure. Any HTTP answer is final
+// (retry_policy knows one expected status, and 200 and 207 are both answers; a 401 or 429 must
+// not be repeated); a 5xx is reported as unavailable and the next poll tries again.
+carriers::retry_policy tracking_policy() {
+  return carriers::retry_policy{
+      .attempts = 3,
+      .backoff = {std::chrono::milliseconds{500}, std::chrono::milliseconds{2000}},
+      .expect_status = 0,
+      .expect_body_prefix = {},
+      .retry_transport_failures = true};
+}
 
 class colissimo_adapter final : public carriers::carrier_adapter {
  public:
@@ -49,6 +63,19 @@ class colissimo_adapter final : public carriers::carrier_adapter {
              .secret = false,
              .description =
                  "shop name Colissimo prints on labels and relay SMS (30 characters at most)"},
+        spec{.key = "tracking_url",
+             .required = false,
+             .default_value = std::string(kDefaultTrackingUrl),
+             .secret = false,
+             .description = "La Poste Suivi v2 root, e.g. https://api.laposte.fr/suivi/v2 or "
+                            "http://127.0.0.1:9443/laposte/suivi/v2; tracking polls GET "
+                            "tracking_url + /idships/{id,...}"},
+        spec{.key = "okapi_key",
+             .required = false,
+             .default_value = "",
+             .secret = true,
+             .description = "La Poste developer (Okapi) key subscribed to Suivi v2, sent as "
+                            "X-Okapi-Key; needed only for tracking"},
     };
   }
 
@@ -76,6 +103,14 @@ class colissimo_adapter final : public carriers::carrier_adapter {
       add("commercial_name", "must be 1 to 30 characters");
     // SLS refuses a deposit date before the current date in France (30002), so "today" is
     // France's date, which runs ahead of UTC from 22:00 or 23:00 UTC.
+    std::string tracking = settings.contains("tracking_url") ? value("tracking_url")
+                                                             : std::string(kDefaultTrackingUrl);
+    while (tracking.ends_with('/')) tracking.pop_back();
+    if (!valid_base_url(tracking))
+      add("tracking_url", "must be an http:// or https:// URL with a host (no query)");
+    const std::string okapi_key = value("okapi_key");
+    if (okapi_key.find_first_of("\r\n") != std::string::npos)
+      add("okapi_key", "must be a single line");
     auto zone = time_zone::load(kFranceTimeZone);
     if (!zone) add("", zone.error().message);
     if (problems.empty()) {
@@ -84,6 +119,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
       account_ = account{.contract_number = contract,
                          .password = password,
                          .commercial_name = std::move(commercial)};
+      tracking_url_ = std::move(tracking);
+      okapi_key_ = okapi_key;
     }
     return problems;
   }
@@ -97,6 +134,9 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         "scans: cancelling is recorded by the gateway alone; an unused label must not be dropped "
         "off.";
     c.returns = true;
+    c.tracking_poll = true;  // La Poste Suivi v2 (tracking.hpp)
+    c.tracking_batch = static_cast<int>(kSuiviMaxIds);
+    c.tracking_requests_per_s = kSuiviRequestsPerSecond;
     c.max_parcels = 1;  // one label per parcel: a multi-parcel order is one shipment per parcel
     c.services = {service_level::home, service_level::home_signature, service_level::pickup_point};
     c.label_formats = {label_format::pdf, label_format::zpl};
@@ -158,8 +198,75 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     co_return result<void>{};
   }
 
+  // More than caps().tracking_batch numbers are refused (invalid_request), not split: the core's
+  // scheduler owns the request budget, and one call must stay one request.
+  carriers::task<result<carriers::tracking_batch>> track(
+      const std::vector<std::string>& tracking_numbers, carriers::call& c) override {
+    auto refuse = [](error_kind kind, std::string message) {
+      return fail(not_sold(error{.kind = kind,
+                                 .message = std::move(message),
+                                 .fields = {},
+                                 .carrier = std::string(kCarrierId),
+                                 .carrier_code = {},
+                                 .carrier_message = {},
+                                 .retry_after_s = 0,
+                                 .sale = sale_outcome::unknown}));
+    };
+    if (tracking_url_.empty())
+      co_return refuse(error_kind::internal, "the Colissimo adapter is not configured");
+    if (okapi_key_.empty())
+      co_return refuse(error_kind::auth_failed,
+                       "Colissimo tracking needs a La Poste Okapi key: set "
+                       "carriers.colissimo.okapi_key (nothing was sent)");
+    if (tracking_numbers.size() > kSuiviMaxIds)
+      co_return refuse(error_kind::invalid_request, "La Poste Suivi takes at most " +
+                                                        std::to_string(kSuiviMaxIds) +
+                                                        " tracking numbers per request, got " +
+                                                        std::to_string(tracking_numbers.size()));
+    carriers::tracking_batch batch;
+    std::vector<std::string> ids;
+    for (const auto& n : tracking_numbers) {
+      if (valid_suivi_id(n)) {
+        if (std::find(ids.begin(), ids.end(), n) == ids.end()) ids.push_back(n);
+        continue;
+      }
+      batch.misses.push_back(carriers::tracking_miss{
+          .tracking_number = n,
+          .why = error{.kind = error_kind::invalid_request,
+                       .message = "not a La Poste tracking number (11 to 15 letters or digits)",
+                       .fields = {},
+                       .carrier = std::string(kCarrierId),
+                       .carrier_code = {},
+                       .carrier_message = {},
+                       .retry_after_s = 0,
+                       .sale = sale_outcome::unknown}});
+    }
+    if (ids.empty()) co_return batch;
+
+    carriers::outbound_request out;
+    out.method = "GET";
+    out.url = suivi_url(tracking_url_, ids);
+    out.headers = {{.name = "X-Okapi-Key", .value = okapi_key_},
+                   {.name = "Accept", .value = "application/json"}};
+    out.idempotent = true;
+    out.operation = "track";
+    out.retry = tracking_policy();
+    auto response = co_await c.send(std::move(out));
+    if (!response) {
+      error e = std::move(response.error());
+      if (e.carrier.empty()) e.carrier = std::string(kCarrierId);
+      co_return fail(std::move(e));
+    }
+    auto polled = parse_suivi_response(*response, ids);
+    if (!polled) co_return fail(std::move(polled.error()));
+    for (auto& m : batch.misses) polled->misses.push_back(std::move(m));
+    co_return std::move(*polled);
+  }
+
  private:
   std::string base_url_;
+  std::string tracking_url_;
+  std::string okapi_key_;
   account account_;
   time_zone france_;
 };

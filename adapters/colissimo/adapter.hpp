@@ -7,7 +7,10 @@
 // and ZPL (10x15, 203 dpi); one parcel per label. Voiding is local: SLS has no void call and
 // La Poste bills only the parcels it scans.
 //
-// Settings (carriers.colissimo): base_url, contract_number, password (secret), commercial_name.
+// Tracking polls La Poste Suivi v2 (tracking.hpp), up to 10 numbers per request.
+//
+// Settings (carriers.colissimo): base_url, contract_number, password (secret), commercial_name,
+// tracking_url, okapi_key (secret; needed only for tracking).
 // Thread-safety: immutable after configure(); operations may run concurrently.
 
 #include <memory>

@@ -2,7 +2,8 @@
 //   carrier-sim --listen HOST:PORT [--plain] [--cert FILE --key FILE] [--threads N]
 //               [--latency-ms N] [--jitter-ms N] [--fail-rate F] [--timeout-rate F]
 //               [--malformed-rate F]
-// Carriers live under /colissimo/... and /mondialrelay/...; GET /_sim/stats reads the labels
+// Carriers live under /colissimo/..., /mondialrelay/... and /laposte/suivi/v2/... (tracking of
+// the Colissimo parcels sold); GET /_sim/stats reads the labels
 // sold, GET|POST /_sim/faults reads or changes fault settings, POST /_sim/reset clears the ledger.
 
 #include <sys/resource.h>
@@ -169,6 +170,7 @@ int main(int argc, char** argv) {
   public_url = server.url();
   carriers.push_back(sim::make_colissimo_sim(ledger, public_url));
   carriers.push_back(sim::make_mondialrelay_sim(ledger, public_url));
+  carriers.push_back(sim::make_laposte_suivi_sim(ledger));
 
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

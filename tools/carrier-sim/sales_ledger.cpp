@@ -9,7 +9,18 @@ void sales_ledger::record(std::string_view carrier, std::string_view reference,
   std::lock_guard lock(mutex_);
   auto it = sales_.find(carrier);
   if (it == sales_.end()) it = sales_.emplace(std::string(carrier), std::vector<sale>{}).first;
-  it->second.push_back({std::string(reference), std::string(tracking_number)});
+  it->second.push_back(
+      {std::string(reference), std::string(tracking_number), std::chrono::system_clock::now()});
+}
+
+std::optional<std::chrono::system_clock::time_point> sales_ledger::sold_at(
+    std::string_view carrier, std::string_view tracking_number) const {
+  std::lock_guard lock(mutex_);
+  auto it = sales_.find(carrier);
+  if (it == sales_.end()) return std::nullopt;
+  for (const auto& s : it->second)
+    if (s.tracking_number == tracking_number) return s.at;
+  return std::nullopt;
 }
 
 void sales_ledger::note_request(std::string_view carrier) {

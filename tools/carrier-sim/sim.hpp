@@ -5,10 +5,12 @@
 // handle(), so a carrier sim only speaks its carrier's protocol faithfully.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,10 @@ class sales_ledger {
   // Counts one request that reached the carrier's endpoints (sold or not, faults included).
   void note_request(std::string_view carrier);
   std::uint64_t count(std::string_view carrier) const;
+  // When `tracking_number` was sold by `carrier` (the first sale), nullopt if never: what the
+  // simulated tracking services answer from.
+  std::optional<std::chrono::system_clock::time_point> sold_at(
+      std::string_view carrier, std::string_view tracking_number) const;
   // JSON: {"<carrier>": {"labels_sold": N, "duplicate_references": D, "requests": R,
   //         "sales": [{"reference", "tracking_number"}...]}, ...}
   std::string to_json() const;
@@ -36,6 +42,7 @@ class sales_ledger {
  private:
   struct sale {
     std::string reference, tracking_number;
+    std::chrono::system_clock::time_point at;
   };
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<sale>, std::less<>> sales_;
@@ -58,5 +65,9 @@ class carrier_sim {
 std::unique_ptr<carrier_sim> make_colissimo_sim(sales_ledger& ledger, std::string public_base_url);
 std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger,
                                                    std::string public_base_url);
+// La Poste Suivi v2 (tools/carrier-sim/colissimo/laposte_suivi_sim.cpp), prefix "/laposte":
+// tracks the Colissimo parcels of `ledger`, one more event every `stage_interval` after the sale.
+std::unique_ptr<carrier_sim> make_laposte_suivi_sim(
+    sales_ledger& ledger, std::chrono::milliseconds stage_interval = std::chrono::minutes{1});
 
 }  // namespace parcelgate::sim
