@@ -4,6 +4,8 @@
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipment_json.hpp"
 #include "gateway/store/async_store.hpp"
+#include "gateway/telemetry/log.hpp"
+#include "gateway/telemetry/metrics.hpp"
 
 namespace parcelgate {
 
@@ -40,7 +42,36 @@ store::stored_event to_store(const timeline_event& e, const std::string& recorde
           .recorded_at = recorded_at};
 }
 
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string label_value(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
+
+void tracking_service::note_unmapped(const std::string& carrier, const timeline_event& e) {
+  metrics_.add(
+      "parcelgate_tracking_unmapped_codes_total",
+      "carrier=\"" + label_value(carrier) + "\",code=\"" + label_value(e.carrier_code) + "\"");
+  bool first = false;
+  {
+    const std::lock_guard lock(logged_mutex_);
+    first = logged_.insert(carrier + '\n' + e.carrier_code).second;
+  }
+  if (first)
+    telemetry::log_warn(
+        "tracking code without a status mapping (kept as unknown)",
+        {{"carrier", carrier}, {"carrier_code", e.carrier_code}, {"carrier_text", e.carrier_text}});
+}
 
 boost::asio::awaitable<result<timeline_merge>> tracking_service::apply(
     std::string tenant, std::string shipment_id, std::vector<timeline_event> events) {
@@ -70,6 +101,8 @@ boost::asio::awaitable<result<timeline_merge>> tracking_service::apply(
     if (!written) co_return std::unexpected(written.error());
     if (*written) {
       cache_.put(row.id, row.tenant, row.body);
+      for (const auto& e : merged.added)
+        if (e.status == tracking_status::unknown) note_unmapped(row.carrier, e);
       co_return merged;
     }
     // Another write came first: read again and merge again.

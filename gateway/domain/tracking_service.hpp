@@ -8,6 +8,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,15 +21,20 @@ namespace parcelgate {
 namespace store {
 class async_store;
 }
+namespace telemetry {
+class metrics;
+}
 class shipment_cache;
 
 class tracking_service {
  public:
-  tracking_service(store::async_store& db, shipment_cache& cache) : db_(db), cache_(cache) {}
+  tracking_service(store::async_store& db, shipment_cache& cache, telemetry::metrics& metrics)
+      : db_(db), cache_(cache), metrics_(metrics) {}
 
   // Applies `events` to the shipment `shipment_id` of `tenant` (empty: any tenant, for the
   // carriers' own feeds). not_found for an unknown shipment; the merge says what was new and the
-  // status the shipment now has.
+  // status the shipment now has. A new event whose code no status map knows (`unknown`) is
+  // counted in parcelgate_tracking_unmapped_codes_total{carrier,code} and logged once per code.
   boost::asio::awaitable<result<timeline_merge>> apply(std::string tenant, std::string shipment_id,
                                                        std::vector<timeline_event> events);
 
@@ -36,8 +43,13 @@ class tracking_service {
                                                                        std::string shipment_id);
 
  private:
+  void note_unmapped(const std::string& carrier, const timeline_event& e);
+
   store::async_store& db_;
   shipment_cache& cache_;
+  telemetry::metrics& metrics_;
+  std::mutex logged_mutex_;
+  std::set<std::string> logged_;  // carrier + code already logged
 };
 
 }  // namespace parcelgate

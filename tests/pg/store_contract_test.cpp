@@ -19,6 +19,7 @@
 #include "gateway/store/async_store.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/store/pg/pg_store.hpp"
+#include "gateway/telemetry/metrics.hpp"
 #include "pg_cluster.hpp"
 
 namespace parcelgate::store {
@@ -546,7 +547,8 @@ TEST_P(store_contract, concurrent_scans_from_two_instances_all_land_and_the_late
   ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
   ASSERT_TRUE(wait(db().complete_purchase(done, kLabel, 201, "{}")).has_value());
   shipment_cache cache_a(0), cache_b(0);
-  tracking_service a(db(), cache_a), b(peer(), cache_b);
+  telemetry::metrics metrics_a, metrics_b;
+  tracking_service a(db(), cache_a, metrics_a), b(peer(), cache_b, metrics_b);
   auto scan = [](tracking_status st, std::string code, std::string at, std::string source) {
     return timeline_event{.status = st,
                           .carrier_code = std::move(code),
@@ -592,6 +594,16 @@ TEST_P(store_contract, concurrent_scans_from_two_instances_all_land_and_the_late
   ASSERT_TRUE(late.has_value());
   EXPECT_EQ(late->status, ts::delivered);
   EXPECT_EQ(wait(db().get_shipment(acme, p.id)).value()->status, "delivered");
+  // A code no status map knows is kept as unknown, counted once per new event, not per sighting.
+  const std::vector<timeline_event> odd{
+      scan(ts::unknown, "ZZ\"9", "2026-12-02T12:00:00Z", "carrier_poll")};
+  ASSERT_TRUE(wait(a.apply(acme, p.id, odd)).has_value());
+  ASSERT_TRUE(wait(a.apply(acme, p.id, odd)).has_value());
+  EXPECT_NE(
+      metrics_a.render().find(
+          "parcelgate_tracking_unmapped_codes_total{carrier=\"colissimo\",code=\"ZZ\\\"9\"} 1\n"),
+      std::string::npos)
+      << "the unmapped code was not counted exactly once";
   auto stranger = wait(a.apply(std::string("globex"), p.id, polled));
   ASSERT_FALSE(stranger.has_value());
   EXPECT_EQ(stranger.error().kind, error_kind::not_found);
