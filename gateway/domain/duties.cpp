@@ -63,40 +63,36 @@ net::awaitable<void> keep_alive(store::async_store* db, duties::loop* l,
   }
 }
 
+// One run of a duty; a failure is logged and the next period tries again.
+net::awaitable<void> run_once(duties::loop* l) {
+  try {
+    co_await l->job.run();
+  } catch (const std::exception& e) {
+    telemetry::log_error("duty failed", {{"duty", l->job.name}, {"cause", e.what()}});
+  }
+  l->runs.fetch_add(1);
+}
+
 net::awaitable<void> run_duty(store::async_store* db, duties::loop* l,
                               std::chrono::milliseconds lease, const std::atomic<bool>* stopping) {
   const auto life = l->job.every + lease;
   while (!stopping->load()) {
-    if (!l->job.leased) {
-      try {
-        co_await l->job.run();
-      } catch (const std::exception& e) {
-        telemetry::log_error("duty failed", {{"duty", l->job.name}, {"cause", e.what()}});
-      }
-      l->runs.fetch_add(1);
-      const bool go_on = co_await pause(l, l->job.every, stopping);
-      if (!go_on) break;
-      continue;
-    }
-    auto held = co_await db->acquire_lease(l->job.name, life);
-    if (stopping->load()) break;
-    if (!held) {
-      telemetry::log_warn("cannot take a duty's lease",
-                          {{"duty", l->job.name}, {"cause", held.error().carrier_message}});
-    } else {
-      if (*held != l->held)
-        telemetry::log_info(*held ? "duty taken" : "duty held by another instance",
-                            {{"duty", l->job.name}, {"instance", db->instance()}});
-      l->held = *held;
-      if (*held) {
-        try {
-          co_await l->job.run();
-        } catch (const std::exception& e) {
-          telemetry::log_error("duty failed", {{"duty", l->job.name}, {"cause", e.what()}});
-        }
-        l->runs.fetch_add(1);
+    bool mine = !l->job.leased;  // a local duty needs no lease
+    if (l->job.leased) {
+      auto held = co_await db->acquire_lease(l->job.name, life);
+      if (stopping->load()) break;
+      if (!held) {
+        telemetry::log_warn("cannot take a duty's lease",
+                            {{"duty", l->job.name}, {"cause", held.error().carrier_message}});
+      } else {
+        if (*held != l->held)
+          telemetry::log_info(*held ? "duty taken" : "duty held by another instance",
+                              {{"duty", l->job.name}, {"instance", db->instance()}});
+        l->held = *held;
+        mine = *held;
       }
     }
+    if (mine) co_await run_once(l);
     const bool go_on = co_await pause(l, l->job.every, stopping);
     if (!go_on) break;
   }

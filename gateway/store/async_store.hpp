@@ -35,11 +35,6 @@ class blocking_pool;
 template <class T>
 using task = boost::asio::awaitable<T>;
 
-// The lease an instance holds while it is alive.
-inline std::string instance_lease(std::string_view instance_id) {
-  return "instance:" + std::string(instance_id);
-}
-
 class async_store {
  public:
   virtual ~async_store() = default;

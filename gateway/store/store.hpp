@@ -182,6 +182,12 @@ class store {
                             std::function<void(bool committed)> done) = 0;
 };
 
+// The lease an instance holds while it is alive (async_store.hpp); the backends' recovery
+// queries find an owner's lease by this name.
+inline std::string instance_lease(std::string_view instance_id) {
+  return "instance:" + std::string(instance_id);
+}
+
 struct sqlite_options {
   std::string path;
   int busy_timeout_ms = 5000;

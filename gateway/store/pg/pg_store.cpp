@@ -75,9 +75,7 @@ std::vector<prepared_statement> prepared() {
        "response_body = $13, updated_at = $8 WHERE tenant_id = $2 AND key = $6 AND EXISTS "
        "(SELECT 1 FROM s) RETURNING 1) "
        "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM l), (SELECT count(*) FROM k)"},
-      {"is_pending",
-       "SELECT count(*) FROM shipments WHERE id = $1 AND tenant_id = $2 AND status = "
-       "'pending_confirmation'"},
+      {"shipment_status", "SELECT status FROM shipments WHERE id = $1 AND tenant_id = $2"},
       // Only a key still started: a purchase already recovered keeps its outcome-unknown answer.
       {"drop_key",
        "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2 AND state = 'started'"},
@@ -86,7 +84,7 @@ std::vector<prepared_statement> prepared() {
       {"in_flight",
        "SELECT shipment_id, tenant_id, carrier, service, carrier_service, reference, direction, "
        "idempotency_key, body, created_at, updated_at FROM purchases_in_flight p WHERE owner <> $1 "
-       "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = 'instance:' || p.owner AND "
+       "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = $2 || p.owner AND "
        "l.expires_at > clock_timestamp()) ORDER BY created_at"},
       {"update_shipment",
        "UPDATE shipments SET status = $1, tracking_number = $2, carrier_service = $3, body = $4, "
@@ -324,22 +322,29 @@ task<result<claim>> pg_store::claim_purchase(const std::string& request_hash, co
 task<result<void>> pg_store::complete_purchase(const shipment_row& shipment,
                                                const stored_label& label, int response_status,
                                                const std::string& response_body) {
-  // Both in one transaction: "land" moves the purchase in flight; when recovery already moved
-  // it to pending_confirmation, "confirm_late" confirms that shipment instead.
-  std::vector<statement> q{
-      call("land", land_params(shipment, &label, response_status, response_body)),
-      call("confirm_late", {shipment.id, shipment.tenant, shipment.status, shipment.carrier_service,
-                            shipment.tracking_number, shipment.idempotency_key, shipment.body,
-                            shipment.updated_at, label.format, label.content_type, label.bytes,
-                            std::to_string(response_status), response_body})};
-  q[0].binary_param = 15;  // the label bytes, raw
-  q[1].binary_param = 10;
-  auto r = co_await run(q, "complete purchase");
-  if (!r) co_return fail(std::move(r.error()));
   const auto all_three = [](const rows& x) {
     return x.integer(0, 0) == 1 && x.integer(0, 1) == 1 && x.integer(0, 2) == 1;
   };
-  if (!all_three((*r)[0]) && !all_three((*r)[1]))
+  // The usual case, one statement: the purchase in flight becomes the shipment.
+  std::vector<statement> q{
+      call("land", land_params(shipment, &label, response_status, response_body))};
+  q[0].binary_param = 15;  // the label bytes, raw
+  auto r = co_await run(q, "complete purchase");
+  if (!r) co_return fail(std::move(r.error()));
+  if (all_three((*r)[0])) co_return result<void>{};
+  // Not in flight any more: recovery moved it to pending_confirmation (confirm it late), or an
+  // earlier attempt of this very write committed but its answer was lost (done already).
+  std::vector<statement> late{
+      call("confirm_late", {shipment.id, shipment.tenant, shipment.status, shipment.carrier_service,
+                            shipment.tracking_number, shipment.idempotency_key, shipment.body,
+                            shipment.updated_at, label.format, label.content_type, label.bytes,
+                            std::to_string(response_status), response_body}),
+      call("shipment_status", {shipment.id, shipment.tenant})};
+  late[0].binary_param = 10;
+  auto l = co_await run(late, "complete purchase");
+  if (!l) co_return fail(std::move(l.error()));
+  const bool landed = (*l)[1].size() == 1 && (*l)[1].text(0, 0) != "pending_confirmation";
+  if (!all_three((*l)[0]) && !landed)
     co_return fail(storage_error({.what = failure::other,
                                   .sqlstate = {},
                                   .message = "no purchase in flight: " + shipment.id},
@@ -359,13 +364,14 @@ task<result<void>> pg_store::abandon_purchase(const std::string& tenant, const s
 task<result<void>> pg_store::mark_pending_confirmation(const shipment_row& shipment,
                                                        int response_status,
                                                        const std::string& response_body) {
-  // Done when the purchase in flight moved, or when recovery had already moved it.
+  // Done when the purchase in flight moved now, or had moved already (recovery got there first,
+  // or an earlier attempt of this write committed but its answer was lost).
   const std::vector<statement> q{
       call("land", land_params(shipment, nullptr, response_status, response_body)),
-      call("is_pending", {shipment.id, shipment.tenant})};
+      call("shipment_status", {shipment.id, shipment.tenant})};
   auto r = co_await run(q, "mark pending confirmation");
   if (!r) co_return fail(std::move(r.error()));
-  if ((*r)[1].integer(0, 0) != 1)
+  if ((*r)[1].size() != 1)
     co_return fail(storage_error({.what = failure::other,
                                   .sqlstate = {},
                                   .message = "no purchase in flight: " + shipment.id},
@@ -374,7 +380,7 @@ task<result<void>> pg_store::mark_pending_confirmation(const shipment_row& shipm
 }
 
 task<result<std::vector<interrupted_purchase>>> pg_store::interrupted_purchases() {
-  const std::vector<statement> q{call("in_flight", {options_.instance})};
+  const std::vector<statement> q{call("in_flight", {options_.instance, instance_lease("")})};
   auto r = co_await run(q, "list interrupted purchases");
   if (!r) co_return fail(std::move(r.error()));
   std::vector<interrupted_purchase> out;

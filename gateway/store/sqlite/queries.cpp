@@ -120,6 +120,7 @@ result<void> sqlite_store::complete_purchase(const shipment_row& shipment,
     connection& w = writer_.in_batch();
     auto moved = land(shipment);
     if (!moved) return std::unexpected(moved.error());
+    if (*moved == landing::done_already) return {};
     if (*moved == landing::recovered_already) {
       // Recovery took its owner for gone; the owner was only slow. Confirm it late.
       statement s(w,
@@ -171,7 +172,7 @@ result<void> sqlite_store::mark_pending_confirmation(const shipment_row& shipmen
   return batched<void>(writer_, [&]() -> result<void> {
     auto moved = land(shipment);
     if (!moved) return std::unexpected(moved.error());
-    if (*moved == landing::recovered_already) return {};  // recovery got there first
+    if (*moved != landing::moved) return {};  // recovery, or an earlier attempt, got there first
     return finish_key(shipment, response_status, response_body);
   });
 }
@@ -184,9 +185,10 @@ result<std::vector<interrupted_purchase>> sqlite_store::interrupted_purchases(
       w,
       "SELECT shipment_id, tenant_id, carrier, service, carrier_service, reference, direction, "
       "idempotency_key, body, created_at, updated_at FROM purchases_in_flight p WHERE owner <> ? "
-      "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = 'instance:' || p.owner AND "
+      "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = ? || p.owner AND "
       "l.expires_at > ?) ORDER BY created_at");
-  s.bind(1, self).bind(2, static_cast<long long>(unix_ms_now()));
+  const std::string lease_prefix = instance_lease("");
+  s.bind(1, self).bind(2, lease_prefix).bind(3, static_cast<long long>(unix_ms_now()));
   std::vector<interrupted_purchase> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
@@ -426,7 +428,8 @@ result<void> sqlite_store::insert_shipment(const shipment_row& r) {
 }
 
 // A purchase whose outcome is now known leaves the in-flight table and becomes a shipment; or
-// it had left already, moved to pending_confirmation by the recovery of interrupted purchases.
+// it had left already: moved to pending_confirmation by the recovery of interrupted purchases,
+// or landed by an earlier attempt of the same write.
 result<sqlite_store::landing> sqlite_store::land(const shipment_row& r) {
   connection& w = writer_.in_batch();
   statement f(w, "DELETE FROM purchases_in_flight WHERE shipment_id = ? AND tenant_id = ?");
@@ -436,12 +439,11 @@ result<sqlite_store::landing> sqlite_store::land(const shipment_row& r) {
     if (auto inserted = insert_shipment(r); !inserted) return std::unexpected(inserted.error());
     return landing::moved;
   }
-  statement p(w,
-              "SELECT 1 FROM shipments WHERE id = ? AND tenant_id = ? AND status = "
-              "'pending_confirmation'");
+  statement p(w, "SELECT status FROM shipments WHERE id = ? AND tenant_id = ?");
   p.bind(1, r.id).bind(2, r.tenant);
   const int rc = p.step();
-  if (rc == SQLITE_ROW) return landing::recovered_already;
+  if (rc == SQLITE_ROW)
+    return p.text(0) == "pending_confirmation" ? landing::recovered_already : landing::done_already;
   if (rc != SQLITE_DONE) return db_error(w.db, "read a recovered purchase");
   return std::unexpected(error{.kind = error_kind::internal,
                                .message = "storage failure",

@@ -70,7 +70,7 @@ class sqlite_store final : public store {
  private:
   // queries.cpp: steps of a purchase write, on the writer thread inside a batch.
   result<void> insert_shipment(const shipment_row& r);
-  enum class landing { moved, recovered_already };
+  enum class landing { moved, recovered_already, done_already };
   result<landing> land(const shipment_row& r);
   result<void> finish_key(const shipment_row& r, int status, std::string_view body);
 
