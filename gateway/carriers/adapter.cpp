@@ -8,6 +8,10 @@ std::string_view outbound_response::header(std::string_view name) const noexcept
   return http::find_header(headers, name);
 }
 
+std::string_view inbound_push::header(std::string_view name) const noexcept {
+  return http::find_header(headers, name);
+}
+
 bool retry_policy::retries(const result<outbound_response>& outcome) const noexcept {
   if (!outcome)
     return retry_transport_failures && outcome.error().kind != error_kind::invalid_request;
@@ -30,6 +34,16 @@ task<result<tracking_batch>> carrier_adapter::track(const std::vector<std::strin
       error{.kind = error_kind::unsupported,
             .message = std::string(display_name()) + " does not offer tracking by polling",
             .carrier = std::string(id())});
+}
+
+push_auth carrier_adapter::verify_push(const inbound_push&) const {
+  return push_auth::no_scheme;
+}
+
+result<push_batch> carrier_adapter::parse_push(const inbound_push&) const {
+  return fail(error{.kind = error_kind::unsupported,
+                    .message = std::string(display_name()) + " does not push tracking events",
+                    .carrier = std::string(id())});
 }
 
 }  // namespace parcelgate::carriers

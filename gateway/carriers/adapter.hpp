@@ -158,6 +158,31 @@ struct tracking_batch {
   std::vector<tracking_miss> misses;
 };
 
+// A carrier's push (webhook) as it reached POST /v1/carriers/{carrier}/events, unchanged: the
+// raw body and headers, so that a carrier's own signature can be checked over the exact bytes.
+struct inbound_push {
+  std::vector<http_header> headers;
+  std::string body;
+  std::string query;  // the request's query string without '?', possibly empty
+
+  // Case-insensitive header lookup; empty when absent.
+  std::string_view header(std::string_view name) const noexcept;
+};
+
+// How a push proved where it comes from.
+enum class push_auth {
+  no_scheme,  // the carrier publishes no scheme: the core requires the carrier's push_token
+  verified,   // the carrier's own scheme (a signature over the body...) checked out
+  refused,    // the carrier's own scheme is present and does not check out
+};
+
+// What one push says. A push may carry no scan at all (a confirmation of an asynchronous
+// label, an endpoint check): then `events` is empty and the push is still acknowledged.
+struct push_batch {
+  std::vector<tracking_event> events;
+  std::string kind{};  // the carrier's event name, for logs and metrics ("shipment_status_changed")
+};
+
 class carrier_adapter {
  public:
   virtual ~carrier_adapter() = default;
@@ -189,6 +214,16 @@ class carrier_adapter {
   // answers `unsupported`.
   virtual task<result<tracking_batch>> track(const std::vector<std::string>& tracking_numbers,
                                              call& c);
+
+  // Pushes (caps().tracking_push). The core receives the request, checks authentication, records
+  // the raw push durably, answers the carrier, and only later parses and applies it, so both
+  // functions are pure and cheap. verify_push checks the carrier's own published scheme; adapters
+  // whose carrier publishes none keep the default (no_scheme) and declare a secret `push_token`
+  // setting, which the core then requires (`?token=` or `Authorization: Bearer`, compared in
+  // constant time). parse_push turns one recorded push into normalized events; a body it cannot
+  // read is invalid_request with the offending field. The defaults answer `unsupported`.
+  virtual push_auth verify_push(const inbound_push& push) const;
+  virtual result<push_batch> parse_push(const inbound_push& push) const;
 };
 
 using adapter_factory = std::unique_ptr<carrier_adapter> (*)();

@@ -60,8 +60,8 @@ std::expected<registry, std::vector<config::problem>> registry::build(
       problems.push_back(config::problem{.path = fe.field.empty() ? path : path + "." + fe.field,
                                          .message = fe.message,
                                          .line = line_of(fe.field)});
-    out.carriers_.push_back(
-        configured_carrier{.adapter = std::move(adapter), .timeout = c.timeout});
+    out.carriers_.push_back(configured_carrier{
+        .adapter = std::move(adapter), .timeout = c.timeout, .settings = settings});
   }
   if (!problems.empty()) return std::unexpected(std::move(problems));
   return out;

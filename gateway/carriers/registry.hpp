@@ -28,6 +28,7 @@ struct adapter_entry {
 struct configured_carrier {
   std::unique_ptr<carrier_adapter> adapter;
   std::chrono::milliseconds timeout{15'000};
+  carrier_settings settings{};  // as validated (defaults applied); secrets included
 };
 
 class registry {
