@@ -24,8 +24,11 @@
 #include "gateway/carriers/http_client.hpp"
 #include "gateway/domain/duties.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/push_inbox.hpp"
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
+#include "gateway/domain/tracking_poller.hpp"
+#include "gateway/domain/tracking_service.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/store/async_store.hpp"
 #include "gateway/store/blocking_pool.hpp"
@@ -106,6 +109,27 @@ net::awaitable<void> recover_interrupted_purchases(shipping_service* shipping) {
 net::awaitable<void> record_unrecorded_outcomes(shipping_service* shipping) {
   if (shipping->unrecorded_outcomes() == 0) co_return;
   co_await shipping->record_unrecorded_outcomes();
+}
+
+net::awaitable<void> poll_tracking(tracking_poller* poller, std::chrono::milliseconds round) {
+  co_await poller->run_round(round);
+}
+
+// Processes recorded carrier pushes until none is waiting (each pass takes a batch).
+net::awaitable<void> process_carrier_pushes(push_inbox* inbox) {
+  while (co_await inbox->process(200) == 200) {
+  }
+}
+
+net::awaitable<void> purge_carrier_pushes(store::async_store* db, int retention_days) {
+  const std::string cutoff =
+      rfc3339(std::chrono::system_clock::now() - std::chrono::days(retention_days));
+  auto n = co_await db->purge_pushes(cutoff);
+  if (!n)
+    telemetry::log_warn("carrier push purge failed", {{"cause", n.error().carrier_message}});
+  else if (*n > 0)
+    telemetry::log_info("processed carrier pushes purged",
+                        {{"count", static_cast<std::int64_t>(*n)}});
 }
 
 // One gateway per SQLite file: an exclusive lock on "<file>.gateway-lock", held until the
@@ -287,6 +311,28 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
                     return purge_idempotency_keys(data, retention);
                   }});
 
+  // Tracking: carriers polled on a schedule by one instance at a time, pushes processed by
+  // whichever instance claims them.
+  tracking_service tracking(*data, cache, metrics);
+  tracking_poller poller(*data, *registry, **client, tracking, metrics,
+                         {.first_poll_after = cfg.tracking.first_poll_after,
+                          .interval = cfg.tracking.poll_interval,
+                          .max_age_days = cfg.tracking.max_age_days});
+  push_inbox pushes(*data, *registry, tracking, metrics);
+  const std::chrono::milliseconds poll_round(1000);
+  background.add({.name = "poll-tracking", .every = poll_round, .run = [&poller, poll_round] {
+                    return poll_tracking(&poller, poll_round);
+                  }});
+  background.add({.name = "process-carrier-pushes",
+                  .every = std::chrono::milliseconds(250),
+                  .run = [&pushes] { return process_carrier_pushes(&pushes); },
+                  .leased = false});
+  background.add({.name = "purge-carrier-pushes",
+                  .every = std::chrono::minutes(10),
+                  .run = [data, days = cfg.tracking.push_retention_days] {
+                    return purge_carrier_pushes(data, days);
+                  }});
+
   tariffs::tariff_book tariff_book(cfg.tariffs);
   if (auto problems = tariff_book.reload(); !problems.empty()) {
     for (const auto& p : problems) log_error("tariff problem", {{"problem", p.to_string()}});
@@ -300,7 +346,8 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
   std::atomic<bool> stopping{false};
   api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book,
-                        limiter, cfg.server.access_log, [&stopping] { return !stopping.load(); }});
+                        limiter, cfg.server.access_log, [&stopping] { return !stopping.load(); },
+                        &pushes});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
       [&api](int status, std::string_view detail) { return api.server_error(status, detail); });

@@ -7,6 +7,7 @@ add_library(parcelgate_core STATIC
   api/problems.cpp
   api/rate_input.cpp
   api/rates_routes.cpp
+  api/carrier_push_routes.cpp
   api/route_support.cpp
   api/router.cpp
   api/shipments_routes.cpp
@@ -25,6 +26,8 @@ add_library(parcelgate_core STATIC
   domain/shipping.cpp
   domain/timeline.cpp
   domain/tracking_service.cpp
+  domain/tracking_poller.cpp
+  domain/push_inbox.cpp
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp
@@ -41,6 +44,7 @@ add_library(parcelgate_core STATIC
   store/sqlite/leases.cpp
   store/sqlite/queries.cpp
   store/sqlite/schema.cpp
+  store/sqlite/tracking_polls.cpp
   store/sqlite/sqlite_store.cpp
   store/sqlite/writer.cpp
   telemetry/log.cpp

@@ -16,6 +16,7 @@
 
 namespace parcelgate {
 class shipping_service;
+class push_inbox;
 class shipment_cache;
 }  // namespace parcelgate
 namespace parcelgate::carriers {
@@ -46,7 +47,8 @@ struct api_deps {
   const tariffs::tariff_book& tariffs;
   rate_limiter& limiter;
   bool access_log = true;
-  std::function<bool()> ready;  // readiness for /readyz
+  std::function<bool()> ready;   // readiness for /readyz
+  push_inbox* pushes = nullptr;  // carrier pushes; null: the push routes are not served
 };
 
 class gateway_api {
@@ -78,6 +80,7 @@ class gateway_api {
 void add_shipment_routes(router& r, api_deps& deps);
 void add_system_routes(router& r, api_deps& deps);
 void add_rate_routes(router& r, api_deps& deps);
+void add_carrier_push_routes(router& r, api_deps& deps);
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
 std::string render_quotes(const tariffs::quote_result& result);

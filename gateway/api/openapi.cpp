@@ -396,6 +396,7 @@ constexpr std::string_view kHeaders = R"json({
 constexpr std::string_view kTags = R"json([
 {"name": "Shipments", "description": "Buy, read, list and void labels"},
 {"name": "Tariffs", "description": "Negotiated tariffs: quotes, contracts, batch comparison"},
+{"name": "Tracking", "description": "Scans of parcels: carriers' pushes, timelines"},
 {"name": "Carriers", "description": "Configured carriers and what they can do"},
 {"name": "System", "description": "Health, readiness, metrics and this document"}
 ])json";

@@ -334,8 +334,9 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     problems.push_back({"", "the config must be a YAML mapping", 0});
     return std::unexpected(std::move(problems));
   }
-  r.only_keys(root, "",
-              {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency"});
+  r.only_keys(
+      root, "",
+      {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency", "tracking"});
   if (auto v = root["server"]; v) read_server(r, v, base_dir, cfg.server);
   if (auto v = root["log"]; v && r.is_map(v, "log")) {
     r.only_keys(v, "log", {"level"});
@@ -371,6 +372,21 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     if (auto x = v["retention_h"]; x)
       if (auto h = r.integer(x, "idempotency.retention_h", 24, 24 * 90))
         cfg.idempotency.retention = std::chrono::hours(*h);
+  }
+  if (auto v = root["tracking"]; v && r.is_map(v, "tracking")) {
+    r.only_keys(v, "tracking",
+                {"first_poll_after_s", "poll_interval_s", "max_age_days", "push_retention_days"});
+    if (auto x = v["first_poll_after_s"]; x)
+      if (auto n = r.integer(x, "tracking.first_poll_after_s", 0, 7 * 86400))
+        cfg.tracking.first_poll_after = std::chrono::seconds(*n);
+    if (auto x = v["poll_interval_s"]; x)
+      if (auto n = r.integer(x, "tracking.poll_interval_s", 1, 7 * 86400))
+        cfg.tracking.poll_interval = std::chrono::seconds(*n);
+    if (auto x = v["max_age_days"]; x)
+      if (auto n = r.integer(x, "tracking.max_age_days", 1, 365)) cfg.tracking.max_age_days = *n;
+    if (auto x = v["push_retention_days"]; x)
+      if (auto n = r.integer(x, "tracking.push_retention_days", 1, 365))
+        cfg.tracking.push_retention_days = *n;
   }
   if (cfg.server.http.tls) {
     for (const auto& [what, file] : {std::pair{"server.tls.cert", cfg.server.http.tls->cert_file},

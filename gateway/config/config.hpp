@@ -74,6 +74,14 @@ struct idempotency_config {
   std::chrono::hours retention{24};
 };
 
+// Scan tracking (DESIGN §4): when shipments are polled, and how long raw pushes are kept.
+struct tracking_config {
+  std::chrono::seconds first_poll_after{600};  // after the label is bought
+  std::chrono::seconds poll_interval{1800};    // the base interval; adapted per parcel
+  int max_age_days = 60;                       // a parcel older than this is no longer polled
+  int push_retention_days = 30;                // processed carrier pushes kept this long
+};
+
 struct config {
   std::filesystem::path file;
   server_config server;
@@ -83,6 +91,7 @@ struct config {
   std::vector<carrier_config> carriers;
   std::filesystem::path tariffs;
   idempotency_config idempotency;
+  tracking_config tracking;
 };
 
 using load_result = std::expected<config, std::vector<problem>>;

@@ -1,5 +1,6 @@
 #include "gateway/domain/tracking_service.hpp"
 
+#include "gateway/carriers/adapter.hpp"
 #include "gateway/domain/ids.hpp"
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipment_json.hpp"
@@ -57,6 +58,18 @@ std::string label_value(std::string_view v) {
 }
 
 }  // namespace
+
+timeline_event from_carrier_event(const carriers::tracking_event& e, std::string source) {
+  return {.status = e.status,
+          .carrier_code = e.carrier_code,
+          .carrier_text = e.carrier_text,
+          .occurred_at = e.occurred_at,
+          .location = e.location,
+          .postal_code = e.postal_code,
+          .country = e.country,
+          .point_id = e.point_id,
+          .source = std::move(source)};
+}
 
 void tracking_service::note_unmapped(const std::string& carrier, const timeline_event& e) {
   metrics_.add(

@@ -21,10 +21,16 @@ namespace parcelgate {
 namespace store {
 class async_store;
 }
+namespace carriers {
+struct tracking_event;
+}
 namespace telemetry {
 class metrics;
 }
 class shipment_cache;
+
+// A carrier's normalized scan as a timeline event from `source` (carrier_poll, carrier_push).
+timeline_event from_carrier_event(const carriers::tracking_event& e, std::string source);
 
 class tracking_service {
  public:

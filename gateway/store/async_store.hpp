@@ -76,6 +76,36 @@ class async_store {
   virtual task<result<std::vector<stored_event>>> list_tracking_events(
       const std::string& tenant, const std::string& shipment_id) = 0;
 
+  // --- tracking polls (DESIGN §4): every shipment bought with a tracking number is polled until
+  // its status is final or it is too old. A row is added with the shipment, in its transaction.
+  // Claims the shipments of `carrier` due for a poll (a first poll is due `first_poll_after_ms`
+  // after the label was bought), at most `limit`, and moves their next poll `hold_ms` ahead so
+  // that no other claim (another instance, a later round) takes them while this poll runs; if
+  // this instance dies, they are due again when the hold ends.
+  virtual task<result<std::vector<poll_claim>>> claim_due_polls(const std::string& carrier,
+                                                                std::int64_t first_poll_after_ms,
+                                                                int limit,
+                                                                std::int64_t hold_ms) = 0;
+  // Writes each claimed shipment's next poll (or drops it from polling).
+  virtual task<result<void>> reschedule_polls(const std::vector<poll_update>& updates) = 0;
+
+  // --- carrier pushes: recorded durably before the carrier gets its answer, processed later.
+  // Records one push; false (nothing written) when the same push (carrier and body digest) was
+  // recorded before, so replays are harmless.
+  virtual task<result<bool>> record_push(const std::string& carrier, const std::string& digest,
+                                         const std::string& headers_json, const std::string& query,
+                                         const std::string& body,
+                                         const std::string& received_at) = 0;
+  // Claims up to `limit` pushes not processed yet and not claimed by anyone (a claim lasts
+  // `hold_ms`: a push whose processor died is claimed again afterwards), oldest first.
+  virtual task<result<std::vector<stored_push>>> claim_pushes(int limit, std::int64_t hold_ms) = 0;
+  virtual task<result<void>> finish_pushes(const std::vector<push_done>& done) = 0;
+  // (tracking number, shipment id) for the numbers of `carrier` that name a shipment.
+  virtual task<result<std::vector<std::pair<std::string, std::string>>>> find_shipments_by_tracking(
+      const std::string& carrier, const std::vector<std::string>& tracking_numbers) = 0;
+  // Deletes processed pushes received before `before` (RFC 3339). Returns how many.
+  virtual task<result<int>> purge_pushes(const std::string& before) = 0;
+
   // --- reads; an empty tenant means every tenant (ops)
   virtual task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,
                                                                  const std::string& id) = 0;

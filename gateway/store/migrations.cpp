@@ -173,6 +173,51 @@ CREATE TABLE tracking_events (
   PRIMARY KEY (shipment_id, occurred_at, carrier_code)
 ) WITHOUT ROWID;
 )sql"},
+    {6, "tracking polls: which shipments to poll and when; carrier pushes recorded before answered",
+     R"sql(
+CREATE TABLE tracking_polls (
+  shipment_id    TEXT PRIMARY KEY REFERENCES shipments(id),
+  carrier        TEXT NOT NULL,
+  next_poll_at   INTEGER NOT NULL,  -- Unix ms; 0: never polled (due created_at + first_poll_after)
+  created_at     INTEGER NOT NULL,  -- Unix ms the label was bought
+  last_change_at INTEGER NOT NULL DEFAULT 0,  -- Unix ms a poll last found something new
+  polls          INTEGER NOT NULL DEFAULT 0,
+  misses         INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX tracking_polls_due ON tracking_polls (carrier, next_poll_at, created_at);
+-- A shipment that has a tracking number is polled from the transaction that records it on.
+CREATE TRIGGER tracking_polls_on_insert AFTER INSERT ON shipments
+WHEN NEW.tracking_number <> '' AND NEW.status NOT IN ('delivered', 'returned_to_sender', 'cancelled')
+BEGIN
+  INSERT OR IGNORE INTO tracking_polls (shipment_id, carrier, next_poll_at, created_at)
+  VALUES (NEW.id, NEW.carrier, 0, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+CREATE TRIGGER tracking_polls_on_number AFTER UPDATE OF tracking_number ON shipments
+WHEN OLD.tracking_number = '' AND NEW.tracking_number <> ''
+BEGIN
+  INSERT OR IGNORE INTO tracking_polls (shipment_id, carrier, next_poll_at, created_at)
+  VALUES (NEW.id, NEW.carrier, 0, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+INSERT OR IGNORE INTO tracking_polls (shipment_id, carrier, next_poll_at, created_at)
+  SELECT id, carrier, 0, CAST((julianday(created_at) - 2440587.5) * 86400000 AS INTEGER)
+  FROM shipments WHERE tracking_number <> ''
+  AND status NOT IN ('delivered', 'returned_to_sender', 'cancelled', 'pending_confirmation');
+CREATE TABLE carrier_pushes (
+  id            INTEGER PRIMARY KEY,
+  carrier       TEXT NOT NULL,
+  digest        TEXT NOT NULL,  -- SHA-256 of the body, hex: the same push twice is kept once
+  received_at   TEXT NOT NULL,
+  headers       TEXT NOT NULL,  -- JSON object of the request headers kept
+  query         TEXT NOT NULL,  -- the query string, the push token removed
+  body          BLOB NOT NULL,
+  state         TEXT NOT NULL DEFAULT 'received',  -- received | processed | failed
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  claimed_until INTEGER NOT NULL DEFAULT 0,  -- Unix ms
+  outcome       TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX carrier_pushes_once ON carrier_pushes (carrier, digest);
+CREATE INDEX carrier_pushes_waiting ON carrier_pushes (id) WHERE state = 'received';
+)sql"},
 };
 
 }  // namespace

@@ -112,6 +112,54 @@ class sqlite_async_store final : public async_store {
     co_return co_await read(&pool_, &op);
   }
 
+  task<result<std::vector<poll_claim>>> claim_due_polls(const std::string& carrier,
+                                                        std::int64_t first_poll_after_ms, int limit,
+                                                        std::int64_t hold_ms) override {
+    const std::function<result<std::vector<poll_claim>>()> op = [&] {
+      return db_.claim_due_polls(carrier, first_poll_after_ms, limit, hold_ms);
+    };
+    co_return co_await read(&pool_, &op);  // its own transaction on the writer's connection
+  }
+
+  task<result<void>> reschedule_polls(const std::vector<poll_update>& updates) override {
+    const std::function<result<void>()> op = [&] { return db_.reschedule_polls(updates); };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<bool>> record_push(const std::string& carrier, const std::string& digest,
+                                 const std::string& headers_json, const std::string& query,
+                                 const std::string& body, const std::string& received_at) override {
+    const std::function<result<bool>()> op = [&] {
+      return db_.record_push(carrier, digest, headers_json, query, body, received_at);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<std::vector<stored_push>>> claim_pushes(int limit, std::int64_t hold_ms) override {
+    const std::function<result<std::vector<stored_push>>()> op = [&] {
+      return db_.claim_pushes(limit, hold_ms);
+    };
+    co_return co_await read(&pool_, &op);  // its own statement on the writer's connection
+  }
+
+  task<result<void>> finish_pushes(const std::vector<push_done>& done) override {
+    const std::function<result<void>()> op = [&] { return db_.finish_pushes(done); };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<std::vector<std::pair<std::string, std::string>>>> find_shipments_by_tracking(
+      const std::string& carrier, const std::vector<std::string>& tracking_numbers) override {
+    const std::function<result<std::vector<std::pair<std::string, std::string>>>()> op = [&] {
+      return db_.find_shipments_by_tracking(carrier, tracking_numbers);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<int>> purge_pushes(const std::string& before) override {
+    const std::function<result<int>()> op = [&] { return db_.purge_pushes(before); };
+    co_return co_await read(&pool_, &op);
+  }
+
   task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,
                                                          const std::string& id) override {
     const std::function<result<std::optional<shipment_row>>()> op = [&] {

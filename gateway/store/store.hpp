@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/domain/error.hpp"
@@ -60,6 +61,37 @@ struct stored_event {
   std::string point_id{};
   std::string source{};  // carrier_poll | carrier_push | point_scan | gateway
   std::string recorded_at{};
+};
+
+// One shipment whose tracking is polled (the table tracking_polls), as claimed for one poll.
+// Times are the store's clock (the database's on PostgreSQL), given as ages so that no gateway
+// clock is involved.
+struct poll_claim {
+  std::string shipment_id, tenant, carrier, tracking_number, status;
+  std::int64_t age_ms = 0;   // since the label was bought
+  std::int64_t idle_ms = 0;  // since a poll last found something new (or since bought)
+  int polls = 0;             // polls so far
+  int misses = 0;            // polls in a row the carrier did not know the number
+};
+
+// What one poll decided for one shipment.
+struct poll_update {
+  std::string shipment_id;
+  std::int64_t next_in_ms = 0;  // the next poll this long from now; below 0: stop polling it
+  bool changed = false;         // the poll found something new
+  bool missed = false;          // the carrier did not know the number (yet)
+};
+
+// A carrier's push as recorded before it was answered (carrier_pushes).
+struct stored_push {
+  std::int64_t id = 0;
+  std::string carrier, received_at, headers_json, query, body;
+  int attempts = 0;  // claims so far, this one included
+};
+struct push_done {
+  std::int64_t id = 0;
+  bool failed = false;  // true: will never be readable (kept for inspection, never retried)
+  std::string outcome;  // what processing found, for operators
 };
 
 struct stored_label {
@@ -167,6 +199,20 @@ class store {
   // The shipment's timeline, oldest first; empty for another tenant's shipment.
   virtual result<std::vector<stored_event>> list_tracking_events(std::string_view tenant,
                                                                  std::string_view shipment_id) = 0;
+
+  // --- tracking polls and carrier pushes (async_store.hpp says what each does)
+  virtual result<std::vector<poll_claim>> claim_due_polls(std::string_view carrier,
+                                                          std::int64_t first_poll_after_ms,
+                                                          int limit, std::int64_t hold_ms) = 0;
+  virtual result<void> reschedule_polls(const std::vector<poll_update>& updates) = 0;
+  virtual result<bool> record_push(std::string_view carrier, std::string_view digest,
+                                   std::string_view headers_json, std::string_view query,
+                                   std::string_view body, std::string_view received_at) = 0;
+  virtual result<std::vector<stored_push>> claim_pushes(int limit, std::int64_t hold_ms) = 0;
+  virtual result<void> finish_pushes(const std::vector<push_done>& done) = 0;
+  virtual result<std::vector<std::pair<std::string, std::string>>> find_shipments_by_tracking(
+      std::string_view carrier, const std::vector<std::string>& tracking_numbers) = 0;
+  virtual result<int> purge_pushes(std::string_view before) = 0;
 
   // Deletes finished idempotency keys created before `before` (RFC 3339). Returns how many.
   virtual result<int> purge_idempotency_keys(std::string_view before) = 0;

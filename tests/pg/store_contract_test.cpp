@@ -657,6 +657,121 @@ TEST_P(store_contract, a_duty_runs_on_one_instance_and_moves_when_it_stops) {
   io_.poll();
 }
 
+TEST_P(store_contract, a_bought_label_is_polled_once_due_and_never_by_two_claims) {
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h", body = "{}", acme = "acme";
+  auto a = pending("acme", "poll-a");
+  auto b = pending("acme", "poll-b");
+  for (const auto& p : {a, b}) {
+    ASSERT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+    ASSERT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, body)).has_value());
+  }
+  // A pending purchase with no tracking number is never polled.
+  auto unknown = pending("acme", "poll-c");
+  ASSERT_EQ(wait(db().claim_purchase(hash, unknown, now)).value().result, claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().mark_pending_confirmation(unknown, 202, body)).has_value());
+  const std::string colissimo = "colissimo", other = "mondialrelay";
+  // Bought just now: not due before first_poll_after.
+  EXPECT_TRUE(wait(db().claim_due_polls(colissimo, 60'000, 10, 60'000)).value().empty());
+  // Due at once with no first delay; another carrier's claim sees nothing.
+  EXPECT_TRUE(wait(db().claim_due_polls(other, 0, 10, 60'000)).value().empty());
+  auto first = wait(db().claim_due_polls(colissimo, 0, 1, 60'000));
+  ASSERT_TRUE(first.has_value()) << first.error().carrier_message;
+  ASSERT_EQ(first->size(), 1u);  // the limit holds
+  auto rest = wait(peer().claim_due_polls(colissimo, 0, 10, 60'000)).value();
+  ASSERT_EQ(rest.size(), 1u);  // the other instance gets only what was not claimed
+  EXPECT_NE(rest[0].shipment_id, (*first)[0].shipment_id);
+  const auto& c = (*first)[0];
+  EXPECT_EQ(c.tenant, "acme");
+  EXPECT_EQ(c.status, "label_created");
+  EXPECT_EQ(c.tracking_number.substr(0, 2), "6A");
+  EXPECT_EQ(c.polls, 0);
+  EXPECT_GE(c.age_ms, 0);
+  EXPECT_LT(c.age_ms, 60'000);
+  // Claimed: held for the hold, by every instance.
+  EXPECT_TRUE(wait(db().claim_due_polls(colissimo, 0, 10, 60'000)).value().empty());
+  // Rescheduled due at once with a miss, and the other dropped from polling.
+  ASSERT_TRUE(
+      wait(db().reschedule_polls(
+               {{.shipment_id = c.shipment_id, .next_in_ms = 1, .changed = false, .missed = true},
+                {.shipment_id = rest[0].shipment_id,
+                 .next_in_ms = -1,
+                 .changed = false,
+                 .missed = false}}))
+          .has_value());
+  std::this_thread::sleep_for(20ms);
+  auto again = wait(peer().claim_due_polls(colissimo, 0, 10, 60'000)).value();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].shipment_id, c.shipment_id);
+  EXPECT_EQ(again[0].polls, 1);
+  EXPECT_EQ(again[0].misses, 1);
+  // A poll that found something resets the misses and the idle time.
+  ASSERT_TRUE(
+      wait(db().reschedule_polls(
+               {{.shipment_id = c.shipment_id, .next_in_ms = 1, .changed = true, .missed = false}}))
+          .has_value());
+  std::this_thread::sleep_for(20ms);
+  auto third = wait(db().claim_due_polls(colissimo, 0, 10, 60'000)).value();
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].misses, 0);
+  EXPECT_EQ(third[0].polls, 2);
+  EXPECT_LT(third[0].idle_ms, 10'000);
+  // A short hold ends: the shipment is due again (an instance died while polling it).
+  ASSERT_TRUE(
+      wait(
+          db().reschedule_polls(
+              {{.shipment_id = c.shipment_id, .next_in_ms = 1, .changed = false, .missed = false}}))
+          .has_value());
+  std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(wait(db().claim_due_polls(colissimo, 0, 10, 1)).value().size(), 1u);
+  std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(wait(peer().claim_due_polls(colissimo, 0, 10, 60'000)).value().size(), 1u);
+  // The number of a shipment is found by carrier.
+  auto found =
+      wait(db().find_shipments_by_tracking(colissimo, {c.tracking_number, std::string("nope")}))
+          .value();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].first, c.tracking_number);
+  EXPECT_EQ(found[0].second, c.shipment_id);
+  EXPECT_TRUE(wait(db().find_shipments_by_tracking(other, {c.tracking_number})).value().empty());
+}
+
+TEST_P(store_contract, a_push_is_recorded_once_claimed_by_one_and_finished) {
+  const std::string inpost = "inpost", digest = "d1", headers = R"({"Content-Type":"x"})",
+                    query = "a=1", at = "2026-12-02T09:00:00Z";
+  const std::string body = "{\"event\":\"shipment_status_changed\",\"é\":\"ü\"}";
+  auto first = wait(db().record_push(inpost, digest, headers, query, body, at));
+  ASSERT_TRUE(first.has_value()) << first.error().carrier_message;
+  EXPECT_TRUE(*first);
+  EXPECT_FALSE(wait(peer().record_push(inpost, digest, headers, query, body, at)).value());
+  const std::string digest2 = "d2", body2 = "{}";
+  EXPECT_TRUE(wait(db().record_push(inpost, digest2, headers, query, body2, at)).value());
+  auto claimed = wait(db().claim_pushes(1, 60'000));
+  ASSERT_TRUE(claimed.has_value()) << claimed.error().carrier_message;
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ((*claimed)[0].body, body);  // oldest first, bytes intact
+  EXPECT_EQ((*claimed)[0].headers_json, headers);
+  EXPECT_EQ((*claimed)[0].query, query);
+  EXPECT_EQ((*claimed)[0].carrier, inpost);
+  EXPECT_EQ((*claimed)[0].attempts, 1);
+  auto other = wait(peer().claim_pushes(10, 1)).value();
+  ASSERT_EQ(other.size(), 1u);  // only the unclaimed one
+  EXPECT_EQ(other[0].body, body2);
+  // The second's claim was short (its processor died): it is claimed again, counted.
+  std::this_thread::sleep_for(20ms);
+  auto retried = wait(db().claim_pushes(10, 60'000)).value();
+  ASSERT_EQ(retried.size(), 1u);
+  EXPECT_EQ(retried[0].attempts, 2);
+  ASSERT_TRUE(wait(db().finish_pushes({{.id = (*claimed)[0].id, .failed = false, .outcome = "ok"},
+                                       {.id = retried[0].id, .failed = true, .outcome = "bad"}}))
+                  .has_value());
+  std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(wait(peer().claim_pushes(10, 60'000)).value().empty());
+  // Finished pushes are purged by age; a replay after the purge is recorded again.
+  EXPECT_EQ(wait(db().purge_pushes(std::string("2026-12-01T00:00:00Z"))).value(), 0);
+  EXPECT_EQ(wait(db().purge_pushes(std::string("2026-12-03T00:00:00Z"))).value(), 2);
+  EXPECT_TRUE(wait(db().record_push(inpost, digest, headers, query, body, at)).value());
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, store_contract, ::testing::Values("sqlite", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 

@@ -1,5 +1,6 @@
 #include "gateway/store/pg/pg_store.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace parcelgate::store::pg {
@@ -120,6 +121,49 @@ std::vector<prepared_statement> prepared() {
        "ON s.id = l.shipment_id WHERE l.shipment_id = $1 AND ($2 = '' OR s.tenant_id = $2)"},
       {"purge_keys", "DELETE FROM idempotency_keys WHERE state = 'finished' AND created_at < $1"},
       {"ping", "SELECT 1"},
+      // Tracking polls: due rows of one carrier, claimed by moving their next poll ahead; times
+      // in the database's clock (Unix ms), like leases.
+      {"claim_due_polls",
+       "WITH t AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now), "
+       "a AS (SELECT p.shipment_id FROM tracking_polls p, t WHERE p.carrier = $1 AND "
+       "p.next_poll_at > 0 AND p.next_poll_at <= t.now ORDER BY p.next_poll_at LIMIT $3::integer "
+       "FOR UPDATE OF p SKIP LOCKED), "
+       "b AS (SELECT p.shipment_id FROM tracking_polls p, t WHERE p.carrier = $1 AND "
+       "p.next_poll_at = 0 AND p.created_at <= t.now - $2::bigint LIMIT $3::integer "
+       "FOR UPDATE OF p SKIP LOCKED), "
+       "due AS (SELECT shipment_id FROM a UNION ALL SELECT shipment_id FROM b LIMIT $3::integer), "
+       "u AS (UPDATE tracking_polls p SET next_poll_at = t.now + $4::bigint FROM due, t WHERE "
+       "p.shipment_id = due.shipment_id RETURNING p.shipment_id, t.now - p.created_at AS age, "
+       "t.now - greatest(p.last_change_at, p.created_at) AS idle, p.polls, p.misses) "
+       "SELECT u.shipment_id, s.tenant_id, s.tracking_number, s.status, u.age, u.idle, u.polls, "
+       "u.misses FROM u JOIN shipments s ON s.id = u.shipment_id"},
+      {"reschedule_polls",
+       "WITH x AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[], $4::boolean[]) "
+       "AS x(id, next_in, missed, changed)), t AS (SELECT (extract(epoch FROM clock_timestamp()) * "
+       "1000)::bigint AS now), "
+       "d AS (DELETE FROM tracking_polls p USING x WHERE p.shipment_id = x.id AND x.next_in < 0 "
+       "RETURNING 1) "
+       "UPDATE tracking_polls p SET next_poll_at = t.now + greatest(x.next_in, 1), "
+       "polls = p.polls + 1, misses = CASE WHEN x.missed THEN p.misses + 1 ELSE 0 END, "
+       "last_change_at = CASE WHEN x.changed THEN t.now ELSE p.last_change_at END "
+       "FROM x, t WHERE p.shipment_id = x.id AND x.next_in >= 0"},
+      {"record_push",
+       "INSERT INTO carrier_pushes (carrier, digest, received_at, headers, query, body) VALUES "
+       "($1, $2, $3, $4, $5, $6) ON CONFLICT (carrier, digest) DO NOTHING"},
+      {"claim_pushes",
+       "WITH t AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now), "
+       "c AS (SELECT p.id FROM carrier_pushes p, t WHERE p.state = 'received' AND "
+       "p.claimed_until <= t.now ORDER BY p.id LIMIT $1::integer FOR UPDATE OF p SKIP LOCKED) "
+       "UPDATE carrier_pushes p SET claimed_until = t.now + $2::bigint, attempts = p.attempts + 1 "
+       "FROM c, t WHERE p.id = c.id RETURNING p.id, p.carrier, p.received_at, p.headers, p.query, "
+       "p.body, p.attempts"},
+      {"finish_pushes",
+       "UPDATE carrier_pushes p SET state = x.state, outcome = x.outcome FROM "
+       "unnest($1::bigint[], $2::text[], $3::text[]) AS x(id, state, outcome) WHERE p.id = x.id"},
+      {"shipments_by_tracking",
+       "SELECT DISTINCT ON (tracking_number) tracking_number, id FROM shipments WHERE carrier = $1 "
+       "AND tracking_number = ANY($2::text[]) ORDER BY tracking_number, created_at DESC"},
+      {"purge_pushes", "DELETE FROM carrier_pushes WHERE state <> 'received' AND received_at < $1"},
       // Free, expired or already ours: take it until now + $3 ms. A row comes back when held.
       {"acquire_lease",
        "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, clock_timestamp() + "
@@ -521,6 +565,121 @@ task<result<std::optional<stored_label>>> pg_store::get_label(const std::string&
 task<result<int>> pg_store::purge_idempotency_keys(const std::string& before) {
   const std::vector<statement> q{call("purge_keys", {before})};
   auto r = co_await run(q, "purge idempotency keys");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return (*r)[0].affected();
+}
+
+namespace {
+
+// An array literal of plain values (numbers, booleans) that need no quoting.
+std::string plain_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t n = 0; n < items.size(); ++n) out += (n ? "," : "") + items[n];
+  return out + '}';
+}
+
+}  // namespace
+
+task<result<std::vector<poll_claim>>> pg_store::claim_due_polls(const std::string& carrier,
+                                                                std::int64_t first_poll_after_ms,
+                                                                int limit, std::int64_t hold_ms) {
+  const std::vector<statement> q{
+      call("claim_due_polls", {carrier, std::to_string(first_poll_after_ms), std::to_string(limit),
+                               std::to_string(hold_ms)})};
+  auto r = co_await run(q, "claim due polls");
+  if (!r) co_return fail(std::move(r.error()));
+  const auto& rs = (*r)[0];
+  std::vector<poll_claim> out;
+  for (int i = 0; i < rs.size(); ++i)
+    out.push_back({.shipment_id = std::string(rs.text(i, 0)),
+                   .tenant = std::string(rs.text(i, 1)),
+                   .carrier = carrier,
+                   .tracking_number = std::string(rs.text(i, 2)),
+                   .status = std::string(rs.text(i, 3)),
+                   .age_ms = rs.integer(i, 4),
+                   .idle_ms = rs.integer(i, 5),
+                   .polls = static_cast<int>(rs.integer(i, 6)),
+                   .misses = static_cast<int>(rs.integer(i, 7))});
+  co_return out;
+}
+
+task<result<void>> pg_store::reschedule_polls(const std::vector<poll_update>& updates) {
+  if (updates.empty()) co_return result<void>{};
+  std::vector<std::string> ids, next, missed, changed;
+  for (const auto& u : updates) {
+    ids.push_back(u.shipment_id);
+    next.push_back(std::to_string(u.next_in_ms));
+    missed.push_back(u.missed ? "t" : "f");
+    changed.push_back(u.changed ? "t" : "f");
+  }
+  const std::vector<statement> q{
+      call("reschedule_polls",
+           {text_array(ids), plain_array(next), plain_array(missed), plain_array(changed)})};
+  auto r = co_await run(q, "reschedule polls");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return result<void>{};
+}
+
+task<result<bool>> pg_store::record_push(const std::string& carrier, const std::string& digest,
+                                         const std::string& headers_json, const std::string& query,
+                                         const std::string& body, const std::string& received_at) {
+  const std::vector<statement> q{
+      call("record_push", {carrier, digest, received_at, headers_json, query, body})};
+  auto r = co_await run(q, "record push");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return (*r)[0].affected() == 1;
+}
+
+task<result<std::vector<stored_push>>> pg_store::claim_pushes(int limit, std::int64_t hold_ms) {
+  const std::vector<statement> q{
+      call("claim_pushes", {std::to_string(limit), std::to_string(hold_ms)})};
+  auto r = co_await run(q, "claim pushes");
+  if (!r) co_return fail(std::move(r.error()));
+  const auto& rs = (*r)[0];
+  std::vector<stored_push> out;
+  for (int i = 0; i < rs.size(); ++i)
+    out.push_back({.id = rs.integer(i, 0),
+                   .carrier = std::string(rs.text(i, 1)),
+                   .received_at = std::string(rs.text(i, 2)),
+                   .headers_json = std::string(rs.text(i, 3)),
+                   .query = std::string(rs.text(i, 4)),
+                   .body = std::string(rs.text(i, 5)),
+                   .attempts = static_cast<int>(rs.integer(i, 6))});
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  co_return out;
+}
+
+task<result<void>> pg_store::finish_pushes(const std::vector<push_done>& done) {
+  if (done.empty()) co_return result<void>{};
+  std::vector<std::string> ids, states, outcomes;
+  for (const auto& d : done) {
+    ids.push_back(std::to_string(d.id));
+    states.push_back(d.failed ? "failed" : "processed");
+    outcomes.push_back(d.outcome);
+  }
+  const std::vector<statement> q{
+      call("finish_pushes", {plain_array(ids), text_array(states), text_array(outcomes)})};
+  auto r = co_await run(q, "finish pushes");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return result<void>{};
+}
+
+task<result<std::vector<std::pair<std::string, std::string>>>> pg_store::find_shipments_by_tracking(
+    const std::string& carrier, const std::vector<std::string>& tracking_numbers) {
+  const std::vector<statement> q{
+      call("shipments_by_tracking", {carrier, text_array(tracking_numbers)})};
+  auto r = co_await run(q, "find shipments by tracking number");
+  if (!r) co_return fail(std::move(r.error()));
+  const auto& rs = (*r)[0];
+  std::vector<std::pair<std::string, std::string>> out;
+  for (int i = 0; i < rs.size(); ++i)
+    out.emplace_back(std::string(rs.text(i, 0)), std::string(rs.text(i, 1)));
+  co_return out;
+}
+
+task<result<int>> pg_store::purge_pushes(const std::string& before) {
+  const std::vector<statement> q{call("purge_pushes", {before})};
+  auto r = co_await run(q, "purge pushes");
   if (!r) co_return fail(std::move(r.error()));
   co_return (*r)[0].affected();
 }

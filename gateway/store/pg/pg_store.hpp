@@ -67,6 +67,18 @@ class pg_store final : public async_store {
                                              const shipment_filter& filter) override;
   task<result<std::optional<stored_label>>> get_label(const std::string& tenant,
                                                       const std::string& id) override;
+  task<result<std::vector<poll_claim>>> claim_due_polls(const std::string& carrier,
+                                                        std::int64_t first_poll_after_ms, int limit,
+                                                        std::int64_t hold_ms) override;
+  task<result<void>> reschedule_polls(const std::vector<poll_update>& updates) override;
+  task<result<bool>> record_push(const std::string& carrier, const std::string& digest,
+                                 const std::string& headers_json, const std::string& query,
+                                 const std::string& body, const std::string& received_at) override;
+  task<result<std::vector<stored_push>>> claim_pushes(int limit, std::int64_t hold_ms) override;
+  task<result<void>> finish_pushes(const std::vector<push_done>& done) override;
+  task<result<std::vector<std::pair<std::string, std::string>>>> find_shipments_by_tracking(
+      const std::string& carrier, const std::vector<std::string>& tracking_numbers) override;
+  task<result<int>> purge_pushes(const std::string& before) override;
   task<result<int>> purge_idempotency_keys(const std::string& before) override;
   task<bool> reachable() override;
   bool shared() const noexcept override { return true; }

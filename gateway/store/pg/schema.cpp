@@ -105,6 +105,52 @@ const std::vector<migration>& all() {
   recorded_at     text NOT NULL,
   PRIMARY KEY (shipment_id, occurred_at, carrier_code)
 ))sql"}},
+      {6,
+       "tracking polls: which shipments to poll and when; carrier pushes recorded before answered",
+       {R"sql(CREATE TABLE tracking_polls (
+  shipment_id    text PRIMARY KEY REFERENCES shipments(id),
+  carrier        text NOT NULL,
+  next_poll_at   bigint NOT NULL,
+  created_at     bigint NOT NULL,
+  last_change_at bigint NOT NULL DEFAULT 0,
+  polls          integer NOT NULL DEFAULT 0,
+  misses         integer NOT NULL DEFAULT 0
+))sql",
+        "CREATE INDEX tracking_polls_due ON tracking_polls (carrier, next_poll_at, created_at)",
+        R"sql(CREATE FUNCTION parcelgate_poll_new_label() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.tracking_number <> '' AND NEW.status NOT IN ('delivered', 'returned_to_sender', 'cancelled')
+     AND (TG_OP = 'INSERT' OR OLD.tracking_number = '') THEN
+    INSERT INTO tracking_polls (shipment_id, carrier, next_poll_at, created_at)
+    VALUES (NEW.id, NEW.carrier, 0, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+    ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$)sql",
+        "CREATE TRIGGER tracking_polls_on_insert AFTER INSERT ON shipments FOR EACH ROW EXECUTE "
+        "FUNCTION parcelgate_poll_new_label()",
+        "CREATE TRIGGER tracking_polls_on_number AFTER UPDATE OF tracking_number ON shipments FOR "
+        "EACH ROW EXECUTE FUNCTION parcelgate_poll_new_label()",
+        R"sql(INSERT INTO tracking_polls (shipment_id, carrier, next_poll_at, created_at)
+  SELECT id, carrier, 0, (extract(epoch FROM created_at::timestamptz) * 1000)::bigint
+  FROM shipments WHERE tracking_number <> ''
+  AND status NOT IN ('delivered', 'returned_to_sender', 'cancelled', 'pending_confirmation')
+  ON CONFLICT DO NOTHING)sql",
+        R"sql(CREATE TABLE carrier_pushes (
+  id            bigserial PRIMARY KEY,
+  carrier       text NOT NULL,
+  digest        text NOT NULL,
+  received_at   text NOT NULL,
+  headers       text NOT NULL,
+  query         text NOT NULL,
+  body          text NOT NULL,
+  state         text NOT NULL DEFAULT 'received',
+  attempts      integer NOT NULL DEFAULT 0,
+  claimed_until bigint NOT NULL DEFAULT 0,
+  outcome       text NOT NULL DEFAULT ''
+))sql",
+        "CREATE UNIQUE INDEX carrier_pushes_once ON carrier_pushes (carrier, digest)",
+        "CREATE INDEX carrier_pushes_waiting ON carrier_pushes (id) WHERE state = 'received'"}},
   };
   return list;
 }

@@ -17,19 +17,6 @@ namespace parcelgate::store::sqlite {
 
 namespace {
 
-// Runs `body` in a group-committed transaction of the writer and returns its result once that
-// transaction is on stable storage; from a job already on the writer thread, joins its batch.
-template <class T>
-result<T> batched(writer& w, const std::function<result<T>()>& body) {
-  std::optional<result<T>> out;
-  const bool committed = w.write([&] {
-    out.emplace(body());
-    return out->has_value();
-  });
-  if (!committed || !out) return commit_failed();
-  return std::move(*out);
-}
-
 constexpr const char* kShipmentColumns =
     "id, tenant_id, status, carrier, service, carrier_service, tracking_number, reference, "
     "direction, "

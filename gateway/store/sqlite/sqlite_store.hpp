@@ -58,6 +58,20 @@ class sqlite_store final : public store {
                                                          std::string_view shipment_id) override;
   result<int> purge_idempotency_keys(std::string_view before) override;
 
+  // tracking_polls.cpp
+  result<std::vector<poll_claim>> claim_due_polls(std::string_view carrier,
+                                                  std::int64_t first_poll_after_ms, int limit,
+                                                  std::int64_t hold_ms) override;
+  result<void> reschedule_polls(const std::vector<poll_update>& updates) override;
+  result<bool> record_push(std::string_view carrier, std::string_view digest,
+                           std::string_view headers_json, std::string_view query,
+                           std::string_view body, std::string_view received_at) override;
+  result<std::vector<stored_push>> claim_pushes(int limit, std::int64_t hold_ms) override;
+  result<void> finish_pushes(const std::vector<push_done>& done) override;
+  result<std::vector<std::pair<std::string, std::string>>> find_shipments_by_tracking(
+      std::string_view carrier, const std::vector<std::string>& tracking_numbers) override;
+  result<int> purge_pushes(std::string_view before) override;
+
   // leases.cpp
   result<bool> acquire_lease(std::string_view name, std::string_view holder,
                              std::chrono::milliseconds ttl) override;

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -89,5 +90,18 @@ class writer {
   std::mutex mutex_;  // held by a running batch, an exclusive, and a blocking checkpoint pass
   connection conn_;
 };
+
+// Runs `body` in a group-committed transaction of `w` and returns its result once that
+// transaction is on stable storage; from a job already on the writer thread, joins its batch.
+template <class T>
+result<T> batched(writer& w, const std::function<result<T>()>& body) {
+  std::optional<result<T>> out;
+  const bool committed = w.write([&] {
+    out.emplace(body());
+    return out->has_value();
+  });
+  if (!committed || !out) return commit_failed();
+  return std::move(*out);
+}
 
 }  // namespace parcelgate::store::sqlite
