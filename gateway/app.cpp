@@ -117,7 +117,9 @@ net::awaitable<void> poll_tracking(tracking_poller* poller, std::chrono::millise
 
 // Processes recorded carrier pushes until none is waiting (each pass takes a batch).
 net::awaitable<void> process_carrier_pushes(push_inbox* inbox) {
-  while (co_await inbox->process(200) == 200) {
+  for (;;) {
+    const int finished = co_await inbox->process(200);
+    if (finished < 200) break;
   }
 }
 
