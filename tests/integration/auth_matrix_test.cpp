@@ -22,7 +22,9 @@ using pgtest::expect_problem;
 using pgtest::response;
 using pgtest::stack;
 
-enum role_bits : unsigned { kPublic = 0, kMerchant = 1, kPoint = 2, kOps = 4 };
+// kCarrier: no API key; the carrier authenticates by its own scheme or push token
+// (tracking_push_test.cpp covers those answers).
+enum role_bits : unsigned { kPublic = 0, kMerchant = 1, kPoint = 2, kOps = 4, kCarrier = 8 };
 
 struct route_case {
   std::string method;
@@ -45,8 +47,15 @@ const std::vector<route_case>& routes() {
       {"POST", "/v1/rates", kMerchant | kOps},
       {"GET", "/v1/tariffs", kMerchant | kOps},
       {"POST", "/v1/tariffs/compare", kOps},
+      {"POST", "/v1/carriers/{carrier}/events", kCarrier},
+      {"GET", "/v1/carriers/{carrier}/events", kCarrier},
   };
   return table;
+}
+
+// Routes no API key opens: public ones, and the carriers' push endpoints.
+bool keyless(const route_case& r) {
+  return r.roles == kPublic || r.roles == kCarrier;
 }
 
 std::string name_of(const route_case& r) {
@@ -155,7 +164,7 @@ TEST_F(auth_matrix, openapi_lists_exactly_the_routes_of_this_matrix) {
   std::set<std::string> covered, covered_secured;
   for (const auto& c : routes()) {
     covered.insert(name_of(c));
-    if (c.roles != kPublic) covered_secured.insert(name_of(c));
+    if (!keyless(c)) covered_secured.insert(name_of(c));
   }
   EXPECT_EQ(documented, covered)
       << "a route was added or removed: give it its auth cases in this file";
@@ -176,7 +185,7 @@ TEST_F(auth_matrix, public_routes_answer_without_a_key_and_ignore_a_bad_one) {
 TEST_F(auth_matrix, protected_routes_answer_401_problem_without_a_key) {
   const auto sold = pgtest::labels_sold(*env_);
   for (const auto& r : routes()) {
-    if (r.roles == kPublic) continue;
+    if (keyless(r)) continue;
     SCOPED_TRACE(name_of(r));
     auto res = hit(r, "");
     expect_problem(res, 401, "unauthorized");
@@ -204,7 +213,7 @@ TEST_F(auth_matrix, protected_routes_answer_401_to_malformed_or_unknown_keys) {
       bearer(unissued_key("merchant")),                          // well-formed, never issued
   };
   for (const auto& r : routes()) {
-    if (r.roles == kPublic) continue;
+    if (keyless(r)) continue;
     for (const auto& v : variants) {
       SCOPED_TRACE(name_of(r) + " with Authorization: " + v);
       auto res = hit(r, v);
@@ -248,7 +257,7 @@ TEST_F(auth_matrix, protected_routes_answer_401_once_the_key_is_revoked) {
   ASSERT_TRUE(refused) << "a revoked key was still accepted 15 s later";
   const auto sold = pgtest::labels_sold(*env_);
   for (const auto& r : routes()) {
-    if (r.roles == kPublic) continue;
+    if (keyless(r)) continue;
     SCOPED_TRACE(name_of(r));
     expect_problem(hit(r, bearer(doomed.key)), 401, "unauthorized");
   }
@@ -264,7 +273,7 @@ TEST_F(auth_matrix, routes_answer_403_to_roles_they_do_not_admit) {
   for (const auto& [bit, name] : kRoles) keys[bit] = env_->create_key("acme", name);
   int refusals = 0;
   for (const auto& r : routes()) {
-    if (r.roles == kPublic) continue;
+    if (keyless(r)) continue;
     for (const auto& [bit, name] : kRoles) {
       if (r.roles & bit) continue;
       SCOPED_TRACE(name_of(r) + " with a " + name + " key");
@@ -366,7 +375,7 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
   covered.insert("GET /v1/carriers");  // takes no input
   covered.insert("GET /v1/tariffs");   // takes no input
   for (const auto& r : routes())
-    if (r.roles != kPublic) {
+    if (!keyless(r)) {
       EXPECT_TRUE(covered.contains(name_of(r))) << "no bad-input case for " << name_of(r);
     }
   EXPECT_EQ(pgtest::labels_sold(*env_), sold);
