@@ -139,10 +139,13 @@ net::awaitable<int> tracking_poller::poll_carrier(const carriers::configured_car
   const int per_request = std::max(1, caps.tracking_batch);
   const int requests =
       std::max(1, static_cast<int>(std::floor(rate * static_cast<double>(round.count()) / 1000)));
-  // Held long enough for every request of the round to time out; due again after that if this
-  // instance dies meanwhile.
-  const std::int64_t hold_ms = std::max<std::int64_t>(
-      300'000, round.count() * 3 + carrier->timeout.count() * static_cast<std::int64_t>(requests));
+  const milliseconds spacing(static_cast<std::int64_t>(1000.0 / rate));
+  // Held as long as the round can last (its requests spaced with jitter, the last one timing
+  // out) and a margin: due again after that if this instance dies meanwhile, as a visibility
+  // timeout. A poll slower than that may meet another instance's poll of the same parcel, which
+  // is harmless (scans are deduplicated, writes compare-and-set).
+  const std::int64_t hold_ms =
+      round.count() + spacing.count() * requests * 6 / 5 + carrier->timeout.count() + 5'000;
   auto claimed = co_await db_.claim_due_polls(id, schedule_.first_poll_after.count(),
                                               requests * per_request, hold_ms);
   if (!claimed) {
@@ -178,7 +181,6 @@ net::awaitable<int> tracking_poller::poll_carrier(const carriers::configured_car
     if (!current.empty()) batches.push_back(std::move(current));
   }
 
-  const milliseconds spacing(static_cast<std::int64_t>(1000.0 / rate));
   int polled = 0;
   bool failing = false;
   milliseconds backoff{0};

@@ -93,10 +93,9 @@ std::vector<pid_t> children_of(pid_t parent) {
 // database, same simulator, its own port); nginx balances over both.
 class two_gateways {
  public:
-  explicit two_gateways(const std::string& store_extra = {}) {
+  explicit two_gateways(const std::string& store_extra = {}, stack_options options = {}) {
     if (!cluster_.ok()) throw std::runtime_error(cluster_.error());
     const auto url = cluster_.create_database("gateway");
-    stack_options options;
     options.store_yaml = pgtest::pg_store_yaml(url, 8, store_extra);
     options.client_timeout = 30s;
     env_ = std::make_unique<stack>(options);
@@ -389,6 +388,53 @@ TEST(pg_load_balancer, a_shipment_changed_through_one_gateway_reads_changed_thro
                         "status"),
       "cancelled")
       << "the list (never cached) disagrees";
+}
+
+TEST(pg_load_balancer, two_gateways_poll_each_parcel_once_per_interval_and_survive_kill_9) {
+  // Parcels that never reach a final scan within the test, polled every 2 s by whichever gateway
+  // holds the polling duty; leases of 2 s, so the other takes over quickly after a kill -9.
+  stack_options options;
+  options.env = {"CARRIER_SIM_MONDIALRELAY_STEP_SECONDS=3600"};
+  options.extra_config = "tracking: {first_poll_after_s: 0, poll_interval_s: 2}\n";
+  options.carrier_timeout_s = 2;  // parcels claimed by the killed gateway are due again ~10 s on
+  two_gateways gw(", lease_s: 2", options);
+  auto& env = gw.env();
+  const auto key = env.create_key("acme", "merchant");
+  constexpr int kParcels = 6;
+  for (int i = 0; i < kParcels; ++i) {
+    const std::string idem = "poll-" + std::to_string(i);
+    auto r = gw.via_lb("POST", "/v1/shipments", pgtest::shipment_body("mondialrelay", idem),
+                       {{"Authorization", "Bearer " + key},
+                        {"Content-Type", "application/json"},
+                        {"Idempotency-Key", idem}});
+    ASSERT_EQ(r.status, 201) << describe(r);
+  }
+  const auto count = [&] { return pgtest::sim_sales(env)["mondialrelay"].requests; };
+  std::this_thread::sleep_for(3s);
+  auto c0 = count();
+  auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(10s);
+  auto polls = count() - c0;
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // Once per parcel per interval (±10% jitter): about kParcels * seconds / 2. Polled from both
+  // gateways it would be twice that.
+  const double expected = kParcels * seconds / 2;
+  EXPECT_GE(static_cast<double>(polls), expected * 0.6) << polls << " polls in " << seconds << " s";
+  EXPECT_LE(static_cast<double>(polls), expected * 1.3 + kParcels)
+      << polls << " polls in " << seconds << " s";
+  // Gateway A dies: polling goes on from B once A's lease has expired, and the parcels A had
+  // claimed are due again once their claim ends.
+  env.kill_gateway(SIGKILL);
+  std::this_thread::sleep_for(12s);
+  c0 = count();
+  t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(6s);
+  polls = count() - c0;
+  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(static_cast<double>(polls), kParcels * seconds / 2 * 0.6)
+      << "polling did not move to the surviving gateway: " << polls << " polls in " << seconds
+      << " s";
+  EXPECT_LE(static_cast<double>(polls), kParcels * seconds / 2 * 1.3 + kParcels);
 }
 
 }  // namespace
