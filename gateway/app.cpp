@@ -321,10 +321,12 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
                           .interval = cfg.tracking.poll_interval,
                           .max_age_days = cfg.tracking.max_age_days});
   push_inbox pushes(*data, *registry, tracking, metrics);
+  // Rounds of a second's worth of requests, back to back: each carrier's request slots carry
+  // over from one round to the next.
   const std::chrono::milliseconds poll_round(1000);
-  background.add({.name = "poll-tracking", .every = poll_round, .run = [&poller, poll_round] {
-                    return poll_tracking(&poller, poll_round);
-                  }});
+  background.add({.name = "poll-tracking",
+                  .every = std::chrono::milliseconds(50),
+                  .run = [&poller, poll_round] { return poll_tracking(&poller, poll_round); }});
   background.add({.name = "process-carrier-pushes",
                   .every = std::chrono::milliseconds(250),
                   .run = [&pushes] { return process_carrier_pushes(&pushes); },

@@ -28,6 +28,10 @@ sim_listen="${SIM_LISTEN:-127.0.0.1:9443}"
 listen="${PARCELGATE_LISTEN:-127.0.0.1:8443}"
 export COLISSIMO_URL="${COLISSIMO_URL:-https://$sim_listen/colissimo}"
 export MR_URL="${MR_URL:-https://$sim_listen/mondialrelay}"
+export LAPOSTE_SUIVI_URL="${LAPOSTE_SUIVI_URL:-https://$sim_listen/laposte/suivi/v2}"
+# The demo polls bought parcels within seconds (the shipped defaults are 10 and 30 minutes).
+export TRACKING_FIRST_POLL_S="${TRACKING_FIRST_POLL_S:-5}"
+export TRACKING_POLL_INTERVAL_S="${TRACKING_POLL_INTERVAL_S:-10}"
 mkdir -p var
 
 pids=()         # started in the background, stopped in reverse order

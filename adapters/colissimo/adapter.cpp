@@ -134,7 +134,9 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         "scans: cancelling is recorded by the gateway alone; an unused label must not be dropped "
         "off.";
     c.returns = true;
-    c.tracking_poll = true;  // La Poste Suivi v2 (tracking.hpp)
+    // La Poste Suivi v2 (tracking.hpp), which needs the account's Okapi key: without one the
+    // scheduler leaves Colissimo parcels alone rather than fail every poll.
+    c.tracking_poll = !okapi_key_.empty();
     c.tracking_batch = static_cast<int>(kSuiviMaxIds);
     c.tracking_requests_per_s = kSuiviRequestsPerSecond;
     c.max_parcels = 1;  // one label per parcel: a multi-parcel order is one shipment per parcel

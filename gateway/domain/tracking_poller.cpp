@@ -36,12 +36,6 @@ double unit_random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
-net::awaitable<void> sleep_for(milliseconds d) {
-  net::steady_timer t(co_await net::this_coro::executor, d);
-  boost::system::error_code ec;
-  co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
-}
-
 std::string carrier_label(std::string_view carrier, std::string_view outcome) {
   return "carrier=\"" + std::string(carrier) + "\",outcome=\"" + std::string(outcome) + "\"";
 }
@@ -105,7 +99,9 @@ milliseconds tracking_poller::note_failure(const std::string& carrier) {
 
 void tracking_poller::note_success(const std::string& carrier) {
   const std::lock_guard lock(state_mutex_);
-  state_[carrier] = carrier_state{};
+  auto& s = state_[carrier];
+  s.failures = 0;
+  s.paused_until = {};
 }
 
 net::awaitable<int> tracking_poller::run_round(milliseconds round) {
@@ -130,6 +126,110 @@ net::awaitable<int> tracking_poller::run_round(milliseconds round) {
   co_return join->polled;
 }
 
+// One carrier's round: the shipments claimed, in batches each sent at its slot, concurrently
+// (a slow answer never delays the next slot), all on one strand.
+struct tracking_poller::carrier_round {
+  carrier_round(net::strand<net::any_io_executor> s, const carriers::configured_carrier* c)
+      : strand(s), done(s), carrier(c), id(c->adapter->id()) {}
+  net::strand<net::any_io_executor> strand;
+  net::steady_timer done;
+  const carriers::configured_carrier* carrier;
+  std::string id;
+  std::vector<store::poll_claim> claimed;
+  std::vector<std::vector<const store::poll_claim*>> batches;
+  std::vector<store::poll_update> updates;
+  bool failing = false;  // a request failed: the later batches go back until the pause ends
+  milliseconds backoff{0};
+  int pending = 0;
+  int polled = 0;
+
+  void put_back(const std::vector<const store::poll_claim*>& batch) {
+    for (const auto* c : batch)
+      updates.push_back(
+          {.shipment_id = c->shipment_id,
+           .next_in_ms = static_cast<std::int64_t>(backoff.count() * (1 + 0.2 * unit_random()))});
+  }
+};
+
+namespace {
+
+net::awaitable<void> poll_batch_at(tracking_poller* poller,
+                                   std::shared_ptr<tracking_poller::carrier_round> r,
+                                   std::size_t batch, std::chrono::steady_clock::time_point slot) {
+  net::steady_timer t(r->strand, slot);
+  boost::system::error_code ec;
+  co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+  co_await poller->poll_batch(r.get(), batch);
+}
+
+}  // namespace
+
+net::awaitable<void> tracking_poller::poll_batch(carrier_round* r, std::size_t index) {
+  const auto& batch = r->batches[index];
+  if (r->failing) {
+    r->put_back(batch);
+    co_return;
+  }
+  std::vector<std::string> numbers;
+  for (const auto* c : batch)
+    if (numbers.empty() || numbers.back() != c->tracking_number)
+      numbers.push_back(c->tracking_number);
+  carriers::carrier_call call(client_, metrics_, r->carrier->adapter->id(),
+                              std::chrono::steady_clock::now() + r->carrier->timeout);
+  auto answer = co_await r->carrier->adapter->track(numbers, call);
+  if (!answer) {
+    if (!r->failing) {
+      r->backoff = note_failure(r->id);
+      r->failing = true;
+      telemetry::log_warn("tracking poll failed; carrier paused",
+                          {{"carrier", r->id},
+                           {"kind", std::string(to_string(answer.error().kind))},
+                           {"cause", answer.error().message},
+                           {"paused_ms", static_cast<std::int64_t>(r->backoff.count())}});
+    }
+    metrics_.add("parcelgate_tracking_poll_requests_total", carrier_label(r->id, "failed"));
+    r->put_back(batch);
+    co_return;
+  }
+  note_success(r->id);
+  metrics_.add("parcelgate_tracking_poll_requests_total", carrier_label(r->id, "ok"));
+  std::map<std::string, std::vector<timeline_event>> events;
+  for (const auto& e : answer->events)
+    events[e.tracking_number].push_back(from_carrier_event(e, "carrier_poll"));
+  std::map<std::string, bool> missed;
+  for (const auto& m : answer->misses) missed[m.tracking_number] = true;
+  for (const auto* c : batch) {
+    ++r->polled;
+    auto status = parse_tracking_status(c->status).value_or(tracking_status::unknown);
+    bool changed = false;
+    const bool miss = missed.contains(c->tracking_number);
+    if (auto it = events.find(c->tracking_number); it != events.end()) {
+      auto merged = co_await tracking_.apply(c->tenant, c->shipment_id, it->second);
+      if (!merged) {
+        if (merged.error().kind == error_kind::not_found) {
+          r->updates.push_back({.shipment_id = c->shipment_id, .next_in_ms = -1});
+          continue;
+        }
+        // The store is away: the events are still at the carrier; ask again soon.
+        r->updates.push_back({.shipment_id = c->shipment_id, .next_in_ms = 30'000});
+        metrics_.add("parcelgate_tracking_polls_total", carrier_label(r->id, "not_recorded"));
+        continue;
+      }
+      status = merged->status;
+      changed = !merged->added.empty();
+    }
+    metrics_.add("parcelgate_tracking_polls_total", carrier_label(r->id, changed ? "new_events"
+                                                                         : miss  ? "not_known"
+                                                                                 : "unchanged"));
+    r->updates.push_back(
+        {.shipment_id = c->shipment_id,
+         .next_in_ms = next_poll_in_ms(schedule_, status, c->age_ms, changed ? 0 : c->idle_ms,
+                                       miss ? c->misses + 1 : 0, unit_random()),
+         .changed = changed,
+         .missed = miss});
+  }
+}
+
 net::awaitable<int> tracking_poller::poll_carrier(const carriers::configured_carrier* carrier,
                                                   milliseconds round) {
   const std::string id(carrier->adapter->id());
@@ -137,32 +237,57 @@ net::awaitable<int> tracking_poller::poll_carrier(const carriers::configured_car
   const double rate =
       caps.tracking_requests_per_s > 0 ? caps.tracking_requests_per_s : kDefaultRequestsPerSecond;
   const int per_request = std::max(1, caps.tracking_batch);
-  const int requests =
-      std::max(1, static_cast<int>(std::floor(rate * static_cast<double>(round.count()) / 1000)));
-  const milliseconds spacing(static_cast<std::int64_t>(1000.0 / rate));
-  // Held as long as the round can last (its requests spaced with jitter, the last one timing
+  const auto spacing = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(1.0 / rate));
+  // The request slots of this round: from the carrier's next free slot (never earlier than now:
+  // slots missed while idle are not caught up, so there is never a burst) to the round's end,
+  // one every 1/rate, each delayed by up to 20% jitter.
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::chrono::steady_clock::time_point> slots;
+  {
+    const std::lock_guard lock(state_mutex_);
+    auto& state = state_[id];
+    auto slot = std::max(state.next_slot, now);
+    while (slot < now + round) {
+      slot += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          spacing * (0.2 * unit_random()));
+      slots.push_back(slot);
+      slot += spacing;
+    }
+    state.next_slot = slot;
+  }
+  if (slots.empty()) co_return 0;
+  const auto requests = static_cast<std::int64_t>(slots.size());
+  // Held as long as the round can last (its last request sent at the last slot, then timing
   // out) and a margin: due again after that if this instance dies meanwhile, as a visibility
   // timeout. A poll slower than that may meet another instance's poll of the same parcel, which
   // is harmless (scans are deduplicated, writes compare-and-set).
   const std::int64_t hold_ms =
-      round.count() + spacing.count() * requests * 6 / 5 + carrier->timeout.count() + 5'000;
+      std::chrono::duration_cast<milliseconds>(slots.back() - now).count() +
+      carrier->timeout.count() + 5'000;
   auto claimed = co_await db_.claim_due_polls(id, schedule_.first_poll_after.count(),
-                                              requests * per_request, hold_ms);
+                                              static_cast<int>(requests) * per_request, hold_ms);
   if (!claimed) {
     telemetry::log_warn("tracking poll: cannot claim due shipments",
                         {{"carrier", id}, {"cause", claimed.error().message}});
     co_return 0;
   }
-  if (claimed->empty()) co_return 0;
+  if (claimed->empty()) {
+    // Nothing due: the slots are free again for the next round.
+    const std::lock_guard lock(state_mutex_);
+    state_[id].next_slot = now;
+    co_return 0;
+  }
 
-  // Shipments grouped by tracking number, in batches of what one request takes.
-  std::vector<std::vector<const store::poll_claim*>> batches;
-  std::vector<store::poll_update> updates;
+  auto r =
+      std::make_shared<carrier_round>(net::make_strand(co_await net::this_coro::executor), carrier);
+  r->claimed = std::move(*claimed);
   {
+    // Shipments grouped by tracking number, in batches of what one request takes.
     std::map<std::string, std::vector<const store::poll_claim*>> by_number;
-    for (const auto& c : *claimed) {
+    for (const auto& c : r->claimed) {
       if (c.tracking_number.empty() || c.status.empty()) {
-        updates.push_back({.shipment_id = c.shipment_id, .next_in_ms = -1});  // gone or unpolled
+        r->updates.push_back({.shipment_id = c.shipment_id, .next_in_ms = -1});  // gone
         continue;
       }
       by_number[c.tracking_number].push_back(&c);
@@ -171,97 +296,38 @@ net::awaitable<int> tracking_poller::poll_carrier(const carriers::configured_car
     int numbers = 0;
     for (auto& [number, shipments] : by_number) {
       if (numbers == per_request) {
-        batches.push_back(std::move(current));
+        r->batches.push_back(std::move(current));
         current.clear();
         numbers = 0;
       }
       ++numbers;
       current.insert(current.end(), shipments.begin(), shipments.end());
     }
-    if (!current.empty()) batches.push_back(std::move(current));
+    if (!current.empty()) r->batches.push_back(std::move(current));
   }
-
-  int polled = 0;
-  bool failing = false;
-  milliseconds backoff{0};
-  // After a failed request, the shipments not polled go back until the carrier's pause ends.
-  const auto put_back = [&](const std::vector<const store::poll_claim*>& batch) {
-    for (const auto* c : batch)
-      updates.push_back(
-          {.shipment_id = c->shipment_id,
-           .next_in_ms = static_cast<std::int64_t>(backoff.count() * (1 + 0.2 * unit_random()))});
-  };
-  for (std::size_t b = 0; b < batches.size(); ++b) {
-    const auto& batch = batches[b];
-    if (failing) {
-      put_back(batch);
-      continue;
-    }
-    if (b > 0)
-      co_await sleep_for(
-          milliseconds(static_cast<std::int64_t>(spacing.count() * (1 + 0.2 * unit_random()))));
-    std::vector<std::string> numbers;
-    for (const auto* c : batch)
-      if (numbers.empty() || numbers.back() != c->tracking_number)
-        numbers.push_back(c->tracking_number);
-    carriers::carrier_call call(client_, metrics_, carrier->adapter->id(),
-                                std::chrono::steady_clock::now() + carrier->timeout);
-    auto answer = co_await carrier->adapter->track(numbers, call);
-    if (!answer) {
-      backoff = note_failure(id);
-      failing = true;
-      metrics_.add("parcelgate_tracking_poll_requests_total", carrier_label(id, "failed"));
-      telemetry::log_warn("tracking poll failed; carrier paused",
-                          {{"carrier", id},
-                           {"kind", std::string(to_string(answer.error().kind))},
-                           {"cause", answer.error().message},
-                           {"paused_ms", static_cast<std::int64_t>(backoff.count())}});
-      put_back(batch);
-      continue;
-    }
-    note_success(id);
-    metrics_.add("parcelgate_tracking_poll_requests_total", carrier_label(id, "ok"));
-    std::map<std::string, std::vector<timeline_event>> events;
-    for (const auto& e : answer->events)
-      events[e.tracking_number].push_back(from_carrier_event(e, "carrier_poll"));
-    std::map<std::string, bool> missed;
-    for (const auto& m : answer->misses) missed[m.tracking_number] = true;
-    for (const auto* c : batch) {
-      ++polled;
-      auto status = parse_tracking_status(c->status).value_or(tracking_status::unknown);
-      bool changed = false;
-      const bool miss = missed.contains(c->tracking_number);
-      if (auto it = events.find(c->tracking_number); it != events.end()) {
-        auto merged = co_await tracking_.apply(c->tenant, c->shipment_id, it->second);
-        if (!merged) {
-          if (merged.error().kind == error_kind::not_found) {
-            updates.push_back({.shipment_id = c->shipment_id, .next_in_ms = -1});
-            continue;
-          }
-          // The store is away: the events are still at the carrier; ask again soon.
-          updates.push_back({.shipment_id = c->shipment_id, .next_in_ms = 30'000});
-          metrics_.add("parcelgate_tracking_polls_total", carrier_label(id, "not_recorded"));
-          continue;
-        }
-        status = merged->status;
-        changed = !merged->added.empty();
-      }
-      metrics_.add("parcelgate_tracking_polls_total", carrier_label(id, changed ? "new_events"
-                                                                        : miss  ? "not_known"
-                                                                                : "unchanged"));
-      updates.push_back(
-          {.shipment_id = c->shipment_id,
-           .next_in_ms = next_poll_in_ms(schedule_, status, c->age_ms, changed ? 0 : c->idle_ms,
-                                         miss ? c->misses + 1 : 0, unit_random()),
-           .changed = changed,
-           .missed = miss});
-    }
+  if (r->batches.size() < slots.size()) {
+    // Fewer requests than slots: the unused ones are free again.
+    const std::lock_guard lock(state_mutex_);
+    state_[id].next_slot = slots[r->batches.size()];
   }
-  auto written = co_await db_.reschedule_polls(updates);
+  r->pending = static_cast<int>(r->batches.size());
+  r->done.expires_at(net::steady_timer::time_point::max());
+  for (std::size_t b = 0; b < r->batches.size(); ++b)
+    net::co_spawn(r->strand, poll_batch_at(this, r, b, slots[b]),
+                  net::bind_executor(r->strand, [r](std::exception_ptr e) {
+                    if (e) telemetry::log_error("tracking poll of a batch failed", {});
+                    if (--r->pending == 0) r->done.cancel();
+                  }));
+  if (r->pending > 0) {
+    boost::system::error_code ec;
+    co_await r->done.async_wait(
+        net::bind_executor(r->strand, net::redirect_error(net::use_awaitable, ec)));
+  }
+  auto written = co_await db_.reschedule_polls(r->updates);
   if (!written)
     telemetry::log_warn("tracking poll: cannot reschedule (the shipments are due again later)",
                         {{"carrier", id}, {"cause", written.error().message}});
-  co_return polled;
+  co_return r->polled;
 }
 
 }  // namespace parcelgate

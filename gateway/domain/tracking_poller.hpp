@@ -7,8 +7,10 @@
 // A round, for each carrier whose adapter polls (caps().tracking_poll):
 // - it claims at most what the carrier's published rate allows in the round (batches of
 //   caps().tracking_batch numbers, caps().tracking_requests_per_s requests a second, or
-//   kDefaultRequestsPerSecond when the carrier publishes none), and spaces the requests evenly
-//   with up to 20% jitter, so bursts never exceed the rate;
+//   kDefaultRequestsPerSecond when the carrier publishes none) and sends each request at its
+//   own slot, one every 1/rate with up to 20% jitter, carried over from round to round, so no
+//   second ever holds more than the rate; requests run concurrently, so a slow carrier still
+//   gets its full rate;
 // - each batch's events are applied through tracking_service (merge, compare-and-set);
 // - each shipment gets its next poll (next_poll_in_ms: sooner when out for delivery, later when
 //   idle or waiting at a point, never again once final or older than tracking.max_age_days);
@@ -19,6 +21,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -71,14 +74,17 @@ class tracking_poller {
   // One round of about `round` (the duty's period): returns how many shipments were polled.
   boost::asio::awaitable<int> run_round(std::chrono::milliseconds round);
 
-  // For the poll of one carrier (internal, public for the coroutine helpers).
+  // The parts of a round (internal; public for the coroutine helpers of the .cpp).
+  struct carrier_round;
   boost::asio::awaitable<int> poll_carrier(const carriers::configured_carrier* carrier,
                                            std::chrono::milliseconds round);
+  boost::asio::awaitable<void> poll_batch(carrier_round* round, std::size_t batch);
 
  private:
   struct carrier_state {
     std::chrono::steady_clock::time_point paused_until{};
-    int failures = 0;  // failed requests in a row
+    int failures = 0;                                   // failed requests in a row
+    std::chrono::steady_clock::time_point next_slot{};  // the carrier's next free request slot
   };
   std::chrono::milliseconds note_failure(const std::string& carrier);
   void note_success(const std::string& carrier);

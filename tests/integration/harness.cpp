@@ -550,7 +550,8 @@ stack::stack(stack_options options) : options_(std::move(options)) {
   cfg << "carriers:\n";
   cfg << "  colissimo: {base_url: \"" << sim_url_
       << "/colissimo\", contract_number: " << yaml_quoted(options_.colissimo_contract)
-      << ", password: " << yaml_quoted(options_.colissimo_password)
+      << ", password: " << yaml_quoted(options_.colissimo_password) << ", tracking_url: \""
+      << sim_url_ << "/laposte/suivi/v2\", okapi_key: sandbox-okapi"
       << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
   cfg << "  mondialrelay: {base_url: \"" << sim_url_
       << "/mondialrelay\", enseigne: " << yaml_quoted(options_.mondialrelay_enseigne)

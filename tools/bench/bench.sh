@@ -10,6 +10,10 @@
 #   tools/bench/bench.sh stores     read and purchase on SQLite, then on PostgreSQL, in one run
 #   tools/bench/bench.sh scale2     10,000 purchases in flight over two gateways on one PostgreSQL
 #                                   (simulator latency 1 s): errors, labels sold, peak RSS per gateway
+#   tools/bench/bench.sh polls      POLL_SHIPMENTS (100,000) active shipments polled on schedule against the
+#                                   simulator for POLL_SECONDS (60): each carrier's request rate per second
+#                                   (peak and mean, against its published or default rate), parcels polled
+#                                   per second, the gateway's CPU and peak RSS
 #   tools/bench/bench.sh all
 # Environment: RATE (500), DURATION (20 s per side and round), ROUNDS (3), WRK_DURATION (10 s),
 # IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1), STORE (sqlite or
@@ -110,8 +114,10 @@ server: {listen: "127.0.0.1:0", threads: $threads, access_log: false, rate_limit
 log: {level: warn}
 $(store_yaml)
 carriers:
-  colissimo: {base_url: "$sim_url/colissimo", contract_number: "123456", password: sandbox, timeout_s: 30}
+  colissimo: {base_url: "$sim_url/colissimo", contract_number: "123456", password: sandbox, timeout_s: 30,
+              tracking_url: "$sim_url/laposte/suivi/v2", okapi_key: sandbox-okapi}
   mondialrelay: {base_url: "$sim_url/mondialrelay", enseigne: BDTEST13, private_key: PrivateK, timeout_s: 30}
+${GW_EXTRA_YAML:-}
 YAML
   ${GW_ENV:-} build/gateway/parcelgate --config "$work/gw.yaml" > "$work/gw.log" 2>&1 &
   pids+=($!); gw_pid=$!
@@ -285,7 +291,65 @@ bench_scale2() {
   stop_stack
 }
 
+# Seeds $1 shipments of tenant "bench" in transit (one in ten Mondial Relay, the rest Colissimo),
+# which the store's trigger schedules for polling at once. Their numbers are well-formed but not
+# sold by the simulator, which answers them as not known yet: the requests and their pacing are
+# the same as for known parcels.
+seed_active_shipments() {
+  local n="$1" now; now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  local select="SELECT 'shp_bench' || lpad_i, 'bench', 'in_transit',
+      CASE WHEN i % 10 = 0 THEN 'mondialrelay' ELSE 'colissimo' END, 'home', '',
+      CASE WHEN i % 10 = 0 THEN substr('0000000' || i, -8) ELSE '6A' || substr('00000000000' || i, -11) END,
+      'seed-' || i, 'outbound', 'seed-' || i, '{}', '$now', '$now'"
+  local insert="INSERT INTO shipments (id, tenant_id, status, carrier, service, carrier_service,
+      tracking_number, reference, direction, idempotency_key, body, created_at, updated_at)"
+  if [[ "${STORE:-sqlite}" == postgresql ]]; then
+    psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "$insert ${select//lpad_i/lpad(i::text, 8, '0')}
+      FROM generate_series(1, $n) AS g(i)" >/dev/null
+  else
+    sqlite3 "$work/gw.db" "PRAGMA busy_timeout = 10000; WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL
+      SELECT i + 1 FROM g WHERE i < $n) $insert ${select//lpad_i/substr('00000000' || i, -8)} FROM g"
+  fi
+}
+
+bench_polls() {
+  local n="${POLL_SHIPMENTS:-100000}" secs="${POLL_SECONDS:-60}"
+  GW_EXTRA_YAML="tracking: {first_poll_after_s: 0, poll_interval_s: 1800}" start_stack 2
+  seed_active_shipments "$n"
+  sleep 2  # the first round after the seed
+  local hz; hz="$(getconf CLK_TCK)"
+  local t0 c0; t0=$(date +%s.%N); c0=$(cpu_ticks "$gw_pid")
+  : > "$work/polls.samples"
+  for _ in $(seq 1 "$secs"); do
+    curl -s "$sim_url/_sim/stats" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(s.get("laposte", {}).get("requests", 0), s.get("mondialrelay", {}).get("requests", 0))' >> "$work/polls.samples"
+    sleep 1
+  done
+  local t1 c1; t1=$(date +%s.%N); c1=$(cpu_ticks "$gw_pid")
+  local metrics; metrics="$(curl -s "$gw_url/metrics")"
+  local polled; polled=$(echo "$metrics" | awk '$1 ~ /^parcelgate_tracking_polls_total\{/ {s += $2} END {print s + 0}')
+  local failed; failed=$(echo "$metrics" | awk '$1 ~ /^parcelgate_tracking_poll_requests_total\{.*outcome="failed"/ {s += $2} END {print s + 0}')
+  local hwm; hwm=$(awk '/VmHWM/ {print $2}' "/proc/$gw_pid/status")
+  local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$gw_pid/status")
+  local rates; rates=$(python3 - "$work/polls.samples" "$t0" "$t1" "$c0" "$c1" "$hz" <<'PY'
+import json, sys
+rows = [tuple(map(int, l.split())) for l in open(sys.argv[1]) if l.strip()]
+t0, t1, c0, c1, hz = map(float, sys.argv[2:7])
+def per_second(col):
+    d = [rows[i + 1][col] - rows[i][col] for i in range(len(rows) - 1)]
+    return {"peak": max(d), "mean": round(sum(d) / len(d), 2)} if d else {}
+print(json.dumps({"colissimo_suivi_rps": per_second(0), "mondialrelay_rps": per_second(1),
+                  "gateway_cpu_percent": round((c1 - c0) / hz / (t1 - t0) * 100, 1)}))
+PY
+)
+  record "{\"bench\":\"tracking_polls\",\"store\":\"${STORE:-sqlite}\",\"active_shipments\":$n,\"seconds\":$secs,\"published_rps\":{\"colissimo_suivi\":10,\"mondialrelay\":\"none (5 by default)\"},\"measured\":$rates,\"parcels_polled\":$polled,\"failed_requests\":$failed,\"gateway_rss_kb\":$rss,\"gateway_peak_rss_kb\":$hwm}"
+  stop_stack
+}
+
 case "$what" in
+  polls) bench_polls ;;
   fsync) bench_fsync ;;
   read) bench_read ;;
   purchase) bench_purchase ;;
@@ -294,6 +358,6 @@ case "$what" in
   stores) for STORE in sqlite postgresql; do export STORE; bench_read; bench_purchase; done ;;
   json) bench_json ;;
   all) bench_read; bench_fsync; bench_purchase; bench_scale ;;
-  *) echo "usage: $0 read|purchase|scale|scale2|stores|fsync|json|all" >&2; exit 2 ;;
+  *) echo "usage: $0 read|purchase|scale|scale2|stores|polls|fsync|json|all" >&2; exit 2 ;;
 esac
 echo "results appended to $out"
