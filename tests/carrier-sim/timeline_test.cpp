@@ -463,6 +463,15 @@ TEST(MondialRelayRoundTrip, HeldAtPointThroughTheAdapter) {
   EXPECT_EQ(batch->events[3].point_id, "mondialrelay:FR:020230");
   EXPECT_EQ(batch->events[4].point_id, "");
   EXPECT_EQ(batch->events[0].location, "SAINT-ETIENNE");
+
+  // /_sim/reset forgets timelines and sales; the service still knows its expedition, which
+  // starts its default timeline again from the sale (as before timelines could be scripted).
+  book.reset();
+  ledger.reset();
+  batch = testing_mr::run(adapter->track({number}, call));
+  ASSERT_TRUE(batch) << batch.error().message;
+  EXPECT_TRUE(batch->misses.empty());
+  EXPECT_TRUE(batch->events.empty());  // default pace: the first step a minute after the sale
 }
 
 }  // namespace

@@ -44,6 +44,14 @@ constexpr sim_account kAccounts[] = {{"BDTEST13", "PrivateK"}};
 struct expedition_record {
   std::string ens, crc, mode_liv, liv_rel, liv_rel_pays, expe_ville, dest_ville;
   labels::label_content content;
+  std::chrono::system_clock::time_point sold_at;
+  parcel_facts facts() const {
+    return parcel_facts{.mode = liv_rel.empty() ? delivery_mode::home : delivery_mode::point,
+                        .origin_city = expe_ville,
+                        .destination_city = dest_ville,
+                        .point_id = liv_rel,
+                        .point_country = liv_rel_pays};
+  }
 };
 
 std::string xml_escape(std::string_view s) {
@@ -281,14 +289,8 @@ class mondialrelay_sim final : public carrier_sim {
                                     : rec.mode_liv + " " + rec.liv_rel_pays + "-" + rec.liv_rel;
     c.footer = "SANDBOX " + std::string(acct->enseigne) + " - NOT FOR SHIPPING";
     std::string crc = rec.crc, ens = rec.ens;
-    const bool relay = !rec.liv_rel.empty();
-    book_.open("mondialrelay", expedition,
-               parcel_facts{.mode = relay ? delivery_mode::point : delivery_mode::home,
-                            .origin_city = rec.expe_ville,
-                            .destination_city = rec.dest_ville,
-                            .point_id = rec.liv_rel,
-                            .point_country = rec.liv_rel_pays},
-               std::chrono::system_clock::now());
+    rec.sold_at = std::chrono::system_clock::now();
+    book_.open("mondialrelay", expedition, rec.facts(), rec.sold_at);
     {
       std::lock_guard lock(mutex_);
       expeditions_.emplace(expedition, std::move(rec));
@@ -319,13 +321,12 @@ class mondialrelay_sim final : public carrier_sim {
       if (it == expeditions_.end()) return operation_result(op, "<STAT>24</STAT>");
       rec = it->second;
     }
-    const auto timeline = book_.view(
-        "mondialrelay", expedition, std::chrono::system_clock::now(),
-        parcel_facts{.mode = rec.liv_rel.empty() ? delivery_mode::home : delivery_mode::point,
-                     .origin_city = rec.expe_ville,
-                     .destination_city = rec.dest_ville,
-                     .point_id = rec.liv_rel,
-                     .point_country = rec.liv_rel_pays});
+    const auto now = std::chrono::system_clock::now();
+    auto timeline = book_.view("mondialrelay", expedition, now, rec.facts());
+    if (!timeline) {  // timelines forgotten (/_sim/reset): the parcel starts again from its sale
+      book_.open("mondialrelay", expedition, rec.facts(), rec.sold_at);
+      timeline = book_.view("mondialrelay", expedition, now, rec.facts());
+    }
     if (!timeline) return operation_result(op, "<STAT>24</STAT>");
     const bool relay = !rec.liv_rel.empty();
     std::string steps;
