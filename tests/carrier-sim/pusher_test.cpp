@@ -40,8 +40,8 @@ struct receiver {
     http::server_options options;
     options.name = "receiver";
     if (tls)
-      options.tls = http::tls_files{std::string(CERTS_DIR) + "/server.crt",
-                                    std::string(CERTS_DIR) + "/server.key"};
+      options.tls = http::tls_files{.cert_file = std::string(CERTS_DIR) + "/server.crt",
+                                    .key_file = std::string(CERTS_DIR) + "/server.key"};
     server = std::make_unique<http::server>(
         io, options,
         [this](http::request& req) -> net::awaitable<http::response> {
