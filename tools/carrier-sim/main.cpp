@@ -4,7 +4,9 @@
 //               [--malformed-rate F]
 // Carriers live under /colissimo/..., /mondialrelay/... and /laposte/suivi/v2/... (tracking of
 // the Colissimo parcels sold); GET /_sim/stats reads the labels
-// sold, GET|POST /_sim/faults reads or changes fault settings, POST /_sim/reset clears the ledger.
+// sold, GET|POST /_sim/faults reads or changes fault settings, POST /_sim/reset clears the ledger
+// and the timelines; POST /_sim/advance and GET|POST /_sim/timeline move a parcel along its
+// scenario or script another one (timeline.hpp, README.md).
 
 #include <sys/resource.h>
 
@@ -24,6 +26,7 @@
 #include "gateway/telemetry/log.hpp"
 #include "tools/carrier-sim/faults.hpp"
 #include "tools/carrier-sim/sim.hpp"
+#include "tools/carrier-sim/timeline.hpp"
 
 namespace net = boost::asio;
 using namespace parcelgate;
@@ -99,6 +102,17 @@ int main(int argc, char** argv) {
   options.limits.idle_timeout = std::chrono::seconds(60);
 
   sim::sales_ledger ledger;
+  sim::timeline_book timelines(ledger);
+  {
+    // Defaults of new parcels' timelines: refuse to start on a setting that cannot be read.
+    std::vector<std::string> problems;
+    timelines.add_carrier(sim::colissimo_scripts(),
+                          sim::defaults_from_environment("colissimo", {}, &problems));
+    timelines.add_carrier(sim::mondialrelay_scripts(),
+                          sim::defaults_from_environment("mondialrelay", {}, &problems));
+    for (const auto& p : problems) std::fprintf(stderr, "carrier-sim: %s\n", p.c_str());
+    if (!problems.empty()) return 2;
+  }
   sim::fault_injector injector;
   injector.set(faults);
   net::io_context io(static_cast<int>(threads));
@@ -118,8 +132,10 @@ int main(int argc, char** argv) {
         co_return http::response::json(200, injector.to_json());
       }
     }
+    if (auto answer = timelines.handle_control(req)) co_return std::move(*answer);
     if (req.path == "/_sim/reset" && req.method == "POST") {
       ledger.reset();
+      timelines.reset();
       co_return http::response::json(200, ledger.to_json());
     }
     if (req.path == "/healthz") co_return http::response::json(200, R"({"status":"ok"})");
@@ -168,9 +184,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   public_url = server.url();
-  carriers.push_back(sim::make_colissimo_sim(ledger, public_url));
-  carriers.push_back(sim::make_mondialrelay_sim(ledger, public_url));
-  carriers.push_back(sim::make_laposte_suivi_sim(ledger));
+  carriers.push_back(sim::make_colissimo_sim(ledger, public_url, timelines));
+  carriers.push_back(sim::make_mondialrelay_sim(ledger, public_url, timelines));
+  carriers.push_back(sim::make_laposte_suivi_sim(ledger, timelines));
 
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

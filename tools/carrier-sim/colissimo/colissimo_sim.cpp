@@ -16,6 +16,7 @@
 #include "gateway/labels/label.hpp"
 #include "tools/carrier-sim/colissimo/sls_validation.hpp"
 #include "tools/carrier-sim/sim.hpp"
+#include "tools/carrier-sim/timeline.hpp"
 
 namespace parcelgate::sim {
 
@@ -118,8 +119,12 @@ std::vector<std::string> address_lines(const json::object* a) {
 
 class colissimo_sim final : public carrier_sim {
  public:
-  explicit colissimo_sim(sales_ledger& ledger)
-      : ledger_(ledger), serial_(std::random_device{}() % 8000000000ull + 1000000000ull) {}
+  // `book`: where sold parcels open their tracking timeline (nullptr: the Suivi sim adopts them
+  // from the ledger).
+  colissimo_sim(sales_ledger& ledger, timeline_book* book)
+      : ledger_(ledger),
+        book_(book),
+        serial_(std::random_device{}() % 8000000000ull + 1000000000ull) {}
 
   std::string_view prefix() const noexcept override { return "/colissimo"; }
 
@@ -200,6 +205,17 @@ class colissimo_sim final : public carrier_sim {
       return multipart(500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr),
                        nullptr);
 
+    if (book_) {
+      const json::object* from = child(child(letter, "sender"), "address");
+      const bool to_point = p.kind == product_kind::relay;
+      book_->open("colissimo", parcel_number,
+                  parcel_facts{.mode = to_point ? delivery_mode::point : delivery_mode::home,
+                               .origin_city = text(from, "city"),
+                               .destination_city = text(to, "city"),
+                               .point_id = to_point ? text(parcel, "pickupLocationId") : "",
+                               .point_country = to_point ? text(to, "countryCode") : ""},
+                  std::chrono::system_clock::now());
+    }
     ledger_.record("colissimo", text(child(letter, "sender"), "senderParcelRef"), parcel_number);
     json::object label_response{{"parcelNumber", parcel_number},
                                 {"parcelNumberPartner", partner},
@@ -209,6 +225,7 @@ class colissimo_sim final : public carrier_sim {
   }
 
   sales_ledger& ledger_;
+  timeline_book* book_;
   std::atomic<std::uint64_t> serial_;
 };
 
@@ -216,7 +233,14 @@ class colissimo_sim final : public carrier_sim {
 
 std::unique_ptr<carrier_sim> make_colissimo_sim(sales_ledger& ledger, std::string) {
   // Colissimo returns labels inline (pdfUrl is null): the public base URL is not needed.
-  return std::make_unique<colissimo_sim>(ledger);
+  return std::make_unique<colissimo_sim>(ledger, nullptr);
+}
+
+std::unique_ptr<carrier_sim> make_colissimo_sim(sales_ledger& ledger, std::string,
+                                                timeline_book& book) {
+  if (!book.knows_carrier("colissimo"))
+    book.add_carrier(colissimo_scripts(), defaults_from_environment("colissimo", {}));
+  return std::make_unique<colissimo_sim>(ledger, &book);
 }
 
 }  // namespace parcelgate::sim

@@ -5,9 +5,11 @@
 //   - one id: HTTP 200 and one envelope; several: HTTP 207 and an array of envelopes, each with
 //     its own returnCode: 200 and a shipment for a parcel in the sales ledger, 104 for a
 //     well-formed number never sold, 400 for a malformed one;
-//   - a sold parcel shows one more event every stage_interval after its sale: DR1 (data
-//     received) at the sale, then PC1, ET1, MD2 and DI1 (delivered). Events are listed newest
-//     first with their date in France's local time and offset (+01:00 or +02:00);
+//   - a sold parcel shows the steps its scenario reached so far (timeline.hpp): by default
+//     DR1 (data received) at the sale, then PC1, ET1, MD2 and DI1 (delivered), one more every
+//     step; parcels sent to a pickup point show AG1 instead of MD2 and carry
+//     contextData.removalPoint. Events are listed newest first with their date in France's local
+//     time and offset (+01:00 or +02:00); isFinal once delivered or back with the sender;
 //   - busy (fault injection): 429 {code: TOO_MANY_REQUESTS, message} with Retry-After: 1.
 // Labels are in French (the sandbox answers fr_FR whatever `lang` asks).
 
@@ -21,6 +23,7 @@
 
 #include "gateway/domain/time_zone.hpp"
 #include "tools/carrier-sim/sim.hpp"
+#include "tools/carrier-sim/timeline.hpp"
 
 namespace parcelgate::sim {
 
@@ -32,28 +35,23 @@ constexpr std::string_view kServicePath = "/suivi/v2/idships/";
 constexpr std::string_view kOkapiKey = "sandbox-okapi";
 constexpr std::size_t kMaxIds = 10;
 
-struct stage {
-  std::string_view code;
-  std::string_view label;
-  int step;  // timeline step the event completes (1 to 5)
-};
-
-// A home delivery inside France, in the order it happens. Texts written for the sandbox.
-constexpr stage kStages[] = {
-    {.code = "DR1",
-     .label =
-         "Votre colis est prêt à être expédié. Il n'est pas encore pris en charge par La Poste.",
-     .step = 1},
-    {.code = "PC1", .label = "Votre colis a été pris en charge par La Poste.", .step = 2},
-    {.code = "ET1",
-     .label = "Votre colis est en cours d'acheminement dans notre réseau.",
-     .step = 3},
-    {.code = "MD2", .label = "Votre colis est en cours de livraison.", .step = 4},
-    {.code = "DI1", .label = "Votre colis a été livré.", .step = 5},
-};
-
 constexpr std::string_view kSteps[] = {"Déclaré", "Pris en charge", "En cours d'acheminement",
                                        "Prêt à être distribué", "Livré"};
+
+// The Suivi v2 timeline step (1 to 5) an event code completes (carrier-wire-formats.md §6).
+int timeline_step(std::string_view code) {
+  if (code.starts_with("DR")) return 1;
+  if (code.starts_with("PC")) return 2;
+  if (code == "MD2" || code == "ND1" || code == "AG1" || code == "RE1") return 4;
+  if (code.starts_with("DI")) return 5;
+  return 3;  // ET*, EP1, DO*, PB*
+}
+
+// Colissimo's products whose parcels go to a pickup point, by parcel number prefix (A2P, BPR).
+delivery_mode mode_of(std::string_view parcel_number) {
+  return parcel_number.starts_with("6M") || parcel_number.starts_with("6H") ? delivery_mode::point
+                                                                            : delivery_mode::home;
+}
 
 bool valid_id(std::string_view id) {
   return id.size() >= 11 && id.size() <= 15 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -68,9 +66,19 @@ http::response error_body(int status, std::string_view code, std::string_view me
 
 class laposte_suivi_sim final : public carrier_sim {
  public:
+  // A book of its own, the scenario from the environment and one step every `stage_interval`.
   laposte_suivi_sim(sales_ledger& ledger, std::chrono::milliseconds stage_interval)
-      : ledger_(ledger), interval_(stage_interval) {
-    if (auto zone = time_zone::load("Europe/Paris")) france_ = std::move(*zone);
+      : own_(std::make_unique<timeline_book>(ledger)), book_(*own_) {
+    timeline_defaults d = defaults_from_environment("colissimo", {});
+    d.step = stage_interval;
+    book_.add_carrier(colissimo_scripts(), d);
+    load_zone();
+  }
+  // The server's shared book.
+  explicit laposte_suivi_sim(timeline_book& book) : book_(book) {
+    if (!book_.knows_carrier("colissimo"))
+      book_.add_carrier(colissimo_scripts(), defaults_from_environment("colissimo", {}));
+    load_zone();
   }
 
   std::string_view prefix() const noexcept override { return "/laposte"; }
@@ -121,6 +129,10 @@ class laposte_suivi_sim final : public carrier_sim {
   }
 
  private:
+  void load_zone() {
+    if (auto zone = time_zone::load("Europe/Paris")) france_ = std::move(*zone);
+  }
+
   // "2026-03-29T03:05:00+02:00": France's local time with its offset.
   std::string local_date(std::chrono::system_clock::time_point t) const {
     using namespace std::chrono;
@@ -148,8 +160,13 @@ class laposte_suivi_sim final : public carrier_sim {
       env["idShip"] = id;
       return env;
     }
-    const auto sold = ledger_.sold_at("colissimo", id);
-    if (!sold) {
+    const auto timeline = book_.view("colissimo", id, now,
+                                     parcel_facts{.mode = mode_of(id),
+                                                  .origin_city = {},
+                                                  .destination_city = {},
+                                                  .point_id = {},
+                                                  .point_country = {}});
+    if (!timeline || timeline->reached() == 0) {
       env["returnCode"] = 104;
       env["returnMessage"] = "Votre numéro de suivi " + id +
                              " n'est pas encore disponible ou n'est pas reconnu. Veuillez "
@@ -157,50 +174,58 @@ class laposte_suivi_sim final : public carrier_sim {
       env["idShip"] = id;
       return env;
     }
-    // Stages reached: the sale's, then one per elapsed interval.
-    std::size_t reached = 1;
-    while (reached < std::size(kStages) && *sold + interval_ * static_cast<int>(reached) <= now)
-      ++reached;
-    auto at = [&](std::size_t i) { return local_date(*sold + interval_ * static_cast<int>(i)); };
+    const auto& steps = timeline->steps;
+    const std::size_t reached = timeline->reached();
+    auto at = [&](std::size_t i) { return local_date(timeline->times[i]); };
     json::array events;
     for (std::size_t i = reached; i-- > 0;)  // newest first
-      events.push_back(json::object{{"code", kStages[i].code},
-                                    {"label", kStages[i].label},
+      events.push_back(json::object{{"code", steps[i].code},
+                                    {"label", steps[i].text},
                                     {"date", at(i)},
                                     {"order", static_cast<int>(i + 1)}});
-    const int last_step = kStages[reached - 1].step;
-    json::array timeline;
+    int last_step = 0;
+    for (std::size_t i = 0; i < reached; ++i)
+      last_step = std::max(last_step, timeline_step(steps[i].code));
+    const std::string_view last_status = steps[reached - 1].status;
+    const bool final_state = last_status == "delivered" || last_status == "returned_to_sender";
+    const bool anomaly = last_status == "exception";
+    json::array timeline_steps;
     for (int step = 1; step <= 5; ++step) {
+      const bool done = step <= last_step;
       json::object s{{"id", step},
                      {"shortLabel", kSteps[step - 1]},
                      {"longLabel", ""},
-                     {"status", step <= last_step},
-                     {"type", step <= last_step ? 1 : 0}};
+                     {"status", done},
+                     {"type", done ? (anomaly && step == last_step ? -1 : 1) : 0}};
       for (std::size_t i = 0; i < reached; ++i)
-        if (kStages[i].step == step) s["date"] = at(i), s["country"] = "FR";
-      timeline.push_back(std::move(s));
+        if (timeline_step(steps[i].code) == step) s["date"] = at(i), s["country"] = "FR";
+      timeline_steps.push_back(std::move(s));
     }
-    const bool delivered = reached == std::size(kStages);
-    json::object shipment{
-        {"idShip", id},
-        {"holder", 4},
-        {"product", "colissimo"},
-        {"isFinal", delivered},
-        {"timeline", std::move(timeline)},
-        {"event", std::move(events)},
-        {"contextData", json::object{{"deliveryChoice", json::object{{"deliveryChoice", 1}}},
-                                     {"originCountry", "FR"},
-                                     {"arrivalCountry", "FR"}}},
-        {"url", "https://www.laposte.fr/outils/suivre-vos-envois?code=" + id}};
+    json::object context{{"deliveryChoice", json::object{{"deliveryChoice", 1}}},
+                         {"originCountry", "FR"},
+                         {"arrivalCountry", "FR"}};
+    if (timeline->facts.mode == delivery_mode::point)
+      context["removalPoint"] = json::object{
+          {"name", timeline->facts.point_id.empty() ? std::string("Point retrait")
+                                                    : "Point retrait " + timeline->facts.point_id},
+          {"type", id.starts_with("6H") ? "BPR" : "A2P"}};
+    json::object shipment{{"idShip", id},
+                          {"holder", 4},
+                          {"product", "colissimo"},
+                          {"isFinal", final_state},
+                          {"timeline", std::move(timeline_steps)},
+                          {"event", std::move(events)},
+                          {"contextData", std::move(context)},
+                          {"url", "https://www.laposte.fr/outils/suivre-vos-envois?code=" + id}};
     if (reached > 1) shipment["entryDate"] = at(1);
-    if (delivered) shipment["deliveryDate"] = at(std::size(kStages) - 1);
+    if (final_state) shipment["deliveryDate"] = at(reached - 1);
     env["returnCode"] = 200;
     env["shipment"] = std::move(shipment);
     return env;
   }
 
-  sales_ledger& ledger_;
-  std::chrono::milliseconds interval_;
+  std::unique_ptr<timeline_book> own_;
+  timeline_book& book_;
   time_zone france_;
 };
 
@@ -209,6 +234,10 @@ class laposte_suivi_sim final : public carrier_sim {
 std::unique_ptr<carrier_sim> make_laposte_suivi_sim(sales_ledger& ledger,
                                                     std::chrono::milliseconds stage_interval) {
   return std::make_unique<laposte_suivi_sim>(ledger, stage_interval);
+}
+
+std::unique_ptr<carrier_sim> make_laposte_suivi_sim(sales_ledger&, timeline_book& book) {
+  return std::make_unique<laposte_suivi_sim>(book);
 }
 
 }  // namespace parcelgate::sim

@@ -2,6 +2,10 @@
 // dispatched on SOAPAction) with WSI2_CreationEtiquette and WSI2_TracingColisDetaille, and the
 // label server (GET {prefix}/ww2/PDF/StickerMaker2.aspx) that URL_Etiquette points to.
 // Sandbox account: enseigne BDTEST13, private key "PrivateK", brand code 11.
+// Tracing shows the steps the parcel's scenario reached so far (timeline.hpp): by default
+// PRISE EN CHARGE EN AGENCE, COLIS EN COURS D'ACHEMINEMENT, then DISPONIBLE AU POINT RELAIS
+// (relay parcels) or EN COURS DE LIVRAISON (home), then COLIS LIVRÉ, one step a minute
+// (CARRIER_SIM_MONDIALRELAY_STEP_SECONDS; 0: every step at once).
 #include <openssl/evp.h>
 
 #include <atomic>
@@ -19,6 +23,7 @@
 #include "gateway/labels/label.hpp"
 #include "tools/carrier-sim/mondialrelay/creation_rules.hpp"
 #include "tools/carrier-sim/sim.hpp"
+#include "tools/carrier-sim/timeline.hpp"
 
 namespace parcelgate::sim {
 
@@ -29,10 +34,6 @@ namespace mrs = mondialrelay;
 constexpr std::string_view kNamespace = "http://www.mondialrelay.fr/webservice/";
 constexpr std::string_view kStickerPath = "/ww2/PDF/StickerMaker2.aspx";
 constexpr std::string_view kBrandCode = "11";
-// The scripted tracing timeline moves one step per minute unless
-// CARRIER_SIM_MONDIALRELAY_STEP_SECONDS says otherwise (0: every step at once).
-constexpr long kDefaultStepSeconds = 60;
-constexpr long kLastStage = 4;
 constexpr std::size_t kTracingSlots = 10;  // the service pads the Tracing list with empty entries
 
 struct sim_account {
@@ -43,8 +44,14 @@ constexpr sim_account kAccounts[] = {{"BDTEST13", "PrivateK"}};
 struct expedition_record {
   std::string ens, crc, mode_liv, liv_rel, liv_rel_pays, expe_ville, dest_ville;
   labels::label_content content;
-  std::chrono::steady_clock::time_point created;
-  std::chrono::system_clock::time_point created_wall;
+  std::chrono::system_clock::time_point sold_at;
+  parcel_facts facts() const {
+    return parcel_facts{.mode = liv_rel.empty() ? delivery_mode::home : delivery_mode::point,
+                        .origin_city = expe_ville,
+                        .destination_city = dest_ville,
+                        .point_id = liv_rel,
+                        .point_country = liv_rel_pays};
+  }
 };
 
 std::string xml_escape(std::string_view s) {
@@ -153,18 +160,16 @@ std::string format_time(std::chrono::system_clock::time_point t, const char* fmt
   return buf;
 }
 
-long step_seconds_from_environment() {
-  const char* text = std::getenv("CARRIER_SIM_MONDIALRELAY_STEP_SECONDS");
-  if (!text || !*text) return kDefaultStepSeconds;
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  return *end == '\0' && value >= 0 ? value : kDefaultStepSeconds;
-}
-
 class mondialrelay_sim final : public carrier_sim {
  public:
-  explicit mondialrelay_sim(sales_ledger& ledger)
-      : ledger_(ledger), step_seconds_(step_seconds_from_environment()) {
+  // `book`: the server's shared timeline book; nullptr: a book of its own, with the defaults of
+  // the environment.
+  mondialrelay_sim(sales_ledger& ledger, timeline_book* book)
+      : ledger_(ledger),
+        own_(book ? nullptr : std::make_unique<timeline_book>(ledger)),
+        book_(book ? *book : *own_) {
+    if (!book_.knows_carrier("mondialrelay"))
+      book_.add_carrier(mondialrelay_scripts(), defaults_from_environment("mondialrelay", {}));
     (void)france();  // fail at start, not at the first tracing request
     std::random_device rd;
     next_expedition_ = 10'000'000 + std::uniform_int_distribution<std::uint64_t>(0, 79'000'000)(rd);
@@ -261,8 +266,6 @@ class mondialrelay_sim final : public carrier_sim {
     rec.liv_rel_pays = get(p, "LIV_Rel_Pays");
     rec.expe_ville = get(p, "Expe_Ville");
     rec.dest_ville = get(p, "Dest_Ville");
-    rec.created = std::chrono::steady_clock::now();
-    rec.created_wall = std::chrono::system_clock::now();
     auto& c = rec.content;
     c.carrier_name = "Mondial Relay";
     c.product = rec.mode_liv;
@@ -286,6 +289,8 @@ class mondialrelay_sim final : public carrier_sim {
                                     : rec.mode_liv + " " + rec.liv_rel_pays + "-" + rec.liv_rel;
     c.footer = "SANDBOX " + std::string(acct->enseigne) + " - NOT FOR SHIPPING";
     std::string crc = rec.crc, ens = rec.ens;
+    rec.sold_at = std::chrono::system_clock::now();
+    book_.open("mondialrelay", expedition, rec.facts(), rec.sold_at);
     {
       std::lock_guard lock(mutex_);
       expeditions_.emplace(expedition, std::move(rec));
@@ -316,42 +321,48 @@ class mondialrelay_sim final : public carrier_sim {
       if (it == expeditions_.end()) return operation_result(op, "<STAT>24</STAT>");
       rec = it->second;
     }
-    auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::steady_clock::now() - rec.created)
-                       .count();
-    long stage =
-        step_seconds_ == 0 ? kLastStage : std::min<long>(kLastStage, elapsed / step_seconds_);
-    bool relay = !rec.liv_rel.empty();
-    struct step {
-      const char* label;
-      std::string place;
-    };
-    std::vector<step> script = {
-        {"PRISE EN CHARGE EN AGENCE", rec.expe_ville},
-        {"COLIS EN COURS D'ACHEMINEMENT", rec.expe_ville},
-        {relay ? "DISPONIBLE AU POINT RELAIS" : "EN COURS DE LIVRAISON", rec.dest_ville},
-        {"COLIS LIVRÉ", rec.dest_ville}};
+    const auto now = std::chrono::system_clock::now();
+    auto timeline = book_.view("mondialrelay", expedition, now, rec.facts());
+    if (!timeline) {  // timelines forgotten (/_sim/reset): the parcel starts again from its sale
+      book_.open("mondialrelay", expedition, rec.facts(), rec.sold_at);
+      timeline = book_.view("mondialrelay", expedition, now, rec.facts());
+    }
+    if (!timeline) return operation_result(op, "<STAT>24</STAT>");
+    const bool relay = !rec.liv_rel.empty();
     std::string steps;
-    for (long i = 0; i < stage; ++i) {
-      auto when = rec.created_wall + std::chrono::seconds(step_seconds_ * (i + 1));
-      bool at_relay = relay && i >= 2;
-      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" +
-               xml_escape(script[static_cast<std::size_t>(i)].label) + "</Libelle><Date>" +
-               format_time(when, "%d/%m/%y") + "</Date><Heure>" + format_time(when, "%H:%M") +
-               "</Heure><Emplacement>" +
-               xml_escape(padded(script[static_cast<std::size_t>(i)].place, 26)) +
-               "</Emplacement><Relais_Num>" + (at_relay ? rec.liv_rel : "") +
-               "</Relais_Num><Relais_Pays>" + (at_relay ? rec.liv_rel_pays : "") +
+    for (std::size_t i = 0; i < timeline->reached(); ++i) {
+      const scan_step& s = timeline->steps[i];
+      const auto when = timeline->times[i];
+      // The point's number shows on the steps that happen there (the recipient's chosen relay).
+      const bool at_point = s.place == scan_place::point && !timeline->facts.point_id.empty();
+      // The sender's city until the parcel reaches the recipient's area, and again on its way
+      // back; the recipient's city there (the point's city for a relay).
+      const bool recipient_side =
+          s.place == scan_place::destination || s.place == scan_place::point;
+      const std::string& place = recipient_side ? rec.dest_ville : rec.expe_ville;
+      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" + xml_escape(s.text) +
+               "</Libelle><Date>" + format_time(when, "%d/%m/%y") + "</Date><Heure>" +
+               format_time(when, "%H:%M") + "</Heure><Emplacement>" +
+               xml_escape(padded(place, 26)) + "</Emplacement><Relais_Num>" +
+               (at_point ? timeline->facts.point_id : "") + "</Relais_Num><Relais_Pays>" +
+               (at_point ? timeline->facts.point_country : "") +
                "</Relais_Pays></ret_WSI2_sub_TracingColisDetaille>";
     }
-    for (auto i = static_cast<std::size_t>(stage); i < kTracingSlots; ++i)
+    for (auto i = timeline->reached(); i < kTracingSlots; ++i)
       steps +=
           "<ret_WSI2_sub_TracingColisDetaille><Libelle /><Date /><Heure /><Emplacement "
           "/><Relais_Num />"
           "<Relais_Pays /></ret_WSI2_sub_TracingColisDetaille>";
-    int overall = stage == 0 ? 80 : stage == kLastStage ? 82 : 81;
-    const char* summary = stage == 0            ? "COLIS ENREGISTRE"
-                          : stage == kLastStage ? "COLIS LIVRÉ"
+    // 80 registered, 82 delivered, 83 anomaly (the latest step is one), 81 otherwise.
+    const scan_step* current = timeline->current();
+    const std::string_view status = current ? current->status : std::string_view{};
+    const int overall = !current                ? 80
+                        : status == "delivered" ? 82
+                        : status == "exception" ? 83
+                                                : 81;
+    const std::string summary = overall == 80   ? "COLIS ENREGISTRE"
+                                : overall == 82 ? "COLIS LIVRÉ"
+                                : overall == 83 ? std::string(current->text)
                                                 : "COLIS EN COURS DE TRAITEMENT";
     return operation_result(op, "<STAT>" + std::to_string(overall) + "</STAT><Libelle01>" +
                                     xml_escape(summary) + "</Libelle01><Relais_Libelle>" +
@@ -382,7 +393,8 @@ class mondialrelay_sim final : public carrier_sim {
   }
 
   sales_ledger& ledger_;
-  const long step_seconds_;
+  std::unique_ptr<timeline_book> own_;
+  timeline_book& book_;
   std::atomic<std::uint64_t> next_expedition_;
   std::mutex mutex_;
   std::map<std::string, expedition_record, std::less<>> expeditions_;
@@ -393,7 +405,12 @@ class mondialrelay_sim final : public carrier_sim {
 std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger,
                                                    std::string /*public_base_url*/) {
   // URL_Etiquette is relative, so the public base URL is not needed by this carrier.
-  return std::make_unique<mondialrelay_sim>(ledger);
+  return std::make_unique<mondialrelay_sim>(ledger, nullptr);
+}
+
+std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger, std::string,
+                                                   timeline_book& book) {
+  return std::make_unique<mondialrelay_sim>(ledger, &book);
 }
 
 }  // namespace parcelgate::sim
