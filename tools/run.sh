@@ -32,6 +32,8 @@ export LAPOSTE_SUIVI_URL="${LAPOSTE_SUIVI_URL:-https://$sim_listen/laposte/suivi
 # The demo polls bought parcels within seconds (the shipped defaults are 10 and 30 minutes).
 export TRACKING_FIRST_POLL_S="${TRACKING_FIRST_POLL_S:-5}"
 export TRACKING_POLL_INTERVAL_S="${TRACKING_POLL_INTERVAL_S:-10}"
+# ...and the simulators scan each parcel every 20 s (tools/carrier-sim/README.md).
+export CARRIER_SIM_STEP_SECONDS="${CARRIER_SIM_STEP_SECONDS:-20}"
 mkdir -p var
 
 pids=()         # started in the background, stopped in reverse order
@@ -99,6 +101,20 @@ else
 fi
 
 key="$(build/tools/parcelctl/parcelctl --config config/parcelgate.yaml keys create --tenant demo --role merchant --name demo 2>/dev/null)"
+shipment='{"reference": "order-1042", "carrier": "colissimo", "service": "home",
+       "from": {"name": "Acme Returns", "line1": "10 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"},
+       "to": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne", "postal_code": "69100",
+              "country": "FR", "phone": "+33611223344", "email": "marie@example.test"},
+       "parcels": [{"weight_g": 1200}], "label": {"format": "pdf", "size": "a6"}}'
+# A demo parcel, so that its scans show up while you read this.
+demo="$(curl -s --cacert certs/dev/ca.crt "https://$listen/v1/shipments" -H "Authorization: Bearer $key" \
+          -H "Idempotency-Key: demo-$(date +%s%N)" -H "Content-Type: application/json" -d "$shipment")"
+demo_id="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$demo" 2>/dev/null || true)"
+demo_number="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["tracking_number"])' <<<"$demo" 2>/dev/null || true)"
+if [[ -z "$demo_id" ]]; then
+  echo "the demo purchase failed: $demo"
+  exit 1
+fi
 cat <<MSG
 
 $where
@@ -111,13 +127,18 @@ curl --cacert certs/dev/ca.crt https://$listen/v1/shipments \\
   -H "Authorization: Bearer $key" \\
   -H "Idempotency-Key: \$(cat /proc/sys/kernel/random/uuid)" \\
   -H "Content-Type: application/json" \\
-  -d '{"reference": "order-1042", "carrier": "colissimo", "service": "home",
-       "from": {"name": "Acme Returns", "line1": "10 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"},
-       "to": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne", "postal_code": "69100",
-              "country": "FR", "phone": "+33611223344", "email": "marie@example.test"},
-       "parcels": [{"weight_g": 1200}], "label": {"format": "pdf", "size": "a6"}}'
+  -d '$shipment'
 
 Then: GET /v1/shipments, GET /v1/shipments/<id>/label -o label.pdf, POST /v1/shipments/<id>/cancel.
+
+A demo parcel was bought: $demo_id, tracking number $demo_number. The simulator scans it every
+20 s and the gateway polls it every 10 s. Follow it:
+
+curl --cacert certs/dev/ca.crt https://$listen/v1/tracking/$demo_number -H "Authorization: Bearer $key"
+curl --cacert certs/dev/ca.crt https://$listen/v1/shipments/$demo_id/events -H "Authorization: Bearer $key"
+the public tracking page: https://$listen/track/$demo_number  (the dev CA: certs/dev/ca.crt)
+move it on at once: curl --cacert certs/dev/ca.crt https://$sim_listen/_sim/advance -d '{"tracking_number": "$demo_number"}'
+
 Press Ctrl-C to stop.
 MSG
 # Until Ctrl-C, or until any process stops on its own.
