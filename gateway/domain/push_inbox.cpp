@@ -137,7 +137,7 @@ boost::asio::awaitable<int> push_inbox::process(int limit) {
     if (numbers.empty()) {
       outcome += "no scan";
     } else {
-      auto found = co_await db_.find_shipments_by_tracking(p.carrier, numbers);
+      auto found = co_await db_.match_tracking_numbers(p.carrier, numbers);
       if (!found) {
         retry = true;
       } else {

@@ -101,7 +101,7 @@ class async_store {
   virtual task<result<std::vector<stored_push>>> claim_pushes(int limit, std::int64_t hold_ms) = 0;
   virtual task<result<void>> finish_pushes(const std::vector<push_done>& done) = 0;
   // (tracking number, shipment id) for the numbers of `carrier` that name a shipment.
-  virtual task<result<std::vector<std::pair<std::string, std::string>>>> find_shipments_by_tracking(
+  virtual task<result<std::vector<std::pair<std::string, std::string>>>> match_tracking_numbers(
       const std::string& carrier, const std::vector<std::string>& tracking_numbers) = 0;
   // Deletes processed pushes received before `before` (RFC 3339). Returns how many.
   virtual task<result<int>> purge_pushes(const std::string& before) = 0;

@@ -147,10 +147,10 @@ class sqlite_async_store final : public async_store {
     co_return co_await commit(&db_, &op);
   }
 
-  task<result<std::vector<std::pair<std::string, std::string>>>> find_shipments_by_tracking(
+  task<result<std::vector<std::pair<std::string, std::string>>>> match_tracking_numbers(
       const std::string& carrier, const std::vector<std::string>& tracking_numbers) override {
     const std::function<result<std::vector<std::pair<std::string, std::string>>>()> op = [&] {
-      return db_.find_shipments_by_tracking(carrier, tracking_numbers);
+      return db_.match_tracking_numbers(carrier, tracking_numbers);
     };
     co_return co_await read(&pool_, &op);
   }

@@ -210,7 +210,7 @@ class store {
                                    std::string_view body, std::string_view received_at) = 0;
   virtual result<std::vector<stored_push>> claim_pushes(int limit, std::int64_t hold_ms) = 0;
   virtual result<void> finish_pushes(const std::vector<push_done>& done) = 0;
-  virtual result<std::vector<std::pair<std::string, std::string>>> find_shipments_by_tracking(
+  virtual result<std::vector<std::pair<std::string, std::string>>> match_tracking_numbers(
       std::string_view carrier, const std::vector<std::string>& tracking_numbers) = 0;
   virtual result<int> purge_pushes(std::string_view before) = 0;
 

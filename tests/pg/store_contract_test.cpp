@@ -727,12 +727,12 @@ TEST_P(store_contract, a_bought_label_is_polled_once_due_and_never_by_two_claims
   ASSERT_EQ(wait(peer().claim_due_polls(colissimo, 0, 10, 60'000)).value().size(), 1u);
   // The number of a shipment is found by carrier.
   auto found =
-      wait(db().find_shipments_by_tracking(colissimo, {c.tracking_number, std::string("nope")}))
+      wait(db().match_tracking_numbers(colissimo, {c.tracking_number, std::string("nope")}))
           .value();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].first, c.tracking_number);
   EXPECT_EQ(found[0].second, c.shipment_id);
-  EXPECT_TRUE(wait(db().find_shipments_by_tracking(other, {c.tracking_number})).value().empty());
+  EXPECT_TRUE(wait(db().match_tracking_numbers(other, {c.tracking_number})).value().empty());
 }
 
 TEST_P(store_contract, a_push_is_recorded_once_claimed_by_one_and_finished) {

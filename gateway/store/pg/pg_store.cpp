@@ -664,7 +664,7 @@ task<result<void>> pg_store::finish_pushes(const std::vector<push_done>& done) {
   co_return result<void>{};
 }
 
-task<result<std::vector<std::pair<std::string, std::string>>>> pg_store::find_shipments_by_tracking(
+task<result<std::vector<std::pair<std::string, std::string>>>> pg_store::match_tracking_numbers(
     const std::string& carrier, const std::vector<std::string>& tracking_numbers) {
   const std::vector<statement> q{
       call("shipments_by_tracking", {carrier, text_array(tracking_numbers)})};

@@ -76,7 +76,7 @@ class pg_store final : public async_store {
                                  const std::string& body, const std::string& received_at) override;
   task<result<std::vector<stored_push>>> claim_pushes(int limit, std::int64_t hold_ms) override;
   task<result<void>> finish_pushes(const std::vector<push_done>& done) override;
-  task<result<std::vector<std::pair<std::string, std::string>>>> find_shipments_by_tracking(
+  task<result<std::vector<std::pair<std::string, std::string>>>> match_tracking_numbers(
       const std::string& carrier, const std::vector<std::string>& tracking_numbers) override;
   task<result<int>> purge_pushes(const std::string& before) override;
   task<result<int>> purge_idempotency_keys(const std::string& before) override;

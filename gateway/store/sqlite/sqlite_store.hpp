@@ -68,7 +68,7 @@ class sqlite_store final : public store {
                            std::string_view body, std::string_view received_at) override;
   result<std::vector<stored_push>> claim_pushes(int limit, std::int64_t hold_ms) override;
   result<void> finish_pushes(const std::vector<push_done>& done) override;
-  result<std::vector<std::pair<std::string, std::string>>> find_shipments_by_tracking(
+  result<std::vector<std::pair<std::string, std::string>>> match_tracking_numbers(
       std::string_view carrier, const std::vector<std::string>& tracking_numbers) override;
   result<int> purge_pushes(std::string_view before) override;
 

@@ -144,7 +144,7 @@ result<void> sqlite_store::finish_pushes(const std::vector<push_done>& done) {
   });
 }
 
-result<std::vector<std::pair<std::string, std::string>>> sqlite_store::find_shipments_by_tracking(
+result<std::vector<std::pair<std::string, std::string>>> sqlite_store::match_tracking_numbers(
     std::string_view carrier, const std::vector<std::string>& tracking_numbers) {
   auto reader = readers_.acquire();
   if (!reader) return std::unexpected(reader.error());
