@@ -126,7 +126,7 @@ constexpr std::string_view kSchemas = R"json({
                  "contract": {"type": "string"}}},
 "Shipment": {"type": "object", "additionalProperties": false,
   "required": ["id", "object", "tenant", "status", "carrier", "service", "carrier_service", "pickup_point_id",
-               "tracking_number", "tracking_url", "label", "rate", "rate_unavailable_reason", "reference",
+               "tracking_number", "tracking_url", "carrier_reference", "label", "rate", "rate_unavailable_reason", "reference",
                "direction", "from", "to", "parcels", "created_at", "updated_at"],
   "properties": {
     "id": {"$ref": "#/components/schemas/ShipmentId"},
@@ -139,6 +139,8 @@ constexpr std::string_view kSchemas = R"json({
     "pickup_point_id": {"type": ["string", "null"]},
     "tracking_number": {"type": ["string", "null"], "description": "null until the carrier sold the label"},
     "tracking_url": {"type": ["string", "null"]},
+    "carrier_reference": {"type": ["string", "null"],
+             "description": "The carrier's own id of the shipment when it has one besides the tracking number (InPost's ShipX shipment id, Colissimo's partner number)"},
     "label": {"anyOf": [{"$ref": "#/components/schemas/ShipmentLabel"}, {"type": "null"}]},
     "rate": {"anyOf": [{"$ref": "#/components/schemas/ShipmentRate"}, {"type": "null"}],
              "description": "null when no negotiated contract prices the shipment"},

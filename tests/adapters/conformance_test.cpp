@@ -459,7 +459,10 @@ TEST_P(AdapterConformance, cancel_matches_the_declared_mode) {
   auto a = configured();
   fake_call call(profile_->carrier);
   const shipment_ref ref{
-      .shipment_id = "shp_conformance", .tracking_number = "NULL00000042", .carrier_service = ""};
+      .shipment_id = "shp_conformance",
+      .tracking_number = "NULL00000042",
+      .carrier_service = "",
+      .carrier_reference = {}};
   auto out = colissimo_test::run(a->cancel_label(ref, call));
   if (caps.cancel == "carrier") {
     EXPECT_TRUE(out) << out.error().message;
@@ -510,7 +513,10 @@ TEST(NullAdapterConformanceReference, void_is_retried_once_by_the_core_policy) {
     return response(503, "text/html", "busy");
   });
   const shipment_ref ref{
-      .shipment_id = "shp_1", .tracking_number = "NULL1", .carrier_service = "HOME"};
+      .shipment_id = "shp_1",
+      .tracking_number = "NULL1",
+      .carrier_service = "HOME",
+      .carrier_reference = {}};
   auto out = colissimo_test::run(a->cancel_label(ref, busy));
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, error_kind::unavailable);
