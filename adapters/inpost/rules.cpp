@@ -108,9 +108,12 @@ std::optional<std::string> polish_phone(std::string_view phone) {
 const locker_template* template_for(const dimensions& d) noexcept {
   std::array<int, 3> sides = {d.length, d.width, d.height};
   std::sort(sides.begin(), sides.end());
-  for (const auto& t : kLockerTemplates)
-    if (sides[0] <= t.max_height_mm && sides[1] <= t.max_width_mm && sides[2] <= t.max_length_mm)
-      return &t;
+  for (const auto& t : kLockerTemplates) {
+    // The parcel may lie in the box any way round: compare sorted sides with sorted limits.
+    std::array<int, 3> box = {t.max_height_mm, t.max_width_mm, t.max_length_mm};
+    std::sort(box.begin(), box.end());
+    if (sides[0] <= box[0] && sides[1] <= box[1] && sides[2] <= box[2]) return &t;
+  }
   return nullptr;
 }
 

@@ -27,9 +27,9 @@ inline constexpr std::string_view kCourierService = "inpost_courier_standard";
 struct locker_template {
   std::string_view name;  // ShipX parcels[].template: "small", "medium", "large"
   std::string_view size;  // InPost's letter: "A", "B", "C"
-  int max_height_mm;      // the smallest side
+  int max_height_mm;      // the box height (8, 19, 41 cm); a parcel may lie any way round
   int max_width_mm;
-  int max_length_mm;  // the longest side
+  int max_length_mm;
 };
 inline constexpr locker_template kLockerTemplates[] = {
     {.name = "small", .size = "A", .max_height_mm = 80, .max_width_mm = 380, .max_length_mm = 640},
