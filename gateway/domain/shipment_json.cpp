@@ -39,7 +39,7 @@ std::string render_shipment(const shipment_view& v) {
   o["pickup_point_id"] = text_or_null(v.pickup_point_id);
   o["tracking_number"] = text_or_null(v.tracking_number);
   o["tracking_url"] = text_or_null(v.tracking_url);
-  o["carrier_reference"] = text_or_null(v.carrier_reference);
+  if (!v.carrier_reference.empty()) o["carrier_reference"] = v.carrier_reference;
   if (v.has_label)
     o["label"] = json::object{{"format", to_string(r.format)},
                               {"size", to_string(r.size)},

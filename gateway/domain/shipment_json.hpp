@@ -21,7 +21,8 @@ struct shipment_rate {
 struct shipment_view {
   std::string id, tenant, status, carrier, carrier_service, tracking_number, tracking_url,
       pickup_point_id;
-  std::string carrier_reference{};  // label_result::carrier_reference, kept for voiding
+  // label_result::carrier_reference, kept for voiding; the member is left out when empty.
+  std::string carrier_reference{};
   const shipment_request* request =
       nullptr;  // service, direction, reference, addresses, parcels, label
   bool has_label = false;
