@@ -95,8 +95,11 @@ TEST_F(inpost_stack, a_locker_label_is_bought_tracked_and_its_void_refused) {
   EXPECT_EQ(sales["inpost"].duplicates, 0u);
 
   // Printed labels cannot be voided at InPost: 409, and the shipment stays as it was.
+  const auto requests_before = pgtest::sim_sales(*env_)["inpost"].requests;
   auto cancelled = env_->call("POST", "/v1/shipments/" + id + "/cancel", key_);
   pgtest::expect_problem(cancelled, 409);
+  // One DELETE by the kept ShipX id: no search by tracking number first.
+  EXPECT_EQ(pgtest::sim_sales(*env_)["inpost"].requests, requests_before + 1);
   EXPECT_NE(cancelled.body.find("can no longer be voided"), std::string::npos) << cancelled.body;
   auto read = env_->call("GET", "/v1/shipments/" + id, key_);
   EXPECT_EQ(pgtest::string_at(pgtest::parse_object(read.body), "status"), "label_created");
