@@ -28,6 +28,7 @@ sim_listen="${SIM_LISTEN:-127.0.0.1:9443}"
 listen="${PARCELGATE_LISTEN:-127.0.0.1:8443}"
 export COLISSIMO_URL="${COLISSIMO_URL:-https://$sim_listen/colissimo}"
 export MR_URL="${MR_URL:-https://$sim_listen/mondialrelay}"
+export INPOST_URL="${INPOST_URL:-https://$sim_listen/inpost}"
 mkdir -p var
 
 pids=()         # started in the background, stopped in reverse order
