@@ -2,8 +2,8 @@
 //   carrier-sim --listen HOST:PORT [--plain] [--cert FILE --key FILE] [--threads N]
 //               [--latency-ms N] [--jitter-ms N] [--fail-rate F] [--timeout-rate F]
 //               [--malformed-rate F]
-// Carriers live under /colissimo/..., /mondialrelay/..., /inpost/v1/... and /laposte/suivi/v2/... (tracking of
-// the Colissimo parcels sold); GET /_sim/stats reads the labels
+// Carriers live under /colissimo/..., /mondialrelay/..., /inpost/v1/... and
+// /laposte/suivi/v2/... (tracking of the Colissimo parcels sold); GET /_sim/stats reads the labels
 // sold, GET|POST /_sim/faults reads or changes fault settings, POST /_sim/reset clears the ledger.
 
 #include <sys/resource.h>
