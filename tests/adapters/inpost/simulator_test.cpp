@@ -80,6 +80,24 @@ TEST_F(InpostSimulator, buys_a_locker_label_tracks_it_and_cannot_void_it_once_pr
   EXPECT_NE(voided.error().message.find("can no longer be voided"), std::string::npos);
 }
 
+TEST_F(InpostSimulator, a_parcel_posted_in_a_locker_is_dropped_off_there) {
+  auto sim = simulator("0");
+  auto a = adapters::make_inpost_adapter();
+  auto settings = inpost_test::sandbox_settings();
+  settings["sending_method"] = "parcel_locker";
+  ASSERT_TRUE(a->configure(settings).empty());
+  simulator_call call(*sim);
+  auto label = run(a->create_label(inpost_test::locker_request(), call));
+  ASSERT_TRUE(label) << label.error().message;
+  simulator_call tracking(*sim);
+  auto events = run(a->track({label->tracking_number}, tracking));
+  ASSERT_TRUE(events);
+  ASSERT_GE(events->events.size(), 2u);
+  EXPECT_EQ(events->events[1].carrier_code, "dispatched_by_sender");
+  EXPECT_EQ(events->events[1].status, tracking_status::dropped_off);
+  EXPECT_EQ(events->events[1].point_id, "inpost:PL:KRA01M");
+}
+
 TEST_F(InpostSimulator, zpl_courier_label) {
   auto sim = simulator("0");
   simulator_call call(*sim);

@@ -15,6 +15,8 @@
 // Environment: CARRIER_SIM_INPOST_CONFIRM_MS (default 1000; "never": shipments stay `created`
 // and nothing is sold), CARRIER_SIM_INPOST_STAGE_SECONDS (tracking moves one status per
 // interval after the confirmation, default 60; 0: every status at once).
+// A parcel sent with sending_method parcel_locker is `dispatched_by_sender` at its dropoff_point
+// (KRA01M when none is given) instead of collected from the sender.
 // Times are written in Polish local time with their offset (+01:00 / +02:00), as ShipX does.
 #include <boost/json.hpp>
 
@@ -54,6 +56,7 @@ struct timeline_step {
 };
 struct timeline_input {
   bool locker = true;
+  bool posted_in_locker = false;  // sending_method parcel_locker: the sender posts it in a locker
   sys_clock::time_point created;
   std::optional<std::chrono::milliseconds> confirm_after;  // nullopt: never confirmed
   std::chrono::seconds stage_interval{60};
@@ -89,7 +92,9 @@ std::vector<timeline_step> timeline(const timeline_input& in, sys_clock::time_po
   for (std::size_t i = 0; i < flow.size(); ++i) {
     const auto at = confirmed + in.stage_interval * static_cast<int>(i + 1);
     if (at > now) break;
-    out.push_back({.status = flow[i], .at = at});
+    std::string_view status = flow[i];
+    if (i == 0 && in.posted_in_locker) status = "dispatched_by_sender";
+    out.push_back({.status = status, .at = at});
   }
   return out;
 }
@@ -185,7 +190,7 @@ void add_detail(json::object& details, std::string_view group, std::string_view 
 // ---- the service --------------------------------------------------------------------------------
 
 struct shipment_record {
-  std::string id, tracking_number, service, reference, target_point;
+  std::string id, tracking_number, service, reference, target_point, dropoff_point;
   json::object request;  // as received, echoed in reads
   timeline_input flow;
   labels::label_content content;
@@ -342,7 +347,14 @@ class inpost_sim final : public carrier_sim {
     rec.service = str(body, "service");
     rec.reference = str(body, "reference");
     rec.request = body;
+    const auto* attrs = obj(body, "custom_attributes");
+    const bool posted = attrs && str(*attrs, "sending_method") == "parcel_locker";
+    if (posted) {
+      rec.dropoff_point = str(*attrs, "dropoff_point");
+      if (rec.dropoff_point.empty()) rec.dropoff_point = "KRA01M";  // the sandbox's nearest one
+    }
     rec.flow = timeline_input{.locker = locker,
+                              .posted_in_locker = posted,
                               .created = sys_clock::now(),
                               .confirm_after = confirm_after_,
                               .stage_interval = stage_interval_,
@@ -542,6 +554,7 @@ class inpost_sim final : public carrier_sim {
           {"opening_hours", "24/7"},
           {"type", json::array{"parcel_locker"}}};
     }
+    if (!rec.dropoff_point.empty()) attrs["dropoff_point_id"] = rec.dropoff_point;
     json::object o{{"tracking_number", rec.tracking_number},
                    {"type", rec.service},
                    {"service", rec.service},
