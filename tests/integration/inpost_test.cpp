@@ -7,6 +7,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <tuple>
+
 #include "adapters/inpost/adapter.hpp"
 #include "gateway/carriers/http_client.hpp"
 #include "gateway/carriers/registry.hpp"
@@ -179,6 +181,42 @@ TEST_F(inpost_stack, inposts_validation_refusal_is_a_field_error_and_frees_the_k
   EXPECT_EQ(pgtest::error_fields(local_refusal),
             (std::set<std::string>{"pickup_point_id", "to.phone", "parcels[0].dimensions_mm"}));
   EXPECT_EQ(pgtest::sim_sales(*env_)["inpost"].sold, 0u);
+}
+
+TEST_F(inpost_stack, carrier_faults_never_let_a_key_buy_twice) {
+  pgtest::stack_options options;
+  // A 3 s deadline: the lost answer below ends there.
+  options.extra_config = kInpostConfig;
+  options.extra_config.replace(options.extra_config.find("timeout_s: 15"), 13, "timeout_s: 3");
+  options.env = {"CARRIER_SIM_INPOST_CONFIRM_MS=0"};
+  env_ = std::make_unique<stack>(options);
+  key_ = env_->create_key("tenant-pl", "merchant");
+  const auto healthy = R"({"busy_rate": 0, "proxy_error_after_sale_rate": 0, "timeout_rate": 0})";
+
+  // InPost's own "unavailable" answer: nothing was created, the key is free.
+  pgtest::set_sim_faults(*env_, R"({"busy_rate": 1.0})");
+  pgtest::expect_problem(buy("pl-busy"), 503, "carrier-unavailable");
+  pgtest::set_sim_faults(*env_, healthy);
+  EXPECT_EQ(sim_shipments().size(), 0u);
+  auto bought = buy("pl-busy");
+  EXPECT_EQ(bought.status, 201) << pgtest::describe(bought);
+  EXPECT_EQ(sim_shipments().size(), 1u);
+
+  // A proxy's 502 after InPost created the shipment, and an answer lost after it: both pending,
+  // and the same key never creates another shipment.
+  for (const auto& [fault, status, key] :
+       {std::tuple{std::string(R"({"proxy_error_after_sale_rate": 1.0})"), 502, "pl-proxy"},
+        std::tuple{std::string(R"({"timeout_rate": 1.0})"), 504, "pl-lost"}}) {
+    const auto before = sim_shipments().size();
+    pgtest::set_sim_faults(*env_, fault);
+    auto first = buy(key);
+    pgtest::expect_problem(first, status, "purchase-outcome-unknown");
+    pgtest::set_sim_faults(*env_, healthy);
+    auto again = buy(key);
+    pgtest::expect_problem(again, status, "purchase-outcome-unknown", pgtest::answer_kind::replay);
+    EXPECT_EQ(sim_shipments().size(), before + 1) << key << ": exactly the one shipment";
+  }
+  EXPECT_EQ(pgtest::sim_sales(*env_)["inpost"].duplicates, 0u);
 }
 
 }  // namespace
