@@ -34,6 +34,7 @@ export TRACKING_FIRST_POLL_S="${TRACKING_FIRST_POLL_S:-5}"
 export TRACKING_POLL_INTERVAL_S="${TRACKING_POLL_INTERVAL_S:-10}"
 # ...and the simulators scan each parcel every 20 s (tools/carrier-sim/README.md).
 export CARRIER_SIM_STEP_SECONDS="${CARRIER_SIM_STEP_SECONDS:-20}"
+export INPOST_URL="${INPOST_URL:-https://$sim_listen/inpost}"
 mkdir -p var
 
 pids=()         # started in the background, stopped in reverse order

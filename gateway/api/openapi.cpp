@@ -139,6 +139,8 @@ constexpr std::string_view kSchemas = R"json({
     "pickup_point_id": {"type": ["string", "null"]},
     "tracking_number": {"type": ["string", "null"], "description": "null until the carrier sold the label"},
     "tracking_url": {"type": ["string", "null"]},
+    "carrier_reference": {"type": "string",
+             "description": "Present when the carrier has its own id of the shipment besides the tracking number (InPost's ShipX shipment id, Colissimo's partner number); the gateway voids the label with it"},
     "label": {"anyOf": [{"$ref": "#/components/schemas/ShipmentLabel"}, {"type": "null"}]},
     "rate": {"anyOf": [{"$ref": "#/components/schemas/ShipmentRate"}, {"type": "null"}],
              "description": "null when no negotiated contract prices the shipment"},

@@ -75,6 +75,9 @@ struct shipment_ref {
   std::string shipment_id;
   std::string tracking_number;
   std::string carrier_service;
+  // label_result::carrier_reference as the purchase stored it (InPost's shipment id); empty for
+  // shipments bought before it was kept.
+  std::string carrier_reference{};
 };
 
 }  // namespace parcelgate

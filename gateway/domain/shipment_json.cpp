@@ -39,6 +39,7 @@ std::string render_shipment(const shipment_view& v) {
   o["pickup_point_id"] = text_or_null(v.pickup_point_id);
   o["tracking_number"] = text_or_null(v.tracking_number);
   o["tracking_url"] = text_or_null(v.tracking_url);
+  if (!v.carrier_reference.empty()) o["carrier_reference"] = v.carrier_reference;
   if (v.has_label)
     o["label"] = json::object{{"format", to_string(r.format)},
                               {"size", to_string(r.size)},
@@ -72,6 +73,14 @@ std::string render_shipment(const shipment_view& v) {
   o["created_at"] = v.created_at;
   o["updated_at"] = v.updated_at;
   return json::serialize(o);
+}
+
+std::string carrier_reference_of(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  const auto* ref = v.as_object().if_contains("carrier_reference");
+  return ref && ref->is_string() ? std::string(ref->as_string()) : std::string{};
 }
 
 std::string restate_shipment(std::string_view body, std::string_view status,

@@ -21,6 +21,8 @@ struct shipment_rate {
 struct shipment_view {
   std::string id, tenant, status, carrier, carrier_service, tracking_number, tracking_url,
       pickup_point_id;
+  // label_result::carrier_reference, kept for voiding; the member is left out when empty.
+  std::string carrier_reference{};
   const shipment_request* request =
       nullptr;  // service, direction, reference, addresses, parcels, label
   bool has_label = false;
@@ -32,6 +34,9 @@ struct shipment_view {
 std::string render_shipment(const shipment_view& view);
 
 // Returns `body` with "status" and "updated_at" replaced (used by cancel and reconciliation).
+// The "carrier_reference" member of a stored shipment body; empty when absent or null.
+std::string carrier_reference_of(std::string_view body);
+
 std::string restate_shipment(std::string_view body, std::string_view status,
                              std::string_view updated_at);
 

@@ -172,6 +172,7 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
                      .tracking_number = {},
                      .tracking_url = {},
                      .pickup_point_id = cmd.input.pickup_point_id,
+                     .carrier_reference = {},
                      .request = &req,
                      .has_label = false,
                      .created_at = row.created_at,
@@ -246,6 +247,7 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
   view.carrier_service = row.carrier_service;
   view.tracking_number = label.tracking_number;
   view.tracking_url = label.tracking_url;
+  view.carrier_reference = label.carrier_reference;
   view.has_label = true;
   view.updated_at = row.updated_at;
   row.body = render_shipment(view);
@@ -397,7 +399,8 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   // A named argument: g++ 12 destroys braced temporaries inside co_await expressions twice.
   const shipment_ref ref{.shipment_id = row.id,
                          .tracking_number = row.tracking_number,
-                         .carrier_service = row.carrier_service};
+                         .carrier_service = row.carrier_service,
+                         .carrier_reference = carrier_reference_of(row.body)};
   auto voided = co_await carrier->adapter->cancel_label(ref, call);
   if (!voided) {
     auto e = std::move(voided.error());

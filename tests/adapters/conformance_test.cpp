@@ -18,6 +18,7 @@
 #include "gateway/config/config.hpp"
 #include "tests/adapters/colissimo/test_support.hpp"
 #include "tests/adapters/fake_call.hpp"
+#include "tests/adapters/inpost/test_support.hpp"
 #include "tests/adapters/mondialrelay/test_support.hpp"
 #include "tests/adapters/null_adapter.hpp"
 
@@ -64,6 +65,26 @@ const std::vector<profile>& profiles() {
                                   testing_mr::fixture("creation_response_ok.xml"));
                 return response(200, "application/pdf",
                                 testing_mr::fixture("label_41098765_10x15.pdf"));
+              }},
+      profile{.id = "inpost",
+              .required = {{"token", "sandbox-inpost-token"}, {"organization_id", "6183"}},
+              .sample = [] { return inpost_test::locker_request(); },
+              .carrier = [](const outbound_request& r) -> result<outbound_response> {
+                // The asynchronous flow: created, then the label once confirmed, then the
+                // confirmed shipment; a void finds the shipment by tracking number first.
+                if (r.method == "POST")
+                  return response(201, "application/json",
+                                  inpost_test::fixture("shipment_created.json"));
+                if (r.method == "DELETE")
+                  return outbound_response{.status = 204, .headers = {}, .body = {}};
+                if (r.url.find("/label?") != std::string::npos)
+                  return response(200, "application/pdf", "%PDF-1.4\n% inpost label\n%%EOF\n");
+                if (r.url.find("?tracking_number=") != std::string::npos)
+                  return response(200, "application/json",
+                                  "{\"count\":1,\"items\":[" +
+                                      inpost_test::fixture("shipment_confirmed.json") + "]}");
+                return response(200, "application/json",
+                                inpost_test::fixture("shipment_confirmed.json"));
               }},
       profile{.id = std::string(adapter_testing::kNullCarrierId),
               .required = {{"base_url", "https://null.example/api"},
@@ -458,8 +479,10 @@ TEST_P(AdapterConformance, cancel_matches_the_declared_mode) {
   const auto caps = adapter_->caps();
   auto a = configured();
   fake_call call(profile_->carrier);
-  const shipment_ref ref{
-      .shipment_id = "shp_conformance", .tracking_number = "NULL00000042", .carrier_service = ""};
+  const shipment_ref ref{.shipment_id = "shp_conformance",
+                         .tracking_number = "NULL00000042",
+                         .carrier_service = "",
+                         .carrier_reference = {}};
   auto out = colissimo_test::run(a->cancel_label(ref, call));
   if (caps.cancel == "carrier") {
     EXPECT_TRUE(out) << out.error().message;
@@ -509,8 +532,10 @@ TEST(NullAdapterConformanceReference, void_is_retried_once_by_the_core_policy) {
   fake_call busy([](const outbound_request&) -> result<outbound_response> {
     return response(503, "text/html", "busy");
   });
-  const shipment_ref ref{
-      .shipment_id = "shp_1", .tracking_number = "NULL1", .carrier_service = "HOME"};
+  const shipment_ref ref{.shipment_id = "shp_1",
+                         .tracking_number = "NULL1",
+                         .carrier_service = "HOME",
+                         .carrier_reference = {}};
   auto out = colissimo_test::run(a->cancel_label(ref, busy));
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, error_kind::unavailable);

@@ -557,7 +557,14 @@ stack::stack(stack_options options) : options_(std::move(options)) {
       << "/mondialrelay\", enseigne: " << yaml_quoted(options_.mondialrelay_enseigne)
       << ", private_key: " << yaml_quoted(options_.mondialrelay_private_key)
       << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
-  cfg << options_.extra_config;
+  {
+    // "{sim_url}" in extra_config: the simulator's URL, known only now (carriers configured by a
+    // test of their own, e.g. InPost).
+    std::string extra = options_.extra_config;
+    for (auto at = extra.find("{sim_url}"); at != std::string::npos; at = extra.find("{sim_url}"))
+      extra.replace(at, 9, sim_url_);
+    cfg << extra;
+  }
   cfg.close();
   start_gateway();
 }

@@ -118,7 +118,7 @@ std::string default_store_yaml();
 
 struct stack_options {
   std::vector<std::string> sim_args;  // extra carrier-sim flags (faults)
-  std::string extra_config;           // YAML appended to the gateway config
+  std::string extra_config;           // YAML appended to the gateway config; {sim_url} -> sim_url()
   std::string store_yaml;             // the config's store line; empty: SQLite in the test folder
   std::string circuit_breaker;        // outbound.circuit_breaker (flow map); empty = default
   bool tls = true;

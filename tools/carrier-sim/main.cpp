@@ -2,8 +2,8 @@
 //   carrier-sim --listen HOST:PORT [--plain] [--cert FILE --key FILE] [--threads N]
 //               [--latency-ms N] [--jitter-ms N] [--fail-rate F] [--timeout-rate F]
 //               [--malformed-rate F]
-// Carriers live under /colissimo/..., /mondialrelay/... and /laposte/suivi/v2/... (tracking of
-// the Colissimo parcels sold); GET /_sim/stats reads the labels
+// Carriers live under /colissimo/..., /mondialrelay/..., /inpost/v1/... and
+// /laposte/suivi/v2/... (tracking of the Colissimo parcels sold); GET /_sim/stats reads the labels
 // sold, GET|POST /_sim/faults reads or changes fault settings, POST /_sim/reset clears the ledger
 // and the timelines; POST /_sim/advance and GET|POST /_sim/timeline move a parcel along its
 // scenario or script another one (timeline.hpp, README.md).
@@ -187,6 +187,7 @@ int main(int argc, char** argv) {
   carriers.push_back(sim::make_colissimo_sim(ledger, public_url, timelines));
   carriers.push_back(sim::make_mondialrelay_sim(ledger, public_url, timelines));
   carriers.push_back(sim::make_laposte_suivi_sim(ledger, timelines));
+  carriers.push_back(sim::make_inpost_sim(ledger));
 
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

@@ -65,6 +65,9 @@ class carrier_sim {
 std::unique_ptr<carrier_sim> make_colissimo_sim(sales_ledger& ledger, std::string public_base_url);
 std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger,
                                                    std::string public_base_url);
+// InPost ShipX (tools/carrier-sim/inpost/inpost_sim.cpp), prefix "/inpost": asynchronous
+// shipments (created -> confirmed after CARRIER_SIM_INPOST_CONFIRM_MS), labels, voids and tracking.
+std::unique_ptr<carrier_sim> make_inpost_sim(sales_ledger& ledger);
 // La Poste Suivi v2 (tools/carrier-sim/colissimo/laposte_suivi_sim.cpp), prefix "/laposte":
 // tracks the Colissimo parcels of `ledger`, one more event every `stage_interval` after the sale.
 std::unique_ptr<carrier_sim> make_laposte_suivi_sim(
