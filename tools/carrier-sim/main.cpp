@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -187,11 +188,26 @@ int main(int argc, char** argv) {
   carriers.push_back(sim::make_colissimo_sim(ledger, public_url, timelines));
   carriers.push_back(sim::make_mondialrelay_sim(ledger, public_url, timelines));
   carriers.push_back(sim::make_laposte_suivi_sim(ledger, timelines));
-  carriers.push_back(sim::make_inpost_sim(ledger));
+  // Carriers that push their scans (InPost) send them to CARRIER_SIM_PUSH_URL when it is set.
+  sim::event_pusher pusher(io.get_executor(), sim::push_options::from_environment());
+  carriers.push_back(sim::make_inpost_sim(ledger, &pusher));
+  net::steady_timer ticks(io);
+  std::function<void(const boost::system::error_code&)> on_tick =
+      [&](const boost::system::error_code& ec) {
+        if (ec) return;
+        for (auto& c : carriers) c->tick();
+        ticks.expires_after(std::chrono::milliseconds(250));
+        ticks.async_wait(on_tick);
+      };
+  if (pusher.enabled()) {
+    ticks.expires_after(std::chrono::milliseconds(250));
+    ticks.async_wait(on_tick);
+  }
 
   net::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
+    ticks.cancel();
     server_ptr->stop();
     io.stop();
   });

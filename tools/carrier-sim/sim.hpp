@@ -58,6 +58,9 @@ class carrier_sim {
   // The carrier's own answer to `request` when it is temporarily unavailable, in its own wire
   // format: a refusal that proves nothing was sold.
   virtual http::response busy_answer(const http::request& request) const = 0;
+  // Called about four times a second: a carrier that pushes its scans sends what happened since
+  // the last call (InPost's webhooks). Thread-safe.
+  virtual void tick() {}
 };
 
 // `public_base_url` is how clients reach the simulator ("https://127.0.0.1:9443"), for carriers
@@ -67,7 +70,10 @@ std::unique_ptr<carrier_sim> make_mondialrelay_sim(sales_ledger& ledger,
                                                    std::string public_base_url);
 // InPost ShipX (tools/carrier-sim/inpost/inpost_sim.cpp), prefix "/inpost": asynchronous
 // shipments (created -> confirmed after CARRIER_SIM_INPOST_CONFIRM_MS), labels, voids and tracking.
-std::unique_ptr<carrier_sim> make_inpost_sim(sales_ledger& ledger);
+// With `pusher` set (CARRIER_SIM_PUSH_URL), each status a shipment reaches is also pushed as
+// InPost's webhook (`shipment_confirmed`, `shipment_status_changed`) from tick().
+class event_pusher;
+std::unique_ptr<carrier_sim> make_inpost_sim(sales_ledger& ledger, event_pusher* pusher = nullptr);
 // La Poste Suivi v2 (tools/carrier-sim/colissimo/laposte_suivi_sim.cpp), prefix "/laposte":
 // tracks the Colissimo parcels of `ledger`, one more event every `stage_interval` after the sale.
 std::unique_ptr<carrier_sim> make_laposte_suivi_sim(

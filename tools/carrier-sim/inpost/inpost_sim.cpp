@@ -34,6 +34,7 @@
 #include "gateway/domain/time_zone.hpp"
 #include "gateway/labels/label.hpp"
 #include "tools/carrier-sim/sim.hpp"
+#include "tools/carrier-sim/timeline.hpp"
 
 namespace parcelgate::sim {
 
@@ -195,12 +196,14 @@ struct shipment_record {
   timeline_input flow;
   labels::label_content content;
   bool label_taken = false;
+  std::size_t pushed = 1;  // timeline steps already pushed ("created" is never pushed)
 };
 
 class inpost_sim final : public carrier_sim {
  public:
-  explicit inpost_sim(sales_ledger& ledger)
+  inpost_sim(sales_ledger& ledger, event_pusher* pusher)
       : ledger_(ledger),
+        pusher_(pusher),
         confirm_after_(confirm_from_environment()),
         stage_interval_(stage_from_environment()) {
     (void)poland();  // fail at start, not at the first request
@@ -524,6 +527,37 @@ class inpost_sim final : public carrier_sim {
     return http::response::text(204, "", "application/json");
   }
 
+  // InPost's webhook for each step reached since the last tick: shipment_confirmed, then
+  // shipment_status_changed for every status after it.
+  void tick() override {
+    if (!pusher_ || !pusher_->enabled()) return;
+    std::vector<std::string> bodies;
+    {
+      std::lock_guard lock(mutex_);
+      const auto now = sys_clock::now();
+      for (auto& [id, rec] : shipments_) {
+        const auto steps = timeline(rec.flow, now);
+        for (; rec.pushed < steps.size(); ++rec.pushed) {
+          const auto& step = steps[rec.pushed];
+          if (step.status == "canceled") continue;
+          const bool confirmed = step.status == "confirmed";
+          json::object payload{{"shipment_id", std::stoll(rec.id)},
+                               {"tracking_number", rec.tracking_number}};
+          if (!confirmed) {
+            payload["status"] = step.status;
+            payload["return_tracking_number"] = nullptr;
+          }
+          bodies.push_back(json::serialize(
+              json::object{{"event_ts", shipx_time(step.at)},
+                           {"event", confirmed ? "shipment_confirmed" : "shipment_status_changed"},
+                           {"organization_id", std::stoll(std::string(kOrganization))},
+                           {"payload", std::move(payload)}}));
+        }
+      }
+    }
+    for (auto& b : bodies) pusher_->push(std::move(b));
+  }
+
   http::response tracking(std::string_view number) {
     shipment_record rec;
     {
@@ -585,6 +619,7 @@ class inpost_sim final : public carrier_sim {
   }
 
   sales_ledger& ledger_;
+  event_pusher* pusher_;
   const std::optional<std::chrono::milliseconds> confirm_after_;
   const std::chrono::seconds stage_interval_;
   std::atomic<std::uint64_t> next_id_;
@@ -596,8 +631,8 @@ class inpost_sim final : public carrier_sim {
 
 }  // namespace
 
-std::unique_ptr<carrier_sim> make_inpost_sim(sales_ledger& ledger) {
-  return std::make_unique<inpost_sim>(ledger);
+std::unique_ptr<carrier_sim> make_inpost_sim(sales_ledger& ledger, event_pusher* pusher) {
+  return std::make_unique<inpost_sim>(ledger, pusher);
 }
 
 }  // namespace parcelgate::sim
