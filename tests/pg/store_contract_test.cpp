@@ -689,8 +689,8 @@ TEST_P(store_contract, shipments_are_found_by_tracking_number_within_the_tenant_
   auto ids = [&](const std::string& tenant, const std::string& number,
                  const std::vector<std::string>& carriers) {
     std::vector<std::string> out;
-    for (const auto& row : wait(db().find_shipments_by_tracking(tenant, number, carriers, 10)).value())
-      out.push_back(row.id);
+    const auto found = wait(db().find_shipments_by_tracking(tenant, number, carriers, 10)).value();
+    for (const auto& row : found) out.push_back(row.id);
     return out;
   };
   EXPECT_EQ(ids("acme", "6A1111111111", both),
