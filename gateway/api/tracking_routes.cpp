@@ -158,7 +158,6 @@ task_response track_page(context& ctx, api_deps& deps, const time_zone* paris) {
   web::page_context page{.lang = web::choose_language(ctx.request.header("Accept-Language"),
                                                       ctx.request.query_param("lang")),
                          .carrier_name = {},
-                         .self_path = {},
                          .carrier = {},
                          .paris = paris};
   const std::string number(ctx.param("tracking_number"));
@@ -166,9 +165,7 @@ task_response track_page(context& ctx, api_deps& deps, const time_zone* paris) {
   // Unknown, malformed, or a carrier that is not configured: one page, nothing echoed.
   auto not_found = [&] { return html_page(404, web::render_track_not_found(page), page.lang); };
   if (!valid_tracking_number(number)) co_return not_found();
-  page.self_path = "/track/" + number;
   if (!carrier.empty() && !configured(deps.carriers, carrier)) co_return not_found();
-  page.carrier = carrier;
   auto found = co_await candidates(deps, std::string(), number, carrier);
   if (!found) {
     auto res = html_page(503, web::render_track_unavailable(page), page.lang);
@@ -176,6 +173,7 @@ task_response track_page(context& ctx, api_deps& deps, const time_zone* paris) {
     co_return res;
   }
   if (found->empty()) co_return not_found();
+  page.carrier = carrier;
   if (found->size() > 1) {
     std::vector<std::pair<std::string, std::string>> choices;
     for (const auto& row : *found)

@@ -183,20 +183,15 @@ std::string page_head(page_language lang, std::string_view title) {
 // The footer: a link to the other language (keeping ?carrier=), and the note on times.
 std::string page_foot(const page_context& ctx) {
   const auto& t = text_for(ctx.lang);
-  std::string out = "<footer>\n";
-  if (!ctx.self_path.empty()) {
-    const page_language other =
-        ctx.lang == page_language::fr ? page_language::en : page_language::fr;
-    std::string href = ctx.self_path + "?";
-    if (!ctx.carrier.empty()) href += "carrier=" + ctx.carrier + "&";
-    href += "lang=" + std::string(language_tag(other));
-    out += "<nav class=\"languages\"><a href=\"" + html_escape(href) + "\" hreflang=\"" +
-           std::string(language_tag(other)) + "\" lang=\"" + std::string(language_tag(other)) +
-           "\">" + std::string(t.other) + "</a></nav>\n";
-  }
-  out +=
-      "<p class=\"note\">" + std::string(t.note) + "</p>\n</footer>\n</main>\n</body>\n</html>\n";
-  return out;
+  const page_language other = ctx.lang == page_language::fr ? page_language::en : page_language::fr;
+  // A relative reference: the same path, so the page never writes the number it was asked for.
+  std::string href = "?";
+  if (!ctx.carrier.empty()) href += "carrier=" + ctx.carrier + "&";
+  href += "lang=" + std::string(language_tag(other));
+  return "<footer>\n<nav class=\"languages\"><a href=\"" + html_escape(href) + "\" hreflang=\"" +
+         std::string(language_tag(other)) + "\" lang=\"" + std::string(language_tag(other)) +
+         "\">" + std::string(t.other) + "</a></nav>\n<p class=\"note\">" + std::string(t.note) +
+         "</p>\n</footer>\n</main>\n</body>\n</html>\n";
 }
 
 std::string status_class(std::string_view status) {
@@ -365,9 +360,8 @@ std::string render_track_choice(std::string_view tracking_number,
          std::string(t.choice_body) + "</p>\n</header>\n<ul class=\"carriers\">\n";
   for (const auto& [id, name] : carriers)
     out += "<li><a href=\"" +
-           html_escape(ctx.self_path + "?carrier=" + id +
-                       "&lang=" + std::string(language_tag(ctx.lang))) +
-           "\">" + html_escape(name) + "</a></li>\n";
+           html_escape("?carrier=" + id + "&lang=" + std::string(language_tag(ctx.lang))) + "\">" +
+           html_escape(name) + "</a></li>\n";
   out += "</ul>\n";
   out += page_foot(ctx);
   return out;

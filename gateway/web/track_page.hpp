@@ -39,7 +39,6 @@ std::string format_instant(std::chrono::sys_seconds t, page_language lang, const
 struct page_context {
   page_language lang = page_language::en;
   std::string carrier_name;  // "Colissimo (La Poste)"; the carrier id when not configured
-  std::string self_path;     // "/track/6A15984040331" (for the language links)
   std::string carrier;       // the ?carrier= the page was asked with (kept by the links)
   const time_zone* paris = nullptr;
 };
