@@ -7,6 +7,8 @@
 // tracking number is its only key (docs/tracking.md, "The public page", says why that is enough
 // and what it shows).
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <memory>
 
@@ -69,17 +71,38 @@ bool configured(const carriers::registry& registry, std::string_view id) {
   return registry.find(id) != nullptr;
 }
 
-// The newest shipment of each carrier that has `number` (within `scope`), newest first.
+// A postal code as people type it: spaces and dashes dropped, letters uppercased.
+std::string normalized_postal_code(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    if (c != ' ' && c != '-') out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The postal code the shipment is sent to, from its stored representation.
+std::string destination_postal_code(const std::string& body) {
+  boost::system::error_code ec;
+  const auto v = boost::json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  const auto* to = v.as_object().if_contains("to");
+  if (!to || !to->is_object()) return {};
+  const auto* pc = to->as_object().if_contains("postal_code");
+  return pc && pc->is_string() ? normalized_postal_code(pc->as_string()) : std::string();
+}
+
+// The newest shipment of each carrier that has `number` (within `scope`; sent to `postal_code`
+// when it is not empty), newest first.
 boost::asio::awaitable<result<std::vector<store::shipment_row>>> candidates(
-    api_deps& deps, const std::string& scope, const std::string& number,
-    const std::string& carrier) {
+    api_deps& deps, const std::string& scope, const std::string& number, const std::string& carrier,
+    const std::string& postal_code) {
   const std::vector<std::string> carriers =
       carrier.empty() ? deps.carriers.ids() : std::vector<std::string>{carrier};
   auto found = co_await deps.db.find_shipments_by_tracking(scope, number, carriers, kLookupLimit);
   if (!found) co_return std::unexpected(found.error());
   std::vector<store::shipment_row> out;
   for (auto& row : *found)
-    if (std::none_of(out.begin(), out.end(),
+    if ((postal_code.empty() || destination_postal_code(row.body) == postal_code) &&
+        std::none_of(out.begin(), out.end(),
                      [&](const auto& kept) { return kept.carrier == row.carrier; }))
       out.push_back(std::move(row));
   co_return out;
@@ -105,7 +128,9 @@ task_response get_tracking(context& ctx, api_deps& deps) {
                        (carrier.empty() ? std::string() : " at " + carrier));
   };
   if (!valid_tracking_number(number)) co_return not_found();
-  auto found = co_await candidates(deps, ctx.tenant_scope(), number, carrier);
+  // Arguments of a co_await are named, never temporaries: g++ 12 may end those too early.
+  const std::string scope = ctx.tenant_scope(), no_filter;
+  auto found = co_await candidates(deps, scope, number, carrier, no_filter);
   if (!found) co_return error_response(found.error(), ctx.request_id);
   if (found->empty()) co_return not_found();
   if (found->size() > 1) {
@@ -130,7 +155,8 @@ task_response get_shipment_events(context& ctx, api_deps& deps) {
   };
   if (!valid_shipment_id(id)) co_return not_found();
   const std::string wanted(id);
-  auto found = co_await deps.db.get_shipment(ctx.tenant_scope(), wanted);
+  const std::string scope = ctx.tenant_scope();
+  auto found = co_await deps.db.get_shipment(scope, wanted);
   if (!found) co_return error_response(found.error(), ctx.request_id);
   if (!*found) co_return not_found();
   auto body = co_await timeline_json(deps, **found);
@@ -159,6 +185,7 @@ task_response track_page(context& ctx, api_deps& deps, const time_zone* paris) {
                                                       ctx.request.query_param("lang")),
                          .carrier_name = {},
                          .carrier = {},
+                         .postal_code = {},
                          .paris = paris};
   const std::string number(ctx.param("tracking_number"));
   const std::string carrier = ctx.request.query_param("carrier");
@@ -166,7 +193,17 @@ task_response track_page(context& ctx, api_deps& deps, const time_zone* paris) {
   auto not_found = [&] { return html_page(404, web::render_track_not_found(page), page.lang); };
   if (!valid_tracking_number(number)) co_return not_found();
   if (!carrier.empty() && !configured(deps.carriers, carrier)) co_return not_found();
-  auto found = co_await candidates(deps, std::string(), number, carrier);
+  // A short number is shown only with its destination postal code: asked for first, whatever
+  // the number (nothing looked up), and a wrong one is the same 404 as an unknown number.
+  const std::string postal_code = normalized_postal_code(ctx.request.query_param("postal_code"));
+  const bool short_number = number.size() < web::kShortTrackingNumber;
+  if (short_number && postal_code.empty()) {
+    page.carrier = carrier;
+    co_return html_page(200, web::render_track_postal_code_form(page), page.lang);
+  }
+  // Named, not temporaries (as above).
+  const std::string any_tenant, filter = short_number ? postal_code : std::string();
+  auto found = co_await candidates(deps, any_tenant, number, carrier, filter);
   if (!found) {
     auto res = html_page(503, web::render_track_unavailable(page), page.lang);
     res.fields.push_back({"Retry-After", "5"});
@@ -174,6 +211,7 @@ task_response track_page(context& ctx, api_deps& deps, const time_zone* paris) {
   }
   if (found->empty()) co_return not_found();
   page.carrier = carrier;
+  if (short_number) page.postal_code = postal_code;
   if (found->size() > 1) {
     std::vector<std::pair<std::string, std::string>> choices;
     for (const auto& row : *found)
@@ -257,16 +295,23 @@ route_doc page_doc() {
       "default) or ?lang=. Served with a strict Content-Security-Policy (no script; the one "
       "stylesheet allowed by its hash) and Cache-Control: no-store. An unknown or malformed "
       "number gets the same 404 page. A number several carriers use gets a page to choose the "
-      "carrier (?carrier=).";
+      "carrier (?carrier=). A number shorter than 11 characters (Mondial Relay's 8 digits) is "
+      "shown only with the destination postal code (?postal_code=): without it the page asks "
+      "for it (a form, the same for every number); with a wrong one it is the 404 page.";
   const char* html = R"j({"type": "string", "description": "An HTML5 document (UTF-8)"})j";
   d.params = {{"tracking_number", "path", true, R"({"type": "string"})", "The carrier's number"},
               query_param("lang", R"({"type": "string", "enum": ["en", "fr"]})",
                           "The page's language, whatever Accept-Language says"),
               query_param("carrier", R"({"type": "string"})",
                           "Only this carrier's parcel (when several carriers use the number)"),
+              query_param("postal_code", R"({"type": "string", "maxLength": 12})",
+                          "The destination postal code (required to see a number shorter than 11 "
+                          "characters)"),
               {"Accept-Language", "header", false, R"({"type": "string"})",
                "fr or en (RFC 9110 language ranges with q-values)"}};
-  d.responses = {answer(200, "The parcel's page (or the choice of carriers)",
+  d.responses = {answer(200,
+                        "The parcel's page, the choice of carriers, or the form asking a short "
+                        "number's postal code",
                         {media("text/html", html)}, {"Cache-Control", "Content-Security-Policy"}),
                  answer(404, "No parcel with this number: the same page whatever the reason",
                         {media("text/html", html)}, {"Cache-Control", "Content-Security-Policy"}),

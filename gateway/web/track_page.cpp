@@ -45,7 +45,12 @@ constexpr std::string_view kStylesheet =
     "font-size:.9rem}"
     "footer{margin-top:1.5rem;color:var(--muted);font-size:.85rem}"
     "footer a{color:var(--accent)}"
-    ".empty{color:var(--muted)}";
+    ".empty{color:var(--muted)}"
+    ".verify label{display:block;font-weight:600;margin:.8rem 0 .3rem}"
+    ".verify input{font:inherit;padding:.55rem .7rem;border:1px solid var(--line);"
+    "border-radius:.5rem;width:100%;max-width:14rem;background:var(--bg);color:var(--fg)}"
+    ".verify button{font:inherit;margin-top:.7rem;padding:.55rem 1.1rem;border:0;"
+    "border-radius:.5rem;background:var(--accent);color:#fff}";
 
 std::string base64(const unsigned char* data, int size) {
   std::string out(static_cast<std::size_t>(4 * ((size + 2) / 3)), '\0');
@@ -94,7 +99,8 @@ constexpr std::array<std::string_view, 12> kMonthsFr{
 // The page's texts in both languages.
 struct texts {
   std::string_view title, parcel, history, no_events, at_point, point_later, not_found_title,
-      not_found_body, choice_title, choice_body, unavailable_title, unavailable_body, note, other;
+      not_found_body, choice_title, choice_body, unavailable_title, unavailable_body, note, other,
+      verify_body, postal_code, show;
 };
 
 constexpr texts kEn{
@@ -113,7 +119,10 @@ constexpr texts kEn{
     "Tracking cannot be read right now. Please try again in a minute.",
     "Times are shown in Paris time. This page shows the carrier's scans; it holds no personal "
     "data.",
-    "Français"};
+    "Français",
+    "To see this parcel, enter the postal code it is sent to.",
+    "Postal code",
+    "Show"};
 
 constexpr texts kFr{
     "Suivi de colis",
@@ -131,7 +140,10 @@ constexpr texts kFr{
     "Le suivi ne peut pas être lu pour le moment. Réessayez dans une minute.",
     "Les heures sont celles de Paris. Cette page montre les événements du transporteur ; elle ne "
     "contient aucune donnée personnelle.",
-    "English"};
+    "English",
+    "Pour voir ce colis, saisissez le code postal de destination.",
+    "Code postal",
+    "Afficher"};
 
 const texts& text_for(page_language lang) {
   return lang == page_language::fr ? kFr : kEn;
@@ -180,6 +192,22 @@ std::string page_head(page_language lang, std::string_view title) {
   return out;
 }
 
+// A query parameter's value, percent-encoded but for unreserved characters.
+std::string query_value(std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 // The footer: a link to the other language (keeping ?carrier=), and the note on times.
 std::string page_foot(const page_context& ctx) {
   const auto& t = text_for(ctx.lang);
@@ -187,6 +215,7 @@ std::string page_foot(const page_context& ctx) {
   // A relative reference: the same path, so the page never writes the number it was asked for.
   std::string href = "?";
   if (!ctx.carrier.empty()) href += "carrier=" + ctx.carrier + "&";
+  if (!ctx.postal_code.empty()) href += "postal_code=" + query_value(ctx.postal_code) + "&";
   href += "lang=" + std::string(language_tag(other));
   return "<footer>\n<nav class=\"languages\"><a href=\"" + html_escape(href) + "\" hreflang=\"" +
          std::string(language_tag(other)) + "\" lang=\"" + std::string(language_tag(other)) +
@@ -360,9 +389,30 @@ std::string render_track_choice(std::string_view tracking_number,
          std::string(t.choice_body) + "</p>\n</header>\n<ul class=\"carriers\">\n";
   for (const auto& [id, name] : carriers)
     out += "<li><a href=\"" +
-           html_escape("?carrier=" + id + "&lang=" + std::string(language_tag(ctx.lang))) + "\">" +
-           html_escape(name) + "</a></li>\n";
+           html_escape("?carrier=" + id +
+                       (ctx.postal_code.empty() ? std::string()
+                                                : "&postal_code=" + query_value(ctx.postal_code)) +
+                       "&lang=" + std::string(language_tag(ctx.lang))) +
+           "\">" + html_escape(name) + "</a></li>\n";
   out += "</ul>\n";
+  out += page_foot(ctx);
+  return out;
+}
+
+std::string render_track_postal_code_form(const page_context& ctx) {
+  const auto& t = text_for(ctx.lang);
+  std::string out = page_head(ctx.lang, std::string(t.title));
+  out += "<header class=\"summary\">\n<h1>" + std::string(t.title) + "</h1>\n<p class=\"detail\">" +
+         std::string(t.verify_body) +
+         "</p>\n<form class=\"verify\" method=\"get\" action=\"\">\n"
+         "<label for=\"postal_code\">" +
+         std::string(t.postal_code) +
+         "</label>\n<input id=\"postal_code\" name=\"postal_code\" autocomplete=\"postal-code\" "
+         "maxlength=\"12\" required>\n<input type=\"hidden\" name=\"lang\" value=\"" +
+         std::string(language_tag(ctx.lang)) + "\">\n";
+  if (!ctx.carrier.empty())
+    out += "<input type=\"hidden\" name=\"carrier\" value=\"" + html_escape(ctx.carrier) + "\">\n";
+  out += "<button type=\"submit\">" + std::string(t.show) + "</button>\n</form>\n</header>\n";
   out += page_foot(ctx);
   return out;
 }
@@ -383,7 +433,7 @@ std::string_view track_page_stylesheet() noexcept {
 const std::string& track_page_csp() {
   static const std::string csp =
       "default-src 'none'; style-src 'sha256-" + sha256_base64(kStylesheet) +
-      "'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'; "
+      "'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'self'; "
       "frame-ancestors 'none'";
   return csp;
 }

@@ -23,6 +23,10 @@ namespace parcelgate::web {
 
 enum class page_language { en, fr };
 
+// Numbers shorter than this (Mondial Relay's 8 digits) are too easy to guess to be the only key
+// to a parcel's page: the page also asks for the destination postal code (docs/tracking.md).
+inline constexpr std::size_t kShortTrackingNumber = 11;
+
 // `?lang=` (en or fr) wins; otherwise the Accept-Language entry of highest q (RFC 9110 §12.5.4,
 // q=0 refuses, equal q keep their order) among en and fr; English when neither is acceptable.
 page_language choose_language(std::string_view accept_language, std::string_view lang_param);
@@ -40,6 +44,7 @@ struct page_context {
   page_language lang = page_language::en;
   std::string carrier_name;  // "Colissimo (La Poste)"; the carrier id when not configured
   std::string carrier;       // the ?carrier= the page was asked with (kept by the links)
+  std::string postal_code;   // the ?postal_code= it was asked with (kept by the links)
   const time_zone* paris = nullptr;
 };
 
@@ -51,6 +56,9 @@ std::string render_track_not_found(const page_context& ctx);
 std::string render_track_choice(std::string_view tracking_number,
                                 const std::vector<std::pair<std::string, std::string>>& carriers,
                                 const page_context& ctx);
+// 200: a short tracking number (kShortTrackingNumber) is shown only with the postal code the
+// parcel is sent to: the form that asks for it, the same whatever the number.
+std::string render_track_postal_code_form(const page_context& ctx);
 // 503: the store could not be read.
 std::string render_track_unavailable(const page_context& ctx);
 

@@ -69,7 +69,8 @@ TEST(track_page_browser, a_phone_shows_the_timeline_without_csp_violations) {
   fs::create_directories(artifacts);
   const fs::path screenshot = artifacts / "track-page-phone.png";
   fs::remove(screenshot);
-  const std::string url = env.gateway_url() + "/track/" + number + "?lang=fr";
+  // Mondial Relay's 8-digit numbers are shown with the destination postal code.
+  const std::string url = env.gateway_url() + "/track/" + number + "?lang=fr&postal_code=69100";
 
   std::string shot_log;
   const int shot = pgtest::run_program(

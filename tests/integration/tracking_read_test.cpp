@@ -226,7 +226,17 @@ TEST_F(tracking_read, the_public_page_shows_the_timeline_in_the_viewer_language_
                 scan(ts::available_for_pickup, "24", "2030-07-03T09:05:00Z",
                      "<img src=x onerror=alert(1)>Disponible", "Villeurbanne", "020230")});
 
-  auto en = call(kPage, "/track/" + number, "");
+  // An 8-digit number: the page first asks for the destination postal code, whatever the number.
+  auto form = call(kPage, "/track/" + number, "");
+  ASSERT_EQ(form.status, 200) << describe(form);
+  EXPECT_NE(form.body.find("name=\"postal_code\""), std::string::npos);
+  EXPECT_EQ(form.body.find("id=\"timeline\""), std::string::npos);
+  EXPECT_EQ(form.body.find(number), std::string::npos);
+  EXPECT_EQ(call(kPage, "/track/99999999", "").body, form.body);
+  auto wrong_code = call(kPage, "/track/" + number + "?postal_code=75001", "");
+  EXPECT_EQ(wrong_code.status, 404);
+
+  auto en = call(kPage, "/track/" + number + "?postal_code=69100", "");
   ASSERT_EQ(en.status, 200) << describe(en);
   EXPECT_EQ(en.header("content-type"), "text/html; charset=utf-8");
   EXPECT_EQ(en.header("cache-control"), "no-store");
@@ -247,19 +257,20 @@ TEST_F(tracking_read, the_public_page_shows_the_timeline_in_the_viewer_language_
                                "rue de Rivoli", "Acme", "track-page-1", "acme"})
     EXPECT_EQ(en.body.find(personal), std::string::npos) << personal;
 
-  auto fr =
-      call(kPage, "/track/" + number, "", {{"Accept-Language", "de;q=1, fr-FR;q=0.8, en;q=0.5"}});
+  auto fr = call(kPage, "/track/" + number + "?postal_code=69%20100", "",
+                 {{"Accept-Language", "de;q=1, fr-FR;q=0.8, en;q=0.5"}});
   ASSERT_EQ(fr.status, 200);
   EXPECT_EQ(fr.header("content-language"), "fr");
   EXPECT_NE(fr.body.find("Disponible au point de retrait"), std::string::npos);
   EXPECT_NE(fr.body.find("3 juillet 2030, 11:05 (heure de Paris, UTC+2)"), std::string::npos);
-  auto forced = call(kPage, "/track/" + number + "?lang=en", "", {{"Accept-Language", "fr"}});
+  auto forced = call(kPage, "/track/" + number + "?lang=en&postal_code=69100", "",
+                     {{"Accept-Language", "fr"}});
   EXPECT_EQ(forced.header("content-language"), "en");
 
   // HEAD: the same status and headers, no body.
   {
     pgtest::connection raw(env_->gateway_url(), env_->ca_file());
-    ASSERT_TRUE(raw.write_raw("HEAD /track/" + number +
+    ASSERT_TRUE(raw.write_raw("HEAD /track/" + number + "?postal_code=69100" +
                               " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
     bool closed = false;
     const auto bytes = raw.read_until_close(std::chrono::seconds(10), &closed);
@@ -270,18 +281,19 @@ TEST_F(tracking_read, the_public_page_shows_the_timeline_in_the_viewer_language_
   }
 
   // Unknown, malformed, or with a carrier that does not have it: one and the same 404 page.
-  auto unknown = call(kPage, "/track/99999999", "");
+  auto unknown = call(kPage, "/track/99999999?postal_code=69100", "");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.header("content-type"), "text/html; charset=utf-8");
   EXPECT_NE(unknown.body.find("Tracking number not found"), std::string::npos);
   auto malformed = call(kPage, "/track/%3Cscript%3E", "");
   EXPECT_EQ(malformed.status, 404);
   EXPECT_EQ(malformed.body.find("<script"), std::string::npos);
-  auto wrong_carrier = call(kPage, "/track/" + number + "?carrier=colissimo", "");
+  auto wrong_carrier = call(kPage, "/track/" + number + "?carrier=colissimo&postal_code=69100", "");
   EXPECT_EQ(wrong_carrier.status, 404);
-  auto unconfigured = call(kPage, "/track/" + number + "?carrier=ups", "");
+  auto unconfigured = call(kPage, "/track/" + number + "?carrier=ups&postal_code=69100", "");
   EXPECT_EQ(unconfigured.status, 404);
   EXPECT_EQ(malformed.body, unknown.body);
+  EXPECT_EQ(wrong_code.body, unknown.body);
   EXPECT_EQ(wrong_carrier.body, unknown.body);
   EXPECT_EQ(unconfigured.body, unknown.body);
   EXPECT_EQ(wrong_carrier.body.find(number), std::string::npos);

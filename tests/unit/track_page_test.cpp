@@ -163,6 +163,7 @@ TEST(track_page, carrier_texts_are_escaped_and_the_page_has_no_script_nor_person
   const page_context ctx{.lang = page_language::en,
                          .carrier_name = "Mondial <Relay>",
                          .carrier = {},
+                         .postal_code = {},
                          .paris = paris()};
   const auto html =
       parcelgate::web::render_track_page(make_tracking_view(shipment(), scans()), ctx);
@@ -196,6 +197,7 @@ TEST(track_page, french_page_uses_french_words_and_paris_times) {
   const page_context ctx{.lang = page_language::fr,
                          .carrier_name = "Mondial Relay",
                          .carrier = "mondialrelay",
+                         .postal_code = {},
                          .paris = paris()};
   const auto html =
       parcelgate::web::render_track_page(make_tracking_view(shipment(), scans()), ctx);
@@ -215,8 +217,11 @@ TEST(track_page, french_page_uses_french_words_and_paris_times) {
 }
 
 TEST(track_page, not_found_page_echoes_nothing_and_the_csp_allows_exactly_the_stylesheet) {
-  const page_context ctx{
-      .lang = page_language::en, .carrier_name = {}, .carrier = {}, .paris = nullptr};
+  const page_context ctx{.lang = page_language::en,
+                         .carrier_name = {},
+                         .carrier = {},
+                         .postal_code = {},
+                         .paris = nullptr};
   const auto html = parcelgate::web::render_track_not_found(ctx);
   EXPECT_NE(html.find("Tracking number not found"), std::string::npos);
   const auto& csp = parcelgate::web::track_page_csp();
@@ -231,6 +236,29 @@ TEST(track_page, not_found_page_echoes_nothing_and_the_csp_allows_exactly_the_st
   EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
   EXPECT_NE(csp.find("script-src 'none'"), std::string::npos);
   EXPECT_NE(html.find("<style>" + std::string(sheet) + "</style>"), std::string::npos);
+}
+
+TEST(track_page, a_short_number_asks_for_the_postal_code_and_links_keep_it) {
+  page_context ctx{.lang = page_language::fr,
+                   .carrier_name = "Mondial Relay",
+                   .carrier = "mondialrelay",
+                   .postal_code = {},
+                   .paris = paris()};
+  const auto form = parcelgate::web::render_track_postal_code_form(ctx);
+  EXPECT_NE(form.find("<form class=\"verify\" method=\"get\" action=\"\">"), std::string::npos);
+  EXPECT_NE(form.find("name=\"postal_code\""), std::string::npos);
+  EXPECT_NE(form.find("<input type=\"hidden\" name=\"lang\" value=\"fr\">"), std::string::npos);
+  EXPECT_NE(form.find("<input type=\"hidden\" name=\"carrier\" value=\"mondialrelay\">"),
+            std::string::npos);
+  EXPECT_NE(form.find("Code postal"), std::string::npos);
+  EXPECT_NE(parcelgate::web::track_page_csp().find("form-action 'self'"), std::string::npos);
+  // Once given, the language link keeps it (encoded), so switching language shows the parcel.
+  ctx.postal_code = "69 100&x";
+  const auto page =
+      parcelgate::web::render_track_page(make_tracking_view(shipment(), scans()), ctx);
+  EXPECT_NE(page.find("href=\"?carrier=mondialrelay&amp;postal_code=69%20100%26x&amp;lang=en\""),
+            std::string::npos)
+      << page;
 }
 
 }  // namespace
