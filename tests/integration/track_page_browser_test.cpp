@@ -120,6 +120,26 @@ TEST(track_page_browser, a_phone_shows_the_timeline_without_csp_violations) {
   // Nothing refused by the Content-Security-Policy: the one stylesheet matched its hash.
   for (const auto* log : {&shot_log, &dom})
     EXPECT_EQ(log->find("Content Security Policy"), std::string::npos) << log->substr(0, 4000);
+
+  // Without the postal code, the same phone gets the form asking for it, and no timeline.
+  const fs::path form_shot = artifacts / "track-page-phone-postal-code.png";
+  fs::remove(form_shot);
+  const std::string form_url = env.gateway_url() + "/track/" + number + "?lang=en";
+  std::string form_log;
+  ASSERT_EQ(pgtest::run_program(chromium(env.dir() / "profile-form",
+                                         {"--screenshot=" + form_shot.string(), form_url}),
+                                &form_log),
+            0)
+      << form_log.substr(0, 4000);
+  EXPECT_TRUE(fs::exists(form_shot));
+  std::string form_dom;
+  ASSERT_EQ(pgtest::run_program(chromium(env.dir() / "profile-form-dom", {"--dump-dom", form_url}),
+                                &form_dom),
+            0);
+  EXPECT_NE(form_dom.find("name=\"postal_code\""), std::string::npos) << form_dom.substr(0, 4000);
+  EXPECT_EQ(form_dom.find("id=\"timeline\""), std::string::npos);
+  for (const auto* log : {&form_log, &form_dom})
+    EXPECT_EQ(log->find("Content Security Policy"), std::string::npos) << log->substr(0, 4000);
 }
 
 }  // namespace
