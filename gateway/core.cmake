@@ -12,6 +12,8 @@ add_library(parcelgate_core STATIC
   api/router.cpp
   api/shipments_routes.cpp
   api/system_routes.cpp
+  api/tracking_routes.cpp
+  api/tracking_view.cpp
   app.cpp
   carriers/circuit_breaker.cpp
   carriers/http_client.cpp
@@ -39,6 +41,7 @@ add_library(parcelgate_core STATIC
   store/pg/pool.cpp
   store/pg/pg_store.cpp
   store/pg/schema.cpp
+  store/pg/tracking_reads.cpp
   store/sqlite/connection.cpp
   store/sqlite/keys.cpp
   store/sqlite/leases.cpp
@@ -46,9 +49,11 @@ add_library(parcelgate_core STATIC
   store/sqlite/schema.cpp
   store/sqlite/tracking_polls.cpp
   store/sqlite/sqlite_store.cpp
+  store/sqlite/tracking_reads.cpp
   store/sqlite/writer.cpp
   telemetry/log.cpp
-  telemetry/metrics.cpp)
+  telemetry/metrics.cpp
+  web/track_page.cpp)
 target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels pg_tariffs yaml-cpp SQLite::SQLite3 PostgreSQL::PostgreSQL PRIVATE pg_warnings)
 

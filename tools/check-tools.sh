@@ -26,6 +26,7 @@ suite_tools=(
   "pg_ctl          postgresql            PostgreSQL tests start, restart and stop it"
   "psql            postgresql-client-15  PostgreSQL tests run SQL as the superuser"
   "nginx           nginx-light           load-balancer tests and PARCELGATE_STORE=postgresql tools/run.sh"
+  "chromium        chromium              public tracking page in a headless browser (track_page_browser_test)"
 )
 bench_tools=(
   "wrk             wrk                   read-path benchmark"

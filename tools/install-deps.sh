@@ -10,6 +10,7 @@ packages=(
   libzint-dev libhpdf-dev libfreetype-dev libpng-dev fonts-dejavu-core
   libgtest-dev libgmock-dev zbar-tools dmtx-utils poppler-utils faketime python3 python3-jsonschema
   clang-16 libclang-rt-16-dev llvm clang-format-14
+  chromium
 )
 if [[ "${1:-}" == "--bench" ]]; then packages+=(wrk); fi
 missing=()

@@ -23,6 +23,7 @@ gateway_api::gateway_api(api_deps deps) : deps_(std::move(deps)) {
   add_shipment_routes(router_, deps_);
   add_rate_routes(router_, deps_);
   add_carrier_push_routes(router_, deps_);
+  add_tracking_routes(router_, deps_);
   for (auto& r : router_.routes()) r.metrics = deps_.metrics.route(r.method, r.pattern);
   unmatched_ = deps_.metrics.route("*", "unmatched");
 }

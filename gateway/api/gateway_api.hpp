@@ -81,6 +81,7 @@ void add_shipment_routes(router& r, api_deps& deps);
 void add_system_routes(router& r, api_deps& deps);
 void add_rate_routes(router& r, api_deps& deps);
 void add_carrier_push_routes(router& r, api_deps& deps);
+void add_tracking_routes(router& r, api_deps& deps);
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
 std::string render_quotes(const tariffs::quote_result& result);

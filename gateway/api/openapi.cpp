@@ -383,6 +383,37 @@ constexpr std::string_view kSchemas = R"json({
   "properties": {"openapi": {"type": "string", "pattern": "^3\\.1\\.[0-9]+$"}}}
 })json";
 
+// The tracking read side (gateway/api/tracking_view.hpp).
+constexpr std::string_view kTrackingSchemas = R"json({
+"TrackingLocation": {"type": "object", "additionalProperties": false, "required": ["city", "postal_code", "country", "point_id"],
+  "description": "Where the scan happened, as the carrier names it; null members are not known",
+  "properties": {"city": {"type": ["string", "null"]}, "postal_code": {"type": ["string", "null"]},
+                 "country": {"type": ["string", "null"]},
+                 "point_id": {"type": ["string", "null"], "description": "The collection point or locker of the scan"}}},
+"TrackingEvent": {"type": "object", "additionalProperties": false,
+  "required": ["id", "status", "carrier_code", "description", "location", "occurred_at", "source"],
+  "properties": {
+    "id": {"type": "string", "pattern": "^evt_[0-9a-f]{20}$",
+           "description": "Stable: derived from the shipment, the instant and the carrier code"},
+    "status": {"$ref": "#/components/schemas/TrackingStatus"},
+    "carrier_code": {"type": ["string", "null"], "description": "The carrier's own event code; null for the gateway's own events"},
+    "description": {"type": ["string", "null"], "description": "The carrier's text, as sent"},
+    "location": {"$ref": "#/components/schemas/TrackingLocation"},
+    "occurred_at": {"type": "string", "format": "date-time", "description": "RFC 3339 UTC"},
+    "source": {"anyOf": [{"type": "string", "enum": ["carrier_push", "carrier_poll", "point_scan", "gateway"]}, {"type": "null"}]}}},
+"Tracking": {"type": "object", "additionalProperties": false,
+  "required": ["tracking_number", "carrier", "shipment_id", "status", "status_detail", "estimated_delivery", "events"],
+  "properties": {
+    "tracking_number": {"type": ["string", "null"], "description": "null until the carrier sold the label"},
+    "carrier": {"type": "string"},
+    "shipment_id": {"$ref": "#/components/schemas/ShipmentId"},
+    "status": {"anyOf": [{"$ref": "#/components/schemas/TrackingStatus"}, {"$ref": "#/components/schemas/ShipmentStatus"}],
+               "description": "The shipment's status (DESIGN section 6: final statuses stay final)"},
+    "status_detail": {"type": ["string", "null"], "description": "The carrier's text of the latest event with this status"},
+    "estimated_delivery": {"type": ["string", "null"], "format": "date-time", "description": "null unless the carrier gave one"},
+    "events": {"type": "array", "items": {"$ref": "#/components/schemas/TrackingEvent"}, "description": "Oldest first"}}}
+})json";
+
 constexpr std::string_view kHeaders = R"json({
 "X-Request-Id": {"required": true, "description": "The caller's X-Request-Id when it is 1-128 characters of [A-Za-z0-9._:-], else a new id",
                  "schema": {"type": "string", "minLength": 1, "maxLength": 128}},
@@ -392,7 +423,8 @@ constexpr std::string_view kHeaders = R"json({
                         "schema": {"type": "string", "enum": ["true"]}},
 "WWW-Authenticate": {"required": true, "schema": {"type": "string"}},
 "Content-Disposition": {"required": true, "schema": {"type": "string"}},
-"Cache-Control": {"required": true, "schema": {"type": "string"}}
+"Cache-Control": {"required": true, "schema": {"type": "string"}},
+"Content-Security-Policy": {"required": true, "schema": {"type": "string"}}
 })json";
 
 constexpr std::string_view kTags = R"json([
@@ -400,7 +432,8 @@ constexpr std::string_view kTags = R"json([
 {"name": "Tariffs", "description": "Negotiated tariffs: quotes, contracts, batch comparison"},
 {"name": "Tracking", "description": "Scans of parcels: carriers' pushes, timelines"},
 {"name": "Carriers", "description": "Configured carriers and what they can do"},
-{"name": "System", "description": "Health, readiness, metrics and this document"}
+{"name": "System", "description": "Health, readiness, metrics and this document"},
+{"name": "Tracking", "description": "Parcel timelines: by tracking number, by shipment, and the public page"}
 ])json";
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
@@ -423,6 +456,8 @@ json::object schemas() {
   out["LabelSize"] = enum_of(label_size::a4, "Label page size");
   out["TrackingStatus"] = tracking_statuses();
   out["UnavailableCode"] = reason_codes();
+  const json::value tracking = json::parse(kTrackingSchemas);
+  for (const auto& [name, schema] : tracking.as_object()) out[name] = schema;
   return out;
 }
 

@@ -133,6 +133,15 @@ class async_store {
                                            std::chrono::milliseconds ttl) = 0;
   // Gives `name` up if this instance holds it, so another may take it at once.
   virtual task<result<void>> release_lease(const std::string& name) = 0;
+
+  // --- tracking reads
+  // The shipments whose carrier tracking number is `tracking_number` with one of `carriers`
+  // (the index shipments_by_tracking (carrier, tracking_number) serves it), newest first, at most
+  // `limit`; only `tenant`'s (empty: any tenant, for ops and the public tracking page). An empty
+  // number or carrier list matches nothing.
+  virtual task<result<std::vector<shipment_row>>> find_shipments_by_tracking(
+      const std::string& tenant, const std::string& tracking_number,
+      const std::vector<std::string>& carriers, int limit) = 0;
 };
 
 // The SQLite backend: reads on `pool`, purchase writes group-committed by `db`'s writer thread,

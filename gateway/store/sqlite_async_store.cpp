@@ -214,6 +214,16 @@ class sqlite_async_store final : public async_store {
     co_return co_await read(&pool_, &op);
   }
 
+  // --- tracking reads
+  task<result<std::vector<shipment_row>>> find_shipments_by_tracking(
+      const std::string& tenant, const std::string& tracking_number,
+      const std::vector<std::string>& carriers, int limit) override {
+    const std::function<result<std::vector<shipment_row>>()> op = [&] {
+      return db_.find_shipments_by_tracking(tenant, tracking_number, carriers, limit);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
  private:
   store& db_;
   blocking_pool& pool_;

@@ -226,6 +226,11 @@ class store {
   // (false, nothing of `work` was kept). Never blocks the caller.
   virtual void submit_write(std::function<bool()> work,
                             std::function<void(bool committed)> done) = 0;
+
+  // --- tracking reads (async_store.hpp says what it finds)
+  virtual result<std::vector<shipment_row>> find_shipments_by_tracking(
+      std::string_view tenant, std::string_view tracking_number,
+      const std::vector<std::string>& carriers, int limit) = 0;
 };
 
 // The lease an instance holds while it is alive (async_store.hpp); the backends' recovery

@@ -49,6 +49,9 @@ const std::vector<route_case>& routes() {
       {"POST", "/v1/tariffs/compare", kOps},
       {"POST", "/v1/carriers/{carrier}/events", kCarrier},
       {"GET", "/v1/carriers/{carrier}/events", kCarrier},
+      {"GET", "/v1/tracking/{tracking_number}", kMerchant | kOps},
+      {"GET", "/v1/shipments/{id}/events", kMerchant | kOps},
+      {"GET", "/track/{tracking_number}", kPublic},
   };
   return table;
 }
@@ -68,6 +71,14 @@ const std::vector<std::pair<unsigned, std::string>> kRoles = {
 std::string with_id(const std::string& pattern, const std::string& id) {
   auto at = pattern.find("{id}");
   return at == std::string::npos ? pattern : pattern.substr(0, at) + id + pattern.substr(at + 4);
+}
+
+std::string with_number(const std::string& pattern, const std::string& number) {
+  const std::string name = "{tracking_number}";
+  auto at = pattern.find(name);
+  return at == std::string::npos
+             ? pattern
+             : pattern.substr(0, at) + number + pattern.substr(at + name.size());
 }
 
 // A well-formed API key (valid checksum) that was never issued: the checksum is the first 48 bits
@@ -102,11 +113,14 @@ class auth_matrix : public ::testing::Test {
                               {{"Idempotency-Key", "auth-matrix-setup"}});
     ASSERT_EQ(created.status, 201) << describe(created);
     shipment_id_ = new std::string(pgtest::string_at(pgtest::parse_object(created.body), "id"));
+    tracking_number_ =
+        new std::string(pgtest::string_at(pgtest::parse_object(created.body), "tracking_number"));
   }
   static void TearDownTestSuite() {
     delete env_;
     delete owner_key_;
     delete shipment_id_;
+    delete tracking_number_;
     env_ = nullptr;
   }
 
@@ -128,8 +142,10 @@ class auth_matrix : public ::testing::Test {
       body =
           R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
                  "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
-    return env_->call(r.method, with_id(r.pattern, id.empty() ? *shipment_id_ : id), "", body,
-                      headers);
+    return env_->call(
+        r.method,
+        with_number(with_id(r.pattern, id.empty() ? *shipment_id_ : id), *tracking_number_), "",
+        body, headers);
   }
 
   static std::string bearer(const std::string& key) { return "Bearer " + key; }
@@ -142,11 +158,13 @@ class auth_matrix : public ::testing::Test {
   static stack* env_;
   static std::string* owner_key_;
   static std::string* shipment_id_;
+  static std::string* tracking_number_;
   static std::atomic<int> counter_;
 };
 stack* auth_matrix::env_ = nullptr;
 std::string* auth_matrix::owner_key_ = nullptr;
 std::string* auth_matrix::shipment_id_ = nullptr;
+std::string* auth_matrix::tracking_number_ = nullptr;
 std::atomic<int> auth_matrix::counter_{0};
 
 TEST_F(auth_matrix, openapi_lists_exactly_the_routes_of_this_matrix) {
@@ -307,7 +325,15 @@ TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
     EXPECT_EQ(foreign.body.find("acme"), std::string::npos) << "the answer names the owner tenant";
     ++checked;
   }
-  EXPECT_EQ(checked, 3);  // read, label, cancel
+  EXPECT_EQ(checked, 4);  // read, label, cancel, events
+  // A tracking number names a shipment too: another tenant's is an unknown one.
+  auto foreign = env_->call("GET", "/v1/tracking/" + *tracking_number_, intruder);
+  expect_problem(foreign, 404, "not-found");
+  auto missing = env_->call("GET", "/v1/tracking/6A00000000000", intruder);
+  expect_problem(missing, 404, "not-found");
+  EXPECT_EQ(pgtest::parse_object(foreign.body).at("title"),
+            pgtest::parse_object(missing.body).at("title"));
+  EXPECT_EQ(foreign.body.find("acme"), std::string::npos);
   // Lists and filters do not show it either.
   EXPECT_TRUE(pgtest::list_all_shipments(*env_, intruder).empty());
   EXPECT_TRUE(pgtest::list_all_shipments(*env_, intruder, "reference=owned-by-acme").empty());
@@ -371,6 +397,18 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     expect_problem(res, 422, "validation-error");
     EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"shipments", "target", "colour"}));
     covered.insert("POST /v1/tariffs/compare");
+  }
+  {
+    auto res = env_->call("GET", "/v1/tracking/" + *tracking_number_ + "?carrier=nope&x=1", key);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"carrier", "x"}));
+    covered.insert("GET /v1/tracking/{tracking_number}");
+  }
+  {
+    auto res = env_->call("GET", "/v1/shipments/" + *shipment_id_ + "/events?limit=1", key);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"limit"}));
+    covered.insert("GET /v1/shipments/{id}/events");
   }
   covered.insert("GET /v1/carriers");  // takes no input
   covered.insert("GET /v1/tariffs");   // takes no input

@@ -298,6 +298,33 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
       call("GET", "/v1/shipments/{id}/label", "/v1/shipments/" + pending_id + "/label", merchant),
       404, "not-found");
 
+  // Tracking: by number, by shipment (a pending one has no number yet), the public page.
+  const std::string number = pgtest::string_at(shipment, "tracking_number");
+  EXPECT_EQ(
+      call("GET", "/v1/tracking/{tracking_number}", "/v1/tracking/" + number, merchant).status,
+      200);
+  EXPECT_EQ(call("GET", "/v1/tracking/{tracking_number}",
+                 "/v1/tracking/" + number + "?carrier=colissimo", ops)
+                .status,
+            200);
+  expect_problem(call("GET", "/v1/tracking/{tracking_number}", "/v1/tracking/" + number, other),
+                 404, "not-found");
+  expect_problem(call("GET", "/v1/tracking/{tracking_number}",
+                      "/v1/tracking/" + number + "?carrier=nope", merchant),
+                 422, "validation-error");
+  EXPECT_EQ(
+      call("GET", "/v1/shipments/{id}/events", "/v1/shipments/" + id + "/events", merchant).status,
+      200);
+  EXPECT_EQ(
+      call("GET", "/v1/shipments/{id}/events", "/v1/shipments/" + pending_id + "/events", merchant)
+          .status,
+      200);
+  expect_problem(call("GET", "/v1/shipments/{id}/events", "/v1/shipments/" + id + "/events", other),
+                 404, "not-found");
+  EXPECT_EQ(call("GET", "/track/{tracking_number}", "/track/" + number, "").status, 200);
+  EXPECT_EQ(call("GET", "/track/{tracking_number}", "/track/00000000000", "").status, 404);
+  EXPECT_EQ(call("GET", "/track/{tracking_number}", "/track/00000000", "").status, 200);  // form
+
   // Cancelling.
   expect_problem(call("POST", "/v1/shipments/{id}/cancel", "/v1/shipments/" + id + "/cancel",
                       merchant, R"({"reason": "changed my mind"})"),

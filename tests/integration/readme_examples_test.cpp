@@ -10,7 +10,8 @@
 //    line whose quotes are still open (multi-line `-d '...'` bodies). `#` starts a comment outside
 //    quotes; `;` separates commands. Each command is one of:
 //    - `NAME=value` assignments: `GW` is replaced by the gateway's URL, `KEY` by a real merchant
-//      key, other values are kept as written (`CA="--cacert certs/dev/ca.crt"`);
+//      key, `TN` by the tracking number of the README's last POST /v1/shipments, other values are
+//      kept as written (`CA="--cacert certs/dev/ca.crt"`);
 //    - `curl ...`: a request, run against the gateway. Options understood: -H/--header,
 //      -d/--data/--data-raw/--data-binary, -X/--request, --cacert FILE (the file must exist in
 //      the repository), -o/--output FILE (not written), -s/-S/-i/-f; anything else fails the test.
@@ -397,6 +398,8 @@ class readme_examples : public ::testing::Test {
       auto v = json::parse(r.body, ec);
       ASSERT_FALSE(ec) << r.body;
       last_shipment_ = std::string(v.as_object().at("id").as_string());
+      if (const auto* n = v.as_object().if_contains("tracking_number"); n && n->is_string())
+        last_tracking_number_ = std::string(n->as_string());
     }
     ++requests_run_;
   }
@@ -470,6 +473,7 @@ class readme_examples : public ::testing::Test {
         std::string value = words->empty() ? std::string() : words->front();
         if (name == "GW") value = env_->gateway_url();
         if (name == "KEY") value = merchant_key_;
+        if (name == "TN") value = last_tracking_number_;
         vars_[name] = value;
         continue;
       }
@@ -533,6 +537,7 @@ class readme_examples : public ::testing::Test {
   std::string merchant_key_;
   std::map<std::string, std::string> vars_;
   std::string last_shipment_;
+  std::string last_tracking_number_;
   int requests_run_ = 0, cli_run_ = 0, excluded_ = 0, samples_checked_ = 0;
 };
 

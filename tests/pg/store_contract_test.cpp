@@ -777,3 +777,56 @@ INSTANTIATE_TEST_SUITE_P(backends, store_contract, ::testing::Values("sqlite", "
 
 }  // namespace
 }  // namespace parcelgate::store
+
+namespace parcelgate::store {
+namespace {
+
+// --- tracking reads: shipments by carrier tracking number, tenant-scoped, carrier-filtered,
+// newest first; a number no shipment has (or an empty one) finds nothing.
+TEST_P(store_contract, shipments_are_found_by_tracking_number_within_the_tenant_and_carriers) {
+  const std::string now = "2026-11-27T00:00:00Z", hash = "h";
+  auto buy = [&](const std::string& tenant, const std::string& idem, const std::string& carrier,
+                 const std::string& number) {
+    auto p = pending(tenant, idem);
+    p.carrier = carrier;
+    EXPECT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+    auto done = bought(p);
+    done.tracking_number = number;
+    EXPECT_TRUE(wait(db().complete_purchase(done, kLabel, 201, "{}")).has_value());
+    return done.id;
+  };
+  const std::string old_colissimo = buy("acme", "t1", "colissimo", "6A1111111111");
+  const std::string colissimo = buy("acme", "t2", "colissimo", "6A1111111111");  // reused number
+  const std::string relay = buy("acme", "t3", "mondialrelay", "6A1111111111");
+  const std::string other_tenant = buy("globex", "t4", "colissimo", "6A2222222222");
+  const std::vector<std::string> both{"colissimo", "mondialrelay"};
+  const std::vector<std::string> only_colissimo{"colissimo"};
+  auto ids = [&](const std::string& tenant, const std::string& number,
+                 const std::vector<std::string>& carriers) {
+    std::vector<std::string> out;
+    const auto found = wait(db().find_shipments_by_tracking(tenant, number, carriers, 10)).value();
+    for (const auto& row : found) out.push_back(row.id);
+    return out;
+  };
+  EXPECT_EQ(ids("acme", "6A1111111111", both),
+            (std::vector<std::string>{relay, colissimo, old_colissimo}));
+  EXPECT_EQ(ids("acme", "6A1111111111", only_colissimo),
+            (std::vector<std::string>{colissimo, old_colissimo}));
+  auto first = wait(db().find_shipments_by_tracking("acme", "6A1111111111", only_colissimo, 1));
+  ASSERT_EQ(first.value().size(), 1u);
+  EXPECT_EQ(first.value()[0].carrier, "colissimo");
+  EXPECT_EQ(first.value()[0].tenant, "acme");
+  EXPECT_EQ(first.value()[0].status, "label_created");
+  // Another tenant's number is not found by acme, and is by the any-tenant scope.
+  EXPECT_TRUE(ids("acme", "6A2222222222", both).empty());
+  EXPECT_EQ(ids("", "6A2222222222", both), (std::vector<std::string>{other_tenant}));
+  EXPECT_TRUE(ids("", "6A2222222222", {"mondialrelay"}).empty());
+  EXPECT_TRUE(ids("", "6A3333333333", both).empty());
+  EXPECT_TRUE(ids("", "", both).empty());
+  EXPECT_TRUE(ids("", "6A1111111111", {}).empty());
+  // A carrier id with quotes or a backslash is a value, never SQL.
+  EXPECT_TRUE(ids("", "6A1111111111", {"x\",\"colissimo", "a'b\\"}).empty());
+}
+
+}  // namespace
+}  // namespace parcelgate::store

@@ -171,6 +171,11 @@ std::vector<prepared_statement> prepared() {
        "EXCLUDED.holder, expires_at = EXCLUDED.expires_at WHERE leases.holder = EXCLUDED.holder "
        "OR leases.expires_at <= clock_timestamp() RETURNING 1"},
       {"release_lease", "DELETE FROM leases WHERE name = $1 AND holder = $2"},
+      // tracking_reads.cpp: the index shipments_by_tracking (carrier, tracking_number) serves it.
+      {"find_by_tracking",
+       "SELECT " + columns +
+           ", version FROM shipments WHERE carrier = ANY($2::text[]) AND tracking_number = $1 "
+           "AND ($3 = '' OR tenant_id = $3) ORDER BY seq DESC LIMIT $4::integer"},
   };
 }
 

@@ -85,6 +85,10 @@ class pg_store final : public async_store {
   const std::string& instance() const noexcept override { return options_.instance; }
   task<result<bool>> acquire_lease(const std::string& name, std::chrono::milliseconds ttl) override;
   task<result<void>> release_lease(const std::string& name) override;
+  // tracking_reads.cpp
+  task<result<std::vector<shipment_row>>> find_shipments_by_tracking(
+      const std::string& tenant, const std::string& tracking_number,
+      const std::vector<std::string>& carriers, int limit) override;
 
   pool& connections() noexcept { return pool_; }
 

@@ -9,6 +9,7 @@
 //   queries.cpp       shipments, labels, purchases in flight, idempotency keys
 //   keys.cpp          tenants and API keys
 //   leases.cpp        leases (instances alive, work one instance does)
+//   tracking_reads.cpp  shipments found by their carrier tracking number
 // A new table's SQL goes next to its peers in queries.cpp (or a new file of its own when it is a
 // job of its own), and its migration at the end of store/migrations.cpp.
 
@@ -80,6 +81,11 @@ class sqlite_store final : public store {
 
   // sqlite_store.cpp
   void submit_write(std::function<bool()> work, std::function<void(bool)> done) override;
+
+  // tracking_reads.cpp
+  result<std::vector<shipment_row>> find_shipments_by_tracking(
+      std::string_view tenant, std::string_view tracking_number,
+      const std::vector<std::string>& carriers, int limit) override;
 
  private:
   // queries.cpp: steps of a purchase write, on the writer thread inside a batch.
