@@ -132,7 +132,8 @@ constexpr std::string_view kSchemas = R"json({
     "id": {"$ref": "#/components/schemas/ShipmentId"},
     "object": {"const": "shipment"},
     "tenant": {"type": "string", "description": "The tenant that owns the shipment (a merchant key sees its own)"},
-    "status": {"$ref": "#/components/schemas/ShipmentStatus"},
+    "status": {"anyOf": [{"$ref": "#/components/schemas/ShipmentStatus"}, {"$ref": "#/components/schemas/TrackingStatus"}],
+               "description": "The purchase's outcome, then the parcel's tracking status as its scans arrive (docs/tracking.md)"},
     "carrier": {"type": "string", "description": "The carrier id"},
     "service": {"$ref": "#/components/schemas/ServiceLevel"},
     "carrier_service": {"type": ["string", "null"], "description": "The carrier's product code"},
@@ -430,10 +431,9 @@ constexpr std::string_view kHeaders = R"json({
 constexpr std::string_view kTags = R"json([
 {"name": "Shipments", "description": "Buy, read, list and void labels"},
 {"name": "Tariffs", "description": "Negotiated tariffs: quotes, contracts, batch comparison"},
-{"name": "Tracking", "description": "Scans of parcels: carriers' pushes, timelines"},
 {"name": "Carriers", "description": "Configured carriers and what they can do"},
 {"name": "System", "description": "Health, readiness, metrics and this document"},
-{"name": "Tracking", "description": "Parcel timelines: by tracking number, by shipment, and the public page"}
+{"name": "Tracking", "description": "Parcel timelines: by tracking number, by shipment, the public page, and the carriers' pushes of scans"}
 ])json";
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {

@@ -108,6 +108,12 @@ class openapi_contract : public ::testing::Test {
           fs::copy_file(f.path(), tariffs_ / f.path().filename());
       options.extra_config = "tariffs: \"" + tariffs_.string() + "\"\n";
     }
+    // InPost pushes its scans (POST /v1/carriers/{carrier}/events): one more carrier, in the
+    // stack's carriers map, which the extra config continues.
+    options.extra_config =
+        "  inpost: {base_url: \"{sim_url}/inpost\", token: sandbox-inpost-token, "
+        "organization_id: \"6183\", push_token: push-secret}\n" +
+        options.extra_config;
     env_ = std::make_unique<stack>(options);
   }
   void TearDown() override {
@@ -324,6 +330,25 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   EXPECT_EQ(call("GET", "/track/{tracking_number}", "/track/" + number, "").status, 200);
   EXPECT_EQ(call("GET", "/track/{tracking_number}", "/track/00000000000", "").status, 404);
   EXPECT_EQ(call("GET", "/track/{tracking_number}", "/track/00000000", "").status, 200);  // form
+
+  // Carrier pushes: InPost's endpoint check and webhook, a replay, refusals.
+  const std::string events = "/v1/carriers/{carrier}/events";
+  const std::string push =
+      R"({"event_ts":"2026-12-01T10:00:00.000+01:00","event":"shipment_status_changed",)"
+      R"("organization_id":6183,"payload":{"shipment_id":1,"tracking_number":"6800000000000",)"
+      R"("status":"adopted_at_sorting_center","return_tracking_number":null}})";
+  EXPECT_EQ(call("GET", events, "/v1/carriers/inpost/events?token=push-secret", "").status, 200);
+  expect_problem(call("GET", events, "/v1/carriers/inpost/events", ""), 401, "unauthorized");
+  expect_problem(call("GET", events, "/v1/carriers/colissimo/events", ""), 404, "not-found");
+  EXPECT_EQ(call("POST", events, "/v1/carriers/inpost/events?token=push-secret", "", push).status,
+            202);
+  EXPECT_EQ(call("POST", events, "/v1/carriers/inpost/events?token=push-secret", "", push).status,
+            202);
+  expect_problem(call("POST", events, "/v1/carriers/inpost/events?token=nope", "", push), 401,
+                 "unauthorized");
+  expect_problem(call("POST", events, "/v1/carriers/nope/events", "", push), 404, "not-found");
+  expect_problem(call("POST", events, "/v1/carriers/inpost/events?token=push-secret", "", "\xff"),
+                 422, "validation-error");
 
   // Cancelling.
   expect_problem(call("POST", "/v1/shipments/{id}/cancel", "/v1/shipments/" + id + "/cancel",
