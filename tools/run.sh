@@ -35,6 +35,11 @@ export TRACKING_POLL_INTERVAL_S="${TRACKING_POLL_INTERVAL_S:-10}"
 # ...and the simulators scan each parcel every 20 s (tools/carrier-sim/README.md).
 export CARRIER_SIM_STEP_SECONDS="${CARRIER_SIM_STEP_SECONDS:-20}"
 export INPOST_URL="${INPOST_URL:-https://$sim_listen/inpost}"
+# InPost pushes its scans to the gateway (its webhook), authenticated by the push token.
+export INPOST_PUSH_TOKEN="${INPOST_PUSH_TOKEN:-demo-push-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}"
+export CARRIER_SIM_INPOST_STAGE_SECONDS="${CARRIER_SIM_INPOST_STAGE_SECONDS:-20}"
+export CARRIER_SIM_PUSH_URL="${CARRIER_SIM_PUSH_URL:-https://$listen/v1/carriers/inpost/events?token=$INPOST_PUSH_TOKEN}"
+export CARRIER_SIM_PUSH_CA_FILE="${CARRIER_SIM_PUSH_CA_FILE:-certs/dev/ca.crt}"
 mkdir -p var
 
 pids=()         # started in the background, stopped in reverse order

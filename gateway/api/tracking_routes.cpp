@@ -130,6 +130,13 @@ task_response get_tracking(context& ctx, api_deps& deps) {
   if (!valid_tracking_number(number)) co_return not_found();
   // Arguments of a co_await are named, never temporaries: g++ 12 may end those too early.
   const std::string scope = ctx.tenant_scope(), no_filter;
+  // The view of a number without a carrier filter is cached per scope (the merchant's tenant,
+  // or every tenant for ops; shipment_cache.hpp says when it is forgotten): a view cached for
+  // another scope falls through to the store, which may answer that scope otherwise.
+  if (carrier.empty())
+    if (auto hit = deps.cache.get_view(number); hit && hit->tenant == scope)
+      co_return http::response::json(200, std::string(*hit->body));
+  const auto generation = deps.cache.view_generation(number);
   auto found = co_await candidates(deps, scope, number, carrier, no_filter);
   if (!found) co_return error_response(found.error(), ctx.request_id);
   if (found->empty()) co_return not_found();
@@ -143,6 +150,8 @@ task_response get_tracking(context& ctx, api_deps& deps) {
   }
   auto body = co_await timeline_json(deps, found->front());
   if (!body) co_return error_response(body.error(), ctx.request_id);
+  // Only the whole answer for the number in this scope, never one narrowed by ?carrier=.
+  if (carrier.empty()) deps.cache.fill_view(number, generation, scope, *body);
   co_return http::response::json(200, std::move(*body));
 }
 

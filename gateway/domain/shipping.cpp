@@ -275,6 +275,7 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
     co_return purchase_outcome{.what = kind::failed, .cause = std::move(saved.error())};
   }
   cache_.put(row.id, row.tenant, row.body);
+  cache_.forget_view(row.tracking_number);  // a number a former shipment used is shared now
   co_return purchase_outcome{
       .what = kind::created, .shipment_id = row.id, .body = std::move(row.body)};
 }
@@ -364,6 +365,7 @@ task<int> shipping_service::record_unrecorded_outcomes() {
       continue;
     }
     cache_.put(o.row.id, o.row.tenant, o.row.body);
+    cache_.forget_view(o.row.tracking_number);
     telemetry::log_notice(
         "purchase outcome stored late",
         {{"shipment_id", o.row.id}, {"carrier", o.row.carrier}, {"status", o.row.status}});
@@ -421,6 +423,7 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
     co_return make_error(error_kind::conflict,
                          "shipment " + id + " changed while it was being cancelled");
   cache_.put(row.id, row.tenant, row.body);
+  cache_.forget_view(row.tracking_number);
   telemetry::log_info("shipment cancelled",
                       {{"request_id", request_id}, {"shipment_id", id}, {"carrier", row.carrier}});
   co_return row.body;

@@ -114,6 +114,7 @@ boost::asio::awaitable<result<timeline_merge>> tracking_service::apply(
     if (!written) co_return std::unexpected(written.error());
     if (*written) {
       cache_.put(row.id, row.tenant, row.body);
+      cache_.forget_view(row.tracking_number);
       for (const auto& e : merged.added)
         if (e.status == tracking_status::unknown) note_unmapped(row.carrier, e);
       co_return merged;

@@ -313,7 +313,12 @@ class readme_examples : public ::testing::Test {
   void SetUp() override {
     readme_ = fs::path(SOURCE_DIR) / "README.md";
     ASSERT_TRUE(fs::exists(readme_)) << readme_;
-    env_ = std::make_unique<pgtest::stack>();
+    // InPost with a push token, for the README's example of a carrier push.
+    pgtest::stack_options options;
+    options.extra_config =
+        "  inpost: {base_url: \"{sim_url}/inpost\", token: sandbox-inpost-token, "
+        "organization_id: \"6183\", push_token: push-secret}\n";
+    env_ = std::make_unique<pgtest::stack>(options);
     merchant_key_ = env_->create_key("acme", "merchant");
   }
 

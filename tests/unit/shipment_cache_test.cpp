@@ -38,3 +38,43 @@ TEST(shipment_cache, capacity_zero_caches_nothing) {
 
 }  // namespace
 }  // namespace parcelgate
+
+namespace parcelgate {
+namespace {
+
+TEST(shipment_cache_views, a_view_read_before_a_write_is_never_kept_after_it) {
+  shipment_cache cache(100);
+  const std::string number = "6A12345678901", acme = "acme";
+  EXPECT_FALSE(cache.get_view(number).has_value());
+  // A read that began before a write (the write forgot the number meanwhile) is not kept.
+  const auto before = cache.view_generation(number);
+  cache.forget_view(number);
+  cache.fill_view(number, before, acme, "old");
+  EXPECT_FALSE(cache.get_view(number).has_value());
+  // A read with nothing in between is kept, then forgotten by the next write.
+  const auto now = cache.view_generation(number);
+  cache.fill_view(number, now, acme, "fresh");
+  ASSERT_TRUE(cache.get_view(number).has_value());
+  EXPECT_EQ(*cache.get_view(number)->body, "fresh");
+  EXPECT_EQ(cache.get_view(number)->tenant, acme);
+  cache.forget_view(number);
+  EXPECT_FALSE(cache.get_view(number).has_value());
+}
+
+TEST(shipment_cache_views, a_shared_store_caches_no_view_and_views_are_bounded) {
+  shipment_cache none(0);
+  none.fill_view("n1", none.view_generation("n1"), "acme", "x");
+  EXPECT_FALSE(none.get_view("n1").has_value());
+  shipment_cache small(16);  // one entry per shard
+  for (int i = 0; i < 1000; ++i) {
+    const std::string n = "n" + std::to_string(i);
+    small.fill_view(n, small.view_generation(n), "acme", "x");
+  }
+  int kept = 0;
+  for (int i = 0; i < 1000; ++i) kept += small.get_view("n" + std::to_string(i)).has_value();
+  EXPECT_LE(kept, 32);
+  EXPECT_GE(kept, 1);
+}
+
+}  // namespace
+}  // namespace parcelgate

@@ -14,6 +14,10 @@
 #                                   simulator for POLL_SECONDS (60): each carrier's request rate per second
 #                                   (peak and mean, against its published or default rate), parcels polled
 #                                   per second, the gateway's CPU and peak RSS
+#   tools/bench/bench.sh pushes     InPost webhooks at PUSH_RATE/s (20000) for PUSH_SECONDS (10) to
+#                                   POST /v1/carriers/inpost/events, each durably recorded before its 202
+#                                   (PUSH_SHIPMENTS (50000) seeded parcels addressed in turn): recorded/s,
+#                                   latency, then how fast the backlog is applied to the timelines
 #   tools/bench/bench.sh all
 # Environment: RATE (500), DURATION (20 s per side and round), ROUNDS (3), WRK_DURATION (10 s),
 # IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1), STORE (sqlite or
@@ -348,7 +352,45 @@ PY
   stop_stack
 }
 
+bench_pushes() {
+  local rate="${PUSH_RATE:-20000}" secs="${PUSH_SECONDS:-10}" k="${PUSH_SHIPMENTS:-50000}"
+  # InPost is only pushed to here: its first poll is a week away.
+  GW_EXTRA_YAML='  inpost: {base_url: "http://127.0.0.1:9/inpost", token: t, organization_id: "6183", push_token: bench-push}
+tracking: {first_poll_after_s: 604800}' start_stack 2
+  local now; now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  local insert="INSERT INTO shipments (id, tenant_id, status, carrier, service, carrier_service,
+      tracking_number, reference, direction, idempotency_key, body, created_at, updated_at)"
+  local select="SELECT 'shp_push' || i, 'bench', 'label_created', 'inpost', 'locker', '', '68' || i,
+      'push-' || i, 'outbound', 'push-' || i, '{}', '$now', '$now'"
+  if [[ "${STORE:-sqlite}" == postgresql ]]; then
+    psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "$insert $select FROM generate_series(0, $k - 1) AS g(i)" >/dev/null
+  else
+    sqlite3 "$work/gw.db" "PRAGMA busy_timeout = 10000; WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL
+      SELECT i + 1 FROM g WHERE i < $k - 1) $insert $select FROM g" >/dev/null
+  fi
+  printf '%s' '{"event_ts":"2026-12-01T10:00:00.000+01:00","event":"shipment_status_changed","organization_id":6183,"payload":{"shipment_id":1600000001,"tracking_number":"68{{i}}","status":"adopted_at_sorting_center","return_tracking_number":"{{n}}"}}' > "$work/push.json"
+  local c0; c0=$(cpu_ticks "$gw_pid")
+  local res; res=$(build/tools/bench/loadgen --label carrier_pushes --url "$gw_url/v1/carriers/inpost/events?token=bench-push" \
+    --method POST --body-file "$work/push.json" --header "Content-Type: application/json" \
+    --rate "$rate" --duration "$secs" --connections 256 --cycle "$k")
+  local c1; c1=$(cpu_ticks "$gw_pid")
+  require_all "$res" 202 "carrier pushes"
+  local sent; sent=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$res")
+  # The backlog: applied while recording went on, and after.
+  local t0 processed=0; t0=$(date +%s.%N)
+  for _ in $(seq 1 600); do
+    processed=$(curl -s "$gw_url/metrics" | awk '$1 ~ /^parcelgate_carrier_pushes_processed_total\{/ {s += $2} END {print s + 0}')
+    (( processed >= sent )) && break
+    sleep 0.5
+  done
+  local drain; drain=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  local events; events=$(curl -s "$gw_url/metrics" | awk '$1 ~ /^parcelgate_tracking_events|^parcelgate_carrier_pushes_total/ {print}' | tr '\n' ' ')
+  record "{\"bench\":\"carrier_pushes\",\"store\":\"${STORE:-sqlite}\",\"rate\":$rate,\"seconds\":$secs,\"parcels\":$k,\"recorded\":$sent,\"processed\":$processed,\"drain_after_load_s\":$drain,\"gateway_cpu_us_per_push\":$(cpu_us_per_request "$c0" "$c1" "$sent"),\"loadgen\":$res}"
+  stop_stack
+}
+
 case "$what" in
+  pushes) bench_pushes ;;
   polls) bench_polls ;;
   fsync) bench_fsync ;;
   read) bench_read ;;
@@ -358,6 +400,6 @@ case "$what" in
   stores) for STORE in sqlite postgresql; do export STORE; bench_read; bench_purchase; done ;;
   json) bench_json ;;
   all) bench_read; bench_fsync; bench_purchase; bench_scale ;;
-  *) echo "usage: $0 read|purchase|scale|scale2|stores|polls|fsync|json|all" >&2; exit 2 ;;
+  *) echo "usage: $0 read|purchase|scale|scale2|stores|polls|pushes|fsync|json|all" >&2; exit 2 ;;
 esac
 echo "results appended to $out"

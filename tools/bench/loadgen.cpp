@@ -6,9 +6,11 @@
 //
 //   loadgen --url https://127.0.0.1:8443/v1/shipments [--method POST] [--body-file F]
 //           [--header "Name: value"]... [--rate R --duration S | --at-once N] [--connections C]
-//           [--ca FILE] [--timeout-s T] [--label NAME]
+//           [--ca FILE] [--timeout-s T] [--label NAME] [--cycle K]
 // "{{n}}" in the body and header values becomes the request number (plus a per-run prefix), so
-// each request can carry its own Idempotency-Key. Prints one JSON object with the results.
+// each request can carry its own Idempotency-Key; "{{i}}" becomes the request number modulo
+// --cycle K (default: the request number itself), to address K existing records in turn.
+// Prints one JSON object with the results.
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -57,6 +59,7 @@ struct options {
   long at_once = 0;
   std::size_t connections = 1024;
   int timeout_s = 30;
+  long cycle = 0;  // {{i}} = n % cycle (0: n)
   bool tls = false;
   std::string host, port, target;
 };
@@ -88,11 +91,13 @@ struct state {
   explicit state(net::io_context& ctx) : io(ctx) {}
 };
 
-std::string expand(const std::string& text, const std::string& run, long n) {
+std::string expand(const std::string& text, const std::string& run, long n, long cycle) {
   std::string out = text;
   const std::string token = "{{n}}", value = run + "-" + std::to_string(n);
   for (std::size_t p; (p = out.find(token)) != std::string::npos;)
     out.replace(p, token.size(), value);
+  const std::string index = std::to_string(cycle > 0 ? n % cycle : n);
+  for (std::size_t p; (p = out.find("{{i}}")) != std::string::npos;) out.replace(p, 5, index);
   return out;
 }
 
@@ -140,8 +145,8 @@ net::awaitable<void> one_request(state& st, long n, clock_type::time_point sched
     }
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(st.opt.method), st.opt.target, 11};
     req.set(bhttp::field::host, st.opt.host + ":" + st.opt.port);
-    for (const auto& [k, v] : st.opt.headers) req.insert(k, expand(v, st.run_id, n));
-    if (!st.opt.body.empty()) req.body() = expand(st.opt.body, st.run_id, n);
+    for (const auto& [k, v] : st.opt.headers) req.insert(k, expand(v, st.run_id, n, st.opt.cycle));
+    if (!st.opt.body.empty()) req.body() = expand(st.opt.body, st.run_id, n, st.opt.cycle);
     req.keep_alive(true);
     req.prepare_payload();
     c->tcp().expires_after(std::chrono::seconds(st.opt.timeout_s));
@@ -205,7 +210,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: loadgen --url URL [--method M] [--body-file F] [--header 'N: V']... "
                "(--rate R --duration S | --at-once N) [--connections C] [--ca FILE] [--timeout-s "
-               "T] [--label L]\n");
+               "T] [--label L] [--cycle K]\n");
   return 2;
 }
 
@@ -246,6 +251,8 @@ int main(int argc, char** argv) {
       opt.timeout_s = std::stoi(next());
     else if (a == "--label")
       opt.label = next();
+    else if (a == "--cycle")
+      opt.cycle = std::stol(next());
     else
       return usage();
   }
