@@ -87,6 +87,32 @@ TEST(tracking_poll, the_carrier_rate_is_kept_however_much_is_due) {
       << (c1 - c0) << " requests in " << seconds << " s";
 }
 
+TEST(tracking_poll, a_failing_carrier_is_backed_off_then_polled_again) {
+  // Parcels due every second, a carrier answering 503 to everything: the gateway pauses it
+  // (1 s, 2 s, 4 s...) instead of asking 5 times a second, and resumes once it answers again.
+  stack env(polling(3600));
+  const auto key = env.create_key("acme", "merchant");
+  for (int i = 0; i < 5; ++i)
+    ASSERT_FALSE(buy(env, key, "mondialrelay", "fail-" + std::to_string(i)).empty());
+  ASSERT_EQ(env.sim("POST", "/_sim/faults", R"({"fail_rate": 1})").status, 200);
+  std::this_thread::sleep_for(1s);
+  const auto c0 = pgtest::sim_sales(env)["mondialrelay"].requests;
+  std::this_thread::sleep_for(7s);
+  const auto failing = pgtest::sim_sales(env)["mondialrelay"].requests - c0;
+  EXPECT_LE(failing, 6u) << "a failing carrier was not backed off: " << failing
+                         << " requests in 7 s";
+  auto metrics = env.call("GET", "/metrics", "").body;
+  EXPECT_NE(metrics.find("parcelgate_tracking_poll_requests_total{carrier=\"mondialrelay\","
+                         "outcome=\"failed\"}"),
+            std::string::npos);
+  ASSERT_EQ(env.sim("POST", "/_sim/faults", R"({"fail_rate": 0})").status, 200);
+  // The pause ends (at most 8 s at this point) and the parcels put back are due again.
+  const auto c1 = pgtest::sim_sales(env)["mondialrelay"].requests;
+  EXPECT_TRUE(pgtest::eventually(
+      [&] { return pgtest::sim_sales(env)["mondialrelay"].requests >= c1 + 5; }, 30s))
+      << "polling did not resume";
+}
+
 TEST(tracking_poll, carriers_that_do_not_push_have_no_push_endpoint) {
   stack env;
   const std::string body = R"({"event":"x"})";

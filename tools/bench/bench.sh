@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Gateway benchmarks, each with its baseline measured in the same run on this machine.
-#   tools/bench/bench.sh read       GET /v1/shipments/{id} (1 I/O thread) vs nginx static JSON (1 worker), wrk
+#   tools/bench/bench.sh read       GET /v1/shipments/{id} (1 I/O thread) vs nginx static JSON (1 worker), wrk;
+#                                   READ_PATH=tracking: GET /v1/tracking/{number} instead
 #   tools/bench/bench.sh purchase   fixed-rate label purchases through the gateway vs straight to the simulator
 #   tools/bench/bench.sh scale      10,000 purchases in flight at once (simulator latency 1 s), gateway peak RSS
 #   tools/bench/bench.sh fsync      the disk under the store: one in-place write + fdatasync, and two of
@@ -137,12 +138,20 @@ shipment_json='{"reference":"bench-{{n}}","carrier":"colissimo","service":"home"
        "phone":"+33611223344"},
  "parcels":[{"weight_g":1200}],"label":{"format":"pdf","size":"a6"}}'
 
+# READ_PATH=shipment (GET /v1/shipments/{id}) or tracking (GET /v1/tracking/{number}).
 bench_read() {
+  local read_path="${READ_PATH:-shipment}"
   start_stack 1
   body="$(echo "$shipment_json" | sed 's/{{n}}/read/')"
   created="$(curl -s "$gw_url/v1/shipments" -H "Authorization: Bearer $key" -H "Idempotency-Key: read-1" \
              -H 'Content-Type: application/json' -d "$body")"
   id="$(echo "$created" | sed -E 's/.*"id":"(shp_[0-9a-z]+)".*/\1/')"
+  target="/v1/shipments/$id"
+  if [[ "$read_path" == tracking ]]; then
+    number="$(echo "$created" | sed -E 's/.*"tracking_number":"([0-9A-Z]+)".*/\1/')"
+    target="/v1/tracking/$number"
+    created="$(curl -s "$gw_url$target" -H "Authorization: Bearer $key")"
+  fi
   # nginx, 1 worker, returning the same JSON body from memory.
   mkdir -p "$work/nginx"; printf '%s' "$created" > "$work/nginx/body.json"
   nginx_port=$((20000 + RANDOM % 20000))
@@ -157,15 +166,15 @@ NGINX
   gw_rps=(); ng_rps=()
   for round in 1 2; do
     ng=$(wrk_checked -t1 -c64 -d"${WRK_DURATION}s" "http://127.0.0.1:$nginx_port/")
-    gw=$(wrk_checked -t1 -c64 -d"${WRK_DURATION}s" -H "Authorization: Bearer $key" "$gw_url/v1/shipments/$id")
+    gw=$(wrk_checked -t1 -c64 -d"${WRK_DURATION}s" -H "Authorization: Bearer $key" "$gw_url$target")
     ng_rps+=("$ng"); gw_rps+=("$gw")
   done
   kill "$nginx_pid" 2>/dev/null || true
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$gw_url/v1/shipments/$id")
-  [[ "$code" == 200 ]] || { echo "read path: GET /v1/shipments/$id answered $code; no figure printed" >&2; exit 1; }
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$gw_url$target")
+  [[ "$code" == 200 ]] || { echo "read path: GET $target answered $code; no figure printed" >&2; exit 1; }
   ratio=$(python3 -c "print(round(max(${gw_rps[0]},${gw_rps[1]})/max(${ng_rps[0]},${ng_rps[1]}),3))" 2>/dev/null || \
           awk "BEGIN{a=${gw_rps[0]};b=${gw_rps[1]};c=${ng_rps[0]};d=${ng_rps[1]}; print (a>b?a:b)/(c>d?c:d)}")
-  record "{\"bench\":\"read_path\",\"store\":\"${STORE:-sqlite}\",\"client\":\"wrk -t1 -c64 -d${WRK_DURATION}s\",\"gateway_rps\":[${gw_rps[0]},${gw_rps[1]}],\"nginx_rps\":[${ng_rps[0]},${ng_rps[1]}],\"best_ratio\":$ratio,\"check_status\":$code}"
+  record "{\"bench\":\"read_path\",\"path\":\"$read_path\",\"store\":\"${STORE:-sqlite}\",\"client\":\"wrk -t1 -c64 -d${WRK_DURATION}s\",\"gateway_rps\":[${gw_rps[0]},${gw_rps[1]}],\"nginx_rps\":[${ng_rps[0]},${ng_rps[1]}],\"best_ratio\":$ratio,\"check_status\":$code}"
   stop_stack
 }
 
