@@ -11,6 +11,7 @@ add_library(parcelgate_core STATIC
   api/router.cpp
   api/shipments_routes.cpp
   api/system_routes.cpp
+  api/webhooks_routes.cpp
   app.cpp
   carriers/circuit_breaker.cpp
   carriers/http_client.cpp
@@ -36,15 +37,21 @@ add_library(parcelgate_core STATIC
   store/pg/pool.cpp
   store/pg/pg_store.cpp
   store/pg/schema.cpp
+  store/pg/webhooks.cpp
   store/sqlite/connection.cpp
   store/sqlite/keys.cpp
   store/sqlite/leases.cpp
   store/sqlite/queries.cpp
   store/sqlite/schema.cpp
   store/sqlite/sqlite_store.cpp
+  store/sqlite/webhooks.cpp
   store/sqlite/writer.cpp
   telemetry/log.cpp
-  telemetry/metrics.cpp)
+  telemetry/metrics.cpp
+  webhooks/dispatcher.cpp
+  webhooks/sender.cpp
+  webhooks/signing.cpp
+  webhooks/targets.cpp)
 target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels pg_tariffs yaml-cpp SQLite::SQLite3 PostgreSQL::PostgreSQL PRIVATE pg_warnings)
 

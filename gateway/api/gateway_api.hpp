@@ -32,6 +32,12 @@ namespace parcelgate::tariffs {
 class tariff_book;
 struct quote_result;
 }  // namespace parcelgate::tariffs
+namespace parcelgate::webhooks {
+class sender;
+}
+namespace parcelgate::config {
+struct webhooks_config;
+}
 
 namespace parcelgate::api {
 
@@ -47,6 +53,9 @@ struct api_deps {
   rate_limiter& limiter;
   bool access_log = true;
   std::function<bool()> ready;  // readiness for /readyz
+  // Outgoing webhooks (webhooks_routes.cpp): the delivery client checks hosts at registration.
+  webhooks::sender* webhook_sender = nullptr;
+  const config::webhooks_config* webhooks = nullptr;
 };
 
 class gateway_api {
@@ -78,6 +87,7 @@ class gateway_api {
 void add_shipment_routes(router& r, api_deps& deps);
 void add_system_routes(router& r, api_deps& deps);
 void add_rate_routes(router& r, api_deps& deps);
+void add_webhook_routes(router& r, api_deps& deps);  // only when webhook_sender is set
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
 std::string render_quotes(const tariffs::quote_result& result);

@@ -74,6 +74,20 @@ struct idempotency_config {
   std::chrono::hours retention{24};
 };
 
+// Outgoing webhooks (docs/webhooks.md).
+struct webhooks_config {
+  std::chrono::hours max_age{72};            // a delivery is retried this long, then given up
+  std::chrono::milliseconds timeout{10'000};  // one attempt: connect, TLS, request, response head
+  int concurrency_per_endpoint = 4;           // attempts in flight to one endpoint at once
+  // Lets webhooks go to loopback, private and link-local addresses and over plain http (tests,
+  // development); never in production.
+  bool allow_private_targets = false;
+  std::chrono::seconds secret_grace{86'400};  // the old secret still signs after a rotation
+  std::chrono::milliseconds retry_base{5'000};   // first retry about this long after a failure
+  std::chrono::milliseconds retry_max{3'600'000};  // backoff cap
+  std::chrono::milliseconds poll{250};             // how often due deliveries are looked for
+};
+
 struct config {
   std::filesystem::path file;
   server_config server;
@@ -83,6 +97,7 @@ struct config {
   std::vector<carrier_config> carriers;
   std::filesystem::path tariffs;
   idempotency_config idempotency;
+  webhooks_config webhooks;
 };
 
 using load_result = std::expected<config, std::vector<problem>>;
