@@ -614,21 +614,23 @@ TEST(webhooks, two_gateways_on_one_postgresql_database_deliver_each_event_with_o
   const auto key = env.create_key("acme", "merchant");
   register_endpoint(env, key, hooks.url(), R"(["shipment.created", "shipment.cancelled"])");
   std::vector<std::string> ids;
+  bool a_alive = true;
   for (int i = 0; i < 10; ++i) {
     const std::string ref = "two-" + std::to_string(i);
-    if (i % 2 == 0) {
-      ids.push_back(buy(env, key, ref));
-    } else {
-      auto r =
-          pgtest::request(b_url, "POST", "/v1/shipments", pgtest::shipment_body("colissimo", ref),
-                          {{"Authorization", "Bearer " + key},
-                           {"Content-Type", "application/json"},
-                           {"Idempotency-Key", "idem-" + ref}},
-                          env.ca_file());
-      ASSERT_EQ(r.status, 201) << describe(r);
-      ids.push_back(string_at(parse_object(r.body), "id"));
+    // Alternately through A and B; through B alone once A is dead.
+    const std::string url = a_alive && i % 2 == 0 ? env.gateway_url() : b_url;
+    auto r = pgtest::request(url, "POST", "/v1/shipments", pgtest::shipment_body("colissimo", ref),
+                             {{"Authorization", "Bearer " + key},
+                              {"Content-Type", "application/json"},
+                              {"Idempotency-Key", "idem-" + ref}},
+                             env.ca_file());
+    ASSERT_EQ(r.status, 201) << describe(r);
+    ids.push_back(string_at(parse_object(r.body), "id"));
+    ASSERT_FALSE(ids.back().empty());
+    if (i == 4) {  // A dies; B takes the duty over once A's lease has expired
+      env.kill_gateway(SIGKILL);
+      a_alive = false;
     }
-    if (i == 4) env.kill_gateway(SIGKILL);  // A dies; B takes the duty over once its lease ends
   }
   ASSERT_TRUE(pgtest::eventually(
       [&] {
@@ -643,6 +645,12 @@ TEST(webhooks, two_gateways_on_one_postgresql_database_deliver_each_event_with_o
       webhook_ids.insert(h.header("webhook-id"));
     EXPECT_EQ(webhook_ids.size(), 1u) << id;
   }
+  // B did deliver: it took the duty over from A.
+  std::ifstream in(log_b);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find(R"("msg":"duty taken","duty":"deliver-webhooks")"), std::string::npos)
+      << text.str();
   b->signal(SIGTERM);
   b->wait_for(10s);
 }
