@@ -15,11 +15,11 @@
 namespace parcelgate::store {
 
 struct webhook_endpoint {
-  std::string id;  // "whk_..."
-  std::string tenant;
-  std::string url;
-  std::vector<std::string> events;  // "shipment.created", ...
-  std::string secret;               // "whsec_<base64>": signs every delivery
+  std::string id{};  // "whk_..."
+  std::string tenant{};
+  std::string url{};
+  std::vector<std::string> events{};  // "shipment.created", ...
+  std::string secret{};               // "whsec_<base64>": signs every delivery
   // The secret before the last rotation, still signing until previous_secret_until_ms.
   std::string previous_secret{};
   std::int64_t previous_secret_until_ms = 0;
@@ -31,51 +31,52 @@ struct webhook_endpoint {
 };
 
 struct webhook_endpoint_page {
-  std::vector<webhook_endpoint> items;  // newest first
+  std::vector<webhook_endpoint> items{};  // newest first
   bool has_more = false;
 };
 
 // A delivery due now, with what its attempt needs.
 struct webhook_delivery {
   std::int64_t seq = 0;
-  std::string event_id;  // "evt_...": the webhook-id header, the same on every attempt
-  std::string event_type;
-  std::string event_created_at;
-  std::string data;  // the shipment's JSON when the event happened
-  int attempts = 0;  // made so far
+  std::string event_id{};  // "evt_...": the webhook-id header, the same on every attempt
+  std::string event_type{};
+  std::string event_created_at{};
+  std::string data{};  // the shipment's JSON when the event happened
+  int attempts = 0;    // made so far
   std::int64_t created_ms = 0;
-  webhook_endpoint endpoint;
+  webhook_endpoint endpoint{};
 };
 
 // What one attempt gave and what happens next.
 struct webhook_attempt_outcome {
   std::int64_t delivery_seq = 0;
-  std::string endpoint_id;
+  std::string endpoint_id{};
   int attempt = 1;      // 1 for the first
   int status_code = 0;  // 0: no HTTP answer
   std::string error{};  // why it failed ("timeout", "redirect not followed", ...); empty on 2xx
   std::int64_t duration_ms = 0;
-  std::string at;  // RFC 3339
+  std::string at{};  // RFC 3339
   std::int64_t at_ms = 0;
   // delivered | retry (next_attempt_ms) | failed (given up) | disabled (410: endpoint disabled)
-  std::string state;
+  std::string state{};
   std::int64_t next_attempt_ms = 0;
   std::string next_attempt_at{};
 };
 
 struct webhook_attempt {
   std::int64_t seq = 0;  // cursor
-  std::string event_id, event_type;
+  std::string event_id{};
+  std::string event_type{};
   int attempt = 0;
   int status_code = 0;
-  std::string error;
+  std::string error{};
   std::int64_t duration_ms = 0;
-  std::string at;
-  std::string next_attempt_at;  // empty when none follows
+  std::string at{};
+  std::string next_attempt_at{};  // empty when none follows
 };
 
 struct webhook_attempt_page {
-  std::vector<webhook_attempt> items;  // newest first
+  std::vector<webhook_attempt> items{};  // newest first
   bool has_more = false;
 };
 
