@@ -92,6 +92,7 @@ class receiver {
     script_ = std::move(s);
   }
   void delay(std::chrono::milliseconds d) { delay_ms_ = static_cast<int>(d.count()); }
+  int most_at_once() const { return most_; }
   std::vector<hit> hits() const {
     std::lock_guard lock(mutex_);
     return hits_;
@@ -164,6 +165,9 @@ class receiver {
       h.body.append(buf, static_cast<std::size_t>(n));
     }
     reply r;
+    const int now_open = ++open_;
+    for (int seen = most_; now_open > seen && !most_.compare_exchange_weak(seen, now_open);) {
+    }
     {
       std::lock_guard lock(mutex_);
       const int n = static_cast<int>(hits_.size());
@@ -174,6 +178,7 @@ class receiver {
     const std::string answer = "HTTP/1.1 " + std::to_string(r.status) +
                                " Scripted\r\nContent-Length: 0\r\nConnection: close\r\n" +
                                r.extra_headers + "\r\n";
+    --open_;
     ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
     ::close(c);
   }
@@ -182,6 +187,7 @@ class receiver {
   int port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<int> delay_ms_{0};
+  std::atomic<int> open_{0}, most_{0};
   std::thread accept_;
   mutable std::mutex mutex_;
   std::vector<std::thread> workers_;
@@ -245,6 +251,22 @@ int verify(const receiver::hit& h, const std::string& secret, int position,
   const int rc = pgtest::run_program(argv, &output);
   if (out) *out = output;
   return rc;
+}
+
+// A name from /etc/hosts that points at a loopback address, other than "localhost"; empty when
+// there is none.
+std::string loopback_alias() {
+  std::ifstream hosts("/etc/hosts");
+  for (std::string line; std::getline(hosts, line);) {
+    std::istringstream in(line);
+    std::string address, name;
+    if (!(in >> address) || !address.starts_with("127.")) continue;
+    while (in >> name)
+      if (!name.starts_with("#") && name.find("localhost") == std::string::npos &&
+          name.find('.') == std::string::npos)
+        return name;
+  }
+  return {};
 }
 
 boost::json::array deliveries(stack& env, const std::string& key, const std::string& id) {
@@ -451,19 +473,7 @@ TEST(webhooks, registration_refuses_internal_targets_and_bad_input_with_field_pa
     EXPECT_EQ(pgtest::error_fields(r), std::set<std::string>{"url"});
   }
   // A name that resolves to a loopback address (from /etc/hosts, other than "localhost").
-  std::string alias;
-  std::ifstream hosts("/etc/hosts");
-  for (std::string line; alias.empty() && std::getline(hosts, line);) {
-    std::istringstream in(line);
-    std::string address, name;
-    if (!(in >> address) || !address.starts_with("127.")) continue;
-    while (in >> name)
-      if (name != "localhost" && !name.starts_with("#") && name.find('.') == std::string::npos &&
-          name.find("localhost") == std::string::npos) {
-        alias = name;
-        break;
-      }
-  }
+  const auto alias = loopback_alias();
   if (!alias.empty()) {
     SCOPED_TRACE(alias);
     auto r = env.call("POST", "/v1/webhooks", key,
@@ -568,6 +578,63 @@ TEST(webhooks, after_a_rotation_both_secrets_sign_until_the_grace_period_ends) {
   EXPECT_TRUE(parse_object(env.call("GET", "/v1/webhooks/" + endpoint.id, key).body)
                   .at("previous_secret_expires_at")
                   .is_null());
+}
+
+TEST(webhooks, attempts_to_one_endpoint_never_exceed_its_concurrency_limit) {
+  receiver slow, other;
+  slow.delay(400ms);
+  stack env(fast_stack(", concurrency_per_endpoint: 2"));
+  const auto key = env.create_key("acme", "merchant");
+  register_endpoint(env, key, slow.url(), R"(["shipment.created"])");
+  register_endpoint(env, key, other.url(), R"(["shipment.created"])");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(buy(env, key, "limit-" + std::to_string(i)));
+  ASSERT_TRUE(pgtest::eventually([&] { return slow.hits().size() >= ids.size(); }, 20s));
+  EXPECT_EQ(slow.most_at_once(), 2) << "two attempts at once to the slow endpoint, never more";
+  // The other endpoint is not held up behind the slow one.
+  ASSERT_EQ(other.hits().size(), ids.size());
+  EXPECT_LT(other.hits().back().at, slow.hits().back().at);
+  auto metrics = env.call("GET", "/metrics", "");
+  EXPECT_NE(metrics.body.find("# TYPE parcelgate_webhook_queue_depth gauge"), std::string::npos);
+  EXPECT_NE(metrics.body.find("parcelgate_webhook_oldest_pending_age_seconds"), std::string::npos);
+}
+
+TEST(webhooks, a_target_allowed_at_registration_is_checked_again_at_every_attempt) {
+  receiver hooks;
+  stack env(fast_stack());
+  const auto key = env.create_key("acme", "merchant");
+  // https to a name that resolves to loopback (from /etc/hosts when there is one): the form
+  // passes the strict check, what the name resolves to does not.
+  const auto alias = loopback_alias();
+  const std::string host = alias.empty() ? "127.0.0.1" : alias;
+  const auto endpoint =
+      register_endpoint(env, key, "https://" + host + hooks.url().substr(hooks.url().rfind(':')),
+                        R"(["shipment.created"])");
+  // The same gateway, now refusing private targets: what was registered is refused on delivery.
+  env.kill_gateway(SIGTERM);
+  {
+    std::ifstream in(env.config_file());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string cfg = text.str();
+    const auto at = cfg.find("allow_private_targets: true");
+    ASSERT_NE(at, std::string::npos);
+    cfg.replace(at, std::string("allow_private_targets: true").size(),
+                "allow_private_targets: false");
+    std::ofstream(env.config_file()) << cfg;
+  }
+  env.start_gateway();
+  buy(env, key, "recheck-1");
+  ASSERT_TRUE(pgtest::eventually([&] { return !deliveries(env, key, endpoint.id).empty(); }, 10s));
+  const auto attempt = deliveries(env, key, endpoint.id).back().as_object();
+  EXPECT_TRUE(attempt.at("status_code").is_null());
+  const std::string error(attempt.at("error").as_string());
+  EXPECT_TRUE(error.starts_with("refused: ")) << error;
+  EXPECT_NE(error.find("127.0.0.1"), std::string::npos) << error;
+  if (!alias.empty()) {
+    EXPECT_NE(error.find(alias + " resolves to 127.0.0.1"), std::string::npos) << error;
+  }
+  EXPECT_TRUE(hooks.hits().empty()) << "a refused target was called";
 }
 
 TEST(webhooks, a_gateway_killed_during_dispatch_delivers_every_event_after_its_restart) {
