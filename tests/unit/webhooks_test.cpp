@@ -7,8 +7,10 @@
 #include <boost/asio/use_future.hpp>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
+#include "gateway/config/config.hpp"
 #include "gateway/webhooks/dispatcher.hpp"
 #include "gateway/webhooks/sender.hpp"
 #include "gateway/webhooks/signing.hpp"
@@ -221,6 +223,40 @@ TEST(webhook_schedule, backoff_doubles_with_jitter_up_to_the_cap_then_gives_up) 
   auto late = webhooks::next_step(d, 0, "timeout", 12, 1'000'000 + 3'600'000 - 1000, cfg, rng);
   EXPECT_EQ(late.state, "failed");
   EXPECT_TRUE(late.next_attempt_at.empty());
+}
+
+TEST(webhook_config, defaults_values_and_problems_with_their_paths) {
+  auto plain = config::load_text("log: {level: info}\n", "/tmp");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->webhooks.max_age, std::chrono::hours(72));
+  EXPECT_EQ(plain->webhooks.timeout, std::chrono::milliseconds(10'000));
+  EXPECT_EQ(plain->webhooks.concurrency_per_endpoint, 4);
+  EXPECT_FALSE(plain->webhooks.allow_private_targets);
+  EXPECT_EQ(plain->webhooks.secret_grace, std::chrono::seconds(86'400));
+  auto set = config::load_text(
+      "webhooks: {max_age_h: 24, timeout_ms: 2500, concurrency_per_endpoint: 2, "
+      "allow_private_targets: true, secret_grace_s: 60, retry_base_ms: 100, retry_max_ms: 1000, "
+      "poll_ms: 20}\n",
+      "/tmp");
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->webhooks.max_age, std::chrono::hours(24));
+  EXPECT_EQ(set->webhooks.timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(set->webhooks.concurrency_per_endpoint, 2);
+  EXPECT_TRUE(set->webhooks.allow_private_targets);
+  EXPECT_EQ(set->webhooks.secret_grace, std::chrono::seconds(60));
+  EXPECT_EQ(set->webhooks.retry_base, std::chrono::milliseconds(100));
+  EXPECT_EQ(set->webhooks.retry_max, std::chrono::milliseconds(1000));
+  EXPECT_EQ(set->webhooks.poll, std::chrono::milliseconds(20));
+  auto bad = config::load_text(
+      "webhooks: {max_age_h: 0, concurrency_per_endpoint: 1000, allow_private_targets: maybe, "
+      "retry_base_ms: 5000, retry_max_ms: 100, colour: red}\n",
+      "/tmp");
+  ASSERT_FALSE(bad);
+  std::set<std::string> paths;
+  for (const auto& p : bad.error()) paths.insert(p.path);
+  EXPECT_EQ(paths, (std::set<std::string>{"webhooks.max_age_h", "webhooks.concurrency_per_endpoint",
+                                          "webhooks.allow_private_targets", "webhooks.retry_max_ms",
+                                          "webhooks.colour"}));
 }
 
 }  // namespace
