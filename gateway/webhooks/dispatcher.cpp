@@ -26,6 +26,8 @@ constexpr int kBatch = 256;  // deliveries read per pass
 // Attempts per endpoint per pass, per allowed concurrent attempt: bounds a pass's length when an
 // endpoint is slow (the rest waits for the next pass).
 constexpr int kPerSlot = 8;
+// How long one run of the duty goes on passing over a backlog: well inside the duty's lease.
+constexpr auto kBusyRun = std::chrono::seconds(2);
 
 std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -147,6 +149,14 @@ net::awaitable<void> dispatcher::deliver(const store::webhook_delivery& d) {
 }
 
 net::awaitable<void> dispatcher::run_once() {
+  // Passes follow each other at once while there is more due than a pass takes (a backlog), for
+  // at most kBusyRun; then the duty's period (poll_ms) comes between runs again.
+  const auto until = std::chrono::steady_clock::now() + kBusyRun;
+  while (co_await pass_once() && std::chrono::steady_clock::now() < until) {
+  }
+}
+
+net::awaitable<bool> dispatcher::pass_once() {
   const auto now_ms = unix_ms(std::chrono::system_clock::now());
   if (std::chrono::steady_clock::now() - gauges_at_ > std::chrono::seconds(5)) {
     gauges_at_ = std::chrono::steady_clock::now();
@@ -161,15 +171,19 @@ net::awaitable<void> dispatcher::run_once() {
   if (!due) {
     telemetry::log_warn("cannot read due webhook deliveries",
                         {{"cause", due.error().carrier_message}});
-    co_return;
+    co_return false;
   }
-  if (due->empty()) co_return;
+  if (due->empty()) co_return false;
+  bool more = due->size() == static_cast<std::size_t>(kBatch);
   auto ex = co_await net::this_coro::executor;
   pass p(ex);
   const std::size_t per_lane = static_cast<std::size_t>(cfg_.concurrency_per_endpoint) * kPerSlot;
   for (auto& d : *due) {
     auto& l = p.lanes[d.endpoint.id];
-    if (l.queue.size() < per_lane) l.queue.push_back(std::move(d));
+    if (l.queue.size() < per_lane)
+      l.queue.push_back(std::move(d));
+    else
+      more = true;  // left for the next pass
   }
   p.done.expires_at(net::steady_timer::time_point::max());
   for (auto& [id, l] : p.lanes) {
@@ -184,6 +198,7 @@ net::awaitable<void> dispatcher::run_once() {
     auto waited = co_await p.done.async_wait(net::as_tuple(net::use_awaitable));
     (void)waited;
   }
+  co_return more;
 }
 
 }  // namespace parcelgate::webhooks

@@ -46,9 +46,12 @@ class dispatcher {
   dispatcher(store::async_store& db, sender& out, telemetry::metrics& metrics,
              config::webhooks_config cfg);
 
-  // One pass: sends what is due, records the outcomes; refreshes the queue gauges every few
-  // seconds.
+  // A run of the duty: passes over what is due, back to back while a backlog lasts (2 s at
+  // most).
   boost::asio::awaitable<void> run_once();
+  // One pass: sends what is due, records the outcomes; refreshes the queue gauges every few
+  // seconds. True when more was due than the pass took.
+  boost::asio::awaitable<bool> pass_once();
 
   // Sends one delivery now and records the outcome (a worker of run_once).
   boost::asio::awaitable<void> deliver(const store::webhook_delivery& d);
