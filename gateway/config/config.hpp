@@ -76,16 +76,16 @@ struct idempotency_config {
 
 // Outgoing webhooks (docs/webhooks.md).
 struct webhooks_config {
-  std::chrono::hours max_age{72};            // a delivery is retried this long, then given up
-  std::chrono::milliseconds timeout{10'000};  // one attempt: connect, TLS, request, response head
+  std::chrono::hours max_age{72};             // a delivery is retried this long, then given up
+  std::chrono::milliseconds timeout{15'000};  // one attempt: connect, TLS, request, response head
   int concurrency_per_endpoint = 4;           // attempts in flight to one endpoint at once
   // Lets webhooks go to loopback, private and link-local addresses and over plain http (tests,
   // development); never in production.
   bool allow_private_targets = false;
-  std::chrono::seconds secret_grace{86'400};  // the old secret still signs after a rotation
-  std::chrono::milliseconds retry_base{5'000};   // first retry about this long after a failure
-  std::chrono::milliseconds retry_max{3'600'000};  // backoff cap
-  std::chrono::milliseconds poll{250};             // how often due deliveries are looked for
+  std::chrono::seconds secret_grace{86'400};        // the old secret still signs after a rotation
+  std::chrono::milliseconds retry_base{5'000};      // first retry about this long after a failure
+  std::chrono::milliseconds retry_max{36'000'000};  // backoff cap (10 h)
+  std::chrono::milliseconds poll{250};              // how often due deliveries are looked for
 };
 
 struct config {

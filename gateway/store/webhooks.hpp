@@ -63,6 +63,12 @@ struct webhook_attempt_outcome {
   std::string next_attempt_at{};
 };
 
+// Why an attempt's outcome disables its endpoint (states disabled and failed).
+inline std::string disabled_reason(const webhook_attempt_outcome& o) {
+  return o.state == "disabled" ? "the endpoint answered 410 Gone at " + o.at
+                               : "a delivery failed until it was given up at " + o.at;
+}
+
 struct webhook_attempt {
   std::int64_t seq = 0;  // cursor
   std::string event_id{};

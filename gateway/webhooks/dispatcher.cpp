@@ -75,7 +75,7 @@ std::chrono::milliseconds backoff(int failed, const config::webhooks_config& cfg
 store::webhook_attempt_outcome next_step(const store::webhook_delivery& d, int status,
                                          const std::string& error, std::int64_t duration_ms,
                                          std::int64_t now_ms, const config::webhooks_config& cfg,
-                                         std::mt19937_64& rng) {
+                                         std::mt19937_64& rng, int retry_after_s) {
   store::webhook_attempt_outcome o{
       .delivery_seq = d.seq,
       .endpoint_id = d.endpoint.id,
@@ -94,7 +94,9 @@ store::webhook_attempt_outcome next_step(const store::webhook_delivery& d, int s
     o.state = "disabled";
     o.error = "410 Gone: the endpoint is disabled";
   } else {
-    const auto wait = backoff(o.attempt, cfg, rng);
+    const auto asked =
+        std::min<std::chrono::milliseconds>(std::chrono::seconds(retry_after_s), cfg.retry_max);
+    const auto wait = std::max(backoff(o.attempt, cfg, rng), asked);
     const std::int64_t next = now_ms + wait.count();
     const std::int64_t give_up =
         d.created_ms + std::chrono::duration_cast<std::chrono::milliseconds>(cfg.max_age).count();
@@ -125,7 +127,8 @@ net::awaitable<void> dispatcher::deliver(const store::webhook_delivery& d) {
       {"webhook-signature", signature_header(d.endpoint, d.event_id, timestamp, body, now_ms)}};
   const auto r = co_await out_.post(d.endpoint.url, headers, body);
   const auto finished = unix_ms(std::chrono::system_clock::now());
-  auto o = next_step(d, r.status, r.error, r.duration.count(), finished, cfg_, rng_);
+  auto o =
+      next_step(d, r.status, r.error, r.duration.count(), finished, cfg_, rng_, r.retry_after_s);
   const std::string outcome = o.state == "delivered"  ? "delivered"
                               : o.state == "disabled" ? "endpoint_disabled"
                               : o.state == "failed"   ? "given_up"

@@ -36,10 +36,12 @@ std::chrono::milliseconds backoff(int failed, const config::webhooks_config& cfg
 
 // What follows an attempt of `d` that ended at `now_ms` with `status` (0: no answer) and `error`:
 // the record to write, with the next state (delivered, retry at next_attempt_ms, failed, disabled).
+// A Retry-After of `retry_after_s` seconds (429, 503...) delays the next attempt that long at
+// least (retry_max at most). A delivery given up also disables its endpoint.
 store::webhook_attempt_outcome next_step(const store::webhook_delivery& d, int status,
                                          const std::string& error, std::int64_t duration_ms,
                                          std::int64_t now_ms, const config::webhooks_config& cfg,
-                                         std::mt19937_64& rng);
+                                         std::mt19937_64& rng, int retry_after_s = 0);
 
 class dispatcher {
  public:

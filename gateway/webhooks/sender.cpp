@@ -14,6 +14,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include <array>
+#include <charconv>
 
 namespace parcelgate::webhooks {
 
@@ -69,6 +70,12 @@ net::awaitable<attempt_result> exchange(Stream& stream, const std::string& wire,
     co_return out;
   }
   out.status = static_cast<int>(parser.get().result_int());
+  const auto retry_after = parser.get()[beast::http::field::retry_after];
+  int seconds = 0;
+  if (auto [p, ec] =
+          std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
+      ec == std::errc() && p == retry_after.data() + retry_after.size() && seconds > 0)
+    out.retry_after_s = seconds;
   if (out.status >= 300 && out.status < 400)
     out.error =
         "redirect not followed" +

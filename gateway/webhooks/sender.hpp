@@ -20,7 +20,7 @@
 namespace parcelgate::webhooks {
 
 struct sender_options {
-  std::chrono::milliseconds timeout{10'000};
+  std::chrono::milliseconds timeout{15'000};
   bool allow_private = false;
   std::string ca_file{};
   std::size_t max_header_bytes = 16 * 1024;
@@ -31,6 +31,7 @@ struct attempt_result {
   int status = 0;       // the endpoint's HTTP status; 0 when none came
   std::string error{};  // why no status came, or what was wrong with it; empty on 2xx
   std::chrono::milliseconds duration{0};
+  int retry_after_s = 0;  // the answer's Retry-After in seconds (0: none, or not a number)
 };
 
 // Why a target cannot be reached: refused (an address it may not go to), or not resolved now.

@@ -257,6 +257,25 @@ TEST_P(webhook_store, attempts_move_deliveries_on_and_a_410_disables_the_endpoin
   EXPECT_EQ(rest.items[0].next_attempt_at, "2026-12-02T09:01:01Z");
   EXPECT_TRUE(
       wait(db().list_webhook_attempts(std::string("globex"), e.id, 0, 10)).value().items.empty());
+  // A delivery given up disables its endpoint too, saying so.
+  const auto other = endpoint("globex", {"shipment.created"});
+  buy("globex");
+  auto theirs = wait(db().due_webhook_deliveries(now + 120'000, 10)).value();
+  ASSERT_EQ(theirs.size(), 1u);
+  ASSERT_TRUE(wait(db().record_webhook_attempt({.delivery_seq = theirs[0].seq,
+                                                .endpoint_id = other.id,
+                                                .attempt = 20,
+                                                .status_code = 500,
+                                                .error = "the endpoint answered 500",
+                                                .duration_ms = 3,
+                                                .at = "2026-12-05T09:00:00Z",
+                                                .at_ms = now + 120'000,
+                                                .state = "failed"})));
+  auto given_up = wait(db().get_webhook(std::string("globex"), other.id)).value().value();
+  EXPECT_EQ(given_up.status, "disabled");
+  EXPECT_NE(given_up.disabled_reason.find("given up"), std::string::npos)
+      << given_up.disabled_reason;
+  EXPECT_EQ(wait(db().webhook_queue()).value().pending, 0);
 }
 
 TEST_P(webhook_store, endpoints_are_per_tenant_rotated_listed_and_deleted_with_their_log) {

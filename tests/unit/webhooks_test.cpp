@@ -219,6 +219,13 @@ TEST(webhook_schedule, backoff_doubles_with_jitter_up_to_the_cap_then_gives_up) 
   EXPECT_EQ(later.state, "retry");
   EXPECT_GE(later.next_attempt_ms, 1'000'500 + 2000);
   EXPECT_FALSE(later.next_attempt_at.empty());
+  // A Retry-After longer than the backoff is honoured, up to retry_max.
+  auto asked = webhooks::next_step(d, 429, "the endpoint answered 429", 12, 1'000'500, cfg, rng, 5);
+  EXPECT_EQ(asked.state, "retry");
+  EXPECT_GE(asked.next_attempt_ms, 1'000'500 + 5000);
+  auto capped =
+      webhooks::next_step(d, 503, "the endpoint answered 503", 12, 1'000'500, cfg, rng, 100'000);
+  EXPECT_LE(capped.next_attempt_ms, 1'000'500 + 8000);
   // An hour after the event, no retry fits any more.
   auto late = webhooks::next_step(d, 0, "timeout", 12, 1'000'000 + 3'600'000 - 1000, cfg, rng);
   EXPECT_EQ(late.state, "failed");
@@ -229,7 +236,8 @@ TEST(webhook_config, defaults_values_and_problems_with_their_paths) {
   auto plain = config::load_text("log: {level: info}\n", "/tmp");
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->webhooks.max_age, std::chrono::hours(72));
-  EXPECT_EQ(plain->webhooks.timeout, std::chrono::milliseconds(10'000));
+  EXPECT_EQ(plain->webhooks.timeout, std::chrono::milliseconds(15'000));
+  EXPECT_EQ(plain->webhooks.retry_max, std::chrono::hours(10));
   EXPECT_EQ(plain->webhooks.concurrency_per_endpoint, 4);
   EXPECT_FALSE(plain->webhooks.allow_private_targets);
   EXPECT_EQ(plain->webhooks.secret_grace, std::chrono::seconds(86'400));

@@ -204,8 +204,8 @@ task<result<void>> pg_store::record_webhook_attempt(const webhook_attempt_outcom
           {std::to_string(o.delivery_seq), std::to_string(o.attempt), std::to_string(o.status_code),
            o.error, std::to_string(o.duration_ms), o.at, o.next_attempt_at, state,
            std::to_string(o.state == "retry" ? o.next_attempt_ms : 0),
-           std::to_string(o.state == "retry" ? 0 : o.at_ms),
-           "the endpoint answered 410 Gone at " + o.at, o.endpoint_id, o.state})};
+           std::to_string(o.state == "retry" ? 0 : o.at_ms), disabled_reason(o), o.endpoint_id,
+           o.state == "disabled" || o.state == "failed" ? "disabled" : o.state})};
   auto r = co_await run(q, "record webhook attempt");
   if (!r) co_return fail(std::move(r.error()));
   co_return result<void>{};

@@ -233,11 +233,11 @@ result<void> sqlite_store::record_webhook_attempt(const webhook_attempt_outcome&
       .bind(4, static_cast<long long>(o.state == "retry" ? 0 : o.at_ms))
       .bind(5, static_cast<long long>(o.delivery_seq));
   if (d.step() != SQLITE_DONE) return db_error(w.db, "update webhook delivery");
-  if (o.state == "disabled") {
+  if (o.state == "disabled" || o.state == "failed") {
     statement e(w,
                 "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = "
                 "?");
-    e.bind(1, "the endpoint answered 410 Gone at " + o.at).bind(2, o.endpoint_id);
+    e.bind(1, disabled_reason(o)).bind(2, o.endpoint_id);
     if (e.step() != SQLITE_DONE) return db_error(w.db, "disable webhook endpoint");
   }
   if (!tx.commit()) return db_error(w.db, "commit webhook attempt");
