@@ -311,6 +311,9 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   background.add({.name = "deliver-webhooks",
                   .every = cfg.webhooks.poll,
                   .run = [&webhook_dispatcher] { return webhook_dispatcher.run_once(); }});
+  background.add({.name = "purge-webhook-history",
+                  .every = std::chrono::minutes(10),
+                  .run = [&webhook_dispatcher] { return webhook_dispatcher.purge_history(); }});
 
   api::authenticator auth(*data, std::chrono::seconds(5));
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);

@@ -377,7 +377,7 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     auto& w = cfg.webhooks;
     r.only_keys(v, "webhooks",
                 {"max_age_h", "timeout_ms", "concurrency_per_endpoint", "allow_private_targets",
-                 "secret_grace_s", "retry_base_ms", "retry_max_ms", "poll_ms"});
+                 "secret_grace_s", "retry_base_ms", "retry_max_ms", "poll_ms", "history_d"});
     if (auto x = v["max_age_h"]; x)
       if (auto n = r.integer(x, "webhooks.max_age_h", 1, 24 * 30))
         w.max_age = std::chrono::hours(*n);
@@ -401,6 +401,9 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     if (auto x = v["poll_ms"]; x)
       if (auto n = r.integer(x, "webhooks.poll_ms", 10, 60'000))
         w.poll = std::chrono::milliseconds(*n);
+    if (auto x = v["history_d"]; x)
+      if (auto n = r.integer(x, "webhooks.history_d", 1, 3650))
+        w.history = std::chrono::hours(24 * *n);
     if (w.retry_max < w.retry_base)
       r.fail(v, "webhooks.retry_max_ms", "must not be less than webhooks.retry_base_ms");
   }

@@ -86,6 +86,7 @@ struct webhooks_config {
   std::chrono::milliseconds retry_base{5'000};      // first retry about this long after a failure
   std::chrono::milliseconds retry_max{36'000'000};  // backoff cap (10 h)
   std::chrono::milliseconds poll{250};              // how often due deliveries are looked for
+  std::chrono::hours history{24 * 30};  // finished deliveries and their attempts are kept this long
 };
 
 struct config {

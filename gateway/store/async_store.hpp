@@ -136,6 +136,9 @@ class async_store {
                                                                    std::int64_t before_seq,
                                                                    int limit) = 0;
   virtual task<result<webhook_queue_stats>> webhook_queue() = 0;
+  // Forgets deliveries finished (delivered or given up) before `before_ms` with their attempts,
+  // and events older than that with no delivery left. Returns how many deliveries.
+  virtual task<result<int>> purge_webhook_history(std::int64_t before_ms) = 0;
 };
 
 // The SQLite backend: reads on `pool`, purchase writes group-committed by `db`'s writer thread,

@@ -233,6 +233,11 @@ class sqlite_async_store final : public async_store {
     co_return co_await read(&pool_, &op);
   }
 
+  task<result<int>> purge_webhook_history(std::int64_t before_ms) override {
+    const std::function<result<int>()> op = [&] { return db_.purge_webhook_history(before_ms); };
+    co_return co_await read(&pool_, &op);
+  }
+
  private:
   store& db_;
   blocking_pool& pool_;

@@ -191,6 +191,7 @@ class store {
                                                              std::int64_t before_seq,
                                                              int limit) = 0;
   virtual result<webhook_queue_stats> webhook_queue() = 0;
+  virtual result<int> purge_webhook_history(std::int64_t before_ms) = 0;
 
   // --- asynchronous durable writes
   // Queues `work` for the store's writer. It runs on the writer thread inside a transaction

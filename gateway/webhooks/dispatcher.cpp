@@ -151,6 +151,16 @@ net::awaitable<void> dispatcher::deliver(const store::webhook_delivery& d) {
                         {{"event", d.event_id}, {"cause", recorded.error().carrier_message}});
 }
 
+net::awaitable<void> dispatcher::purge_history() {
+  const auto before = unix_ms(std::chrono::system_clock::now() - cfg_.history);
+  auto n = co_await db_.purge_webhook_history(before);
+  if (!n)
+    telemetry::log_warn("webhook history purge failed", {{"cause", n.error().carrier_message}});
+  else if (*n > 0)
+    telemetry::log_info("old webhook deliveries purged",
+                        {{"count", static_cast<std::int64_t>(*n)}});
+}
+
 net::awaitable<void> dispatcher::run_once() {
   // Passes follow each other at once while there is more due than a pass takes (a backlog), for
   // at most kBusyRun; then the duty's period (poll_ms) comes between runs again.

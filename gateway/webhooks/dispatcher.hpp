@@ -55,6 +55,9 @@ class dispatcher {
   // seconds. True when more was due than the pass took.
   boost::asio::awaitable<bool> pass_once();
 
+  // Forgets finished deliveries older than webhooks.history_d (a leased duty of its own).
+  boost::asio::awaitable<void> purge_history();
+
   // Sends one delivery now and records the outcome (a worker of run_once).
   boost::asio::awaitable<void> deliver(const store::webhook_delivery& d);
 

@@ -276,6 +276,14 @@ TEST_P(webhook_store, attempts_move_deliveries_on_and_a_410_disables_the_endpoin
   EXPECT_NE(given_up.disabled_reason.find("given up"), std::string::npos)
       << given_up.disabled_reason;
   EXPECT_EQ(wait(db().webhook_queue()).value().pending, 0);
+  // History: what finished before the cutoff goes, with its attempts; pending work stays.
+  EXPECT_EQ(wait(db().purge_webhook_history(now)).value(), 0);
+  EXPECT_EQ(wait(db().purge_webhook_history(now + 200'000)).value(), 3);
+  EXPECT_TRUE(
+      wait(db().list_webhook_attempts(std::string("acme"), e.id, 0, 10)).value().items.empty());
+  EXPECT_TRUE(wait(db().list_webhook_attempts(std::string("globex"), other.id, 0, 10))
+                  .value()
+                  .items.empty());
 }
 
 TEST_P(webhook_store, endpoints_are_per_tenant_rotated_listed_and_deleted_with_their_log) {

@@ -244,7 +244,7 @@ TEST(webhook_config, defaults_values_and_problems_with_their_paths) {
   auto set = config::load_text(
       "webhooks: {max_age_h: 24, timeout_ms: 2500, concurrency_per_endpoint: 2, "
       "allow_private_targets: true, secret_grace_s: 60, retry_base_ms: 100, retry_max_ms: 1000, "
-      "poll_ms: 20}\n",
+      "poll_ms: 20, history_d: 7}\n",
       "/tmp");
   ASSERT_TRUE(set);
   EXPECT_EQ(set->webhooks.max_age, std::chrono::hours(24));
@@ -255,6 +255,7 @@ TEST(webhook_config, defaults_values_and_problems_with_their_paths) {
   EXPECT_EQ(set->webhooks.retry_base, std::chrono::milliseconds(100));
   EXPECT_EQ(set->webhooks.retry_max, std::chrono::milliseconds(1000));
   EXPECT_EQ(set->webhooks.poll, std::chrono::milliseconds(20));
+  EXPECT_EQ(set->webhooks.history, std::chrono::hours(24 * 7));
   auto bad = config::load_text(
       "webhooks: {max_age_h: 0, concurrency_per_endpoint: 1000, allow_private_targets: maybe, "
       "retry_base_ms: 5000, retry_max_ms: 100, colour: red}\n",

@@ -93,6 +93,7 @@ class pg_store final : public async_store {
                                                            std::int64_t before_seq,
                                                            int limit) override;
   task<result<webhook_queue_stats>> webhook_queue() override;
+  task<result<int>> purge_webhook_history(std::int64_t before_ms) override;
 
   pool& connections() noexcept { return pool_; }
 

@@ -65,6 +65,14 @@ constexpr std::string_view kQueue =
     "webhook_endpoints w ON w.id = d.endpoint_id WHERE d.state = 'pending' AND w.status = "
     "'enabled'";
 
+constexpr std::string_view kPurge =
+    "WITH d AS (DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_ms < "
+    "$1::bigint RETURNING seq, event_seq), "
+    "a AS (DELETE FROM webhook_attempts WHERE delivery_seq IN (SELECT seq FROM d)), "
+    "e AS (DELETE FROM webhook_events v WHERE v.created_ms < $1::bigint AND NOT EXISTS (SELECT 1 "
+    "FROM webhook_deliveries x WHERE x.event_seq = v.seq AND x.seq NOT IN (SELECT seq FROM d))) "
+    "SELECT count(*) FROM d";
+
 #undef PG_ENDPOINT_COLUMNS
 
 statement sql(std::string_view text, std::vector<std::optional<std::string>> params = {}) {
@@ -244,6 +252,13 @@ task<result<webhook_queue_stats>> pg_store::webhook_queue() {
   if (!r) co_return fail(std::move(r.error()));
   co_return webhook_queue_stats{.pending = (*r)[0].integer(0, 0),
                                 .oldest_pending_ms = (*r)[0].integer(0, 1)};
+}
+
+task<result<int>> pg_store::purge_webhook_history(std::int64_t before_ms) {
+  const std::vector<statement> q{sql(kPurge, {std::to_string(before_ms)})};
+  auto r = co_await run(q, "purge webhook history");
+  if (!r) co_return fail(std::move(r.error()));
+  co_return static_cast<int>((*r)[0].integer(0, 0));
 }
 
 }  // namespace parcelgate::store::pg

@@ -82,6 +82,7 @@ class sqlite_store final : public store {
                                                      std::string_view endpoint_id,
                                                      std::int64_t before_seq, int limit) override;
   result<webhook_queue_stats> webhook_queue() override;
+  result<int> purge_webhook_history(std::int64_t before_ms) override;
 
   // sqlite_store.cpp
   void submit_write(std::function<bool()> work, std::function<void(bool)> done) override;

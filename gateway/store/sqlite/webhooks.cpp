@@ -292,4 +292,28 @@ result<webhook_queue_stats> sqlite_store::webhook_queue() {
   return webhook_queue_stats{.pending = s.integer(0), .oldest_pending_ms = s.integer(1)};
 }
 
+result<int> sqlite_store::purge_webhook_history(std::int64_t before_ms) {
+  auto held = writer_.lock();
+  connection& w = held.get();
+  transaction tx(w.db);
+  if (!tx.begun()) return db_error(w.db, "begin webhook purge");
+  const long long before = before_ms;
+  statement a(w,
+              "DELETE FROM webhook_attempts WHERE delivery_seq IN (SELECT seq FROM "
+              "webhook_deliveries WHERE state <> 'pending' AND finished_ms < ?)");
+  a.bind(1, before);
+  if (a.step() != SQLITE_DONE) return db_error(w.db, "purge webhook attempts");
+  statement d(w, "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_ms < ?");
+  d.bind(1, before);
+  if (d.step() != SQLITE_DONE) return db_error(w.db, "purge webhook deliveries");
+  const int purged = sqlite3_changes(w.db);
+  statement e(w,
+              "DELETE FROM webhook_events WHERE created_ms < ? AND NOT EXISTS (SELECT 1 FROM "
+              "webhook_deliveries d WHERE d.event_seq = webhook_events.seq)");
+  e.bind(1, before);
+  if (e.step() != SQLITE_DONE) return db_error(w.db, "purge webhook events");
+  if (!tx.commit()) return db_error(w.db, "commit webhook purge");
+  return purged;
+}
+
 }  // namespace parcelgate::store::sqlite
