@@ -26,6 +26,8 @@ constexpr int kBatch = 256;  // deliveries read per pass
 // Attempts per endpoint per pass, per allowed concurrent attempt: bounds a pass's length when an
 // endpoint is slow (the rest waits for the next pass).
 constexpr int kPerSlot = 8;
+// How long a pass keeps starting attempts (what it has not started waits for the next pass).
+constexpr auto kPassBudget = std::chrono::seconds(1);
 // How long one run of the duty goes on passing over a backlog: well inside the duty's lease.
 constexpr auto kBusyRun = std::chrono::seconds(2);
 
@@ -40,6 +42,10 @@ struct lane {
 
 struct pass {
   explicit pass(net::any_io_executor ex) : done(ex) {}
+  // Workers take no new delivery past this: a pass lasts at most about this long plus one
+  // attempt, so an endpoint that hangs delays the others by one attempt's deadline at most.
+  std::chrono::steady_clock::time_point stop_taking =
+      std::chrono::steady_clock::now() + kPassBudget;
   std::map<std::string, lane> lanes;
   int running = 0;
   net::steady_timer done;  // cancelled when the last worker ends
@@ -48,7 +54,7 @@ struct pass {
 // A worker: sends its lane's deliveries one after the other. Plain coroutine with pointer
 // parameters (g++ 12 mishandles capturing coroutine lambdas); everything runs on the duty's strand.
 net::awaitable<void> work(dispatcher* d, lane* l, pass* p) {
-  while (!l->queue.empty()) {
+  while (!l->queue.empty() && std::chrono::steady_clock::now() < p->stop_taking) {
     auto next = std::move(l->queue.front());
     l->queue.pop_front();
     try {
@@ -211,6 +217,7 @@ net::awaitable<bool> dispatcher::pass_once() {
     auto waited = co_await p.done.async_wait(net::as_tuple(net::use_awaitable));
     (void)waited;
   }
+  for (const auto& [id, l] : p.lanes) more = more || !l.queue.empty();  // the budget ran out
   co_return more;
 }
 
