@@ -36,6 +36,8 @@
 #include "gateway/tariffs/tariff_book.hpp"
 #include "gateway/telemetry/log.hpp"
 #include "gateway/telemetry/metrics.hpp"
+#include "gateway/webhooks/dispatcher.hpp"
+#include "gateway/webhooks/sender.hpp"
 
 namespace parcelgate {
 
@@ -346,12 +348,29 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
     log_info("tariffs loaded", {{"dir", cfg.tariffs.string()},
                                 {"contracts", static_cast<std::int64_t>(set->contracts().size())}});
 
+  // Outgoing webhooks (docs/webhooks.md): a leased duty, so one instance sends at a time.
+  auto webhook_sender =
+      webhooks::sender::create({.timeout = cfg.webhooks.timeout,
+                                .allow_private = cfg.webhooks.allow_private_targets,
+                                .ca_file = cfg.outbound.ca_file.string()});
+  if (!webhook_sender) {
+    log_error("webhook TLS setup failed", {{"cause", webhook_sender.error()}});
+    return 2;
+  }
+  webhooks::dispatcher webhook_dispatcher(*data, **webhook_sender, metrics, cfg.webhooks);
+  background.add({.name = "deliver-webhooks",
+                  .every = cfg.webhooks.poll,
+                  .run = [&webhook_dispatcher] { return webhook_dispatcher.run_once(); }});
+  background.add({.name = "purge-webhook-history",
+                  .every = std::chrono::minutes(10),
+                  .run = [&webhook_dispatcher] { return webhook_dispatcher.purge_history(); }});
+
   api::authenticator auth(*data, std::chrono::seconds(5));
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
   std::atomic<bool> stopping{false};
   api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book,
                         limiter, cfg.server.access_log, [&stopping] { return !stopping.load(); },
-                        &pushes});
+                        &pushes, webhook_sender->get(), &cfg.webhooks});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
       [&api](int status, std::string_view detail) { return api.server_error(status, detail); });

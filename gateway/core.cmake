@@ -14,6 +14,7 @@ add_library(parcelgate_core STATIC
   api/system_routes.cpp
   api/tracking_routes.cpp
   api/tracking_view.cpp
+  api/webhooks_routes.cpp
   app.cpp
   carriers/circuit_breaker.cpp
   carriers/http_client.cpp
@@ -42,6 +43,7 @@ add_library(parcelgate_core STATIC
   store/pg/pg_store.cpp
   store/pg/schema.cpp
   store/pg/tracking_reads.cpp
+  store/pg/webhooks.cpp
   store/sqlite/connection.cpp
   store/sqlite/keys.cpp
   store/sqlite/leases.cpp
@@ -54,6 +56,14 @@ add_library(parcelgate_core STATIC
   telemetry/log.cpp
   telemetry/metrics.cpp
   web/track_page.cpp)
+  store/sqlite/webhooks.cpp
+  store/sqlite/writer.cpp
+  telemetry/log.cpp
+  telemetry/metrics.cpp
+  webhooks/dispatcher.cpp
+  webhooks/sender.cpp
+  webhooks/signing.cpp
+  webhooks/targets.cpp)
 target_include_directories(parcelgate_core PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(parcelgate_core PUBLIC pg_domain pg_labels pg_tariffs yaml-cpp SQLite::SQLite3 PostgreSQL::PostgreSQL PRIVATE pg_warnings)
 

@@ -33,6 +33,12 @@ namespace parcelgate::tariffs {
 class tariff_book;
 struct quote_result;
 }  // namespace parcelgate::tariffs
+namespace parcelgate::webhooks {
+class sender;
+}
+namespace parcelgate::config {
+struct webhooks_config;
+}
 
 namespace parcelgate::api {
 
@@ -49,6 +55,9 @@ struct api_deps {
   bool access_log = true;
   std::function<bool()> ready;   // readiness for /readyz
   push_inbox* pushes = nullptr;  // carrier pushes; null: the push routes are not served
+  // Outgoing webhooks (webhooks_routes.cpp): the delivery client checks hosts at registration.
+  webhooks::sender* webhook_sender = nullptr;
+  const config::webhooks_config* webhooks = nullptr;
 };
 
 class gateway_api {
@@ -82,6 +91,7 @@ void add_system_routes(router& r, api_deps& deps);
 void add_rate_routes(router& r, api_deps& deps);
 void add_carrier_push_routes(router& r, api_deps& deps);
 void add_tracking_routes(router& r, api_deps& deps);
+void add_webhook_routes(router& r, api_deps& deps);  // only when webhook_sender is set
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
 std::string render_quotes(const tariffs::quote_result& result);

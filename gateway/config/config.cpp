@@ -336,7 +336,8 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
   }
   r.only_keys(
       root, "",
-      {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency", "tracking"});
+      {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency", "tracking",
+       "webhooks"});
   if (auto v = root["server"]; v) read_server(r, v, base_dir, cfg.server);
   if (auto v = root["log"]; v && r.is_map(v, "log")) {
     r.only_keys(v, "log", {"level"});
@@ -387,6 +388,39 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     if (auto x = v["push_retention_days"]; x)
       if (auto n = r.integer(x, "tracking.push_retention_days", 1, 365))
         cfg.tracking.push_retention_days = *n;
+  if (auto v = root["webhooks"]; v && r.is_map(v, "webhooks")) {
+    auto& w = cfg.webhooks;
+    r.only_keys(v, "webhooks",
+                {"max_age_h", "timeout_ms", "concurrency_per_endpoint", "allow_private_targets",
+                 "secret_grace_s", "retry_base_ms", "retry_max_ms", "poll_ms", "history_d"});
+    if (auto x = v["max_age_h"]; x)
+      if (auto n = r.integer(x, "webhooks.max_age_h", 1, 24 * 30))
+        w.max_age = std::chrono::hours(*n);
+    if (auto x = v["timeout_ms"]; x)
+      if (auto n = r.integer(x, "webhooks.timeout_ms", 100, 60'000))
+        w.timeout = std::chrono::milliseconds(*n);
+    if (auto x = v["concurrency_per_endpoint"]; x)
+      if (auto n = r.integer(x, "webhooks.concurrency_per_endpoint", 1, 64))
+        w.concurrency_per_endpoint = static_cast<int>(*n);
+    if (auto x = v["allow_private_targets"]; x)
+      if (auto b = r.boolean(x, "webhooks.allow_private_targets")) w.allow_private_targets = *b;
+    if (auto x = v["secret_grace_s"]; x)
+      if (auto n = r.integer(x, "webhooks.secret_grace_s", 0, 30 * 86'400))
+        w.secret_grace = std::chrono::seconds(*n);
+    if (auto x = v["retry_base_ms"]; x)
+      if (auto n = r.integer(x, "webhooks.retry_base_ms", 10, 3'600'000))
+        w.retry_base = std::chrono::milliseconds(*n);
+    if (auto x = v["retry_max_ms"]; x)
+      if (auto n = r.integer(x, "webhooks.retry_max_ms", 10, 24 * 3'600'000LL))
+        w.retry_max = std::chrono::milliseconds(*n);
+    if (auto x = v["poll_ms"]; x)
+      if (auto n = r.integer(x, "webhooks.poll_ms", 10, 60'000))
+        w.poll = std::chrono::milliseconds(*n);
+    if (auto x = v["history_d"]; x)
+      if (auto n = r.integer(x, "webhooks.history_d", 1, 3650))
+        w.history = std::chrono::hours(24 * *n);
+    if (w.retry_max < w.retry_base)
+      r.fail(v, "webhooks.retry_max_ms", "must not be less than webhooks.retry_base_ms");
   }
   if (cfg.server.http.tls) {
     for (const auto& [what, file] : {std::pair{"server.tls.cert", cfg.server.http.tls->cert_file},

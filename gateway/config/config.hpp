@@ -80,6 +80,19 @@ struct tracking_config {
   std::chrono::seconds poll_interval{1800};    // the base interval; adapted per parcel
   int max_age_days = 60;                       // a parcel older than this is no longer polled
   int push_retention_days = 30;                // processed carrier pushes kept this long
+// Outgoing webhooks (docs/webhooks.md).
+struct webhooks_config {
+  std::chrono::hours max_age{72};             // a delivery is retried this long, then given up
+  std::chrono::milliseconds timeout{15'000};  // one attempt: connect, TLS, request, response head
+  int concurrency_per_endpoint = 4;           // attempts in flight to one endpoint at once
+  // Lets webhooks go to loopback, private and link-local addresses and over plain http (tests,
+  // development); never in production.
+  bool allow_private_targets = false;
+  std::chrono::seconds secret_grace{86'400};        // the old secret still signs after a rotation
+  std::chrono::milliseconds retry_base{5'000};      // first retry about this long after a failure
+  std::chrono::milliseconds retry_max{36'000'000};  // backoff cap (10 h)
+  std::chrono::milliseconds poll{250};              // how often due deliveries are looked for
+  std::chrono::hours history{24 * 30};  // finished deliveries and their attempts are kept this long
 };
 
 struct config {
@@ -92,6 +105,7 @@ struct config {
   std::filesystem::path tariffs;
   idempotency_config idempotency;
   tracking_config tracking;
+  webhooks_config webhooks;
 };
 
 using load_result = std::expected<config, std::vector<problem>>;

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "gateway/store/store.hpp"
+#include "gateway/store/webhooks.hpp"
 
 namespace parcelgate::store {
 
@@ -142,6 +143,40 @@ class async_store {
   virtual task<result<std::vector<shipment_row>>> find_shipments_by_tracking(
       const std::string& tenant, const std::string& tracking_number,
       const std::vector<std::string>& carriers, int limit) = 0;
+  // --- webhooks (store/webhooks.hpp, docs/webhooks.md). Every write is durable when it resumes.
+  // Records `endpoint`. When the tenant already used its idempotency key, nothing is written and
+  // the endpoint created then comes back (the caller compares the request hashes).
+  virtual task<result<webhook_endpoint>> create_webhook(const webhook_endpoint& endpoint) = 0;
+  // The tenant's endpoints, newest first, after `starting_after` (an endpoint id) when given; an
+  // unknown cursor is an invalid_request on field starting_after.
+  virtual task<result<webhook_endpoint_page>> list_webhooks(const std::string& tenant,
+                                                            const std::string& starting_after,
+                                                            int limit) = 0;
+  virtual task<result<std::optional<webhook_endpoint>>> get_webhook(const std::string& tenant,
+                                                                    const std::string& id) = 0;
+  // Deletes the endpoint with its deliveries and their attempts; false when it was not there.
+  virtual task<result<bool>> delete_webhook(const std::string& tenant, const std::string& id) = 0;
+  // `secret` signs from now on; the current one becomes the previous one, which still signs until
+  // `previous_until_ms`. Nothing when the endpoint is not there.
+  virtual task<result<std::optional<webhook_endpoint>>> rotate_webhook_secret(
+      const std::string& tenant, const std::string& id, const std::string& secret,
+      std::int64_t previous_until_ms) = 0;
+  // Deliveries whose next attempt is due at `now_ms`, to enabled endpoints, oldest due first.
+  virtual task<result<std::vector<webhook_delivery>>> due_webhook_deliveries(std::int64_t now_ms,
+                                                                             int limit) = 0;
+  // Records an attempt and moves its delivery on (delivered, retried later, given up); a
+  // `disabled` outcome also disables the endpoint.
+  virtual task<result<void>> record_webhook_attempt(const webhook_attempt_outcome& outcome) = 0;
+  // The attempts of the tenant's endpoint, newest first, older than `before_seq` (0: from the
+  // newest).
+  virtual task<result<webhook_attempt_page>> list_webhook_attempts(const std::string& tenant,
+                                                                   const std::string& endpoint_id,
+                                                                   std::int64_t before_seq,
+                                                                   int limit) = 0;
+  virtual task<result<webhook_queue_stats>> webhook_queue() = 0;
+  // Forgets deliveries finished (delivered or given up) before `before_ms` with their attempts,
+  // and events older than that with no delivery left. Returns how many deliveries.
+  virtual task<result<int>> purge_webhook_history(std::int64_t before_ms) = 0;
 };
 
 // The SQLite backend: reads on `pool`, purchase writes group-committed by `db`'s writer thread,

@@ -217,6 +217,101 @@ CREATE TABLE carrier_pushes (
 );
 CREATE UNIQUE INDEX carrier_pushes_once ON carrier_pushes (carrier, digest);
 CREATE INDEX carrier_pushes_waiting ON carrier_pushes (id) WHERE state = 'received';
+    {7, "webhook endpoints, events written by triggers on shipments, deliveries and attempts",
+     R"sql(
+CREATE TABLE webhook_endpoints (
+  seq                      INTEGER PRIMARY KEY,
+  id                       TEXT NOT NULL UNIQUE,
+  tenant_id                TEXT NOT NULL REFERENCES tenants(id),
+  url                      TEXT NOT NULL,
+  events                   TEXT NOT NULL,  -- ",shipment.created,shipment.cancelled,"
+  secret                   TEXT NOT NULL,
+  previous_secret          TEXT NOT NULL DEFAULT '',
+  previous_secret_until_ms INTEGER NOT NULL DEFAULT 0,
+  status                   TEXT NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled')),
+  disabled_reason          TEXT NOT NULL DEFAULT '',
+  idempotency_key          TEXT,
+  request_hash             TEXT NOT NULL DEFAULT '',
+  created_at               TEXT NOT NULL
+);
+CREATE INDEX webhook_endpoints_by_tenant ON webhook_endpoints (tenant_id, seq);
+CREATE UNIQUE INDEX webhook_endpoints_by_key ON webhook_endpoints (tenant_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE TABLE webhook_events (
+  seq         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  tenant_id   TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+  seq             INTEGER PRIMARY KEY,
+  event_seq       INTEGER NOT NULL REFERENCES webhook_events(seq),
+  endpoint_id     TEXT NOT NULL,
+  tenant_id       TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  finished_ms     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_ms) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id);
+CREATE TABLE webhook_attempts (
+  seq             INTEGER PRIMARY KEY,
+  delivery_seq    INTEGER NOT NULL,
+  endpoint_id     TEXT NOT NULL,
+  tenant_id       TEXT NOT NULL,
+  event_id        TEXT NOT NULL,
+  event_type      TEXT NOT NULL,
+  attempt         INTEGER NOT NULL,
+  status_code     INTEGER NOT NULL,
+  error           TEXT NOT NULL DEFAULT '',
+  duration_ms     INTEGER NOT NULL,
+  at              TEXT NOT NULL,
+  next_attempt_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (endpoint_id, seq);
+-- The outbox: an event and its deliveries are written by the statement that changes the
+-- shipment, in its transaction, and only when an enabled endpoint of the tenant subscribes.
+-- Writes are serialized, so the event just inserted is the one with the highest seq.
+CREATE TRIGGER webhook_shipment_inserted AFTER INSERT ON shipments
+WHEN NEW.status = 'label_created' AND EXISTS (SELECT 1 FROM webhook_endpoints w
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled' AND instr(w.events, ',shipment.created,') > 0)
+BEGIN
+  INSERT INTO webhook_events (id, tenant_id, type, shipment_id, data, created_at, created_ms)
+  VALUES ('evt_' || lower(hex(randomblob(16))), NEW.tenant_id, 'shipment.created', NEW.id, NEW.body,
+          strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+          CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO webhook_deliveries (event_seq, endpoint_id, tenant_id, next_attempt_ms, created_ms)
+  SELECT e.seq, w.id, w.tenant_id, e.created_ms, e.created_ms
+  FROM webhook_endpoints w JOIN webhook_events e ON e.seq = (SELECT max(seq) FROM webhook_events)
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled'
+    AND instr(w.events, ',shipment.created,') > 0;
+END;
+CREATE TRIGGER webhook_shipment_status AFTER UPDATE OF status ON shipments
+WHEN OLD.status <> NEW.status AND EXISTS (SELECT 1 FROM webhook_endpoints w
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled' AND instr(w.events, ',' ||
+    CASE WHEN NEW.status = 'cancelled' THEN 'shipment.cancelled'
+         WHEN OLD.status = 'pending_confirmation' AND NEW.status = 'label_created' THEN 'shipment.created'
+         ELSE 'shipment.status_changed' END || ',') > 0)
+BEGIN
+  INSERT INTO webhook_events (id, tenant_id, type, shipment_id, data, created_at, created_ms)
+  VALUES ('evt_' || lower(hex(randomblob(16))), NEW.tenant_id,
+          CASE WHEN NEW.status = 'cancelled' THEN 'shipment.cancelled'
+               WHEN OLD.status = 'pending_confirmation' AND NEW.status = 'label_created' THEN 'shipment.created'
+               ELSE 'shipment.status_changed' END,
+          NEW.id, NEW.body, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+          CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO webhook_deliveries (event_seq, endpoint_id, tenant_id, next_attempt_ms, created_ms)
+  SELECT e.seq, w.id, w.tenant_id, e.created_ms, e.created_ms
+  FROM webhook_endpoints w JOIN webhook_events e ON e.seq = (SELECT max(seq) FROM webhook_events)
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled'
+    AND instr(w.events, ',' || e.type || ',') > 0;
+END;
 )sql"},
 };
 

@@ -220,7 +220,75 @@ class sqlite_async_store final : public async_store {
       const std::vector<std::string>& carriers, int limit) override {
     const std::function<result<std::vector<shipment_row>>()> op = [&] {
       return db_.find_shipments_by_tracking(tenant, tracking_number, carriers, limit);
+  // --- webhooks: small writes of their own on the blocking pool, outside the purchase batches
+  task<result<webhook_endpoint>> create_webhook(const webhook_endpoint& endpoint) override {
+    const std::function<result<webhook_endpoint>()> op = [&] {
+      return db_.create_webhook(endpoint);
     };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<webhook_endpoint_page>> list_webhooks(const std::string& tenant,
+                                                    const std::string& starting_after,
+                                                    int limit) override {
+    const std::function<result<webhook_endpoint_page>()> op = [&] {
+      return db_.list_webhooks(tenant, starting_after, limit);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<std::optional<webhook_endpoint>>> get_webhook(const std::string& tenant,
+                                                            const std::string& id) override {
+    const std::function<result<std::optional<webhook_endpoint>>()> op = [&] {
+      return db_.get_webhook(tenant, id);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<bool>> delete_webhook(const std::string& tenant, const std::string& id) override {
+    const std::function<result<bool>()> op = [&] { return db_.delete_webhook(tenant, id); };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<std::optional<webhook_endpoint>>> rotate_webhook_secret(
+      const std::string& tenant, const std::string& id, const std::string& secret,
+      std::int64_t previous_until_ms) override {
+    const std::function<result<std::optional<webhook_endpoint>>()> op = [&] {
+      return db_.rotate_webhook_secret(tenant, id, secret, previous_until_ms);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<std::vector<webhook_delivery>>> due_webhook_deliveries(std::int64_t now_ms,
+                                                                     int limit) override {
+    const std::function<result<std::vector<webhook_delivery>>()> op = [&] {
+      return db_.due_webhook_deliveries(now_ms, limit);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<void>> record_webhook_attempt(const webhook_attempt_outcome& outcome) override {
+    const std::function<result<void>()> op = [&] { return db_.record_webhook_attempt(outcome); };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<webhook_attempt_page>> list_webhook_attempts(const std::string& tenant,
+                                                           const std::string& endpoint_id,
+                                                           std::int64_t before_seq,
+                                                           int limit) override {
+    const std::function<result<webhook_attempt_page>()> op = [&] {
+      return db_.list_webhook_attempts(tenant, endpoint_id, before_seq, limit);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<webhook_queue_stats>> webhook_queue() override {
+    const std::function<result<webhook_queue_stats>()> op = [&] { return db_.webhook_queue(); };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<int>> purge_webhook_history(std::int64_t before_ms) override {
+    const std::function<result<int>()> op = [&] { return db_.purge_webhook_history(before_ms); };
     co_return co_await read(&pool_, &op);
   }
 

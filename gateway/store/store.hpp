@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gateway/domain/error.hpp"
+#include "gateway/store/webhooks.hpp"
 
 namespace parcelgate::store {
 
@@ -216,6 +217,27 @@ class store {
 
   // Deletes finished idempotency keys created before `before` (RFC 3339). Returns how many.
   virtual result<int> purge_idempotency_keys(std::string_view before) = 0;
+
+  // --- webhooks (async_store.hpp says what each one does); `now_ms` in Unix milliseconds
+  virtual result<webhook_endpoint> create_webhook(const webhook_endpoint& endpoint) = 0;
+  virtual result<webhook_endpoint_page> list_webhooks(std::string_view tenant,
+                                                      std::string_view starting_after,
+                                                      int limit) = 0;
+  virtual result<std::optional<webhook_endpoint>> get_webhook(std::string_view tenant,
+                                                              std::string_view id) = 0;
+  virtual result<bool> delete_webhook(std::string_view tenant, std::string_view id) = 0;
+  virtual result<std::optional<webhook_endpoint>> rotate_webhook_secret(
+      std::string_view tenant, std::string_view id, std::string_view secret,
+      std::int64_t previous_until_ms) = 0;
+  virtual result<std::vector<webhook_delivery>> due_webhook_deliveries(std::int64_t now_ms,
+                                                                       int limit) = 0;
+  virtual result<void> record_webhook_attempt(const webhook_attempt_outcome& outcome) = 0;
+  virtual result<webhook_attempt_page> list_webhook_attempts(std::string_view tenant,
+                                                             std::string_view endpoint_id,
+                                                             std::int64_t before_seq,
+                                                             int limit) = 0;
+  virtual result<webhook_queue_stats> webhook_queue() = 0;
+  virtual result<int> purge_webhook_history(std::int64_t before_ms) = 0;
 
   // --- asynchronous durable writes
   // Queues `work` for the store's writer. It runs on the writer thread inside a transaction

@@ -96,6 +96,11 @@ void metrics::add(std::string_view counter, std::string_view labels, std::uint64
   counters_[key] += n;
 }
 
+void metrics::set_gauge(std::string_view gauge, double value) {
+  std::lock_guard lock(mutex_);
+  gauges_[std::string(gauge)] = value;
+}
+
 std::string metrics::render() const {
   std::string out;
   out.reserve(16 * 1024);
@@ -148,6 +153,11 @@ std::string metrics::render() const {
       last_name = name;
     }
     out += key + " " + std::to_string(value) + "\n";
+  }
+  for (const auto& [name, value] : gauges_) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.17g", value);
+    out += "# TYPE " + name + " gauge\n" + name + " " + number + "\n";
   }
   return out;
 }

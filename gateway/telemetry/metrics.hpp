@@ -61,6 +61,8 @@ class metrics {
                                                                   "pending", "update"};
   void observe_durable_write(std::string_view operation, double seconds) noexcept;
   void add(std::string_view counter, std::string_view labels = {}, std::uint64_t n = 1);
+  // A value that goes up and down (a queue's depth), rendered as a gauge.
+  void set_gauge(std::string_view gauge, double value);
   std::string render() const;
 
  private:
@@ -71,6 +73,7 @@ class metrics {
   std::map<std::string, std::pair<std::uint64_t, histogram>, std::less<>> carrier_operations_;
   std::array<histogram, kDurableWrites.size()> durable_writes_;  // by kDurableWrites
   std::map<std::string, std::uint64_t, std::less<>> counters_;   // key: name{labels}
+  std::map<std::string, double, std::less<>> gauges_;
 };
 
 }  // namespace parcelgate::telemetry

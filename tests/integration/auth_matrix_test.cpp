@@ -52,6 +52,12 @@ const std::vector<route_case>& routes() {
       {"GET", "/v1/tracking/{tracking_number}", kMerchant | kOps},
       {"GET", "/v1/shipments/{id}/events", kMerchant | kOps},
       {"GET", "/track/{tracking_number}", kPublic},
+      {"POST", "/v1/webhooks", kMerchant},
+      {"GET", "/v1/webhooks", kMerchant},
+      {"GET", "/v1/webhooks/{id}", kMerchant},
+      {"DELETE", "/v1/webhooks/{id}", kMerchant},
+      {"POST", "/v1/webhooks/{id}/rotate-secret", kMerchant},
+      {"GET", "/v1/webhooks/{id}/deliveries", kMerchant},
   };
   return table;
 }
@@ -67,6 +73,13 @@ std::string name_of(const route_case& r) {
 
 const std::vector<std::pair<unsigned, std::string>> kRoles = {
     {kMerchant, "merchant"}, {kPoint, "point"}, {kOps, "ops"}};
+
+bool webhook_route(const route_case& r) {
+  return r.pattern.starts_with("/v1/webhooks");
+}
+
+const std::string kWebhookBody =
+    R"({"url": "https://hooks.example.com/acme", "events": ["shipment.created"]})";
 
 std::string with_id(const std::string& pattern, const std::string& id) {
   auto at = pattern.find("{id}");
@@ -115,12 +128,16 @@ class auth_matrix : public ::testing::Test {
     shipment_id_ = new std::string(pgtest::string_at(pgtest::parse_object(created.body), "id"));
     tracking_number_ =
         new std::string(pgtest::string_at(pgtest::parse_object(created.body), "tracking_number"));
+    auto hook = env_->call("POST", "/v1/webhooks", *owner_key_, kWebhookBody);
+    ASSERT_EQ(hook.status, 201) << describe(hook);
+    webhook_id_ = new std::string(pgtest::string_at(pgtest::parse_object(hook.body), "id"));
   }
   static void TearDownTestSuite() {
     delete env_;
     delete owner_key_;
     delete shipment_id_;
     delete tracking_number_;
+    delete webhook_id_;
     env_ = nullptr;
   }
 
@@ -138,6 +155,7 @@ class auth_matrix : public ::testing::Test {
       body =
           R"({"shipments": [{"from_country": "FR", "from_postal_code": "75001", "to_country": "FR",
                  "to_postal_code": "69001", "weight_g": 1000, "service": "home"}], "date": "2026-06-01"})";
+    if (r.method == "POST" && r.pattern == "/v1/webhooks") body = kWebhookBody;
     if (r.method == "POST" && r.pattern == "/v1/rates")
       body =
           R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
@@ -146,6 +164,8 @@ class auth_matrix : public ::testing::Test {
         r.method,
         with_number(with_id(r.pattern, id.empty() ? *shipment_id_ : id), *tracking_number_), "",
         body, headers);
+    const std::string& own = webhook_route(r) ? *webhook_id_ : *shipment_id_;
+    return env_->call(r.method, with_id(r.pattern, id.empty() ? own : id), "", body, headers);
   }
 
   static std::string bearer(const std::string& key) { return "Bearer " + key; }
@@ -159,12 +179,14 @@ class auth_matrix : public ::testing::Test {
   static std::string* owner_key_;
   static std::string* shipment_id_;
   static std::string* tracking_number_;
+  static std::string* webhook_id_;  // acme's endpoint
   static std::atomic<int> counter_;
 };
 stack* auth_matrix::env_ = nullptr;
 std::string* auth_matrix::owner_key_ = nullptr;
 std::string* auth_matrix::shipment_id_ = nullptr;
 std::string* auth_matrix::tracking_number_ = nullptr;
+std::string* auth_matrix::webhook_id_ = nullptr;
 std::atomic<int> auth_matrix::counter_{0};
 
 TEST_F(auth_matrix, openapi_lists_exactly_the_routes_of_this_matrix) {
@@ -308,7 +330,6 @@ TEST_F(auth_matrix, routes_answer_403_to_roles_they_do_not_admit) {
 TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
   const auto sold = pgtest::labels_sold(*env_);
   auto intruder = env_->create_key("globex", "merchant");
-  const std::string unknown_id = "shp_000000000000000";
   int checked = 0;
   for (const auto& r : routes()) {
     if (r.pattern.find("{id}") == std::string::npos) continue;
@@ -318,7 +339,8 @@ TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
     auto foreign = hit(r, bearer(intruder));
     expect_problem(foreign, 404, "not-found");
     // Indistinguishable from an id that does not exist at all.
-    auto missing = hit(r, bearer(intruder), unknown_id);
+    auto missing =
+        hit(r, bearer(intruder), webhook_route(r) ? "whk_000000000000000" : "shp_000000000000000");
     expect_problem(missing, 404, "not-found");
     auto a = pgtest::parse_object(foreign.body), b = pgtest::parse_object(missing.body);
     EXPECT_EQ(a.at("title"), b.at("title"));
@@ -334,6 +356,9 @@ TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
   EXPECT_EQ(pgtest::parse_object(foreign.body).at("title"),
             pgtest::parse_object(missing.body).at("title"));
   EXPECT_EQ(foreign.body.find("acme"), std::string::npos);
+  EXPECT_EQ(checked, 7);  // read, label, cancel; webhook read, delete, rotation, deliveries
+  EXPECT_EQ(env_->call("GET", "/v1/webhooks/" + *webhook_id_, *owner_key_).status, 200)
+      << "another tenant deleted the endpoint";
   // Lists and filters do not show it either.
   EXPECT_TRUE(pgtest::list_all_shipments(*env_, intruder).empty());
   EXPECT_TRUE(pgtest::list_all_shipments(*env_, intruder, "reference=owned-by-acme").empty());
@@ -409,6 +434,33 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     expect_problem(res, 422, "validation-error");
     EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"limit"}));
     covered.insert("GET /v1/shipments/{id}/events");
+    auto res = env_->call("POST", "/v1/webhooks", key,
+                          R"({"url": "https://10.0.0.1/x", "events": ["shipment.lost"]})");
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"url", "events[0]"}));
+    covered.insert("POST /v1/webhooks");
+  }
+  for (const auto* target : {"/v1/webhooks?limit=0", "/v1/webhooks/{id}/deliveries?limit=0"}) {
+    auto res = env_->call("GET", with_id(target, *webhook_id_), key);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), std::set<std::string>{"limit"});
+  }
+  covered.insert("GET /v1/webhooks");
+  covered.insert("GET /v1/webhooks/{id}/deliveries");
+  {
+    auto res = env_->call("POST", "/v1/webhooks/" + *webhook_id_ + "/rotate-secret", key,
+                          R"({"secret": "mine"})");
+    expect_problem(res, 422, "validation-error");
+    covered.insert("POST /v1/webhooks/{id}/rotate-secret");
+  }
+  for (const auto* pattern : {"/v1/webhooks/{id}"}) {
+    for (const auto* bad : {"whk_", "whk_UPPERCASE000000", "not-an-id"}) {
+      SCOPED_TRACE(std::string(pattern) + " with " + bad);
+      expect_problem(env_->call("GET", with_id(pattern, bad), key), 404, "not-found");
+      expect_problem(env_->call("DELETE", with_id(pattern, bad), key), 404, "not-found");
+    }
+    covered.insert(std::string("GET ") + pattern);
+    covered.insert(std::string("DELETE ") + pattern);
   }
   covered.insert("GET /v1/carriers");  // takes no input
   covered.insert("GET /v1/tariffs");   // takes no input
@@ -435,8 +487,9 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
       if (r.roles & bit) callers.emplace_back(name, bearer(keys[bit]));
     for (const auto& [who, auth] : callers) {
       SCOPED_TRACE(name_of(r) + " as " + who);
-      auto res = hit(r, auth, id);
-      if (r.pattern == "/v1/shipments" && r.method == "POST") {
+      if (r.method == "DELETE") continue;  // below, last
+      auto res = hit(r, auth, webhook_route(r) ? std::string() : id);
+      if ((r.pattern == "/v1/shipments" || r.pattern == "/v1/webhooks") && r.method == "POST") {
         EXPECT_EQ(res.status, 201) << describe(res);
       } else if (r.pattern == "/v1/shipments/{id}/label") {
         EXPECT_EQ(res.status, 200) << describe(res);
@@ -467,6 +520,11 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
   }
   auto cancelled = env_->call("POST", "/v1/shipments/" + id + "/cancel", keys[kMerchant]);
   ASSERT_EQ(cancelled.status, 200) << describe(cancelled);
+  // An endpoint of its own to delete.
+  auto hook = env_->call("POST", "/v1/webhooks", keys[kMerchant], kWebhookBody);
+  ASSERT_EQ(hook.status, 201) << describe(hook);
+  const auto hook_id = pgtest::string_at(pgtest::parse_object(hook.body), "id");
+  EXPECT_EQ(env_->call("DELETE", "/v1/webhooks/" + hook_id, keys[kMerchant]).status, 200);
   EXPECT_EQ(pgtest::string_at(pgtest::parse_object(cancelled.body), "status"), "cancelled");
 }
 

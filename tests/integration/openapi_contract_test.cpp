@@ -415,6 +415,56 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   expect_problem(call("POST", "/v1/tariffs/compare", "/v1/tariffs/compare", merchant, kCompareBody),
                  403, "forbidden");
 
+  // Webhooks (a public host: accepted whether or not it resolves from here).
+  const std::string hook_body =
+      R"({"url": "https://hooks.example.com/parcelgate", "events": ["shipment.created"]})";
+  auto hook = call("POST", "/v1/webhooks", "/v1/webhooks", merchant, hook_body,
+                   {{"Idempotency-Key", "contract-hook"}});
+  ASSERT_EQ(hook.status, 201) << describe(hook);
+  const std::string hook_id = pgtest::string_at(pgtest::parse_object(hook.body), "id");
+  EXPECT_EQ(call("POST", "/v1/webhooks", "/v1/webhooks", merchant, hook_body,
+                 {{"Idempotency-Key", "contract-hook"}})
+                .header("idempotent-replayed"),
+            "true");
+  expect_problem(call("POST", "/v1/webhooks", "/v1/webhooks", merchant,
+                      R"({"url": "https://127.0.0.1/x", "events": ["shipment.lost"]})"),
+                 422, "validation-error");
+  expect_problem(call("POST", "/v1/webhooks", "/v1/webhooks", merchant, "{oops"), 400,
+                 "malformed-json");
+  expect_problem(call("POST", "/v1/webhooks", "/v1/webhooks", merchant, hook_body,
+                      {{"Content-Type", "text/plain"}}),
+                 415, "unsupported-media-type");
+  expect_problem(call("POST", "/v1/webhooks", "/v1/webhooks", ops, hook_body), 403, "forbidden");
+  EXPECT_EQ(call("GET", "/v1/webhooks", "/v1/webhooks?limit=1", merchant).status, 200);
+  expect_problem(call("GET", "/v1/webhooks", "/v1/webhooks?limit=0", merchant), 422,
+                 "validation-error");
+  EXPECT_EQ(call("GET", "/v1/webhooks/{id}", "/v1/webhooks/" + hook_id, merchant).status, 200);
+  expect_problem(call("GET", "/v1/webhooks/{id}", "/v1/webhooks/" + hook_id, other), 404,
+                 "not-found");
+  EXPECT_EQ(call("POST", "/v1/webhooks/{id}/rotate-secret",
+                 "/v1/webhooks/" + hook_id + "/rotate-secret", merchant)
+                .status,
+            200);
+  expect_problem(call("POST", "/v1/webhooks/{id}/rotate-secret",
+                      "/v1/webhooks/" + hook_id + "/rotate-secret", merchant, R"({"now": 1})"),
+                 422, "validation-error");
+  expect_problem(call("POST", "/v1/webhooks/{id}/rotate-secret",
+                      "/v1/webhooks/" + hook_id + "/rotate-secret", other),
+                 404, "not-found");
+  EXPECT_EQ(call("GET", "/v1/webhooks/{id}/deliveries", "/v1/webhooks/" + hook_id + "/deliveries",
+                 merchant)
+                .status,
+            200);
+  expect_problem(call("GET", "/v1/webhooks/{id}/deliveries",
+                      "/v1/webhooks/" + hook_id + "/deliveries?starting_after=x", merchant),
+                 422, "validation-error");
+  expect_problem(
+      call("GET", "/v1/webhooks/{id}/deliveries", "/v1/webhooks/" + hook_id + "/deliveries", other),
+      404, "not-found");
+  EXPECT_EQ(call("DELETE", "/v1/webhooks/{id}", "/v1/webhooks/" + hook_id, merchant).status, 200);
+  expect_problem(call("DELETE", "/v1/webhooks/{id}", "/v1/webhooks/" + hook_id, merchant), 404,
+                 "not-found");
+
   std::string report;
   EXPECT_EQ(validate(document(), exchanges_, true, &report), 0) << report;
   EXPECT_NE(report.find(" 0 problem(s)"), std::string::npos) << report;

@@ -15,7 +15,8 @@
 //    - `curl ...`: a request, run against the gateway. Options understood: -H/--header,
 //      -d/--data/--data-raw/--data-binary, -X/--request, --cacert FILE (the file must exist in
 //      the repository), -o/--output FILE (not written), -s/-S/-i/-f; anything else fails the test.
-//      `shp_...` in the URL is the shipment created by the README's last POST /v1/shipments.
+//      `shp_...` in the URL is the shipment created by the README's last POST /v1/shipments,
+//      `whk_...` the webhook endpoint created by its last POST /v1/webhooks.
 //      The answer must be 2xx, or the status of a `# -> NNN` comment on the command's line or on
 //      the line right after it;
 //    - `parcelctl ...`: run with the test's configuration (`--config` is the test's). Optional
@@ -327,6 +328,7 @@ class readme_examples : public ::testing::Test {
   // Placeholders of the README replaced by values of this run.
   std::string substitute(std::string word) const {
     if (!last_shipment_.empty()) word = replace_all(word, "shp_...", last_shipment_);
+    if (!last_webhook_.empty()) word = replace_all(word, "whk_...", last_webhook_);
     return word;
   }
 
@@ -405,6 +407,12 @@ class readme_examples : public ::testing::Test {
       last_shipment_ = std::string(v.as_object().at("id").as_string());
       if (const auto* n = v.as_object().if_contains("tracking_number"); n && n->is_string())
         last_tracking_number_ = std::string(n->as_string());
+    }
+    if (method == "POST" && target == "/v1/webhooks" && r.status == 201) {
+      boost::system::error_code ec;
+      auto v = json::parse(r.body, ec);
+      ASSERT_FALSE(ec) << r.body;
+      last_webhook_ = std::string(v.as_object().at("id").as_string());
     }
     ++requests_run_;
   }
@@ -543,6 +551,7 @@ class readme_examples : public ::testing::Test {
   std::map<std::string, std::string> vars_;
   std::string last_shipment_;
   std::string last_tracking_number_;
+  std::string last_webhook_;
   int requests_run_ = 0, cli_run_ = 0, excluded_ = 0, samples_checked_ = 0;
 };
 

@@ -19,6 +19,9 @@
 #                                   POST /v1/carriers/inpost/events, each durably recorded before its 202
 #                                   (PUSH_SHIPMENTS (50000) seeded parcels addressed in turn): recorded/s,
 #                                   latency, then how fast the backlog is applied to the timelines
+#   tools/bench/bench.sh webhooks   signed webhook deliveries to a local receiver: the delay from the change (the
+#                                   event's commit) to its arrival, p50/p99, at RATE purchases/s; and events/s
+#                                   delivered when BURST purchases land at once (SQLite store)
 #   tools/bench/bench.sh all
 # Environment: RATE (500), DURATION (20 s per side and round), ROUNDS (3), WRK_DURATION (10 s),
 # IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1), STORE (sqlite or
@@ -395,6 +398,81 @@ tracking: {first_poll_after_s: 604800}' start_stack 2
   local drain; drain=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   local events; events=$(curl -s "$gw_url/metrics" | awk '$1 ~ /^parcelgate_tracking_events|^parcelgate_carrier_pushes_total/ {print}' | tr '\n' ' ')
   record "{\"bench\":\"carrier_pushes\",\"store\":\"${STORE:-sqlite}\",\"rate\":$rate,\"seconds\":$secs,\"parcels\":$k,\"recorded\":$sent,\"processed\":$processed,\"drain_after_load_s\":$drain,\"gateway_cpu_us_per_push\":$(cpu_us_per_request "$c0" "$c1" "$sent"),\"loadgen\":$res}"
+# A receiver that answers 204 to every POST and writes "<webhook-id> <arrival unix ms>" per request.
+webhook_receiver() {  # port-file log-file
+  python3 - "$1" "$2" <<'PY' &
+import http.server, socketserver, sys, time
+port_file, log_file = sys.argv[1], sys.argv[2]
+log = open(log_file, "a", buffering=1)
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        log.write(f"{self.headers.get('webhook-id')} {int(time.time() * 1000)}\n")
+        self.send_response(204); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024
+s = Server(("127.0.0.1", 0), Handler)
+open(port_file, "w").write(str(s.server_address[1]))
+s.serve_forever()
+PY
+  pids+=($!)
+  for _ in $(seq 1 100); do [[ -s "$1" ]] && return 0; sleep 0.05; done
+  echo "the webhook receiver did not start" >&2; exit 1
+}
+
+# Waits until the receiver logged `n` distinct events (60 s at most).
+wait_deliveries() {  # log-file n
+  for _ in $(seq 1 1200); do
+    (( $(cut -d' ' -f1 "$1" | sort -u | wc -l) >= $2 )) && return 0; sleep 0.05
+  done
+  echo "only $(cut -d' ' -f1 "$1" | sort -u | wc -l) of $2 webhook events arrived" >&2; exit 1
+}
+
+bench_webhooks() {
+  local poll="${WEBHOOK_POLL_MS:-250}" burst="${BURST:-2000}" rate="${WEBHOOK_RATE:-100}" duration="${WEBHOOK_DURATION:-10}"
+  GW_EXTRA_YAML="webhooks: {allow_private_targets: true, poll_ms: $poll, concurrency_per_endpoint: 4}" STORE=sqlite start_stack 2
+  webhook_receiver "$work/hook.port" "$work/hook.log"
+  hook_url="http://127.0.0.1:$(cat "$work/hook.port")/hook"
+  curl -sf "$gw_url/v1/webhooks" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+    -d "{\"url\": \"$hook_url\", \"events\": [\"shipment.created\"]}" > /dev/null
+  printf '%s' "$shipment_json" > "$work/shipment.json"
+  steady=$(build/tools/bench/loadgen --label webhook_steady --url "$gw_url/v1/shipments" --method POST \
+    --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
+    --header "Idempotency-Key: hook-{{n}}" --rate "$rate" --duration "$duration")
+  require_all "$steady" 201 "purchases at $rate/s"
+  wait_deliveries "$work/hook.log" $((rate * duration))
+  cp "$work/hook.log" "$work/hook.steady"
+  burst_res=$(build/tools/bench/loadgen --label webhook_burst --url "$gw_url/v1/shipments" --method POST \
+    --body-file "$work/shipment.json" --header "Content-Type: application/json" --header "Authorization: Bearer $key" \
+    --header "Idempotency-Key: burst-{{n}}" --at-once "$burst" --timeout-s 120)
+  require_all "$burst_res" 201 "$burst purchases at once"
+  wait_deliveries "$work/hook.log" $((rate * duration + burst))
+  figures=$(python3 - "$work/gw.db" "$work/hook.steady" "$work/hook.log" <<'PY'
+import json, sqlite3, sys
+db, steady_log, all_log = sys.argv[1:]
+created = dict(sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute("SELECT id, created_ms FROM webhook_events"))
+def first_arrivals(path):
+    out = {}
+    for line in open(path):
+        evt, ms = line.split()
+        out.setdefault(evt, int(ms))
+    return out
+steady, every = first_arrivals(steady_log), first_arrivals(all_log)
+def pct(v, q):
+    v = sorted(v); return v[min(len(v) - 1, int(q * len(v)))]
+delays = [steady[e] - created[e] for e in steady]
+burst = {e: every[e] for e in every if e not in steady}
+span_ms = max(burst.values()) - min(created[e] for e in burst)
+duplicates = sum(1 for _ in open(all_log)) - len(every)
+print(json.dumps({"steady_events": len(delays), "delay_ms": {"p50": pct(delays, .5), "p99": pct(delays, .99), "max": max(delays)},
+                  "burst_events": len(burst), "burst_span_ms": span_ms,
+                  "burst_events_per_s": round(len(burst) * 1000 / span_ms, 1), "duplicates": duplicates}))
+PY
+)
+  record "{\"bench\":\"webhooks\",\"store\":\"sqlite\",\"rate\":$rate,\"duration_s\":$duration,\"burst\":$burst,\"poll_ms\":$poll,\"concurrency_per_endpoint\":4,\"result\":$figures}"
   stop_stack
 }
 
@@ -408,7 +486,8 @@ case "$what" in
   scale2) bench_scale2 ;;
   stores) for STORE in sqlite postgresql; do export STORE; bench_read; bench_purchase; done ;;
   json) bench_json ;;
+  webhooks) bench_webhooks ;;
   all) bench_read; bench_fsync; bench_purchase; bench_scale ;;
-  *) echo "usage: $0 read|purchase|scale|scale2|stores|polls|pushes|fsync|json|all" >&2; exit 2 ;;
+  *) echo "usage: $0 read|purchase|scale|scale2|stores|polls|pushes|fsync|json|webhooks|all" >&2; exit 2 ;;
 esac
 echo "results appended to $out"

@@ -90,6 +90,27 @@ class pg_store final : public async_store {
       const std::string& tenant, const std::string& tracking_number,
       const std::vector<std::string>& carriers, int limit) override;
 
+  // --- webhooks (webhooks.cpp)
+  task<result<webhook_endpoint>> create_webhook(const webhook_endpoint& endpoint) override;
+  task<result<webhook_endpoint_page>> list_webhooks(const std::string& tenant,
+                                                    const std::string& starting_after,
+                                                    int limit) override;
+  task<result<std::optional<webhook_endpoint>>> get_webhook(const std::string& tenant,
+                                                            const std::string& id) override;
+  task<result<bool>> delete_webhook(const std::string& tenant, const std::string& id) override;
+  task<result<std::optional<webhook_endpoint>>> rotate_webhook_secret(
+      const std::string& tenant, const std::string& id, const std::string& secret,
+      std::int64_t previous_until_ms) override;
+  task<result<std::vector<webhook_delivery>>> due_webhook_deliveries(std::int64_t now_ms,
+                                                                     int limit) override;
+  task<result<void>> record_webhook_attempt(const webhook_attempt_outcome& outcome) override;
+  task<result<webhook_attempt_page>> list_webhook_attempts(const std::string& tenant,
+                                                           const std::string& endpoint_id,
+                                                           std::int64_t before_seq,
+                                                           int limit) override;
+  task<result<webhook_queue_stats>> webhook_queue() override;
+  task<result<int>> purge_webhook_history(std::int64_t before_ms) override;
+
   pool& connections() noexcept { return pool_; }
 
  private:

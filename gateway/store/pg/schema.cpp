@@ -151,6 +151,101 @@ END $$)sql",
 ))sql",
         "CREATE UNIQUE INDEX carrier_pushes_once ON carrier_pushes (carrier, digest)",
         "CREATE INDEX carrier_pushes_waiting ON carrier_pushes (id) WHERE state = 'received'"}},
+      {7,
+       "webhook endpoints, events written by triggers on shipments, deliveries and attempts",
+       {R"sql(CREATE TABLE webhook_endpoints (
+  seq                      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id                       text NOT NULL UNIQUE,
+  tenant_id                text NOT NULL REFERENCES tenants(id),
+  url                      text NOT NULL,
+  events                   text NOT NULL,
+  secret                   text NOT NULL,
+  previous_secret          text NOT NULL DEFAULT '',
+  previous_secret_until_ms bigint NOT NULL DEFAULT 0,
+  status                   text NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled')),
+  disabled_reason          text NOT NULL DEFAULT '',
+  idempotency_key          text,
+  request_hash             text NOT NULL DEFAULT '',
+  created_at               text NOT NULL
+))sql",
+        "CREATE INDEX webhook_endpoints_by_tenant ON webhook_endpoints (tenant_id, seq)",
+        "CREATE UNIQUE INDEX webhook_endpoints_by_key ON webhook_endpoints (tenant_id, "
+        "idempotency_key) WHERE idempotency_key IS NOT NULL",
+        R"sql(CREATE TABLE webhook_events (
+  seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id          text NOT NULL UNIQUE,
+  tenant_id   text NOT NULL,
+  type        text NOT NULL,
+  shipment_id text NOT NULL,
+  data        text NOT NULL,
+  created_at  text NOT NULL,
+  created_ms  bigint NOT NULL
+))sql",
+        R"sql(CREATE TABLE webhook_deliveries (
+  seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_seq       bigint NOT NULL REFERENCES webhook_events(seq),
+  endpoint_id     text NOT NULL,
+  tenant_id       text NOT NULL,
+  state           text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_ms bigint NOT NULL,
+  created_ms      bigint NOT NULL,
+  finished_ms     bigint NOT NULL DEFAULT 0
+))sql",
+        "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_ms) WHERE state "
+        "= 'pending'",
+        "CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id)",
+        R"sql(CREATE TABLE webhook_attempts (
+  seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  delivery_seq    bigint NOT NULL,
+  endpoint_id     text NOT NULL,
+  tenant_id       text NOT NULL,
+  event_id        text NOT NULL,
+  event_type      text NOT NULL,
+  attempt         integer NOT NULL,
+  status_code     integer NOT NULL,
+  error           text NOT NULL DEFAULT '',
+  duration_ms     bigint NOT NULL,
+  at              text NOT NULL,
+  next_attempt_at text NOT NULL DEFAULT ''
+))sql",
+        "CREATE INDEX webhook_attempts_by_endpoint ON webhook_attempts (endpoint_id, seq)",
+        // The outbox: an event and its deliveries are written by the statement that changes the
+        // shipment, in its transaction, only when an enabled endpoint of the tenant subscribes.
+        R"sql(CREATE FUNCTION webhook_shipment_event() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  kind text;
+  ev bigint;
+  now_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    kind := 'shipment.created';
+  ELSIF NEW.status = 'cancelled' THEN
+    kind := 'shipment.cancelled';
+  ELSIF OLD.status = 'pending_confirmation' AND NEW.status = 'label_created' THEN
+    kind := 'shipment.created';
+  ELSE
+    kind := 'shipment.status_changed';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.tenant_id = NEW.tenant_id
+                 AND w.status = 'enabled' AND strpos(w.events, ',' || kind || ',') > 0) THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO webhook_events (id, tenant_id, type, shipment_id, data, created_at, created_ms)
+  VALUES ('evt_' || replace(gen_random_uuid()::text, '-', ''), NEW.tenant_id, kind, NEW.id, NEW.body,
+          to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), now_ms)
+  RETURNING seq INTO ev;
+  INSERT INTO webhook_deliveries (event_seq, endpoint_id, tenant_id, next_attempt_ms, created_ms)
+  SELECT ev, w.id, w.tenant_id, now_ms, now_ms FROM webhook_endpoints w
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled'
+    AND strpos(w.events, ',' || kind || ',') > 0;
+  RETURN NULL;
+END
+$fn$)sql",
+        "CREATE TRIGGER webhook_shipment_inserted AFTER INSERT ON shipments FOR EACH ROW WHEN "
+        "(NEW.status = 'label_created') EXECUTE FUNCTION webhook_shipment_event()",
+        "CREATE TRIGGER webhook_shipment_status AFTER UPDATE OF status ON shipments FOR EACH ROW "
+        "WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION webhook_shipment_event()"}},
   };
   return list;
 }

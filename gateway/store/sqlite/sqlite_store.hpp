@@ -10,6 +10,7 @@
 //   keys.cpp          tenants and API keys
 //   leases.cpp        leases (instances alive, work one instance does)
 //   tracking_reads.cpp  shipments found by their carrier tracking number
+//   webhooks.cpp      webhook endpoints, deliveries and attempts (events come from triggers)
 // A new table's SQL goes next to its peers in queries.cpp (or a new file of its own when it is a
 // job of its own), and its migration at the end of store/migrations.cpp.
 
@@ -78,6 +79,25 @@ class sqlite_store final : public store {
                              std::chrono::milliseconds ttl) override;
   result<void> release_lease(std::string_view name, std::string_view holder) override;
   result<void> release_all_leases() override;
+
+  // webhooks.cpp
+  result<webhook_endpoint> create_webhook(const webhook_endpoint& endpoint) override;
+  result<webhook_endpoint_page> list_webhooks(std::string_view tenant,
+                                              std::string_view starting_after, int limit) override;
+  result<std::optional<webhook_endpoint>> get_webhook(std::string_view tenant,
+                                                      std::string_view id) override;
+  result<bool> delete_webhook(std::string_view tenant, std::string_view id) override;
+  result<std::optional<webhook_endpoint>> rotate_webhook_secret(
+      std::string_view tenant, std::string_view id, std::string_view secret,
+      std::int64_t previous_until_ms) override;
+  result<std::vector<webhook_delivery>> due_webhook_deliveries(std::int64_t now_ms,
+                                                               int limit) override;
+  result<void> record_webhook_attempt(const webhook_attempt_outcome& outcome) override;
+  result<webhook_attempt_page> list_webhook_attempts(std::string_view tenant,
+                                                     std::string_view endpoint_id,
+                                                     std::int64_t before_seq, int limit) override;
+  result<webhook_queue_stats> webhook_queue() override;
+  result<int> purge_webhook_history(std::int64_t before_ms) override;
 
   // sqlite_store.cpp
   void submit_write(std::function<bool()> work, std::function<void(bool)> done) override;
