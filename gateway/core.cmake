@@ -52,14 +52,11 @@ add_library(parcelgate_core STATIC
   store/sqlite/tracking_polls.cpp
   store/sqlite/sqlite_store.cpp
   store/sqlite/tracking_reads.cpp
-  store/sqlite/writer.cpp
-  telemetry/log.cpp
-  telemetry/metrics.cpp
-  web/track_page.cpp)
   store/sqlite/webhooks.cpp
   store/sqlite/writer.cpp
   telemetry/log.cpp
   telemetry/metrics.cpp
+  web/track_page.cpp
   webhooks/dispatcher.cpp
   webhooks/sender.cpp
   webhooks/signing.cpp

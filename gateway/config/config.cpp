@@ -334,10 +334,9 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     problems.push_back({"", "the config must be a YAML mapping", 0});
     return std::unexpected(std::move(problems));
   }
-  r.only_keys(
-      root, "",
-      {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency", "tracking",
-       "webhooks"});
+  r.only_keys(root, "",
+              {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency",
+               "tracking", "webhooks"});
   if (auto v = root["server"]; v) read_server(r, v, base_dir, cfg.server);
   if (auto v = root["log"]; v && r.is_map(v, "log")) {
     r.only_keys(v, "log", {"level"});
@@ -388,6 +387,7 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     if (auto x = v["push_retention_days"]; x)
       if (auto n = r.integer(x, "tracking.push_retention_days", 1, 365))
         cfg.tracking.push_retention_days = *n;
+  }
   if (auto v = root["webhooks"]; v && r.is_map(v, "webhooks")) {
     auto& w = cfg.webhooks;
     r.only_keys(v, "webhooks",

@@ -80,6 +80,8 @@ struct tracking_config {
   std::chrono::seconds poll_interval{1800};    // the base interval; adapted per parcel
   int max_age_days = 60;                       // a parcel older than this is no longer polled
   int push_retention_days = 30;                // processed carrier pushes kept this long
+};
+
 // Outgoing webhooks (docs/webhooks.md).
 struct webhooks_config {
   std::chrono::hours max_age{72};             // a delivery is retried this long, then given up

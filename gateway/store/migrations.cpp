@@ -217,6 +217,7 @@ CREATE TABLE carrier_pushes (
 );
 CREATE UNIQUE INDEX carrier_pushes_once ON carrier_pushes (carrier, digest);
 CREATE INDEX carrier_pushes_waiting ON carrier_pushes (id) WHERE state = 'received';
+)sql"},
     {7, "webhook endpoints, events written by triggers on shipments, deliveries and attempts",
      R"sql(
 CREATE TABLE webhook_endpoints (

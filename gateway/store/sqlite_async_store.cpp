@@ -220,6 +220,10 @@ class sqlite_async_store final : public async_store {
       const std::vector<std::string>& carriers, int limit) override {
     const std::function<result<std::vector<shipment_row>>()> op = [&] {
       return db_.find_shipments_by_tracking(tenant, tracking_number, carriers, limit);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
   // --- webhooks: small writes of their own on the blocking pool, outside the purchase batches
   task<result<webhook_endpoint>> create_webhook(const webhook_endpoint& endpoint) override {
     const std::function<result<webhook_endpoint>()> op = [&] {
