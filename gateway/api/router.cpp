@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 
 namespace parcelgate::api {
 
@@ -58,9 +59,10 @@ router::match_result router::match(
   // segment instead of becoming a separator.
   if (path.size() < 2 || path.front() != '/' || path.back() == '/') return out;
   // Segments without a '%' are used as they are (the usual case: no allocation); the others are
-  // decoded into `decoded`, whose elements never move.
+  // decoded into `decoded`, whose elements never move (made only when needed: an empty deque
+  // still allocates).
   std::vector<std::string_view> parts;
-  std::deque<std::string> decoded;
+  std::optional<std::deque<std::string>> decoded;
   parts.reserve(8);
   for (std::size_t i = 1; i <= path.size();) {
     const auto next = std::min(path.find('/', i), path.size());
@@ -69,7 +71,8 @@ router::match_result router::match(
     if (raw.find('%') == std::string_view::npos) {
       parts.push_back(raw);
     } else {
-      auto& part = decoded.emplace_back();
+      if (!decoded) decoded.emplace();
+      auto& part = decoded->emplace_back();
       // An encoded slash names none of our resources (ids and literals never hold one).
       if (!http::percent_decode(raw, part) || part.find('/') != std::string::npos) return out;
       parts.push_back(part);
