@@ -398,6 +398,9 @@ tracking: {first_poll_after_s: 604800}' start_stack 2
   local drain; drain=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   local events; events=$(curl -s "$gw_url/metrics" | awk '$1 ~ /^parcelgate_tracking_events|^parcelgate_carrier_pushes_total/ {print}' | tr '\n' ' ')
   record "{\"bench\":\"carrier_pushes\",\"store\":\"${STORE:-sqlite}\",\"rate\":$rate,\"seconds\":$secs,\"parcels\":$k,\"recorded\":$sent,\"processed\":$processed,\"drain_after_load_s\":$drain,\"gateway_cpu_us_per_push\":$(cpu_us_per_request "$c0" "$c1" "$sent"),\"loadgen\":$res}"
+  stop_stack
+}
+
 # A receiver that answers 204 to every POST and writes "<webhook-id> <arrival unix ms>" per request.
 webhook_receiver() {  # port-file log-file
   python3 - "$1" "$2" <<'PY' &
