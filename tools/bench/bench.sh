@@ -313,18 +313,24 @@ bench_scale2() {
 # the same as for known parcels.
 seed_active_shipments() {
   local n="$1" now; now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  local select="SELECT 'shp_bench' || lpad_i, 'bench', 'in_transit',
+  # The last k digits of '000...0' || i: substr(x, -k) on SQLite, right(x, k) on PostgreSQL.
+  local d8 d11
+  if [[ "${STORE:-sqlite}" == postgresql ]]; then
+    d8="right('00000000' || i, 8)"; d11="right('00000000000' || i, 11)"
+  else
+    d8="substr('00000000' || i, -8)"; d11="substr('00000000000' || i, -11)"
+  fi
+  local select="SELECT 'shp_bench' || $d8, 'bench', 'in_transit',
       CASE WHEN i % 10 = 0 THEN 'mondialrelay' ELSE 'colissimo' END, 'home', '',
-      CASE WHEN i % 10 = 0 THEN substr('0000000' || i, -8) ELSE '6A' || substr('00000000000' || i, -11) END,
+      CASE WHEN i % 10 = 0 THEN $d8 ELSE '6A' || $d11 END,
       'seed-' || i, 'outbound', 'seed-' || i, '{}', '$now', '$now'"
   local insert="INSERT INTO shipments (id, tenant_id, status, carrier, service, carrier_service,
       tracking_number, reference, direction, idempotency_key, body, created_at, updated_at)"
   if [[ "${STORE:-sqlite}" == postgresql ]]; then
-    psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "$insert ${select//lpad_i/lpad(i::text, 8, '0')}
-      FROM generate_series(1, $n) AS g(i)" >/dev/null
+    psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "$insert $select FROM generate_series(1, $n) AS g(i)" >/dev/null
   else
     sqlite3 "$work/gw.db" "PRAGMA busy_timeout = 10000; WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL
-      SELECT i + 1 FROM g WHERE i < $n) $insert ${select//lpad_i/substr('00000000' || i, -8)} FROM g"
+      SELECT i + 1 FROM g WHERE i < $n) $insert $select FROM g" >/dev/null
   fi
 }
 
@@ -338,12 +344,13 @@ bench_polls() {
   : > "$work/polls.samples"
   for _ in $(seq 1 "$secs"); do
     curl -s "$sim_url/_sim/stats" | python3 -c '
-import json, sys
+import json, sys, time
 s = json.load(sys.stdin)
-print(s.get("laposte", {}).get("requests", 0), s.get("mondialrelay", {}).get("requests", 0))' >> "$work/polls.samples"
+print(time.monotonic(), s.get("laposte", {}).get("requests", 0), s.get("mondialrelay", {}).get("requests", 0))' >> "$work/polls.samples"
     sleep 1
   done
   local t1 c1; t1=$(date +%s.%N); c1=$(cpu_ticks "$gw_pid")
+  [[ -n "${POLL_DEBUG:-}" ]] && { cat "$work/polls.samples" >&2; curl -s "$sim_url/_sim/stats" | head -c 600 >&2; }
   local metrics; metrics="$(curl -s "$gw_url/metrics")"
   local polled; polled=$(echo "$metrics" | awk '$1 ~ /^parcelgate_tracking_polls_total\{/ {s += $2} END {print s + 0}')
   local failed; failed=$(echo "$metrics" | awk '$1 ~ /^parcelgate_tracking_poll_requests_total\{.*outcome="failed"/ {s += $2} END {print s + 0}')
@@ -351,12 +358,13 @@ print(s.get("laposte", {}).get("requests", 0), s.get("mondialrelay", {}).get("re
   local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$gw_pid/status")
   local rates; rates=$(python3 - "$work/polls.samples" "$t0" "$t1" "$c0" "$c1" "$hz" <<'PY'
 import json, sys
-rows = [tuple(map(int, l.split())) for l in open(sys.argv[1]) if l.strip()]
+rows = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 t0, t1, c0, c1, hz = map(float, sys.argv[2:7])
+# Requests per second between samples (about a second apart, each interval timed).
 def per_second(col):
-    d = [rows[i + 1][col] - rows[i][col] for i in range(len(rows) - 1)]
-    return {"peak": max(d), "mean": round(sum(d) / len(d), 2)} if d else {}
-print(json.dumps({"colissimo_suivi_rps": per_second(0), "mondialrelay_rps": per_second(1),
+    d = [(rows[i + 1][col] - rows[i][col]) / (rows[i + 1][0] - rows[i][0]) for i in range(len(rows) - 1)]
+    return {"peak": round(max(d), 2), "mean": round(sum(d) / len(d), 2)} if d else {}
+print(json.dumps({"colissimo_suivi_rps": per_second(1), "mondialrelay_rps": per_second(2),
                   "gateway_cpu_percent": round((c1 - c0) / hz / (t1 - t0) * 100, 1)}))
 PY
 )
