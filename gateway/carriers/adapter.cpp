@@ -46,4 +46,37 @@ result<push_batch> carrier_adapter::parse_push(const inbound_push&) const {
                     .carrier = std::string(id())});
 }
 
+std::string_view to_string(point_type t) noexcept {
+  switch (t) {
+    case point_type::shop:
+      return "shop";
+    case point_type::locker:
+      return "locker";
+    case point_type::post_office:
+      return "post_office";
+  }
+  return "shop";
+}
+
+std::optional<point_type> parse_point_type(std::string_view s) noexcept {
+  if (s == "shop") return point_type::shop;
+  if (s == "locker") return point_type::locker;
+  if (s == "post_office") return point_type::post_office;
+  return std::nullopt;
+}
+
+task<result<std::vector<collection_point>>> carrier_adapter::find_points(const point_query&,
+                                                                         call&) {
+  co_return fail(error{.kind = error_kind::unsupported,
+                       .message = std::string(display_name()) + " does not search points",
+                       .carrier = std::string(id())});
+}
+
+task<result<collection_point>> carrier_adapter::find_point(std::string_view, std::string_view,
+                                                           call&) {
+  co_return fail(error{.kind = error_kind::unsupported,
+                       .message = std::string(display_name()) + " does not search points",
+                       .carrier = std::string(id())});
+}
+
 }  // namespace parcelgate::carriers

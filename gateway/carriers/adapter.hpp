@@ -11,8 +11,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <array>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -183,6 +185,56 @@ struct push_batch {
   std::string kind{};  // the carrier's event name, for logs and metrics ("shipment_status_changed")
 };
 
+// Collection points (caps().points): relay shops, post offices and lockers where parcels are
+// handed in and collected.
+enum class point_type { shop, locker, post_office };
+std::string_view to_string(point_type t) noexcept;  // "shop", "locker", "post_office"
+std::optional<point_type> parse_point_type(std::string_view s) noexcept;
+
+// Where to look. The core always sets `country` and either `postal_code` (with `city` when
+// known) or latitude/longitude (or both); an adapter sends what its carrier takes.
+struct point_query {
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string postal_code{};
+  std::string city{};
+  std::optional<double> latitude{};  // WGS 84 degrees
+  std::optional<double> longitude{};
+  int radius_m = 10'000;       // the carrier's own search radius, where it takes one
+  int limit = 20;              // points wanted at most (the carrier's own cap may be lower)
+  int weight_g = 0;            // the points must accept a parcel this heavy; 0 = any
+  std::string shipping_date{}; // YYYY-MM-DD, the carrier's local date, for carriers that ask
+  std::string language = "FR"; // ISO 639-1, upper case
+};
+
+// One opening interval, local time of the point: "09:00" to "12:30". A point open all day has
+// "00:00" to "24:00".
+struct opening_interval {
+  std::string opens;
+  std::string closes;
+  friend bool operator==(const opening_interval&, const opening_interval&) = default;
+};
+
+// One point, normalized. Strings are trimmed of the carrier's padding; coordinates use a dot.
+struct collection_point {
+  std::string id;         // "<carrier>:<country>:<carrier's own id>": "mondialrelay:FR:020230"
+  std::string native_id;  // the carrier's own id, as it names it in shipments: "020230"
+  std::string name;
+  point_type type = point_type::shop;
+  std::string line1{};
+  std::string line2{};
+  std::string postal_code{};
+  std::string city{};
+  std::string country{};
+  double latitude = 0;
+  double longitude = 0;
+  // Metres from the place asked for, as the carrier computed it; -1 when it does not say.
+  int distance_m = -1;
+  std::array<std::vector<opening_interval>, 7> opening_hours{};  // Monday first; empty = closed
+  int max_weight_g = 0;  // heaviest parcel accepted; 0 = not said
+  bool wheelchair_access = false;
+  std::string description{};  // where to find it ("in the shopping centre, level 0")
+};
+
 class carrier_adapter {
  public:
   virtual ~carrier_adapter() = default;
@@ -224,6 +276,15 @@ class carrier_adapter {
   // read is invalid_request with the offending field. The defaults answer `unsupported`.
   virtual push_auth verify_push(const inbound_push& push) const;
   virtual result<push_batch> parse_push(const inbound_push& push) const;
+
+  // Points (caps().points), idempotent queries. find_points answers the carrier's points near
+  // the place asked for (nearest first when the carrier sorts them); "no point there" is an empty
+  // list, not an error. find_point answers one point by the carrier's own id in `country`, or
+  // not_found. The defaults answer `unsupported`.
+  virtual task<result<std::vector<collection_point>>> find_points(const point_query& query,
+                                                                  call& c);
+  virtual task<result<collection_point>> find_point(std::string_view country,
+                                                    std::string_view native_id, call& c);
 };
 
 using adapter_factory = std::unique_ptr<carrier_adapter> (*)();
