@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers shared by the route handlers: content-type checks (problem answers: problems.hpp).
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,5 +14,10 @@ namespace parcelgate::api {
 
 // True when `content_type` is `media` (case-insensitive), parameters such as charset ignored.
 bool has_media_type(std::string_view content_type, std::string_view media) noexcept;
+
+// Adds a field error for every query parameter of `request` not in `allowed`: like unknown JSON
+// fields, a mistyped filter is refused rather than silently ignored.
+void reject_unknown_query(const http::request& request, std::span<const std::string_view> allowed,
+                          std::vector<field_error>& errors);
 
 }  // namespace parcelgate::api
