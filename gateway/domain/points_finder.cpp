@@ -264,12 +264,12 @@ net::awaitable<result<std::vector<collection_point>>> points_finder::fetch(std::
   auto found = co_await c->adapter->find_points(query, call);
   if (found) {
     metrics_.add("parcelgate_points_fetches_total",
-                 "carrier=\"" + carrier + "\",outcome=\"ok\"");
+                 telemetry::metric_labels({{"carrier", carrier}, {"outcome", "ok"}}));
     store(key, std::make_shared<const std::vector<collection_point>>(*found));
   } else {
     metrics_.add("parcelgate_points_fetches_total",
-                 "carrier=\"" + carrier + "\",outcome=\"" +
-                     std::string(to_string(found.error().kind)) + "\"");
+                 telemetry::metric_labels(
+                     {{"carrier", carrier}, {"outcome", to_string(found.error().kind)}}));
     refresh_failed(key);
     telemetry::log_warn("points search failed",
                         {{"carrier", carrier},
