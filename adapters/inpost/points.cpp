@@ -20,8 +20,12 @@ using namespace std::chrono_literals;
 constexpr int kMinutesPerDay = 24 * 60;
 constexpr int kMaxPerPage = 500;
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+bool is_lower(char c) noexcept {
+  return c >= 'a' && c <= 'z';
+}
 
 std::string_view trimmed(std::string_view s) noexcept {
   constexpr std::string_view kSpace = " \t\r\n";
@@ -69,8 +73,7 @@ bool truthy(const json::object& o, std::string_view key) {
   return false;
 }
 
-error points_error(error_kind kind, std::string message, std::string code,
-                   std::string_view body) {
+error points_error(error_kind kind, std::string message, std::string code, std::string_view body) {
   return error{.kind = kind,
                .message = std::move(message),
                .fields = {},
@@ -157,9 +160,9 @@ std::optional<int> day_of(std::string_view w) {
     int day;
   };
   static constexpr name kDays[] = {
-      {"pn", 0},  {"pon", 0},   {"wt", 1},  {"wto", 1},  {"sr", 2},    {"sro", 2},
-      {"cz", 3},  {"czw", 3},   {"pt", 4},  {"pia", 4},  {"sb", 5},    {"sob", 5},
-      {"so", 5},  {"nd", 6},    {"ndz", 6}, {"nied", 6}, {"niedz", 6}, {"niedziela", 6},
+      {"pn", 0}, {"pon", 0}, {"wt", 1},  {"wto", 1},  {"sr", 2},    {"sro", 2},
+      {"cz", 3}, {"czw", 3}, {"pt", 4},  {"pia", 4},  {"sb", 5},    {"sob", 5},
+      {"so", 5}, {"nd", 6},  {"ndz", 6}, {"nied", 6}, {"niedz", 6}, {"niedziela", 6},
   };
   for (const auto& d : kDays)
     if (d.word == w) return d.day;
@@ -200,8 +203,7 @@ std::optional<std::vector<token>> tokens_of(std::string_view s) {
       if (j < s.size() && s[j] == '.') ++j;  // "Pn." "Sob."
       if (auto day = day_of(word)) {
         out.push_back({.kind = token_kind::day, .value = *day});
-      } else if (word.starts_with("nieczynn") || word.starts_with("zamkni") ||
-                 word == "closed") {
+      } else if (word.starts_with("nieczynn") || word.starts_with("zamkni") || word == "closed") {
         out.push_back({.kind = token_kind::closed});
       } else if (word == "calodobowo") {
         out.push_back({.kind = token_kind::all_day});
@@ -277,7 +279,8 @@ std::optional<carriers::collection_point> point_from(const json::object& o, bool
   p.country = std::string(kCountry);
 
   if (const auto* details = object_at(o, "address_details")) {
-    const std::string street = text(*details, "street"), building = text(*details, "building_number"),
+    const std::string street = text(*details, "street"),
+                      building = text(*details, "building_number"),
                       flat = text(*details, "flat_number");
     if (!street.empty()) {
       p.line1 = street;
@@ -344,10 +347,10 @@ error answer_error(const carriers::outbound_response& answer, std::string_view w
     return e;
   }
   if (status == 401 || status == 403)
-    return points_error(error_kind::auth_failed,
-                        "InPost refused our credentials for the " + std::string(what) +
-                            " (check token)",
-                        carrier_code, answer.body);
+    return points_error(
+        error_kind::auth_failed,
+        "InPost refused our credentials for the " + std::string(what) + " (check token)",
+        carrier_code, answer.body);
   if (status == 429) {
     auto e = points_error(error_kind::rate_limited,
                           "InPost throttles the " + std::string(what) + " requests", carrier_code,
@@ -372,7 +375,8 @@ error answer_error(const carriers::outbound_response& answer, std::string_view w
 std::optional<std::string> shipx_post_code(std::string_view t) {
   t = trimmed(t);
   const auto digits = [](std::string_view s) { return std::all_of(s.begin(), s.end(), is_digit); };
-  if (t.size() == 5 && digits(t)) return std::string(t.substr(0, 2)) + "-" + std::string(t.substr(2));
+  if (t.size() == 5 && digits(t))
+    return std::string(t.substr(0, 2)) + "-" + std::string(t.substr(2));
   if (t.size() == 6 && t[2] == '-' && digits(t.substr(0, 2)) && digits(t.substr(3)))
     return std::string(t);
   return std::nullopt;
@@ -426,8 +430,8 @@ result<carriers::outbound_request> build_points_request(const account& acct,
 
 bool plausible_point_name(std::string_view n) noexcept {
   return !n.empty() && n.size() <= 32 && std::all_of(n.begin(), n.end(), [](char c) {
-           return is_digit(c) || (c >= 'A' && c <= 'Z') || is_lower(c) || c == '-' || c == '_';
-         });
+    return is_digit(c) || (c >= 'A' && c <= 'Z') || is_lower(c) || c == '-' || c == '_';
+  });
 }
 
 carriers::outbound_request build_point_request(const account& acct, std::string_view name) {
@@ -559,10 +563,10 @@ result<carriers::collection_point> decode_point(std::string_view name,
                              "InPost answered the lookup of point " + n + " with no readable point",
                              "bad point", answer.body));
   if (!operating)
-    return fail(points_error(error_kind::not_found,
-                             "InPost point " + n + " is not operating (status " +
-                                 text(v.as_object(), "status") + ")",
-                             text(v.as_object(), "status"), {}));
+    return fail(points_error(
+        error_kind::not_found,
+        "InPost point " + n + " is not operating (status " + text(v.as_object(), "status") + ")",
+        text(v.as_object(), "status"), {}));
   return std::move(*p);
 }
 

@@ -9,7 +9,9 @@
 
 #include "adapters/inpost/adapter.hpp"
 #include "adapters/inpost/points.hpp"
+#include "adapters/inpost/rules.hpp"
 #include "tests/adapters/inpost/test_support.hpp"
+#include "tools/carrier-sim/inpost/points_data.hpp"
 
 namespace ip = parcelgate::adapters::inpost;
 using namespace parcelgate;
@@ -287,10 +289,9 @@ TEST(InpostPointsAnswer, a_lookup_gives_the_point_or_not_found) {
   ASSERT_FALSE(disabled);
   EXPECT_EQ(disabled.error().kind, error_kind::not_found);
 
-  EXPECT_EQ(ip::decode_point("KRA108", answer(401, fixture("points_token_invalid.json")))
-                .error()
-                .kind,
-            error_kind::auth_failed);
+  EXPECT_EQ(
+      ip::decode_point("KRA108", answer(401, fixture("points_token_invalid.json"))).error().kind,
+      error_kind::auth_failed);
   EXPECT_EQ(ip::decode_point("KRA108", answer(200, R"({"name":"KRA108"})")).error().kind,
             error_kind::bad_gateway);
 }
@@ -335,7 +336,8 @@ TEST(InpostOpeningHours, polish_abbreviations_lists_breaks_and_closed_days) {
   EXPECT_EQ((*listed)[5], kClosed);
 
   // A lunch break, a closed word, longer abbreviations with dots, minutes after a dot.
-  auto lunch = ip::parse_opening_hours("Pon.-Pt. 8.30-13, 14-16.30 | Sob. 10:00 - 13:00 Nd nieczynne");
+  auto lunch =
+      ip::parse_opening_hours("Pon.-Pt. 8.30-13, 14-16.30 | Sob. 10:00 - 13:00 Nd nieczynne");
   ASSERT_TRUE(lunch);
   EXPECT_EQ((*lunch)[0], (std::vector<opening_interval>{{"08:30", "13:00"}, {"14:00", "16:30"}}));
   EXPECT_EQ((*lunch)[5], at("10:00", "13:00"));
@@ -589,13 +591,25 @@ TEST_F(InpostPointsSimulator, a_point_found_takes_a_label) {
   ASSERT_TRUE(second) << second.error().message;
 }
 
+TEST(InpostPointsData, every_simulated_point_can_be_a_shipment_target) {
+  ASSERT_GE(sim::inpost_points::all().size(), 20u);
+  for (const auto& p : sim::inpost_points::all()) {
+    EXPECT_TRUE(ip::valid_point_name(p.name)) << p.name;
+    EXPECT_FALSE(p.name.ends_with("999")) << p.name;  // the simulator's "does not exist" names
+    EXPECT_TRUE(sim::inpost_points::centre_of(p.post_code)) << p.name;
+    EXPECT_EQ(sim::inpost_points::find(p.name), &p);
+  }
+}
+
 TEST_F(InpostPointsSimulator, the_simulator_pages_refuses_bad_parameters_and_checks_the_token) {
-  auto all = raw("/inpost/v1/points?relative_post_code=30-001&sort_by=distance_to_relative_point"
-                 "&per_page=50");
+  auto all =
+      raw("/inpost/v1/points?relative_post_code=30-001&sort_by=distance_to_relative_point"
+          "&per_page=50");
   const auto count = all.at("count").as_int64();
   ASSERT_GE(count, 10);
-  auto page2 = raw("/inpost/v1/points?relative_post_code=30-001&sort_by=distance_to_relative_point"
-                   "&per_page=4&page=2");
+  auto page2 =
+      raw("/inpost/v1/points?relative_post_code=30-001&sort_by=distance_to_relative_point"
+          "&per_page=4&page=2");
   EXPECT_EQ(last_status, 200);
   EXPECT_EQ(page2.at("count").as_int64(), count);
   EXPECT_EQ(page2.at("page").as_int64(), 2);

@@ -28,8 +28,8 @@ constexpr point in_city(point p) {
   return p;
 }
 
-constexpr point locker(std::string_view name, double latitude, double longitude,
-                       street_address a, std::string_view description) {
+constexpr point locker(std::string_view name, double latitude, double longitude, street_address a,
+                       std::string_view description) {
   point p{};
   p.name = name;
   p.type = "parcel_locker";
@@ -127,8 +127,8 @@ constexpr std::array kPoints = {
     locker("WAW01A", 52.23350, 21.00950, {"Marszałkowska", "104/122", "00-017"},
            "Przy wejściu do metra"),
     locker("WAW22A", 52.23450, 21.01850, {"Nowy Świat", "26", "00-373"}, "W bramie kamienicy"),
-    easy_access(locker("WAW105M", 52.23600, 21.00100, {"Grzybowska", "5", "00-132"},
-                       "Przy biurowcu")),
+    easy_access(
+        locker("WAW105M", 52.23600, 21.00100, {"Grzybowska", "5", "00-132"}, "Przy biurowcu")),
     indoor(locker("WAW140", 52.22880, 21.00350, {"Aleje Jerozolimskie", "54", "00-024"},
                   "Dworzec Centralny, hala główna"),
            "PN-ND 05:00-23:00"),
@@ -148,7 +148,9 @@ constexpr std::array kPoints = {
 
 }  // namespace
 
-std::span<const point> all() { return kPoints; }
+std::span<const point> all() {
+  return kPoints;
+}
 
 const point* find(std::string_view name) {
   for (const auto& p : kPoints)

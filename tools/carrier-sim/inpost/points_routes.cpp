@@ -31,8 +31,9 @@ constexpr int kMaxPerPage = 5000;
 http::response shipx_error(int status, std::string_view error, std::string_view message,
                            json::object details = {}) {
   return http::response::json(
-      status, json::serialize(json::object{
-                  {"status", status}, {"error", error}, {"message", message}, {"details", details}}));
+      status,
+      json::serialize(json::object{
+          {"status", status}, {"error", error}, {"message", message}, {"details", details}}));
 }
 
 http::response invalid(std::string_view parameter) {
@@ -72,9 +73,9 @@ double haversine_m(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kEarthRadiusM = 6'371'000.0;
   constexpr double kRad = 3.14159265358979323846 / 180.0;
   const double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
@@ -87,8 +88,12 @@ std::vector<std::string_view> functions_of(const point& p) {
   if (!p.collect) return {"parcel_send", "standard_courier_send"};
   if (p.type == "pop")
     return {"parcel", "parcel_collect", "parcel_send", "parcel_reverse_return_send"};
-  return {"parcel",      "parcel_collect",        "parcel_send", "parcel_reverse_return_send",
-          "standard_courier_send", "allegro_parcel_collect"};
+  return {"parcel",
+          "parcel_collect",
+          "parcel_send",
+          "parcel_reverse_return_send",
+          "standard_courier_send",
+          "allegro_parcel_collect"};
 }
 
 json::array strings(const std::vector<std::string_view>& list) {
@@ -178,8 +183,9 @@ http::response search(const http::request& r) {
   const std::string relative_point = r.query_param("relative_point", &has);
   if (has) {
     auto comma = relative_point.find(',');
-    auto lat = comma == std::string::npos ? std::nullopt
-                                          : decimal(std::string_view(relative_point).substr(0, comma));
+    auto lat = comma == std::string::npos
+                   ? std::nullopt
+                   : decimal(std::string_view(relative_point).substr(0, comma));
     auto lon = comma == std::string::npos
                    ? std::nullopt
                    : decimal(std::string_view(relative_point).substr(comma + 1));
@@ -259,8 +265,8 @@ http::response search(const http::request& r) {
   for (std::size_t i = first; i < hits.size() && i < first + static_cast<std::size_t>(per_page);
        ++i)
     items.push_back(render(*hits[i].p, hits[i].distance));
-  return http::response::json(200,
-                              json::serialize(envelope(std::move(items), hits.size(), page, per_page)));
+  return http::response::json(
+      200, json::serialize(envelope(std::move(items), hits.size(), page, per_page)));
 }
 
 http::response lookup(std::string_view name) {
