@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <vector>
@@ -24,8 +26,19 @@ std::string value_of(const wsi_params& p, std::string_view name) {
   return it == p.end() ? std::string{} : it->second;
 }
 
+// Each pattern is compiled once; std::regex matching on a const object is thread-safe, and map
+// nodes never move, so the pointer stays valid after the lock is released.
 bool matches(const std::string& value, const char* pattern) {
-  return std::regex_match(value, std::regex(pattern));
+  static std::mutex mutex;
+  static std::map<std::string, std::regex, std::less<>> compiled;
+  const std::regex* re = nullptr;
+  {
+    std::lock_guard lock(mutex);
+    auto it = compiled.find(std::string_view(pattern));
+    if (it == compiled.end()) it = compiled.emplace(pattern, std::regex(pattern)).first;
+    re = &it->second;
+  }
+  return std::regex_match(value, *re);
 }
 
 std::string stat_only(int stat) {
