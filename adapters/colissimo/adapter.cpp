@@ -77,7 +77,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
              .secret = false,
              .description =
                  "point retrait SOAP service, e.g. " + std::string(kDefaultPointsUrl) +
-                 " or http://127.0.0.1:9443/colissimo/pointretrait-ws-cxf/PointRetraitServiceWS/2.0; "
+                 " or "
+                 "http://127.0.0.1:9443/colissimo/pointretrait-ws-cxf/PointRetraitServiceWS/2.0; "
                  "point searches POST there with the contract_number/password account"},
         spec{.key = "okapi_key",
              .required = false,
@@ -117,8 +118,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     while (tracking.ends_with('/')) tracking.pop_back();
     if (!valid_base_url(tracking))
       add("tracking_url", "must be an http:// or https:// URL with a host (no query)");
-    std::string points = settings.contains("points_url") ? value("points_url")
-                                                         : std::string(kDefaultPointsUrl);
+    std::string points =
+        settings.contains("points_url") ? value("points_url") : std::string(kDefaultPointsUrl);
     while (points.ends_with('/')) points.pop_back();
     if (!valid_base_url(points))
       add("points_url", "must be an http:// or https:// URL with a host (no query)");
@@ -218,7 +219,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
                            .message = "the Colissimo adapter is not configured",
                            .carrier = std::string(kCarrierId)});
     // The service refuses a shipping date before France's today, like SLS's depositDate.
-    auto search = make_points_search(query, france_.local_iso_date(std::chrono::system_clock::now()));
+    auto search =
+        make_points_search(query, france_.local_iso_date(std::chrono::system_clock::now()));
     if (!search) co_return fail(std::move(search.error()));
     carriers::outbound_request out =
         points_request(points_url_, build_find_points_request(*search, account_), "find_points");

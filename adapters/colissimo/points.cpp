@@ -122,8 +122,8 @@ std::optional<int> clock_minutes(std::string_view t) noexcept {
   if (colon == std::string_view::npos || colon == 0 || colon > 2 || t.size() != colon + 3)
     return std::nullopt;
   auto h = parse_int(t.substr(0, colon)), m = parse_int(t.substr(colon + 1));
-  if (!h || !m || !digits_only(t.substr(0, colon)) || !digits_only(t.substr(colon + 1)) ||
-      *h < 0 || *m < 0 || *m > 59 || *h > 24 || (*h == 24 && *m != 0))
+  if (!h || !m || !digits_only(t.substr(0, colon)) || !digits_only(t.substr(colon + 1)) || *h < 0 ||
+      *m < 0 || *m > 59 || *h > 24 || (*h == 24 && *m != 0))
     return std::nullopt;
   return *h * 60 + *m;
 }
@@ -180,13 +180,13 @@ result<answer_head> read_head(const pugi::xml_document& doc, const pugi::xml_par
   // broke on it, which retrying the same request will not change.
   if (parsed)
     if (auto fault = find_local(doc, "Fault"))
-      return fail(points_failure(error_kind::bad_gateway,
-                                 "Colissimo's point service answered with a SOAP fault",
-                                 std::string(trim(find_local(fault, "faultcode").child_value())),
-                                 std::string(trim(find_local(fault, "faultstring").child_value()))));
+      return fail(points_failure(
+          error_kind::bad_gateway, "Colissimo's point service answered with a SOAP fault",
+          std::string(trim(find_local(fault, "faultcode").child_value())),
+          std::string(trim(find_local(fault, "faultstring").child_value()))));
   if (status == 429) {
-    error e = points_failure(error_kind::rate_limited, "Colissimo is throttling the gateway",
-                             http_code);
+    error e =
+        points_failure(error_kind::rate_limited, "Colissimo is throttling the gateway", http_code);
     e.retry_after_s = retry_after_seconds(http::find_header(response.headers, "Retry-After"));
     return fail(std::move(e));
   }
@@ -201,8 +201,8 @@ result<answer_head> read_head(const pugi::xml_document& doc, const pugi::xml_par
                                "Colissimo's point service refused the connection", http_code));
   if (status != 200)
     return fail(points_failure(error_kind::bad_gateway,
-                               "Colissimo's point service answered an unexpected status",
-                               http_code, response.body.substr(0, 200)));
+                               "Colissimo's point service answered an unexpected status", http_code,
+                               response.body.substr(0, 200)));
   if (!parsed)
     return fail(points_failure(error_kind::bad_gateway,
                                "Colissimo's point service answered a body that is not XML",
@@ -212,8 +212,8 @@ result<answer_head> read_head(const pugi::xml_document& doc, const pugi::xml_par
   auto code = ret ? parse_int(child_text(ret, "errorCode")) : std::nullopt;
   if (!code)
     return fail(points_failure(error_kind::bad_gateway,
-                               "Colissimo's point service answered without an errorCode",
-                               http_code, response.body.substr(0, 200)));
+                               "Colissimo's point service answered without an errorCode", http_code,
+                               response.body.substr(0, 200)));
   return answer_head{.ret = ret, .code = *code, .message = child_text(ret, "errorMessage")};
 }
 
@@ -226,8 +226,7 @@ std::optional<std::string> wire_date(std::string_view iso) {
   const int y = *parse_int(iso.substr(0, 4));
   const unsigned m = static_cast<unsigned>(*parse_int(iso.substr(5, 2)));
   const unsigned d = static_cast<unsigned>(*parse_int(iso.substr(8, 2)));
-  if (!std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
-                                   std::chrono::day{d}}
+  if (!std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}}
            .ok())
     return std::nullopt;
   return std::string(iso.substr(8, 2)) + "/" + std::string(iso.substr(5, 2)) + "/" +
@@ -242,9 +241,8 @@ result<points_search> make_points_search(const carriers::point_query& query,
   };
   points_search s;
   s.country = upper(trim(query.country));
-  if (s.country.size() != 2 || !std::all_of(s.country.begin(), s.country.end(), [](char c) {
-        return c >= 'A' && c <= 'Z';
-      }))
+  if (s.country.size() != 2 ||
+      !std::all_of(s.country.begin(), s.country.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
     add_problem("country", "must be an ISO 3166-1 alpha-2 country code");
   // Spaces and dashes are dropped, as the service compares bare postal codes.
   for (char c : query.postal_code)
@@ -338,7 +336,8 @@ std::vector<carriers::opening_interval> parse_opening_day(std::string_view horai
     horaires = space == std::string_view::npos ? std::string_view{} : horaires.substr(space);
     const auto dash = token.find('-');
     if (dash == std::string_view::npos) continue;
-    auto opens = clock_minutes(token.substr(0, dash)), closes = clock_minutes(token.substr(dash + 1));
+    auto opens = clock_minutes(token.substr(0, dash)),
+         closes = clock_minutes(token.substr(dash + 1));
     if (!opens || !closes) continue;
     if (*opens == 0 && *closes == 0) continue;  // the unused-slot marker
     // 23:59 is how the service writes "until midnight"; so is 00:00 after an opening.
@@ -363,7 +362,8 @@ std::vector<carriers::opening_interval> parse_opening_day(std::string_view horai
 
 carriers::point_type map_point_type(std::string_view t) noexcept {
   t = trim(t);
-  if (t == "BPR" || t == "CDI" || t == "ACP" || t == "BDP") return carriers::point_type::post_office;
+  if (t == "BPR" || t == "CDI" || t == "ACP" || t == "BDP")
+    return carriers::point_type::post_office;
   if (t == "PCS" || t == "CIT") return carriers::point_type::locker;
   return carriers::point_type::shop;  // A2P, CMT and codes not published yet
 }
@@ -373,7 +373,8 @@ bool points_empty_code(int code) noexcept {
 }
 
 error points_error(int code, std::string_view message, bool by_id) {
-  auto out = points_failure(error_kind::bad_gateway, "", std::to_string(code), std::string(message));
+  auto out =
+      points_failure(error_kind::bad_gateway, "", std::to_string(code), std::string(message));
   auto input = [&out](std::string text, std::initializer_list<const char*> fields) {
     out.kind = error_kind::invalid_request;
     out.message = std::move(text);
@@ -462,12 +463,11 @@ result<carriers::collection_point> parse_find_point_response(
   const auto parsed = doc.load_buffer(response.body.data(), response.body.size());
   auto head = read_head(doc, parsed, response, "findPointRetraitAcheminementByIDResponse");
   if (!head) return fail(std::move(head.error()));
-  const std::string wanted = std::string(kCarrierId) + ":" + upper(country) + ":" +
-                             std::string(native_id);
+  const std::string wanted =
+      std::string(kCarrierId) + ":" + upper(country) + ":" + std::string(native_id);
   auto not_found = [&] {
-    return fail(points_failure(error_kind::not_found,
-                               "Colissimo has no point " + wanted, std::to_string(head->code),
-                               head->message));
+    return fail(points_failure(error_kind::not_found, "Colissimo has no point " + wanted,
+                               std::to_string(head->code), head->message));
   };
   if (points_empty_code(head->code)) return not_found();
   if (head->code != 0) return fail(points_error(head->code, head->message, true));

@@ -1,8 +1,9 @@
 #pragma once
-// Colissimo point retrait codec (SOAP 1.1, Apache CXF, namespace http://v2.pointretrait.geopost.com/):
-// pure functions that build the findRDVPointRetraitAcheminement (search) and
-// findPointRetraitAcheminementByID (one point) requests and read their answers into
-// collection points. No I/O, no clock, no global state: every function is thread-safe.
+// Colissimo point retrait codec (SOAP 1.1, Apache CXF, namespace
+// http://v2.pointretrait.geopost.com/): pure functions that build the
+// findRDVPointRetraitAcheminement (search) and findPointRetraitAcheminementByID (one point)
+// requests and read their answers into collection points. No I/O, no clock, no global state: every
+// function is thread-safe.
 //
 // Wire facts (public sources listed in adapters/colissimo/README.md, "Collection points"):
 //   - POST to points_url, Content-Type text/xml; credentials as accountNumber/password;

@@ -48,8 +48,8 @@ carriers::outbound_response soap_answer(int status, std::string body) {
   return response(status, "text/xml;charset=UTF-8", std::move(body));
 }
 
-std::unique_ptr<carriers::carrier_adapter> points_adapter(
-    std::string points_url = kSimPointsUrl, std::string password = "sandbox") {
+std::unique_ptr<carriers::carrier_adapter> points_adapter(std::string points_url = kSimPointsUrl,
+                                                          std::string password = "sandbox") {
   auto settings = colissimo_test::sandbox_settings();
   settings["points_url"] = std::move(points_url);
   settings["password"] = std::move(password);
@@ -184,7 +184,8 @@ TEST(ColissimoPointsRequest, OutboundRequestIsAnIdempotentSoapPost) {
   EXPECT_TRUE(content_type);
 }
 
-// --- opening hours and types ----------------------------------------------------------------------
+// --- opening hours and types
+// ----------------------------------------------------------------------
 
 TEST(ColissimoPointsHours, LunchBreakGivesTwoIntervals) {
   EXPECT_EQ(wire::parse_opening_day("09:00-12:00 14:00-19:00"),
@@ -229,10 +230,12 @@ TEST(ColissimoPointsTypes, TypeDePointMapping) {
   EXPECT_EQ(wire::map_point_type("XYZ"), point_type::shop);
 }
 
-// --- search answers --------------------------------------------------------------------------------
+// --- search answers
+// --------------------------------------------------------------------------------
 
 TEST(ColissimoPointsResponse, RecordedAnswerWithSeveralTypes) {
-  auto points = wire::parse_find_points_response(soap_answer(200, fixture("points_response_ok.xml")));
+  auto points =
+      wire::parse_find_points_response(soap_answer(200, fixture("points_response_ok.xml")));
   ASSERT_TRUE(points) << points.error().message;
   ASSERT_EQ(points->size(), 4u);
 
@@ -273,8 +276,8 @@ TEST(ColissimoPointsResponse, RecordedAnswerWithSeveralTypes) {
   EXPECT_EQ(cdi.type, point_type::post_office);
   EXPECT_EQ(cdi.postal_code, "75020");
   EXPECT_EQ(cdi.line2, "ANGLE RUE DU CHEMIN VERT");
-  EXPECT_TRUE(cdi.opening_hours[0].empty());                      // 00:00-00:00 twice
-  EXPECT_TRUE(cdi.opening_hours[6].empty());                      // a lone space
+  EXPECT_TRUE(cdi.opening_hours[0].empty());  // 00:00-00:00 twice
+  EXPECT_TRUE(cdi.opening_hours[6].empty());  // a lone space
   EXPECT_EQ(cdi.opening_hours[1], day({{"09:00", "12:00"}, {"14:00", "18:00"}}));
   EXPECT_EQ(cdi.opening_hours[3], day({{"09:00", "18:00"}}));  // 9:00-12:00 12:00-18:00
   EXPECT_EQ(cdi.distance_m, 2405);
@@ -303,8 +306,8 @@ TEST(ColissimoPointsResponse, NoPointCodesGiveAnEmptyList) {
 }
 
 TEST(ColissimoPointsResponse, InputErrorNamesTheQueryParameter) {
-  auto points =
-      wire::parse_find_points_response(soap_answer(200, fixture("points_response_bad_zip_125.xml")));
+  auto points = wire::parse_find_points_response(
+      soap_answer(200, fixture("points_response_bad_zip_125.xml")));
   ASSERT_FALSE(points);
   EXPECT_EQ(points.error().kind, error_kind::invalid_request);
   EXPECT_TRUE(colissimo_test::has_field(points.error().fields, "postal_code"));
@@ -315,9 +318,9 @@ TEST(ColissimoPointsResponse, InputErrorNamesTheQueryParameter) {
 
 TEST(ColissimoPointsResponse, EachInputCodeMapsToItsField) {
   const std::pair<int, const char*> cases[] = {
-      {104, "postal_code"}, {143, "postal_code"}, {105, "city"},          {117, "country"},
-      {146, "country"},     {106, "shipping_date"}, {122, "shipping_date"}, {120, "weight_g"},
-      {121, "weight_g"}};
+      {104, "postal_code"},   {143, "postal_code"}, {105, "city"},
+      {117, "country"},       {146, "country"},     {106, "shipping_date"},
+      {122, "shipping_date"}, {120, "weight_g"},    {121, "weight_g"}};
   for (const auto& [code, field] : cases) {
     auto e = wire::points_error(code, "x", false);
     EXPECT_EQ(e.kind, error_kind::invalid_request) << code;
@@ -364,9 +367,10 @@ TEST(ColissimoPointsResponse, TransportLikeAnswers) {
   ASSERT_FALSE(not_xml);
   EXPECT_EQ(not_xml.error().kind, error_kind::bad_gateway);
   auto no_code = wire::parse_find_points_response(soap_answer(
-      200, "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
-           "<ns2:findRDVPointRetraitAcheminementResponse xmlns:ns2=\"x\"><return></return>"
-           "</ns2:findRDVPointRetraitAcheminementResponse></soap:Body></soap:Envelope>"));
+      200,
+      "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
+      "<ns2:findRDVPointRetraitAcheminementResponse xmlns:ns2=\"x\"><return></return>"
+      "</ns2:findRDVPointRetraitAcheminementResponse></soap:Body></soap:Envelope>"));
   ASSERT_FALSE(no_code);
   EXPECT_EQ(no_code.error().kind, error_kind::bad_gateway);
   auto technical = fixture("points_response_no_point_301.xml");
@@ -376,7 +380,8 @@ TEST(ColissimoPointsResponse, TransportLikeAnswers) {
   EXPECT_EQ(busy.error().kind, error_kind::unavailable);
 }
 
-// --- by-id answers -----------------------------------------------------------------------------------
+// --- by-id answers
+// -----------------------------------------------------------------------------------
 
 TEST(ColissimoPointByIdResponse, RecordedAnswer) {
   auto point = wire::parse_find_point_response(
@@ -415,7 +420,8 @@ TEST(ColissimoPointByIdResponse, FaultAndAccountErrorsAreNotNotFound) {
   EXPECT_EQ(auth.error().kind, error_kind::auth_failed);
 }
 
-// --- adapter --------------------------------------------------------------------------------------------
+// --- adapter
+// --------------------------------------------------------------------------------------------
 
 TEST(ColissimoPointsAdapter, DeclaresPointsAndThePointsUrlSetting) {
   auto a = adapters::make_colissimo_adapter();
@@ -505,7 +511,8 @@ TEST(ColissimoPointsAdapter, FindPointOfAMalformedIdIsNotFoundWithoutSending) {
   EXPECT_TRUE(call.sent.empty());
 }
 
-// --- round trips through the simulator ---------------------------------------------------------------
+// --- round trips through the simulator
+// ---------------------------------------------------------------
 
 struct ColissimoPointsRoundTrip : ::testing::Test {
   sim::sales_ledger ledger;
@@ -523,8 +530,7 @@ struct ColissimoPointsRoundTrip : ::testing::Test {
   http::response post(std::string body) {
     http::request req;
     req.method = "POST";
-    req.target = req.path =
-        "/colissimo" + std::string(sim::colissimo::kPointRetraitPath);
+    req.target = req.path = "/colissimo" + std::string(sim::colissimo::kPointRetraitPath);
     req.fields = {{"Content-Type", "text/xml;charset=UTF-8"}};
     req.body = std::move(body);
     return simulator->handle(req);
@@ -654,8 +660,7 @@ TEST_F(ColissimoPointsRoundTrip, SimulatorChecksInputsWithTheServiceCodes) {
                         .weight_g = 0,
                         .shipping_date = "24/08/2026",
                         .lang = "FR"};
-  auto no_city = wire::parse_find_points_response(
-      soap_answer(200, post(body_for(s)).body));
+  auto no_city = wire::parse_find_points_response(soap_answer(200, post(body_for(s)).body));
   ASSERT_FALSE(no_city);
   EXPECT_EQ(no_city.error().carrier_code, "105");
   EXPECT_TRUE(colissimo_test::has_field(no_city.error().fields, "city"));

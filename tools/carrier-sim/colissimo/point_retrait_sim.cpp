@@ -24,8 +24,8 @@ constexpr std::string_view kPassword = "sandbox";
 constexpr std::size_t kMaxPoints = 20;
 constexpr double kSearchRadiusM = 15'000;
 // Countries the real service searches with optionInter 1; the sandbox has no points there.
-constexpr std::string_view kAbroad[] = {"AT", "BE", "DE", "EE", "ES", "LT", "LU",
-                                        "LV", "NL", "PT", "SE"};
+constexpr std::string_view kAbroad[] = {"AT", "BE", "DE", "EE", "ES", "LT",
+                                        "LU", "LV", "NL", "PT", "SE"};
 
 std::string_view local_name(const pugi::xml_node& n) {
   std::string_view name = n.name();
@@ -63,9 +63,9 @@ bool wire_date_ok(std::string_view d) {
 double haversine_m(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kEarthRadiusM = 6'371'000, kRad = 3.14159265358979323846 / 180;
   const double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadiusM * std::asin(std::sqrt(a));
 }
 
@@ -96,8 +96,8 @@ http::response fault(std::string_view text) {
 pugi::xml_node open_answer(pugi::xml_document& doc, std::string_view operation) {
   auto env = doc.append_child("soap:Envelope");
   env.append_attribute("xmlns:soap") = std::string(kSoapEnvelope).c_str();
-  auto op = env.append_child("soap:Body").append_child(
-      ("ns2:" + std::string(operation) + "Response").c_str());
+  auto op = env.append_child("soap:Body")
+                .append_child(("ns2:" + std::string(operation) + "Response").c_str());
   op.append_attribute("xmlns:ns2") = std::string(kNamespace).c_str();
   return op.append_child("return");
 }
@@ -205,7 +205,8 @@ http::response find_points(const pugi::xml_node& op) {
       return error_answer(kOp, 146, "Pays non éligible à Colissimo Europe");
     return error_answer(kOp, 301, "Pas de point de retrait trouvé");
   }
-  if (inter == "1") return error_answer(kOp, 203, "Option international non compatible avec le pays");
+  if (inter == "1")
+    return error_answer(kOp, 203, "Option international non compatible avec le pays");
   const int prefix = zip.size() == 5 && digits(zip) ? std::stoi(zip.substr(0, 3)) : -1;
   if (prefix < 10 || (prefix > 959 && prefix != 980))
     return error_answer(kOp, 125,
@@ -248,8 +249,8 @@ http::response find_point(const pugi::xml_node& op) {
   if (date.empty()) return error_answer(kOp, 106, "Date estimée de l'envoi absente");
   if (!wire_date_ok(date)) return error_answer(kOp, 122, "Date n'est pas au format JJ/MM/AAAA");
   const auto points = point_records();
-  const auto p = std::find_if(points.begin(), points.end(),
-                              [&](const point_record& r) { return r.id == id; });
+  const auto p =
+      std::find_if(points.begin(), points.end(), [&](const point_record& r) { return r.id == id; });
   if (p == points.end()) return error_answer(kOp, 301, "Pas de point de retrait trouvé");
   pugi::xml_document doc;
   auto ret = open_answer(doc, kOp);
