@@ -218,7 +218,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
       co_return fail(error{.kind = error_kind::internal,
                            .message = "the Colissimo adapter is not configured",
                            .carrier = std::string(kCarrierId)});
-    // The service refuses a shipping date before France's today, like SLS's depositDate.
+    // Without a shipping date the search uses France's today, as depositDate does for labels:
+    // La Poste's services reason in French dates, which run ahead of UTC around midnight.
     auto search =
         make_points_search(query, france_.local_iso_date(std::chrono::system_clock::now()));
     if (!search) co_return fail(std::move(search.error()));
