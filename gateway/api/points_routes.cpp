@@ -218,13 +218,16 @@ task_response search_points(context& ctx, api_deps& deps) {
     }
     const auto kind = n.failure->kind;
     retry_after = std::max(retry_after, kind == error_kind::rate_limited ? 30 : 5);
+    std::string detail;
+    if (kind == error_kind::timeout)
+      detail = "the network did not answer in time; its points are missing";
+    else if (kind == error_kind::invalid_request && !n.failure->fields.empty())
+      detail = "the network cannot search with this query (" + n.failure->fields[0].field + ": " +
+               n.failure->fields[0].message + "); its points are missing";
+    else
+      detail = "the network's search failed (" + n.failure->message + "); its points are missing";
     warnings.push_back(json::object{
-        {"carrier", n.carrier},
-        {"code", to_string(kind)},
-        {"detail", kind == error_kind::timeout
-                       ? "the network did not answer in time; its points are missing"
-                       : "the network's search failed (" + n.failure->message +
-                             "); its points are missing"}});
+        {"carrier", n.carrier}, {"code", to_string(kind)}, {"detail", std::move(detail)}});
   }
   if (!any_answer) {
     auto res = problem(ctx, 503, "service-unavailable", "Service unavailable",

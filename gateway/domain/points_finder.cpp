@@ -262,6 +262,11 @@ net::awaitable<result<std::vector<collection_point>>> points_finder::fetch(std::
                                                  c->timeout));
   carriers::carrier_call call(client_, metrics_, c->adapter->id(), deadline);
   auto found = co_await c->adapter->find_points(query, call);
+  // A network that refuses the country has no points there: an empty answer, cached like any.
+  if (!found && found.error().kind == error_kind::invalid_request &&
+      std::any_of(found.error().fields.begin(), found.error().fields.end(),
+                  [](const field_error& f) { return f.field == "country"; }))
+    found = std::vector<collection_point>{};
   if (found) {
     metrics_.add("parcelgate_points_fetches_total",
                  telemetry::metric_labels({{"carrier", carrier}, {"outcome", "ok"}}));

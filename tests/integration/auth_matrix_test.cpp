@@ -58,6 +58,8 @@ const std::vector<route_case>& routes() {
       {"DELETE", "/v1/webhooks/{id}", kMerchant},
       {"POST", "/v1/webhooks/{id}/rotate-secret", kMerchant},
       {"GET", "/v1/webhooks/{id}/deliveries", kMerchant},
+      {"GET", "/v1/points", kMerchant | kPoint | kOps},
+      {"GET", "/v1/points/{point_id}", kMerchant | kPoint | kOps},
   };
   return table;
 }
@@ -161,9 +163,11 @@ class auth_matrix : public ::testing::Test {
           R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
                  "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
     const std::string& own = webhook_route(r) ? *webhook_id_ : *shipment_id_;
-    return env_->call(r.method,
-                      with_number(with_id(r.pattern, id.empty() ? own : id), *tracking_number_), "",
-                      body, headers);
+    std::string target = with_number(with_id(r.pattern, id.empty() ? own : id), *tracking_number_);
+    if (r.pattern == "/v1/points") target += "?country=FR&postal_code=69100&city=Villeurbanne";
+    if (auto at = target.find("{point_id}"); at != std::string::npos)
+      target.replace(at, 10, "mondialrelay:FR:004512");
+    return env_->call(r.method, target, "", body, headers);
   }
 
   static std::string bearer(const std::string& key) { return "Bearer " + key; }
@@ -460,6 +464,15 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     }
     covered.insert(std::string("GET ") + pattern);
     covered.insert(std::string("DELETE ") + pattern);
+  }
+  {
+    auto res = env_->call("GET", "/v1/points?country=France&postal_code=6910!&limit=99", key);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res),
+              (std::set<std::string>{"country", "postal_code", "limit"}));
+    covered.insert("GET /v1/points");
+    expect_problem(env_->call("GET", "/v1/points/not-a-point", key), 422, "validation-error");
+    covered.insert("GET /v1/points/{point_id}");
   }
   covered.insert("GET /v1/carriers");  // takes no input
   covered.insert("GET /v1/tariffs");   // takes no input
