@@ -79,4 +79,23 @@ task<result<collection_point>> carrier_adapter::find_point(std::string_view, std
                        .carrier = std::string(id())});
 }
 
+task<result<std::vector<pickup_slot>>> carrier_adapter::pickup_slots(const address&,
+                                                                     std::string_view, call&) {
+  co_return fail(error{.kind = error_kind::unsupported,
+                       .message = std::string(display_name()) + " does not list pickup dates",
+                       .carrier = std::string(id())});
+}
+
+task<result<pickup_confirmation>> carrier_adapter::book_pickup(const pickup_request&, call&) {
+  co_return fail(not_sold(error{.kind = error_kind::unsupported,
+                                .message = std::string(display_name()) + " does not pick up",
+                                .carrier = std::string(id())}));
+}
+
+task<result<void>> carrier_adapter::cancel_pickup(const pickup_ref&, call&) {
+  co_return fail(error{.kind = error_kind::unsupported,
+                       .message = std::string(display_name()) + " cannot cancel a pickup",
+                       .carrier = std::string(id())});
+}
+
 }  // namespace parcelgate::carriers

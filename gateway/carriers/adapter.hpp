@@ -116,6 +116,12 @@ struct capabilities {
   std::string cancel = "none";
   std::string cancel_note;
   bool pickups = false;
+  // How a booked pickup is cancelled: "carrier" (an API call) or "none"; a note says why.
+  std::string pickup_cancel = "none";
+  // The shortest window the carrier accepts (minutes; 0 = it sets its own window) and how many
+  // days ahead a pickup may be booked.
+  int pickup_min_window_min = 0;
+  int pickup_max_days_ahead = 0;
   bool tracking_poll = false;
   bool tracking_push = false;
   bool points = false;
@@ -235,6 +241,49 @@ struct collection_point {
   std::string description{};  // where to find it ("in the shopping centre, level 0")
 };
 
+// Carrier pickups (caps().pickups): the carrier comes to the sender's address for parcels it
+// sold. Dates and times are the carrier's local ones.
+struct pickup_parcel {
+  std::string tracking_number;       // the carrier's parcel number
+  std::string carrier_reference{};   // label_result::carrier_reference (InPost's shipment id)
+  int weight_g = 0;
+};
+
+struct pickup_request {
+  std::string pickup_id;             // our id (pck_...), sent as a reference where the carrier takes one
+  address at;                        // where the driver comes; name and phone are the contact
+  std::string date;                  // YYYY-MM-DD
+  std::string window_from;           // "09:00"; empty = the carrier's own slot for the date
+  std::string window_to;             // "12:00"
+  std::vector<pickup_parcel> parcels;  // the shipments to take; may be empty with parcel_count
+  int parcel_count = 0;              // parcels when `parcels` is empty
+  std::string instructions{};        // for the driver ("gate code 4711")
+};
+
+// One date (and window) the carrier can come, as it offers them.
+struct pickup_slot {
+  std::string date;                  // YYYY-MM-DD
+  std::string window_from{};         // "HH:MM", empty when the carrier gives no time
+  std::string window_to{};
+  std::string book_before{};         // RFC 3339 UTC: the latest instant to book this slot, if said
+};
+
+struct pickup_confirmation {
+  std::string confirmation;          // the carrier's number for the pickup (for cancelling too)
+  std::string date;                  // as booked
+  std::string window_from{};
+  std::string window_to{};
+  std::string carrier_status{};      // the carrier's own status word, when it gives one
+};
+
+// What an adapter needs to cancel a booked pickup.
+struct pickup_ref {
+  std::string pickup_id;
+  std::string confirmation;
+  std::string date;
+  std::vector<pickup_parcel> parcels{};
+};
+
 class carrier_adapter {
  public:
   virtual ~carrier_adapter() = default;
@@ -276,6 +325,17 @@ class carrier_adapter {
   // read is invalid_request with the offending field. The defaults answer `unsupported`.
   virtual push_auth verify_push(const inbound_push& push) const;
   virtual result<push_batch> parse_push(const inbound_push& push) const;
+
+  // Pickups (caps().pickups). pickup_slots lists when the carrier can come to `at` (an
+  // idempotent query; carriers without a dates service answer `unsupported` and the core checks
+  // the request against the adapter's own rules in book_pickup). book_pickup books one pickup: a
+  // failure says what it proves, as create_label's does (a booking may be billed). cancel_pickup
+  // cancels it; carriers that cannot cancel answer `unsupported`. The defaults answer
+  // `unsupported`.
+  virtual task<result<std::vector<pickup_slot>>> pickup_slots(const address& at,
+                                                              std::string_view from_date, call& c);
+  virtual task<result<pickup_confirmation>> book_pickup(const pickup_request& request, call& c);
+  virtual task<result<void>> cancel_pickup(const pickup_ref& pickup, call& c);
 
   // Points (caps().points), idempotent queries. find_points answers the carrier's points near
   // the place asked for (nearest first when the carrier sorts them); "no point there" is an empty
