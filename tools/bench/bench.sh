@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gateway benchmarks, each with its baseline measured in the same run on this machine.
 #   tools/bench/bench.sh read       GET /v1/shipments/{id} (1 I/O thread) vs nginx static JSON (1 worker), wrk;
-#                                   READ_PATH=tracking: GET /v1/tracking/{number} instead
+#                                   READ_PATH=tracking: GET /v1/tracking/{number} instead;
+#                                   READ_PATH=points: GET /v1/points (two networks merged, from the cache)
 #   tools/bench/bench.sh purchase   fixed-rate label purchases through the gateway vs straight to the simulator
 #   tools/bench/bench.sh scale      10,000 purchases in flight at once (simulator latency 1 s), gateway peak RSS
 #   tools/bench/bench.sh fsync      the disk under the store: one in-place write + fdatasync, and two of
@@ -123,7 +124,8 @@ log: {level: warn}
 $(store_yaml)
 carriers:
   colissimo: {base_url: "$sim_url/colissimo", contract_number: "123456", password: sandbox, timeout_s: 30,
-              tracking_url: "$sim_url/laposte/suivi/v2", okapi_key: sandbox-okapi}
+              tracking_url: "$sim_url/laposte/suivi/v2", okapi_key: sandbox-okapi,
+              points_url: "$sim_url/colissimo/pointretrait-ws-cxf/PointRetraitServiceWS/2.0"}
   mondialrelay: {base_url: "$sim_url/mondialrelay", enseigne: BDTEST13, private_key: PrivateK, timeout_s: 30}
 ${GW_EXTRA_YAML:-}
 YAML
@@ -141,7 +143,9 @@ shipment_json='{"reference":"bench-{{n}}","carrier":"colissimo","service":"home"
        "phone":"+33611223344"},
  "parcels":[{"weight_g":1200}],"label":{"format":"pdf","size":"a6"}}'
 
-# READ_PATH=shipment (GET /v1/shipments/{id}) or tracking (GET /v1/tracking/{number}).
+# READ_PATH=shipment (GET /v1/shipments/{id}), tracking (GET /v1/tracking/{number}) or points
+# (GET /v1/points near Villeurbanne: Mondial Relay and Colissimo merged, served from the cache
+# after the first request; nginx serves the same answer).
 bench_read() {
   local read_path="${READ_PATH:-shipment}"
   start_stack 1
@@ -154,6 +158,10 @@ bench_read() {
     number="$(echo "$created" | sed -E 's/.*"tracking_number":"([0-9A-Z]+)".*/\1/')"
     target="/v1/tracking/$number"
     created="$(curl -s "$gw_url$target" -H "Authorization: Bearer $key")"
+  elif [[ "$read_path" == points ]]; then
+    target="/v1/points?country=FR&postal_code=69100&city=Villeurbanne"
+    created="$(curl -s "$gw_url$target" -H "Authorization: Bearer $key")"
+    [[ "$created" == *'"warnings":[]'* ]] || { echo "points: a network failed: $created" >&2; exit 1; }
   fi
   # nginx, 1 worker, returning the same JSON body from memory.
   mkdir -p "$work/nginx"; printf '%s' "$created" > "$work/nginx/body.json"
