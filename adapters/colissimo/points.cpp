@@ -80,14 +80,7 @@ double parse_coordinate(std::string_view s) noexcept {
 
 error points_failure(error_kind kind, std::string message, std::string code = {},
                      std::string text = {}) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = std::move(text),
-               .retry_after_s = 0,
-               .sale = sale_outcome::unknown};
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code), std::move(text));
 }
 
 int retry_after_seconds(std::string_view value) noexcept {

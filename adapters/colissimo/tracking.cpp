@@ -100,14 +100,7 @@ int retry_after_seconds(std::string_view value) noexcept {
 }
 
 error suivi_error(error_kind kind, std::string message, std::string code, std::string text) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = std::move(text),
-               .retry_after_s = 0,
-               .sale = sale_outcome::unknown};
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code), std::move(text));
 }
 
 // A whole-request error body: {"code": "...", "message": "..."}; the raw start otherwise.

@@ -32,14 +32,7 @@ std::string lookup(const carriers::carrier_settings& s, std::string_view key) {
 
 error inpost_error(error_kind kind, std::string message, std::string code = {},
                    std::string text = {}) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(ip::kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = std::move(text),
-               .retry_after_s = 0,
-               .sale = sale_outcome::unknown};
+  return carrier_failure(ip::kCarrierId, kind, std::move(message), std::move(code), std::move(text));
 }
 
 // Once the shipment exists at InPost, no failure proves that nothing was sold.

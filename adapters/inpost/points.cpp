@@ -74,14 +74,8 @@ bool truthy(const json::object& o, std::string_view key) {
 }
 
 error points_error(error_kind kind, std::string message, std::string code, std::string_view body) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = std::string(body.substr(0, 200)),
-               .retry_after_s = 0,
-               .sale = sale_outcome::unknown};
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code),
+                         std::string(body.substr(0, 200)));
 }
 
 error query_error(std::string field, std::string message) {

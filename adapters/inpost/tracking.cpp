@@ -33,14 +33,7 @@ std::string text(const json::object& o, std::string_view key) {
 }
 
 error tracking_error(error_kind kind, std::string message, std::string code, std::string body) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = body.substr(0, 200),
-               .retry_after_s = 0,
-               .sale = sale_outcome::unknown};
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code), body.substr(0, 200));
 }
 
 error push_error(std::string field, std::string message) {

@@ -108,14 +108,7 @@ void flatten(const json::value& v, const std::string& path,
 }
 
 error carrier_error(error_kind kind, std::string message, std::string code, std::string text) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = std::move(text),
-               .retry_after_s = 0,
-               .sale = sale_outcome::unknown};
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code), std::move(text));
 }
 
 std::string snippet(std::string_view body) {

@@ -1,5 +1,6 @@
 // WSI4_PointRelais_Recherche <-> collection points (see points.hpp).
 #include "adapters/mondialrelay/points.hpp"
+#include "adapters/mondialrelay/tracking.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,20 +12,13 @@ namespace parcelgate::adapters::mondialrelay {
 
 namespace {
 
-using namespace std::chrono_literals;
-
 bool all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 error point_error(error_kind kind, std::string message, std::string code = {},
                   std::string text = {}) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = std::move(text)};
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code), std::move(text));
 }
 
 error query_error(std::string field, std::string message) {
@@ -88,13 +82,8 @@ constexpr stat_meaning kPointStats[] = {
 
 }  // namespace
 
-carriers::retry_policy points_retry_policy() {
-  return carriers::retry_policy{.attempts = 3,
-                                .backoff = {200ms, 1000ms},
-                                .expect_status = 200,
-                                .expect_body_prefix = {},
-                                .retry_transport_failures = true};
-}
+// A point search is a read-only WSI query, repeated like a tracing query.
+carriers::retry_policy points_retry_policy() { return tracing_retry_policy(); }
 
 std::string wsi_coordinate(double degrees) {
   char buf[32];

@@ -49,12 +49,7 @@ std::string point_id(const tracing_step& step) {
 
 error tracking_wire_error(error_kind kind, std::string message, std::string code,
                           std::string text) {
-  return error{.kind = kind,
-               .message = std::move(message),
-               .fields = {},
-               .carrier = std::string(kCarrierId),
-               .carrier_code = std::move(code),
-               .carrier_message = std::move(text)};
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code), std::move(text));
 }
 
 }  // namespace

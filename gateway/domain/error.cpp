@@ -30,4 +30,16 @@ std::string_view to_string(error_kind kind) noexcept {
   return "internal";
 }
 
+error carrier_failure(std::string_view carrier, error_kind kind, std::string message,
+                      std::string code, std::string text) {
+  return error{.kind = kind,
+               .message = std::move(message),
+               .fields = {},
+               .carrier = std::string(carrier),
+               .carrier_code = std::move(code),
+               .carrier_message = std::move(text),
+               .retry_after_s = 0,
+               .sale = sale_outcome::unknown};
+}
+
 }  // namespace parcelgate

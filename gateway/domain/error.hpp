@@ -50,6 +50,12 @@ struct error {
   sale_outcome sale = sale_outcome::unknown;
 };
 
+// An error about a carrier's answer, for adapters: `carrier` is the adapter id, `code` and `text`
+// the carrier's raw code and text (kept short by the caller). What it proves about a sale stays
+// unknown; not_sold() marks a refusal.
+error carrier_failure(std::string_view carrier, error_kind kind, std::string message,
+                      std::string code = {}, std::string text = {});
+
 // `e`, marked as proof that the carrier sold nothing.
 inline error not_sold(error e) {
   e.sale = sale_outcome::not_sold;

@@ -20,6 +20,7 @@
 
 #include <pugixml.hpp>
 
+#include "gateway/domain/html.hpp"
 #include "gateway/domain/time_zone.hpp"
 #include "gateway/labels/label.hpp"
 #include "tools/carrier-sim/mondialrelay/creation_rules.hpp"
@@ -56,28 +57,8 @@ struct expedition_record {
   }
 };
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+// &#39; for an apostrophe is as valid in XML as in HTML.
+std::string xml_escape(std::string_view s) { return html_escape(s); }
 
 std::string padded(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
