@@ -145,6 +145,11 @@ curl --cacert certs/dev/ca.crt https://$listen/v1/shipments/$demo_id/events -H "
 the public tracking page: https://$listen/track/$demo_number  (the dev CA: certs/dev/ca.crt)
 move it on at once: curl --cacert certs/dev/ca.crt https://$sim_listen/_sim/advance -d '{"tracking_number": "$demo_number"}'
 
+Collection points of every network near a customer, nearest first (docs/points.md):
+
+curl --cacert certs/dev/ca.crt "https://$listen/v1/points?country=FR&postal_code=69100&city=Villeurbanne" -H "Authorization: Bearer $key"
+curl --cacert certs/dev/ca.crt "https://$listen/v1/points?country=FR&lat=48.859&lon=2.38&radius_km=2&type=locker" -H "Authorization: Bearer $key"
+
 Press Ctrl-C to stop.
 MSG
 # Until Ctrl-C, or until any process stops on its own.
