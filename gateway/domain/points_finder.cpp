@@ -3,7 +3,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -284,6 +286,46 @@ net::awaitable<result<std::vector<collection_point>>> points_finder::fetch(std::
   co_return found;
 }
 
+// Waiters receive from the channel; the search closes it once `outcome` is set, which wakes them
+// all (a concurrent_channel may be used from any thread).
+struct points_finder::flight {
+  explicit flight(const net::any_io_executor& ex) : done(ex) {}
+  net::experimental::concurrent_channel<void(boost::system::error_code)> done;
+  std::optional<result<std::vector<collection_point>>> outcome;  // under the finder's mutex
+};
+
+net::awaitable<result<std::vector<collection_point>>> points_finder::fetch_once(
+    std::string carrier, std::string key, point_query query) {
+  std::shared_ptr<flight> f;
+  bool leader = false;
+  {
+    auto executor = co_await net::this_coro::executor;
+    const std::lock_guard lock(mutex_);
+    auto& slot = flights_[key];
+    if (!slot) {
+      slot = std::make_shared<flight>(executor);
+      leader = true;
+    }
+    f = slot;
+  }
+  if (!leader) {
+    metrics_.add("parcelgate_points_cache_total", "result=\"joined\"");
+    boost::system::error_code ec;
+    co_await f->done.async_receive(net::redirect_error(net::use_awaitable, ec));
+    const std::lock_guard lock(mutex_);
+    if (f->outcome) co_return *f->outcome;
+    co_return fail(error{.kind = error_kind::unavailable, .message = "the search was abandoned"});
+  }
+  auto found = co_await fetch(std::move(carrier), key, std::move(query));
+  {
+    const std::lock_guard lock(mutex_);
+    f->outcome = found;
+    flights_.erase(key);
+  }
+  f->done.close();
+  co_return found;
+}
+
 namespace {
 
 // How many points one network is asked for: the most an answer shows, so that any `limit` and
@@ -328,11 +370,11 @@ net::awaitable<points_answer> points_finder::find(const points_request& request)
 
   if (!to_fetch.empty()) {
     using fetch_op = decltype(net::co_spawn(
-        executor, fetch(std::string(), std::string(), point_query{}), net::deferred));
+        executor, fetch_once(std::string(), std::string(), point_query{}), net::deferred));
     std::vector<fetch_op> ops;
     for (auto i : to_fetch)
       ops.push_back(
-          net::co_spawn(executor, fetch(request.networks[i], keys[i], asked), net::deferred));
+          net::co_spawn(executor, fetch_once(request.networks[i], keys[i], asked), net::deferred));
     auto group = net::experimental::make_parallel_group(std::move(ops));
     auto done = co_await group.async_wait(net::experimental::wait_for_all(), net::use_awaitable);
     auto& completion_order = std::get<0>(done);

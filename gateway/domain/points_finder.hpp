@@ -111,6 +111,10 @@ class points_finder {
   // Runs one network's search (a cache miss, or a background refresh) and stores the result.
   boost::asio::awaitable<result<std::vector<carriers::collection_point>>> fetch(
       std::string carrier, std::string key, carriers::point_query query);
+  // A cache miss: joins the search of the same area already in flight, or runs it (one search
+  // per area at a time however many shoppers ask at once).
+  boost::asio::awaitable<result<std::vector<carriers::collection_point>>> fetch_once(
+      std::string carrier, std::string key, carriers::point_query query);
 
  private:
   using points_ptr = std::shared_ptr<const std::vector<carriers::collection_point>>;
@@ -143,6 +147,8 @@ class points_finder {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> cache_;
   std::list<std::string> lru_;  // most recently used first
+  struct flight;  // a search in flight and the requests waiting for it
+  std::unordered_map<std::string, std::shared_ptr<flight>> flights_;
   // Points seen in searches, by id, for GET /v1/points/{id}; bounded with the area cache.
   std::unordered_map<std::string, std::pair<carriers::collection_point,
                                             std::chrono::steady_clock::time_point>>

@@ -79,8 +79,10 @@ void expect_nearest_first(const boost::json::array& points) {
 
 class points_search : public ::testing::Test {
  protected:
-  void start(std::string extra = {}, std::string colissimo_points_url = {}) {
+  void start(std::string extra = {}, std::string colissimo_points_url = {},
+             std::vector<std::string> sim_args = {}) {
     pgtest::stack_options o;
+    o.sim_args = std::move(sim_args);
     o.extra_config = std::move(extra);
     o.colissimo_points_url = std::move(colissimo_points_url);
     env_ = std::make_unique<stack>(o);
@@ -221,6 +223,32 @@ TEST_F(points_search, cached_per_area_then_served_stale_while_fetched_again) {
   auto metrics = env_->call("GET", "/metrics", {});
   EXPECT_NE(metrics.body.find("parcelgate_points_cache_total{result=\"stale\"}"), std::string::npos);
   EXPECT_NE(metrics.body.find("parcelgate_points_cache_total{result=\"hit\"}"), std::string::npos);
+}
+
+TEST_F(points_search, shoppers_asking_at_once_share_one_search_per_network_and_area) {
+  // Each simulated answer takes 400 ms: every request below arrives while the first search of
+  // the area is still in flight.
+  start({}, {}, {"--latency-ms", "400"});
+  const auto before = sim_requests(*env_, "mondialrelay");
+  const std::string q = "/v1/points?country=FR&postal_code=69003&carrier=mondialrelay";
+  std::vector<std::thread> shoppers;
+  std::vector<int> statuses(8, 0);
+  std::vector<std::string> bodies(8);
+  for (std::size_t i = 0; i < statuses.size(); ++i)
+    shoppers.emplace_back([&, i] {
+      auto r = get(q + "&limit=" + std::to_string(i + 1));
+      statuses[i] = r.status;
+      bodies[i] = r.body;
+    });
+  for (auto& t : shoppers) t.join();
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    ASSERT_EQ(statuses[i], 200) << bodies[i];
+    EXPECT_EQ(pgtest::parse_object(bodies[i]).at("data").as_array().size(), i + 1);
+  }
+  EXPECT_EQ(sim_requests(*env_, "mondialrelay"), before + 1);
+  auto metrics = env_->call("GET", "/metrics", {});
+  EXPECT_NE(metrics.body.find("parcelgate_points_cache_total{result=\"joined\"}"),
+            std::string::npos);
 }
 
 TEST_F(points_search, a_network_that_hangs_leaves_a_warning_not_an_error) {
