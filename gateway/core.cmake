@@ -23,6 +23,7 @@ add_library(parcelgate_core STATIC
   config/config.cpp
   domain/countries.cpp
   domain/ids.cpp
+  domain/input_checker.cpp
   domain/shipment_cache.cpp
   domain/shipment_input.cpp
   domain/shipment_json.cpp

@@ -32,7 +32,8 @@ std::string lookup(const carriers::carrier_settings& s, std::string_view key) {
 
 error inpost_error(error_kind kind, std::string message, std::string code = {},
                    std::string text = {}) {
-  return carrier_failure(ip::kCarrierId, kind, std::move(message), std::move(code), std::move(text));
+  return carrier_failure(ip::kCarrierId, kind, std::move(message), std::move(code),
+                         std::move(text));
 }
 
 // Once the shipment exists at InPost, no failure proves that nothing was sold.

@@ -33,7 +33,8 @@ std::string text(const json::object& o, std::string_view key) {
 }
 
 error tracking_error(error_kind kind, std::string message, std::string code, std::string body) {
-  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code), body.substr(0, 200));
+  return carrier_failure(kCarrierId, kind, std::move(message), std::move(code),
+                         body.substr(0, 200));
 }
 
 error push_error(std::string field, std::string message) {

@@ -83,7 +83,9 @@ constexpr stat_meaning kPointStats[] = {
 }  // namespace
 
 // A point search is a read-only WSI query, repeated like a tracing query.
-carriers::retry_policy points_retry_policy() { return tracing_retry_policy(); }
+carriers::retry_policy points_retry_policy() {
+  return tracing_retry_policy();
+}
 
 std::string wsi_coordinate(double degrees) {
   char buf[32];

@@ -28,7 +28,8 @@ json::object point_json(const collection_point& p, std::string_view carrier) {
   json::object hours;
   for (std::size_t d = 0; d < 7; ++d) {
     json::array day;
-    for (const auto& i : p.opening_hours[d]) day.push_back(json::array{json::string(i.opens), json::string(i.closes)});
+    for (const auto& i : p.opening_hours[d])
+      day.push_back(json::array{json::string(i.opens), json::string(i.closes)});
     hours[kDays[d]] = std::move(day);
   }
   auto text_or_null = [](const std::string& s) -> json::value {
@@ -109,7 +110,7 @@ std::string join(const std::vector<std::string>& items) {
 
 task_response search_points(context& ctx, api_deps& deps) {
   std::vector<field_error> errors;
-  static constexpr std::string_view kAllowed[] = {"country", "postal_code", "city",  "lat",
+  static constexpr std::string_view kAllowed[] = {"country", "postal_code", "city",    "lat",
                                                   "lon",     "radius_km",   "carrier", "type",
                                                   "open_at", "limit",       "weight_g"};
   reject_unknown_query(ctx.request, kAllowed, errors);
@@ -138,8 +139,7 @@ task_response search_points(context& ctx, api_deps& deps) {
     errors.push_back({"lat", "must be a latitude in degrees, from -90 to 90"});
   if (has_lon && (!is_decimal(lon_text, lon) || lon < -180 || lon > 180))
     errors.push_back({"lon", "must be a longitude in degrees, from -180 to 180"});
-  if (has_lat != has_lon)
-    errors.push_back({has_lat ? "lon" : "lat", "lat and lon go together"});
+  if (has_lat != has_lon) errors.push_back({has_lat ? "lon" : "lat", "lat and lon go together"});
   if (has_lat && has_lon) {
     q.latitude = lat;
     q.longitude = lon;
@@ -176,7 +176,8 @@ task_response search_points(context& ctx, api_deps& deps) {
     if (auto t = parse_rfc3339(open_at))
       req.open_at = *t;
     else
-      errors.push_back({"open_at", "must be an RFC 3339 date-time, e.g. 2026-12-05T18:30:00+01:00"});
+      errors.push_back(
+          {"open_at", "must be an RFC 3339 date-time, e.g. 2026-12-05T18:30:00+01:00"});
   }
 
   const auto& networks = deps.points->networks();
@@ -184,9 +185,9 @@ task_response search_points(context& ctx, api_deps& deps) {
   if (given) {
     for (auto c : split_list(wanted)) {
       if (std::find(networks.begin(), networks.end(), c) == networks.end())
-        errors.push_back({"carrier", "'" + std::string(c) +
-                                         "' does not search points here; networks that do: " +
-                                         join(networks)});
+        errors.push_back(
+            {"carrier", "'" + std::string(c) +
+                            "' does not search points here; networks that do: " + join(networks)});
       else if (std::find(req.networks.begin(), req.networks.end(), c) == req.networks.end())
         req.networks.emplace_back(c);
     }
@@ -250,9 +251,9 @@ task_response get_point(context& ctx, api_deps& deps) {
   const auto second = first == std::string::npos ? first : id.find(':', first + 1);
   if (second == std::string::npos || second + 1 >= id.size() || second - first != 3 ||
       id.size() > 80)
-    co_return validation_failed(
-        ctx, {{"point_id", "must be <carrier>:<country>:<the carrier's point id>, e.g. "
-                           "mondialrelay:FR:020230"}});
+    co_return validation_failed(ctx, {{"point_id",
+                                       "must be <carrier>:<country>:<the carrier's point id>, e.g. "
+                                       "mondialrelay:FR:020230"}});
   const auto carrier = std::string_view(id).substr(0, first);
   const auto country = std::string_view(id).substr(first + 1, 2);
   const auto native = std::string_view(id).substr(second + 1);
@@ -262,7 +263,8 @@ task_response get_point(context& ctx, api_deps& deps) {
                       "no configured network " + std::string(carrier) + " has points");
   auto found = co_await deps.points->find_one(carrier, country, native);
   if (!found) {
-    if (found.error().kind == error_kind::not_found || found.error().kind == error_kind::invalid_request)
+    if (found.error().kind == error_kind::not_found ||
+        found.error().kind == error_kind::invalid_request)
       co_return problem(ctx, 404, "not-found", "Not found", "no point " + id);
     co_return error_response(found.error(), ctx.request_id);
   }
@@ -329,12 +331,17 @@ route_doc search_doc() {
                   "ISO 3166-1 alpha-2 country of the points (required)"),
       query_param("postal_code", R"({"type": "string", "maxLength": 10})",
                   "Postal code to search around (required unless lat and lon are given)"),
-      query_param("city", R"({"type": "string", "maxLength": 64})", "City, for networks that use it"),
-      query_param("lat", R"({"type": "number", "minimum": -90, "maximum": 90})", "Latitude (WGS 84)"),
-      query_param("lon", R"({"type": "number", "minimum": -180, "maximum": 180})", "Longitude (WGS 84)"),
-      query_param("radius_km", R"({"type": "number", "minimum": 0.1, "maximum": 50, "default": 10})",
+      query_param("city", R"({"type": "string", "maxLength": 64})",
+                  "City, for networks that use it"),
+      query_param("lat", R"({"type": "number", "minimum": -90, "maximum": 90})",
+                  "Latitude (WGS 84)"),
+      query_param("lon", R"({"type": "number", "minimum": -180, "maximum": 180})",
+                  "Longitude (WGS 84)"),
+      query_param("radius_km",
+                  R"({"type": "number", "minimum": 0.1, "maximum": 50, "default": 10})",
                   "Search radius in kilometres"),
-      query_param("carrier", R"({"type": "string"})", "Comma-separated networks to ask (default: all)"),
+      query_param("carrier", R"({"type": "string"})",
+                  "Comma-separated networks to ask (default: all)"),
       query_param("type", R"({"type": "string"})",
                   "Comma-separated types to keep: shop, locker, post_office"),
       query_param("open_at", R"({"type": "string", "format": "date-time"})",
@@ -346,7 +353,8 @@ route_doc search_doc() {
   const std::string answer_schema = std::string(R"({
     "type": "object", "additionalProperties": false, "required": ["data", "networks", "warnings"],
     "properties": {
-      "data": {"type": "array", "items": )") + kPointSchema + R"(},
+      "data": {"type": "array", "items": )") +
+                                    kPointSchema + R"(},
       "networks": {"type": "array", "items": {"type": "object", "additionalProperties": false,
         "required": ["carrier", "source", "points", "age_s"],
         "properties": {"carrier": {"type": "string"},
@@ -360,11 +368,10 @@ route_doc search_doc() {
   const std::string example = std::string(R"({"data": [)") + kPointExample +
                               R"(], "networks": [{"carrier": "mondialrelay", "source": "fetched",
       "points": 1, "age_s": 0}], "warnings": []})";
-  d.responses = {
-      answer(200, "Points, nearest first, and how each network answered",
-             {media("application/json", answer_schema, example)}),
-      answer(422, "A query parameter is missing or invalid (each named in `errors`)"),
-      answer(503, "No network answered", {}, {"Retry-After"})};
+  d.responses = {answer(200, "Points, nearest first, and how each network answered",
+                        {media("application/json", answer_schema, example)}),
+                 answer(422, "A query parameter is missing or invalid (each named in `errors`)"),
+                 answer(503, "No network answered", {}, {"Retry-After"})};
   return d;
 }
 

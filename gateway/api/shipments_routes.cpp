@@ -25,7 +25,9 @@ http::response json_ok(int status, std::string body) {
   return http::response::json(status, std::move(body));
 }
 
-bool valid_shipment_id(std::string_view id) { return valid_prefixed_id(id, "shp_"); }
+bool valid_shipment_id(std::string_view id) {
+  return valid_prefixed_id(id, "shp_");
+}
 
 http::response not_found(const context& ctx, std::string_view id) {
   return problem(ctx, 404, "not-found", "Not found", "no shipment " + std::string(id));
@@ -96,8 +98,8 @@ task_response list_shipments(context& ctx, api_deps& deps) {
   std::vector<field_error> errors;
   store::shipment_filter filter;
   // Unknown query parameters are rejected like unknown JSON fields: a typo never filters nothing.
-  static constexpr std::string_view kAllowed[] = {"limit",   "starting_after", "reference",
-                                                  "status",  "carrier",        "tenant",
+  static constexpr std::string_view kAllowed[] = {"limit",         "starting_after", "reference",
+                                                  "status",        "carrier",        "tenant",
                                                   "created_after", "created_before"};
   reject_unknown_query(ctx.request, kAllowed, errors);
   bool has_limit = false;

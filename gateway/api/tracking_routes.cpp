@@ -40,7 +40,9 @@ bool valid_tracking_number(std::string_view n) {
   });
 }
 
-bool valid_shipment_id(std::string_view id) { return valid_prefixed_id(id, "shp_"); }
+bool valid_shipment_id(std::string_view id) {
+  return valid_prefixed_id(id, "shp_");
+}
 
 bool configured(const carriers::registry& registry, std::string_view id) {
   return registry.find(id) != nullptr;

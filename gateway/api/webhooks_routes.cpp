@@ -26,7 +26,9 @@ using task_response = boost::asio::awaitable<http::response>;
 constexpr std::string_view kEventTypes[] = {"shipment.created", "shipment.status_changed",
                                             "shipment.cancelled"};
 
-bool valid_webhook_id(std::string_view id) { return valid_prefixed_id(id, "whk_"); }
+bool valid_webhook_id(std::string_view id) {
+  return valid_prefixed_id(id, "whk_");
+}
 
 http::response not_found(const context& ctx, std::string_view id) {
   return problem(ctx, 404, "not-found", "Not found", "no webhook " + std::string(id));

@@ -14,8 +14,8 @@
 #include <array>
 #include <chrono>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -205,11 +205,11 @@ struct point_query {
   std::string city{};
   std::optional<double> latitude{};  // WGS 84 degrees
   std::optional<double> longitude{};
-  int radius_m = 10'000;       // the carrier's own search radius, where it takes one
-  int limit = 20;              // points wanted at most (the carrier's own cap may be lower)
-  int weight_g = 0;            // the points must accept a parcel this heavy; 0 = any
-  std::string shipping_date{}; // YYYY-MM-DD, the carrier's local date, for carriers that ask
-  std::string language = "FR"; // ISO 639-1, upper case
+  int radius_m = 10'000;        // the carrier's own search radius, where it takes one
+  int limit = 20;               // points wanted at most (the carrier's own cap may be lower)
+  int weight_g = 0;             // the points must accept a parcel this heavy; 0 = any
+  std::string shipping_date{};  // YYYY-MM-DD, the carrier's local date, for carriers that ask
+  std::string language = "FR";  // ISO 639-1, upper case
 };
 
 // One opening interval, local time of the point: "09:00" to "12:30". A point open all day has
@@ -244,36 +244,36 @@ struct collection_point {
 // Carrier pickups (caps().pickups): the carrier comes to the sender's address for parcels it
 // sold. Dates and times are the carrier's local ones.
 struct pickup_parcel {
-  std::string tracking_number;       // the carrier's parcel number
-  std::string carrier_reference{};   // label_result::carrier_reference (InPost's shipment id)
+  std::string tracking_number;      // the carrier's parcel number
+  std::string carrier_reference{};  // label_result::carrier_reference (InPost's shipment id)
   int weight_g = 0;
 };
 
 struct pickup_request {
-  std::string pickup_id;             // our id (pck_...), sent as a reference where the carrier takes one
-  address at;                        // where the driver comes; name and phone are the contact
-  std::string date;                  // YYYY-MM-DD
-  std::string window_from;           // "09:00"; empty = the carrier's own slot for the date
-  std::string window_to;             // "12:00"
+  std::string pickup_id;    // our id (pck_...), sent as a reference where the carrier takes one
+  address at;               // where the driver comes; name and phone are the contact
+  std::string date;         // YYYY-MM-DD
+  std::string window_from;  // "09:00"; empty = the carrier's own slot for the date
+  std::string window_to;    // "12:00"
   std::vector<pickup_parcel> parcels;  // the shipments to take; may be empty with parcel_count
-  int parcel_count = 0;              // parcels when `parcels` is empty
-  std::string instructions{};        // for the driver ("gate code 4711")
+  int parcel_count = 0;                // parcels when `parcels` is empty
+  std::string instructions{};          // for the driver ("gate code 4711")
 };
 
 // One date (and window) the carrier can come, as it offers them.
 struct pickup_slot {
-  std::string date;                  // YYYY-MM-DD
-  std::string window_from{};         // "HH:MM", empty when the carrier gives no time
+  std::string date;           // YYYY-MM-DD
+  std::string window_from{};  // "HH:MM", empty when the carrier gives no time
   std::string window_to{};
-  std::string book_before{};         // RFC 3339 UTC: the latest instant to book this slot, if said
+  std::string book_before{};  // RFC 3339 UTC: the latest instant to book this slot, if said
 };
 
 struct pickup_confirmation {
-  std::string confirmation;          // the carrier's number for the pickup (for cancelling too)
-  std::string date;                  // as booked
+  std::string confirmation;  // the carrier's number for the pickup (for cancelling too)
+  std::string date;          // as booked
   std::string window_from{};
   std::string window_to{};
-  std::string carrier_status{};      // the carrier's own status word, when it gives one
+  std::string carrier_status{};  // the carrier's own status word, when it gives one
 };
 
 // What an adapter needs to cancel a booked pickup.

@@ -390,7 +390,8 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
   }
   if (auto v = root["points"]; v && r.is_map(v, "points")) {
     auto& p = cfg.points;
-    r.only_keys(v, "points", {"cache_ttl_s", "stale_serve_s", "network_timeout_ms", "cache_entries"});
+    r.only_keys(v, "points",
+                {"cache_ttl_s", "stale_serve_s", "network_timeout_ms", "cache_entries"});
     if (auto x = v["cache_ttl_s"]; x)
       if (auto n = r.integer(x, "points.cache_ttl_s", 0, 7 * 86400))
         p.cache_ttl = std::chrono::seconds(*n);

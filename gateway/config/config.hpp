@@ -85,10 +85,10 @@ struct tracking_config {
 // Collection-point search (GET /v1/points, docs/points.md): how long the networks' answers are
 // kept, and how long one network may take before the others are answered without it.
 struct points_config {
-  std::chrono::seconds cache_ttl{600};      // an answer is fresh this long
-  std::chrono::seconds stale_serve{3600};   // then served while it is fetched again, this long
+  std::chrono::seconds cache_ttl{600};     // an answer is fresh this long
+  std::chrono::seconds stale_serve{3600};  // then served while it is fetched again, this long
   std::chrono::milliseconds network_timeout{2500};  // per network and query
-  int cache_entries = 20'000;               // query areas kept; the least recently used go first
+  int cache_entries = 20'000;  // query areas kept; the least recently used go first
 };
 
 // Outgoing webhooks (docs/webhooks.md).

@@ -43,9 +43,9 @@ double distance_m(double lat1, double lon1, double lat2, double lon2) noexcept {
   constexpr double rad = std::numbers::pi / 180.0;
   const double dlat = (lat2 - lat1) * rad;
   const double dlon = (lon2 - lon1) * rad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
@@ -55,13 +55,13 @@ std::string_view point_zone_name(std::string_view country) noexcept {
   };
   // The countries the networks here serve, each in one zone.
   static constexpr zone zones[] = {
-      {"AT", "Europe/Vienna"},    {"BE", "Europe/Brussels"},  {"CH", "Europe/Zurich"},
-      {"CZ", "Europe/Prague"},    {"DE", "Europe/Berlin"},    {"ES", "Europe/Madrid"},
-      {"FR", "Europe/Paris"},     {"GB", "Europe/London"},    {"IE", "Europe/Dublin"},
-      {"IT", "Europe/Rome"},      {"LU", "Europe/Luxembourg"}, {"MC", "Europe/Monaco"},
-      {"NL", "Europe/Amsterdam"}, {"PL", "Europe/Warsaw"},    {"PT", "Europe/Lisbon"},
-      {"SK", "Europe/Bratislava"}, {"HU", "Europe/Budapest"}, {"LT", "Europe/Vilnius"},
-      {"LV", "Europe/Riga"},      {"EE", "Europe/Tallinn"},
+      {"AT", "Europe/Vienna"},     {"BE", "Europe/Brussels"},   {"CH", "Europe/Zurich"},
+      {"CZ", "Europe/Prague"},     {"DE", "Europe/Berlin"},     {"ES", "Europe/Madrid"},
+      {"FR", "Europe/Paris"},      {"GB", "Europe/London"},     {"IE", "Europe/Dublin"},
+      {"IT", "Europe/Rome"},       {"LU", "Europe/Luxembourg"}, {"MC", "Europe/Monaco"},
+      {"NL", "Europe/Amsterdam"},  {"PL", "Europe/Warsaw"},     {"PT", "Europe/Lisbon"},
+      {"SK", "Europe/Bratislava"}, {"HU", "Europe/Budapest"},   {"LT", "Europe/Vilnius"},
+      {"LV", "Europe/Riga"},       {"EE", "Europe/Tallinn"},
   };
   for (const auto& z : zones)
     if (z.country == country) return z.name;
@@ -73,7 +73,9 @@ namespace {
 // "HH:MM" -> seconds since midnight; -1 when unreadable. "24:00" is the end of the day.
 int clock_seconds(std::string_view hhmm) noexcept {
   if (hhmm.size() != 5 || hhmm[2] != ':') return -1;
-  auto digit = [&](std::size_t i) { return hhmm[i] >= '0' && hhmm[i] <= '9' ? hhmm[i] - '0' : -100; };
+  auto digit = [&](std::size_t i) {
+    return hhmm[i] >= '0' && hhmm[i] <= '9' ? hhmm[i] - '0' : -100;
+  };
   const int h = digit(0) * 10 + digit(1), m = digit(3) * 10 + digit(4);
   if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0)) return -1;
   return h * 3600 + m * 60;
@@ -257,11 +259,10 @@ net::awaitable<result<std::vector<collection_point>>> points_finder::fetch(std::
                                                                            point_query query) {
   const auto* c = carriers_.find(carrier);
   if (!c) co_return fail(error{.kind = error_kind::unsupported, .message = "unknown network"});
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::min<std::chrono::milliseconds>(
-                                             config_.network_timeout,
-                                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 c->timeout));
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::min<std::chrono::milliseconds>(
+                            config_.network_timeout,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(c->timeout));
   carriers::carrier_call call(client_, metrics_, c->adapter->id(), deadline);
   auto found = co_await c->adapter->find_points(query, call);
   // A network that refuses the country has no points there: an empty answer, cached like any.
@@ -294,8 +295,9 @@ struct points_finder::flight {
   std::optional<result<std::vector<collection_point>>> outcome;  // under the finder's mutex
 };
 
-net::awaitable<result<std::vector<collection_point>>> points_finder::fetch_once(
-    std::string carrier, std::string key, point_query query) {
+net::awaitable<result<std::vector<collection_point>>> points_finder::fetch_once(std::string carrier,
+                                                                                std::string key,
+                                                                                point_query query) {
   std::shared_ptr<flight> f;
   bool leader = false;
   {
@@ -411,19 +413,18 @@ net::awaitable<result<collection_point>> points_finder::find_one(std::string_vie
                                                                  std::string_view native_id) {
   const auto* c = carriers_.find(carrier);
   if (!c || !c->adapter->caps().points)
-    co_return fail(error{.kind = error_kind::unsupported,
-                         .message = "no configured network " + std::string(carrier) +
-                                    " searches points"});
-  const std::string id = std::string(carrier) + ":" + std::string(country) + ":" +
-                         std::string(native_id);
+    co_return fail(
+        error{.kind = error_kind::unsupported,
+              .message = "no configured network " + std::string(carrier) + " searches points"});
+  const std::string id =
+      std::string(carrier) + ":" + std::string(country) + ":" + std::string(native_id);
   if (auto hit = cached_point(id)) {
     metrics_.add("parcelgate_points_cache_total", "result=\"hit\"");
     co_return std::move(*hit);
   }
   metrics_.add("parcelgate_points_cache_total", "result=\"miss\"");
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             c->timeout);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::milliseconds>(c->timeout);
   carriers::carrier_call call(client_, metrics_, c->adapter->id(), deadline);
   auto found = co_await c->adapter->find_point(country, native_id, call);
   if (found && config_.cache_entries > 0) {

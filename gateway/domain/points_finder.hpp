@@ -40,9 +40,9 @@ namespace parcelgate {
 
 // A validated search (the API checks every field before it gets here).
 struct points_request {
-  carriers::point_query where;                // country, postal code and/or coordinates, radius
-  std::vector<std::string> networks;          // carrier ids to ask, each with caps().points
-  std::vector<carriers::point_type> types;    // empty: every type
+  carriers::point_query where;              // country, postal code and/or coordinates, radius
+  std::vector<std::string> networks;        // carrier ids to ask, each with caps().points
+  std::vector<carriers::point_type> types;  // empty: every type
   std::optional<std::chrono::sys_seconds> open_at;  // only points open at this instant
   int limit = 20;
 };
@@ -57,8 +57,8 @@ struct network_outcome {
   };
   std::string carrier;
   source from = source::fetched;
-  int points = 0;           // points this network had for the area (before filters)
-  std::int64_t age_s = 0;   // age of the cached answer
+  int points = 0;          // points this network had for the area (before filters)
+  std::int64_t age_s = 0;  // age of the cached answer
   std::optional<error> failure{};
 };
 std::string_view to_string(network_outcome::source s) noexcept;
@@ -128,8 +128,8 @@ class points_finder {
     points_ptr points;
     std::chrono::seconds age{0};
     bool fresh = false;
-    bool stale = false;           // usable while refreshed
-    bool start_refresh = false;   // the caller is the one to refresh it
+    bool stale = false;          // usable while refreshed
+    bool start_refresh = false;  // the caller is the one to refresh it
   };
   lookup look(const std::string& key);
   void store(const std::string& key, points_ptr points);
@@ -147,11 +147,11 @@ class points_finder {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> cache_;
   std::list<std::string> lru_;  // most recently used first
-  struct flight;  // a search in flight and the requests waiting for it
+  struct flight;                // a search in flight and the requests waiting for it
   std::unordered_map<std::string, std::shared_ptr<flight>> flights_;
   // Points seen in searches, by id, for GET /v1/points/{id}; bounded with the area cache.
-  std::unordered_map<std::string, std::pair<carriers::collection_point,
-                                            std::chrono::steady_clock::time_point>>
+  std::unordered_map<std::string,
+                     std::pair<carriers::collection_point, std::chrono::steady_clock::time_point>>
       by_id_;
 };
 

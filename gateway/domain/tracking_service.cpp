@@ -59,9 +59,8 @@ timeline_event from_carrier_event(const carriers::tracking_event& e, std::string
 }
 
 void tracking_service::note_unmapped(const std::string& carrier, const timeline_event& e) {
-  metrics_.add(
-      "parcelgate_tracking_unmapped_codes_total",
-      telemetry::metric_labels({{"carrier", carrier}, {"code", e.carrier_code}}));
+  metrics_.add("parcelgate_tracking_unmapped_codes_total",
+               telemetry::metric_labels({{"carrier", carrier}, {"code", e.carrier_code}}));
   bool first = false;
   {
     const std::lock_guard lock(logged_mutex_);

@@ -10,7 +10,9 @@ namespace parcelgate::tariffs {
 
 namespace {
 
-std::string esc(std::string_view text) { return html_escape(text); }
+std::string esc(std::string_view text) {
+  return html_escape(text);
+}
 
 std::string num(double v) {
   char text[32];

@@ -24,7 +24,6 @@ std::string metric_labels(
   return out;
 }
 
-
 namespace {
 std::string format_double(double v) {
   char buf[32];

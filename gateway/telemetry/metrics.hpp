@@ -9,9 +9,9 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <mutex>
-#include <initializer_list>
 #include <string>
 #include <string_view>
 

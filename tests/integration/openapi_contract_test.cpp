@@ -334,18 +334,18 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   // Collection points: a merged search, its warnings (Colissimo cannot search by coordinates),
   // one point, refusals.
   const std::string search = "/v1/points";
-  auto points = call("GET", search, "/v1/points?country=FR&postal_code=69100&city=Villeurbanne",
-                     merchant);
+  auto points =
+      call("GET", search, "/v1/points?country=FR&postal_code=69100&city=Villeurbanne", merchant);
   ASSERT_EQ(points.status, 200) << describe(points);
-  EXPECT_EQ(call("GET", search, "/v1/points?country=FR&lat=45.7597&lon=4.859&type=locker", point)
-                .status,
-            200);
+  EXPECT_EQ(
+      call("GET", search, "/v1/points?country=FR&lat=45.7597&lon=4.859&type=locker", point).status,
+      200);
   expect_problem(call("GET", search, "/v1/points?country=FR&colour=red", ops), 422);
   const auto first_point = pgtest::parse_object(points.body).at("data").as_array().at(0);
   const std::string point_id(first_point.as_object().at("id").as_string());
   EXPECT_EQ(call("GET", "/v1/points/{point_id}", "/v1/points/" + point_id, merchant).status, 200);
-  expect_problem(call("GET", "/v1/points/{point_id}", "/v1/points/mondialrelay:FR:999998", merchant),
-                 404);
+  expect_problem(
+      call("GET", "/v1/points/{point_id}", "/v1/points/mondialrelay:FR:999998", merchant), 404);
   expect_problem(call("GET", "/v1/points/{point_id}", "/v1/points/nonsense", merchant), 422);
 
   // Carrier pushes: InPost's endpoint check and webhook, a replay, refusals.

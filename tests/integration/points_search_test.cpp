@@ -161,37 +161,46 @@ TEST_F(points_search, coordinates_give_our_own_distances_and_filters_apply) {
   EXPECT_EQ(w.at("code").as_string(), "invalid_request");
   EXPECT_NE(w.at("detail").as_string().find("cannot search with this query"), std::string::npos);
 
-  auto lockers = data_of(get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&type=locker&limit=50"));
-  auto shops = data_of(get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&type=shop,post_office&limit=50"));
+  auto lockers = data_of(
+      get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&type=locker&limit=50"));
+  auto shops = data_of(get(
+      "/v1/points?country=FR&postal_code=69100&city=Villeurbanne&type=shop,post_office&limit=50"));
   auto all = data_of(get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&limit=50"));
   ASSERT_FALSE(lockers.empty());
   for (const auto& p : lockers) EXPECT_EQ(p.as_object().at("type").as_string(), "locker");
   for (const auto& p : shops) EXPECT_NE(p.as_object().at("type").as_string(), "locker");
   EXPECT_EQ(lockers.size() + shops.size(), all.size());
 
-  auto mr_only = data_of(get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&carrier=mondialrelay"));
+  auto mr_only = data_of(
+      get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&carrier=mondialrelay"));
   ASSERT_FALSE(mr_only.empty());
   for (const auto& p : mr_only) EXPECT_EQ(p.as_object().at("carrier").as_string(), "mondialrelay");
 
   // Sunday 03:00 in Lyon: only points open round the clock are left, and each says so.
-  auto night = data_of(
-      get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&open_at=2026-12-06T03:00:00%2B01:00&limit=50"));
+  auto night =
+      data_of(get("/v1/"
+                  "points?country=FR&postal_code=69100&city=Villeurbanne&open_at=2026-12-06T03:00:"
+                  "00%2B01:00&limit=50"));
   for (const auto& p : night) {
     bool open = false;
     for (const auto& i : p.as_object().at("opening_hours").as_object().at("sun").as_array())
-      open = open || (i.as_array()[0].as_string() <= "03:00" && i.as_array()[1].as_string() > "03:00");
+      open =
+          open || (i.as_array()[0].as_string() <= "03:00" && i.as_array()[1].as_string() > "03:00");
     EXPECT_TRUE(open) << boost::json::serialize(p);
   }
   EXPECT_LT(night.size(), all.size());
   // Monday 10:00 UTC is 11:00 in Lyon: most shops are open.
-  auto monday = data_of(
-      get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne&open_at=2026-12-07T10:00:00Z&limit=50"));
+  auto monday =
+      data_of(get("/v1/"
+                  "points?country=FR&postal_code=69100&city=Villeurbanne&open_at=2026-12-07T10:00:"
+                  "00Z&limit=50"));
   EXPECT_GT(monday.size(), night.size());
 }
 
 TEST_F(points_search, cached_per_area_then_served_stale_while_fetched_again) {
   start("points: {cache_ttl_s: 1, stale_serve_s: 600}\n");
-  const std::string q = "/v1/points?country=FR&postal_code=69100&city=Villeurbanne&carrier=mondialrelay";
+  const std::string q =
+      "/v1/points?country=FR&postal_code=69100&city=Villeurbanne&carrier=mondialrelay";
   auto first = get(q);
   ASSERT_EQ(first.status, 200) << pgtest::describe(first);
   EXPECT_EQ(network(pgtest::parse_object(first.body), "mondialrelay").at("source").as_string(),
@@ -211,8 +220,8 @@ TEST_F(points_search, cached_per_area_then_served_stale_while_fetched_again) {
   EXPECT_EQ(network(stale_body, "mondialrelay").at("source").as_string(), "stale");
   EXPECT_GE(network(stale_body, "mondialrelay").at("age_s").as_int64(), 1);
   EXPECT_EQ(data_of(stale), data_of(first));
-  EXPECT_TRUE(pgtest::eventually(
-      [&] { return sim_requests(*env_, "mondialrelay") > after_first; }, std::chrono::seconds(10)));
+  EXPECT_TRUE(pgtest::eventually([&] { return sim_requests(*env_, "mondialrelay") > after_first; },
+                                 std::chrono::seconds(10)));
   EXPECT_TRUE(pgtest::eventually(
       [&] {
         auto again = get(q);
@@ -221,7 +230,8 @@ TEST_F(points_search, cached_per_area_then_served_stale_while_fetched_again) {
       },
       std::chrono::seconds(10)));
   auto metrics = env_->call("GET", "/metrics", {});
-  EXPECT_NE(metrics.body.find("parcelgate_points_cache_total{result=\"stale\"}"), std::string::npos);
+  EXPECT_NE(metrics.body.find("parcelgate_points_cache_total{result=\"stale\"}"),
+            std::string::npos);
   EXPECT_NE(metrics.body.find("parcelgate_points_cache_total{result=\"hit\"}"), std::string::npos);
 }
 
@@ -276,7 +286,8 @@ TEST_F(points_search, a_network_that_hangs_leaves_a_warning_not_an_error) {
 TEST_F(points_search, one_point_by_id_and_bad_queries_named_field_by_field) {
   // No cache: every lookup by id reaches the network's own lookup operation.
   start("points: {cache_entries: 0}\n");
-  auto found = data_of(get("/v1/points?country=FR&postal_code=75011&city=Paris&carrier=colissimo&limit=1"));
+  auto found =
+      data_of(get("/v1/points?country=FR&postal_code=75011&city=Paris&carrier=colissimo&limit=1"));
   ASSERT_EQ(found.size(), 1u);
   const std::string id(found[0].as_object().at("id").as_string());
   auto one = get("/v1/points/" + id);
@@ -301,8 +312,9 @@ TEST_F(points_search, one_point_by_id_and_bad_queries_named_field_by_field) {
   EXPECT_TRUE(pgtest::error_fields(missing).contains("country"));
   auto nowhere = get("/v1/points?country=FR");
   EXPECT_TRUE(pgtest::error_fields(nowhere).contains("postal_code"));
-  auto bad = get("/v1/points?country=FR&lat=95&lon=4.8&radius_km=80&limit=0&type=kiosk"
-                 "&carrier=dhl&open_at=tomorrow&colour=red");
+  auto bad =
+      get("/v1/points?country=FR&lat=95&lon=4.8&radius_km=80&limit=0&type=kiosk"
+          "&carrier=dhl&open_at=tomorrow&colour=red");
   pgtest::expect_problem(bad, 422);
   const auto fields = pgtest::error_fields(bad);
   for (auto f : {"lat", "radius_km", "limit", "type", "carrier", "open_at", "colour"})
@@ -313,7 +325,9 @@ TEST_F(points_search, one_point_by_id_and_bad_queries_named_field_by_field) {
   // Any key may search; no key may not.
   auto ops = env_->create_key("ops", "ops");
   EXPECT_EQ(get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne", ops).status, 200);
-  EXPECT_EQ(env_->call("GET", "/v1/points?country=FR&postal_code=69100&city=Villeurbanne", {}).status, 401);
+  EXPECT_EQ(
+      env_->call("GET", "/v1/points?country=FR&postal_code=69100&city=Villeurbanne", {}).status,
+      401);
 }
 
 }  // namespace

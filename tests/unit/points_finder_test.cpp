@@ -65,7 +65,8 @@ TEST(PointsMerge, CoordinatesGiveDistancesAndOrderAcrossNetworks) {
   req.limit = 10;
   // Carriers' own distances are ignored when the query has coordinates.
   std::vector<std::vector<collection_point>> nets = {
-      {point("mondialrelay:FR:000002", 45.7800, 4.8902, 5), point("mondialrelay:FR:000001", 45.7729, 4.8902, 900)},
+      {point("mondialrelay:FR:000002", 45.7800, 4.8902, 5),
+       point("mondialrelay:FR:000001", 45.7729, 4.8902, 900)},
       {point("colissimo:FR:100001", 45.7740, 4.8902, 1)},
   };
   auto merged = merge_points(nets, req, {});

@@ -58,7 +58,9 @@ struct expedition_record {
 };
 
 // &#39; for an apostrophe is as valid in XML as in HTML.
-std::string xml_escape(std::string_view s) { return html_escape(s); }
+std::string xml_escape(std::string_view s) {
+  return html_escape(s);
+}
 
 std::string padded(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
