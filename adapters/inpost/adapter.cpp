@@ -6,6 +6,7 @@
 
 #include <iterator>
 
+#include "adapters/inpost/pickup.hpp"
 #include "adapters/inpost/points.hpp"
 #include "adapters/inpost/rules.hpp"
 #include "adapters/inpost/tracking.hpp"
@@ -129,6 +130,13 @@ class inpost_adapter final : public carriers::carrier_adapter {
     c.tracking_batch = ip::kTrackingBatch;
     c.tracking_requests_per_s = ip::kTrackingRequestsPerS;
     c.points = true;
+    // Dispatch orders (pickup.hpp): InPost takes no date and no slot, only the sender's hours;
+    // its courier comes on the depot's next round, so a booking is for today or the next
+    // working day at most.
+    c.pickups = true;
+    c.pickup_cancel = "carrier";
+    c.pickup_min_window_min = 0;
+    c.pickup_max_days_ahead = 1;
     c.max_parcels = 1;
     c.services = {service_level::locker, service_level::pickup_point, service_level::home};
     c.label_formats = {label_format::pdf, label_format::zpl};
@@ -242,6 +250,32 @@ class inpost_adapter final : public carriers::carrier_adapter {
   // verify_push keeps the default (no_scheme): InPost signs nothing, the core checks push_token.
   result<carriers::push_batch> parse_push(const carriers::inbound_push& push) const override {
     return ip::decode_push(push.body, account_.organization_id);
+  }
+
+  // pickup_slots keeps the default (unsupported): ShipX has no dates service.
+  carriers::task<result<carriers::pickup_confirmation>> book_pickup(
+      const carriers::pickup_request& request, carriers::call& c) override {
+    ip::dispatch_plan plan;
+    if (auto errors = ip::check_pickup(request, plan); !errors.empty()) {
+      error e = inpost_error(error_kind::invalid_request,
+                             "the pickup does not fit what an InPost dispatch order needs");
+      e.fields = std::move(errors);
+      co_return fail(not_sold(std::move(e)));  // refused before anything was sent
+    }
+    auto answer = co_await c.send(ip::build_dispatch_order_request(account_, request, plan));
+    if (!answer) co_return fail(tagged(std::move(answer.error())));
+    co_return ip::decode_booking(request, *answer);
+  }
+
+  carriers::task<result<void>> cancel_pickup(const carriers::pickup_ref& pickup,
+                                             carriers::call& c) override {
+    if (pickup.confirmation.empty())
+      co_return fail(inpost_error(error_kind::invalid_request,
+                                  "the pickup has no InPost dispatch order id to cancel"));
+    auto answer =
+        co_await c.send(ip::build_dispatch_order_cancel_request(account_, pickup.confirmation));
+    if (!answer) co_return fail(tagged(std::move(answer.error())));
+    co_return ip::decode_cancel(pickup.confirmation, *answer);
   }
 
   // InPost's points are all in Poland: another country, or a parcel no InPost point takes, has

@@ -3,7 +3,8 @@
 // courier delivery (inpost_courier_standard) through the asynchronous ShipX flow: POST the
 // shipment, wait for `confirmed` by polling the label download, read the tracking number, keep
 // the ShipX shipment id for voiding. Tracking by polling GET /v1/tracking/{n} and by InPost's
-// webhooks (parse_push). Settings (carriers.inpost):
+// webhooks (parse_push). Courier pickups by ShipX dispatch orders (pickup.hpp).
+// Settings (carriers.inpost):
 //   base_url           ShipX host, default https://api-shipx-pl.easypack24.net
 //   token              organization API token (Bearer), secret
 //   organization_id    numeric organization id

@@ -12,6 +12,9 @@
 //   GET    /v1/points, /v1/points/{name}                lockers and Parcel Points of Kraków and
 //                                                       Warszawa (points_routes.cpp over
 //                                                       points_data.cpp)
+//   POST   /v1/organizations/{org}/dispatch_orders      courier pickups of confirmed courier
+//   GET    /v1/dispatch_orders/{id}                     shipments; cancel while new or sent
+//   DELETE /v1/dispatch_orders/{id}                     (dispatch_orders.cpp)
 // Sandbox account: token "sandbox-inpost-token" (Authorization: Bearer), organization 6183.
 // Errors are ShipX's {status, error, message, details}; validation details name the request
 // paths ({"receiver": [{"phone": ["invalid"]}]}). Points whose name ends in 999 do not exist.
@@ -36,6 +39,7 @@
 
 #include "gateway/domain/time_zone.hpp"
 #include "gateway/labels/label.hpp"
+#include "tools/carrier-sim/inpost/dispatch_orders.hpp"
 #include "tools/carrier-sim/inpost/points_routes.hpp"
 #include "tools/carrier-sim/sim.hpp"
 #include "tools/carrier-sim/timeline.hpp"
@@ -209,7 +213,12 @@ class inpost_sim final : public carrier_sim {
       : ledger_(ledger),
         pusher_(pusher),
         confirm_after_(confirm_from_environment()),
-        stage_interval_(stage_from_environment()) {
+        stage_interval_(stage_from_environment()),
+        dispatch_(inpost_dispatch::environment{
+            .find_shipment = [this](std::string_view id) { return shipment_for_dispatch(id); },
+            .shipx_time = [](sys_clock::time_point t) { return shipx_time(t); },
+            .api_host = std::string(kApiHost),
+            .send_after = std::chrono::milliseconds(2000)}) {
     (void)poland();  // fail at start, not at the first request
     std::random_device rd;
     next_id_ = 1'600'000'000 + std::uniform_int_distribution<std::uint64_t>(0, 99'999'999)(rd);
@@ -240,10 +249,21 @@ class inpost_sim final : public carrier_sim {
       if (org != kOrganization)
         return shipx_error(403, "access_forbidden",
                            "You have not enough permissions to access this resource.");
+      if (slash != std::string_view::npos && rest.substr(slash) == "/dispatch_orders") {
+        if (request.method == "POST") return dispatch_.create(request.body);
+        return shipx_error(405, "method_not_allowed", "Method not allowed.");
+      }
       if (slash == std::string_view::npos || rest.substr(slash) != "/shipments")
         return shipx_error(404, "resource_not_found", "Resource not found.");
       if (request.method == "POST") return create(request.body);
       if (request.method == "GET") return list(request.query_param("tracking_number"));
+      return shipx_error(405, "method_not_allowed", "Method not allowed.");
+    }
+    if (path.starts_with("/v1/dispatch_orders/")) {
+      std::string_view id = path.substr(20);
+      if (!digits_only(id)) return shipx_error(404, "resource_not_found", "Resource not found.");
+      if (request.method == "GET") return dispatch_.read(id);
+      if (request.method == "DELETE") return dispatch_.cancel(id);
       return shipx_error(405, "method_not_allowed", "Method not allowed.");
     }
     if (path.starts_with("/v1/shipments/")) {
@@ -521,6 +541,18 @@ class inpost_sim final : public carrier_sim {
     return r;
   }
 
+  // What a dispatch order sees of a shipment (called by dispatch_, never with mutex_ held here).
+  std::optional<inpost_dispatch::shipment_view> shipment_for_dispatch(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    auto it = shipments_.find(id);
+    if (it == shipments_.end()) return std::nullopt;
+    const auto status = timeline(it->second.flow, sys_clock::now()).back().status;
+    return inpost_dispatch::shipment_view{
+        .service = it->second.service,
+        .status = std::string(status),
+        .tracking_number = status == "created" ? std::string{} : it->second.tracking_number};
+  }
+
   http::response cancel(const std::string& id) {
     std::lock_guard lock(mutex_);
     auto it = shipments_.find(id);
@@ -638,6 +670,7 @@ class inpost_sim final : public carrier_sim {
   std::mt19937_64 rng_;
   std::map<std::string, shipment_record, std::less<>> shipments_;
   std::map<std::string, std::string, std::less<>> by_tracking_;
+  inpost_dispatch::dispatch_book dispatch_;  // after the shipments it looks up
 };
 
 }  // namespace
