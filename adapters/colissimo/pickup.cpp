@@ -15,7 +15,8 @@ namespace json = boost::json;
 namespace {
 
 bool all_digits_of(std::string_view s, std::size_t n) noexcept {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view s) noexcept {
@@ -99,10 +100,10 @@ result<json::object> read_pickup_answer(const carriers::outbound_response& respo
   }
   if (refused_by_sls) return fail(not_sold(map_pickup_messages(answer->messages, what)));
   if (status != 200)
-    return fail(carrier_error(error_kind::bad_gateway,
-                              "Colissimo answered " + std::string(what) +
-                                  " with an error status and no message",
-                              http_code, response.body.substr(0, 200)));
+    return fail(carrier_error(
+        error_kind::bad_gateway,
+        "Colissimo answered " + std::string(what) + " with an error status and no message",
+        http_code, response.body.substr(0, 200)));
   // read_answer accepted the body, so its JSON is an object; the multipart envelope is not
   // expected for these operations, but read_answer would have unwrapped it.
   boost::system::error_code ec;
@@ -136,8 +137,7 @@ std::vector<field_error> check_pickup_address(const address& at) {
   if (at.country != "FR")
     add("at.country", "Colissimo mailbox pickups are offered in France only (country FR)");
   if (at.line1.empty()) add("at.line1", "the street line is required for a mailbox pickup");
-  if (!all_digits_of(at.postal_code, 5))
-    add("at.postal_code", "a French postal code has 5 digits");
+  if (!all_digits_of(at.postal_code, 5)) add("at.postal_code", "a French postal code has 5 digits");
   if (at.city.empty()) add("at.city", "the city is required for a mailbox pickup");
   return problems;
 }
@@ -157,7 +157,8 @@ std::vector<field_error> check_pickup_request(const carriers::pickup_request& re
       add("shipment_ids[" + std::to_string(i) + "]",
           "not a Colissimo parcel number: '" + request.parcels[i].tracking_number + "'");
   if (!parse_iso_date(request.date)) add("date", "must be a date written YYYY-MM-DD");
-  if (request.at.name.empty()) add("at.name", "the contact's name is required for a mailbox pickup");
+  if (request.at.name.empty())
+    add("at.name", "the contact's name is required for a mailbox pickup");
   // planPickup's sender.email is mandatory (ekyna's SDK model: required, 80 characters).
   if (request.at.email.empty())
     add("at.email", "Colissimo needs the contact's email to plan a mailbox pickup");
@@ -228,7 +229,8 @@ std::optional<std::string> local_to_utc_rfc3339(std::string_view date, std::stri
   const auto day = std::chrono::floor<std::chrono::days>(utc);
   const std::chrono::hh_mm_ss hms{utc - day};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", iso_date(std::chrono::year_month_day{day}).c_str(),
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ",
+                iso_date(std::chrono::year_month_day{day}).c_str(),
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
                 static_cast<int>(hms.seconds().count()));
   return std::string(buf);
@@ -273,7 +275,8 @@ result<picking_dates> parse_picking_dates_response(const carriers::outbound_resp
   if (list->is_null()) return out;  // no date offered at that address
   for (const auto& item : list->get_array()) {
     std::optional<std::int64_t> ms;
-    if (item.is_int64()) ms = item.get_int64();
+    if (item.is_int64())
+      ms = item.get_int64();
     else if (item.is_uint64() && item.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
       ms = static_cast<std::int64_t>(item.get_uint64());
     else if (item.is_string() && !item.get_string().empty() &&
@@ -283,8 +286,7 @@ result<picking_dates> parse_picking_dates_response(const carriers::outbound_resp
     if (!ms)
       return fail(carrier_error(error_kind::bad_gateway,
                                 "Colissimo answered a pickup date that is not epoch milliseconds",
-                                "HTTP " + std::to_string(response.status),
-                                json::serialize(item)));
+                                "HTTP " + std::to_string(response.status), json::serialize(item)));
     std::string date = paris_date_of_epoch_ms(*ms, paris);
     if (std::find(out.dates.begin(), out.dates.end(), date) == out.dates.end())
       out.dates.push_back(std::move(date));

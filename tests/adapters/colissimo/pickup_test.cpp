@@ -35,7 +35,9 @@ const time_zone& paris() {
   return zone;
 }
 
-address sender() { return colissimo_test::sample_request().from; }
+address sender() {
+  return colissimo_test::sample_request().from;
+}
 
 carriers::pickup_request booking(std::string date, std::vector<std::string> parcels) {
   carriers::pickup_request r;
@@ -46,9 +48,13 @@ carriers::pickup_request booking(std::string date, std::vector<std::string> parc
   return r;
 }
 
-json::value parsed(std::string_view s) { return json::parse(s); }
+json::value parsed(std::string_view s) {
+  return json::parse(s);
+}
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
+std::string str(const json::value& v) {
+  return std::string(v.as_string());
+}
 
 carriers::outbound_response json_answer(int status, std::string body) {
   return response(status, "application/json;charset=UTF-8", std::move(body));
@@ -71,8 +77,8 @@ TEST(ColissimoPickupWire, PlanRequestSingleWordNameFillsFirstAndLastName) {
   a.name = "Martin";
   a.company.clear();
   a.phone.clear();
-  const json::object o = parsed(build_plan_pickup_request(a, kParcel, "2026-03-30", kAccount))
-                             .as_object();
+  const json::object o =
+      parsed(build_plan_pickup_request(a, kParcel, "2026-03-30", kAccount)).as_object();
   const json::object& s = o.at("sender").as_object();
   EXPECT_EQ(str(s.at("lastName")), "Martin");
   EXPECT_EQ(str(s.at("firstName")), "Martin");
@@ -101,11 +107,12 @@ TEST(ColissimoPickupWire, RequestChecksDateCountryAndParcelNumbers) {
   EXPECT_TRUE(check_pickup_request(booking("2026-03-30", {kParcel})).empty());
 }
 
-// ---- dates ---------------------------------------------------------------------------------------
+// ---- dates
+// ---------------------------------------------------------------------------------------
 
 TEST(ColissimoPickupWire, OfferedDatesAreParisDatesAcrossTheSpringChange) {
-  auto got = parse_picking_dates_response(json_answer(200, fixture("pickup_dates_response_ok.json")),
-                                          paris());
+  auto got = parse_picking_dates_response(
+      json_answer(200, fixture("pickup_dates_response_ok.json")), paris());
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(got->dates,
             (std::vector<std::string>{"2026-03-27", "2026-03-28", "2026-03-30", "2026-03-31"}));
@@ -114,8 +121,8 @@ TEST(ColissimoPickupWire, OfferedDatesAreParisDatesAcrossTheSpringChange) {
 }
 
 TEST(ColissimoPickupWire, SlotsBookBeforeTheMaxHourInTheOffsetOfTheirOwnDay) {
-  auto got = parse_picking_dates_response(json_answer(200, fixture("pickup_dates_response_ok.json")),
-                                          paris());
+  auto got = parse_picking_dates_response(
+      json_answer(200, fixture("pickup_dates_response_ok.json")), paris());
   ASSERT_TRUE(got);
   const auto slots = to_pickup_slots(*got, "", paris());
   ASSERT_EQ(slots.size(), 4u);
@@ -173,7 +180,8 @@ TEST(ColissimoPickupWire, UnreadableDatesAreBadGateway) {
   EXPECT_TRUE(none->dates.empty());
 }
 
-// ---- errors --------------------------------------------------------------------------------------
+// ---- errors
+// --------------------------------------------------------------------------------------
 
 TEST(ColissimoPickupErrors, BadCredentialsAreAuthFailedAndNotSold) {
   auto got = parse_picking_dates_response(
@@ -241,14 +249,15 @@ TEST(ColissimoPickupErrors, ThrottlingAndOddAnswers) {
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().kind, error_kind::auth_failed);
 
-  EXPECT_TRUE(parse_plan_pickup_response(json_answer(200, fixture("pickup_plan_response_ok.json"))));
+  EXPECT_TRUE(
+      parse_plan_pickup_response(json_answer(200, fixture("pickup_plan_response_ok.json"))));
 }
 
 TEST(ColissimoPickupErrors, PartialBookingSaysWhatWasBooked) {
   error failure{.kind = error_kind::unavailable, .message = "Colissimo is unavailable"};
   failure.sale = sale_outcome::not_sold;
-  const error e = partial_booking_error(failure, {kParcel}, kParcel2, {"6A15984040355"},
-                                        "2026-03-30");
+  const error e =
+      partial_booking_error(failure, {kParcel}, kParcel2, {"6A15984040355"}, "2026-03-30");
   EXPECT_EQ(e.kind, error_kind::unavailable);
   EXPECT_EQ(e.sale, sale_outcome::unknown);
   EXPECT_NE(e.message.find(std::string("booked the mailbox pickup on 2026-03-30 of ") + kParcel),
@@ -261,7 +270,8 @@ TEST(ColissimoPickupErrors, PartialBookingSaysWhatWasBooked) {
             sale_outcome::not_sold);
 }
 
-// ---- adapter call flow ---------------------------------------------------------------------------
+// ---- adapter call flow
+// ---------------------------------------------------------------------------
 
 // Answers requests in order from a script and keeps what was sent.
 class scripted_call final : public carriers::call {
@@ -290,7 +300,9 @@ TEST(ColissimoPickupAdapter, CapabilitiesDeclarePickupsWithoutCancel) {
   EXPECT_EQ(caps.pickup_min_window_min, 0);
   EXPECT_EQ(caps.pickup_max_days_ahead, kPickupMaxDaysAhead);
   scripted_call c({});
-  auto cancelled = run(adapter->cancel_pickup(carriers::pickup_ref{.pickup_id = "pck_1", .confirmation = kParcel, .date = "2026-03-30"}, c));
+  auto cancelled = run(adapter->cancel_pickup(
+      carriers::pickup_ref{.pickup_id = "pck_1", .confirmation = kParcel, .date = "2026-03-30"},
+      c));
   ASSERT_FALSE(cancelled);
   EXPECT_EQ(cancelled.error().kind, error_kind::unsupported);
   EXPECT_TRUE(c.sent.empty());
@@ -382,7 +394,8 @@ TEST(ColissimoPickupAdapter, SlotsRefuseAnAddressOutsideFranceWithoutSending) {
   EXPECT_TRUE(c.sent.empty());
 }
 
-// ---- simulator -----------------------------------------------------------------------------------
+// ---- simulator
+// -----------------------------------------------------------------------------------
 
 TEST(ColissimoPickupSim, WorkingDaysSkipSundaysAndFrenchHolidays) {
   using namespace std::chrono;

@@ -34,7 +34,8 @@ json::object message(int id, std::string_view type, std::string_view content) {
 http::response refusal(int id, std::string_view content) {
   json::array messages;
   messages.push_back(message(id, "ERROR", content));
-  return http::response::json(400, json::serialize(json::object{{"messages", std::move(messages)}}));
+  return http::response::json(400,
+                              json::serialize(json::object{{"messages", std::move(messages)}}));
 }
 
 json::array ok_messages() {
@@ -44,18 +45,21 @@ json::array ok_messages() {
 }
 
 bool digits(std::string_view s, std::size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // The address checks both operations make; nullopt when the sender is fine.
 std::optional<http::response> check_sender(const json::object* sender) {
-  if (text(sender, "line2").empty()) return refusal(30100, "La ligne 2 de l'adresse de l'expéditeur est obligatoire");
+  if (text(sender, "line2").empty())
+    return refusal(30100, "La ligne 2 de l'adresse de l'expéditeur est obligatoire");
   if (text(sender, "countryCode") != "FR")
     return refusal(30109, "L'enlèvement en boîte aux lettres n'est possible qu'en France");
   const std::string zip = text(sender, "zipCode");
   if (zip.empty()) return refusal(30106, "Le code postal de l'expéditeur est obligatoire");
   if (!digits(zip, 5)) return refusal(30107, "Le code postal de l'expéditeur est invalide");
-  if (text(sender, "city").empty()) return refusal(30104, "La ville de l'expéditeur est obligatoire");
+  if (text(sender, "city").empty())
+    return refusal(30104, "La ville de l'expéditeur est obligatoire");
   return std::nullopt;
 }
 
@@ -70,8 +74,8 @@ std::string iso(year_month_day d) {
 
 bool french_public_holiday(year_month_day day) noexcept {
   const unsigned m = static_cast<unsigned>(day.month()), d = static_cast<unsigned>(day.day());
-  static constexpr std::pair<unsigned, unsigned> kFixed[] = {
-      {1, 1}, {5, 1}, {5, 8}, {7, 14}, {8, 15}, {11, 1}, {11, 11}, {12, 25}};
+  static constexpr std::pair<unsigned, unsigned> kFixed[] = {{1, 1},  {5, 1},  {5, 8},   {7, 14},
+                                                             {8, 15}, {11, 1}, {11, 11}, {12, 25}};
   for (auto [fm, fd] : kFixed)
     if (m == fm && d == fd) return true;
   const sys_days e{easter(static_cast<int>(day.year()))};
@@ -128,9 +132,12 @@ http::response mailbox_pickups::picking_dates(const json::object& root,
 http::response mailbox_pickups::plan(const json::object& root, system_clock::time_point now) {
   const json::object* sender = child(&root, "sender");
   if (auto refused = check_sender(sender)) return *refused;
-  if (text(sender, "lastName").empty()) return refusal(30065, "Le nom de l'expéditeur est obligatoire");
-  if (text(sender, "firstName").empty()) return refusal(30043, "Le prénom de l'expéditeur est obligatoire");
-  if (text(sender, "email").empty()) return refusal(30045, "L'email de l'expéditeur est obligatoire");
+  if (text(sender, "lastName").empty())
+    return refusal(30065, "Le nom de l'expéditeur est obligatoire");
+  if (text(sender, "firstName").empty())
+    return refusal(30043, "Le prénom de l'expéditeur est obligatoire");
+  if (text(sender, "email").empty())
+    return refusal(30045, "L'email de l'expéditeur est obligatoire");
   const std::string parcel = text(&root, "parcelNumber");
   if (parcel.empty()) return refusal(30327, "Le numéro de colis est obligatoire");
   if (!ledger_.sold_at("colissimo", parcel))
