@@ -48,7 +48,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
              .description =
                  "SLS web service root, e.g. https://ws.colissimo.fr or "
                  "http://127.0.0.1:9443/colissimo; "
-                 "generateLabel is at base_url + /sls-ws/SlsServiceWSRest/2.0/generateLabel"},
+                 "generateLabel is at base_url + /sls-ws/SlsServiceWSRest/2.0/generateLabel, "
+                 "mailbox pickups (getListMailBoxPickingDates, planPickup) beside it"},
         spec{.key = "contract_number",
              .required = true,
              .default_value = "",
@@ -265,10 +266,11 @@ class colissimo_adapter final : public carriers::carrier_adapter {
                                     .message = "the Colissimo adapter is not configured",
                                     .carrier = std::string(kCarrierId)}));
     if (auto problems = check_pickup_address(at); !problems.empty())
-      co_return fail(not_sold(error{.kind = error_kind::invalid_request,
-                                    .message = "the address does not fit a Colissimo mailbox pickup",
-                                    .fields = std::move(problems),
-                                    .carrier = std::string(kCarrierId)}));
+      co_return fail(
+          not_sold(error{.kind = error_kind::invalid_request,
+                         .message = "the address does not fit a Colissimo mailbox pickup",
+                         .fields = std::move(problems),
+                         .carrier = std::string(kCarrierId)}));
     auto offered = co_await list_picking_dates(at, c);
     if (!offered) co_return fail(std::move(offered.error()));
     co_return to_pickup_slots(*offered, from_date, france_);
@@ -294,13 +296,13 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         offered->dates.end()) {
       std::string dates;
       for (const auto& d : offered->dates) dates += (dates.empty() ? "" : ", ") + d;
-      co_return fail(not_sold(error{
-          .kind = error_kind::invalid_request,
-          .message = "Colissimo does not offer a mailbox pickup on that date at that address",
-          .fields = {field_error{.field = "date",
-                                 .message = "not offered; offered dates: " +
-                                            (dates.empty() ? std::string("none") : dates)}},
-          .carrier = std::string(kCarrierId)}));
+      co_return fail(not_sold(
+          error{.kind = error_kind::invalid_request,
+                .message = "Colissimo does not offer a mailbox pickup on that date at that address",
+                .fields = {field_error{.field = "date",
+                                       .message = "not offered; offered dates: " +
+                                                  (dates.empty() ? std::string("none") : dates)}},
+                .carrier = std::string(kCarrierId)}));
     }
     std::vector<std::string> parcels;
     for (const auto& p : request.parcels)
@@ -309,12 +311,13 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     std::vector<std::string> booked;
     for (std::size_t i = 0; i < parcels.size(); ++i) {
       carriers::outbound_request out = sls_request(
-          kPlanPickupPath, build_plan_pickup_request(request.at, parcels[i], request.date, account_),
-          "book_pickup");
+          kPlanPickupPath,
+          build_plan_pickup_request(request.at, parcels[i], request.date, account_), "book_pickup");
       out.idempotent = false;  // a booking: never resent once a byte may have reached Colissimo
       auto response = co_await c.send(std::move(out));
-      result<void> planned = response ? parse_plan_pickup_response(*response)
-                                      : result<void>(fail(with_carrier(std::move(response.error()))));
+      result<void> planned = response
+                                 ? parse_plan_pickup_response(*response)
+                                 : result<void>(fail(with_carrier(std::move(response.error()))));
       if (!planned) {
         std::vector<std::string> rest(parcels.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                                       parcels.end());
@@ -421,8 +424,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
   }
 
   carriers::task<result<picking_dates>> list_picking_dates(const address& at, carriers::call& c) {
-    carriers::outbound_request out = sls_request(
-        kPickingDatesPath, build_picking_dates_request(at, account_), "pickup_slots");
+    carriers::outbound_request out =
+        sls_request(kPickingDatesPath, build_picking_dates_request(at, account_), "pickup_slots");
     out.idempotent = true;  // a query
     out.retry = tracking_policy();
     auto response = co_await c.send(std::move(out));

@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <random>
 
@@ -197,7 +197,8 @@ class colissimo_sim final : public carrier_sim {
     if (text(&root, "contractNumber") != kContract || text(&root, "password") != kPassword)
       return refuse(30000, "Identifiant ou mot de passe invalide.");
     const auto now = std::chrono::system_clock::now();
-    return op == kPlanPickupOperation ? pickups_.plan(root, now) : pickups_.picking_dates(root, now);
+    return op == kPlanPickupOperation ? pickups_.plan(root, now)
+                                      : pickups_.picking_dates(root, now);
   }
 
   http::response sell(const json::object& root, const product& p) {
