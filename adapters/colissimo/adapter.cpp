@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iterator>
 
+#include "adapters/colissimo/pickup.hpp"
 #include "adapters/colissimo/points.hpp"
 #include "adapters/colissimo/rules.hpp"
 #include "adapters/colissimo/tracking.hpp"
@@ -47,7 +48,8 @@ class colissimo_adapter final : public carriers::carrier_adapter {
              .description =
                  "SLS web service root, e.g. https://ws.colissimo.fr or "
                  "http://127.0.0.1:9443/colissimo; "
-                 "generateLabel is at base_url + /sls-ws/SlsServiceWSRest/2.0/generateLabel"},
+                 "generateLabel is at base_url + /sls-ws/SlsServiceWSRest/2.0/generateLabel, "
+                 "mailbox pickups (getListMailBoxPickingDates, planPickup) beside it"},
         spec{.key = "contract_number",
              .required = true,
              .default_value = "",
@@ -151,6 +153,12 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         "off.";
     c.returns = true;
     c.points = true;  // point retrait web service (points.hpp), same account as labels
+    // Mailbox pickups (pickup.hpp): the postman takes parcels Colissimo sold from the sender's
+    // mailbox on a date the SLS dates service offers; SLS has no call to cancel one.
+    c.pickups = true;
+    c.pickup_cancel = "none";
+    c.pickup_min_window_min = 0;  // the postman's round sets the time
+    c.pickup_max_days_ahead = kPickupMaxDaysAhead;
     // La Poste Suivi v2 (tracking.hpp), which needs the account's Okapi key: without one the
     // scheduler leaves Colissimo parcels alone rather than fail every poll.
     c.tracking_poll = !okapi_key_.empty();
@@ -251,6 +259,87 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     co_return parse_find_point_response(*response, country, native_id);
   }
 
+  carriers::task<result<std::vector<carriers::pickup_slot>>> pickup_slots(
+      const address& at, std::string_view from_date, carriers::call& c) override {
+    if (base_url_.empty())
+      co_return fail(not_sold(error{.kind = error_kind::internal,
+                                    .message = "the Colissimo adapter is not configured",
+                                    .carrier = std::string(kCarrierId)}));
+    if (auto problems = check_pickup_address(at); !problems.empty())
+      co_return fail(
+          not_sold(error{.kind = error_kind::invalid_request,
+                         .message = "the address does not fit a Colissimo mailbox pickup",
+                         .fields = std::move(problems),
+                         .carrier = std::string(kCarrierId)}));
+    auto offered = co_await list_picking_dates(at, c);
+    if (!offered) co_return fail(std::move(offered.error()));
+    co_return to_pickup_slots(*offered, from_date, france_);
+  }
+
+  // One planPickup per parcel, after checking that Colissimo offers the date at that address.
+  // Everything before the first planPickup proves nothing was booked (not_sold); a failure after
+  // some parcels were planned says which (partial_booking_error).
+  carriers::task<result<carriers::pickup_confirmation>> book_pickup(
+      const carriers::pickup_request& request, carriers::call& c) override {
+    if (base_url_.empty())
+      co_return fail(not_sold(error{.kind = error_kind::internal,
+                                    .message = "the Colissimo adapter is not configured",
+                                    .carrier = std::string(kCarrierId)}));
+    if (auto problems = check_pickup_request(request); !problems.empty())
+      co_return fail(not_sold(error{.kind = error_kind::invalid_request,
+                                    .message = "the pickup does not fit Colissimo",
+                                    .fields = std::move(problems),
+                                    .carrier = std::string(kCarrierId)}));
+    auto offered = co_await list_picking_dates(request.at, c);
+    if (!offered) co_return fail(not_sold(std::move(offered.error())));  // a query books nothing
+    if (std::find(offered->dates.begin(), offered->dates.end(), request.date) ==
+        offered->dates.end()) {
+      std::string dates;
+      for (const auto& d : offered->dates) dates += (dates.empty() ? "" : ", ") + d;
+      co_return fail(not_sold(
+          error{.kind = error_kind::invalid_request,
+                .message = "Colissimo does not offer a mailbox pickup on that date at that address",
+                .fields = {field_error{.field = "date",
+                                       .message = "not offered; offered dates: " +
+                                                  (dates.empty() ? std::string("none") : dates)}},
+                .carrier = std::string(kCarrierId)}));
+    }
+    std::vector<std::string> parcels;
+    for (const auto& p : request.parcels)
+      if (std::find(parcels.begin(), parcels.end(), p.tracking_number) == parcels.end())
+        parcels.push_back(p.tracking_number);
+    std::vector<std::string> booked;
+    for (std::size_t i = 0; i < parcels.size(); ++i) {
+      carriers::outbound_request out = sls_request(
+          kPlanPickupPath,
+          build_plan_pickup_request(request.at, parcels[i], request.date, account_), "book_pickup");
+      out.idempotent = false;  // a booking: never resent once a byte may have reached Colissimo
+      auto response = co_await c.send(std::move(out));
+      result<void> planned = response
+                                 ? parse_plan_pickup_response(*response)
+                                 : result<void>(fail(with_carrier(std::move(response.error()))));
+      if (!planned) {
+        std::vector<std::string> rest(parcels.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                      parcels.end());
+        co_return fail(partial_booking_error(std::move(planned.error()), booked, parcels[i], rest,
+                                             request.date));
+      }
+      booked.push_back(parcels[i]);
+    }
+    co_return pickup_confirmation_of(booked, request.date);
+  }
+
+  carriers::task<result<void>> cancel_pickup(const carriers::pickup_ref&,
+                                             carriers::call&) override {
+    // caps().pickup_cancel == "none": the SLS service publishes no call to cancel a mailbox
+    // pickup (only getListMailBoxPickingDates and planPickup).
+    co_return fail(not_sold(error{
+        .kind = error_kind::unsupported,
+        .message = "Colissimo offers no cancellation of a mailbox pickup: leave the parcel out of "
+                   "the mailbox and the postman takes nothing",
+        .carrier = std::string(kCarrierId)}));
+  }
+
   carriers::task<result<void>> cancel_label(const shipment_ref&, carriers::call&) override {
     // caps().cancel == "local": nothing to tell Colissimo, an unscanned label is never billed.
     co_return result<void>{};
@@ -322,6 +411,28 @@ class colissimo_adapter final : public carriers::carrier_adapter {
   }
 
  private:
+  carriers::outbound_request sls_request(std::string_view path, std::string body,
+                                         std::string operation) const {
+    carriers::outbound_request out;
+    out.method = "POST";
+    out.url = base_url_ + std::string(path);
+    out.headers = {{.name = "Content-Type", .value = "application/json;charset=UTF-8"},
+                   {.name = "Accept", .value = "application/json"}};
+    out.body = std::move(body);
+    out.operation = std::move(operation);
+    return out;
+  }
+
+  carriers::task<result<picking_dates>> list_picking_dates(const address& at, carriers::call& c) {
+    carriers::outbound_request out =
+        sls_request(kPickingDatesPath, build_picking_dates_request(at, account_), "pickup_slots");
+    out.idempotent = true;  // a query
+    out.retry = tracking_policy();
+    auto response = co_await c.send(std::move(out));
+    if (!response) co_return fail(with_carrier(std::move(response.error())));
+    co_return parse_picking_dates_response(*response, france_);
+  }
+
   static error with_carrier(error e) {
     if (e.carrier.empty()) e.carrier = std::string(kCarrierId);
     return e;

@@ -9,7 +9,9 @@
 //
 // Tracking polls La Poste Suivi v2 (tracking.hpp), up to 10 numbers per request. Collection
 // points (relay shops, post offices, lockers) come from the point retrait SOAP service
-// (points.hpp) with the label account.
+// (points.hpp) with the label account. Mailbox pickups (the postman takes parcels Colissimo sold
+// from the sender's mailbox in France) go through SLS getListMailBoxPickingDates and planPickup
+// (pickup.hpp), one planPickup per parcel; they cannot be cancelled.
 //
 // Settings (carriers.colissimo): base_url, contract_number, password (secret), commercial_name,
 // tracking_url, points_url, okapi_key (secret; needed only for tracking).

@@ -4,17 +4,20 @@
 // success a multipart/mixed body (boundary "uuid:<uuid>") with <jsonInfos> and the raw <label>.
 // checkGenerateLabel validates only and answers plain JSON. Sandbox account: contract 123456,
 // password "sandbox". The point retrait SOAP service is served under
-// {prefix}/pointretrait-ws-cxf/PointRetraitServiceWS/2.0 (point_retrait_sim.hpp).
+// {prefix}/pointretrait-ws-cxf/PointRetraitServiceWS/2.0 (point_retrait_sim.hpp); mailbox pickups
+// (getListMailBoxPickingDates, planPickup) beside generateLabel (mailbox_pickup_sim.hpp).
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "gateway/labels/label.hpp"
+#include "tools/carrier-sim/colissimo/mailbox_pickup_sim.hpp"
 #include "tools/carrier-sim/colissimo/point_retrait_sim.hpp"
 #include "tools/carrier-sim/colissimo/sls_validation.hpp"
 #include "tools/carrier-sim/sim.hpp"
@@ -126,6 +129,7 @@ class colissimo_sim final : public carrier_sim {
   colissimo_sim(sales_ledger& ledger, timeline_book* book)
       : ledger_(ledger),
         book_(book),
+        pickups_(ledger),
         serial_(std::random_device{}() % 8000000000ull + 1000000000ull) {}
 
   std::string_view prefix() const noexcept override { return "/colissimo"; }
@@ -136,13 +140,15 @@ class colissimo_sim final : public carrier_sim {
     if (path == kPointRetraitPath) return serve_point_retrait(request);
     if (!path.starts_with(kServicePath)) return http::response::text(404, "Not Found");
     const std::string_view op = path.substr(kServicePath.size());
-    if (op != "generateLabel" && op != "checkGenerateLabel")
+    const bool pickup_op = op == kPickingDatesOperation || op == kPlanPickupOperation;
+    if (op != "generateLabel" && op != "checkGenerateLabel" && !pickup_op)
       return http::response::text(404, "Not Found");
     if (request.method != "POST") {
       auto r = http::response::text(405, "Method Not Allowed");
       r.set("Allow", "POST");
       return r;
     }
+    if (pickup_op) return serve_pickup(op, request);
     const bool check_only = op == "checkGenerateLabel";
     boost::system::error_code ec;
     json::value doc = json::parse(request.body, ec);
@@ -164,11 +170,37 @@ class colissimo_sim final : public carrier_sim {
     std::string_view path = request.path;
     path.remove_prefix(std::min(path.size(), prefix().size()));
     if (path == kPointRetraitPath) return point_retrait_busy(request);
+    if (path.starts_with(kServicePath) &&
+        (path.ends_with(kPickingDatesOperation) || path.ends_with(kPlanPickupOperation)))
+      return http::response::json(
+          500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr));
     return multipart(500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr),
                      nullptr);
   }
 
  private:
+  // Mailbox pickups answer plain SLS JSON; credentials are checked as for generateLabel.
+  http::response serve_pickup(std::string_view op, const http::request& request) {
+    auto refuse = [](int id, std::string_view content) {
+      json::array messages;
+      messages.push_back(json::object{{"id", std::to_string(id)},
+                                      {"type", "ERROR"},
+                                      {"messageContent", content},
+                                      {"replacementValues", json::array{}}});
+      return http::response::json(400,
+                                  json::serialize(json::object{{"messages", std::move(messages)}}));
+    };
+    boost::system::error_code ec;
+    json::value doc = json::parse(request.body, ec);
+    if (ec || !doc.is_object()) return refuse(40017, "Données reçues illisibles.");
+    const json::object& root = doc.get_object();
+    if (text(&root, "contractNumber") != kContract || text(&root, "password") != kPassword)
+      return refuse(30000, "Identifiant ou mot de passe invalide.");
+    const auto now = std::chrono::system_clock::now();
+    return op == kPlanPickupOperation ? pickups_.plan(root, now)
+                                      : pickups_.picking_dates(root, now);
+  }
+
   http::response sell(const json::object& root, const product& p) {
     const json::object* letter = child(&root, "letter");
     const json::object* to = child(child(letter, "addressee"), "address");
@@ -232,6 +264,7 @@ class colissimo_sim final : public carrier_sim {
 
   sales_ledger& ledger_;
   timeline_book* book_;
+  mailbox_pickups pickups_;
   std::atomic<std::uint64_t> serial_;
 };
 
