@@ -91,7 +91,7 @@ void add_system_routes(router& r, api_deps& deps);
 void add_rate_routes(router& r, api_deps& deps);
 void add_carrier_push_routes(router& r, api_deps& deps);
 void add_tracking_routes(router& r, api_deps& deps);
-void add_point_scan_routes(router& r, api_deps& deps);  // point_scan_routes.cpp
+void add_point_scan_routes(router& r, api_deps& deps);
 void add_webhook_routes(router& r, api_deps& deps);  // only when webhook_sender is set
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.

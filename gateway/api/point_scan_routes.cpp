@@ -76,8 +76,7 @@ bool valid_scan_id(std::string_view id) {
 std::optional<http::response> refuse_point(const context& ctx, std::string_view point_id) {
   if (ctx.who && ctx.who->role == store::role::point && !ctx.who->acts_for(point_id))
     return problem(ctx, 403, "forbidden", "Forbidden",
-                   "this point key is not bound to the collection point " +
-                       std::string(point_id));
+                   "this point key is not bound to the collection point " + std::string(point_id));
   if (!valid_point_id(point_id))
     return problem(ctx, 404, "not-found", "Not found",
                    "no collection point " + std::string(point_id) +
@@ -117,7 +116,8 @@ std::string scan_time(const json::object& body, std::string_view field,
   if (!v || v->is_null()) return rfc3339(now);
   const auto at = v->is_string() ? parse_rfc3339(v->as_string()) : std::nullopt;
   if (!at) {
-    errors.push_back({std::string(field), "must be an RFC 3339 date-time, e.g. 2026-12-01T10:00:00Z"});
+    errors.push_back(
+        {std::string(field), "must be an RFC 3339 date-time, e.g. 2026-12-01T10:00:00Z"});
     return {};
   }
   if (*at > now + kFutureSkew) {
@@ -163,7 +163,7 @@ struct scan_request {
 
 struct scan_answer {
   scan_outcome outcome = scan_outcome::not_found;
-  std::string shipment_id;         // known for recorded, already_recorded and cancelled
+  std::string shipment_id;                // known for recorded, already_recorded and cancelled
   std::optional<store::point_scan> scan;  // the scan kept (the first one) when there is one
 };
 
@@ -187,8 +187,8 @@ timeline_event scan_event(const scan_request& r) {
 boost::asio::awaitable<result<scan_answer>> record_scan(scan_deps* d, const scan_request* r) {
   scan_answer out;
   const std::string any_tenant;
-  auto found =
-      co_await d->api->db.find_shipments_by_tracking(any_tenant, r->barcode, r->carriers, kLookupLimit);
+  auto found = co_await d->api->db.find_shipments_by_tracking(any_tenant, r->barcode, r->carriers,
+                                                              kLookupLimit);
   if (!found) co_return std::unexpected(found.error());
   const std::string carrier(point_carrier(r->point_id));
   const auto row = std::find_if(found->begin(), found->end(),
@@ -287,10 +287,11 @@ task_response create_dropoff(context& ctx, scan_deps* d) {
     case scan_outcome::wrong_carrier:
       co_return not_found();
     case scan_outcome::cancelled:
-      co_return problem(ctx, 409, "shipment-cancelled", "The shipment is cancelled",
-                        "the parcel with barcode " + barcode +
-                            " belongs to a cancelled shipment: its label is void, refuse the parcel",
-                        {{"barcode", "the shipment of this parcel is cancelled"}});
+      co_return problem(
+          ctx, 409, "shipment-cancelled", "The shipment is cancelled",
+          "the parcel with barcode " + barcode +
+              " belongs to a cancelled shipment: its label is void, refuse the parcel",
+          {{"barcode", "the shipment of this parcel is cancelled"}});
     case scan_outcome::recorded:
     case scan_outcome::already_recorded:
       break;
@@ -389,8 +390,8 @@ task_response list_parcels(context& ctx, scan_deps* d) {
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     const auto name = pair.substr(0, pair.find('='));
     if (!name.empty() && name != "state" && name != "limit" && name != "starting_after")
-      errors.push_back({std::string(name),
-                        "unknown query parameter (allowed: state, limit, starting_after)"});
+      errors.push_back(
+          {std::string(name), "unknown query parameter (allowed: state, limit, starting_after)"});
   }
   auto state = store::point_parcel_state::awaiting_carrier;
   bool has_state = false;
@@ -404,8 +405,7 @@ task_response list_parcels(context& ctx, scan_deps* d) {
   const auto limit_text = ctx.request.query_param("limit", &has_limit);
   if (has_limit) {
     int v = 0;
-    auto [p, ec] =
-        std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), v);
+    auto [p, ec] = std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), v);
     if (ec != std::errc() || p != limit_text.data() + limit_text.size() || v < 1 || v > 100)
       errors.push_back({"limit", "must be an integer from 1 to 100"});
     else
@@ -428,9 +428,8 @@ task_response list_parcels(context& ctx, scan_deps* d) {
                                 {"kind", s.kind},
                                 {"scanned_at", s.scanned_at},
                                 {"recorded_at", s.recorded_at}});
-  json::object out{{"data", std::move(data)},
-                   {"has_more", page->has_more},
-                   {"next_cursor", nullptr}};
+  json::object out{
+      {"data", std::move(data)}, {"has_more", page->has_more}, {"next_cursor", nullptr}};
   if (page->has_more) out["next_cursor"] = page->next_cursor;
   co_return http::response::json(200, json::serialize(out));
 }
@@ -486,13 +485,16 @@ route_doc dropoff_doc() {
              {media("application/json", kScanSchema)}),
       answer(400, "Malformed JSON"),
       answer(403, "A point key not bound to this point, or a key whose role may not scan"),
-      answer(404, "No parcel of the point's carrier has this barcode (field barcode), or a "
-                  "malformed point id"),
-      answer(409, "The parcel's shipment is cancelled (field barcode), or another scan of the "
-                  "same second"),
+      answer(404,
+             "No parcel of the point's carrier has this barcode (field barcode), or a "
+             "malformed point id"),
+      answer(409,
+             "The parcel's shipment is cancelled (field barcode), or another scan of the "
+             "same second"),
       answer(415, "The body is not application/json"),
-      answer(422, "Invalid fields: unknown ones, scanned_at in the future or older than 30 days, "
-                  "a return_code")};
+      answer(422,
+             "Invalid fields: unknown ones, scanned_at in the future or older than 30 days, "
+             "a return_code")};
   return d;
 }
 
@@ -515,8 +517,10 @@ route_doc handover_doc() {
                  "handed_at": {"type": "string", "format": "date-time", "description": "Default: now; at most 5 minutes ahead, at most 30 days old"}}})",
                      R"({"carrier": "mondialrelay", "barcodes": ["12345678", "87654321"]})")};
   d.responses = {
-      answer(200, "One result per distinct barcode",
-             {media("application/json", R"({"type": "object", "additionalProperties": false,
+      answer(
+          200, "One result per distinct barcode",
+          {media(
+              "application/json", R"({"type": "object", "additionalProperties": false,
   "required": ["point_id", "carrier", "handed_at", "results", "counts"],
   "properties": {
     "point_id": {"type": "string"},
@@ -529,7 +533,7 @@ route_doc handover_doc() {
                      "shipment_id": {"$ref": "#/components/schemas/ShipmentId"},
                      "status": {"anyOf": [{"$ref": "#/components/schemas/TrackingStatus"}, {"$ref": "#/components/schemas/ShipmentStatus"}]}}}},
     "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}}})",
-                    R"({"point_id": "mondialrelay:FR:020230", "carrier": "mondialrelay", "handed_at": "2026-12-02T17:30:00Z",
+              R"({"point_id": "mondialrelay:FR:020230", "carrier": "mondialrelay", "handed_at": "2026-12-02T17:30:00Z",
   "results": [{"barcode": "12345678", "result": "recorded", "shipment_id": "shp_0a1b2c3d4e5f6g7", "status": "picked_up"},
               {"barcode": "99999999", "result": "not_found"}],
   "counts": {"recorded": 1, "already_recorded": 0, "not_found": 1, "wrong_carrier": 0, "cancelled": 0}})")}),
@@ -538,8 +542,9 @@ route_doc handover_doc() {
       answer(404, "A malformed point id"),
       answer(409, "Another scan of the same parcel in the same second"),
       answer(415, "The body is not application/json"),
-      answer(422, "Invalid fields: carrier not the point's, barcodes not 1-500 strings, handed_at "
-                  "out of range, unknown fields")};
+      answer(422,
+             "Invalid fields: carrier not the point's, barcodes not 1-500 strings, handed_at "
+             "out of range, unknown fields")};
   return d;
 }
 
@@ -552,13 +557,16 @@ route_doc parcels_doc() {
       "(state=awaiting_carrier, the default), or those handed over from it "
       "(state=handed_over), newest scan first. Each item is the scan (its id is the cursor) with "
       "the parcel's id, number, carrier and current status.";
-  d.params = {{"point_id", "path", true, kPointIdParam, "<carrier>:<CC>:<native id>"},
-              query_param("state", R"({"type": "string", "enum": ["awaiting_carrier", "handed_over"], "default": "awaiting_carrier"})",
-                          "Which parcels"),
-              query_param("limit", R"({"type": "integer", "minimum": 1, "maximum": 100, "default": 20})",
-                          "Page size"),
-              query_param("starting_after", R"({"type": "string", "pattern": "^scn_[0-9a-z]{15}$"})",
-                          "The next_cursor of the previous page")};
+  d.params = {
+      {"point_id", "path", true, kPointIdParam, "<carrier>:<CC>:<native id>"},
+      query_param(
+          "state",
+          R"({"type": "string", "enum": ["awaiting_carrier", "handed_over"], "default": "awaiting_carrier"})",
+          "Which parcels"),
+      query_param("limit", R"({"type": "integer", "minimum": 1, "maximum": 100, "default": 20})",
+                  "Page size"),
+      query_param("starting_after", R"({"type": "string", "pattern": "^scn_[0-9a-z]{15}$"})",
+                  "The next_cursor of the previous page")};
   d.responses = {
       answer(200, "A page of parcels",
              {media("application/json", R"({"type": "object", "additionalProperties": false,
@@ -594,8 +602,7 @@ void add_point_scan_routes(router& r, api_deps& deps) {
       "POST", "/v1/points/{point_id}/dropoffs", point, "Report a parcel dropped off at a point",
       [d, tracking](context& c) { return create_dropoff(c, d.get()); }, dropoff_doc());
   r.add(
-      "POST", "/v1/points/{point_id}/handovers", point,
-      "Report parcels handed over to the carrier",
+      "POST", "/v1/points/{point_id}/handovers", point, "Report parcels handed over to the carrier",
       [d, tracking](context& c) { return create_handover(c, d.get()); }, handover_doc());
   r.add(
       "GET", "/v1/points/{point_id}/parcels", point | ops,

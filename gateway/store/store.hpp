@@ -280,8 +280,7 @@ class store {
                                                             std::string_view kind) = 0;
   virtual result<point_scan_page> list_point_scans(std::string_view point_id,
                                                    point_parcel_state state,
-                                                   std::string_view starting_after,
-                                                   int limit) = 0;
+                                                   std::string_view starting_after, int limit) = 0;
 
   // --- asynchronous durable writes
   // Queues `work` for the store's writer. It runs on the writer thread inside a transaction

@@ -466,9 +466,10 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
                  "not-found");
 
   // Collection points (docs/points.md): the point key is bound to mondialrelay:FR:020230.
-  auto relay = buy(merchant, pgtest::shipment_body("mondialrelay", "points-1"), "points-1");
-  ASSERT_EQ(relay.status, 201) << describe(relay);
-  const auto relay_number = pgtest::string_at(pgtest::parse_object(relay.body), "tracking_number");
+  auto scanned = buy(merchant, pgtest::shipment_body("mondialrelay", "points-1"), "points-1");
+  ASSERT_EQ(scanned.status, 201) << describe(scanned);
+  const auto relay_number =
+      pgtest::string_at(pgtest::parse_object(scanned.body), "tracking_number");
   const std::string point_id = std::string(stack::kDefaultPoint);
   const std::string dropoffs = "/v1/points/{point_id}/dropoffs",
                     handovers = "/v1/points/{point_id}/handovers",
@@ -484,9 +485,9 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   expect_problem(call("POST", dropoffs, "/v1/points/" + point_id + "/dropoffs", point,
                       R"({"return_code": "RMA-1"})"),
                  422, "validation-error");
-  expect_problem(call("POST", dropoffs, "/v1/points/mondialrelay:FR:066974/dropoffs", point,
-                      drop_body),
-                 403, "forbidden");
+  expect_problem(
+      call("POST", dropoffs, "/v1/points/mondialrelay:FR:066974/dropoffs", point, drop_body), 403,
+      "forbidden");
   expect_problem(
       call("POST", dropoffs, "/v1/points/" + point_id + "/dropoffs", merchant, drop_body), 403,
       "forbidden");
@@ -497,11 +498,11 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   expect_problem(call("GET", parcels, "/v1/points/" + point_id + "/parcels?state=lost", ops), 422,
                  "validation-error");
   expect_problem(call("GET", parcels, "/v1/points/not-a-point/parcels", ops), 404, "not-found");
-  EXPECT_EQ(call("POST", handovers, "/v1/points/" + point_id + "/handovers", point,
-                 R"({"carrier": "mondialrelay", "barcodes": [")" + relay_number +
-                     R"(", "00000000"]})")
-                .status,
-            200);
+  EXPECT_EQ(
+      call("POST", handovers, "/v1/points/" + point_id + "/handovers", point,
+           R"({"carrier": "mondialrelay", "barcodes": [")" + relay_number + R"(", "00000000"]})")
+          .status,
+      200);
   expect_problem(call("POST", handovers, "/v1/points/" + point_id + "/handovers", point,
                       R"({"carrier": "colissimo", "barcodes": ["1"]})"),
                  422, "validation-error");

@@ -50,7 +50,8 @@ TEST_F(parcelctl_points, every_point_id_is_checked) {
        {"", "mondialrelay", "mondialrelay:FR", "mondialrelay:FR:", "mondialrelay:fr:020230",
         "mondialrelay:FRA:020230", "MondialRelay:FR:020230", "1relay:FR:020230",
         "mondialrelay:FR:02 0230", "mondialrelay:FR:020230:x", "mondialrelay:FR:020230,",
-        "mondialrelay:FR:020230,,colissimo:FR:1", "mondialrelay:FR:0123456789012345678901234567890123"}) {
+        "mondialrelay:FR:020230,,colissimo:FR:1",
+        "mondialrelay:FR:0123456789012345678901234567890123"}) {
     SCOPED_TRACE(bad);
     std::string out;
     EXPECT_EQ(create({"--points", bad}, &out), 2) << out;
@@ -61,9 +62,10 @@ TEST_F(parcelctl_points, every_point_id_is_checked) {
 
 TEST_F(parcelctl_points, the_points_are_stored_listed_and_enforced) {
   std::string out;
-  ASSERT_EQ(create({"--points", "mondialrelay:FR:020230, colissimo:FR:123456,mondialrelay:FR:020230"},
-                   &out),
-            0)
+  ASSERT_EQ(
+      create({"--points", "mondialrelay:FR:020230, colissimo:FR:123456,mondialrelay:FR:020230"},
+             &out),
+      0)
       << out;
   auto created = parse_object(out);
   const auto key = string_at(created, "key");

@@ -88,7 +88,8 @@ class hook_sink {
         data.append(buf, static_cast<std::size_t>(n));
         if (end == std::string::npos && (end = data.find("\r\n\r\n")) != std::string::npos) {
           std::string head = data.substr(0, end);
-          for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          for (auto& ch : head)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
           const auto at = head.find("content-length:");
           if (at != std::string::npos) length = std::stoul(head.substr(at + 15));
         }
@@ -98,7 +99,8 @@ class hook_sink {
         std::lock_guard lock(mutex_);
         bodies_.push_back(data.substr(end + 4));
       }
-      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      const std::string answer =
+          "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
       ::close(c);
     }
@@ -188,8 +190,9 @@ class point_scans : public ::testing::Test {
 
 TEST_F(point_scans, a_dropoff_reaches_the_timeline_the_status_and_the_merchants_webhook) {
   hook_sink hooks;
-  auto hook = env_->call("POST", "/v1/webhooks", acme_,
-                         R"({"url": ")" + hooks.url() + R"(", "events": ["shipment.status_changed"]})");
+  auto hook =
+      env_->call("POST", "/v1/webhooks", acme_,
+                 R"({"url": ")" + hooks.url() + R"(", "events": ["shipment.status_changed"]})");
   ASSERT_EQ(hook.status, 201) << describe(hook);
   const auto p = buy(acme_, "mondialrelay", "drop-1");
   ASSERT_FALSE(p.tracking_number.empty());
@@ -199,8 +202,9 @@ TEST_F(point_scans, a_dropoff_reaches_the_timeline_the_status_and_the_merchants_
   // Now, written in Paris winter time: answered in UTC.
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   const std::string utc = rfc3339_at(now, 0), paris = rfc3339_at(now, 1);
-  auto r = dropoff(point_, kRelay,
-                   R"({"barcode": ")" + p.tracking_number + R"(", "scanned_at": ")" + paris + "\"}");
+  auto r =
+      dropoff(point_, kRelay,
+              R"({"barcode": ")" + p.tracking_number + R"(", "scanned_at": ")" + paris + "\"}");
   ASSERT_EQ(r.status, 201) << describe(r);
   EXPECT_TRUE(r.header("content-type").starts_with("application/json"));
   auto scan = parse_object(r.body);
@@ -369,8 +373,8 @@ TEST_F(point_scans, a_handover_answers_each_parcel_and_one_failure_spares_the_ot
   EXPECT_EQ(string_at(events[1].at("location").as_object(), "point_id"), kRelay);
 
   // Again: already recorded, nothing added.
-  auto again = handover(kRelay, R"({"carrier": "mondialrelay", "barcodes": [")" +
-                                    a.tracking_number + R"("]})");
+  auto again = handover(
+      kRelay, R"({"carrier": "mondialrelay", "barcodes": [")" + a.tracking_number + R"("]})");
   ASSERT_EQ(again.status, 200) << describe(again);
   EXPECT_EQ(string_at(parse_object(again.body).at("results").as_array()[0].as_object(), "result"),
             "already_recorded");
@@ -390,8 +394,10 @@ TEST_F(point_scans, a_handover_answers_each_parcel_and_one_failure_spares_the_ot
   std::string many = R"({"carrier": "mondialrelay", "barcodes": [)";
   for (int i = 0; i < 501; ++i) many += (i ? ",\"" : "\"") + std::to_string(10000000 + i) + "\"";
   EXPECT_EQ(fields_of(many + "]}"), std::set<std::string>{"barcodes"});
-  EXPECT_EQ(fields_of(R"({"carrier": "mondialrelay", "barcodes": ["1"], "handed_at": "2099-01-01T00:00:00Z"})"),
-            std::set<std::string>{"handed_at"});
+  EXPECT_EQ(
+      fields_of(
+          R"({"carrier": "mondialrelay", "barcodes": ["1"], "handed_at": "2099-01-01T00:00:00Z"})"),
+      std::set<std::string>{"handed_at"});
 }
 
 TEST_F(point_scans, the_points_parcels_are_listed_by_state_and_paged) {
@@ -399,8 +405,8 @@ TEST_F(point_scans, the_points_parcels_are_listed_by_state_and_paged) {
   const auto b = buy(globex_, "mondialrelay", "list-2");
   const auto c = buy(acme_, "mondialrelay", "list-3");
   for (const auto* p : {&a, &b, &c}) ASSERT_EQ(drop(kRelay, p->tracking_number).status, 201);
-  ASSERT_EQ(handover(kRelay, R"({"carrier": "mondialrelay", "barcodes": [")" + a.tracking_number +
-                                 R"("]})")
+  ASSERT_EQ(handover(kRelay,
+                     R"({"carrier": "mondialrelay", "barcodes": [")" + a.tracking_number + R"("]})")
                 .status,
             200);
   auto ids = [&](const std::string& query, const std::string& key, json::object* page = nullptr) {
@@ -427,10 +433,11 @@ TEST_F(point_scans, the_points_parcels_are_listed_by_state_and_paged) {
             (std::vector<std::string>{b.id}));
   EXPECT_FALSE(page.at("has_more").as_bool());
   EXPECT_TRUE(page.at("next_cursor").is_null());
-  auto item = parse_object(env_->call("GET", "/v1/points/" + kRelay + "/parcels?limit=1", point_).body)
-                  .at("data")
-                  .as_array()[0]
-                  .as_object();
+  auto item =
+      parse_object(env_->call("GET", "/v1/points/" + kRelay + "/parcels?limit=1", point_).body)
+          .at("data")
+          .as_array()[0]
+          .as_object();
   EXPECT_EQ(string_at(item, "tracking_number"), c.tracking_number);
   EXPECT_EQ(string_at(item, "carrier"), "mondialrelay");
   EXPECT_EQ(string_at(item, "status"), "dropped_off");
@@ -441,8 +448,8 @@ TEST_F(point_scans, the_points_parcels_are_listed_by_state_and_paged) {
           .at("data")
           .as_array()
           .empty());
-  auto bad = env_->call("GET", "/v1/points/" + kRelay + "/parcels?state=lost&limit=0&colour=red",
-                        point_);
+  auto bad =
+      env_->call("GET", "/v1/points/" + kRelay + "/parcels?state=lost&limit=0&colour=red", point_);
   expect_problem(bad, 422, "validation-error");
   EXPECT_EQ(error_fields(bad), (std::set<std::string>{"state", "limit", "colour"}));
   auto foreign = env_->call(

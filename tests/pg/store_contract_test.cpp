@@ -836,7 +836,8 @@ namespace {
 
 // --- collection point scans (migration 8): a point's scan is recorded by record_tracking with
 // its event, once per (point, shipment, kind); the point's parcels are listed by state.
-stored_event point_event(const std::string& point, const std::string& at, const std::string& status) {
+stored_event point_event(const std::string& point, const std::string& at,
+                         const std::string& status) {
   return {.occurred_at = at,
           .carrier_code = status == "dropped_off" ? "POINT_DROPOFF" : "POINT_HANDOVER",
           .status = status,
@@ -961,8 +962,7 @@ TEST_P(point_scans, parcels_are_listed_by_state_newest_first_and_paged) {
   const std::string kind = "handover";
   const auto handed = wait(db().find_point_scan(kRelay, a, kind)).value().value();
   const std::string other_cursor = handed.id;
-  auto refused =
-      wait(db().list_point_scans(kRelay, state::awaiting_carrier, other_cursor, 10));
+  auto refused = wait(db().list_point_scans(kRelay, state::awaiting_carrier, other_cursor, 10));
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
   ASSERT_EQ(refused.error().fields.size(), 1u);

@@ -55,8 +55,7 @@ result<std::optional<point_scan>> sqlite_store::find_point_scan(std::string_view
 
 result<point_scan_page> sqlite_store::list_point_scans(std::string_view point_id,
                                                        point_parcel_state state,
-                                                       std::string_view starting_after,
-                                                       int limit) {
+                                                       std::string_view starting_after, int limit) {
   auto reader = readers_.acquire();
   if (!reader) return std::unexpected(reader.error());
   connection& db = reader->get();
