@@ -24,6 +24,7 @@
 #include "gateway/carriers/http_client.hpp"
 #include "gateway/domain/duties.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/points_finder.hpp"
 #include "gateway/domain/push_inbox.hpp"
 #include "gateway/domain/shipment_cache.hpp"
 #include "gateway/domain/shipping.hpp"
@@ -365,12 +366,15 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
                   .every = std::chrono::minutes(10),
                   .run = [&webhook_dispatcher] { return webhook_dispatcher.purge_history(); }});
 
+  // Collection points of every network (GET /v1/points), cached in memory per query area.
+  points_finder points(*registry, **client, metrics, cfg.points);
+
   api::authenticator auth(*data, std::chrono::seconds(5));
   api::rate_limiter limiter(cfg.server.rate_limit.requests_per_s, cfg.server.rate_limit.burst);
   std::atomic<bool> stopping{false};
   api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book,
                         limiter, cfg.server.access_log, [&stopping] { return !stopping.load(); },
-                        &pushes, webhook_sender->get(), &cfg.webhooks});
+                        &pushes, webhook_sender->get(), &cfg.webhooks, &points});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
       [&api](int status, std::string_view detail) { return api.server_error(status, detail); });

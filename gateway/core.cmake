@@ -4,6 +4,7 @@ add_library(parcelgate_core STATIC
   api/auth.cpp
   api/gateway_api.cpp
   api/openapi.cpp
+  api/points_routes.cpp
   api/problems.cpp
   api/rate_input.cpp
   api/rates_routes.cpp
@@ -32,6 +33,7 @@ add_library(parcelgate_core STATIC
   domain/tracking_service.cpp
   domain/tracking_poller.cpp
   domain/push_inbox.cpp
+  domain/points_finder.cpp
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iterator>
 
+#include "adapters/colissimo/points.hpp"
 #include "adapters/colissimo/rules.hpp"
 #include "adapters/colissimo/tracking.hpp"
 #include "adapters/colissimo/wire.hpp"
@@ -70,6 +71,15 @@ class colissimo_adapter final : public carriers::carrier_adapter {
              .description = "La Poste Suivi v2 root, e.g. https://api.laposte.fr/suivi/v2 or "
                             "http://127.0.0.1:9443/laposte/suivi/v2; tracking polls GET "
                             "tracking_url + /idships/{id,...}"},
+        spec{.key = "points_url",
+             .required = false,
+             .default_value = std::string(kDefaultPointsUrl),
+             .secret = false,
+             .description =
+                 "point retrait SOAP service, e.g. " + std::string(kDefaultPointsUrl) +
+                 " or "
+                 "http://127.0.0.1:9443/colissimo/pointretrait-ws-cxf/PointRetraitServiceWS/2.0; "
+                 "point searches POST there with the contract_number/password account"},
         spec{.key = "okapi_key",
              .required = false,
              .default_value = "",
@@ -108,6 +118,11 @@ class colissimo_adapter final : public carriers::carrier_adapter {
     while (tracking.ends_with('/')) tracking.pop_back();
     if (!valid_base_url(tracking))
       add("tracking_url", "must be an http:// or https:// URL with a host (no query)");
+    std::string points =
+        settings.contains("points_url") ? value("points_url") : std::string(kDefaultPointsUrl);
+    while (points.ends_with('/')) points.pop_back();
+    if (!valid_base_url(points))
+      add("points_url", "must be an http:// or https:// URL with a host (no query)");
     const std::string okapi_key = value("okapi_key");
     if (okapi_key.find_first_of("\r\n") != std::string::npos)
       add("okapi_key", "must be a single line");
@@ -120,6 +135,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
                          .password = password,
                          .commercial_name = std::move(commercial)};
       tracking_url_ = std::move(tracking);
+      points_url_ = std::move(points);
       okapi_key_ = okapi_key;
     }
     return problems;
@@ -134,6 +150,7 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         "scans: cancelling is recorded by the gateway alone; an unused label must not be dropped "
         "off.";
     c.returns = true;
+    c.points = true;  // point retrait web service (points.hpp), same account as labels
     // La Poste Suivi v2 (tracking.hpp), which needs the account's Okapi key: without one the
     // scheduler leaves Colissimo parcels alone rather than fail every poll.
     c.tracking_poll = !okapi_key_.empty();
@@ -193,6 +210,45 @@ class colissimo_adapter final : public carriers::carrier_adapter {
       co_return fail(std::move(e));
     }
     co_return parse_generate_label_response(*response, order, request.format);
+  }
+
+  carriers::task<result<std::vector<carriers::collection_point>>> find_points(
+      const carriers::point_query& query, carriers::call& c) override {
+    if (points_url_.empty())
+      co_return fail(error{.kind = error_kind::internal,
+                           .message = "the Colissimo adapter is not configured",
+                           .carrier = std::string(kCarrierId)});
+    // Without a shipping date the search uses France's today, as depositDate does for labels:
+    // La Poste's services reason in French dates, which run ahead of UTC around midnight.
+    auto search =
+        make_points_search(query, france_.local_iso_date(std::chrono::system_clock::now()));
+    if (!search) co_return fail(std::move(search.error()));
+    carriers::outbound_request out =
+        points_request(points_url_, build_find_points_request(*search, account_), "find_points");
+    auto response = co_await c.send(std::move(out));
+    if (!response) co_return fail(with_carrier(std::move(response.error())));
+    co_return parse_find_points_response(*response, query.limit);
+  }
+
+  carriers::task<result<carriers::collection_point>> find_point(std::string_view country,
+                                                                std::string_view native_id,
+                                                                carriers::call& c) override {
+    if (points_url_.empty())
+      co_return fail(error{.kind = error_kind::internal,
+                           .message = "the Colissimo adapter is not configured",
+                           .carrier = std::string(kCarrierId)});
+    // Colissimo's ids are 6 digits: anything else cannot name one of its points.
+    if (!valid_point_id(native_id))
+      co_return fail(error{.kind = error_kind::not_found,
+                           .message = "Colissimo point ids are 6 digits",
+                           .carrier = std::string(kCarrierId)});
+    const auto date = wire_date(france_.local_iso_date(std::chrono::system_clock::now()));
+    carriers::outbound_request out = points_request(
+        points_url_, build_find_point_request(native_id, date.value_or(""), account_),
+        "find_point");
+    auto response = co_await c.send(std::move(out));
+    if (!response) co_return fail(with_carrier(std::move(response.error())));
+    co_return parse_find_point_response(*response, country, native_id);
   }
 
   carriers::task<result<void>> cancel_label(const shipment_ref&, carriers::call&) override {
@@ -266,8 +322,14 @@ class colissimo_adapter final : public carriers::carrier_adapter {
   }
 
  private:
+  static error with_carrier(error e) {
+    if (e.carrier.empty()) e.carrier = std::string(kCarrierId);
+    return e;
+  }
+
   std::string base_url_;
   std::string tracking_url_;
+  std::string points_url_;
   std::string okapi_key_;
   account account_;
   time_zone france_;

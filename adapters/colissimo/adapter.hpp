@@ -7,10 +7,12 @@
 // and ZPL (10x15, 203 dpi); one parcel per label. Voiding is local: SLS has no void call and
 // La Poste bills only the parcels it scans.
 //
-// Tracking polls La Poste Suivi v2 (tracking.hpp), up to 10 numbers per request.
+// Tracking polls La Poste Suivi v2 (tracking.hpp), up to 10 numbers per request. Collection
+// points (relay shops, post offices, lockers) come from the point retrait SOAP service
+// (points.hpp) with the label account.
 //
 // Settings (carriers.colissimo): base_url, contract_number, password (secret), commercial_name,
-// tracking_url, okapi_key (secret; needed only for tracking).
+// tracking_url, points_url, okapi_key (secret; needed only for tracking).
 // Thread-safety: immutable after configure(); operations may run concurrently.
 
 #include <memory>

@@ -6,6 +6,7 @@
 
 #include <iterator>
 
+#include "adapters/inpost/points.hpp"
 #include "adapters/inpost/rules.hpp"
 #include "adapters/inpost/tracking.hpp"
 #include "adapters/inpost/wire.hpp"
@@ -133,6 +134,7 @@ class inpost_adapter final : public carriers::carrier_adapter {
     c.tracking_push = true;
     c.tracking_batch = ip::kTrackingBatch;
     c.tracking_requests_per_s = ip::kTrackingRequestsPerS;
+    c.points = true;
     c.max_parcels = 1;
     c.services = {service_level::locker, service_level::pickup_point, service_level::home};
     c.label_formats = {label_format::pdf, label_format::zpl};
@@ -246,6 +248,30 @@ class inpost_adapter final : public carriers::carrier_adapter {
   // verify_push keeps the default (no_scheme): InPost signs nothing, the core checks push_token.
   result<carriers::push_batch> parse_push(const carriers::inbound_push& push) const override {
     return ip::decode_push(push.body, account_.organization_id);
+  }
+
+  // InPost's points are all in Poland: another country, or a parcel no InPost point takes, has
+  // no point, answered without asking InPost.
+  carriers::task<result<std::vector<carriers::collection_point>>> find_points(
+      const carriers::point_query& query, carriers::call& c) override {
+    if (ip::outside_network(query)) co_return std::vector<carriers::collection_point>{};
+    auto request = ip::build_points_request(account_, query);
+    if (!request) co_return fail(std::move(request.error()));
+    auto answer = co_await c.send(std::move(*request));
+    if (!answer) co_return fail(tagged(std::move(answer.error())));
+    co_return ip::decode_points(*answer, query.limit);
+  }
+
+  carriers::task<result<carriers::collection_point>> find_point(std::string_view country,
+                                                                std::string_view native_id,
+                                                                carriers::call& c) override {
+    const std::string name(native_id);
+    if (country != ip::kCountry || !ip::plausible_point_name(name))
+      co_return fail(inpost_error(error_kind::not_found,
+                                  "InPost has no point " + name + " in " + std::string(country)));
+    auto answer = co_await c.send(ip::build_point_request(account_, name));
+    if (!answer) co_return fail(tagged(std::move(answer.error())));
+    co_return ip::decode_point(name, *answer);
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <memory>
 
+#include "adapters/mondialrelay/points.hpp"
 #include "adapters/mondialrelay/rules.hpp"
 #include "adapters/mondialrelay/tracking.hpp"
 #include "adapters/mondialrelay/wire.hpp"
@@ -123,6 +124,8 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
     c.tracking_poll = true;
     c.tracking_batch = mr::kTracingBatch;
     c.tracking_requests_per_s = 0;
+    // WSI4_PointRelais_Recherche: relay shops and lockers (no post offices in this network).
+    c.points = true;
     c.max_parcels = 1;
     c.max_parcels_note =
         "one parcel per label with HOM and 24R; up to 99 parcels with carrier_service LD1 or LDS "
@@ -232,6 +235,40 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
       std::move(batch->misses.begin(), batch->misses.end(), std::back_inserter(out.misses));
     }
     co_return out;
+  }
+
+  carriers::task<result<std::vector<carriers::collection_point>>> find_points(
+      const carriers::point_query& query, carriers::call& c) override {
+    // Mondial Relay has no point outside the countries it serves: nothing to ask.
+    if (!mr::served(query.country)) co_return std::vector<carriers::collection_point>{};
+    auto params = mr::build_point_search_params(query, account_);
+    if (!params) co_return fail(std::move(params.error()));
+    carriers::outbound_request request =
+        mr::build_points_request(base_url_, *params, "find_points");
+    auto answer = co_await c.send(std::move(request));
+    if (!answer) co_return fail(tagged(std::move(answer.error())));
+    co_return mr::decode_point_search(answer->status, answer->body, query);
+  }
+
+  carriers::task<result<carriers::collection_point>> find_point(std::string_view country,
+                                                                std::string_view native_id,
+                                                                carriers::call& c) override {
+    auto number = mr::point_number(native_id);
+    if (!number || !mr::served(country))
+      co_return fail(error{.kind = error_kind::not_found,
+                           .message = "Mondial Relay has no point " + std::string(native_id) +
+                                      " in " + std::string(country),
+                           .fields = {},
+                           .carrier = std::string(mr::kCarrierId),
+                           .carrier_code = {},
+                           .carrier_message = {}});
+    // Copied before the first suspension: the views need not outlive it.
+    const std::string pays(country);
+    carriers::outbound_request request = mr::build_points_request(
+        base_url_, mr::build_point_lookup_params(pays, *number, account_), "find_point");
+    auto answer = co_await c.send(std::move(request));
+    if (!answer) co_return fail(tagged(std::move(answer.error())));
+    co_return mr::decode_point_lookup(answer->status, answer->body, pays, *number);
   }
 
  private:

@@ -571,4 +571,69 @@ result<tracing_response> parse_tracing_response(int http_status, std::string_vie
   return out;
 }
 
+// ---- WSI4_PointRelais_Recherche -----------------------------------------------------------------
+
+namespace {
+
+// Direct child by local name (the answer uses the default namespace, but a prefix is harmless).
+pugi::xml_node child_local(pugi::xml_node parent, std::string_view local) {
+  for (auto c : parent.children()) {
+    std::string_view name = c.name();
+    auto colon = name.find(':');
+    if (c.type() == pugi::node_element &&
+        (colon == std::string_view::npos ? name : name.substr(colon + 1)) == local)
+      return c;
+  }
+  return {};
+}
+
+std::string child_text(pugi::xml_node parent, std::string_view local) {
+  return trimmed(child_local(parent, local).child_value());
+}
+
+constexpr std::array<std::string_view, 7> kHoursElements = {
+    "Horaires_Lundi",    "Horaires_Mardi",  "Horaires_Mercredi", "Horaires_Jeudi",
+    "Horaires_Vendredi", "Horaires_Samedi", "Horaires_Dimanche"};
+
+}  // namespace
+
+result<point_search_response> parse_point_search_response(int http_status, std::string_view body) {
+  pugi::xml_document doc;
+  auto parsed = doc.load_buffer(body.data(), body.size());
+  auto node = soap_result(doc, parsed, http_status, body, "WSI4_PointRelais_RechercheResult");
+  if (!node) return fail(std::move(node.error()));
+  point_search_response out;
+  // The top-level STAT only: every PointRelais_Details carries an empty STAT of its own.
+  std::string stat = child_text(*node, "STAT");
+  out.stat = parse_stat(stat);
+  if (out.stat < 0)
+    return fail(wire_error(error_kind::bad_gateway, "Mondial Relay answered an unreadable STAT",
+                           "STAT " + stat));
+  for (auto p : child_local(*node, "PointsRelais").children()) {
+    std::string_view name = p.name();
+    if (p.type() != pugi::node_element || !name.ends_with("PointRelais_Details")) continue;
+    relay_point_details d;
+    d.num = child_text(p, "Num");
+    d.name1 = child_text(p, "LgAdr1");
+    d.name2 = child_text(p, "LgAdr2");
+    d.line3 = child_text(p, "LgAdr3");
+    d.line4 = child_text(p, "LgAdr4");
+    d.postcode = child_text(p, "CP");
+    d.city = child_text(p, "Ville");
+    d.country = child_text(p, "Pays");
+    d.location1 = child_text(p, "Localisation1");
+    d.location2 = child_text(p, "Localisation2");
+    d.latitude = child_text(p, "Latitude");
+    d.longitude = child_text(p, "Longitude");
+    d.activity_type = child_text(p, "TypeActivite");
+    d.information = child_text(p, "Information");
+    d.distance = child_text(p, "Distance");
+    for (std::size_t day = 0; day < kHoursElements.size(); ++day)
+      for (auto v : child_local(p, kHoursElements[day]).children())
+        if (v.type() == pugi::node_element) d.hours[day].push_back(trimmed(v.child_value()));
+    out.points.push_back(std::move(d));
+  }
+  return out;
+}
+
 }  // namespace parcelgate::adapters::mondialrelay

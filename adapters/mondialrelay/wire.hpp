@@ -1,6 +1,7 @@
 #pragma once
 // Mondial Relay "WSI" SOAP web service (api.mondialrelay.com/Web_Services.asmx): pure request
-// builders and response parsers for WSI2_CreationEtiquette and WSI2_TracingColisDetaille, the
+// builders and response parsers for WSI2_CreationEtiquette and WSI2_TracingColisDetaille, the raw
+// answer of WSI4_PointRelais_Recherche (its mapping to collection points is points.hpp), the
 // Security hash, the text rules the service enforces, and the STAT / tracking code tables.
 //
 // Everything here is a pure function of its arguments: no I/O, no global state, thread-safe.
@@ -197,6 +198,33 @@ struct tracing_response {
 };
 
 result<tracing_response> parse_tracing_response(int http_status, std::string_view body);
+
+// ---- WSI4_PointRelais_Recherche (raw answer; points.hpp maps it) -------------------------------
+
+// One PointRelais_Details as published, every string trimmed of its padding; numbers keep the
+// service's form ("45,7728450", "1739").
+struct relay_point_details {
+  std::string num;                         // Num, 6 digits
+  std::string name1, name2, line3, line4;  // LgAdr1..LgAdr4
+  std::string postcode, city, country;     // CP, Ville, Pays
+  std::string location1, location2;        // Localisation1/2: where to find the point
+  std::string latitude, longitude;         // decimal comma
+  std::string activity_type, information;  // TypeActivite, Information ("LOCKER" for lockers)
+  std::string distance;                    // metres from the place asked for; may be empty
+  // Horaires_Lundi..Horaires_Dimanche (Monday first): the <string> values of each day, trimmed;
+  // empty when the day's element is absent.
+  std::array<std::vector<std::string>, 7> hours;
+};
+
+struct point_search_response {
+  int stat = -1;
+  std::vector<relay_point_details> points;  // PointsRelais, service order (nearest first)
+};
+
+// Parses the HTTP answer to WSI4_PointRelais_Recherche. Any STAT is a success here; SOAP faults,
+// non-XML bodies, a missing or unreadable STAT and HTTP errors come back as errors, as for the
+// other operations.
+result<point_search_response> parse_point_search_response(int http_status, std::string_view body);
 
 // ---- tracking codes (status_map.cpp) ------------------------------------------------------------
 

@@ -18,6 +18,7 @@ namespace parcelgate {
 class shipping_service;
 class push_inbox;
 class shipment_cache;
+class points_finder;
 }  // namespace parcelgate
 namespace parcelgate::carriers {
 class registry;
@@ -58,6 +59,7 @@ struct api_deps {
   // Outgoing webhooks (webhooks_routes.cpp): the delivery client checks hosts at registration.
   webhooks::sender* webhook_sender = nullptr;
   const config::webhooks_config* webhooks = nullptr;
+  points_finder* points = nullptr;  // collection-point search; null: GET /v1/points not served
 };
 
 class gateway_api {
@@ -91,8 +93,9 @@ void add_system_routes(router& r, api_deps& deps);
 void add_rate_routes(router& r, api_deps& deps);
 void add_carrier_push_routes(router& r, api_deps& deps);
 void add_tracking_routes(router& r, api_deps& deps);
+void add_webhook_routes(router& r, api_deps& deps);
+void add_points_routes(router& r, api_deps& deps);   // only when points is set  // only when webhook_sender is set
 void add_point_scan_routes(router& r, api_deps& deps);
-void add_webhook_routes(router& r, api_deps& deps);  // only when webhook_sender is set
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
 std::string render_quotes(const tariffs::quote_result& result);

@@ -490,7 +490,8 @@ constexpr std::string_view kTags = R"json([
 {"name": "Carriers", "description": "Configured carriers and what they can do"},
 {"name": "Webhooks", "description": "Signed shipment events pushed to merchants' endpoints"},
 {"name": "System", "description": "Health, readiness, metrics and this document"},
-{"name": "Tracking", "description": "Parcel timelines: by tracking number, by shipment, the public page, and the carriers' pushes of scans"}
+{"name": "Tracking", "description": "Parcel timelines: by tracking number, by shipment, the public page, and the carriers' pushes of scans"},
+{"name": "Points", "description": "Collection points (relay shops, post offices, lockers) across networks, and what the points report"}
 ])json";
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {

@@ -25,23 +25,10 @@ http::response json_ok(int status, std::string body) {
   return http::response::json(status, std::move(body));
 }
 
-bool valid_shipment_id(std::string_view id) {
-  if (id.size() != 19 || !id.starts_with("shp_")) return false;
-  for (char c : id.substr(4))
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
-  return true;
-}
+bool valid_shipment_id(std::string_view id) { return valid_prefixed_id(id, "shp_"); }
 
 http::response not_found(const context& ctx, std::string_view id) {
   return problem(ctx, 404, "not-found", "Not found", "no shipment " + std::string(id));
-}
-
-// Idempotency-Key: 1-255 visible ASCII characters.
-bool valid_idempotency_key(std::string_view key) {
-  if (key.empty() || key.size() > 255) return false;
-  for (unsigned char c : key)
-    if (c < 0x21 || c > 0x7e) return false;
-  return true;
 }
 
 task_response create_shipment(context& ctx, api_deps& deps) {
@@ -109,22 +96,10 @@ task_response list_shipments(context& ctx, api_deps& deps) {
   std::vector<field_error> errors;
   store::shipment_filter filter;
   // Unknown query parameters are rejected like unknown JSON fields: a typo never filters nothing.
-  std::string_view q = ctx.request.query;
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    auto pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    auto name = pair.substr(0, pair.find('='));
-    if (name.empty()) continue;
-    static constexpr std::string_view kAllowed[] = {"limit",         "starting_after", "reference",
-                                                    "status",        "carrier",        "tenant",
-                                                    "created_after", "created_before"};
-    if (std::find(std::begin(kAllowed), std::end(kAllowed), name) == std::end(kAllowed))
-      errors.push_back(
-          {std::string(name),
-           "unknown query parameter (allowed: limit, starting_after, reference, status, "
-           "carrier, tenant, created_after, created_before)"});
-  }
+  static constexpr std::string_view kAllowed[] = {"limit",   "starting_after", "reference",
+                                                  "status",  "carrier",        "tenant",
+                                                  "created_after", "created_before"};
+  reject_unknown_query(ctx.request, kAllowed, errors);
   bool has_limit = false;
   auto limit = ctx.request.query_param("limit", &has_limit);
   if (has_limit) {

@@ -40,32 +40,7 @@ bool valid_tracking_number(std::string_view n) {
   });
 }
 
-bool valid_shipment_id(std::string_view id) {
-  if (id.size() != 19 || !id.starts_with("shp_")) return false;
-  for (char c : id.substr(4))
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
-  return true;
-}
-
-// Query parameters not in `allowed`, each as a field error (a typo never passes silently).
-std::vector<field_error> unknown_params(std::string_view query,
-                                        std::initializer_list<std::string_view> allowed) {
-  std::vector<field_error> out;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const auto name = pair.substr(0, pair.find('='));
-    if (name.empty() || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-    std::string list;
-    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    out.push_back(field_error{.field = std::string(name),
-                              .message = "unknown query parameter" +
-                                         (list.empty() ? std::string(" (this route takes none)")
-                                                       : " (allowed: " + list + ")")});
-  }
-  return out;
-}
+bool valid_shipment_id(std::string_view id) { return valid_prefixed_id(id, "shp_"); }
 
 bool configured(const carriers::registry& registry, std::string_view id) {
   return registry.find(id) != nullptr;
@@ -116,7 +91,7 @@ boost::asio::awaitable<result<std::string>> timeline_json(api_deps& deps,
 }
 
 task_response get_tracking(context& ctx, api_deps& deps) {
-  auto errors = unknown_params(ctx.request.query, {"carrier"});
+  auto errors = unknown_query(ctx.request, {"carrier"});
   const std::string carrier = ctx.request.query_param("carrier");
   if (!carrier.empty() && !configured(deps.carriers, carrier))
     errors.push_back(field_error{.field = "carrier", .message = "unknown carrier"});
@@ -156,7 +131,7 @@ task_response get_tracking(context& ctx, api_deps& deps) {
 }
 
 task_response get_shipment_events(context& ctx, api_deps& deps) {
-  if (auto errors = unknown_params(ctx.request.query, {}); !errors.empty())
+  if (auto errors = unknown_query(ctx.request, {}); !errors.empty())
     co_return validation_failed(ctx, std::move(errors));
   const auto id = ctx.param("id");
   auto not_found = [&] {

@@ -26,22 +26,10 @@ using task_response = boost::asio::awaitable<http::response>;
 constexpr std::string_view kEventTypes[] = {"shipment.created", "shipment.status_changed",
                                             "shipment.cancelled"};
 
-bool valid_webhook_id(std::string_view id) {
-  if (id.size() != 19 || !id.starts_with("whk_")) return false;
-  for (char c : id.substr(4))
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
-  return true;
-}
+bool valid_webhook_id(std::string_view id) { return valid_prefixed_id(id, "whk_"); }
 
 http::response not_found(const context& ctx, std::string_view id) {
   return problem(ctx, 404, "not-found", "Not found", "no webhook " + std::string(id));
-}
-
-bool valid_idempotency_key(std::string_view key) {
-  if (key.empty() || key.size() > 255) return false;
-  for (unsigned char c : key)
-    if (c < 0x21 || c > 0x7e) return false;
-  return true;
 }
 
 std::int64_t now_ms() {

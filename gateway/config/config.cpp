@@ -336,7 +336,7 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
   }
   r.only_keys(root, "",
               {"server", "log", "store", "outbound", "carriers", "tariffs", "idempotency",
-               "tracking", "webhooks"});
+               "tracking", "webhooks", "points"});
   if (auto v = root["server"]; v) read_server(r, v, base_dir, cfg.server);
   if (auto v = root["log"]; v && r.is_map(v, "log")) {
     r.only_keys(v, "log", {"level"});
@@ -387,6 +387,21 @@ load_result load_text(const std::string& yaml, const std::filesystem::path& base
     if (auto x = v["push_retention_days"]; x)
       if (auto n = r.integer(x, "tracking.push_retention_days", 1, 365))
         cfg.tracking.push_retention_days = *n;
+  }
+  if (auto v = root["points"]; v && r.is_map(v, "points")) {
+    auto& p = cfg.points;
+    r.only_keys(v, "points", {"cache_ttl_s", "stale_serve_s", "network_timeout_ms", "cache_entries"});
+    if (auto x = v["cache_ttl_s"]; x)
+      if (auto n = r.integer(x, "points.cache_ttl_s", 0, 7 * 86400))
+        p.cache_ttl = std::chrono::seconds(*n);
+    if (auto x = v["stale_serve_s"]; x)
+      if (auto n = r.integer(x, "points.stale_serve_s", 0, 30 * 86400))
+        p.stale_serve = std::chrono::seconds(*n);
+    if (auto x = v["network_timeout_ms"]; x)
+      if (auto n = r.integer(x, "points.network_timeout_ms", 100, 60'000))
+        p.network_timeout = std::chrono::milliseconds(*n);
+    if (auto x = v["cache_entries"]; x)
+      if (auto n = r.integer(x, "points.cache_entries", 0, 10'000'000)) p.cache_entries = *n;
   }
   if (auto v = root["webhooks"]; v && r.is_map(v, "webhooks")) {
     auto& w = cfg.webhooks;

@@ -82,6 +82,15 @@ struct tracking_config {
   int push_retention_days = 30;                // processed carrier pushes kept this long
 };
 
+// Collection-point search (GET /v1/points, docs/points.md): how long the networks' answers are
+// kept, and how long one network may take before the others are answered without it.
+struct points_config {
+  std::chrono::seconds cache_ttl{600};      // an answer is fresh this long
+  std::chrono::seconds stale_serve{3600};   // then served while it is fetched again, this long
+  std::chrono::milliseconds network_timeout{2500};  // per network and query
+  int cache_entries = 20'000;               // query areas kept; the least recently used go first
+};
+
 // Outgoing webhooks (docs/webhooks.md).
 struct webhooks_config {
   std::chrono::hours max_age{72};             // a delivery is retried this long, then given up
@@ -108,6 +117,7 @@ struct config {
   idempotency_config idempotency;
   tracking_config tracking;
   webhooks_config webhooks;
+  points_config points;
 };
 
 using load_result = std::expected<config, std::vector<problem>>;

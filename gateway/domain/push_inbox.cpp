@@ -47,7 +47,7 @@ std::vector<http::header> headers_from_json(std::string_view text) {
 }
 
 std::string label(std::string_view carrier, std::string_view outcome) {
-  return "carrier=\"" + std::string(carrier) + "\",outcome=\"" + std::string(outcome) + "\"";
+  return telemetry::metric_labels({{"carrier", carrier}, {"outcome", outcome}});
 }
 
 }  // namespace

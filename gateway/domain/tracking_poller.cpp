@@ -37,7 +37,7 @@ double unit_random() {
 }
 
 std::string carrier_label(std::string_view carrier, std::string_view outcome) {
-  return "carrier=\"" + std::string(carrier) + "\",outcome=\"" + std::string(outcome) + "\"";
+  return telemetry::metric_labels({{"carrier", carrier}, {"outcome", outcome}});
 }
 
 // Waits for the carriers polled concurrently in one round.

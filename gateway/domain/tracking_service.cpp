@@ -44,19 +44,6 @@ store::stored_event to_store(const timeline_event& e, const std::string& recorde
 }
 
 // A Prometheus label value: backslash, quote and newline escaped.
-std::string label_value(std::string_view v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 timeline_event from_carrier_event(const carriers::tracking_event& e, std::string source) {
@@ -74,7 +61,7 @@ timeline_event from_carrier_event(const carriers::tracking_event& e, std::string
 void tracking_service::note_unmapped(const std::string& carrier, const timeline_event& e) {
   metrics_.add(
       "parcelgate_tracking_unmapped_codes_total",
-      "carrier=\"" + label_value(carrier) + "\",code=\"" + label_value(e.carrier_code) + "\"");
+      telemetry::metric_labels({{"carrier", carrier}, {"code", e.carrier_code}}));
   bool first = false;
   {
     const std::lock_guard lock(logged_mutex_);

@@ -3,38 +3,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gateway/domain/html.hpp"
 #include "gateway/tariffs/compare.hpp"
 
 namespace parcelgate::tariffs {
 
 namespace {
 
-std::string esc(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view text) { return html_escape(text); }
 
 std::string num(double v) {
   char text[32];

@@ -4,6 +4,27 @@
 
 namespace parcelgate::telemetry {
 
+std::string metric_labels(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> labels) {
+  std::string out;
+  for (const auto& [name, value] : labels) {
+    if (!out.empty()) out += ',';
+    out += name;
+    out += "=\"";
+    for (char c : value) {
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      if (c == '\\' || c == '"') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
+
+
 namespace {
 std::string format_double(double v) {
   char buf[32];

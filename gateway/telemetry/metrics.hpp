@@ -11,6 +11,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,11 @@ class route_metrics {
   std::array<std::atomic<std::uint64_t>, 600> by_status_{};
   histogram latency_;
 };
+
+// Prometheus label text `a="x",b="y"`, values escaped (backslash, quote, newline) as the text
+// format requires: label values may come from carriers (status codes) and must not break it.
+std::string metric_labels(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> labels);
 
 class metrics {
  public:

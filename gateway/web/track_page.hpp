@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gateway/api/tracking_view.hpp"
+#include "gateway/domain/html.hpp"
 
 namespace parcelgate {
 class time_zone;
@@ -66,6 +67,6 @@ std::string render_track_unavailable(const page_context& ctx);
 std::string_view track_page_stylesheet() noexcept;
 const std::string& track_page_csp();
 
-std::string html_escape(std::string_view text);
+using parcelgate::html_escape;  // gateway/domain/html.hpp
 
 }  // namespace parcelgate::web

@@ -552,6 +552,11 @@ stack::stack(stack_options options) : options_(std::move(options)) {
       << "/colissimo\", contract_number: " << yaml_quoted(options_.colissimo_contract)
       << ", password: " << yaml_quoted(options_.colissimo_password) << ", tracking_url: \""
       << sim_url_ << "/laposte/suivi/v2\", okapi_key: sandbox-okapi"
+      << ", points_url: \""
+      << (options_.colissimo_points_url.empty()
+              ? sim_url_ + "/colissimo/pointretrait-ws-cxf/PointRetraitServiceWS/2.0"
+              : options_.colissimo_points_url)
+      << "\""
       << ", timeout_s: " << options_.carrier_timeout_s << "}\n";
   cfg << "  mondialrelay: {base_url: \"" << sim_url_
       << "/mondialrelay\", enseigne: " << yaml_quoted(options_.mondialrelay_enseigne)

@@ -131,6 +131,8 @@ struct stack_options {
   std::string colissimo_password = "sandbox";
   std::string mondialrelay_enseigne = "BDTEST13";
   std::string mondialrelay_private_key = "PrivateK";
+  // carriers.colissimo.points_url; empty: the simulator's point retrait service.
+  std::string colissimo_points_url;
   // server.limits; 0 keeps the gateway's default.
   long long max_body_bytes = 0;
   int max_header_bytes = 0;

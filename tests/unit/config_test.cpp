@@ -163,5 +163,25 @@ TEST(config, invalid_yaml_is_one_clear_problem) {
   EXPECT_NE(cfg.error()[0].message.find("not valid YAML"), std::string::npos);
 }
 
+TEST(config, points_settings_are_read_and_bounded) {
+  auto defaults = load_text("server: {listen: \"127.0.0.1:0\"}\n", "/srv/pg");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->points.cache_ttl, std::chrono::seconds(600));
+  EXPECT_EQ(defaults->points.stale_serve, std::chrono::seconds(3600));
+  EXPECT_EQ(defaults->points.network_timeout, std::chrono::milliseconds(2500));
+  auto set = load_text(
+      "points: {cache_ttl_s: 60, stale_serve_s: 0, network_timeout_ms: 800, cache_entries: 5}\n",
+      "/srv/pg");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->points.cache_ttl, std::chrono::seconds(60));
+  EXPECT_EQ(set->points.stale_serve, std::chrono::seconds(0));
+  EXPECT_EQ(set->points.network_timeout, std::chrono::milliseconds(800));
+  EXPECT_EQ(set->points.cache_entries, 5);
+  auto bad = load_text("points: {network_timeout_ms: 5, ttl: 3}\n", "/srv/pg");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(has_problem(bad.error(), "points.ttl", "unknown key"));
+  EXPECT_TRUE(has_problem(bad.error(), "points.network_timeout_ms"));
+}
+
 }  // namespace
 }  // namespace parcelgate::config

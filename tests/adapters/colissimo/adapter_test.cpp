@@ -33,7 +33,7 @@ TEST(ColissimoAdapter, SettingsSchemaDeclaresKeysAndSecretPassword) {
   auto adapter = adapters::make_colissimo_adapter();
   EXPECT_EQ(adapter->id(), "colissimo");
   const auto schema = adapter->settings_schema();
-  ASSERT_EQ(schema.size(), 6u);
+  ASSERT_EQ(schema.size(), 7u);
   auto find = [&](std::string_view key) {
     return *std::find_if(schema.begin(), schema.end(), [&](const auto& s) { return s.key == key; });
   };
@@ -44,6 +44,7 @@ TEST(ColissimoAdapter, SettingsSchemaDeclaresKeysAndSecretPassword) {
   EXPECT_FALSE(find("commercial_name").required);
   EXPECT_EQ(find("commercial_name").default_value, "parcelgate");
   EXPECT_FALSE(find("tracking_url").required);
+  EXPECT_FALSE(find("points_url").required);
   EXPECT_FALSE(find("okapi_key").required);  // only tracking needs it
   EXPECT_TRUE(find("okapi_key").secret);
 }

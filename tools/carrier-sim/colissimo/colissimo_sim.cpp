@@ -3,7 +3,8 @@
 // body, validation errors as HTTP 400 with SLS message ids in a multipart <jsonInfos> part, and on
 // success a multipart/mixed body (boundary "uuid:<uuid>") with <jsonInfos> and the raw <label>.
 // checkGenerateLabel validates only and answers plain JSON. Sandbox account: contract 123456,
-// password "sandbox".
+// password "sandbox". The point retrait SOAP service is served under
+// {prefix}/pointretrait-ws-cxf/PointRetraitServiceWS/2.0 (point_retrait_sim.hpp).
 
 #include <boost/json.hpp>
 
@@ -14,6 +15,7 @@
 #include <random>
 
 #include "gateway/labels/label.hpp"
+#include "tools/carrier-sim/colissimo/point_retrait_sim.hpp"
 #include "tools/carrier-sim/colissimo/sls_validation.hpp"
 #include "tools/carrier-sim/sim.hpp"
 #include "tools/carrier-sim/timeline.hpp"
@@ -131,6 +133,7 @@ class colissimo_sim final : public carrier_sim {
   http::response handle(const http::request& request) override {
     std::string_view path = request.path;
     path.remove_prefix(std::min(path.size(), prefix().size()));
+    if (path == kPointRetraitPath) return serve_point_retrait(request);
     if (!path.starts_with(kServicePath)) return http::response::text(404, "Not Found");
     const std::string_view op = path.substr(kServicePath.size());
     if (op != "generateLabel" && op != "checkGenerateLabel")
@@ -157,7 +160,10 @@ class colissimo_sim final : public carrier_sim {
     return sell(root, *p);
   }
 
-  http::response busy_answer(const http::request&) const override {
+  http::response busy_answer(const http::request& request) const override {
+    std::string_view path = request.path;
+    path.remove_prefix(std::min(path.size(), prefix().size()));
+    if (path == kPointRetraitPath) return point_retrait_busy(request);
     return multipart(500, jsoninfos({{40015, "Service momentanément indisponible."}}, nullptr),
                      nullptr);
   }

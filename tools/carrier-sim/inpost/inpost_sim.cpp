@@ -9,6 +9,9 @@
 //                                                       invalid_action
 //   GET    /v1/tracking/{n}                             public; tracking_details newest first,
 //                                                       404 resource_not_found for unknown numbers
+//   GET    /v1/points, /v1/points/{name}                lockers and Parcel Points of Kraków and
+//                                                       Warszawa (points_routes.cpp over
+//                                                       points_data.cpp)
 // Sandbox account: token "sandbox-inpost-token" (Authorization: Bearer), organization 6183.
 // Errors are ShipX's {status, error, message, details}; validation details name the request
 // paths ({"receiver": [{"phone": ["invalid"]}]}). Points whose name ends in 999 do not exist.
@@ -33,6 +36,7 @@
 
 #include "gateway/domain/time_zone.hpp"
 #include "gateway/labels/label.hpp"
+#include "tools/carrier-sim/inpost/points_routes.hpp"
 #include "tools/carrier-sim/sim.hpp"
 #include "tools/carrier-sim/timeline.hpp"
 
@@ -221,6 +225,13 @@ class inpost_sim final : public carrier_sim {
       return tracking(path.substr(13));
     if (!authorized(request))
       return shipx_error(401, "token_invalid", "Token is missing or invalid.");
+    if (path == "/v1/points" || path.starts_with("/v1/points/")) {
+      if (request.method != "GET")
+        return shipx_error(405, "method_not_allowed", "Method not allowed.");
+      std::string_view name = path.substr(std::min<std::size_t>(path.size(), 11));
+      if (name.empty()) return inpost_points::search(request);
+      return inpost_points::lookup(name);
+    }
     if (path.starts_with("/v1/organizations/")) {
       std::string_view rest = path.substr(18);
       auto slash = rest.find('/');

@@ -1,6 +1,7 @@
 // Simulated Mondial Relay: the WSI SOAP service (POST {prefix}/Web_Services.asmx, SOAP 1.1,
-// dispatched on SOAPAction) with WSI2_CreationEtiquette and WSI2_TracingColisDetaille, and the
-// label server (GET {prefix}/ww2/PDF/StickerMaker2.aspx) that URL_Etiquette points to.
+// dispatched on SOAPAction) with WSI2_CreationEtiquette, WSI2_TracingColisDetaille and
+// WSI4_PointRelais_Recherche (points_search.hpp, points of points_data.cpp), and the label
+// server (GET {prefix}/ww2/PDF/StickerMaker2.aspx) that URL_Etiquette points to.
 // Sandbox account: enseigne BDTEST13, private key "PrivateK", brand code 11.
 // Tracing shows the steps the parcel's scenario reached so far (timeline.hpp): by default
 // PRISE EN CHARGE EN AGENCE, COLIS EN COURS D'ACHEMINEMENT, then DISPONIBLE AU POINT RELAIS
@@ -22,6 +23,7 @@
 #include "gateway/domain/time_zone.hpp"
 #include "gateway/labels/label.hpp"
 #include "tools/carrier-sim/mondialrelay/creation_rules.hpp"
+#include "tools/carrier-sim/mondialrelay/points_search.hpp"
 #include "tools/carrier-sim/sim.hpp"
 #include "tools/carrier-sim/timeline.hpp"
 
@@ -233,6 +235,7 @@ class mondialrelay_sim final : public carrier_sim {
     }
     if (operation == "WSI2_CreationEtiquette") return creation(params);
     if (operation == "WSI2_TracingColisDetaille") return tracing(params);
+    if (operation == "WSI4_PointRelais_Recherche") return point_search(params);
     return fault("Client",
                  "Server did not recognize the value of HTTP Header SOAPAction: " + action + ".");
   }
@@ -369,6 +372,18 @@ class mondialrelay_sim final : public carrier_sim {
                                     (relay ? padded("POINT RELAIS " + rec.liv_rel, 32) : "") +
                                     "</Relais_Libelle><Relais_Num>" + rec.liv_rel +
                                     "</Relais_Num><Libelle02 /><Tracing>" + steps + "</Tracing>");
+  }
+
+  // Points near a place, or one point by NumPointRelais. Their numbers are valid LIV_Rel values
+  // for WSI2_CreationEtiquette (24R to the point).
+  http::response point_search(const mrs::wsi_params& p) {
+    constexpr std::string_view op = "WSI4_PointRelais_Recherche";
+    int stat = 0;
+    const sim_account* acct = authenticate(p, mrs::kPointsOrder, stat);
+    if (!acct) return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT>");
+    auto out = mrs::search_points(p, std::string(acct->enseigne) + std::string(kBrandCode));
+    if (!out.fault.empty()) return fault("Client", out.fault);
+    return operation_result(op, out.result_xml);
   }
 
   http::response sticker(const http::request& request) {
