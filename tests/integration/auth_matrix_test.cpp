@@ -58,6 +58,8 @@ const std::vector<route_case>& routes() {
       {"DELETE", "/v1/webhooks/{id}", kMerchant},
       {"POST", "/v1/webhooks/{id}/rotate-secret", kMerchant},
       {"GET", "/v1/webhooks/{id}/deliveries", kMerchant},
+      {"GET", "/v1/points", kMerchant | kPoint | kOps},
+      {"GET", "/v1/points/{point_id}", kMerchant | kPoint | kOps},
       {"POST", "/v1/points/{point_id}/dropoffs", kPoint},
       {"POST", "/v1/points/{point_id}/handovers", kPoint},
       {"GET", "/v1/points/{point_id}/parcels", kPoint | kOps},
@@ -80,6 +82,8 @@ const std::vector<std::pair<unsigned, std::string>> kRoles = {
 bool webhook_route(const route_case& r) {
   return r.pattern.starts_with("/v1/webhooks");
 }
+
+const std::string kPointSearch = "/v1/points?country=FR&postal_code=69100";
 
 const std::string kWebhookBody =
     R"({"url": "https://hooks.example.com/acme", "events": ["shipment.created"]})";
@@ -147,6 +151,13 @@ class auth_matrix : public ::testing::Test {
     ASSERT_EQ(relay.status, 201) << describe(relay);
     relay_number_ =
         new std::string(pgtest::string_at(pgtest::parse_object(relay.body), "tracking_number"));
+    // A point the networks know, for GET /v1/points/{point_id}.
+    auto found = env_->call("GET", kPointSearch, *owner_key_);
+    ASSERT_EQ(found.status, 200) << describe(found);
+    const auto points = pgtest::parse_object(found.body);
+    ASSERT_FALSE(points.at("data").as_array().empty()) << found.body;
+    known_point_ =
+        new std::string(pgtest::string_at(points.at("data").as_array()[0].as_object(), "id"));
     auto hook = env_->call("POST", "/v1/webhooks", *owner_key_, kWebhookBody);
     ASSERT_EQ(hook.status, 201) << describe(hook);
     webhook_id_ = new std::string(pgtest::string_at(pgtest::parse_object(hook.body), "id"));
@@ -157,6 +168,7 @@ class auth_matrix : public ::testing::Test {
     delete shipment_id_;
     delete tracking_number_;
     delete relay_number_;
+    delete known_point_;
     delete webhook_id_;
     env_ = nullptr;
   }
@@ -185,6 +197,9 @@ class auth_matrix : public ::testing::Test {
           R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
                  "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
     const std::string& own = webhook_route(r) ? *webhook_id_ : *shipment_id_;
+    if (r.pattern == "/v1/points") return env_->call(r.method, kPointSearch, "", body, headers);
+    if (r.pattern == "/v1/points/{point_id}")
+      return env_->call(r.method, "/v1/points/" + *known_point_, "", body, headers);
     return env_->call(
         r.method,
         with_point(with_number(with_id(r.pattern, id.empty() ? own : id), *tracking_number_)), "",
@@ -203,6 +218,7 @@ class auth_matrix : public ::testing::Test {
   static std::string* shipment_id_;
   static std::string* tracking_number_;
   static std::string* relay_number_;  // acme's Mondial Relay parcel (the point routes')
+  static std::string* known_point_;   // a point the simulated networks serve
   static std::string* webhook_id_;    // acme's endpoint
   static std::atomic<int> counter_;
 };
@@ -211,6 +227,7 @@ std::string* auth_matrix::owner_key_ = nullptr;
 std::string* auth_matrix::shipment_id_ = nullptr;
 std::string* auth_matrix::tracking_number_ = nullptr;
 std::string* auth_matrix::relay_number_ = nullptr;
+std::string* auth_matrix::known_point_ = nullptr;
 std::string* auth_matrix::webhook_id_ = nullptr;
 std::atomic<int> auth_matrix::counter_{0};
 
@@ -504,6 +521,14 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     expect_problem(res, 422, "validation-error");
     EXPECT_EQ(pgtest::error_fields(res), std::set<std::string>{"limit"});
     covered.insert("GET /v1/points/{point_id}/parcels");
+    res = env_->call("GET", "/v1/points?country=FR", key);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_FALSE(pgtest::error_fields(res).empty());
+    covered.insert("GET /v1/points");
+    res = env_->call("GET", "/v1/points/not-a-point", key);  // not shaped like a point id
+    expect_problem(res, 422, "validation-error");
+    EXPECT_FALSE(pgtest::error_fields(res).empty());
+    covered.insert("GET /v1/points/{point_id}");
   }
   covered.insert("GET /v1/carriers");  // takes no input
   covered.insert("GET /v1/tariffs");   // takes no input

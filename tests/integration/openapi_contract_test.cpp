@@ -509,6 +509,13 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
   EXPECT_EQ(
       call("GET", parcels, "/v1/points/" + point_id + "/parcels?state=handed_over", point).status,
       200);
+  // Points search (docs/points.md "Searching").
+  auto search = call("GET", "/v1/points", "/v1/points?country=FR&postal_code=69100", merchant);
+  ASSERT_EQ(search.status, 200) << describe(search);
+  const auto known = pgtest::string_at(
+      pgtest::parse_object(search.body).at("data").as_array().at(0).as_object(), "id");
+  EXPECT_EQ(call("GET", "/v1/points/{point_id}", "/v1/points/" + known, point).status, 200);
+  expect_problem(call("GET", "/v1/points", "/v1/points?country=FR", ops), 422, "validation-error");
 
   std::string report;
   EXPECT_EQ(validate(document(), exchanges_, true, &report), 0) << report;
