@@ -16,6 +16,7 @@ add_library(parcelgate_core STATIC
   api/tracking_routes.cpp
   api/tracking_view.cpp
   api/webhooks_routes.cpp
+  api/point_scan_routes.cpp
   app.cpp
   carriers/circuit_breaker.cpp
   carriers/http_client.cpp
@@ -46,6 +47,7 @@ add_library(parcelgate_core STATIC
   store/pg/pg_store.cpp
   store/pg/schema.cpp
   store/pg/tracking_reads.cpp
+  store/pg/point_scans.cpp
   store/pg/webhooks.cpp
   store/sqlite/connection.cpp
   store/sqlite/keys.cpp
@@ -55,6 +57,7 @@ add_library(parcelgate_core STATIC
   store/sqlite/tracking_polls.cpp
   store/sqlite/sqlite_store.cpp
   store/sqlite/tracking_reads.cpp
+  store/sqlite/point_scans.cpp
   store/sqlite/webhooks.cpp
   store/sqlite/writer.cpp
   telemetry/log.cpp

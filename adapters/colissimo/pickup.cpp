@@ -134,11 +134,11 @@ std::vector<field_error> check_pickup_address(const address& at) {
   auto add = [&problems](std::string field, std::string message) {
     problems.push_back(field_error{.field = std::move(field), .message = std::move(message)});
   };
-  if (at.country != "FR")
-    add("at.country", "Colissimo mailbox pickups are offered in France only (country FR)");
-  if (at.line1.empty()) add("at.line1", "the street line is required for a mailbox pickup");
-  if (!all_digits_of(at.postal_code, 5)) add("at.postal_code", "a French postal code has 5 digits");
-  if (at.city.empty()) add("at.city", "the city is required for a mailbox pickup");
+  if (address.country != "FR")
+    add("address.country", "Colissimo mailbox pickups are offered in France only (country FR)");
+  if (address.line1.empty()) add("address.line1", "the street line is required for a mailbox pickup");
+  if (!all_digits_of(address.postal_code, 5)) add("address.postal_code", "a French postal code has 5 digits");
+  if (address.city.empty()) add("address.city", "the city is required for a mailbox pickup");
   return problems;
 }
 
@@ -158,10 +158,10 @@ std::vector<field_error> check_pickup_request(const carriers::pickup_request& re
           "not a Colissimo parcel number: '" + request.parcels[i].tracking_number + "'");
   if (!parse_iso_date(request.date)) add("date", "must be a date written YYYY-MM-DD");
   if (request.at.name.empty())
-    add("at.name", "the contact's name is required for a mailbox pickup");
+    add("address.name", "the contact's name is required for a mailbox pickup");
   // planPickup's sender.email is mandatory (ekyna's SDK model: required, 80 characters).
   if (request.at.email.empty())
-    add("at.email", "Colissimo needs the contact's email to plan a mailbox pickup");
+    add("address.email", "Colissimo needs the contact's email to plan a mailbox pickup");
   return problems;
 }
 
@@ -198,7 +198,7 @@ std::string build_plan_pickup_request(const address& at, std::string_view parcel
   sender["city"] = at.city;
   sender["countryCode"] = at.country;
   sender["email"] = at.email;
-  if (!at.phone.empty()) sender["phoneNumber"] = compact_phone(at.phone);
+  if (!at.phone.empty()) sender["phoneNumber"] = compact_phone(address.phone);
   json::object root{{"contractNumber", acct.contract_number},
                     {"password", acct.password},
                     {"parcelNumber", parcel_number},
@@ -242,7 +242,7 @@ error map_pickup_messages(const std::vector<sls_message>& messages, std::string_
   // address. Paths about the label's other parts mean nothing to a pickup request.
   std::vector<field_error> fields;
   for (auto& f : e.fields)
-    if (f.field.starts_with("from.")) fields.push_back({"at." + f.field.substr(5), f.message});
+    if (f.field.starts_with("from.")) fields.push_back({"address." + f.field.substr(5), f.message});
   e.fields = std::move(fields);
   const std::string op(what);
   switch (e.kind) {

@@ -59,10 +59,10 @@ struct picking_dates {
 // Refusals made before anything is sent, on OUR pickup request paths: no parcels (Colissimo
 // picks up parcels it sold, by number: "shipment_ids"), a parcel number that is not a Colissimo
 // one ("shipment_ids"), a date that is not YYYY-MM-DD ("date"), an address outside France
-// ("at.country"), a missing street, postal code or city ("at.line1", "at.postal_code",
-// "at.city"). Empty when the request can be sent.
+// ("address.country"), a missing street, postal code or city ("address.line1", "address.postal_code",
+// "address.city"). Empty when the request can be sent.
 std::vector<field_error> check_pickup_request(const carriers::pickup_request& request);
-// The address checks alone, for pickup_slots (paths "at.*").
+// The address checks alone, for pickup_slots (paths "address.*").
 std::vector<field_error> check_pickup_address(const address& at);
 
 // The getListMailBoxPickingDates body for `at`.
@@ -91,7 +91,7 @@ result<picking_dates> parse_picking_dates_response(const carriers::outbound_resp
 result<void> parse_plan_pickup_response(const carriers::outbound_response& response);
 
 // SLS ERROR messages as a pickup error: the kind, code and text of map_messages; fields about the
-// sender's address become "at.*"; the message names the operation.
+// sender's address become "address.*"; the message names the operation.
 error map_pickup_messages(const std::vector<sls_message>& messages, std::string_view what);
 
 // The offered dates as slots on or after `from_date` (YYYY-MM-DD; empty = all): no window (the

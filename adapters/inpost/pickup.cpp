@@ -69,16 +69,16 @@ error pickup_error(error_kind kind, std::string message, std::string code = {},
 // Our pickup request's path for a path of ShipX's dispatch order details; empty when none.
 std::string pickup_path(std::string_view shipx) {
   if (shipx.starts_with("shipments")) return "shipment_ids";
-  if (shipx == "name") return "at.name";
-  if (shipx == "phone") return "at.phone";
-  if (shipx == "email") return "at.email";
+  if (shipx == "name") return "address.name";
+  if (shipx == "phone") return "address.phone";
+  if (shipx == "email") return "address.email";
   if (shipx == "comment") return "instructions";
-  if (shipx == "office_hours") return "window_from";
+  if (shipx == "office_hours") return "window.from";
   if (shipx.starts_with("address")) {
-    if (shipx.ends_with("city")) return "at.city";
-    if (shipx.ends_with("post_code")) return "at.postal_code";
-    if (shipx.ends_with("country_code")) return "at.country";
-    return "at.line1";
+    if (shipx.ends_with("city")) return "address.city";
+    if (shipx.ends_with("post_code")) return "address.postal_code";
+    if (shipx.ends_with("country_code")) return "address.country";
+    return "address.line1";
   }
   return {};
 }
@@ -132,29 +132,29 @@ std::vector<field_error> check_pickup(const carriers::pickup_request& r, dispatc
         "the InPost shipment id of its label (a parcel count alone cannot be booked)");
 
   if (!r.at.country.empty() && r.at.country != kCountry)
-    add("at.country", "InPost collects parcels in Poland only");
+    add("address.country", "InPost collects parcels in Poland only");
   if (auto parts = split_street(r.at.line1))
     plan.street = std::move(*parts);
   else
-    add("at.line1", "must hold the street and the building number (\"ul. Florianska 12\")");
-  if (trimmed(r.at.city).empty()) add("at.city", "must not be empty");
+    add("address.line1", "must hold the street and the building number (\"ul. Florianska 12\")");
+  if (trimmed(r.at.city).empty()) add("address.city", "must not be empty");
   if (auto code = shipx_post_code(r.at.postal_code))
     plan.post_code = std::move(*code);
   else
-    add("at.postal_code", "must be a Polish postal code (NN-NNN)");
+    add("address.postal_code", "must be a Polish postal code (NN-NNN)");
   if (trimmed(r.at.name).empty() && trimmed(r.at.company).empty())
-    add("at.name", "InPost's courier asks for a contact name");
+    add("address.name", "InPost's courier asks for a contact name");
   if (auto phone = polish_phone(r.at.phone))
     plan.phone = std::move(*phone);
   else
-    add("at.phone", "must be a Polish phone number: 9 digits, optionally after +48");
+    add("address.phone", "must be a Polish phone number: 9 digits, optionally after +48");
 
   plan.office_hours.clear();
   if (!r.window_from.empty() || !r.window_to.empty()) {
     auto from = minutes_of(r.window_from), to = minutes_of(r.window_to);
-    if (!from) add("window_from", "must be a time HH:MM");
-    if (!to) add("window_to", "must be a time HH:MM");
-    if (from && to && *from >= *to) add("window_to", "must be after window_from");
+    if (!from) add("window.from", "must be a time HH:MM");
+    if (!to) add("window.to", "must be a time HH:MM");
+    if (from && to && *from >= *to) add("window.to", "must be after window.from");
     if (from && to && *from < *to) plan.office_hours = r.window_from + "-" + r.window_to;
   }
   if (r.instructions.size() > kMaxDispatchComment)

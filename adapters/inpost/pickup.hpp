@@ -50,8 +50,8 @@ struct dispatch_plan {
 };
 
 // Checks `request` against what a dispatch order needs, before anything is sent; every problem is
-// a field_error on OUR pickup request's paths ("shipment_ids", "at.line1", "at.phone",
-// "window_from", "instructions"), all reported at once. `plan` is complete only when the list is
+// a field_error on OUR pickup request's paths ("shipment_ids", "address.line1", "address.phone",
+// "window.from", "instructions"), all reported at once. `plan` is complete only when the list is
 // empty.
 std::vector<field_error> check_pickup(const carriers::pickup_request& request, dispatch_plan& plan);
 

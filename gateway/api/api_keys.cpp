@@ -1,5 +1,7 @@
 #include "gateway/api/api_keys.hpp"
 
+#include <algorithm>
+
 #include "gateway/domain/ids.hpp"
 
 namespace parcelgate::api {
@@ -67,6 +69,68 @@ bool valid_tenant_id(std::string_view tenant) noexcept {
     if (!ok) return false;
   }
   return true;
+}
+
+namespace {
+
+bool lower_alnum(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+bool valid_point_id(std::string_view id) noexcept {
+  const auto first = id.find(':');
+  if (first == std::string_view::npos) return false;
+  const auto second = id.find(':', first + 1);
+  if (second == std::string_view::npos) return false;
+  const auto carrier = id.substr(0, first);
+  const auto country = id.substr(first + 1, second - first - 1);
+  const auto native = id.substr(second + 1);
+  if (carrier.empty() || carrier.size() > 32 || !(carrier[0] >= 'a' && carrier[0] <= 'z'))
+    return false;
+  for (char c : carrier)
+    if (!lower_alnum(c) && c != '_' && c != '-') return false;
+  if (country.size() != 2) return false;
+  for (char c : country)
+    if (c < 'A' || c > 'Z') return false;
+  if (native.empty() || native.size() > 32) return false;
+  for (char c : native)
+    if (!is_base62(c) && c != '_' && c != '-') return false;
+  return true;
+}
+
+std::string_view point_carrier(std::string_view id) noexcept {
+  return id.substr(0, id.find(':'));
+}
+
+std::string_view point_country(std::string_view id) noexcept {
+  const auto first = id.find(':');
+  return first == std::string_view::npos ? std::string_view() : id.substr(first + 1, 2);
+}
+
+std::optional<std::vector<std::string>> parse_point_list(std::string_view text, std::string* why) {
+  constexpr std::size_t kMaxPoints = 100;
+  std::vector<std::string> out;
+  auto refuse = [&](std::string message) {
+    if (why) *why = std::move(message);
+    return std::nullopt;
+  };
+  while (true) {
+    const auto comma = text.find(',');
+    auto item = text.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!valid_point_id(item))
+      return refuse("\"" + std::string(item) +
+                    "\" is not a point id (<carrier>:<CC>:<native id>, e.g. "
+                    "mondialrelay:FR:020230)");
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  if (out.size() > kMaxPoints) return refuse("at most 100 points per key");
+  return out;
 }
 
 }  // namespace parcelgate::api

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/store/store.hpp"
 
@@ -23,5 +24,18 @@ std::optional<store::role> check_api_key_format(std::string_view key) noexcept;
 
 // Tenant ids: 1-64 of [a-z0-9_-], starting with a letter or digit.
 bool valid_tenant_id(std::string_view tenant) noexcept;
+
+// Collection point ids (DESIGN §4): "<carrier>:<CC>:<native id>", e.g. "mondialrelay:FR:020230".
+// carrier: 1-32 of [a-z0-9_-] starting with a letter; CC: two uppercase letters (ISO 3166-1
+// alpha-2 shape); native id: 1-32 of [A-Za-z0-9_-].
+bool valid_point_id(std::string_view id) noexcept;
+// The carrier of a point id ("mondialrelay"), the network whose parcels the point handles; its
+// country ("FR"). Both assume valid_point_id.
+std::string_view point_carrier(std::string_view id) noexcept;
+std::string_view point_country(std::string_view id) noexcept;
+
+// The comma-separated point list of `parcelctl keys create --points`: every id valid, at least
+// one, at most 100, duplicates dropped (first order kept). On failure, nullopt and `why`.
+std::optional<std::vector<std::string>> parse_point_list(std::string_view text, std::string* why);
 
 }  // namespace parcelgate::api

@@ -37,7 +37,7 @@ boost::asio::awaitable<std::expected<principal, auth_failure>> authenticator::au
   entry e{std::nullopt, now + ttl_};
   // Constant-time check of the stored hash against ours (the lookup itself was by hash).
   if (*found && (*found)->revoked_at.empty() && constant_time_equals((*found)->key_hash, hash))
-    e.who = principal{(*found)->tenant, (*found)->key_role, (*found)->id};
+    e.who = principal{(*found)->tenant, (*found)->key_role, (*found)->id, (*found)->points};
   {
     std::unique_lock lock(mutex_);
     if (cache_.size() > 100'000) cache_.clear();  // bounded: a flood of random keys cannot grow it

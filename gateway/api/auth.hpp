@@ -10,6 +10,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "gateway/store/store.hpp"
 
@@ -23,6 +24,15 @@ struct principal {
   std::string tenant;
   store::role role = store::role::merchant;
   std::string key_id;
+  // A point key's collection points ("mondialrelay:FR:020230"), the only ones it may act for;
+  // empty for the other roles.
+  std::vector<std::string> points{};
+
+  bool acts_for(std::string_view point_id) const noexcept {
+    for (const auto& p : points)
+      if (p == point_id) return true;
+    return false;
+  }
 };
 
 // Why a request is not authenticated: no Authorization header, another scheme than Bearer, a

@@ -143,6 +143,18 @@ class async_store {
   virtual task<result<std::vector<shipment_row>>> find_shipments_by_tracking(
       const std::string& tenant, const std::string& tracking_number,
       const std::vector<std::string>& carriers, int limit) = 0;
+  // --- collection point scans (store.hpp, point_scan; docs/points.md). Scans are written by
+  // record_tracking with the point's tracking event; these only read, across tenants.
+  // The scan of `shipment_id` of that kind (dropoff | handover) at the point, if recorded.
+  virtual task<result<std::optional<point_scan>>> find_point_scan(const std::string& point_id,
+                                                                  const std::string& shipment_id,
+                                                                  const std::string& kind) = 0;
+  // The point's parcels in `state`, newest scan first, after the scan `starting_after` when given
+  // (a scan id not of this point's list is an invalid_request on field starting_after).
+  virtual task<result<point_scan_page>> list_point_scans(const std::string& point_id,
+                                                         point_parcel_state state,
+                                                         const std::string& starting_after,
+                                                         int limit) = 0;
   // --- webhooks (store/webhooks.hpp, docs/webhooks.md). Every write is durable when it resumes.
   // Records `endpoint`. When the tenant already used its idempotency key, nothing is written and
   // the endpoint created then comes back (the caller compares the request hashes).

@@ -314,6 +314,41 @@ BEGIN
     AND instr(w.events, ',' || e.type || ',') > 0;
 END;
 )sql"},
+    {8, "point keys bound to their points; collection point scans recorded with their events",
+     R"sql(
+ALTER TABLE api_keys ADD COLUMN points TEXT NOT NULL DEFAULT '';  -- "a:FR:1,b:FR:2"; '' elsewhere
+CREATE TABLE point_scans (
+  seq         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  point_id    TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('dropoff', 'handover')),
+  shipment_id TEXT NOT NULL REFERENCES shipments(id),
+  tenant_id   TEXT NOT NULL,
+  scanned_at  TEXT NOT NULL,  -- the event's occurred_at
+  recorded_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX point_scans_once ON point_scans (point_id, shipment_id, kind);
+CREATE INDEX point_scans_by_point ON point_scans (point_id, kind, seq);
+-- A point's scan is recorded by the statement that adds its tracking event, in its transaction.
+-- The first scan of a (point, shipment, kind) wins: the event of a later one is not inserted.
+CREATE TRIGGER point_scan_again BEFORE INSERT ON tracking_events
+WHEN NEW.source = 'point_scan' AND NEW.point_id <> '' AND NEW.status IN ('dropped_off', 'picked_up')
+  AND EXISTS (SELECT 1 FROM point_scans s WHERE s.point_id = NEW.point_id
+    AND s.shipment_id = NEW.shipment_id
+    AND s.kind = CASE NEW.status WHEN 'dropped_off' THEN 'dropoff' ELSE 'handover' END)
+BEGIN
+  SELECT RAISE(IGNORE);
+END;
+CREATE TRIGGER point_scan_recorded AFTER INSERT ON tracking_events
+WHEN NEW.source = 'point_scan' AND NEW.point_id <> '' AND NEW.status IN ('dropped_off', 'picked_up')
+BEGIN
+  INSERT OR IGNORE INTO point_scans (id, point_id, kind, shipment_id, tenant_id, scanned_at,
+                                     recorded_at)
+  VALUES ('scn_' || substr(lower(hex(randomblob(8))), 1, 15), NEW.point_id,
+          CASE NEW.status WHEN 'dropped_off' THEN 'dropoff' ELSE 'handover' END,
+          NEW.shipment_id, NEW.tenant_id, NEW.occurred_at, NEW.recorded_at);
+END;
+)sql"},
 };
 
 }  // namespace

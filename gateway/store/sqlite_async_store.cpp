@@ -224,6 +224,25 @@ class sqlite_async_store final : public async_store {
     co_return co_await read(&pool_, &op);
   }
 
+  task<result<std::optional<point_scan>>> find_point_scan(const std::string& point_id,
+                                                          const std::string& shipment_id,
+                                                          const std::string& kind) override {
+    const std::function<result<std::optional<point_scan>>()> op = [&] {
+      return db_.find_point_scan(point_id, shipment_id, kind);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<point_scan_page>> list_point_scans(const std::string& point_id,
+                                                 point_parcel_state state,
+                                                 const std::string& starting_after,
+                                                 int limit) override {
+    const std::function<result<point_scan_page>()> op = [&] {
+      return db_.list_point_scans(point_id, state, starting_after, limit);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
   // --- webhooks: small writes of their own on the blocking pool, outside the purchase batches
   task<result<webhook_endpoint>> create_webhook(const webhook_endpoint& endpoint) override {
     const std::function<result<webhook_endpoint>()> op = [&] {

@@ -27,6 +27,10 @@ enum class role { merchant, point, ops };
 std::string_view to_string(role r) noexcept;
 std::optional<role> parse_role(std::string_view s) noexcept;
 
+// A key's points as stored (api_keys.points): "a:FR:1,b:FR:2", and back.
+std::string join_points(const std::vector<std::string>& points);
+std::vector<std::string> split_points(std::string_view text);
+
 struct api_key {
   std::string id;  // "key_..."; public, used to revoke
   std::string tenant;
@@ -36,6 +40,37 @@ struct api_key {
   std::string name;
   std::string created_at;  // RFC 3339 UTC
   std::string revoked_at;  // empty while active
+  // The collection points a `point` key acts for ("mondialrelay:FR:020230"); empty for the other
+  // roles. Stored comma-separated (point ids never contain a comma).
+  std::vector<std::string> points{};
+};
+
+// A collection point's scan of a parcel (table point_scans, migration 8): a drop-off (the sender
+// handed the parcel in at the point) or a handover (the point gave it to the carrier). At most one
+// per (point, shipment, kind): the first scan is the one kept. Rows are written by the store
+// itself, in the transaction that records the scan's tracking event (record_tracking with an
+// event of source "point_scan", status dropped_off or picked_up and a point_id); an event whose
+// scan is already recorded is skipped there, so a parcel never gets a second event for one scan.
+struct point_scan {
+  std::string id;        // "scn_..."
+  std::string point_id;  // "<carrier>:<CC>:<native id>"
+  std::string kind;      // dropoff | handover
+  std::string shipment_id, tenant;
+  std::string scanned_at, recorded_at;  // RFC 3339 UTC
+  // The shipment as it is now (read with the scan).
+  std::string carrier{}, tracking_number{}, status{};
+};
+
+// What GET /v1/points/{id}/parcels lists.
+enum class point_parcel_state {
+  awaiting_carrier,  // dropped off at the point, not handed over from it yet
+  handed_over,       // handed over to the carrier from the point
+};
+
+struct point_scan_page {
+  std::vector<point_scan> scans;  // newest first: the drop-off scans, or the handover scans
+  bool has_more = false;
+  std::string next_cursor;  // scan id of the last item when has_more
 };
 
 // A shipment as stored. `body` is its API representation (JSON), kept ready to serve.
@@ -238,6 +273,14 @@ class store {
                                                              int limit) = 0;
   virtual result<webhook_queue_stats> webhook_queue() = 0;
   virtual result<int> purge_webhook_history(std::int64_t before_ms) = 0;
+
+  // --- collection point scans (point_scan above; async_store.hpp says what each finds)
+  virtual result<std::optional<point_scan>> find_point_scan(std::string_view point_id,
+                                                            std::string_view shipment_id,
+                                                            std::string_view kind) = 0;
+  virtual result<point_scan_page> list_point_scans(std::string_view point_id,
+                                                   point_parcel_state state,
+                                                   std::string_view starting_after, int limit) = 0;
 
   // --- asynchronous durable writes
   // Queues `work` for the store's writer. It runs on the writer thread inside a transaction

@@ -60,6 +60,9 @@ const std::vector<route_case>& routes() {
       {"GET", "/v1/webhooks/{id}/deliveries", kMerchant},
       {"GET", "/v1/points", kMerchant | kPoint | kOps},
       {"GET", "/v1/points/{point_id}", kMerchant | kPoint | kOps},
+      {"POST", "/v1/points/{point_id}/dropoffs", kPoint},
+      {"POST", "/v1/points/{point_id}/handovers", kPoint},
+      {"GET", "/v1/points/{point_id}/parcels", kPoint | kOps},
   };
   return table;
 }
@@ -80,12 +83,23 @@ bool webhook_route(const route_case& r) {
   return r.pattern.starts_with("/v1/webhooks");
 }
 
+const std::string kPointSearch = "/v1/points?country=FR&postal_code=69100&city=Villeurbanne";
+
 const std::string kWebhookBody =
     R"({"url": "https://hooks.example.com/acme", "events": ["shipment.created"]})";
 
 std::string with_id(const std::string& pattern, const std::string& id) {
   auto at = pattern.find("{id}");
   return at == std::string::npos ? pattern : pattern.substr(0, at) + id + pattern.substr(at + 4);
+}
+
+// The point every point key of this file is bound to (the harness's default).
+std::string with_point(const std::string& pattern) {
+  const std::string name = "{point_id}";
+  auto at = pattern.find(name);
+  return at == std::string::npos ? pattern
+                                 : pattern.substr(0, at) + std::string(stack::kDefaultPoint) +
+                                       pattern.substr(at + name.size());
 }
 
 std::string with_number(const std::string& pattern, const std::string& number) {
@@ -130,6 +144,20 @@ class auth_matrix : public ::testing::Test {
     shipment_id_ = new std::string(pgtest::string_at(pgtest::parse_object(created.body), "id"));
     tracking_number_ =
         new std::string(pgtest::string_at(pgtest::parse_object(created.body), "tracking_number"));
+    // A parcel of the point's network, for the point routes.
+    auto relay = env_->call("POST", "/v1/shipments", *owner_key_,
+                            pgtest::shipment_body("mondialrelay", "relay-of-acme"),
+                            {{"Idempotency-Key", "auth-matrix-relay"}});
+    ASSERT_EQ(relay.status, 201) << describe(relay);
+    relay_number_ =
+        new std::string(pgtest::string_at(pgtest::parse_object(relay.body), "tracking_number"));
+    // A point the networks know, for GET /v1/points/{point_id}.
+    auto found = env_->call("GET", kPointSearch, *owner_key_);
+    ASSERT_EQ(found.status, 200) << describe(found);
+    const auto points = pgtest::parse_object(found.body);
+    ASSERT_FALSE(points.at("data").as_array().empty()) << found.body;
+    known_point_ =
+        new std::string(pgtest::string_at(points.at("data").as_array()[0].as_object(), "id"));
     auto hook = env_->call("POST", "/v1/webhooks", *owner_key_, kWebhookBody);
     ASSERT_EQ(hook.status, 201) << describe(hook);
     webhook_id_ = new std::string(pgtest::string_at(pgtest::parse_object(hook.body), "id"));
@@ -139,6 +167,8 @@ class auth_matrix : public ::testing::Test {
     delete owner_key_;
     delete shipment_id_;
     delete tracking_number_;
+    delete relay_number_;
+    delete known_point_;
     delete webhook_id_;
     env_ = nullptr;
   }
@@ -158,16 +188,22 @@ class auth_matrix : public ::testing::Test {
           R"({"shipments": [{"from_country": "FR", "from_postal_code": "75001", "to_country": "FR",
                  "to_postal_code": "69001", "weight_g": 1000, "service": "home"}], "date": "2026-06-01"})";
     if (r.method == "POST" && r.pattern == "/v1/webhooks") body = kWebhookBody;
+    if (r.method == "POST" && r.pattern.ends_with("/dropoffs"))
+      body = R"({"barcode": ")" + *relay_number_ + R"("})";
+    if (r.method == "POST" && r.pattern.ends_with("/handovers"))
+      body = R"({"carrier": "mondialrelay", "barcodes": [")" + *relay_number_ + R"("]})";
     if (r.method == "POST" && r.pattern == "/v1/rates")
       body =
           R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
                  "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
     const std::string& own = webhook_route(r) ? *webhook_id_ : *shipment_id_;
-    std::string target = with_number(with_id(r.pattern, id.empty() ? own : id), *tracking_number_);
-    if (r.pattern == "/v1/points") target += "?country=FR&postal_code=69100&city=Villeurbanne";
-    if (auto at = target.find("{point_id}"); at != std::string::npos)
-      target.replace(at, 10, "mondialrelay:FR:004512");
-    return env_->call(r.method, target, "", body, headers);
+    if (r.pattern == "/v1/points") return env_->call(r.method, kPointSearch, "", body, headers);
+    if (r.pattern == "/v1/points/{point_id}")
+      return env_->call(r.method, "/v1/points/" + *known_point_, "", body, headers);
+    return env_->call(
+        r.method,
+        with_point(with_number(with_id(r.pattern, id.empty() ? own : id), *tracking_number_)), "",
+        body, headers);
   }
 
   static std::string bearer(const std::string& key) { return "Bearer " + key; }
@@ -181,13 +217,17 @@ class auth_matrix : public ::testing::Test {
   static std::string* owner_key_;
   static std::string* shipment_id_;
   static std::string* tracking_number_;
-  static std::string* webhook_id_;  // acme's endpoint
+  static std::string* relay_number_;  // acme's Mondial Relay parcel (the point routes')
+  static std::string* known_point_;   // a point the simulated networks serve
+  static std::string* webhook_id_;    // acme's endpoint
   static std::atomic<int> counter_;
 };
 stack* auth_matrix::env_ = nullptr;
 std::string* auth_matrix::owner_key_ = nullptr;
 std::string* auth_matrix::shipment_id_ = nullptr;
 std::string* auth_matrix::tracking_number_ = nullptr;
+std::string* auth_matrix::relay_number_ = nullptr;
+std::string* auth_matrix::known_point_ = nullptr;
 std::string* auth_matrix::webhook_id_ = nullptr;
 std::atomic<int> auth_matrix::counter_{0};
 
@@ -466,12 +506,28 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     covered.insert(std::string("DELETE ") + pattern);
   }
   {
-    auto res = env_->call("GET", "/v1/points?country=France&postal_code=6910!&limit=99", key);
+    auto point = env_->create_key("acme", "point");
+    auto res = env_->call("POST", with_point("/v1/points/{point_id}/dropoffs"), point,
+                          R"({"barcode": 1, "colour": "red"})");
     expect_problem(res, 422, "validation-error");
-    EXPECT_EQ(pgtest::error_fields(res),
-              (std::set<std::string>{"country", "postal_code", "limit"}));
+    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"barcode", "colour"}));
+    covered.insert("POST /v1/points/{point_id}/dropoffs");
+    res = env_->call("POST", with_point("/v1/points/{point_id}/handovers"), point,
+                     R"({"carrier": "colissimo", "barcodes": []})");
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), (std::set<std::string>{"carrier", "barcodes"}));
+    covered.insert("POST /v1/points/{point_id}/handovers");
+    res = env_->call("GET", with_point("/v1/points/{point_id}/parcels?limit=0"), point);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res), std::set<std::string>{"limit"});
+    covered.insert("GET /v1/points/{point_id}/parcels");
+    res = env_->call("GET", "/v1/points?country=FR", key);
+    expect_problem(res, 422, "validation-error");
+    EXPECT_FALSE(pgtest::error_fields(res).empty());
     covered.insert("GET /v1/points");
-    expect_problem(env_->call("GET", "/v1/points/not-a-point", key), 422, "validation-error");
+    res = env_->call("GET", "/v1/points/not-a-point", key);  // not shaped like a point id
+    expect_problem(res, 422, "validation-error");
+    EXPECT_FALSE(pgtest::error_fields(res).empty());
     covered.insert("GET /v1/points/{point_id}");
   }
   covered.insert("GET /v1/carriers");  // takes no input
@@ -501,7 +557,9 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
       SCOPED_TRACE(name_of(r) + " as " + who);
       if (r.method == "DELETE") continue;  // below, last
       auto res = hit(r, auth, webhook_route(r) ? std::string() : id);
-      if ((r.pattern == "/v1/shipments" || r.pattern == "/v1/webhooks") && r.method == "POST") {
+      if ((r.pattern == "/v1/shipments" || r.pattern == "/v1/webhooks" ||
+           r.pattern.ends_with("/dropoffs")) &&
+          r.method == "POST") {
         EXPECT_EQ(res.status, 201) << describe(res);
       } else if (r.pattern == "/v1/shipments/{id}/label") {
         EXPECT_EQ(res.status, 200) << describe(res);

@@ -643,9 +643,26 @@ int stack::parcelctl(const std::vector<std::string>& args, std::string* out) {
   return rc;
 }
 
-std::string stack::create_key(const std::string& tenant, const std::string& role) {
+namespace {
+
+// `parcelctl keys create` arguments; a point key needs its points (stack::kDefaultPoint unless
+// given).
+std::vector<std::string> key_args(const std::string& tenant, const std::string& role,
+                                  const std::string& points) {
+  std::vector<std::string> args{"keys", "create", "--tenant", tenant, "--role", role, "--json"};
+  if (role == "point") {
+    args.emplace_back("--points");
+    args.push_back(points.empty() ? std::string(stack::kDefaultPoint) : points);
+  }
+  return args;
+}
+
+}  // namespace
+
+std::string stack::create_key(const std::string& tenant, const std::string& role,
+                              const std::string& points) {
   std::string out;
-  if (parcelctl({"keys", "create", "--tenant", tenant, "--role", role, "--json"}, &out) != 0)
+  if (parcelctl(key_args(tenant, role, points), &out) != 0)
     throw std::runtime_error("parcelctl keys create failed: " + out);
   auto key = json_field(out, "key");
   if (key.empty()) throw std::runtime_error("no key in parcelctl output: " + out);
@@ -669,9 +686,10 @@ response stack::sim(const std::string& method, const std::string& target, const 
   return request(sim_url_, method, target, body, {}, ca_file(), options_.client_timeout);
 }
 
-stack::key_info stack::create_key_info(const std::string& tenant, const std::string& role) {
+stack::key_info stack::create_key_info(const std::string& tenant, const std::string& role,
+                                       const std::string& points) {
   std::string out;
-  if (parcelctl({"keys", "create", "--tenant", tenant, "--role", role, "--json"}, &out) != 0)
+  if (parcelctl(key_args(tenant, role, points), &out) != 0)
     throw std::runtime_error("parcelctl keys create failed: " + out);
   key_info info{json_field(out, "id"), json_field(out, "key")};
   if (info.key.empty() || info.id.empty())

@@ -158,13 +158,17 @@ class stack {
   const std::filesystem::path& config_file() const { return config_; }
   std::string ca_file() const;
 
-  // parcelctl keys create; returns the key.
-  std::string create_key(const std::string& tenant, const std::string& role);
+  // parcelctl keys create; returns the key. A point key is bound to `points` (comma-separated
+  // point ids), kDefaultPoint when empty.
+  static constexpr std::string_view kDefaultPoint = "mondialrelay:FR:020230";
+  std::string create_key(const std::string& tenant, const std::string& role,
+                         const std::string& points = {});
   struct key_info {
     std::string id;   // key_..., for parcelctl keys revoke
     std::string key;  // the secret
   };
-  key_info create_key_info(const std::string& tenant, const std::string& role);
+  key_info create_key_info(const std::string& tenant, const std::string& role,
+                           const std::string& points = {});
   // Runs parcelctl with the stack's config; returns exit code, output in `out`.
   int parcelctl(const std::vector<std::string>& args, std::string* out = nullptr);
 

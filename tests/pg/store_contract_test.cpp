@@ -830,3 +830,163 @@ TEST_P(store_contract, shipments_are_found_by_tracking_number_within_the_tenant_
 
 }  // namespace
 }  // namespace parcelgate::store
+
+namespace parcelgate::store {
+namespace {
+
+// --- collection point scans (migration 8): a point's scan is recorded by record_tracking with
+// its event, once per (point, shipment, kind); the point's parcels are listed by state.
+stored_event point_event(const std::string& point, const std::string& at,
+                         const std::string& status) {
+  return {.occurred_at = at,
+          .carrier_code = status == "dropped_off" ? "POINT_DROPOFF" : "POINT_HANDOVER",
+          .status = status,
+          .carrier_text = "scan at " + point,
+          .location = {},
+          .postal_code = {},
+          .country = "FR",
+          .point_id = point,
+          .source = "point_scan",
+          .recorded_at = "2026-12-02T09:00:00Z"};
+}
+
+class point_scans : public store_contract {
+ protected:
+  std::string buy(const std::string& tenant, const std::string& idem, const std::string& number) {
+    const std::string now = "2026-11-27T00:00:00Z", hash = "h";
+    auto p = pending(tenant, idem);
+    p.carrier = "mondialrelay";
+    EXPECT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+    auto done = bought(p);
+    done.tracking_number = number;
+    EXPECT_TRUE(wait(db().complete_purchase(done, kLabel, 201, "{}")).has_value());
+    return done.id;
+  }
+  // Writes `e` the way tracking_service does: the shipment read, its status set, one CAS write.
+  bool scan(const std::string& shipment_id, const stored_event& e) {
+    const std::string any;
+    auto row = wait(db().get_shipment(any, shipment_id)).value().value();
+    row.status = e.status;
+    const std::vector<stored_event> events{e};
+    auto done = wait(db().record_tracking(row, events));
+    EXPECT_TRUE(done.has_value()) << done.error().carrier_message;
+    return done.value_or(false);
+  }
+  std::vector<std::string> listed(const std::string& point, point_parcel_state state,
+                                  const std::string& after = {}, int limit = 10,
+                                  point_scan_page* page = nullptr) {
+    auto found = wait(db().list_point_scans(point, state, after, limit));
+    EXPECT_TRUE(found.has_value());
+    std::vector<std::string> out;
+    if (!found) return out;
+    for (const auto& s : found->scans) out.push_back(s.shipment_id);
+    if (page) *page = *found;
+    return out;
+  }
+  int point_events(const std::string& shipment_id) {
+    const std::string any;
+    int n = 0;
+    const auto events = wait(db().list_tracking_events(any, shipment_id)).value();
+    for (const auto& e : events) n += e.source == "point_scan";
+    return n;
+  }
+};
+
+const std::string kRelay = "mondialrelay:FR:020230";
+const std::string kOtherRelay = "mondialrelay:FR:066974";
+
+TEST_P(point_scans, the_first_scan_is_kept_with_its_event_and_a_second_adds_nothing) {
+  const auto parcel = buy("acme", "p1", "12345678");
+  const std::string dropoff = "dropoff", handover = "handover";
+  EXPECT_FALSE(wait(db().find_point_scan(kRelay, parcel, dropoff)).value().has_value());
+  ASSERT_TRUE(scan(parcel, point_event(kRelay, "2026-12-02T08:00:00Z", "dropped_off")));
+  auto first = wait(peer().find_point_scan(kRelay, parcel, dropoff)).value();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(first->id.starts_with("scn_")) << first->id;
+  EXPECT_EQ(first->id.size(), 19u);
+  EXPECT_EQ(first->kind, "dropoff");
+  EXPECT_EQ(first->point_id, kRelay);
+  EXPECT_EQ(first->tenant, "acme");
+  EXPECT_EQ(first->scanned_at, "2026-12-02T08:00:00Z");
+  EXPECT_EQ(first->recorded_at, "2026-12-02T09:00:00Z");
+  EXPECT_EQ(first->carrier, "mondialrelay");
+  EXPECT_EQ(first->tracking_number, "12345678");
+  EXPECT_EQ(first->status, "dropped_off");
+  EXPECT_EQ(point_events(parcel), 1);
+  // The same scan later (a second scan of the parcel at the point): the write goes through but
+  // neither its event nor a second scan is recorded.
+  EXPECT_TRUE(scan(parcel, point_event(kRelay, "2026-12-02T08:05:00Z", "dropped_off")));
+  EXPECT_EQ(point_events(parcel), 1);
+  EXPECT_EQ(wait(db().find_point_scan(kRelay, parcel, dropoff)).value()->id, first->id);
+  EXPECT_EQ(wait(db().find_point_scan(kRelay, parcel, dropoff)).value()->scanned_at,
+            "2026-12-02T08:00:00Z");
+  // Another kind, or another point, is another scan.
+  EXPECT_TRUE(scan(parcel, point_event(kRelay, "2026-12-02T17:00:00Z", "picked_up")));
+  EXPECT_TRUE(scan(parcel, point_event(kOtherRelay, "2026-12-02T18:00:00Z", "dropped_off")));
+  EXPECT_EQ(point_events(parcel), 3);
+  auto handed = wait(db().find_point_scan(kRelay, parcel, handover)).value();
+  ASSERT_TRUE(handed.has_value());
+  EXPECT_NE(handed->id, first->id);
+  EXPECT_EQ(handed->status, "dropped_off");  // the shipment as it is now (the last write)
+  // A carrier's event naming a point is not a point's scan.
+  auto carrier_event = point_event(kOtherRelay, "2026-12-03T08:00:00Z", "picked_up");
+  carrier_event.source = "carrier_push";
+  carrier_event.carrier_code = "PCH";
+  EXPECT_TRUE(scan(parcel, carrier_event));
+  EXPECT_FALSE(wait(db().find_point_scan(kOtherRelay, parcel, handover)).value().has_value());
+}
+
+TEST_P(point_scans, parcels_are_listed_by_state_newest_first_and_paged) {
+  const auto a = buy("acme", "l1", "11111111");
+  const auto b = buy("globex", "l2", "22222222");  // points serve every tenant
+  const auto c = buy("acme", "l3", "33333333");
+  ASSERT_TRUE(scan(a, point_event(kRelay, "2026-12-02T08:00:00Z", "dropped_off")));
+  ASSERT_TRUE(scan(b, point_event(kRelay, "2026-12-02T08:01:00Z", "dropped_off")));
+  ASSERT_TRUE(scan(c, point_event(kRelay, "2026-12-02T08:02:00Z", "dropped_off")));
+  ASSERT_TRUE(scan(a, point_event(kRelay, "2026-12-02T17:00:00Z", "picked_up")));
+  using state = point_parcel_state;
+  EXPECT_EQ(listed(kRelay, state::awaiting_carrier), (std::vector<std::string>{c, b}));
+  EXPECT_EQ(listed(kRelay, state::handed_over), (std::vector<std::string>{a}));
+  EXPECT_TRUE(listed(kOtherRelay, state::awaiting_carrier).empty());
+  point_scan_page page;
+  EXPECT_EQ(listed(kRelay, state::awaiting_carrier, {}, 1, &page), (std::vector<std::string>{c}));
+  ASSERT_TRUE(page.has_more);
+  EXPECT_EQ(page.next_cursor, page.scans.back().id);
+  EXPECT_EQ(listed(kRelay, state::awaiting_carrier, page.next_cursor, 1, &page),
+            (std::vector<std::string>{b}));
+  EXPECT_FALSE(page.has_more);
+  EXPECT_TRUE(page.next_cursor.empty());
+  EXPECT_EQ(page.scans.front().tenant, "globex");
+  EXPECT_EQ(page.scans.front().tracking_number, "22222222");
+  // A cursor of another list (the handover of a, listed in handed_over) is refused.
+  const std::string kind = "handover";
+  const auto handed = wait(db().find_point_scan(kRelay, a, kind)).value().value();
+  const std::string other_cursor = handed.id;
+  auto refused = wait(db().list_point_scans(kRelay, state::awaiting_carrier, other_cursor, 10));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, error_kind::invalid_request);
+  ASSERT_EQ(refused.error().fields.size(), 1u);
+  EXPECT_EQ(refused.error().fields[0].field, "starting_after");
+}
+
+TEST_P(point_scans, a_point_key_keeps_its_points_and_other_keys_have_none) {
+  auto k = key("relay-network");
+  k.key_role = role::point;
+  k.points = {kRelay, "colissimo:FR:123456"};
+  be_->add_key(k);
+  auto found = wait(db().find_api_key(k.key_hash)).value();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->key_role, role::point);
+  EXPECT_EQ(found->points, k.points);
+  auto merchant = key("initech");
+  be_->add_key(merchant);
+  EXPECT_TRUE(wait(db().find_api_key(merchant.key_hash)).value()->points.empty());
+  EXPECT_EQ(split_points(join_points(k.points)), k.points);
+  EXPECT_TRUE(split_points("").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, point_scans, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace parcelgate::store

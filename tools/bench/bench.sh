@@ -23,6 +23,10 @@
 #   tools/bench/bench.sh webhooks   signed webhook deliveries to a local receiver: the delay from the change (the
 #                                   event's commit) to its arrival, p50/p99, at RATE purchases/s; and events/s
 #                                   delivered when BURST purchases land at once (SQLite store)
+#   tools/bench/bench.sh dropoffs   collection point drop-off scans at DROP_RATE/s (5000) for DROP_SECONDS (10) to
+#                                   POST /v1/points/{id}/dropoffs with a point key, each a new parcel among
+#                                   DROP_RATE x DROP_SECONDS seeded Mondial Relay parcels: scans/s answered 201,
+#                                   latency p50/p99, and the scans found durably recorded in the store afterwards
 #   tools/bench/bench.sh all
 # Environment: RATE (500), DURATION (20 s per side and round), ROUNDS (3), WRK_DURATION (10 s),
 # IN_FLIGHT (10000), GW_THREADS (gateway I/O threads for the purchase run, 1), STORE (sqlite or
@@ -417,6 +421,47 @@ tracking: {first_poll_after_s: 604800}' start_stack 2
   stop_stack
 }
 
+bench_dropoffs() {
+  local rate="${DROP_RATE:-5000}" secs="${DROP_SECONDS:-10}"
+  local k=$(( rate * secs + rate ))  # one parcel per scan, and some to spare: every scan is new
+  local point="mondialrelay:FR:020230"
+  # Nothing polled during the run: the scans alone write.
+  GW_EXTRA_YAML='tracking: {first_poll_after_s: 604800}' start_stack "${GW_THREADS:-2}"
+  local point_key; point_key="$(build/tools/parcelctl/parcelctl --config "$work/gw.yaml" keys create --tenant relais \
+    --role point --points "$point" 2>/dev/null)"
+  local now; now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  local insert="INSERT INTO shipments (id, tenant_id, status, carrier, service, carrier_service,
+      tracking_number, reference, direction, idempotency_key, body, created_at, updated_at)"
+  local select="SELECT 'shp_drop' || i, 'bench', 'label_created', 'mondialrelay', 'pickup_point', '', '7' || i,
+      'drop-' || i, 'outbound', 'drop-' || i, '{\"status\":\"label_created\"}', '$now', '$now'"
+  if [[ "${STORE:-sqlite}" == postgresql ]]; then
+    psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "$insert $select FROM generate_series(0, $k - 1) AS g(i)" >/dev/null
+  else
+    sqlite3 "$work/gw.db" "PRAGMA busy_timeout = 10000; WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL
+      SELECT i + 1 FROM g WHERE i < $k - 1) $insert $select FROM g" >/dev/null
+  fi
+  printf '%s' '{"barcode":"7{{i}}"}' > "$work/dropoff.json"
+  local c0; c0=$(cpu_ticks "$gw_pid")
+  local res; res=$(build/tools/bench/loadgen --label point_dropoffs --url "$gw_url/v1/points/$point/dropoffs" \
+    --method POST --body-file "$work/dropoff.json" --header "Content-Type: application/json" \
+    --header "Authorization: Bearer $point_key" --rate "$rate" --duration "$secs" --connections 256 --cycle "$k")
+  local c1; c1=$(cpu_ticks "$gw_pid")
+  require_all "$res" 201 "point drop-offs"
+  local sent; sent=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$res")
+  # Every 201 was answered after its commit: the store holds exactly that many scans and events.
+  local count_sql="SELECT (SELECT count(*) FROM point_scans), (SELECT count(*) FROM tracking_events WHERE source = 'point_scan')"
+  local stored
+  if [[ "${STORE:-sqlite}" == postgresql ]]; then
+    stored=$(psql -qtA -F ' ' "$pg_url" -c "$count_sql")
+  else
+    stored=$(sqlite3 -separator ' ' "$work/gw.db" "PRAGMA busy_timeout = 10000; $count_sql" | tail -1)
+  fi
+  local scans events; read -r scans events <<<"$stored"
+  local per_s; per_s=$(python3 -c 'import json,sys; r = json.loads(sys.argv[1]); print(round(r["statuses"].get("201", 0) / r["wall_s"], 1) if r.get("wall_s") else "null")' "$res")
+  record "{\"bench\":\"point_dropoffs\",\"store\":\"${STORE:-sqlite}\",\"gateway_threads\":${GW_THREADS:-2},\"rate\":$rate,\"seconds\":$secs,\"parcels\":$k,\"answered_201\":$sent,\"scans_per_s\":$per_s,\"stored_scans\":$scans,\"stored_scan_events\":$events,\"gateway_cpu_us_per_scan\":$(cpu_us_per_request "$c0" "$c1" "$sent"),\"loadgen\":$res}"
+  stop_stack
+}
+
 # A receiver that answers 204 to every POST and writes "<webhook-id> <arrival unix ms>" per request.
 webhook_receiver() {  # port-file log-file
   python3 - "$1" "$2" <<'PY' &
@@ -506,7 +551,8 @@ case "$what" in
   stores) for STORE in sqlite postgresql; do export STORE; bench_read; bench_purchase; done ;;
   json) bench_json ;;
   webhooks) bench_webhooks ;;
+  dropoffs) bench_dropoffs ;;
   all) bench_read; bench_fsync; bench_purchase; bench_scale ;;
-  *) echo "usage: $0 read|purchase|scale|scale2|stores|polls|pushes|fsync|json|webhooks|all" >&2; exit 2 ;;
+  *) echo "usage: $0 read|purchase|scale|scale2|stores|polls|pushes|fsync|json|webhooks|dropoffs|all" >&2; exit 2 ;;
 esac
 echo "results appended to $out"

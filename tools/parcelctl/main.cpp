@@ -1,6 +1,6 @@
 // parcelctl — operations CLI. Reads the same config as the server.
 //   parcelctl [--config FILE] keys create --tenant T --role merchant|point|ops [--name TEXT]
-//       [--json]
+//       [--points ID,ID...] [--json]     (--points: required for role point, refused otherwise)
 //   parcelctl [--config FILE] keys list [--json]
 //   parcelctl [--config FILE] keys revoke KEY_ID
 //   parcelctl [--config FILE] db status|migrate [--json]   (see db_cmd.hpp)
@@ -36,8 +36,11 @@ int usage() {
   std::fprintf(
       stderr,
       "usage: parcelctl [--config FILE] <command>\n"
-      "  keys create --tenant TENANT --role merchant|point|ops [--name TEXT] [--json]\n"
-      "      create an API key (the tenant is created on first use); the key is printed once\n"
+      "  keys create --tenant TENANT --role merchant|point|ops [--name TEXT]\n"
+      "              [--points CARRIER:CC:ID,...] [--json]\n"
+      "      create an API key (the tenant is created on first use); the key is printed once.\n"
+      "      A point key acts for the collection points of --points only (required for it,\n"
+      "      refused for the other roles), e.g. mondialrelay:FR:020230,colissimo:FR:123456\n"
       "  keys list [--json]       list keys (ids, tenants, roles, hints, names; never the keys)\n"
       "  keys revoke KEY_ID       revoke a key (the gateway stops accepting it within 5 s)\n"
       "%s"
@@ -105,12 +108,21 @@ std::optional<key_store> open_store(const std::optional<config::config>& cfg) {
                          const std::string& at) { return sqlite->revoke_api_key(id, at); }};
 }
 
+boost::json::array points_json(const std::vector<std::string>& points) {
+  boost::json::array out;
+  for (const auto& p : points) out.emplace_back(p);
+  return out;
+}
+
 int keys_create(key_store& db, const std::vector<std::string>& args) {
   std::string tenant, role_text, name;
+  std::optional<std::string> points_text;
   bool json = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--tenant" && i + 1 < args.size())
       tenant = args[++i];
+    else if (args[i] == "--points" && i + 1 < args.size())
+      points_text = args[++i];
     else if (args[i] == "--role" && i + 1 < args.size())
       role_text = args[++i];
     else if (args[i] == "--name" && i + 1 < args.size())
@@ -131,17 +143,36 @@ int keys_create(key_store& db, const std::vector<std::string>& args) {
     std::fprintf(stderr, "--role: must be merchant, point or ops\n");
     return 2;
   }
+  std::vector<std::string> points;
+  if (*role == store::role::point) {
+    if (!points_text) {
+      std::fprintf(stderr,
+                   "--points: required for a point key (the collection points it acts for, e.g. "
+                   "mondialrelay:FR:020230,colissimo:FR:123456)\n");
+      return 2;
+    }
+    std::string why;
+    auto parsed = api::parse_point_list(*points_text, &why);
+    if (!parsed) {
+      std::fprintf(stderr, "--points: %s\n", why.c_str());
+      return 2;
+    }
+    points = std::move(*parsed);
+  } else if (points_text) {
+    std::fprintf(stderr, "--points: only a point key is bound to collection points\n");
+    return 2;
+  }
   auto key = api::generate_api_key(tenant, *role, name);
+  key.record.points = points;
   if (auto r = db.create(key.record); !r) {
     std::fprintf(stderr, "cannot store the key: %s\n", r.error().carrier_message.c_str());
     return 1;
   }
   if (json) {
-    std::printf("%s\n", boost::json::serialize(boost::json::object{{"id", key.record.id},
-                                                                   {"tenant", tenant},
-                                                                   {"role", role_text},
-                                                                   {"key", key.secret}})
-                            .c_str());
+    boost::json::object out{
+        {"id", key.record.id}, {"tenant", tenant}, {"role", role_text}, {"key", key.secret}};
+    if (!points.empty()) out["points"] = points_json(points);
+    std::printf("%s\n", boost::json::serialize(out).c_str());
   } else {
     std::printf("%s\n", key.secret.c_str());
     std::fprintf(stderr, "created %s (tenant %s, role %s); the key above is shown only once\n",
@@ -166,6 +197,7 @@ int keys_list(key_store& db, bool json) {
           {"hint", k.hint},
           {"name", k.name},
           {"created_at", k.created_at},
+          {"points", points_json(k.points)},
           {"revoked_at",
            k.revoked_at.empty() ? boost::json::value(nullptr) : boost::json::value(k.revoked_at)}});
     std::printf("%s\n", boost::json::serialize(out).c_str());
@@ -174,11 +206,12 @@ int keys_list(key_store& db, bool json) {
   // Columns padded to the widest value by display width, so that names with accents or
   // East Asian characters keep the columns aligned.
   std::vector<std::vector<std::string>> rows{
-      {"ID", "TENANT", "ROLE", "NAME", "HINT", "CREATED", "REVOKED"}};
+      {"ID", "TENANT", "ROLE", "NAME", "HINT", "CREATED", "REVOKED", "POINTS"}};
   for (const auto& k : *keys)
     rows.push_back({k.id, k.tenant, std::string(store::to_string(k.key_role)),
                     k.name.empty() ? "-" : k.name, k.hint, k.created_at,
-                    k.revoked_at.empty() ? "-" : k.revoked_at});
+                    k.revoked_at.empty() ? "-" : k.revoked_at,
+                    k.points.empty() ? "-" : store::join_points(k.points)});
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& r : rows)
     for (std::size_t i = 0; i < r.size(); ++i)

@@ -17,16 +17,16 @@ std::vector<prepared_statement> prepared() {
   const std::string columns(kShipmentColumns);
   return {
       {"find_key",
-       "SELECT id, tenant_id, role, key_hash, hint, name, created_at, coalesce(revoked_at, '') "
-       "FROM api_keys WHERE key_hash = $1"},
+       "SELECT id, tenant_id, role, key_hash, hint, name, created_at, coalesce(revoked_at, ''), "
+       "points FROM api_keys WHERE key_hash = $1"},
       {"list_keys",
-       "SELECT id, tenant_id, role, key_hash, hint, name, created_at, coalesce(revoked_at, '') "
-       "FROM api_keys ORDER BY tenant_id, created_at"},
+       "SELECT id, tenant_id, role, key_hash, hint, name, created_at, coalesce(revoked_at, ''), "
+       "points FROM api_keys ORDER BY tenant_id, created_at"},
       {"add_tenant",
        "INSERT INTO tenants (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING"},
       {"add_key",
-       "INSERT INTO api_keys (id, tenant_id, role, key_hash, hint, name, created_at) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+       "INSERT INTO api_keys (id, tenant_id, role, key_hash, hint, name, created_at, points) "
+       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
       {"revoke_key", "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"},
       // Takes the key and records the purchase in flight, or neither when the key exists (its
       // row is then read by read_key in the same round trip).
@@ -176,6 +176,22 @@ std::vector<prepared_statement> prepared() {
        "SELECT " + columns +
            ", version FROM shipments WHERE carrier = ANY($2::text[]) AND tracking_number = $1 "
            "AND ($3 = '' OR tenant_id = $3) ORDER BY seq DESC LIMIT $4::integer"},
+      // point_scans.cpp: the scans themselves are written by the trigger of migration 8.
+      {"find_point_scan",
+       "SELECT s.id, s.point_id, s.kind, s.shipment_id, s.tenant_id, s.scanned_at, "
+       "s.recorded_at, sh.carrier, sh.tracking_number, sh.status FROM point_scans s JOIN "
+       "shipments sh ON sh.id = s.shipment_id WHERE s.point_id = $1 AND s.shipment_id = $2 AND "
+       "s.kind = $3"},
+      {"point_scan_cursor",
+       "SELECT seq FROM point_scans WHERE id = $1 AND point_id = $2 AND kind = $3"},
+      // Awaiting the carrier: dropped off here and not handed over from here.
+      {"list_point_scans",
+       "SELECT s.id, s.point_id, s.kind, s.shipment_id, s.tenant_id, s.scanned_at, "
+       "s.recorded_at, sh.carrier, sh.tracking_number, sh.status FROM point_scans s JOIN "
+       "shipments sh ON sh.id = s.shipment_id WHERE s.point_id = $1 AND s.kind = $2 AND s.seq < "
+       "$3::bigint AND (s.kind = 'handover' OR NOT EXISTS (SELECT 1 FROM point_scans h WHERE "
+       "h.point_id = s.point_id AND h.shipment_id = s.shipment_id AND h.kind = 'handover')) "
+       "ORDER BY s.seq DESC LIMIT $4::integer"},
   };
 }
 
@@ -239,7 +255,8 @@ api_key key_at(const rows& r, int i) {
           .hint = t(4),
           .name = t(5),
           .created_at = t(6),
-          .revoked_at = t(7)};
+          .revoked_at = t(7),
+          .points = split_points(r.text(i, 8))};
 }
 
 // The shipment columns, then the label and the stored answer, as "land" takes them.
@@ -310,7 +327,7 @@ task<result<void>> pg_store::create_api_key(const api_key& key) {
   const std::vector<statement> q{
       call("add_tenant", {key.tenant, key.created_at}),
       call("add_key", {key.id, key.tenant, std::string(to_string(key.key_role)), key.key_hash,
-                       key.hint, key.name, key.created_at})};
+                       key.hint, key.name, key.created_at, join_points(key.points)})};
   auto r = co_await run(q, "create api key");
   if (!r) co_return fail(std::move(r.error()));
   co_return result<void>{};

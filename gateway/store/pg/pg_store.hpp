@@ -89,6 +89,14 @@ class pg_store final : public async_store {
   task<result<std::vector<shipment_row>>> find_shipments_by_tracking(
       const std::string& tenant, const std::string& tracking_number,
       const std::vector<std::string>& carriers, int limit) override;
+  // point_scans.cpp
+  task<result<std::optional<point_scan>>> find_point_scan(const std::string& point_id,
+                                                          const std::string& shipment_id,
+                                                          const std::string& kind) override;
+  task<result<point_scan_page>> list_point_scans(const std::string& point_id,
+                                                 point_parcel_state state,
+                                                 const std::string& starting_after,
+                                                 int limit) override;
 
   // --- webhooks (webhooks.cpp)
   task<result<webhook_endpoint>> create_webhook(const webhook_endpoint& endpoint) override;

@@ -246,6 +246,44 @@ $fn$)sql",
         "(NEW.status = 'label_created') EXECUTE FUNCTION webhook_shipment_event()",
         "CREATE TRIGGER webhook_shipment_status AFTER UPDATE OF status ON shipments FOR EACH ROW "
         "WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION webhook_shipment_event()"}},
+      {8,
+       "point keys bound to their points; collection point scans recorded with their events",
+       {"ALTER TABLE api_keys ADD COLUMN points text NOT NULL DEFAULT ''",
+        R"sql(CREATE TABLE point_scans (
+  seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id          text NOT NULL UNIQUE,
+  point_id    text NOT NULL,
+  kind        text NOT NULL CHECK (kind IN ('dropoff', 'handover')),
+  shipment_id text NOT NULL REFERENCES shipments(id),
+  tenant_id   text NOT NULL,
+  scanned_at  text NOT NULL,
+  recorded_at text NOT NULL
+))sql",
+        "CREATE UNIQUE INDEX point_scans_once ON point_scans (point_id, shipment_id, kind)",
+        "CREATE INDEX point_scans_by_point ON point_scans (point_id, kind, seq)",
+        // A point's scan is recorded by the statement that adds its tracking event, in its
+        // transaction; the first scan of a (point, shipment, kind) wins and the event of a later
+        // one is not inserted (the row trigger returns NULL). Two concurrent twins meet on the
+        // unique index: the second waits for the first's commit, then skips.
+        R"sql(CREATE FUNCTION point_scan_event() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  added bigint;
+BEGIN
+  INSERT INTO point_scans (id, point_id, kind, shipment_id, tenant_id, scanned_at, recorded_at)
+  VALUES ('scn_' || substr(md5(gen_random_uuid()::text), 1, 15), NEW.point_id,
+          CASE NEW.status WHEN 'dropped_off' THEN 'dropoff' ELSE 'handover' END,
+          NEW.shipment_id, NEW.tenant_id, NEW.occurred_at, NEW.recorded_at)
+  ON CONFLICT (point_id, shipment_id, kind) DO NOTHING;
+  GET DIAGNOSTICS added = ROW_COUNT;
+  IF added = 0 THEN
+    RETURN NULL;
+  END IF;
+  RETURN NEW;
+END
+$fn$)sql",
+        "CREATE TRIGGER point_scan_recorded BEFORE INSERT ON tracking_events FOR EACH ROW WHEN "
+        "(NEW.source = 'point_scan' AND NEW.point_id <> '' AND NEW.status IN ('dropped_off', "
+        "'picked_up')) EXECUTE FUNCTION point_scan_event()"}},
   };
   return list;
 }

@@ -1,6 +1,6 @@
 // SQLite store: tenants and API keys. Key writes go straight to the writer's
 // connection (outside group commit: they are rare and come from parcelctl); lookups run on a
-// reader. Also the role names, shared by every backend.
+// reader. Also the role names and the stored form of a key's points, shared by every backend.
 
 #include <sqlite3.h>
 
@@ -27,6 +27,23 @@ std::optional<role> parse_role(std::string_view s) noexcept {
   return std::nullopt;
 }
 
+std::string join_points(const std::vector<std::string>& points) {
+  std::string out;
+  for (const auto& p : points) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
+std::vector<std::string> split_points(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    if (comma != 0) out.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 namespace sqlite {
 
 namespace {
@@ -41,6 +58,7 @@ api_key read_key(const statement& s) {
   k.name = s.text(5);
   k.created_at = s.text(6);
   k.revoked_at = s.is_null(7) ? "" : s.text(7);
+  k.points = split_points(s.text(8));
   return k;
 }
 
@@ -55,15 +73,16 @@ result<void> sqlite_store::create_api_key(const api_key& key) {
   t.bind(1, key.tenant).bind(2, key.created_at);
   if (t.step() != SQLITE_DONE) return db_error(w.db, "insert tenant");
   statement k(w,
-              "INSERT INTO api_keys (id, tenant_id, role, key_hash, hint, name, created_at) "
-              "VALUES (?,?,?,?,?,?,?)");
+              "INSERT INTO api_keys (id, tenant_id, role, key_hash, hint, name, created_at, "
+              "points) VALUES (?,?,?,?,?,?,?,?)");
   k.bind(1, key.id)
       .bind(2, key.tenant)
       .bind(3, to_string(key.key_role))
       .bind(4, key.key_hash)
       .bind(5, key.hint)
       .bind(6, key.name)
-      .bind(7, key.created_at);
+      .bind(7, key.created_at)
+      .bind(8, join_points(key.points));
   if (k.step() != SQLITE_DONE) return db_error(w.db, "insert api key");
   if (!tx.commit()) return db_error(w.db, "commit");
   return {};
@@ -74,7 +93,8 @@ result<std::optional<api_key>> sqlite_store::find_api_key(std::string_view key_h
   if (!reader) return std::unexpected(reader.error());
   connection& db = reader->get();
   statement s(db,
-              "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at FROM "
+              "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at, points "
+              "FROM "
               "api_keys WHERE key_hash = ?");
   s.bind(1, key_hash);
   int rc = s.step();
@@ -88,7 +108,8 @@ result<std::vector<api_key>> sqlite_store::list_api_keys() {
   if (!reader) return std::unexpected(reader.error());
   connection& db = reader->get();
   statement s(db,
-              "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at FROM "
+              "SELECT id, tenant_id, role, key_hash, hint, name, created_at, revoked_at, points "
+              "FROM "
               "api_keys ORDER BY tenant_id, created_at");
   std::vector<api_key> out;
   int rc;

@@ -11,6 +11,7 @@
 //   leases.cpp        leases (instances alive, work one instance does)
 //   tracking_reads.cpp  shipments found by their carrier tracking number
 //   webhooks.cpp      webhook endpoints, deliveries and attempts (events come from triggers)
+//   point_scans.cpp   collection point scans (rows come from triggers on tracking events)
 // A new table's SQL goes next to its peers in queries.cpp (or a new file of its own when it is a
 // job of its own), and its migration at the end of store/migrations.cpp.
 
@@ -98,6 +99,13 @@ class sqlite_store final : public store {
                                                      std::int64_t before_seq, int limit) override;
   result<webhook_queue_stats> webhook_queue() override;
   result<int> purge_webhook_history(std::int64_t before_ms) override;
+
+  // point_scans.cpp
+  result<std::optional<point_scan>> find_point_scan(std::string_view point_id,
+                                                    std::string_view shipment_id,
+                                                    std::string_view kind) override;
+  result<point_scan_page> list_point_scans(std::string_view point_id, point_parcel_state state,
+                                           std::string_view starting_after, int limit) override;
 
   // sqlite_store.cpp
   void submit_write(std::function<bool()> work, std::function<void(bool)> done) override;

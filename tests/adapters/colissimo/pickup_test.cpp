@@ -100,8 +100,8 @@ TEST(ColissimoPickupWire, RequestChecksDateCountryAndParcelNumbers) {
   r.at.email.clear();
   const auto problems = check_pickup_request(r);
   EXPECT_TRUE(has_field(problems, "date"));
-  EXPECT_TRUE(has_field(problems, "at.country"));
-  EXPECT_TRUE(has_field(problems, "at.email"));
+  EXPECT_TRUE(has_field(problems, "address.country"));
+  EXPECT_TRUE(has_field(problems, "address.email"));
   EXPECT_TRUE(has_field(problems, "shipment_ids[1]"));  // wrong control key
   EXPECT_FALSE(has_field(problems, "shipment_ids[0]"));
   EXPECT_TRUE(check_pickup_request(booking("2026-03-30", {kParcel})).empty());
@@ -199,7 +199,7 @@ TEST(ColissimoPickupErrors, SenderFieldErrorsPointAtThePickupAddress) {
       parse_plan_pickup_response(json_answer(400, fixture("pickup_plan_response_bad_zip.json")));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().kind, error_kind::invalid_request);
-  EXPECT_TRUE(has_field(got.error().fields, "at.postal_code"));
+  EXPECT_TRUE(has_field(got.error().fields, "address.postal_code"));
   EXPECT_FALSE(has_field(got.error().fields, "from.postal_code"));
   EXPECT_EQ(got.error().sale, sale_outcome::not_sold);
 }
@@ -390,7 +390,7 @@ TEST(ColissimoPickupAdapter, SlotsRefuseAnAddressOutsideFranceWithoutSending) {
   a.country = "DE";
   auto got = run(adapter->pickup_slots(a, "", c));
   ASSERT_FALSE(got);
-  EXPECT_TRUE(has_field(got.error().fields, "at.country"));
+  EXPECT_TRUE(has_field(got.error().fields, "address.country"));
   EXPECT_TRUE(c.sent.empty());
 }
 

@@ -138,7 +138,7 @@ TEST(InpostPickupRequest, what_a_dispatch_order_cannot_take_is_refused_with_our_
   ip::dispatch_plan plan;
   auto errors = ip::check_pickup(r, plan);
   for (auto field :
-       {"shipment_ids", "at.line1", "at.phone", "at.postal_code", "window_to", "instructions"})
+       {"shipment_ids", "address.line1", "address.phone", "address.postal_code", "window.to", "instructions"})
     EXPECT_TRUE(names(errors, field)) << field;
 
   auto counted = pickup();
@@ -148,14 +148,14 @@ TEST(InpostPickupRequest, what_a_dispatch_order_cannot_take_is_refused_with_our_
 
   auto abroad = pickup();
   abroad.at.country = "DE";
-  EXPECT_TRUE(names(ip::check_pickup(abroad, plan), "at.country"));
+  EXPECT_TRUE(names(ip::check_pickup(abroad, plan), "address.country"));
 
   auto bad_time = pickup();
   bad_time.window_from = "9:00";
   bad_time.window_to = "";
   auto bad = ip::check_pickup(bad_time, plan);
-  EXPECT_TRUE(names(bad, "window_from"));
-  EXPECT_TRUE(names(bad, "window_to"));
+  EXPECT_TRUE(names(bad, "window.from"));
+  EXPECT_TRUE(names(bad, "window.to"));
 
   auto not_shipx = pickup();
   not_shipx.parcels[0].carrier_reference = "abc-1";
@@ -204,8 +204,8 @@ TEST(InpostPickupAnswer, validation_failed_is_a_refusal_naming_our_fields) {
   EXPECT_EQ(out.error().carrier, "inpost");
   EXPECT_EQ(out.error().carrier_code, "validation_failed");
   EXPECT_TRUE(names(out.error().fields, "shipment_ids"));
-  EXPECT_TRUE(names(out.error().fields, "at.phone"));
-  EXPECT_TRUE(names(out.error().fields, "at.line1"));
+  EXPECT_TRUE(names(out.error().fields, "address.phone"));
+  EXPECT_TRUE(names(out.error().fields, "address.line1"));
   EXPECT_NE(out.error().message.find("shipments[0]: already_dispatched"), std::string::npos)
       << out.error().message;
 }
