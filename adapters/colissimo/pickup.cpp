@@ -134,11 +134,12 @@ std::vector<field_error> check_pickup_address(const address& at) {
   auto add = [&problems](std::string field, std::string message) {
     problems.push_back(field_error{.field = std::move(field), .message = std::move(message)});
   };
-  if (address.country != "FR")
+  if (at.country != "FR")
     add("address.country", "Colissimo mailbox pickups are offered in France only (country FR)");
-  if (address.line1.empty()) add("address.line1", "the street line is required for a mailbox pickup");
-  if (!all_digits_of(address.postal_code, 5)) add("address.postal_code", "a French postal code has 5 digits");
-  if (address.city.empty()) add("address.city", "the city is required for a mailbox pickup");
+  if (at.line1.empty()) add("address.line1", "the street line is required for a mailbox pickup");
+  if (!all_digits_of(at.postal_code, 5))
+    add("address.postal_code", "a French postal code has 5 digits");
+  if (at.city.empty()) add("address.city", "the city is required for a mailbox pickup");
   return problems;
 }
 
@@ -198,7 +199,7 @@ std::string build_plan_pickup_request(const address& at, std::string_view parcel
   sender["city"] = at.city;
   sender["countryCode"] = at.country;
   sender["email"] = at.email;
-  if (!at.phone.empty()) sender["phoneNumber"] = compact_phone(address.phone);
+  if (!at.phone.empty()) sender["phoneNumber"] = compact_phone(at.phone);
   json::object root{{"contractNumber", acct.contract_number},
                     {"password", acct.password},
                     {"parcelNumber", parcel_number},

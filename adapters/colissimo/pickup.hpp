@@ -59,8 +59,8 @@ struct picking_dates {
 // Refusals made before anything is sent, on OUR pickup request paths: no parcels (Colissimo
 // picks up parcels it sold, by number: "shipment_ids"), a parcel number that is not a Colissimo
 // one ("shipment_ids"), a date that is not YYYY-MM-DD ("date"), an address outside France
-// ("address.country"), a missing street, postal code or city ("address.line1", "address.postal_code",
-// "address.city"). Empty when the request can be sent.
+// ("address.country"), a missing street, postal code or city ("address.line1",
+// "address.postal_code", "address.city"). Empty when the request can be sent.
 std::vector<field_error> check_pickup_request(const carriers::pickup_request& request);
 // The address checks alone, for pickup_slots (paths "address.*").
 std::vector<field_error> check_pickup_address(const address& at);

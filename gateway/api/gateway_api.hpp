@@ -94,7 +94,7 @@ void add_rate_routes(router& r, api_deps& deps);
 void add_carrier_push_routes(router& r, api_deps& deps);
 void add_tracking_routes(router& r, api_deps& deps);
 void add_webhook_routes(router& r, api_deps& deps);
-void add_points_routes(router& r, api_deps& deps);      // only when points is set
+void add_points_routes(router& r, api_deps& deps);  // only when points is set
 void add_point_scan_routes(router& r, api_deps& deps);
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.

@@ -137,8 +137,8 @@ TEST(InpostPickupRequest, what_a_dispatch_order_cannot_take_is_refused_with_our_
   r.instructions = std::string(ip::kMaxDispatchComment + 1, 'x');
   ip::dispatch_plan plan;
   auto errors = ip::check_pickup(r, plan);
-  for (auto field :
-       {"shipment_ids", "address.line1", "address.phone", "address.postal_code", "window.to", "instructions"})
+  for (auto field : {"shipment_ids", "address.line1", "address.phone", "address.postal_code",
+                     "window.to", "instructions"})
     EXPECT_TRUE(names(errors, field)) << field;
 
   auto counted = pickup();
