@@ -374,7 +374,7 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   std::atomic<bool> stopping{false};
   api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book,
                         limiter, cfg.server.access_log, [&stopping] { return !stopping.load(); },
-                        &pushes, webhook_sender->get(), &cfg.webhooks, &points});
+                        &pushes, webhook_sender->get(), &cfg.webhooks, &points, &tracking});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
       [&api](int status, std::string_view detail) { return api.server_error(status, detail); });

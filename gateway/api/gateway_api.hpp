@@ -19,6 +19,7 @@ class shipping_service;
 class push_inbox;
 class shipment_cache;
 class points_finder;
+class tracking_service;
 }  // namespace parcelgate
 namespace parcelgate::carriers {
 class registry;
@@ -59,7 +60,8 @@ struct api_deps {
   // Outgoing webhooks (webhooks_routes.cpp): the delivery client checks hosts at registration.
   webhooks::sender* webhook_sender = nullptr;
   const config::webhooks_config* webhooks = nullptr;
-  points_finder* points = nullptr;  // collection-point search; null: GET /v1/points not served
+  points_finder* points = nullptr;       // collection-point search; null: GET /v1/points not served
+  tracking_service* tracking = nullptr;  // scans from collection points; null: not served
 };
 
 class gateway_api {
@@ -94,8 +96,8 @@ void add_rate_routes(router& r, api_deps& deps);
 void add_carrier_push_routes(router& r, api_deps& deps);
 void add_tracking_routes(router& r, api_deps& deps);
 void add_webhook_routes(router& r, api_deps& deps);
-void add_points_routes(router& r, api_deps& deps);  // only when points is set
-void add_point_scan_routes(router& r, api_deps& deps);
+void add_points_routes(router& r, api_deps& deps);      // only when points is set
+void add_point_scan_routes(router& r, api_deps& deps);  // only when tracking is set
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
 std::string render_quotes(const tariffs::quote_result& result);

@@ -64,10 +64,7 @@ bool valid_barcode(std::string_view n) {
 }
 
 bool valid_scan_id(std::string_view id) {
-  if (id.size() != 19 || !id.starts_with("scn_")) return false;
-  for (char c : id.substr(4))
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
-  return true;
+  return valid_prefixed_id(id, "scn_");
 }
 
 // The refusal when the caller may not act on `point_id`; nothing when it may. A point key acts
@@ -594,20 +591,20 @@ route_doc parcels_doc() {
 }  // namespace
 
 void add_point_scan_routes(router& r, api_deps& deps) {
-  // The tracking service of the scans: the same merge and compare-and-set as the carriers'
-  // feeds, on the same store and cache.
-  auto tracking = std::make_shared<tracking_service>(deps.db, deps.cache, deps.metrics);
-  auto d = std::make_shared<scan_deps>(scan_deps{&deps, tracking.get()});
+  // Scans go through the gateway's tracking service: the same merge and compare-and-set as the
+  // carriers' feeds, on the same store and cache.
+  if (!deps.tracking) return;
+  auto d = std::make_shared<scan_deps>(scan_deps{&deps, deps.tracking});
   r.add(
       "POST", "/v1/points/{point_id}/dropoffs", point, "Report a parcel dropped off at a point",
-      [d, tracking](context& c) { return create_dropoff(c, d.get()); }, dropoff_doc());
+      [d](context& c) { return create_dropoff(c, d.get()); }, dropoff_doc());
   r.add(
       "POST", "/v1/points/{point_id}/handovers", point, "Report parcels handed over to the carrier",
-      [d, tracking](context& c) { return create_handover(c, d.get()); }, handover_doc());
+      [d](context& c) { return create_handover(c, d.get()); }, handover_doc());
   r.add(
       "GET", "/v1/points/{point_id}/parcels", point | ops,
       "Parcels awaiting the carrier at a point, or handed over",
-      [d, tracking](context& c) { return list_parcels(c, d.get()); }, parcels_doc());
+      [d](context& c) { return list_parcels(c, d.get()); }, parcels_doc());
 }
 
 }  // namespace parcelgate::api

@@ -2,7 +2,9 @@
 
 namespace parcelgate {
 
-std::string html_escape(std::string_view text) {
+namespace {
+
+std::string escape(std::string_view text, bool apostrophe) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {
@@ -20,13 +22,26 @@ std::string html_escape(std::string_view text) {
         out += "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        if (apostrophe)
+          out += "&#39;";
+        else
+          out += c;
         break;
       default:
         out += c;
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  return escape(text, true);
+}
+
+std::string xml_escape(std::string_view text) {
+  return escape(text, false);
 }
 
 }  // namespace parcelgate

@@ -19,6 +19,9 @@ TEST(HtmlEscape, MarkupCharactersBecomeEntities) {
   EXPECT_EQ(html_escape("<a href=\"x\">Tom & Jerry's</a>"),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
   EXPECT_EQ(html_escape("Dépôt à 9h"), "Dépôt à 9h");
+  // XML as the SOAP services write it: an apostrophe stays as it is.
+  EXPECT_EQ(xml_escape("COLIS EN COURS D'ACHEMINEMENT <&>\""),
+            "COLIS EN COURS D'ACHEMINEMENT &lt;&amp;&gt;&quot;");
 }
 
 }  // namespace

@@ -57,11 +57,6 @@ struct expedition_record {
   }
 };
 
-// &#39; for an apostrophe is as valid in XML as in HTML.
-std::string xml_escape(std::string_view s) {
-  return html_escape(s);
-}
-
 std::string padded(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
@@ -86,7 +81,7 @@ http::response xml_response(int status, std::string body) {
 // ASP.NET answers protocol-level problems with HTTP 500 and a SOAP fault.
 http::response fault(std::string_view code, std::string_view text) {
   return xml_response(500, envelope("<soap:Fault><faultcode>soap:" + std::string(code) +
-                                    "</faultcode><faultstring>" + xml_escape(text) +
+                                    "</faultcode><faultstring>" + parcelgate::xml_escape(text) +
                                     "</faultstring><detail /></soap:Fault>"));
 }
 
@@ -286,7 +281,7 @@ class mondialrelay_sim final : public carrier_sim {
                       "&lg=FR&format=A4&crc=" + crc;
     return operation_result(op, "<STAT>" + std::to_string(stat) + "</STAT><ExpeditionNum>" +
                                     expedition + "</ExpeditionNum><URL_Etiquette>" +
-                                    xml_escape(url) + "</URL_Etiquette>");
+                                    parcelgate::xml_escape(url) + "</URL_Etiquette>");
   }
 
   http::response tracing(const mrs::wsi_params& p) {
@@ -326,10 +321,10 @@ class mondialrelay_sim final : public carrier_sim {
       const bool recipient_side =
           s.place == scan_place::destination || s.place == scan_place::point;
       const std::string& place = recipient_side ? rec.dest_ville : rec.expe_ville;
-      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" + xml_escape(s.text) +
+      steps += "<ret_WSI2_sub_TracingColisDetaille><Libelle>" + parcelgate::xml_escape(s.text) +
                "</Libelle><Date>" + format_time(when, "%d/%m/%y") + "</Date><Heure>" +
                format_time(when, "%H:%M") + "</Heure><Emplacement>" +
-               xml_escape(padded(place, 26)) + "</Emplacement><Relais_Num>" +
+               parcelgate::xml_escape(padded(place, 26)) + "</Emplacement><Relais_Num>" +
                (at_point ? timeline->facts.point_id : "") + "</Relais_Num><Relais_Pays>" +
                (at_point ? timeline->facts.point_country : "") +
                "</Relais_Pays></ret_WSI2_sub_TracingColisDetaille>";
@@ -351,7 +346,8 @@ class mondialrelay_sim final : public carrier_sim {
                                 : overall == 83 ? std::string(current->text)
                                                 : "COLIS EN COURS DE TRAITEMENT";
     return operation_result(op, "<STAT>" + std::to_string(overall) + "</STAT><Libelle01>" +
-                                    xml_escape(summary) + "</Libelle01><Relais_Libelle>" +
+                                    parcelgate::xml_escape(summary) +
+                                    "</Libelle01><Relais_Libelle>" +
                                     (relay ? padded("POINT RELAIS " + rec.liv_rel, 32) : "") +
                                     "</Relais_Libelle><Relais_Num>" + rec.liv_rel +
                                     "</Relais_Num><Libelle02 /><Tracing>" + steps + "</Tracing>");
