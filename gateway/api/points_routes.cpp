@@ -200,6 +200,22 @@ task_response search_points(context& ctx, api_deps& deps) {
                       "no configured carrier searches collection points");
 
   q.shipping_date = std::string();  // each adapter takes its carrier's own "today"
+  // The canonical query: what the answer depends on, once validated.
+  std::string canonical =
+      q.country + "|" + q.postal_code + "|" + q.city + "|" +
+      (q.latitude ? std::to_string(*q.latitude) + "," + std::to_string(*q.longitude)
+                  : std::string()) +
+      "|" + std::to_string(q.radius_m) + "|" + std::to_string(q.weight_g) + "|" +
+      std::to_string(req.limit) + "|" +
+      (req.open_at ? std::to_string(req.open_at->time_since_epoch().count()) : std::string()) + "|";
+  for (const auto& n : req.networks) canonical += n + ",";
+  canonical += "|";
+  for (auto t : req.types) canonical += std::string(to_string(t)) + ",";
+  if (auto kept = deps.points->kept_answer(canonical)) {
+    auto res = http::response::json(200, std::move(*kept));
+    res.fields.push_back({"Cache-Control", "private, max-age=60"});
+    co_return res;
+  }
   auto found = co_await deps.points->find(req);
 
   json::array data;
@@ -236,10 +252,13 @@ task_response search_points(context& ctx, api_deps& deps) {
     res.fields.push_back({"Retry-After", std::to_string(retry_after)});
     co_return res;
   }
+  const bool complete = warnings.empty();
   json::object body{{"data", std::move(data)},
                     {"networks", std::move(networks_out)},
                     {"warnings", std::move(warnings)}};
-  auto res = http::response::json(200, json::serialize(body));
+  std::string text = json::serialize(body);
+  if (complete) deps.points->keep_answer(canonical, text, found.fresh_until);
+  auto res = http::response::json(200, std::move(text));
   // Answers change slowly; a shop's checkout may keep one for a minute.
   res.fields.push_back({"Cache-Control", "private, max-age=60"});
   co_return res;

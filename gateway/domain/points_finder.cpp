@@ -190,6 +190,7 @@ points_finder::lookup points_finder::look(const std::string& key) {
   lru_.splice(lru_.begin(), lru_, e.lru);
   lookup out;
   out.age = std::chrono::duration_cast<std::chrono::seconds>(now - e.fetched_at);
+  out.fetched_at = e.fetched_at;
   if (now - e.fetched_at < config_.cache_ttl) {
     out.points = e.points;
     out.fresh = true;
@@ -233,6 +234,33 @@ void points_finder::store(const std::string& key, points_ptr points) {
 void points_finder::refresh_failed(const std::string& key) {
   const std::lock_guard lock(mutex_);
   if (auto it = cache_.find(key); it != cache_.end()) it->second.refreshing = false;
+}
+
+std::optional<std::string> points_finder::kept_answer(const std::string& query) {
+  const auto now = std::chrono::steady_clock::now();
+  std::shared_ptr<const std::string> body;
+  {
+    const std::lock_guard lock(mutex_);
+    auto it = answers_.find(query);
+    if (it == answers_.end() || it->second.until <= now) return std::nullopt;
+    body = it->second.body;
+  }
+  metrics_.add("parcelgate_points_cache_total", "result=\"answer\"");
+  return *body;
+}
+
+void points_finder::keep_answer(const std::string& query, std::string body,
+                                std::chrono::steady_clock::time_point fresh_until) {
+  if (config_.cache_entries <= 0 || config_.cache_ttl.count() == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  auto shared = std::make_shared<const std::string>(std::move(body));
+  const std::lock_guard lock(mutex_);
+  if (answers_.size() >= static_cast<std::size_t>(config_.cache_entries))
+    std::erase_if(answers_, [&](const auto& kv) { return kv.second.until <= now; });
+  if (answers_.size() >= static_cast<std::size_t>(config_.cache_entries)) answers_.clear();
+  const auto until = std::min(now + kAnswerTtl, fresh_until);
+  if (until <= now) return;
+  answers_[query] = {std::move(shared), until};
 }
 
 std::optional<collection_point> points_finder::cached_point(const std::string& id) const {
@@ -347,6 +375,7 @@ net::awaitable<points_answer> points_finder::find(const points_request& request)
   asked.limit = kFetchLimit;
 
   points_answer answer;
+  answer.fresh_until = std::chrono::steady_clock::now() + config_.cache_ttl;
   std::vector<std::vector<collection_point>> per_network(request.networks.size());
   std::vector<std::size_t> to_fetch;
   std::vector<std::string> keys;
@@ -359,6 +388,9 @@ net::awaitable<points_answer> points_finder::find(const points_request& request)
       outcome.from = hit.fresh ? network_outcome::source::cached : network_outcome::source::stale;
       outcome.age_s = hit.age.count();
       per_network[i] = *hit.points;
+      answer.fresh_until = hit.fresh
+                               ? std::min(answer.fresh_until, hit.fetched_at + config_.cache_ttl)
+                               : std::chrono::steady_clock::time_point{};
       metrics_.add("parcelgate_points_cache_total",
                    hit.fresh ? "result=\"hit\"" : "result=\"stale\"");
       if (hit.start_refresh)

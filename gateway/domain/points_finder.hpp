@@ -66,6 +66,8 @@ std::string_view to_string(network_outcome::source s) noexcept;
 struct points_answer {
   std::vector<carriers::collection_point> points;  // nearest first, filtered, at most `limit`
   std::vector<network_outcome> networks;           // in the order asked
+  // Until when every network's part is fresh (an answer with a stale or failed part: now).
+  std::chrono::steady_clock::time_point fresh_until{};
 };
 
 // Great-circle distance in metres (haversine, mean Earth radius 6,371,008.8 m).
@@ -104,6 +106,15 @@ class points_finder {
                                                                       std::string_view country,
                                                                       std::string_view native_id);
 
+  // Whole answers, as the API serialized them, for a few seconds: the same query again (a
+  // checkout page reloaded, many shoppers of one postal code) is served without merging and
+  // serializing again. Only answers without failures are kept; `query` is the API's canonical
+  // form of the request.
+  static constexpr std::chrono::seconds kAnswerTtl{5};
+  std::optional<std::string> kept_answer(const std::string& query);
+  void keep_answer(const std::string& query, std::string body,
+                   std::chrono::steady_clock::time_point fresh_until);
+
   // The cache's key for one network and query (exposed for tests).
   static std::string area_key(std::string_view carrier, const carriers::point_query& q);
   std::size_t cached_areas() const;
@@ -127,6 +138,7 @@ class points_finder {
   struct lookup {
     points_ptr points;
     std::chrono::seconds age{0};
+    std::chrono::steady_clock::time_point fetched_at{};
     bool fresh = false;
     bool stale = false;          // usable while refreshed
     bool start_refresh = false;  // the caller is the one to refresh it
@@ -147,7 +159,12 @@ class points_finder {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> cache_;
   std::list<std::string> lru_;  // most recently used first
-  struct flight;                // a search in flight and the requests waiting for it
+  struct kept {
+    std::shared_ptr<const std::string> body;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::unordered_map<std::string, kept> answers_;  // bounded by config_.cache_entries
+  struct flight;  // a search in flight and the requests waiting for it
   std::unordered_map<std::string, std::shared_ptr<flight>> flights_;
   // Points seen in searches, by id, for GET /v1/points/{id}; bounded with the area cache.
   std::unordered_map<std::string,

@@ -130,6 +130,12 @@ TEST_F(points_search, one_list_of_every_network_nearest_first_with_normalized_ho
   EXPECT_EQ(body.at("warnings").as_array().size(), 0u) << r.body;
   EXPECT_EQ(network(body, "inpost").at("points").as_int64(), 0);
   EXPECT_EQ(network(body, "mondialrelay").at("source").as_string(), "fetched");
+  // The same query again within seconds is the same answer, served whole.
+  auto again = get("/v1/points?country=FR&postal_code=69100&city=Villeurbanne");
+  EXPECT_EQ(again.body, r.body);
+  EXPECT_NE(env_->call("GET", "/metrics", {})
+                .body.find("parcelgate_points_cache_total{result=\"answer\"}"),
+            std::string::npos);
 
   // In Kraków InPost's lockers and Mondial Relay's few Polish points share one list.
   auto pl = get("/v1/points?country=PL&postal_code=31-021&limit=20&carrier=inpost,mondialrelay");

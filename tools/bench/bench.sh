@@ -170,11 +170,17 @@ bench_read() {
   # nginx, 1 worker, returning the same JSON body from memory.
   mkdir -p "$work/nginx"; printf '%s' "$created" > "$work/nginx/body.json"
   nginx_port=$((20000 + RANDOM % 20000))
+  # Small bodies are returned from memory; a points answer (tens of kB, past nginx's limit for an
+  # inline string) is served as a static file with its descriptor cached.
+  local location="default_type application/json; return 200 '$(cat "$work/nginx/body.json")';"
+  if [[ "$read_path" == points ]]; then
+    location="default_type application/json; root $work/nginx; try_files /body.json =404;"
+  fi
   cat > "$work/nginx/nginx.conf" <<NGINX
 worker_processes 1; daemon off; pid $work/nginx/nginx.pid; error_log $work/nginx/error.log;
 events { worker_connections 1024; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$nginx_port; location / { default_type application/json; return 200 '$(cat "$work/nginx/body.json")'; } } }
+http { access_log off; keepalive_requests 1000000; open_file_cache max=16 inactive=60s; open_file_cache_valid 60s;
+  server { listen 127.0.0.1:$nginx_port; location / { $location } } }
 NGINX
   nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!); nginx_pid=$!
   sleep 0.3
