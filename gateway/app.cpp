@@ -24,6 +24,7 @@
 #include "gateway/carriers/http_client.hpp"
 #include "gateway/domain/duties.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/pickups.hpp"
 #include "gateway/domain/points_finder.hpp"
 #include "gateway/domain/push_inbox.hpp"
 #include "gateway/domain/shipment_cache.hpp"
@@ -106,6 +107,16 @@ net::awaitable<void> recover_interrupted_purchases(shipping_service* shipping) {
                         {{"cause", n.error().carrier_message}});
   else if (*n > 0)
     telemetry::log_info("interrupted purchases set to pending_confirmation",
+                        {{"count", static_cast<std::int64_t>(*n)}});
+}
+
+net::awaitable<void> recover_interrupted_bookings(pickup_service* pickups) {
+  auto n = co_await pickups->recover_interrupted_bookings();
+  if (!n)
+    telemetry::log_warn("recovery of interrupted pickup bookings failed",
+                        {{"cause", n.error().carrier_message}});
+  else if (*n > 0)
+    telemetry::log_info("interrupted pickup bookings set to unconfirmed",
                         {{"count", static_cast<std::int64_t>(*n)}});
 }
 
@@ -306,6 +317,19 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
       {.name = "recover-interrupted-purchases",
        .every = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.store.lease) / 2,
        .run = [&shipping] { return recover_interrupted_purchases(&shipping); }});
+  // Pickup bookings in flight of instances that are gone become unconfirmed, as purchases do.
+  const api::pickup_problem_answers pickup_answers;
+  pickup_service pickups(*data, *registry, **client, metrics, pickup_answers);
+  if (auto bookings = run_to_completion(*startup_context, pickups.recover_interrupted_bookings());
+      !bookings) {
+    log_error("recovery of interrupted pickup bookings failed",
+              {{"cause", bookings.error().carrier_message}});
+    return 1;
+  }
+  background.add(
+      {.name = "recover-interrupted-bookings",
+       .every = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.store.lease) / 2,
+       .run = [&pickups] { return recover_interrupted_bookings(&pickups); }});
   background.add({.name = "record-unrecorded-outcomes",
                   .every = std::chrono::seconds(1),
                   .run = [&shipping] { return record_unrecorded_outcomes(&shipping); },
@@ -374,7 +398,8 @@ int run_gateway(const config::config& cfg_in, std::span<const carriers::adapter_
   std::atomic<bool> stopping{false};
   api::gateway_api api({*data, pool, *registry, shipping, cache, metrics, auth, tariff_book,
                         limiter, cfg.server.access_log, [&stopping] { return !stopping.load(); },
-                        &pushes, webhook_sender->get(), &cfg.webhooks, &points, &tracking});
+                        &pushes, webhook_sender->get(), &cfg.webhooks, &points, &tracking,
+                        &pickups});
   http::server server(
       io, cfg.server.http, [&api](http::request& r) { return api.handle(r); },
       [&api](int status, std::string_view detail) { return api.server_error(status, detail); });

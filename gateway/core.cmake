@@ -17,6 +17,7 @@ add_library(parcelgate_core STATIC
   api/tracking_view.cpp
   api/webhooks_routes.cpp
   api/point_scan_routes.cpp
+  api/pickups_routes.cpp
   app.cpp
   carriers/circuit_breaker.cpp
   carriers/http_client.cpp
@@ -35,6 +36,7 @@ add_library(parcelgate_core STATIC
   domain/tracking_poller.cpp
   domain/push_inbox.cpp
   domain/points_finder.cpp
+  domain/pickups.cpp
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp
@@ -48,6 +50,7 @@ add_library(parcelgate_core STATIC
   store/pg/schema.cpp
   store/pg/tracking_reads.cpp
   store/pg/point_scans.cpp
+  store/pg/pickups.cpp
   store/pg/webhooks.cpp
   store/sqlite/connection.cpp
   store/sqlite/keys.cpp
@@ -58,6 +61,7 @@ add_library(parcelgate_core STATIC
   store/sqlite/sqlite_store.cpp
   store/sqlite/tracking_reads.cpp
   store/sqlite/point_scans.cpp
+  store/sqlite/pickups.cpp
   store/sqlite/webhooks.cpp
   store/sqlite/writer.cpp
   telemetry/log.cpp

@@ -31,8 +31,11 @@ PARCELGATE_TEST_STORE=postgresql ctest --test-dir build --output-on-failure --ti
 if [[ -z "${PARCELGATE_SKIP_FUZZ:-}" && $# -eq 0 ]]; then tools/fuzz.sh 30; fi
 
 if [[ -z "${PARCELGATE_SKIP_SANITIZE:-}" ]]; then
-  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-    -DPARCELGATE_WERROR=ON -DPARCELGATE_TESTS=ON -DPARCELGATE_SANITIZE="address;undefined" >/dev/null
+  # -Og -g1 (line tables: file:line in every report) compiles the Asio/Beast units in less than
+  # half the time of -O1 -g (server.cpp: 56 s against 133 s); no benchmark programs.
+  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1 -Og" \
+    -DPARCELGATE_WERROR=ON -DPARCELGATE_TESTS=ON -DPARCELGATE_BENCH=OFF \
+    -DPARCELGATE_SANITIZE="address;undefined" >/dev/null
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-sanitize "$@"
 fi

@@ -26,6 +26,7 @@ gateway_api::gateway_api(api_deps deps) : deps_(std::move(deps)) {
   add_tracking_routes(router_, deps_);
   add_points_routes(router_, deps_);
   add_point_scan_routes(router_, deps_);
+  if (deps_.pickups) add_pickup_routes(router_, deps_);
   if (deps_.webhook_sender && deps_.webhooks) add_webhook_routes(router_, deps_);
   for (auto& r : router_.routes()) r.metrics = deps_.metrics.route(r.method, r.pattern);
   unmatched_ = deps_.metrics.route("*", "unmatched");

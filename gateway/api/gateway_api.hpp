@@ -20,6 +20,7 @@ class push_inbox;
 class shipment_cache;
 class points_finder;
 class tracking_service;
+class pickup_service;
 }  // namespace parcelgate
 namespace parcelgate::carriers {
 class registry;
@@ -62,6 +63,7 @@ struct api_deps {
   const config::webhooks_config* webhooks = nullptr;
   points_finder* points = nullptr;       // collection-point search; null: GET /v1/points not served
   tracking_service* tracking = nullptr;  // scans from collection points; null: not served
+  pickup_service* pickups = nullptr;     // carrier pickups; null: /v1/pickups not served
 };
 
 class gateway_api {
@@ -98,6 +100,7 @@ void add_tracking_routes(router& r, api_deps& deps);
 void add_webhook_routes(router& r, api_deps& deps);
 void add_points_routes(router& r, api_deps& deps);      // only when points is set
 void add_point_scan_routes(router& r, api_deps& deps);  // only when tracking is set
+void add_pickup_routes(router& r, api_deps& deps);      // only when pickups is set
 
 // JSON of POST /v1/rates: {"quotes", "unavailable", "cheapest", "fastest"}.
 std::string render_quotes(const tariffs::quote_result& result);

@@ -10,6 +10,7 @@
 #include "gateway/api/auth.hpp"
 #include "gateway/api/router.hpp"
 #include "gateway/domain/error.hpp"
+#include "gateway/domain/pickups.hpp"
 #include "gateway/domain/shipping.hpp"
 #include "gateway/http/problem.hpp"
 
@@ -52,6 +53,16 @@ class problem_answers final : public purchase_answers {
   // 504 after a timeout, 502 otherwise; type purchase-outcome-unknown with the shipment's id.
   stored_answer outcome_unknown(std::string_view shipment_id, const error& cause,
                                 std::string_view request_id) const override;
+};
+
+// The HTTP form of the answers a pickup booking stores under its Idempotency-Key
+// (pickups_routes.cpp).
+class pickup_problem_answers final : public pickup_answers {
+ public:
+  int booked_status() const override { return 201; }
+  // 504 after a timeout, 502 otherwise; type pickup-outcome-unknown with the pickup's id.
+  std::string outcome_unknown(std::string_view pickup_id, const error& cause,
+                              std::string_view request_id, int& status) const override;
 };
 
 }  // namespace parcelgate::api

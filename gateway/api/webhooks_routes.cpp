@@ -24,7 +24,8 @@ namespace json = boost::json;
 using task_response = boost::asio::awaitable<http::response>;
 
 constexpr std::string_view kEventTypes[] = {"shipment.created", "shipment.status_changed",
-                                            "shipment.cancelled"};
+                                            "shipment.cancelled", "pickup.scheduled",
+                                            "pickup.cancelled"};
 
 bool valid_webhook_id(std::string_view id) {
   return valid_prefixed_id(id, "whk_");
@@ -163,7 +164,8 @@ task_response create_webhook(context& ctx, api_deps& deps) {
       if (std::find(std::begin(kEventTypes), std::end(kEventTypes), type) == std::end(kEventTypes))
         errors.push_back({.field = path,
                           .message = "unknown event type (one of shipment.created, "
-                                     "shipment.status_changed, shipment.cancelled)"});
+                                     "shipment.status_changed, shipment.cancelled, "
+                                     "pickup.scheduled, pickup.cancelled)"});
       else if (std::find(events.begin(), events.end(), type) != events.end())
         errors.push_back({.field = path, .message = "listed twice"});
       else

@@ -12,6 +12,8 @@ json::value text_or_null(const std::string& s) {
   return s.empty() ? json::value(nullptr) : json::value(s);
 }
 
+}  // namespace
+
 json::object render_address(const address& a) {
   return {{"name", a.name},
           {"company", text_or_null(a.company)},
@@ -23,8 +25,6 @@ json::object render_address(const address& a) {
           {"phone", text_or_null(a.phone)},
           {"email", text_or_null(a.email)}};
 }
-
-}  // namespace
 
 std::string render_shipment(const shipment_view& v) {
   const auto& r = *v.request;

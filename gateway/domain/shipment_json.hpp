@@ -2,6 +2,8 @@
 // The JSON representation of a shipment resource (DESIGN §4), rendered once when the shipment
 // changes and stored ready to serve, so reads never rebuild it.
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +34,9 @@ struct shipment_view {
 };
 
 std::string render_shipment(const shipment_view& view);
+
+// An Address as the API writes it (optional members null when empty); shared with pickups.
+boost::json::object render_address(const address& a);
 
 // Returns `body` with "status" and "updated_at" replaced (used by cancel and reconciliation).
 // The "carrier_reference" member of a stored shipment body; empty when absent or null.

@@ -107,6 +107,36 @@ class async_store {
   // Deletes processed pushes received before `before` (RFC 3339). Returns how many.
   virtual task<result<int>> purge_pushes(const std::string& before) = 0;
 
+  // --- carrier pickups (DESIGN §4, docs/pickups.md). The writes resume once durable.
+  // Takes (tenant, key) for `request_hash` as claim_purchase does and, when the key was free,
+  // records `pending` (status booking, owned by this instance) with its shipments, all in one
+  // transaction. A shipment already in another active pickup (booking, scheduled, unconfirmed)
+  // is a `conflict` error whose fields name it ("shipment_ids[2]") and the pickup holding it;
+  // nothing is written then.
+  virtual task<result<claim>> claim_pickup(const std::string& request_hash,
+                                           const pickup_row& pending, const std::string& now) = 0;
+  // Records what the booking ended in (status scheduled or unconfirmed, body, updated_at) and
+  // finishes the key with the answer, in one transaction. A pickup recovery already made
+  // unconfirmed is confirmed late by a scheduled outcome (the key then answers with it); any
+  // other outcome finding the booking over is success with nothing written.
+  virtual task<result<void>> finish_pickup(const pickup_row& pickup, int response_status,
+                                           const std::string& response_body) = 0;
+  // The carrier certainly booked nothing: forgets the pickup, its shipments and the key, so the
+  // key may be retried (a key already finished, by recovery, stays as it is).
+  virtual task<result<void>> abandon_pickup(const std::string& tenant, const std::string& key,
+                                            const std::string& pickup_id) = 0;
+  // Pickups still booking whose owner is gone, as interrupted_purchases (never this instance's),
+  // oldest first, with their shipment ids.
+  virtual task<result<std::vector<pickup_row>>> interrupted_pickups() = 0;
+  // One pickup with its shipment ids; another tenant's is nothing (an empty tenant: any).
+  virtual task<result<std::optional<pickup_row>>> get_pickup(const std::string& tenant,
+                                                             const std::string& id) = 0;
+  // Compare-and-set on status: writes status, body and updated_at only if the pickup is still
+  // in `expected_status`, else false with nothing written. A pickup moving to cancelled frees
+  // its shipments for another pickup in the same transaction.
+  virtual task<result<bool>> update_pickup(const pickup_row& pickup,
+                                           const std::string& expected_status) = 0;
+
   // --- reads; an empty tenant means every tenant (ops)
   virtual task<result<std::optional<shipment_row>>> get_shipment(const std::string& tenant,
                                                                  const std::string& id) = 0;

@@ -349,6 +349,51 @@ BEGIN
           NEW.shipment_id, NEW.tenant_id, NEW.occurred_at, NEW.recorded_at);
 END;
 )sql"},
+    {9, "carrier pickups with their shipments; pickup webhooks written by triggers", R"sql(
+CREATE TABLE pickups (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  tenant_id       TEXT NOT NULL REFERENCES tenants(id),
+  carrier         TEXT NOT NULL,
+  status          TEXT NOT NULL
+                  CHECK (status IN ('booking', 'scheduled', 'unconfirmed', 'cancelled')),
+  date            TEXT NOT NULL,  -- YYYY-MM-DD, the carrier's local date
+  idempotency_key TEXT NOT NULL,
+  owner           TEXT NOT NULL,  -- the instance that books it (recovery of a crashed booking)
+  body            TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+CREATE INDEX pickups_by_tenant ON pickups (tenant_id, seq);
+CREATE INDEX pickups_booking ON pickups (created_at) WHERE status = 'booking';
+-- The shipments a pickup takes, in the request's order; `active` until the pickup is cancelled.
+-- A shipment is in at most one active pickup.
+CREATE TABLE pickup_shipments (
+  pickup_id   TEXT NOT NULL REFERENCES pickups(id),
+  position    INTEGER NOT NULL,
+  shipment_id TEXT NOT NULL REFERENCES shipments(id),
+  active      INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (pickup_id, position)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX pickup_shipments_active ON pickup_shipments (shipment_id) WHERE active = 1;
+-- pickup.scheduled when a booking is confirmed (at once, or late after it was unconfirmed),
+-- pickup.cancelled when it is cancelled; in the transaction that changes the pickup.
+CREATE TRIGGER webhook_pickup_status AFTER UPDATE OF status ON pickups
+WHEN OLD.status <> NEW.status AND NEW.status IN ('scheduled', 'cancelled')
+  AND EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.tenant_id = NEW.tenant_id
+    AND w.status = 'enabled' AND instr(w.events, ',pickup.' || NEW.status || ',') > 0)
+BEGIN
+  INSERT INTO webhook_events (id, tenant_id, type, shipment_id, data, created_at, created_ms)
+  VALUES ('evt_' || lower(hex(randomblob(16))), NEW.tenant_id, 'pickup.' || NEW.status, NEW.id,
+          NEW.body, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+          CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO webhook_deliveries (event_seq, endpoint_id, tenant_id, next_attempt_ms, created_ms)
+  SELECT e.seq, w.id, w.tenant_id, e.created_ms, e.created_ms
+  FROM webhook_endpoints w JOIN webhook_events e ON e.seq = (SELECT max(seq) FROM webhook_events)
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled'
+    AND instr(w.events, ',' || e.type || ',') > 0;
+END;
+)sql"},
 };
 
 }  // namespace

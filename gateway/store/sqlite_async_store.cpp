@@ -90,6 +90,53 @@ class sqlite_async_store final : public async_store {
     co_return co_await read(&pool_, &op);
   }
 
+  task<result<claim>> claim_pickup(const std::string& request_hash, const pickup_row& pending,
+                                   const std::string& now) override {
+    const std::function<result<claim>()> op = [&] {
+      return db_.claim_pickup(request_hash, pending, now, instance_);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<void>> finish_pickup(const pickup_row& pickup, int response_status,
+                                   const std::string& response_body) override {
+    const std::function<result<void>()> op = [&] {
+      return db_.finish_pickup(pickup, response_status, response_body);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<void>> abandon_pickup(const std::string& tenant, const std::string& key,
+                                    const std::string& pickup_id) override {
+    const std::function<result<void>()> op = [&] {
+      return db_.abandon_pickup(tenant, key, pickup_id);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<std::vector<pickup_row>>> interrupted_pickups() override {
+    const std::function<result<std::vector<pickup_row>>()> op = [&] {
+      return db_.interrupted_pickups(instance_);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<std::optional<pickup_row>>> get_pickup(const std::string& tenant,
+                                                     const std::string& id) override {
+    const std::function<result<std::optional<pickup_row>>()> op = [&] {
+      return db_.get_pickup(tenant, id);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
+  task<result<bool>> update_pickup(const pickup_row& pickup,
+                                   const std::string& expected_status) override {
+    const std::function<result<bool>()> op = [&] {
+      return db_.update_pickup(pickup, expected_status);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
   task<result<bool>> update_shipment(const shipment_row& shipment,
                                      const std::string& expected_status) override {
     const std::function<result<bool>()> op = [&] {

@@ -137,6 +137,21 @@ struct stored_label {
   std::string shipment_status;  // read with the label (a cancelled shipment's label is void)
 };
 
+// A carrier pickup as stored (table pickups, migration 9; docs/pickups.md). `body` is its API
+// representation (JSON), kept ready to serve. A pickup is active while booking, scheduled or
+// unconfirmed; a shipment is in at most one active pickup (pickup_shipments, a unique index).
+struct pickup_row {
+  std::string id;  // "pck_..."
+  std::string tenant;
+  std::string carrier;
+  std::string status;  // booking | scheduled | unconfirmed | cancelled
+  std::string date;    // YYYY-MM-DD, the carrier's local date of the pickup
+  std::string idempotency_key;
+  std::string body;
+  std::vector<std::string> shipment_ids{};  // in the order the request gave them
+  std::string created_at{}, updated_at{};   // RFC 3339 UTC
+};
+
 // Result of trying to take an idempotency key for a purchase.
 struct claim {
   enum class outcome {
@@ -208,6 +223,19 @@ class store {
   // Purchases in flight owned by another instance than `self` whose lease is not held.
   virtual result<std::vector<interrupted_purchase>> interrupted_purchases(
       std::string_view self) = 0;
+
+  // --- carrier pickups (async_store.hpp says what each records); the writes are durable
+  virtual result<claim> claim_pickup(std::string_view request_hash, const pickup_row& pending,
+                                     std::string_view now, std::string_view owner) = 0;
+  virtual result<void> finish_pickup(const pickup_row& pickup, int response_status,
+                                     std::string_view response_body) = 0;
+  virtual result<void> abandon_pickup(std::string_view tenant, std::string_view key,
+                                      std::string_view pickup_id) = 0;
+  virtual result<std::vector<pickup_row>> interrupted_pickups(std::string_view self) = 0;
+  virtual result<std::optional<pickup_row>> get_pickup(std::string_view tenant,
+                                                       std::string_view id) = 0;
+  virtual result<bool> update_pickup(const pickup_row& pickup,
+                                     std::string_view expected_status) = 0;
 
   // --- leases (async_store.hpp); expiry by this machine's clock
   virtual result<bool> acquire_lease(std::string_view name, std::string_view holder,

@@ -63,6 +63,9 @@ const std::vector<route_case>& routes() {
       {"POST", "/v1/points/{point_id}/dropoffs", kPoint},
       {"POST", "/v1/points/{point_id}/handovers", kPoint},
       {"GET", "/v1/points/{point_id}/parcels", kPoint | kOps},
+      {"POST", "/v1/pickups", kMerchant},
+      {"GET", "/v1/pickups/{id}", kMerchant | kOps},
+      {"POST", "/v1/pickups/{id}/cancel", kMerchant},
   };
   return table;
 }
@@ -81,6 +84,15 @@ const std::vector<std::pair<unsigned, std::string>> kRoles = {
 
 bool webhook_route(const route_case& r) {
   return r.pattern.starts_with("/v1/webhooks");
+}
+bool pickup_route(const route_case& r) {
+  return r.pattern.starts_with("/v1/pickups");
+}
+// An id of the route's kind that no one was given.
+std::string unissued_id(const route_case& r) {
+  return webhook_route(r)  ? "whk_000000000000000"
+         : pickup_route(r) ? "pck_000000000000000"
+                           : "shp_000000000000000";
 }
 
 const std::string kPointSearch = "/v1/points?country=FR&postal_code=69100&city=Villeurbanne";
@@ -134,7 +146,8 @@ class auth_matrix : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     pgtest::stack_options options;
-    options.extra_config = std::string("tariffs: \"") + SOURCE_DIR + "/config/tariffs\"\n";
+    options.extra_config = std::string(pgtest::kInpostCarrierConfig) + "tariffs: \"" + SOURCE_DIR +
+                           "/config/tariffs\"\n";
     env_ = new stack(options);
     owner_key_ = new std::string(env_->create_key("acme", "merchant"));
     auto created = env_->call("POST", "/v1/shipments", *owner_key_,
@@ -161,6 +174,23 @@ class auth_matrix : public ::testing::Test {
     auto hook = env_->call("POST", "/v1/webhooks", *owner_key_, kWebhookBody);
     ASSERT_EQ(hook.status, 201) << describe(hook);
     webhook_id_ = new std::string(pgtest::string_at(pgtest::parse_object(hook.body), "id"));
+    // acme's pickup of an InPost courier parcel (the {id} pickup routes), and a parcel left for
+    // the one booking a merchant makes through the matrix.
+    std::string courier[2];
+    for (int i = 0; i < 2; ++i) {
+      auto bought = env_->call("POST", "/v1/shipments", *owner_key_,
+                               pgtest::shipment_body("inpost", "courier-" + std::to_string(i)),
+                               {{"Idempotency-Key", "auth-matrix-courier-" + std::to_string(i)}});
+      ASSERT_EQ(bought.status, 201) << describe(bought);
+      courier[i] = pgtest::string_at(pgtest::parse_object(bought.body), "id");
+    }
+    auto pickup =
+        env_->call("POST", "/v1/pickups", *owner_key_,
+                   pgtest::pickup_body("inpost", pgtest::local_date("Europe/Warsaw"), {courier[0]}),
+                   {{"Idempotency-Key", "auth-matrix-pickup"}});
+    ASSERT_EQ(pickup.status, 201) << describe(pickup);
+    pickup_id_ = new std::string(pgtest::string_at(pgtest::parse_object(pickup.body), "id"));
+    free_parcel_ = new std::string(courier[1]);
   }
   static void TearDownTestSuite() {
     delete env_;
@@ -170,6 +200,8 @@ class auth_matrix : public ::testing::Test {
     delete relay_number_;
     delete known_point_;
     delete webhook_id_;
+    delete pickup_id_;
+    delete free_parcel_;
     env_ = nullptr;
   }
 
@@ -188,6 +220,10 @@ class auth_matrix : public ::testing::Test {
           R"({"shipments": [{"from_country": "FR", "from_postal_code": "75001", "to_country": "FR",
                  "to_postal_code": "69001", "weight_g": 1000, "service": "home"}], "date": "2026-06-01"})";
     if (r.method == "POST" && r.pattern == "/v1/webhooks") body = kWebhookBody;
+    if (r.method == "POST" && r.pattern == "/v1/pickups") {
+      body = pgtest::pickup_body("inpost", pgtest::local_date("Europe/Warsaw"), {*free_parcel_});
+      headers.emplace_back("Idempotency-Key", "auth-matrix-pickup-" + std::to_string(counter_++));
+    }
     if (r.method == "POST" && r.pattern.ends_with("/dropoffs"))
       body = R"({"barcode": ")" + *relay_number_ + R"("})";
     if (r.method == "POST" && r.pattern.ends_with("/handovers"))
@@ -196,7 +232,9 @@ class auth_matrix : public ::testing::Test {
       body =
           R"({"from": {"country": "FR", "postal_code": "75001"}, "to": {"country": "FR", "postal_code": "69001"},
                  "parcels": [{"weight_g": 1000}], "date": "2026-06-01"})";
-    const std::string& own = webhook_route(r) ? *webhook_id_ : *shipment_id_;
+    const std::string& own = webhook_route(r)  ? *webhook_id_
+                             : pickup_route(r) ? *pickup_id_
+                                               : *shipment_id_;
     if (r.pattern == "/v1/points") return env_->call(r.method, kPointSearch, "", body, headers);
     if (r.pattern == "/v1/points/{point_id}")
       return env_->call(r.method, "/v1/points/" + *known_point_, "", body, headers);
@@ -220,6 +258,8 @@ class auth_matrix : public ::testing::Test {
   static std::string* relay_number_;  // acme's Mondial Relay parcel (the point routes')
   static std::string* known_point_;   // a point the simulated networks serve
   static std::string* webhook_id_;    // acme's endpoint
+  static std::string* pickup_id_;     // acme's InPost pickup
+  static std::string* free_parcel_;   // acme's InPost parcel in no pickup
   static std::atomic<int> counter_;
 };
 stack* auth_matrix::env_ = nullptr;
@@ -229,6 +269,8 @@ std::string* auth_matrix::tracking_number_ = nullptr;
 std::string* auth_matrix::relay_number_ = nullptr;
 std::string* auth_matrix::known_point_ = nullptr;
 std::string* auth_matrix::webhook_id_ = nullptr;
+std::string* auth_matrix::pickup_id_ = nullptr;
+std::string* auth_matrix::free_parcel_ = nullptr;
 std::atomic<int> auth_matrix::counter_{0};
 
 TEST_F(auth_matrix, openapi_lists_exactly_the_routes_of_this_matrix) {
@@ -381,8 +423,7 @@ TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
     auto foreign = hit(r, bearer(intruder));
     expect_problem(foreign, 404, "not-found");
     // Indistinguishable from an id that does not exist at all.
-    auto missing =
-        hit(r, bearer(intruder), webhook_route(r) ? "whk_000000000000000" : "shp_000000000000000");
+    auto missing = hit(r, bearer(intruder), unissued_id(r));
     expect_problem(missing, 404, "not-found");
     auto a = pgtest::parse_object(foreign.body), b = pgtest::parse_object(missing.body);
     EXPECT_EQ(a.at("title"), b.at("title"));
@@ -397,7 +438,8 @@ TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
   EXPECT_EQ(pgtest::parse_object(foreign.body).at("title"),
             pgtest::parse_object(missing.body).at("title"));
   EXPECT_EQ(foreign.body.find("acme"), std::string::npos);
-  EXPECT_EQ(checked, 8);  // read, label, cancel, events; webhook read, delete, rotation, deliveries
+  // read, label, cancel, events; webhook read, delete, rotation, deliveries; pickup read, cancel
+  EXPECT_EQ(checked, 10);
   EXPECT_EQ(env_->call("GET", "/v1/webhooks/" + *webhook_id_, *owner_key_).status, 200)
       << "another tenant deleted the endpoint";
   // Lists and filters do not show it either.
@@ -530,6 +572,23 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     EXPECT_FALSE(pgtest::error_fields(res).empty());
     covered.insert("GET /v1/points/{point_id}");
   }
+  {
+    auto res = env_->call("POST", "/v1/pickups", key,
+                          pgtest::pickup_body("mondialrelay", "2026-02-30", {"shp_1"}),
+                          {{"Idempotency-Key", "auth-matrix-bad-pickup"}});
+    expect_problem(res, 422, "validation-error");
+    EXPECT_EQ(pgtest::error_fields(res),
+              (std::set<std::string>{"carrier", "date", "shipment_ids[0]"}));
+    covered.insert("POST /v1/pickups");
+    for (const auto* bad : {"pck_", "pck_UPPERCASE000000", "not-an-id"}) {
+      SCOPED_TRACE(bad);
+      expect_problem(env_->call("GET", std::string("/v1/pickups/") + bad, key), 404, "not-found");
+    }
+    covered.insert("GET /v1/pickups/{id}");
+    res = env_->call("POST", "/v1/pickups/" + *pickup_id_ + "/cancel", key, R"({"reason": 1})");
+    expect_problem(res, 422, "validation-error");
+    covered.insert("POST /v1/pickups/{id}/cancel");
+  }
   covered.insert("GET /v1/carriers");  // takes no input
   covered.insert("GET /v1/tariffs");   // takes no input
   for (const auto& r : routes())
@@ -556,9 +615,9 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
     for (const auto& [who, auth] : callers) {
       SCOPED_TRACE(name_of(r) + " as " + who);
       if (r.method == "DELETE") continue;  // below, last
-      auto res = hit(r, auth, webhook_route(r) ? std::string() : id);
+      auto res = hit(r, auth, webhook_route(r) || pickup_route(r) ? std::string() : id);
       if ((r.pattern == "/v1/shipments" || r.pattern == "/v1/webhooks" ||
-           r.pattern.ends_with("/dropoffs")) &&
+           r.pattern == "/v1/pickups" || r.pattern.ends_with("/dropoffs")) &&
           r.method == "POST") {
         EXPECT_EQ(res.status, 201) << describe(res);
       } else if (r.pattern == "/v1/shipments/{id}/label") {

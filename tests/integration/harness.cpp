@@ -2,6 +2,8 @@
 
 #include "pg_cluster.hpp"
 
+#include "gateway/domain/time_zone.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -726,7 +728,43 @@ temp_dir::~temp_dir() {
   }
 }
 
+const char* const kInpostCarrierConfig =
+    "  inpost: {base_url: \"{sim_url}/inpost\", token: \"sandbox-inpost-token\", "
+    "organization_id: \"6183\", push_token: \"push-secret\", confirm_timeout_s: 2, timeout_s: "
+    "15}\n";
+
+std::string local_date(const std::string& zone, int days) {
+  auto tz = parcelgate::time_zone::load(zone);
+  if (!tz) throw std::runtime_error("time zone " + zone + ": " + tz.error().message);
+  return tz->local_iso_date(std::chrono::system_clock::now() + std::chrono::hours(24 * days));
+}
+
+std::string pickup_body(const std::string& carrier, const std::string& date,
+                        const std::vector<std::string>& shipment_ids, const std::string& extra,
+                        const std::string& address) {
+  const std::string at =
+      !address.empty() ? address
+      : carrier == "inpost"
+          ? R"({"name": "Piotr Zielinski", "company": "Sklep Krakowski", "line1": "ul. Florianska 12",
+               "city": "Krakow", "postal_code": "31-021", "country": "PL", "phone": "+48 600 100 200",
+               "email": "wysylki@sklep.example.pl"})"
+          : R"({"name": "Claire Martin", "company": "Acme", "line1": "10 rue de Rivoli", "city": "Paris",
+               "postal_code": "75001", "country": "FR", "phone": "+33612345678", "email": "ops@acme.test"})";
+  std::string list;
+  for (const auto& id : shipment_ids) list += (list.empty() ? "\"" : ", \"") + id + "\"";
+  return R"({"carrier": ")" + carrier + R"(", "address": )" + at + R"(, "date": ")" + date +
+         R"(", "shipment_ids": [)" + list + "]" + extra + "}";
+}
+
 std::string shipment_body(const std::string& carrier, const std::string& reference) {
+  if (carrier == "inpost")
+    return R"({"reference": ")" + reference + R"(", "carrier": "inpost", "service": "home",
+  "from": {"name": "Piotr Zielinski", "company": "Sklep Krakowski", "line1": "ul. Florianska 12", "city": "Krakow",
+           "postal_code": "31-021", "country": "PL", "phone": "+48123456789", "email": "wysylki@sklep.example.pl"},
+  "to": {"name": "Anna Nowak", "line1": "ul. Dluga 5", "city": "Warszawa", "postal_code": "00-238", "country": "PL",
+         "phone": "+48600123456", "email": "anna.nowak@example.pl"},
+  "parcels": [{"weight_g": 2400, "dimensions_mm": {"length": 300, "width": 150, "height": 120}}],
+  "label": {"format": "pdf", "size": "a6"}})";
   std::string service = carrier == "mondialrelay" ? "pickup_point" : "home";
   std::string point =
       carrier == "mondialrelay" ? R"("pickup_point_id": "mondialrelay:FR:020230",)" : "";

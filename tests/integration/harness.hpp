@@ -210,7 +210,21 @@ class temp_dir {
   std::filesystem::path path_;
 };
 
-// A valid shipment body for the carrier ("colissimo" home or "mondialrelay" pickup_point).
+// A valid shipment body for the carrier ("colissimo" home, "mondialrelay" pickup_point, "inpost"
+// home: a courier parcel from Krakow to Warszawa).
 std::string shipment_body(const std::string& carrier, const std::string& reference = "order-1");
+
+// InPost (ShipX) on the simulator, as an entry of the stack's carriers map: stack_options
+// extra_config continues that map, so this goes first in it.
+extern const char* const kInpostCarrierConfig;
+
+// Today's date in `zone` ("Europe/Warsaw") moved by `days`, as YYYY-MM-DD.
+std::string local_date(const std::string& zone, int days = 0);
+
+// A POST /v1/pickups body for `carrier` at the merchant's warehouse (`address` JSON; empty: Krakow
+// for inpost, Paris otherwise), `extra` members appended (", \"window\": {...}").
+std::string pickup_body(const std::string& carrier, const std::string& date,
+                        const std::vector<std::string>& shipment_ids, const std::string& extra = {},
+                        const std::string& address = {});
 
 }  // namespace pgtest

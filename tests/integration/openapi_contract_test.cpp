@@ -529,6 +529,44 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
       call("GET", parcels, "/v1/points/" + scan_point + "/parcels?state=handed_over", point).status,
       200);
 
+  // Pickups (docs/pickups.md): an InPost dispatch order for two courier parcels.
+  std::string courier[2];
+  for (int i = 0; i < 2; ++i) {
+    auto courier_sale =
+        buy(merchant, pgtest::shipment_body("inpost", "courier-" + std::to_string(i)),
+            "courier-" + std::to_string(i));
+    ASSERT_EQ(courier_sale.status, 201) << describe(courier_sale);
+    courier[i] = pgtest::string_at(pgtest::parse_object(courier_sale.body), "id");
+  }
+  const auto today = pgtest::local_date("Europe/Warsaw");
+  const auto pickup_body = pgtest::pickup_body("inpost", today, {courier[0], courier[1]},
+                                               R"(, "window": {"from": "09:00", "to": "17:00"})");
+  auto pickup = call("POST", "/v1/pickups", "/v1/pickups", merchant, pickup_body,
+                     {{"Idempotency-Key", "pickup-1"}});
+  ASSERT_EQ(pickup.status, 201) << describe(pickup);
+  EXPECT_EQ(call("POST", "/v1/pickups", "/v1/pickups", merchant, pickup_body,
+                 {{"Idempotency-Key", "pickup-1"}})
+                .status,
+            201);
+  expect_problem(
+      call("POST", "/v1/pickups", "/v1/pickups", merchant,
+           pgtest::pickup_body("inpost", today, {courier[1]}), {{"Idempotency-Key", "pickup-2"}}),
+      409);
+  expect_problem(
+      call("POST", "/v1/pickups", "/v1/pickups", merchant,
+           pgtest::pickup_body("colissimo", "tomorrow", {}), {{"Idempotency-Key", "pickup-3"}}),
+      422, "validation-error");
+  expect_problem(call("POST", "/v1/pickups", "/v1/pickups", merchant, pickup_body), 400,
+                 "idempotency-key-required");
+  const auto pickup_id = pgtest::string_at(pgtest::parse_object(pickup.body), "id");
+  const std::string one_pickup = "/v1/pickups/{id}", cancel_pickup = "/v1/pickups/{id}/cancel";
+  EXPECT_EQ(call("GET", one_pickup, "/v1/pickups/" + pickup_id, ops).status, 200);
+  expect_problem(call("GET", one_pickup, "/v1/pickups/" + pickup_id, other), 404, "not-found");
+  EXPECT_EQ(call("POST", cancel_pickup, "/v1/pickups/" + pickup_id + "/cancel", merchant).status,
+            200);
+  expect_problem(call("POST", cancel_pickup, "/v1/pickups/pck_000000000000000/cancel", merchant),
+                 404, "not-found");
+
   std::string report;
   EXPECT_EQ(validate(document(), exchanges_, true, &report), 0) << report;
   EXPECT_NE(report.find(" 0 problem(s)"), std::string::npos) << report;

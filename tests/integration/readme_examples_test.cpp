@@ -15,8 +15,10 @@
 //    - `curl ...`: a request, run against the gateway. Options understood: -H/--header,
 //      -d/--data/--data-raw/--data-binary, -X/--request, --cacert FILE (the file must exist in
 //      the repository), -o/--output FILE (not written), -s/-S/-i/-f; anything else fails the test.
-//      `shp_...` in the URL is the shipment created by the README's last POST /v1/shipments,
-//      `whk_...` the webhook endpoint created by its last POST /v1/webhooks.
+//      `shp_...` in the URL (or in the body) is the shipment created by the README's last
+//      POST /v1/shipments,
+//      `whk_...` the webhook endpoint created by its last POST /v1/webhooks, `pck_...` the
+//      pickup booked by its last POST /v1/pickups.
 //      The answer must be 2xx, or the status of a `# -> NNN` comment on the command's line or on
 //      the line right after it;
 //    - `parcelctl ...`: run with the test's configuration (`--config` is the test's). Optional
@@ -329,6 +331,7 @@ class readme_examples : public ::testing::Test {
   std::string substitute(std::string word) const {
     if (!last_shipment_.empty()) word = replace_all(word, "shp_...", last_shipment_);
     if (!last_webhook_.empty()) word = replace_all(word, "whk_...", last_webhook_);
+    if (!last_pickup_.empty()) word = replace_all(word, "pck_...", last_pickup_);
     return word;
   }
 
@@ -383,6 +386,13 @@ class readme_examples : public ::testing::Test {
       EXPECT_EQ(v.find("..."), std::string::npos)
           << "a placeholder this test cannot fill in " << name << ": " << v;
     }
+    // An id placeholder in a body ("shipment_ids": ["shp_..."]) is filled like one in the URL.
+    for (const auto* id : {"shp_...", "whk_...", "pck_..."})
+      if (body.find(id) != std::string::npos) {
+        body = substitute(body);
+        EXPECT_EQ(body.find(id), std::string::npos)
+            << "a placeholder this test cannot fill: " << id;
+      }
     auto r = pgtest::request(env_->gateway_url(), method, target, body, headers, env_->ca_file());
     if (cmd.expected_status) {
       EXPECT_EQ(r.status, *cmd.expected_status) << r.body.substr(0, 1000);
@@ -413,6 +423,12 @@ class readme_examples : public ::testing::Test {
       auto v = json::parse(r.body, ec);
       ASSERT_FALSE(ec) << r.body;
       last_webhook_ = std::string(v.as_object().at("id").as_string());
+    }
+    if (method == "POST" && target == "/v1/pickups" && r.status == 201) {
+      boost::system::error_code ec;
+      auto v = json::parse(r.body, ec);
+      ASSERT_FALSE(ec) << r.body;
+      last_pickup_ = std::string(v.as_object().at("id").as_string());
     }
     ++requests_run_;
   }
@@ -552,6 +568,7 @@ class readme_examples : public ::testing::Test {
   std::string last_shipment_;
   std::string last_tracking_number_;
   std::string last_webhook_;
+  std::string last_pickup_;
   int requests_run_ = 0, cli_run_ = 0, excluded_ = 0, samples_checked_ = 0;
 };
 

@@ -51,6 +51,8 @@ class backend {
   // Another instance on the same data (another gateway; on SQLite, the next life of this one).
   virtual async_store& other() = 0;
   virtual void add_key(const api_key& k) = 0;
+  // The PostgreSQL store itself (its pool, for a transaction of a test's own), or null.
+  virtual pg::pg_store* postgresql() { return nullptr; }
 };
 
 class sqlite_backend final : public backend {
@@ -100,6 +102,7 @@ class postgresql_backend final : public backend {
   }
   async_store& data() override { return *store_; }
   async_store& other() override { return *other_; }
+  pg::pg_store* postgresql() override { return store_.get(); }
   void add_key(const api_key& k) override {
     auto r = wait(store_->create_api_key(k));
     ASSERT_TRUE(r.has_value()) << r.error().carrier_message;
@@ -986,6 +989,467 @@ TEST_P(point_scans, a_point_key_keeps_its_points_and_other_keys_have_none) {
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, point_scans, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace parcelgate::store
+
+namespace parcelgate::store {
+namespace {
+
+// --- carrier pickups (migration 9): claimed with their shipments under an idempotency key,
+// finished, abandoned, recovered and cancelled; a shipment is in at most one active pickup.
+// Opens a session of `p` into `*out` (a session cannot be the result of a future: it has no
+// empty state).
+boost::asio::awaitable<bool> open_into(pg::pool* p, std::optional<pg::session>* out,
+                                       pg::deadline until) {
+  auto opened = co_await p->open_session(until);
+  if (!opened) co_return false;
+  out->emplace(std::move(*opened));
+  co_return true;
+}
+
+class pickup_store_contract : public store_contract {
+ protected:
+  // A shipment that exists (pickups reference shipments): bought through claim and complete.
+  std::string buy(const std::string& tenant) {
+    const std::string now = "2026-11-27T00:00:00Z", hash = "h";
+    auto p = pending(tenant, new_id("buy"));
+    EXPECT_EQ(wait(db().claim_purchase(hash, p, now)).value().result, claim::outcome::claimed);
+    EXPECT_TRUE(wait(db().complete_purchase(bought(p), kLabel, 201, "{}")).has_value());
+    return p.id;
+  }
+  static pickup_row pickup(const std::string& tenant, const std::string& idem,
+                           std::vector<std::string> shipments) {
+    const auto id = new_id("pck");
+    return {.id = id,
+            .tenant = tenant,
+            .carrier = "colissimo",
+            .status = "booking",
+            .date = "2026-12-03",
+            .idempotency_key = idem,
+            .body = R"({"id":")" + id + R"(","status":"booking"})",
+            .shipment_ids = std::move(shipments),
+            .created_at = "2026-12-02T09:00:00Z",
+            .updated_at = "2026-12-02T09:00:00Z"};
+  }
+  // `p` as it is once it moved to `status`.
+  static pickup_row moved(pickup_row p, const std::string& status,
+                          const std::string& at = "2026-12-02T09:00:05Z") {
+    p.status = status;
+    p.body = R"({"id":")" + p.id + R"(","status":")" + status + R"("})";
+    p.updated_at = at;
+    return p;
+  }
+  claim::outcome claim_of(const std::string& hash, const pickup_row& p) {
+    auto c = wait(db().claim_pickup(hash, p, kNow));
+    EXPECT_TRUE(c.has_value()) << c.error().message << " " << c.error().carrier_message;
+    return c ? c->result : claim::outcome::in_progress;
+  }
+  std::optional<pickup_row> find(const std::string& tenant, const std::string& id) {
+    auto found = wait(db().get_pickup(tenant, id));
+    EXPECT_TRUE(found.has_value()) << found.error().carrier_message;
+    return found ? *found : std::nullopt;
+  }
+  std::vector<webhook_delivery> due() {
+    const auto far = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count() +
+                     1000;
+    return wait(db().due_webhook_deliveries(far, 100)).value();
+  }
+
+  const std::string kNow = "2026-12-02T09:00:00Z";
+};
+
+TEST_P(pickup_store_contract, a_claimed_pickup_is_scheduled_then_its_key_replays) {
+  const auto a = buy("acme"), b = buy("acme");
+  const std::string hash = "hash-a", body = R"({"scheduled":1})";
+  const auto p = pickup("acme", "pk1", {b, a});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  auto booking = find("acme", p.id);
+  ASSERT_TRUE(booking.has_value());
+  EXPECT_EQ(booking->status, "booking");
+  EXPECT_EQ(booking->shipment_ids, (std::vector<std::string>{b, a}));  // the request's order
+  EXPECT_EQ(booking->idempotency_key, "pk1");
+  EXPECT_EQ(booking->carrier, "colissimo");
+  EXPECT_EQ(booking->date, "2026-12-03");
+  EXPECT_EQ(booking->body, p.body);
+  EXPECT_EQ(booking->created_at, p.created_at);
+  const auto scheduled = moved(p, "scheduled");
+  auto done = wait(db().finish_pickup(scheduled, 201, body));
+  ASSERT_TRUE(done.has_value()) << done.error().carrier_message;
+  auto replay = wait(db().claim_pickup(hash, pickup("acme", "pk1", {a, b}), kNow));
+  ASSERT_TRUE(replay.has_value()) << replay.error().message;
+  EXPECT_EQ(replay->result, claim::outcome::replay);
+  EXPECT_EQ(replay->status, 201);
+  EXPECT_EQ(replay->body, body);
+  auto row = find("acme", p.id);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "scheduled");
+  EXPECT_EQ(row->body, scheduled.body);
+  EXPECT_EQ(row->updated_at, scheduled.updated_at);
+  EXPECT_EQ(row->shipment_ids, (std::vector<std::string>{b, a}));
+  // Finishing again (its first commit's answer was lost) changes nothing.
+  ASSERT_TRUE(wait(db().finish_pickup(moved(p, "unconfirmed"), 504, "{}")).has_value());
+  EXPECT_EQ(find("acme", p.id)->status, "scheduled");
+  EXPECT_EQ(wait(db().claim_pickup(hash, p, kNow)).value().body, body);
+}
+
+TEST_P(pickup_store_contract, a_pickup_key_in_use_or_reused_with_another_request_is_reported) {
+  const auto a = buy("acme");
+  const std::string first = "hash-a", second = "hash-b";
+  ASSERT_EQ(claim_of(first, pickup("acme", "pk2", {a})), claim::outcome::claimed);
+  EXPECT_EQ(claim_of(first, pickup("acme", "pk2", {a})), claim::outcome::in_progress);
+  EXPECT_EQ(claim_of(second, pickup("acme", "pk2", {a})), claim::outcome::mismatch);
+  // A purchase's key of the same name is the same key.
+  EXPECT_EQ(wait(db().claim_purchase(second, pending("acme", "pk2"), kNow)).value().result,
+            claim::outcome::mismatch);
+}
+
+TEST_P(pickup_store_contract, a_shipment_in_an_active_pickup_is_a_conflict_and_nothing_is_written) {
+  const auto a = buy("acme"), b = buy("acme"), c = buy("acme");
+  const std::string hash = "h1", other_hash = "h2";
+  const auto held = pickup("acme", "holder", {a});
+  ASSERT_EQ(claim_of(hash, held), claim::outcome::claimed);
+  const auto clash = pickup("acme", "pk3", {b, c, a});
+  auto refused = wait(db().claim_pickup(hash, clash, kNow));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, error_kind::conflict);
+  EXPECT_EQ(refused.error().message, "shipment " + a + " is already in pickup " + held.id);
+  ASSERT_EQ(refused.error().fields.size(), 1u);
+  EXPECT_EQ(refused.error().fields[0].field, "shipment_ids[2]");
+  EXPECT_EQ(refused.error().fields[0].message, "already in pickup " + held.id);
+  // Nothing was written: no pickup, the key free (another request under it is no mismatch),
+  // b and c in no pickup.
+  EXPECT_FALSE(find(std::string(), clash.id).has_value());
+  EXPECT_EQ(find("acme", held.id)->shipment_ids, (std::vector<std::string>{a}));
+  const auto retried = pickup("acme", "pk3", {b, c});
+  ASSERT_EQ(claim_of(other_hash, retried), claim::outcome::claimed);
+  EXPECT_EQ(find("acme", retried.id)->shipment_ids, (std::vector<std::string>{b, c}));
+  // A pickup that finished keeps its shipments too.
+  ASSERT_TRUE(wait(db().finish_pickup(moved(held, "scheduled"), 201, "{}")).has_value());
+  auto again = wait(db().claim_pickup(hash, pickup("acme", "pk4", {a}), kNow));
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().kind, error_kind::conflict);
+  ASSERT_EQ(again.error().fields.size(), 1u);
+  EXPECT_EQ(again.error().fields[0].field, "shipment_ids[0]");
+}
+
+TEST_P(pickup_store_contract, two_pickups_racing_for_a_shipment_leave_one_claim_and_a_conflict) {
+  for (int round = 0; round < 5; ++round) {
+    const auto s = buy("acme");
+    const std::string h1 = "h1", h2 = "h2";
+    const auto p1 = pickup("acme", "race-a-" + std::to_string(round), {s});
+    const auto p2 = pickup("acme", "race-b-" + std::to_string(round), {s});
+    auto f1 = boost::asio::co_spawn(io_, db().claim_pickup(h1, p1, kNow), boost::asio::use_future);
+    auto f2 =
+        boost::asio::co_spawn(io_, peer().claim_pickup(h2, p2, kNow), boost::asio::use_future);
+    run_until_ready(io_, f1);
+    run_until_ready(io_, f2);
+    auto r1 = f1.get(), r2 = f2.get();
+    ASSERT_NE(r1.has_value(), r2.has_value()) << "round " << round;
+    const auto& lost = r1.has_value() ? r2 : r1;
+    const auto& winner = r1.has_value() ? p1 : p2;
+    const auto& loser = r1.has_value() ? p2 : p1;
+    EXPECT_EQ((r1.has_value() ? r1 : r2)->result, claim::outcome::claimed);
+    EXPECT_EQ(lost.error().kind, error_kind::conflict) << lost.error().carrier_message;
+    ASSERT_EQ(lost.error().fields.size(), 1u);
+    EXPECT_EQ(lost.error().fields[0].field, "shipment_ids[0]");
+    EXPECT_EQ(lost.error().fields[0].message, "already in pickup " + winner.id);
+    EXPECT_FALSE(find(std::string(), loser.id).has_value());
+    // The loser's key was not taken.
+    const std::string other = "h3";
+    EXPECT_EQ(claim_of(other, pickup("acme", loser.idempotency_key, {})), claim::outcome::claimed);
+  }
+}
+
+TEST_P(pickup_store_contract, a_claim_running_into_the_unique_index_is_the_same_conflict) {
+  auto* pg = be_->postgresql();
+  if (!pg) GTEST_SKIP() << "SQLite writes one transaction at a time: no claim races another";
+  const auto s = buy("acme"), t = buy("acme");
+  // Another instance books s in a transaction not committed yet: the claim's check cannot see
+  // it, so the claim goes on and waits on pickup_shipments_active until that commits.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  std::optional<pg::session> opened;
+  ASSERT_TRUE(wait(open_into(&pg->connections(), &opened, until)));
+  const std::string other = new_id("pck");
+  const std::vector<pg::statement> book{
+      {.sql_or_name = "BEGIN"},
+      {.sql_or_name = "INSERT INTO pickups (id, tenant_id, carrier, status, date, "
+                      "idempotency_key, owner, body, created_at, updated_at) VALUES ($1, 'acme', "
+                      "'colissimo', 'booking', '2026-12-03', 'elsewhere', 'instance-c', '{}', $2, "
+                      "$2)",
+       .params = {other, kNow}},
+      {.sql_or_name = "INSERT INTO pickup_shipments (pickup_id, position, shipment_id) VALUES "
+                      "($1, 0, $2)",
+       .params = {other, s}}};
+  auto booked = wait(opened->run(book, until));
+  ASSERT_TRUE(booked.has_value()) << booked.error().message;
+  const std::string hash = "h";
+  const auto p = pickup("acme", "racer", {t, s});
+  auto f = boost::asio::co_spawn(io_, db().claim_pickup(hash, p, kNow), boost::asio::use_future);
+  for (int i = 0; i < 50 && f.wait_for(0s) != std::future_status::ready; ++i) {
+    if (io_.stopped()) io_.restart();
+    io_.run_one_for(10ms);
+  }
+  EXPECT_NE(f.wait_for(0s), std::future_status::ready) << "the claim should wait on the index";
+  const std::vector<pg::statement> commit{{.sql_or_name = "COMMIT"}};
+  ASSERT_TRUE(wait(opened->run(commit, until)).has_value());
+  run_until_ready(io_, f);
+  auto refused = f.get();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, error_kind::conflict) << refused.error().carrier_message;
+  EXPECT_EQ(refused.error().message, "shipment " + s + " is already in pickup " + other);
+  ASSERT_EQ(refused.error().fields.size(), 1u);
+  EXPECT_EQ(refused.error().fields[0].field, "shipment_ids[1]");
+  EXPECT_EQ(refused.error().fields[0].message, "already in pickup " + other);
+  // Nothing of the claim was kept: no pickup, t free, the key free.
+  EXPECT_FALSE(find(std::string(), p.id).has_value());
+  const std::string other_hash = "h2";
+  const auto retried = pickup("acme", "racer", {t});
+  EXPECT_EQ(claim_of(other_hash, retried), claim::outcome::claimed);
+}
+
+TEST_P(pickup_store_contract, a_cancelled_pickup_frees_its_shipments_for_another) {
+  const auto a = buy("acme"), b = buy("acme");
+  const std::string hash = "h";
+  const auto first = pickup("acme", "pk5", {a, b});
+  ASSERT_EQ(claim_of(hash, first), claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().finish_pickup(moved(first, "scheduled"), 201, "{}")).has_value());
+  const std::string scheduled = "scheduled";
+  const auto cancelled = moved(first, "cancelled", "2026-12-02T10:00:00Z");
+  auto cas = wait(db().update_pickup(cancelled, scheduled));
+  ASSERT_TRUE(cas.has_value()) << cas.error().carrier_message;
+  EXPECT_TRUE(*cas);
+  auto row = find("acme", first.id);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "cancelled");
+  EXPECT_EQ(row->body, cancelled.body);
+  EXPECT_EQ(row->updated_at, "2026-12-02T10:00:00Z");
+  EXPECT_EQ(row->shipment_ids, (std::vector<std::string>{a, b}));  // still listed
+  const auto second = pickup("acme", "pk6", {b, a});
+  ASSERT_EQ(claim_of(hash, second), claim::outcome::claimed);
+  EXPECT_EQ(find("acme", second.id)->shipment_ids, (std::vector<std::string>{b, a}));
+}
+
+TEST_P(pickup_store_contract, update_pickup_is_a_compare_and_set_on_status) {
+  const auto a = buy("acme");
+  const std::string hash = "h", booking = "booking", scheduled = "scheduled";
+  const auto p = pickup("acme", "pk7", {a});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().finish_pickup(moved(p, "scheduled"), 201, "{}")).has_value());
+  // Expecting booking while it is scheduled: nothing written, the shipment still taken.
+  const auto cancelled = moved(p, "cancelled", "2026-12-02T10:00:00Z");
+  EXPECT_FALSE(wait(db().update_pickup(cancelled, booking)).value());
+  EXPECT_EQ(find("acme", p.id)->status, "scheduled");
+  EXPECT_EQ(find("acme", p.id)->body, moved(p, "scheduled").body);
+  auto taken = wait(db().claim_pickup(hash, pickup("acme", "pk8", {a}), kNow));
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error().kind, error_kind::conflict);
+  // Another tenant cannot move it either.
+  auto stranger = cancelled;
+  stranger.tenant = "globex";
+  EXPECT_FALSE(wait(db().update_pickup(stranger, scheduled)).value());
+  EXPECT_EQ(find("acme", p.id)->status, "scheduled");
+  // Expecting what it is: written.
+  EXPECT_TRUE(wait(db().update_pickup(cancelled, scheduled)).value());
+  EXPECT_EQ(find("acme", p.id)->status, "cancelled");
+  // A move that is no cancellation keeps the shipments taken.
+  const auto b = buy("acme");
+  const auto q = pickup("acme", "pk9", {b});
+  ASSERT_EQ(claim_of(hash, q), claim::outcome::claimed);
+  EXPECT_TRUE(wait(db().update_pickup(moved(q, "unconfirmed"), booking)).value());
+  auto still = wait(db().claim_pickup(hash, pickup("acme", "pk10", {b}), kNow));
+  ASSERT_FALSE(still.has_value());
+  EXPECT_EQ(still.error().fields.at(0).message, "already in pickup " + q.id);
+}
+
+TEST_P(pickup_store_contract, an_abandoned_pickup_frees_its_key_and_shipments_and_leaves_nothing) {
+  const auto a = buy("acme");
+  const std::string hash = "h", other_hash = "h2", tenant = "acme", k = "pk11";
+  const auto p = pickup("acme", "pk11", {a});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  auto gone = wait(db().abandon_pickup(tenant, k, p.id));
+  ASSERT_TRUE(gone.has_value()) << gone.error().carrier_message;
+  EXPECT_FALSE(find(std::string(), p.id).has_value());
+  EXPECT_TRUE(wait(peer().interrupted_pickups()).value().empty());
+  // The key is free (another request under it is no mismatch) and so is the shipment.
+  const auto retry = pickup("acme", "pk11", {a});
+  ASSERT_EQ(claim_of(other_hash, retry), claim::outcome::claimed);
+  EXPECT_EQ(find("acme", retry.id)->shipment_ids, (std::vector<std::string>{a}));
+}
+
+TEST_P(pickup_store_contract, abandoning_a_recovered_pickup_keeps_its_answer) {
+  const auto a = buy("acme");
+  const std::string hash = "h", tenant = "acme", k = "pk12", problem = R"({"status":504})";
+  const auto p = pickup("acme", "pk12", {a});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  auto recovered = wait(peer().interrupted_pickups()).value().at(0);
+  ASSERT_TRUE(wait(peer().finish_pickup(moved(recovered, "unconfirmed"), 504, problem)));
+  ASSERT_TRUE(wait(db().abandon_pickup(tenant, k, p.id)).has_value());
+  auto row = find("acme", p.id);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "unconfirmed");
+  EXPECT_EQ(row->shipment_ids, (std::vector<std::string>{a}));
+  auto again = wait(db().claim_pickup(hash, pickup("acme", "pk12", {}), kNow)).value();
+  EXPECT_EQ(again.result, claim::outcome::replay);
+  EXPECT_EQ(again.status, 504);
+  EXPECT_EQ(again.body, problem);
+}
+
+TEST_P(pickup_store_contract, a_pickup_is_interrupted_only_once_its_owner_is_gone) {
+  const auto a = buy("acme"), b = buy("acme"), c = buy("acme");
+  const std::string hash = "h";
+  const auto alive = instance_lease(db().instance());
+  ASSERT_TRUE(wait(db().acquire_lease(alive, 60s)).value());
+  auto older = pickup("acme", "own-1", {b, a});
+  older.created_at = "2026-12-02T08:00:00Z";
+  const auto newer = pickup("acme", "own-2", {c});
+  ASSERT_EQ(claim_of(hash, newer), claim::outcome::claimed);
+  ASSERT_EQ(claim_of(hash, older), claim::outcome::claimed);
+  EXPECT_TRUE(wait(peer().interrupted_pickups()).value().empty());  // its owner is alive
+  ASSERT_TRUE(wait(db().release_lease(alive)).has_value());
+  auto gone = wait(peer().interrupted_pickups()).value();
+  ASSERT_EQ(gone.size(), 2u);
+  EXPECT_EQ(gone[0].id, older.id);  // oldest first
+  EXPECT_EQ(gone[0].shipment_ids, (std::vector<std::string>{b, a}));
+  EXPECT_EQ(gone[0].idempotency_key, "own-1");
+  EXPECT_EQ(gone[0].status, "booking");
+  EXPECT_EQ(gone[0].tenant, "acme");
+  EXPECT_EQ(gone[1].id, newer.id);
+  EXPECT_EQ(gone[1].shipment_ids, (std::vector<std::string>{c}));
+  // Expired is gone too; never this instance's own.
+  ASSERT_TRUE(wait(db().acquire_lease(alive, 1ms)).value());
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(wait(peer().interrupted_pickups()).value().size(), 2u);
+  EXPECT_TRUE(wait(db().interrupted_pickups()).value().empty());
+  // Once it is no longer booking it is not interrupted any more.
+  ASSERT_TRUE(wait(db().finish_pickup(moved(older, "scheduled"), 201, "{}")).has_value());
+  auto left = wait(peer().interrupted_pickups()).value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].id, newer.id);
+}
+
+TEST_P(pickup_store_contract, a_late_schedule_confirms_a_pickup_recovered_as_unconfirmed) {
+  const auto a = buy("acme"), b = buy("acme");
+  const std::string hash = "h", problem = R"({"status":504})", body = R"({"scheduled":1})";
+  const auto p = pickup("acme", "slow", {a});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  // The peer took the owner for gone and recovered the pickup as unconfirmed.
+  auto recovered = wait(peer().interrupted_pickups()).value().at(0);
+  ASSERT_TRUE(wait(peer().finish_pickup(moved(recovered, "unconfirmed"), 504, problem)));
+  EXPECT_EQ(find("acme", p.id)->status, "unconfirmed");
+  auto unknown = wait(db().claim_pickup(hash, p, kNow)).value();
+  EXPECT_EQ(unknown.result, claim::outcome::replay);
+  EXPECT_EQ(unknown.status, 504);
+  EXPECT_EQ(unknown.body, problem);
+  // The owner was only slow: the carrier booked it.
+  const auto scheduled = moved(p, "scheduled", "2026-12-02T09:01:00Z");
+  ASSERT_TRUE(wait(db().finish_pickup(scheduled, 201, body)).has_value());
+  auto row = find("acme", p.id);
+  EXPECT_EQ(row->status, "scheduled");
+  EXPECT_EQ(row->body, scheduled.body);
+  EXPECT_EQ(row->updated_at, "2026-12-02T09:01:00Z");
+  auto replay = wait(db().claim_pickup(hash, p, kNow)).value();
+  EXPECT_EQ(replay.result, claim::outcome::replay);
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.body, body);
+  // An unconfirmed outcome finding it unconfirmed already changes nothing.
+  const auto q = pickup("acme", "slow-2", {b});
+  ASSERT_EQ(claim_of(hash, q), claim::outcome::claimed);
+  const auto first = moved(q, "unconfirmed", "2026-12-02T09:02:00Z");
+  ASSERT_TRUE(wait(peer().finish_pickup(first, 504, problem)).has_value());
+  const auto second = moved(q, "unconfirmed", "2026-12-02T09:03:00Z");
+  const std::string other_problem = R"({"status":502})";
+  ASSERT_TRUE(wait(db().finish_pickup(second, 502, other_problem)).has_value());
+  auto kept = find("acme", q.id);
+  EXPECT_EQ(kept->status, "unconfirmed");
+  EXPECT_EQ(kept->updated_at, "2026-12-02T09:02:00Z");
+  auto answer = wait(db().claim_pickup(hash, q, kNow)).value();
+  EXPECT_EQ(answer.status, 504);
+  EXPECT_EQ(answer.body, problem);
+  // Nor does a cancellation: finishing only moves from booking (or unconfirmed to scheduled).
+  ASSERT_TRUE(wait(db().finish_pickup(moved(q, "cancelled"), 200, "{}")).has_value());
+  EXPECT_EQ(find("acme", q.id)->status, "unconfirmed");
+}
+
+TEST_P(pickup_store_contract, a_pickup_is_read_by_its_tenant_or_by_any_tenant_only) {
+  const auto a = buy("acme");
+  const std::string hash = "h";
+  const auto p = pickup("acme", "pk13", {a});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  EXPECT_FALSE(find("globex", p.id).has_value());
+  auto any = find(std::string(), p.id);
+  ASSERT_TRUE(any.has_value());
+  EXPECT_EQ(any->tenant, "acme");
+  EXPECT_EQ(any->shipment_ids, (std::vector<std::string>{a}));
+  EXPECT_TRUE(find("acme", p.id).has_value());
+  EXPECT_FALSE(find(std::string(), "pck_nope").has_value());
+  // Another tenant's key of the same name is another key.
+  const auto g = buy("globex");
+  EXPECT_EQ(claim_of(hash, pickup("globex", "pk13", {g})), claim::outcome::claimed);
+}
+
+TEST_P(pickup_store_contract, scheduled_and_cancelled_pickups_announce_themselves_to_subscribers) {
+  const auto a = buy("acme"), b = buy("acme");
+  const auto g = buy("globex");
+  const auto subscribe = [&](const std::string& tenant, std::vector<std::string> events) {
+    webhook_endpoint e{.id = new_id("whk"),
+                       .tenant = tenant,
+                       .url = "https://hooks.example.com/" + tenant,
+                       .events = std::move(events),
+                       .secret = "whsec_c2VjcmV0",
+                       .created_at = "2026-12-02T09:00:00Z"};
+    auto made = wait(db().create_webhook(e));
+    EXPECT_TRUE(made.has_value()) << (made ? "" : made.error().carrier_message);
+    return e;
+  };
+  const auto both = subscribe("acme", {"pickup.scheduled", "pickup.cancelled"});
+  const auto cancels = subscribe("acme", {"pickup.cancelled"});
+  subscribe("acme", {"shipment.created"});
+  const auto theirs = subscribe("globex", {"pickup.scheduled"});
+  ASSERT_TRUE(due().empty());
+  const std::string hash = "h";
+  const auto p = pickup("acme", "pk14", {a, b});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  EXPECT_TRUE(due().empty());  // booking announces nothing
+  const auto scheduled = moved(p, "scheduled");
+  ASSERT_TRUE(wait(db().finish_pickup(scheduled, 201, "{}")).has_value());
+  auto d = due();
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].event_type, "pickup.scheduled");
+  EXPECT_EQ(d[0].endpoint.id, both.id);
+  EXPECT_EQ(d[0].data, scheduled.body);
+  EXPECT_TRUE(d[0].event_id.starts_with("evt_")) << d[0].event_id;
+  EXPECT_EQ(d[0].event_id.size(), 36u);
+  // A cancellation goes to both acme endpoints that take it, with one event.
+  const auto cancelled = moved(p, "cancelled", "2026-12-02T10:00:00Z");
+  const std::string was = "scheduled";
+  ASSERT_TRUE(wait(db().update_pickup(cancelled, was)).value());
+  d = due();
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[1].event_type, "pickup.cancelled");
+  EXPECT_EQ(d[2].event_type, "pickup.cancelled");
+  EXPECT_EQ(d[1].event_id, d[2].event_id);
+  EXPECT_EQ(d[1].data, cancelled.body);
+  EXPECT_TRUE(d[1].endpoint.id == cancels.id || d[2].endpoint.id == cancels.id);
+  EXPECT_NE(d[1].endpoint.id, d[2].endpoint.id);
+  // A pickup recovered as unconfirmed announces nothing until it is confirmed late.
+  const auto q = pickup("globex", "pk15", {g});
+  ASSERT_EQ(claim_of(hash, q), claim::outcome::claimed);
+  ASSERT_TRUE(wait(db().finish_pickup(moved(q, "unconfirmed"), 504, "{}")).has_value());
+  EXPECT_EQ(due().size(), 3u);
+  const auto late = moved(q, "scheduled", "2026-12-02T11:00:00Z");
+  ASSERT_TRUE(wait(db().finish_pickup(late, 201, "{}")).has_value());
+  d = due();
+  ASSERT_EQ(d.size(), 4u);
+  EXPECT_EQ(d[3].event_type, "pickup.scheduled");
+  EXPECT_EQ(d[3].endpoint.id, theirs.id);
+  EXPECT_EQ(d[3].data, late.body);
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, pickup_store_contract, ::testing::Values("sqlite", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

@@ -192,6 +192,66 @@ std::vector<prepared_statement> prepared() {
        "$3::bigint AND (s.kind = 'handover' OR NOT EXISTS (SELECT 1 FROM point_scans h WHERE "
        "h.point_id = s.point_id AND h.shipment_id = s.shipment_id AND h.kind = 'handover')) "
        "ORDER BY s.seq DESC LIMIT $4::integer"},
+      // pickups.cpp. Takes the key and records the pickup booking with its shipments, or none of
+      // it when the key exists or one of the shipments is in an active pickup (then read_key and
+      // pickup_taken, in the same round trip, tell which). Two concurrent claims of one shipment
+      // meet on the unique index pickup_shipments_active.
+      {"claim_pickup",
+       "WITH ids AS (SELECT x.id, x.pos FROM unnest($12::text[]) WITH ORDINALITY AS x(id, pos)), "
+       "k AS (INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, "
+       "created_at, updated_at) SELECT $1, $2, $3, 'started', $4, $5, $5 WHERE NOT EXISTS "
+       "(SELECT 1 FROM pickup_shipments s JOIN ids ON s.shipment_id = ids.id WHERE s.active = 1) "
+       "ON CONFLICT (tenant_id, key) DO NOTHING RETURNING 1), "
+       "p AS (INSERT INTO pickups (id, tenant_id, carrier, status, date, idempotency_key, owner, "
+       "body, created_at, updated_at) SELECT $4, $1, $6, 'booking', $7, $2, $8, $9, $10, $11 "
+       "FROM k RETURNING id), "
+       "s AS (INSERT INTO pickup_shipments (pickup_id, position, shipment_id) SELECT p.id, "
+       "ids.pos - 1, ids.id FROM p, ids RETURNING 1) "
+       "SELECT (SELECT count(*) FROM k), (SELECT count(*) FROM s)"},
+      // The first of the shipments ($1) in an active pickup other than $2: its index, the pickup.
+      {"pickup_taken",
+       "SELECT x.pos - 1, s.pickup_id FROM unnest($1::text[]) WITH ORDINALITY AS x(id, pos) "
+       "JOIN pickup_shipments s ON s.shipment_id = x.id AND s.active = 1 WHERE s.pickup_id <> $2 "
+       "ORDER BY x.pos LIMIT 1"},
+      // From booking to its outcome, a recovered (unconfirmed) pickup only to scheduled; the key
+      // keeps the answer only if the pickup moved.
+      {"finish_pickup",
+       "WITH u AS (UPDATE pickups SET status = $3, body = $4, updated_at = $5 WHERE id = $1 AND "
+       "tenant_id = $2 AND (status = 'booking' OR (status = 'unconfirmed' AND $3::text = "
+       "'scheduled')) RETURNING 1), "
+       "k AS (UPDATE idempotency_keys SET state = 'finished', response_status = $6::integer, "
+       "response_body = $7, updated_at = $5 WHERE tenant_id = $2 AND key = $8 AND EXISTS "
+       "(SELECT 1 FROM u) RETURNING 1) "
+       "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM k)"},
+      // Only a booking still in flight (locked, so recovery's move to unconfirmed either waits or
+      // wins): its key (if still started), its shipments and the pickup go together.
+      {"abandon_pickup",
+       "WITH p AS (SELECT id FROM pickups WHERE id = $3 AND tenant_id = $1 AND status = 'booking' "
+       "FOR UPDATE), "
+       "k AS (DELETE FROM idempotency_keys WHERE tenant_id = $1 AND key = $2 AND state = "
+       "'started' AND EXISTS (SELECT 1 FROM p) RETURNING 1), "
+       "s AS (DELETE FROM pickup_shipments WHERE pickup_id IN (SELECT id FROM p) RETURNING 1), "
+       "d AS (DELETE FROM pickups WHERE id IN (SELECT id FROM p) RETURNING 1) "
+       "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM k), (SELECT count(*) FROM s)"},
+      // One row per (pickup, shipment) in position order; a pickup without shipments has one
+      // row with a NULL shipment.
+      {"interrupted_pickups",
+       "SELECT p.id, p.tenant_id, p.carrier, p.status, p.date, p.idempotency_key, p.body, "
+       "p.created_at, p.updated_at, s.shipment_id FROM pickups p LEFT JOIN pickup_shipments s ON "
+       "s.pickup_id = p.id WHERE p.status = 'booking' AND p.owner <> $1 AND NOT EXISTS (SELECT 1 "
+       "FROM leases l WHERE l.name = $2 || p.owner AND l.expires_at > clock_timestamp()) "
+       "ORDER BY p.created_at, p.seq, s.position"},
+      {"get_pickup",
+       "SELECT p.id, p.tenant_id, p.carrier, p.status, p.date, p.idempotency_key, p.body, "
+       "p.created_at, p.updated_at, s.shipment_id FROM pickups p LEFT JOIN pickup_shipments s ON "
+       "s.pickup_id = p.id WHERE p.id = $1 AND ($2 = '' OR p.tenant_id = $2) ORDER BY s.position"},
+      // Compare-and-set on status; a pickup cancelled frees its shipments in the same statement.
+      {"update_pickup",
+       "WITH u AS (UPDATE pickups SET status = $1, body = $2, updated_at = $3 WHERE id = $4 AND "
+       "tenant_id = $5 AND status = $6 RETURNING id), "
+       "f AS (UPDATE pickup_shipments SET active = 0 WHERE pickup_id IN (SELECT id FROM u) AND "
+       "$1::text = 'cancelled' RETURNING 1) "
+       "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM f)"},
   };
 }
 

@@ -98,6 +98,19 @@ class pg_store final : public async_store {
                                                  const std::string& starting_after,
                                                  int limit) override;
 
+  // --- carrier pickups (pickups.cpp)
+  task<result<claim>> claim_pickup(const std::string& request_hash, const pickup_row& pending,
+                                   const std::string& now) override;
+  task<result<void>> finish_pickup(const pickup_row& pickup, int response_status,
+                                   const std::string& response_body) override;
+  task<result<void>> abandon_pickup(const std::string& tenant, const std::string& key,
+                                    const std::string& pickup_id) override;
+  task<result<std::vector<pickup_row>>> interrupted_pickups() override;
+  task<result<std::optional<pickup_row>>> get_pickup(const std::string& tenant,
+                                                     const std::string& id) override;
+  task<result<bool>> update_pickup(const pickup_row& pickup,
+                                   const std::string& expected_status) override;
+
   // --- webhooks (webhooks.cpp)
   task<result<webhook_endpoint>> create_webhook(const webhook_endpoint& endpoint) override;
   task<result<webhook_endpoint_page>> list_webhooks(const std::string& tenant,

@@ -284,6 +284,63 @@ $fn$)sql",
         "CREATE TRIGGER point_scan_recorded BEFORE INSERT ON tracking_events FOR EACH ROW WHEN "
         "(NEW.source = 'point_scan' AND NEW.point_id <> '' AND NEW.status IN ('dropped_off', "
         "'picked_up')) EXECUTE FUNCTION point_scan_event()"}},
+      {9,
+       "carrier pickups with their shipments; pickup webhooks written by triggers",
+       {R"sql(CREATE TABLE pickups (
+  seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id              text NOT NULL UNIQUE,
+  tenant_id       text NOT NULL REFERENCES tenants(id),
+  carrier         text NOT NULL,
+  status          text NOT NULL
+                  CHECK (status IN ('booking', 'scheduled', 'unconfirmed', 'cancelled')),
+  date            text NOT NULL,
+  idempotency_key text NOT NULL,
+  owner           text NOT NULL,
+  body            text NOT NULL,
+  created_at      text NOT NULL,
+  updated_at      text NOT NULL
+))sql",
+        "CREATE INDEX pickups_by_tenant ON pickups (tenant_id, seq)",
+        "CREATE INDEX pickups_booking ON pickups (created_at) WHERE status = 'booking'",
+        // The shipments a pickup takes, in the request's order; `active` until the pickup is
+        // cancelled. A shipment is in at most one active pickup: two concurrent claims of one
+        // shipment meet on the unique index (the second waits for the first's commit, then fails).
+        R"sql(CREATE TABLE pickup_shipments (
+  pickup_id   text NOT NULL REFERENCES pickups(id),
+  position    integer NOT NULL,
+  shipment_id text NOT NULL REFERENCES shipments(id),
+  active      integer NOT NULL DEFAULT 1,
+  PRIMARY KEY (pickup_id, position)
+))sql",
+        "CREATE UNIQUE INDEX pickup_shipments_active ON pickup_shipments (shipment_id) WHERE "
+        "active = 1",
+        // pickup.scheduled when a booking is confirmed (at once, or late after it was
+        // unconfirmed), pickup.cancelled when it is cancelled; in the statement that changes the
+        // pickup, only when an enabled endpoint of the tenant subscribes.
+        R"sql(CREATE FUNCTION webhook_pickup_event() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  kind text := 'pickup.' || NEW.status;
+  ev bigint;
+  now_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.tenant_id = NEW.tenant_id
+                 AND w.status = 'enabled' AND strpos(w.events, ',' || kind || ',') > 0) THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO webhook_events (id, tenant_id, type, shipment_id, data, created_at, created_ms)
+  VALUES ('evt_' || replace(gen_random_uuid()::text, '-', ''), NEW.tenant_id, kind, NEW.id, NEW.body,
+          to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), now_ms)
+  RETURNING seq INTO ev;
+  INSERT INTO webhook_deliveries (event_seq, endpoint_id, tenant_id, next_attempt_ms, created_ms)
+  SELECT ev, w.id, w.tenant_id, now_ms, now_ms FROM webhook_endpoints w
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled'
+    AND strpos(w.events, ',' || kind || ',') > 0;
+  RETURN NULL;
+END
+$fn$)sql",
+        "CREATE TRIGGER webhook_pickup_status AFTER UPDATE OF status ON pickups FOR EACH ROW WHEN "
+        "(OLD.status IS DISTINCT FROM NEW.status AND NEW.status IN ('scheduled', 'cancelled')) "
+        "EXECUTE FUNCTION webhook_pickup_event()"}},
   };
   return list;
 }

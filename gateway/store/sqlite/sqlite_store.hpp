@@ -12,6 +12,7 @@
 //   tracking_reads.cpp  shipments found by their carrier tracking number
 //   webhooks.cpp      webhook endpoints, deliveries and attempts (events come from triggers)
 //   point_scans.cpp   collection point scans (rows come from triggers on tracking events)
+//   pickups.cpp       carrier pickups and their shipments
 // A new table's SQL goes next to its peers in queries.cpp (or a new file of its own when it is a
 // job of its own), and its migration at the end of store/migrations.cpp.
 
@@ -106,6 +107,18 @@ class sqlite_store final : public store {
                                                     std::string_view kind) override;
   result<point_scan_page> list_point_scans(std::string_view point_id, point_parcel_state state,
                                            std::string_view starting_after, int limit) override;
+
+  // pickups.cpp
+  result<claim> claim_pickup(std::string_view request_hash, const pickup_row& pending,
+                             std::string_view now, std::string_view owner) override;
+  result<void> finish_pickup(const pickup_row& pickup, int response_status,
+                             std::string_view response_body) override;
+  result<void> abandon_pickup(std::string_view tenant, std::string_view key,
+                              std::string_view pickup_id) override;
+  result<std::vector<pickup_row>> interrupted_pickups(std::string_view self) override;
+  result<std::optional<pickup_row>> get_pickup(std::string_view tenant,
+                                               std::string_view id) override;
+  result<bool> update_pickup(const pickup_row& pickup, std::string_view expected_status) override;
 
   // sqlite_store.cpp
   void submit_write(std::function<bool()> work, std::function<void(bool)> done) override;
