@@ -307,7 +307,7 @@ TEST_F(server_limits, unknown_routes_are_404_problems) {
   start();
   for (const auto* target :
        {"/v2/shipments", "/v1/shipments/", "/v1/shipments/shp_000000000000000/label/extra", "/",
-        "/v1/pickups", "/healthz/"}) {
+        "/v1/no-such-resource", "/healthz/"}) {
     SCOPED_TRACE(target);
     expect_problem(env_->call("GET", target, key_), 404, "not-found");
   }
