@@ -150,6 +150,18 @@ Collection points of every network near a customer, nearest first (docs/points.m
 curl --cacert certs/dev/ca.crt "https://$listen/v1/points?country=FR&postal_code=69100&city=Villeurbanne" -H "Authorization: Bearer $key"
 curl --cacert certs/dev/ca.crt "https://$listen/v1/points?country=FR&lat=48.859&lon=2.38&radius_km=2&type=locker" -H "Authorization: Bearer $key"
 
+Book the postman to take a parcel from a mailbox on the first date Colissimo offers
+(docs/pickups.md): buy a label as above, then, before its first scan (the simulator moves parcels
+on every 20 s), name it in shipment_ids:
+
+curl --cacert certs/dev/ca.crt https://$listen/v1/pickups \\
+  -H "Authorization: Bearer $key" \\
+  -H "Idempotency-Key: \$(cat /proc/sys/kernel/random/uuid)" \\
+  -H "Content-Type: application/json" \\
+  -d '{"carrier": "colissimo", "shipment_ids": ["<the id of the label you bought>"],
+       "address": {"name": "Claire Martin", "line1": "10 rue de Rivoli", "city": "Paris",
+                   "postal_code": "75001", "country": "FR", "email": "ops@acme.test"}}'
+
 Press Ctrl-C to stop.
 MSG
 # Until Ctrl-C, or until any process stops on its own.
