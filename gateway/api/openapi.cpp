@@ -456,7 +456,7 @@ constexpr std::string_view kSchemas = R"json({
   "description": "RFC 9457 problem details",
   "properties": {
     "type": {"type": "string", "pattern": "^/problems/[a-z0-9-]+$",
-             "description": "e.g. /problems/validation-error, not-found, unauthorized, forbidden, rate-limited, conflict, malformed-json, unsupported-media-type, idempotency-key-required, idempotency-key-invalid, idempotency-key-in-use, idempotency-key-reused, purchase-outcome-unknown, carrier-rejected, carrier-auth-failed, carrier-bad-response, carrier-unavailable, service-unavailable, carrier-rate-limited, carrier-timeout, tariffs-not-configured, body-too-large, internal-error"},
+             "description": "e.g. /problems/validation-error, not-found, unauthorized, forbidden, rate-limited, conflict, malformed-json, unsupported-media-type, idempotency-key-required, idempotency-key-invalid, idempotency-key-in-use, idempotency-key-reused, purchase-outcome-unknown, pickup-outcome-unknown, carrier-rejected, carrier-auth-failed, carrier-bad-response, carrier-unavailable, service-unavailable, carrier-rate-limited, carrier-timeout, tariffs-not-configured, body-too-large, internal-error"},
     "title": {"type": "string", "minLength": 1},
     "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "The HTTP status"},
     "detail": {"type": "string", "minLength": 1},

@@ -46,22 +46,10 @@ http::response pickup_response(pickup_outcome outcome, const context& ctx) {
       if (!id.empty()) res.fields.push_back({"Location", "/v1/pickups/" + id});
       return res;
     }
-    case kind::in_progress: {
-      http::problem p;
-      p.status = 409;
-      p.type = "idempotency-key-in-use";
-      p.title = "A request with this Idempotency-Key is in progress";
-      p.detail =
-          "Another request with the same Idempotency-Key is being processed; retry later to get "
-          "its result.";
-      p.retry_after_s = 1;
-      return http::problem_response(p, ctx.request_id);
-    }
+    case kind::in_progress:
+      return key_in_use(ctx.request_id);
     case kind::key_reused:
-      return problem(ctx, 422, "idempotency-key-reused",
-                     "This Idempotency-Key was used with a different request",
-                     "An Idempotency-Key identifies one request; use a new key for a different "
-                     "body.");
+      return key_reused(ctx.request_id);
     case kind::invalid:
       return validation_failed(ctx, std::move(outcome.cause.fields));
     case kind::outcome_unknown:
@@ -74,25 +62,16 @@ http::response pickup_response(pickup_outcome outcome, const context& ctx) {
 }
 
 task_response create_pickup(context& ctx, api_deps& deps) {
-  auto& req = ctx.request;
-  if (!has_media_type(req.header("Content-Type"), "application/json"))
-    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type",
-                      "send the body as application/json");
-  auto key = req.header("Idempotency-Key");
-  if (key.empty())
-    co_return problem(ctx, 400, "idempotency-key-required", "Idempotency-Key header required",
-                      "POST /v1/pickups books a carrier's driver, which may be billed: send an "
-                      "Idempotency-Key header (1-255 characters, e.g. a UUID) so that a retry "
-                      "can never book twice");
-  if (!valid_idempotency_key(key))
-    co_return problem(ctx, 400, "idempotency-key-invalid", "Invalid Idempotency-Key",
-                      "the Idempotency-Key must be 1 to 255 visible ASCII characters");
-  auto input = parse_pickup_input(req.body);
+  std::string key;
+  if (auto refused = check_sale_request(
+          ctx, "POST /v1/pickups books a carrier's driver, which may be billed", "book twice", key))
+    co_return std::move(*refused);
+  auto input = parse_pickup_input(ctx.request.body);
   if (input.malformed)
     co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
   const std::string hash = sha256_hex("POST /v1/pickups\n" + input.canonical_json);
   pickup_order order{.tenant = ctx.who->tenant,
-                     .idempotency_key = std::string(key),
+                     .idempotency_key = std::move(key),
                      .request_hash = hash,
                      .input = std::move(input)};
   auto outcome = co_await deps.pickups->book(std::move(order), ctx.request_id);
@@ -222,15 +201,12 @@ route_doc cancel_doc() {
 std::string pickup_problem_answers::outcome_unknown(std::string_view pickup_id, const error& cause,
                                                     std::string_view request_id,
                                                     int& status) const {
-  auto p = problem_for(cause);
-  p.status = status_for(cause.kind) == 504 ? 504 : 502;
-  p.type = "pickup-outcome-unknown";
-  p.title = "The pickup booking could not be confirmed";
-  p.detail = "The carrier may have booked a pickup for this request (" + cause.message +
-             "). The gateway will not book again with this Idempotency-Key; pickup " +
-             std::string(pickup_id) + " is unconfirmed: ask the carrier whether it stands.";
-  p.retry_after_s = 0;
-  p.extensions.emplace_back("pickup_id", boost::json::serialize(boost::json::value(pickup_id)));
+  const auto p = outcome_unknown_problem(
+      cause, "pickup-outcome-unknown", "The pickup booking could not be confirmed",
+      "The carrier may have booked a pickup for this request (" + cause.message +
+          "). The gateway will not book again with this Idempotency-Key; pickup " +
+          std::string(pickup_id) + " is unconfirmed: ask the carrier whether it stands.",
+      "pickup_id", pickup_id);
   status = p.status;
   return http::problem_body(p, request_id);
 }

@@ -236,20 +236,10 @@ http::response purchase_response(purchase_outcome outcome, std::string_view requ
       if (!id.empty()) res.fields.push_back({"Location", "/v1/shipments/" + id});
       return res;
     }
-    case kind::in_progress: {
-      auto p = simple(409, "idempotency-key-in-use",
-                      "A request with this Idempotency-Key is in progress",
-                      "Another request with the same Idempotency-Key is being processed; retry "
-                      "later to get its "
-                      "result.");
-      p.retry_after_s = 1;
-      return http::problem_response(p, request_id);
-    }
+    case kind::in_progress:
+      return key_in_use(request_id);
     case kind::key_reused:
-      return problem(
-          request_id, 422, "idempotency-key-reused",
-          "This Idempotency-Key was used with a different request",
-          "An Idempotency-Key identifies one request; use a new key for a different body.");
+      return key_reused(request_id);
     case kind::outcome_unknown:
       return stored(std::move(outcome.answer));
     case kind::refused:
@@ -263,17 +253,42 @@ stored_answer problem_answers::created(std::string shipment_json) const {
   return {.status = 201, .body = std::move(shipment_json)};
 }
 
-stored_answer problem_answers::outcome_unknown(std::string_view shipment_id, const error& cause,
-                                               std::string_view request_id) const {
+http::response key_in_use(std::string_view request_id) {
+  auto p =
+      simple(409, "idempotency-key-in-use", "A request with this Idempotency-Key is in progress",
+             "Another request with the same Idempotency-Key is being processed; retry later "
+             "to get its result.");
+  p.retry_after_s = 1;
+  return http::problem_response(p, request_id);
+}
+
+http::response key_reused(std::string_view request_id) {
+  return problem(request_id, 422, "idempotency-key-reused",
+                 "This Idempotency-Key was used with a different request",
+                 "An Idempotency-Key identifies one request; use a new key for a different body.");
+}
+
+http::problem outcome_unknown_problem(const error& cause, std::string type, std::string title,
+                                      std::string detail, std::string_view id_member,
+                                      std::string_view id) {
   auto p = problem_for(cause);
   p.status = status_for(cause.kind) == 504 ? 504 : 502;
-  p.type = "purchase-outcome-unknown";
-  p.title = "The label purchase could not be confirmed";
-  p.detail = "The carrier may have sold a label for this request (" + cause.message +
-             "). The gateway will not buy again with this Idempotency-Key; shipment " +
-             std::string(shipment_id) + " is pending_confirmation until it is reconciled.";
+  p.type = std::move(type);
+  p.title = std::move(title);
+  p.detail = std::move(detail);
   p.retry_after_s = 0;
-  p.extensions.emplace_back("shipment_id", boost::json::serialize(boost::json::value(shipment_id)));
+  p.extensions.emplace_back(std::string(id_member), boost::json::serialize(boost::json::value(id)));
+  return p;
+}
+
+stored_answer problem_answers::outcome_unknown(std::string_view shipment_id, const error& cause,
+                                               std::string_view request_id) const {
+  const auto p = outcome_unknown_problem(
+      cause, "purchase-outcome-unknown", "The label purchase could not be confirmed",
+      "The carrier may have sold a label for this request (" + cause.message +
+          "). The gateway will not buy again with this Idempotency-Key; shipment " +
+          std::string(shipment_id) + " is pending_confirmation until it is reconciled.",
+      "shipment_id", shipment_id);
   return {.status = p.status, .body = http::problem_body(p, request_id)};
 }
 

@@ -43,8 +43,20 @@ http::response rate_limited(std::string_view request_id, int retry_after_s);
 // What the HTTP server answers itself (400, 408, 413, 431, 500, 503), with a new request id.
 http::response server_refusal(int status, std::string_view detail);
 
+// The answers of an Idempotency-Key held by a twin request (409, Retry-After: 1) or used with
+// another request (422), for every route that takes one.
+http::response key_in_use(std::string_view request_id);
+http::response key_reused(std::string_view request_id);
+
 // The answer to POST /v1/shipments for each purchase outcome.
 http::response purchase_response(purchase_outcome outcome, std::string_view request_id);
+
+// The answer stored under a key whose sale may have happened (a label, a pickup): 504 after a
+// timeout, 502 otherwise, the carrier's part of `cause`, and `id_member` naming the resource left
+// to reconcile ("shipment_id": "shp_...").
+http::problem outcome_unknown_problem(const error& cause, std::string type, std::string title,
+                                      std::string detail, std::string_view id_member,
+                                      std::string_view id);
 
 // The HTTP form of the answers a purchase stores under its Idempotency-Key.
 class problem_answers final : public purchase_answers {

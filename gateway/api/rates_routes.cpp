@@ -13,6 +13,7 @@
 #include "gateway/api/route_support.hpp"
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/countries.hpp"
+#include "gateway/domain/input_checker.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/store/blocking_pool.hpp"
 #include "gateway/tariffs/compare.hpp"
@@ -50,14 +51,10 @@ task_response post_rates(context& ctx, api_deps& deps) {
   if (!set)
     co_return problem(ctx, 503, "tariffs-not-configured", "No negotiated tariffs are loaded",
                       "this gateway has no `tariffs:` folder configured");
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 16;
-  auto root = json::parse(ctx.request.body, ec, {}, opts);
-  if (ec || !root.is_object())
-    co_return problem(ctx, 400, "malformed-json", "Malformed JSON",
-                      "the body must be a JSON object");
-  auto in = parse_rate_input(root.as_object());
+  std::string malformed;
+  const auto root = read_json_object(ctx.request.body, 16, malformed);
+  if (!root) co_return problem(ctx, 400, "malformed-json", "Malformed JSON", malformed);
+  auto in = parse_rate_input(root->as_object());
   if (!in.errors.empty()) co_return validation_failed(ctx, std::move(in.errors));
   // Merchants see their own contracts and the unrestricted ones; ops see every contract.
   in.request.tenant = ctx.who->role == store::role::ops ? std::string() : ctx.who->tenant;

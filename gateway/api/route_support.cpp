@@ -43,4 +43,22 @@ void reject_unknown_query(const http::request& request, std::span<const std::str
   }
 }
 
+std::optional<http::response> check_sale_request(const context& ctx, std::string_view sells,
+                                                 std::string_view twice, std::string& key) {
+  if (!has_media_type(ctx.request.header("Content-Type"), "application/json"))
+    return problem(ctx, 415, "unsupported-media-type", "Unsupported media type",
+                   "send the body as application/json");
+  key = std::string(ctx.request.header("Idempotency-Key"));
+  if (key.empty())
+    return problem(ctx, 400, "idempotency-key-required", "Idempotency-Key header required",
+                   std::string(sells) +
+                       ": send an Idempotency-Key header (1-255 characters, e.g. a UUID) so that "
+                       "a retry can never " +
+                       std::string(twice));
+  if (!valid_idempotency_key(key))
+    return problem(ctx, 400, "idempotency-key-invalid", "Invalid Idempotency-Key",
+                   "the Idempotency-Key must be 1 to 255 visible ASCII characters");
+  return std::nullopt;
+}
+
 }  // namespace parcelgate::api

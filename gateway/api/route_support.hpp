@@ -2,6 +2,7 @@
 // Small helpers shared by the route handlers: content-type checks (problem answers: problems.hpp).
 
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,12 @@ bool valid_prefixed_id(std::string_view id, std::string_view prefix) noexcept;
 
 // Idempotency-Key: 1-255 visible ASCII characters.
 bool valid_idempotency_key(std::string_view key) noexcept;
+
+// What every POST that may sell something checks first (POST /v1/shipments, /v1/pickups): a JSON
+// body and a valid Idempotency-Key. Nothing when both hold (`key` is set); otherwise the 415 or
+// 400 to answer. `sells` completes the 400's detail: "POST /v1/pickups books a carrier's driver".
+std::optional<http::response> check_sale_request(const context& ctx, std::string_view sells,
+                                                 std::string_view twice, std::string& key);
 
 // Adds a field error for every query parameter of `request` not in `allowed`: like unknown JSON
 // fields, a mistyped filter is refused rather than silently ignored.

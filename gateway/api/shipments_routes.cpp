@@ -34,27 +34,16 @@ http::response not_found(const context& ctx, std::string_view id) {
 }
 
 task_response create_shipment(context& ctx, api_deps& deps) {
-  auto& req = ctx.request;
-  if (!has_media_type(req.header("Content-Type"), "application/json"))
-    co_return problem(ctx, 415, "unsupported-media-type", "Unsupported media type",
-                      "send the body as application/json");
-  auto key = req.header("Idempotency-Key");
-  if (key.empty())
-    co_return problem(ctx, 400, "idempotency-key-required", "Idempotency-Key header required",
-                      "POST /v1/shipments buys a label: send an Idempotency-Key header (1-255 "
-                      "characters, e.g. a UUID) "
-                      "so that a retry can never buy twice");
-  if (!valid_idempotency_key(key))
-    co_return problem(ctx, 400, "idempotency-key-invalid", "Invalid Idempotency-Key",
-                      "the Idempotency-Key must be 1 to 255 visible ASCII characters");
-
-  auto input = parse_shipment_input(req.body, deps.carriers.ids());
+  std::string key;
+  if (auto refused = check_sale_request(ctx, "POST /v1/shipments buys a label", "buy twice", key))
+    co_return std::move(*refused);
+  auto input = parse_shipment_input(ctx.request.body, deps.carriers.ids());
   if (input.malformed)
     co_return problem(ctx, 400, "malformed-json", "Malformed JSON", input.malformed_detail);
   const std::string hash = sha256_hex("POST /v1/shipments\n" + input.canonical_json);
   const auto tariff_set = deps.tariffs.current();
   auto command = deps.shipping.prepare(purchase_order{.tenant = ctx.who->tenant,
-                                                      .idempotency_key = std::string(key),
+                                                      .idempotency_key = std::move(key),
                                                       .request_hash = hash,
                                                       .input = std::move(input)},
                                        tariff_set.get());

@@ -178,6 +178,23 @@ void write_canonical(const json::value& v, std::string& out) {
 
 }  // namespace
 
+std::optional<json::value> read_json_object(std::string_view body, int max_depth,
+                                            std::string& problem) {
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = static_cast<std::size_t>(max_depth);
+  auto root = json::parse(body, ec, {}, opts);
+  if (ec) {
+    problem = "the body is not valid JSON: " + ec.message();
+    return std::nullopt;
+  }
+  if (!root.is_object()) {
+    problem = "the body must be a JSON object";
+    return std::nullopt;
+  }
+  return root;
+}
+
 std::string canonical_json(const json::value& v) {
   std::string out;
   write_canonical(v, out);

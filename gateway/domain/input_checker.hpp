@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,11 @@ class input_checker {
 
 // An Address object (DESIGN §4) at `path`: name, line1, city, postal_code and country required.
 address read_address(input_checker& c, const boost::json::object& o, const std::string& path);
+
+// A request body that must be one JSON object nested at most `max_depth` deep: the value, or
+// nothing with the reason (for a 400 malformed-json answer) in `problem`.
+std::optional<boost::json::value> read_json_object(std::string_view body, int max_depth,
+                                                   std::string& problem);
 
 // Object members sorted by name at every level, no whitespace: the same request written with its
 // fields in another order or spacing has one canonical form (and one idempotency hash).

@@ -15,25 +15,13 @@ namespace json = boost::json;
 shipment_input parse_shipment_input(std::string_view body,
                                     const std::vector<std::string>& known_carriers) {
   shipment_input in;
-  json::value root;
-  {
-    boost::system::error_code ec;
-    json::parse_options opts;
-    opts.max_depth = 16;
-    root = json::parse(body, ec, {}, opts);
-    if (ec) {
-      in.malformed = true;
-      in.malformed_detail = "the body is not valid JSON: " + ec.message();
-      return in;
-    }
-  }
-  if (!root.is_object()) {
+  const auto root = read_json_object(body, 16, in.malformed_detail);
+  if (!root) {
     in.malformed = true;
-    in.malformed_detail = "the body must be a JSON object";
     return in;
   }
-  in.canonical_json = canonical_json(root);
-  const auto& o = root.as_object();
+  in.canonical_json = canonical_json(*root);
+  const auto& o = root->as_object();
   input_checker c(in.errors);
   c.only_keys(o, "",
               {"reference", "direction", "carrier", "service", "carrier_service", "pickup_point_id",

@@ -59,28 +59,13 @@ result<claim> sqlite_store::claim_pickup(std::string_view request_hash, const pi
                                          std::string_view now, std::string_view owner) {
   return batched<claim>(writer_, [&]() -> result<claim> {
     connection& w = writer_.in_batch();
-    statement q(w,
-                "SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
-                "WHERE tenant_id = ? AND key = ?");
-    q.bind(1, pending.tenant).bind(2, pending.idempotency_key);
-    const int rc = q.step();
-    if (rc == SQLITE_ROW) {
-      claim c;
-      if (q.text(0) != request_hash) {
-        c.result = claim::outcome::mismatch;
-      } else if (q.text(1) == "finished") {
-        c.result = claim::outcome::replay;
-        c.status = static_cast<int>(q.integer(2));
-        c.body = q.text(3);
-      } else {
-        c.result = claim::outcome::in_progress;
-      }
-      return c;
-    }
-    if (rc != SQLITE_DONE) return db_error(w.db, "read idempotency key");
+    // The key first: a replay or a twin answers before any check of the shipments.
+    auto held = take_key(pending.tenant, pending.idempotency_key, request_hash, pending.id, now);
+    if (!held) return std::unexpected(held.error());
+    if (*held) return std::move(**held);
     auto taken = taken_shipment(w, pending.shipment_ids);
     if (!taken) return std::unexpected(taken.error());
-    if (*taken) {
+    if (*taken) {  // an error rolls this claim back, its key included
       const auto& [index, other] = **taken;
       return std::unexpected(error{
           .kind = error_kind::conflict,
@@ -88,16 +73,6 @@ result<claim> sqlite_store::claim_pickup(std::string_view request_hash, const pi
           .fields = {field_error{.field = "shipment_ids[" + std::to_string(index) + "]",
                                  .message = "already in pickup " + other}}});
     }
-    statement k(w,
-                "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, "
-                "created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?, ?)");
-    k.bind(1, pending.tenant)
-        .bind(2, pending.idempotency_key)
-        .bind(3, request_hash)
-        .bind(4, pending.id)
-        .bind(5, now)
-        .bind(6, now);
-    if (k.step() != SQLITE_DONE) return db_error(w.db, "insert idempotency key");
     statement p(
         w,
         "INSERT INTO pickups (id, tenant_id, carrier, status, date, idempotency_key, owner, "
@@ -139,16 +114,8 @@ result<void> sqlite_store::finish_pickup(const pickup_row& pickup, int response_
         .bind(6, pickup.status);
     if (u.step() != SQLITE_DONE) return db_error(w.db, "finish pickup");
     if (sqlite3_changes(w.db) == 0) return {};  // recovery, or an earlier attempt, got there first
-    statement k(w,
-                "UPDATE idempotency_keys SET state = 'finished', response_status = ?, "
-                "response_body = ?, updated_at = ? WHERE tenant_id = ? AND key = ?");
-    k.bind(1, static_cast<long long>(response_status))
-        .bind_borrowed(2, response_body)
-        .bind(3, pickup.updated_at)
-        .bind(4, pickup.tenant)
-        .bind(5, pickup.idempotency_key);
-    if (k.step() != SQLITE_DONE) return db_error(w.db, "finish idempotency key");
-    return {};
+    return finish_key(pickup.tenant, pickup.idempotency_key, pickup.updated_at, response_status,
+                      response_body);
   });
 }
 

@@ -48,36 +48,9 @@ result<claim> sqlite_store::claim_purchase(std::string_view request_hash,
                                            std::string_view owner) {
   return batched<claim>(writer_, [&]() -> result<claim> {
     connection& w = writer_.in_batch();
-    statement q(w,
-                "SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
-                "WHERE tenant_id = ? AND key = ?");
-    q.bind(1, pending.tenant).bind(2, pending.idempotency_key);
-    int rc = q.step();
-    if (rc == SQLITE_ROW) {
-      claim c;
-      if (q.text(0) != request_hash)
-        c.result = claim::outcome::mismatch;
-      else if (q.text(1) == "finished") {
-        c.result = claim::outcome::replay;
-        c.status = static_cast<int>(q.integer(2));
-        c.body = q.text(3);
-      } else {
-        c.result = claim::outcome::in_progress;
-      }
-      return c;
-    }
-    if (rc != SQLITE_DONE) return db_error(w.db, "read idempotency key");
-    statement k(w,
-                "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, "
-                "created_at, updated_at) "
-                "VALUES (?, ?, ?, 'started', ?, ?, ?)");
-    k.bind(1, pending.tenant)
-        .bind(2, pending.idempotency_key)
-        .bind(3, request_hash)
-        .bind(4, pending.id)
-        .bind(5, now)
-        .bind(6, now);
-    if (k.step() != SQLITE_DONE) return db_error(w.db, "insert idempotency key");
+    auto held = take_key(pending.tenant, pending.idempotency_key, request_hash, pending.id, now);
+    if (!held) return std::unexpected(held.error());
+    if (*held) return std::move(**held);
     statement f(w,
                 "INSERT INTO purchases_in_flight (shipment_id, tenant_id, carrier, service, "
                 "carrier_service, "
@@ -440,6 +413,12 @@ result<sqlite_store::landing> sqlite_store::land(const shipment_row& r) {
 }
 
 result<void> sqlite_store::finish_key(const shipment_row& r, int status, std::string_view body) {
+  return finish_key(r.tenant, r.idempotency_key, r.updated_at, status, body);
+}
+
+result<void> sqlite_store::finish_key(std::string_view tenant, std::string_view key,
+                                      std::string_view updated_at, int status,
+                                      std::string_view body) {
   connection& w = writer_.in_batch();
   statement k(w,
               "UPDATE idempotency_keys SET state = 'finished', response_status = ?, "
@@ -447,11 +426,48 @@ result<void> sqlite_store::finish_key(const shipment_row& r, int status, std::st
               "WHERE tenant_id = ? AND key = ?");
   k.bind(1, static_cast<long long>(status))
       .bind_borrowed(2, body)
-      .bind(3, r.updated_at)
-      .bind(4, r.tenant)
-      .bind(5, r.idempotency_key);
+      .bind(3, updated_at)
+      .bind(4, tenant)
+      .bind(5, key);
   if (k.step() != SQLITE_DONE) return db_error(w.db, "finish idempotency key");
   return {};
+}
+
+result<std::optional<claim>> sqlite_store::take_key(std::string_view tenant, std::string_view key,
+                                                    std::string_view request_hash,
+                                                    std::string_view resource_id,
+                                                    std::string_view now) {
+  connection& w = writer_.in_batch();
+  statement q(w,
+              "SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
+              "WHERE tenant_id = ? AND key = ?");
+  q.bind(1, tenant).bind(2, key);
+  const int rc = q.step();
+  if (rc == SQLITE_ROW) {
+    claim c;
+    if (q.text(0) != request_hash) {
+      c.result = claim::outcome::mismatch;
+    } else if (q.text(1) == "finished") {
+      c.result = claim::outcome::replay;
+      c.status = static_cast<int>(q.integer(2));
+      c.body = q.text(3);
+    } else {
+      c.result = claim::outcome::in_progress;
+    }
+    return std::optional<claim>(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return db_error(w.db, "read idempotency key");
+  statement k(w,
+              "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, "
+              "created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?, ?)");
+  k.bind(1, tenant)
+      .bind(2, key)
+      .bind(3, request_hash)
+      .bind(4, resource_id)
+      .bind(5, now)
+      .bind(6, now);
+  if (k.step() != SQLITE_DONE) return db_error(w.db, "insert idempotency key");
+  return std::optional<claim>();
 }
 
 }  // namespace parcelgate::store::sqlite

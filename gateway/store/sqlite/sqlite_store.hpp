@@ -134,6 +134,14 @@ class sqlite_store final : public store {
   enum class landing { moved, recovered_already, done_already };
   result<landing> land(const shipment_row& r);
   result<void> finish_key(const shipment_row& r, int status, std::string_view body);
+  // Idempotency keys, shared by purchases and pickups (on the writer, inside a batch): take_key
+  // answers who holds (tenant, key) already, or nothing once it has taken the free key for
+  // `resource_id` (state started); finish_key stores the answer the key gives from then on.
+  result<std::optional<claim>> take_key(std::string_view tenant, std::string_view key,
+                                        std::string_view request_hash, std::string_view resource_id,
+                                        std::string_view now);
+  result<void> finish_key(std::string_view tenant, std::string_view key,
+                          std::string_view updated_at, int status, std::string_view body);
 
   sqlite_options options_;
   writer writer_;
