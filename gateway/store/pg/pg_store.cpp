@@ -1,5 +1,7 @@
 #include "gateway/store/pg/pg_store.hpp"
 
+#include "gateway/store/pg/statements.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -256,20 +258,7 @@ std::vector<prepared_statement> prepared() {
 }
 
 statement call(std::string_view name, std::vector<std::optional<std::string>> params = {}) {
-  return statement{.sql_or_name = name, .params = std::move(params), .prepared = true};
-}
-
-error storage_error(const db_error& e, const char* what) {
-  const bool transient = e.what == failure::pool_exhausted || e.what == failure::unreachable ||
-                         e.what == failure::connection_lost || e.what == failure::timeout ||
-                         e.what == failure::statement_timeout ||
-                         e.what == failure::serialization_failure;
-  return error{
-      .kind = transient ? error_kind::unavailable : error_kind::internal,
-      .message = transient ? "the database is unavailable; retry shortly" : "storage failure",
-      .carrier_code = "postgresql" + (e.sqlstate.empty() ? std::string() : " " + e.sqlstate),
-      .carrier_message = std::string(what) + ": " + e.message,
-      .retry_after_s = transient ? 1 : 0};
+  return call_prepared(name, std::move(params));
 }
 
 shipment_row shipment_at(const rows& r, int i) {
@@ -288,22 +277,6 @@ shipment_row shipment_at(const rows& r, int i) {
           .created_at = t(11),
           .updated_at = t(12),
           .version = r.integer(i, 13)};
-}
-
-// A PostgreSQL text[] literal: every element quoted, backslashes and quotes escaped.
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t n = 0; n < items.size(); ++n) {
-    if (n) out += ',';
-    out += '"';
-    for (char ch : items[n]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
 }
 
 api_key key_at(const rows& r, int i) {
@@ -344,6 +317,38 @@ std::vector<std::optional<std::string>> land_params(const shipment_row& s,
 }
 
 }  // namespace
+
+statement call_prepared(std::string_view name, std::vector<std::optional<std::string>> params) {
+  return statement{.sql_or_name = name, .params = std::move(params), .prepared = true};
+}
+
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t n = 0; n < items.size(); ++n) {
+    if (n) out += ',';
+    out += '"';
+    for (char ch : items[n]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+error storage_error(const db_error& e, const char* what) {
+  const bool transient = e.what == failure::pool_exhausted || e.what == failure::unreachable ||
+                         e.what == failure::connection_lost || e.what == failure::timeout ||
+                         e.what == failure::statement_timeout ||
+                         e.what == failure::serialization_failure;
+  return error{
+      .kind = transient ? error_kind::unavailable : error_kind::internal,
+      .message = transient ? "the database is unavailable; retry shortly" : "storage failure",
+      .carrier_code = "postgresql" + (e.sqlstate.empty() ? std::string() : " " + e.sqlstate),
+      .carrier_message = std::string(what) + ": " + e.message,
+      .retry_after_s = transient ? 1 : 0};
+}
 
 pg_store::pg_store(boost::asio::any_io_executor executor, pg_store_options options)
     : executor_(executor),

@@ -10,43 +10,11 @@
 #include <vector>
 
 #include "gateway/store/pg/pg_store.hpp"
+#include "gateway/store/pg/statements.hpp"
 
 namespace parcelgate::store::pg {
 
 namespace {
-
-statement call_prepared(std::string_view name, std::vector<std::optional<std::string>> params) {
-  return statement{.sql_or_name = name, .params = std::move(params), .prepared = true};
-}
-
-// A PostgreSQL text[] literal: every element quoted, backslashes and quotes escaped.
-std::string quoted_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t n = 0; n < items.size(); ++n) {
-    if (n) out += ',';
-    out += '"';
-    for (char ch : items[n]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-error pickup_storage_error(const db_error& e, const char* what) {
-  const bool transient = e.what == failure::pool_exhausted || e.what == failure::unreachable ||
-                         e.what == failure::connection_lost || e.what == failure::timeout ||
-                         e.what == failure::statement_timeout ||
-                         e.what == failure::serialization_failure;
-  return error{
-      .kind = transient ? error_kind::unavailable : error_kind::internal,
-      .message = transient ? "the database is unavailable; retry shortly" : "storage failure",
-      .carrier_code = "postgresql" + (e.sqlstate.empty() ? std::string() : " " + e.sqlstate),
-      .carrier_message = std::string(what) + ": " + e.message,
-      .retry_after_s = transient ? 1 : 0};
-}
 
 error shipment_taken(const pickup_row& pending, std::size_t index, const std::string& other) {
   return error{
@@ -87,7 +55,7 @@ std::vector<pickup_row> pickups_at(const rows& r) {
 
 task<result<claim>> pg_store::claim_pickup(const std::string& request_hash,
                                            const pickup_row& pending, const std::string& now) {
-  const std::string ids = quoted_array(pending.shipment_ids);
+  const std::string ids = text_array(pending.shipment_ids);
   const std::vector<statement> q{
       call_prepared("claim_pickup",
                     {pending.tenant, pending.idempotency_key, request_hash, pending.id, now,
@@ -102,11 +70,11 @@ task<result<claim>> pg_store::claim_pickup(const std::string& request_hash,
     auto r = co_await pool_.run(q, until());
     if (!r) {
       if (!active_shipment_clash(r.error()))
-        co_return fail(pickup_storage_error(r.error(), "claim pickup"));
+        co_return fail(storage_error(r.error(), "claim pickup"));
       // Another claim took one of the shipments between our check and our insert: its commit
       // made ours fail whole. Say which, as the check would have.
       auto t = co_await pool_.run(taken, until());
-      if (!t) co_return fail(pickup_storage_error(t.error(), "claim pickup"));
+      if (!t) co_return fail(storage_error(t.error(), "claim pickup"));
       if ((*t)[0].size() == 1)
         co_return fail(shipment_taken(pending, static_cast<std::size_t>((*t)[0].integer(0, 0)),
                                       std::string((*t)[0].text(0, 1))));
@@ -132,7 +100,7 @@ task<result<claim>> pg_store::claim_pickup(const std::string& request_hash,
       co_return fail(shipment_taken(pending, static_cast<std::size_t>(s.integer(0, 0)),
                                     std::string(s.text(0, 1))));
   }
-  co_return fail(pickup_storage_error(
+  co_return fail(storage_error(
       {.what = failure::other, .sqlstate = {}, .message = "the claim kept changing under us"},
       "claim pickup"));
 }

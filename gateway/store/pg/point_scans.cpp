@@ -6,14 +6,11 @@
 #include <string>
 
 #include "gateway/store/pg/pg_store.hpp"
+#include "gateway/store/pg/statements.hpp"
 
 namespace parcelgate::store::pg {
 
 namespace {
-
-statement call_prepared(std::string_view name, std::vector<std::optional<std::string>> params) {
-  return statement{.sql_or_name = name, .params = std::move(params), .prepared = true};
-}
 
 point_scan scan_at(const rows& r, int i) {
   auto t = [&](int c) { return std::string(r.text(i, c)); };

@@ -6,28 +6,9 @@
 #include <string>
 
 #include "gateway/store/pg/pg_store.hpp"
+#include "gateway/store/pg/statements.hpp"
 
 namespace parcelgate::store::pg {
-
-namespace {
-
-// A PostgreSQL text[] literal: every element quoted, backslashes and quotes escaped.
-std::string text_array_of(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t n = 0; n < items.size(); ++n) {
-    if (n) out += ',';
-    out += '"';
-    for (char ch : items[n]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-}  // namespace
 
 task<result<std::vector<shipment_row>>> pg_store::find_shipments_by_tracking(
     const std::string& tenant, const std::string& tracking_number,
@@ -36,7 +17,7 @@ task<result<std::vector<shipment_row>>> pg_store::find_shipments_by_tracking(
   if (tracking_number.empty() || carriers.empty() || limit <= 0) co_return out;
   const std::vector<statement> q{
       statement{.sql_or_name = "find_by_tracking",
-                .params = {tracking_number, text_array_of(carriers), tenant, std::to_string(limit)},
+                .params = {tracking_number, text_array(carriers), tenant, std::to_string(limit)},
                 .prepared = true}};
   auto r = co_await run(q, "find shipments by tracking number");
   if (!r) co_return fail(std::move(r.error()));
