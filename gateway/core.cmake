@@ -36,6 +36,7 @@ add_library(parcelgate_core STATIC
   domain/tracking_poller.cpp
   domain/push_inbox.cpp
   domain/points_finder.cpp
+  domain/pickup_input.cpp
   domain/pickups.cpp
   http/problem.cpp
   http/server.cpp

@@ -24,7 +24,7 @@ esac
 build=build-fuzz
 cxx="${PARCELGATE_FUZZ_CXX:-clang++-16}"
 jobs="${PARCELGATE_JOBS:-2}"
-all_targets=(fuzz_http_request fuzz_shipment_body fuzz_rates_body fuzz_colissimo_response
+all_targets=(fuzz_http_request fuzz_shipment_body fuzz_pickup_body fuzz_rates_body fuzz_colissimo_response
              fuzz_mondialrelay_response fuzz_tariff_yaml fuzz_compare_csv)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 

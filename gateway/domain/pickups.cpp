@@ -7,7 +7,7 @@
 
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
-#include "gateway/domain/input_checker.hpp"
+#include "gateway/domain/pickup_input.hpp"
 #include "gateway/domain/shipment_json.hpp"
 #include "gateway/store/async_store.hpp"
 #include "gateway/telemetry/log.hpp"
@@ -19,9 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kMaxShipments = 100;
-constexpr int kMaxParcelCount = 500;
-
 // The zone a carrier's dates are in, by the pickup address's country.
 constexpr std::pair<std::string_view, std::string_view> kZones[] = {
     {"FR", "Europe/Paris"},      {"MC", "Europe/Monaco"},    {"BE", "Europe/Brussels"},
@@ -29,34 +26,6 @@ constexpr std::pair<std::string_view, std::string_view> kZones[] = {
     {"ES", "Europe/Madrid"},     {"PT", "Europe/Lisbon"},    {"IT", "Europe/Rome"},
     {"AT", "Europe/Vienna"},     {"PL", "Europe/Warsaw"},    {"CZ", "Europe/Prague"},
     {"GB", "Europe/London"},     {"IE", "Europe/Dublin"}};
-
-bool two_digits(std::string_view s, int& out) {
-  if (s.size() != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') return false;
-  out = (s[0] - '0') * 10 + (s[1] - '0');
-  return true;
-}
-
-// "HH:MM" -> minutes after midnight, or -1.
-int minutes_of(std::string_view hhmm) {
-  int h = 0, m = 0;
-  if (hhmm.size() != 5 || hhmm[2] != ':' || !two_digits(hhmm.substr(0, 2), h) ||
-      !two_digits(hhmm.substr(3, 2), m) || h > 23 || m > 59)
-    return -1;
-  return h * 60 + m;
-}
-
-std::optional<std::chrono::sys_days> parse_date(std::string_view s) {
-  int y = 0, mo = 0, d = 0;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + 4, y);
-  if (ec != std::errc() || p != s.data() + 4 || !two_digits(s.substr(5, 2), mo) ||
-      !two_digits(s.substr(8, 2), d))
-    return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(mo)),
-                                        std::chrono::day(unsigned(d))};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd);
-}
 
 std::string iso(std::chrono::sys_days d) {
   return iso_date(std::chrono::system_clock::time_point(d));
@@ -146,68 +115,6 @@ std::string carriers_with_pickups(const carriers::registry& registry) {
 
 }  // namespace
 
-pickup_input parse_pickup_input(std::string_view body) {
-  pickup_input in;
-  const auto root = read_json_object(body, 8, in.malformed_detail);
-  if (!root) {
-    in.malformed = true;
-    return in;
-  }
-  in.canonical_json = canonical_json(*root);
-  const auto& o = root->as_object();
-  input_checker c(in.errors);
-  c.only_keys(
-      o, "",
-      {"carrier", "address", "date", "window", "shipment_ids", "parcel_count", "instructions"});
-  in.carrier = c.str(o, "", "carrier", true, 40);
-  if (const auto* a = c.object(o, "", "address", true)) in.at = read_address(c, *a, "address");
-  in.date = c.str(o, "", "date", false, 10);  // none: the carrier's first possible date
-  if (!in.date.empty() && !parse_date(in.date))
-    c.fail("date", "must be a date written YYYY-MM-DD, e.g. 2026-12-03");
-  if (const auto* w = c.object(o, "", "window", false)) {
-    c.only_keys(*w, "window", {"from", "to"});
-    in.window_from = c.str(*w, "window", "from", true, 5);
-    in.window_to = c.str(*w, "window", "to", true, 5);
-    const int from = in.window_from.empty() ? -2 : minutes_of(in.window_from);
-    const int to = in.window_to.empty() ? -2 : minutes_of(in.window_to);
-    if (from == -1) c.fail("window.from", "must be a time written HH:MM (00:00 to 23:59)");
-    if (to == -1) c.fail("window.to", "must be a time written HH:MM (00:00 to 23:59)");
-    if (from >= 0 && to >= 0 && to <= from) c.fail("window.to", "must be after window.from");
-  }
-  const auto* ids = o.if_contains("shipment_ids");
-  const auto* count = o.if_contains("parcel_count");
-  const bool has_ids = ids && !ids->is_null();
-  const bool has_count = count && !count->is_null();
-  if (has_ids && has_count)
-    c.fail("parcel_count", "give shipment_ids or parcel_count, not both");
-  else if (!has_ids && !has_count)
-    c.fail("shipment_ids",
-           "is required: the shipments the driver takes (or parcel_count where the carrier "
-           "takes a bare count)");
-  if (has_ids) {
-    if (!ids->is_array() || ids->as_array().empty() || ids->as_array().size() > kMaxShipments) {
-      c.fail("shipment_ids", "must be an array of 1 to " + std::to_string(kMaxShipments) +
-                                 " shipment ids (shp_...)");
-    } else {
-      const auto& arr = ids->as_array();
-      for (std::size_t i = 0; i < arr.size(); ++i) {
-        const std::string field = "shipment_ids[" + std::to_string(i) + "]";
-        if (!arr[i].is_string() || arr[i].as_string().size() > 40) {
-          c.fail(field, "must be a shipment id (shp_...)");
-          continue;
-        }
-        std::string id(arr[i].as_string());
-        if (std::find(in.shipment_ids.begin(), in.shipment_ids.end(), id) != in.shipment_ids.end())
-          c.fail(field, "is listed twice");
-        in.shipment_ids.push_back(std::move(id));
-      }
-    }
-  }
-  if (has_count) in.parcel_count = c.integer(o, "", "parcel_count", true, 1, kMaxParcelCount);
-  in.instructions = c.str(o, "", "instructions", false, 250);
-  return in;
-}
-
 pickup_service::pickup_service(store::async_store& db, const carriers::registry& carriers,
                                carriers::http_client& client, telemetry::metrics& metrics,
                                const pickup_answers& answers)
@@ -241,9 +148,9 @@ task<pickup_outcome> pickup_service::book(pickup_order order, std::string reques
   const auto now = std::chrono::system_clock::now();
   if (books_pickups) {
     const auto caps = carrier->adapter->caps();
-    const auto date = parse_date(in.date);
+    const auto date = parse_iso_date(in.date);
     if (date && !in.at.country.empty()) {
-      const auto today = parse_date(local_today(in.at.country, now));
+      const auto today = parse_iso_date(local_today(in.at.country, now));
       if (today && *date < *today)
         errors.push_back(
             {"date", "is in the past: today is " + iso(*today) + " where the driver comes"});
@@ -254,7 +161,7 @@ task<pickup_outcome> pickup_service::book(pickup_order order, std::string reques
                          std::to_string(caps.pickup_max_days_ahead) + " days ahead (until " +
                          iso(*today + std::chrono::days(caps.pickup_max_days_ahead)) + ")"});
     }
-    const int from = minutes_of(in.window_from), to = minutes_of(in.window_to);
+    const int from = clock_minutes(in.window_from), to = clock_minutes(in.window_to);
     if (from >= 0 && to > from && caps.pickup_min_window_min > 0 &&
         to - from < caps.pickup_min_window_min)
       errors.push_back({"window.to", in.carrier + " needs a window of at least " +

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gateway/domain/error.hpp"
+#include "gateway/domain/pickup_input.hpp"
 #include "gateway/domain/shipment.hpp"
 #include "gateway/domain/time_zone.hpp"
 #include "gateway/store/store.hpp"
@@ -38,22 +39,6 @@ namespace parcelgate {
 
 template <class T>
 using task = boost::asio::awaitable<T>;
-
-// POST /v1/pickups as read from its body: generic checks only (types, lengths, formats).
-struct pickup_input {
-  bool malformed = false;  // not JSON, or not an object: a 400
-  std::string malformed_detail;
-  std::vector<field_error> errors;  // every field problem found
-  std::string canonical_json;       // for the idempotency hash
-  std::string carrier;
-  address at;
-  std::string date;                       // YYYY-MM-DD; empty: the carrier's first possible
-  std::string window_from, window_to;     // "HH:MM", both or neither
-  std::vector<std::string> shipment_ids;  // or parcel_count
-  int parcel_count = 0;
-  std::string instructions;
-};
-pickup_input parse_pickup_input(std::string_view body);
 
 // The HTTP form of the answers a booking stores under its Idempotency-Key (api/problems.cpp).
 class pickup_answers {

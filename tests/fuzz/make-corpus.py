@@ -70,6 +70,16 @@ write("fuzz_shipment_body", "home", SHIPMENT)
 write("fuzz_shipment_body", "pickup_point_return", SHIPMENT_POINT)
 write("fuzz_shipment_body", "invalid", SHIPMENT_BAD)
 write("fuzz_shipment_body", "colissimo_request_dom", (fixtures / "colissimo/generate_label_request_dom.json").read_bytes())
+write("fuzz_pickup_body", "inpost_window", '{"carrier":"inpost","date":"2026-12-03",'
+      '"window":{"from":"10:00","to":"16:00"},"shipment_ids":["shp_0a1b2c3d4e5f6g7","shp_1a1b2c3d4e5f6g7"],'
+      '"address":{"name":"Jan Kowalski","company":"Sklep","line1":"ul. Florianska 12","city":"Krakow",'
+      '"postal_code":"31-021","country":"PL","phone":"+48 600 100 200","email":"magazyn@example.test"},'
+      '"instructions":"Gate code 4711"}')
+write("fuzz_pickup_body", "count_no_date", '{"carrier":"colissimo","parcel_count":3,'
+      '"address":{"name":"Claire Martin","line1":"10 rue de Rivoli","city":"Paris","postal_code":"75001",'
+      '"country":"FR","email":"ops@acme.test"}}')
+write("fuzz_pickup_body", "invalid", '{"carrier":1,"date":"2026-02-30","window":{"from":"16:00","to":"10:00"},'
+      '"shipment_ids":["shp_x","shp_x"],"parcel_count":0,"driver":"Jan"}')
 write("fuzz_rates_body", "minimal", RATES)
 write("fuzz_rates_body", "full", RATES_FULL)
 write("fuzz_rates_body", "invalid", RATES_BAD)
