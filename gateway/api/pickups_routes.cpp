@@ -1,6 +1,5 @@
 // Routes of the pickup resource (DESIGN §4 "Pickups", docs/pickups.md).
 
-#include <boost/json.hpp>
 
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/route_support.hpp"
@@ -17,20 +16,6 @@ http::response not_found(const context& ctx, std::string_view id) {
   return problem(ctx, 404, "not-found", "Not found", "no pickup " + std::string(id));
 }
 
-std::string pickup_id_in(std::string_view body) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return {};
-  const auto* id = v.as_object().if_contains("id");
-  return id && id->is_string() ? std::string(id->as_string()) : std::string();
-}
-
-http::response stored(int status, std::string body) {
-  const bool is_problem = status >= 400;
-  return http::response::text(status, std::move(body),
-                              is_problem ? "application/problem+json" : "application/json");
-}
-
 http::response pickup_response(pickup_outcome outcome, const context& ctx) {
   using kind = pickup_outcome::kind;
   switch (outcome.what) {
@@ -39,13 +24,9 @@ http::response pickup_response(pickup_outcome outcome, const context& ctx) {
       res.fields.push_back({"Location", "/v1/pickups/" + outcome.pickup_id});
       return res;
     }
-    case kind::replayed: {
-      const std::string id = outcome.status < 300 ? pickup_id_in(outcome.body) : std::string();
-      auto res = stored(outcome.status, std::move(outcome.body));
-      res.fields.push_back({"Idempotent-Replayed", "true"});
-      if (!id.empty()) res.fields.push_back({"Location", "/v1/pickups/" + id});
-      return res;
-    }
+    case kind::replayed:
+      return replayed_response({.status = outcome.status, .body = std::move(outcome.body)},
+                               "/v1/pickups");
     case kind::in_progress:
       return key_in_use(ctx.request_id);
     case kind::key_reused:
@@ -53,7 +34,7 @@ http::response pickup_response(pickup_outcome outcome, const context& ctx) {
     case kind::invalid:
       return validation_failed(ctx, std::move(outcome.cause.fields));
     case kind::outcome_unknown:
-      return stored(outcome.status, std::move(outcome.body));
+      return stored_response({.status = outcome.status, .body = std::move(outcome.body)});
     case kind::refused:
     case kind::failed:
       break;

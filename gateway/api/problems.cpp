@@ -18,8 +18,8 @@ http::problem simple(int status, std::string type, std::string title, std::strin
                        .extensions = {}};
 }
 
-// The id of the shipment in a stored 201 answer (a replay carries no other record of it).
-std::string shipment_id_in(std::string_view body) {
+// The id of the resource in a stored 201 answer (a replay carries no other record of it).
+std::string resource_id_in(std::string_view body) {
   boost::system::error_code ec;
   auto v = boost::json::parse(body, ec);
   if (ec || !v.is_object()) return {};
@@ -215,33 +215,36 @@ http::response server_refusal(int status, std::string_view detail) {
   return res;
 }
 
+http::response stored_response(stored_answer a) {
+  return a.status < 300
+             ? http::response::json(a.status, std::move(a.body))
+             : http::response::text(a.status, std::move(a.body), "application/problem+json");
+}
+
+http::response replayed_response(stored_answer a, std::string_view collection) {
+  const std::string id = a.status == 201 ? resource_id_in(a.body) : std::string();
+  auto res = stored_response(std::move(a));
+  res.fields.push_back({"Idempotent-Replayed", "true"});
+  if (!id.empty()) res.fields.push_back({"Location", std::string(collection) + "/" + id});
+  return res;
+}
+
 http::response purchase_response(purchase_outcome outcome, std::string_view request_id) {
   using kind = purchase_outcome::kind;
-  auto stored = [](stored_answer a) {
-    return a.status < 300
-               ? http::response::json(a.status, std::move(a.body))
-               : http::response::text(a.status, std::move(a.body), "application/problem+json");
-  };
   switch (outcome.what) {
     case kind::created: {
       auto res = http::response::json(201, std::move(outcome.body));
       res.fields.push_back({"Location", "/v1/shipments/" + outcome.shipment_id});
       return res;
     }
-    case kind::replayed: {
-      const std::string id =
-          outcome.answer.status == 201 ? shipment_id_in(outcome.answer.body) : std::string();
-      auto res = stored(std::move(outcome.answer));
-      res.fields.push_back({"Idempotent-Replayed", "true"});
-      if (!id.empty()) res.fields.push_back({"Location", "/v1/shipments/" + id});
-      return res;
-    }
+    case kind::replayed:
+      return replayed_response(std::move(outcome.answer), "/v1/shipments");
     case kind::in_progress:
       return key_in_use(request_id);
     case kind::key_reused:
       return key_reused(request_id);
     case kind::outcome_unknown:
-      return stored(std::move(outcome.answer));
+      return stored_response(std::move(outcome.answer));
     case kind::refused:
     case kind::failed:
       break;

@@ -48,6 +48,11 @@ http::response server_refusal(int status, std::string_view detail);
 http::response key_in_use(std::string_view request_id);
 http::response key_reused(std::string_view request_id);
 
+// An answer stored under an Idempotency-Key, sent as it was (JSON, or a problem from 300 on);
+// replayed: with Idempotent-Replayed: true and, for a 201, Location `collection`/<its id>.
+http::response stored_response(stored_answer answer);
+http::response replayed_response(stored_answer answer, std::string_view collection);
+
 // The answer to POST /v1/shipments for each purchase outcome.
 http::response purchase_response(purchase_outcome outcome, std::string_view request_id);
 

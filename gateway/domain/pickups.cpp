@@ -105,6 +105,23 @@ std::string in_carrier(const carriers::configured_carrier& c) {
   return std::string(c.adapter->display_name());
 }
 
+// The answer of a key a request already holds (a replay, a twin in progress, another body);
+// nothing when the key was free and is now this booking's.
+std::optional<pickup_outcome> held_key_answer(store::claim c) {
+  using kind = pickup_outcome::kind;
+  switch (c.result) {
+    case store::claim::outcome::replay:
+      return pickup_outcome{.what = kind::replayed, .status = c.status, .body = std::move(c.body)};
+    case store::claim::outcome::in_progress:
+      return pickup_outcome{.what = kind::in_progress};
+    case store::claim::outcome::mismatch:
+      return pickup_outcome{.what = kind::key_reused};
+    case store::claim::outcome::claimed:
+      break;
+  }
+  return std::nullopt;
+}
+
 std::string carriers_with_pickups(const carriers::registry& registry) {
   std::string list;
   for (const auto& id : registry.ids())
@@ -138,6 +155,13 @@ std::string pickup_service::local_today(std::string_view country,
 task<pickup_outcome> pickup_service::book(pickup_order order, std::string request_id) {
   using kind = pickup_outcome::kind;
   auto& in = order.input;
+  // The key first: a booking's checks depend on state that changes once it succeeded (its
+  // shipments move on, its date passes), so the retry of a booked request must replay before
+  // being checked again. (The claim below settles races; this only reads.)
+  auto held = co_await db_.find_key(order.tenant, order.idempotency_key, order.request_hash);
+  if (!held) co_return pickup_outcome{.what = kind::failed, .cause = std::move(held.error())};
+  if (*held)
+    if (auto answer = held_key_answer(std::move(**held))) co_return std::move(*answer);
   std::vector<field_error> errors = std::move(in.errors);
   const auto* carrier = in.carrier.empty() ? nullptr : carriers_.find(in.carrier);
   const bool books_pickups = carrier && carrier->adapter->caps().pickups;
@@ -232,17 +256,7 @@ task<pickup_outcome> pickup_service::book(pickup_order order, std::string reques
   row.body = render_pickup(row, in);
   auto claimed = co_await db_.claim_pickup(order.request_hash, row, row.created_at);
   if (!claimed) co_return pickup_outcome{.what = kind::failed, .cause = std::move(claimed.error())};
-  switch (claimed->result) {
-    case store::claim::outcome::replay:
-      co_return pickup_outcome{
-          .what = kind::replayed, .status = claimed->status, .body = std::move(claimed->body)};
-    case store::claim::outcome::in_progress:
-      co_return pickup_outcome{.what = kind::in_progress};
-    case store::claim::outcome::mismatch:
-      co_return pickup_outcome{.what = kind::key_reused};
-    case store::claim::outcome::claimed:
-      break;
-  }
+  if (auto answer = held_key_answer(std::move(*claimed))) co_return std::move(*answer);
 
   // The key and the booking in flight are on disk: the carrier may be called now.
   const carriers::pickup_request request{.pickup_id = row.id,

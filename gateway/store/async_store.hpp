@@ -107,6 +107,14 @@ class async_store {
   // Deletes processed pushes received before `before` (RFC 3339). Returns how many.
   virtual task<result<int>> purge_pushes(const std::string& before) = 0;
 
+  // What (tenant, key) already answers for a request of `request_hash`, read without taking it:
+  // nothing while the key is free; otherwise mismatch, in_progress or replay (with the stored
+  // answer), as a claim would say. For requests whose checks depend on state that changes after
+  // they succeed (a pickup's shipments, its date): their retry replays before being checked again.
+  virtual task<result<std::optional<claim>>> find_key(const std::string& tenant,
+                                                      const std::string& key,
+                                                      const std::string& request_hash) = 0;
+
   // --- carrier pickups (DESIGN §4, docs/pickups.md). The writes resume once durable.
   // Takes (tenant, key) for `request_hash` as claim_purchase does and, when the key was free,
   // records `pending` (status booking, owned by this instance) with its shipments, all in one

@@ -90,6 +90,14 @@ class sqlite_async_store final : public async_store {
     co_return co_await read(&pool_, &op);
   }
 
+  task<result<std::optional<claim>>> find_key(const std::string& tenant, const std::string& key,
+                                              const std::string& request_hash) override {
+    const std::function<result<std::optional<claim>>()> op = [&] {
+      return db_.find_key(tenant, key, request_hash);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
   task<result<claim>> claim_pickup(const std::string& request_hash, const pickup_row& pending,
                                    const std::string& now) override {
     const std::function<result<claim>()> op = [&] {

@@ -224,6 +224,10 @@ class store {
   virtual result<std::vector<interrupted_purchase>> interrupted_purchases(
       std::string_view self) = 0;
 
+  // Who holds (tenant, key) for `request_hash` (async_store.hpp), read only.
+  virtual result<std::optional<claim>> find_key(std::string_view tenant, std::string_view key,
+                                                std::string_view request_hash) = 0;
+
   // --- carrier pickups (async_store.hpp says what each records); the writes are durable
   virtual result<claim> claim_pickup(std::string_view request_hash, const pickup_row& pending,
                                      std::string_view now, std::string_view owner) = 0;

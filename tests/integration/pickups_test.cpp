@@ -261,9 +261,10 @@ TEST_F(pickups, a_colissimo_mailbox_pickup_is_booked_on_an_offered_date_and_cann
   // The sandbox offers the next working days in France; a date it does not offer is refused
   // with the offered ones, and frees the key for the next try.
   response booked;
+  std::string body;
   for (int days = 1; days <= 7; ++days) {
-    booked =
-        book(acme_, pickup_body("colissimo", local_date("Europe/Paris", days), {a}), "mailbox-1");
+    body = pickup_body("colissimo", local_date("Europe/Paris", days), {a});
+    booked = book(acme_, body, "mailbox-1");
     if (booked.status == 201) break;
     expect_problem(booked, 422);
     EXPECT_EQ(error_fields(booked), std::set<std::string>{"date"}) << booked.body;
@@ -278,6 +279,17 @@ TEST_F(pickups, a_colissimo_mailbox_pickup_is_booked_on_an_offered_date_and_cann
   EXPECT_NE(cancel.body.find("mailbox"), std::string::npos) << cancel.body;
   EXPECT_EQ(string_at(parse_object(env_->call("GET", "/v1/pickups/" + id, acme_).body), "status"),
             "scheduled");
+  // Its parcel moves on (voided here): a retry of the booking still replays its 201, rather than
+  // being checked again against a shipment that is no longer label_created.
+  ASSERT_EQ(env_->call("POST", "/v1/shipments/" + a + "/cancel", acme_).status, 200);
+  auto retry = book(acme_, body, "mailbox-1");
+  ASSERT_EQ(retry.status, 201) << describe(retry);
+  EXPECT_EQ(retry.header("idempotent-replayed"), "true");
+  EXPECT_EQ(string_at(parse_object(retry.body), "id"), id);
+  // A new key for the same parcel is checked, and refused.
+  auto fresh = book(acme_, body, "mailbox-2");
+  expect_problem(fresh, 422);
+  EXPECT_EQ(error_fields(fresh), std::set<std::string>{"shipment_ids[0]"}) << fresh.body;
 }
 
 TEST_F(pickups, only_merchants_book_and_cancel) {

@@ -1096,6 +1096,29 @@ TEST_P(pickup_store_contract, a_claimed_pickup_is_scheduled_then_its_key_replays
   EXPECT_EQ(wait(db().claim_pickup(hash, p, kNow)).value().body, body);
 }
 
+TEST_P(pickup_store_contract, find_key_reads_what_a_claim_would_say_without_taking_the_key) {
+  const auto a = buy("acme");
+  const std::string hash = "hash-f";
+  auto free_key = wait(db().find_key("acme", "pk-find", hash));
+  ASSERT_TRUE(free_key.has_value()) << free_key.error().message;
+  EXPECT_FALSE(free_key->has_value());
+  // Reading did not take it: the claim still does.
+  const auto p = pickup("acme", "pk-find", {a});
+  ASSERT_EQ(claim_of(hash, p), claim::outcome::claimed);
+  EXPECT_EQ(wait(db().find_key("acme", "pk-find", hash)).value()->result,
+            claim::outcome::in_progress);
+  EXPECT_EQ(wait(db().find_key("acme", "pk-find", "hash-other")).value()->result,
+            claim::outcome::mismatch);
+  EXPECT_FALSE(wait(db().find_key("globex", "pk-find", hash)).value().has_value())
+      << "another tenant's key of the same name";
+  ASSERT_TRUE(wait(db().finish_pickup(moved(p, "scheduled"), 201, R"({"ok":1})")).has_value());
+  auto replay = wait(db().find_key("acme", "pk-find", hash)).value();
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(replay->result, claim::outcome::replay);
+  EXPECT_EQ(replay->status, 201);
+  EXPECT_EQ(replay->body, R"({"ok":1})");
+}
+
 TEST_P(pickup_store_contract, a_pickup_key_in_use_or_reused_with_another_request_is_reported) {
   const auto a = buy("acme");
   const std::string first = "hash-a", second = "hash-b";

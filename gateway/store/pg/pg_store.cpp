@@ -337,6 +337,20 @@ std::string text_array(const std::vector<std::string>& items) {
   return out;
 }
 
+claim claim_of(const rows& k, int i, std::string_view request_hash) {
+  claim c;
+  if (k.text(i, 0) != request_hash) {
+    c.result = claim::outcome::mismatch;
+  } else if (k.text(i, 1) == "finished") {
+    c.result = claim::outcome::replay;
+    c.status = static_cast<int>(k.integer(i, 2));
+    c.body = std::string(k.text(i, 3));
+  } else {
+    c.result = claim::outcome::in_progress;
+  }
+  return c;
+}
+
 error storage_error(const db_error& e, const char* what) {
   const bool transient = e.what == failure::pool_exhausted || e.what == failure::unreachable ||
                          e.what == failure::connection_lost || e.what == failure::timeout ||
@@ -437,17 +451,17 @@ task<result<claim>> pg_store::claim_purchase(const std::string& request_hash, co
     co_return fail(
         storage_error({.what = failure::other, .sqlstate = {}, .message = "key vanished"},
                       "claim idempotency key"));
-  claim c;
-  if (k.text(0, 0) != request_hash) {
-    c.result = claim::outcome::mismatch;
-  } else if (k.text(0, 1) == "finished") {
-    c.result = claim::outcome::replay;
-    c.status = static_cast<int>(k.integer(0, 2));
-    c.body = std::string(k.text(0, 3));
-  } else {
-    c.result = claim::outcome::in_progress;
-  }
-  co_return c;
+  co_return claim_of(k, 0, request_hash);
+}
+
+task<result<std::optional<claim>>> pg_store::find_key(const std::string& tenant,
+                                                      const std::string& key,
+                                                      const std::string& request_hash) {
+  const std::vector<statement> q{call("read_key", {tenant, key})};
+  auto r = co_await run(q, "read idempotency key");
+  if (!r) co_return fail(std::move(r.error()));
+  if ((*r)[0].size() == 0) co_return std::optional<claim>();
+  co_return std::optional<claim>(claim_of((*r)[0], 0, request_hash));
 }
 
 task<result<void>> pg_store::complete_purchase(const shipment_row& shipment,

@@ -45,6 +45,8 @@ class pg_store final : public async_store {
   task<result<bool>> revoke_api_key(const std::string& id, const std::string& at);
 
   task<result<std::optional<api_key>>> find_api_key(const std::string& key_hash) override;
+  task<result<std::optional<claim>>> find_key(const std::string& tenant, const std::string& key,
+                                              const std::string& request_hash) override;
   task<result<claim>> claim_purchase(const std::string& request_hash, const shipment_row& pending,
                                      const std::string& now) override;
   task<result<void>> complete_purchase(const shipment_row& shipment, const stored_label& label,

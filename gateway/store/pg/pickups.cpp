@@ -82,19 +82,7 @@ task<result<claim>> pg_store::claim_pickup(const std::string& request_hash,
     }
     if ((*r)[0].integer(0, 0) == 1) co_return claim{};
     const auto& k = (*r)[1];
-    if (k.size() == 1) {
-      claim c;
-      if (k.text(0, 0) != request_hash) {
-        c.result = claim::outcome::mismatch;
-      } else if (k.text(0, 1) == "finished") {
-        c.result = claim::outcome::replay;
-        c.status = static_cast<int>(k.integer(0, 2));
-        c.body = std::string(k.text(0, 3));
-      } else {
-        c.result = claim::outcome::in_progress;
-      }
-      co_return c;
-    }
+    if (k.size() == 1) co_return claim_of(k, 0, request_hash);
     const auto& s = (*r)[2];
     if (s.size() == 1)
       co_return fail(shipment_taken(pending, static_cast<std::size_t>(s.integer(0, 0)),

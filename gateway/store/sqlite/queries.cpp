@@ -41,7 +41,39 @@ shipment_row read_shipment(const statement& s) {
   return r;
 }
 
+// The claim a key row (request_hash, state, response_status, response_body) stands for.
+claim claim_of(const statement& q, std::string_view request_hash) {
+  claim c;
+  if (q.text(0) != request_hash) {
+    c.result = claim::outcome::mismatch;
+  } else if (q.text(1) == "finished") {
+    c.result = claim::outcome::replay;
+    c.status = static_cast<int>(q.integer(2));
+    c.body = q.text(3);
+  } else {
+    c.result = claim::outcome::in_progress;
+  }
+  return c;
+}
+
+constexpr const char* kReadKey =
+    "SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
+    "WHERE tenant_id = ? AND key = ?";
+
 }  // namespace
+
+result<std::optional<claim>> sqlite_store::find_key(std::string_view tenant, std::string_view key,
+                                                    std::string_view request_hash) {
+  auto reader = readers_.acquire();
+  if (!reader) return std::unexpected(reader.error());
+  connection& db = reader->get();
+  statement q(db, kReadKey);
+  q.bind(1, tenant).bind(2, key);
+  const int rc = q.step();
+  if (rc == SQLITE_ROW) return std::optional<claim>(claim_of(q, request_hash));
+  if (rc != SQLITE_DONE) return db_error(db.db, "read idempotency key");
+  return std::optional<claim>();
+}
 
 result<claim> sqlite_store::claim_purchase(std::string_view request_hash,
                                            const shipment_row& pending, std::string_view now,
@@ -438,24 +470,10 @@ result<std::optional<claim>> sqlite_store::take_key(std::string_view tenant, std
                                                     std::string_view resource_id,
                                                     std::string_view now) {
   connection& w = writer_.in_batch();
-  statement q(w,
-              "SELECT request_hash, state, response_status, response_body FROM idempotency_keys "
-              "WHERE tenant_id = ? AND key = ?");
+  statement q(w, kReadKey);
   q.bind(1, tenant).bind(2, key);
   const int rc = q.step();
-  if (rc == SQLITE_ROW) {
-    claim c;
-    if (q.text(0) != request_hash) {
-      c.result = claim::outcome::mismatch;
-    } else if (q.text(1) == "finished") {
-      c.result = claim::outcome::replay;
-      c.status = static_cast<int>(q.integer(2));
-      c.body = q.text(3);
-    } else {
-      c.result = claim::outcome::in_progress;
-    }
-    return std::optional<claim>(std::move(c));
-  }
+  if (rc == SQLITE_ROW) return std::optional<claim>(claim_of(q, request_hash));
   if (rc != SQLITE_DONE) return db_error(w.db, "read idempotency key");
   statement k(w,
               "INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, shipment_id, "

@@ -108,6 +108,9 @@ class sqlite_store final : public store {
   result<point_scan_page> list_point_scans(std::string_view point_id, point_parcel_state state,
                                            std::string_view starting_after, int limit) override;
 
+  result<std::optional<claim>> find_key(std::string_view tenant, std::string_view key,
+                                        std::string_view request_hash) override;
+
   // pickups.cpp
   result<claim> claim_pickup(std::string_view request_hash, const pickup_row& pending,
                              std::string_view now, std::string_view owner) override;
