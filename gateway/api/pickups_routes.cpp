@@ -1,6 +1,5 @@
 // Routes of the pickup resource (DESIGN §4 "Pickups", docs/pickups.md).
 
-
 #include "gateway/api/gateway_api.hpp"
 #include "gateway/api/route_support.hpp"
 #include "gateway/domain/ids.hpp"
