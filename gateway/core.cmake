@@ -18,6 +18,7 @@ add_library(parcelgate_core STATIC
   api/webhooks_routes.cpp
   api/point_scan_routes.cpp
   api/pickups_routes.cpp
+  api/labelless_routes.cpp
   app.cpp
   carriers/circuit_breaker.cpp
   carriers/http_client.cpp
@@ -38,6 +39,7 @@ add_library(parcelgate_core STATIC
   domain/points_finder.cpp
   domain/pickup_input.cpp
   domain/pickups.cpp
+  domain/labelless.cpp
   http/problem.cpp
   http/server.cpp
   store/blocking_pool.cpp
@@ -63,6 +65,7 @@ add_library(parcelgate_core STATIC
   store/sqlite/tracking_reads.cpp
   store/sqlite/point_scans.cpp
   store/sqlite/pickups.cpp
+  store/sqlite/labelless.cpp
   store/sqlite/webhooks.cpp
   store/sqlite/writer.cpp
   telemetry/log.cpp

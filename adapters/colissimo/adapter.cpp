@@ -152,6 +152,9 @@ class colissimo_adapter final : public carriers::carrier_adapter {
         "scans: cancelling is recorded by the gateway alone; an unused label must not be dropped "
         "off.";
     c.returns = true;
+    // Label-less returns: the gateway issues the code; the post office or relay that scans it
+    // has the label bought then (docs/labelless-returns.md).
+    c.labelless_returns = true;
     c.points = true;  // point retrait web service (points.hpp), same account as labels
     // Mailbox pickups (pickup.hpp): the postman takes parcels Colissimo sold from the sender's
     // mailbox on a date the SLS dates service offers; SLS has no call to cancel one.

@@ -120,6 +120,9 @@ class mondialrelay_adapter final : public carriers::carrier_adapter {
         "refunded "
         "only through Mondial Relay customer service.";
     c.returns = true;
+    // Label-less returns: the gateway issues the code; the Point Relais that scans it has the
+    // label bought then (docs/labelless-returns.md).
+    c.labelless_returns = true;
     // WSI2_TracingColisDetaille takes one Expedition; Mondial Relay publishes no request rate.
     c.tracking_poll = true;
     c.tracking_batch = mr::kTracingBatch;

@@ -21,6 +21,7 @@ std::string request_id_for(const http::request& request) {
 gateway_api::gateway_api(api_deps deps) : deps_(std::move(deps)) {
   add_system_routes(router_, deps_);
   add_shipment_routes(router_, deps_);
+  add_labelless_routes(router_, deps_);
   add_rate_routes(router_, deps_);
   add_carrier_push_routes(router_, deps_);
   add_tracking_routes(router_, deps_);

@@ -93,6 +93,7 @@ class gateway_api {
 
 // Route registration, one function per area.
 void add_shipment_routes(router& r, api_deps& deps);
+void add_labelless_routes(router& r, api_deps& deps);
 void add_system_routes(router& r, api_deps& deps);
 void add_rate_routes(router& r, api_deps& deps);
 void add_carrier_push_routes(router& r, api_deps& deps);

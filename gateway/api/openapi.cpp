@@ -57,8 +57,8 @@ json::object tracking_statuses() {
 // contract test. A member that can be null is typed ["<type>", "null"].
 
 constexpr std::string_view kSchemas = R"json({
-"ShipmentStatus": {"type": "string", "enum": ["label_created", "pending_confirmation", "cancelled"],
-  "description": "label_created: the carrier sold the label. pending_confirmation: the carrier may have sold one (timeout or unreadable answer); it is reconciled, never bought again. cancelled: voided."},
+"ShipmentStatus": {"type": "string", "enum": ["awaiting_dropoff", "label_created", "pending_confirmation", "cancelled"],
+  "description": "awaiting_dropoff: a label-less return issued, its label not bought yet (a collection point's scan of its return_code buys it). label_created: the carrier sold the label. pending_confirmation: the carrier may have sold one (timeout or unreadable answer); it is reconciled, never bought again. cancelled: voided."},
 "ShipmentId": {"type": "string", "pattern": "^shp_[0-9a-z]{15}$", "examples": ["shp_0a1b2c3d4e5f6g7"]},
 "CountryCode": {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2, uppercase"},
 "Dimensions": {"type": "object", "additionalProperties": false, "required": ["length", "width", "height"],
@@ -99,7 +99,9 @@ constexpr std::string_view kSchemas = R"json({
     "parcels": {"type": "array", "minItems": 1, "maxItems": @MAX_PARCELS@, "items": {"$ref": "#/components/schemas/Parcel"}},
     "label": {"anyOf": [{"type": "null"},
                         {"type": "object", "additionalProperties": false,
-                         "properties": {"format": {"anyOf": [{"$ref": "#/components/schemas/LabelFormat"}, {"type": "null"}], "default": "pdf"},
+                         "properties": {"mode": {"anyOf": [{"type": "string", "enum": ["print", "labelless"]}, {"type": "null"}], "default": "print",
+                                                 "description": "labelless (returns only, carriers with capabilities.labelless_returns): no label now; a return_code and a QR code the customer shows at a collection point, which buys the label then"},
+                                        "format": {"anyOf": [{"$ref": "#/components/schemas/LabelFormat"}, {"type": "null"}], "default": "pdf"},
                                         "size": {"anyOf": [{"$ref": "#/components/schemas/LabelSize"}, {"type": "null"}], "default": "a6"}}}]},
     "selection": {"anyOf": [{"type": "string", "enum": ["cheapest", "fastest"]}, {"type": "null"}],
                   "description": "Only with carrier auto; cheapest by default"}}},
@@ -138,6 +140,10 @@ constexpr std::string_view kSchemas = R"json({
     "service": {"$ref": "#/components/schemas/ServiceLevel"},
     "carrier_service": {"type": ["string", "null"], "description": "The carrier's product code"},
     "pickup_point_id": {"type": ["string", "null"]},
+    "return_code": {"type": ["string", "null"], "pattern": "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}[0-9A-HJKMNP-TV-Z*~$=U]$",
+                    "description": "A label-less return's code as people read it (Crockford base32, the last symbol a check symbol); null for printed labels"},
+    "qr_code_url": {"type": ["string", "null"], "pattern": "^/v1/shipments/shp_[0-9a-z]{15}/qr$",
+                    "description": "Where the return code's QR code is served (PNG, or SVG with ?format=svg); null for printed labels"},
     "tracking_number": {"type": ["string", "null"], "description": "null until the carrier sold the label"},
     "tracking_url": {"type": ["string", "null"]},
     "carrier_reference": {"type": "string",

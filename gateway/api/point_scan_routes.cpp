@@ -28,8 +28,12 @@
 #include "gateway/api/route_support.hpp"
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/labelless.hpp"
+#include "gateway/domain/return_code.hpp"
 #include "gateway/domain/tracking_service.hpp"
 #include "gateway/store/async_store.hpp"
+#include "gateway/tariffs/tariff_book.hpp"
+#include "gateway/webhooks/signing.hpp"
 
 namespace parcelgate::api {
 
@@ -156,6 +160,9 @@ struct scan_request {
   // Carriers whose shipments are looked up: the point's own, and for a handover every configured
   // one so that another network's parcel is told apart from an unknown one.
   std::vector<std::string> carriers;
+  // The carrier the parcel must be of: the point's own when empty (a label-less return of the
+  // gateway's `local` network is scanned at any point).
+  std::string carrier{};
 };
 
 struct scan_answer {
@@ -187,7 +194,7 @@ boost::asio::awaitable<result<scan_answer>> record_scan(scan_deps* d, const scan
   auto found = co_await d->api->db.find_shipments_by_tracking(any_tenant, r->barcode, r->carriers,
                                                               kLookupLimit);
   if (!found) co_return std::unexpected(found.error());
-  const std::string carrier(point_carrier(r->point_id));
+  const std::string carrier(r->carrier.empty() ? point_carrier(r->point_id) : r->carrier);
   const auto row = std::find_if(found->begin(), found->end(),
                                 [&](const store::shipment_row& s) { return s.carrier == carrier; });
   if (row == found->end()) {
@@ -239,6 +246,108 @@ json::object scan_json(const store::point_scan& s, bool again) {
           {"already_recorded", again}};
 }
 
+// ---- POST /v1/points/{point_id}/dropoffs with a return_code: a label-less return
+// ------------------
+
+std::optional<label_format> read_label_format(const json::object& body,
+                                              std::vector<field_error>& errors) {
+  const auto* v = body.if_contains("label_format");
+  if (!v || v->is_null()) return std::nullopt;
+  auto f = v->is_string() ? parse_label_format(v->as_string()) : std::nullopt;
+  if (!f) errors.push_back({"label_format", "must be one of pdf, zpl, png"});
+  return f;
+}
+
+std::optional<label_size> read_label_size(const json::object& body,
+                                          std::vector<field_error>& errors) {
+  const auto* v = body.if_contains("label_size");
+  if (!v || v->is_null()) return std::nullopt;
+  auto f = v->is_string() ? parse_label_size(v->as_string()) : std::nullopt;
+  if (!f) errors.push_back({"label_size", "must be one of a6, 4x6, a4"});
+  return f;
+}
+
+// The code is read, the label bought (or found, for this point's earlier scan) and the drop-off
+// recorded on the bought parcel; the answer is the scan with the label to print.
+task_response redeem_dropoff(context& ctx, scan_deps* d, std::string point_id, std::string typed,
+                             std::optional<label_format> format, std::optional<label_size> size,
+                             std::string at) {
+  const auto code = normalize_return_code(typed);
+  if (!code)
+    co_return validation_failed(
+        ctx, {{"return_code",
+               "is not a return code: 11 symbols ending with a check symbol, e.g. K7QM-4TZX-P9H "
+               "(the check failed: read or type it again)"}});
+  const auto tariff_set = d->api->tariffs.current();
+  redeem_request request{.point_id = point_id,
+                         .return_code = *code,
+                         .format = format,
+                         .size = size,
+                         .request_id = ctx.request_id};
+  auto out = co_await redeem_return_code(d->api->db, d->api->shipping, d->api->carriers,
+                                         tariff_set.get(), std::move(request));
+  using kind = redeem_outcome::kind;
+  const std::string shown = format_return_code(*code);
+  switch (out.what) {
+    case kind::label:
+      break;
+    case kind::not_found:
+      co_return problem(ctx, 404, "not-found", "Not found",
+                        "no label-less return has the code " + shown,
+                        {{"return_code", "no return has this code"}});
+    case kind::wrong_network:
+      co_return problem(ctx, 409, "wrong-network", "The return goes with another network",
+                        "return " + shown + " goes with " + out.shipment.carrier +
+                            ": the customer hands it in at a " + out.shipment.carrier + " point",
+                        {{"return_code", "a return of " + out.shipment.carrier}});
+    case kind::cancelled:
+      co_return problem(
+          ctx, 409, "shipment-cancelled", "The return is cancelled",
+          "the merchant cancelled return " + shown + ": its code is void, refuse the parcel",
+          {{"return_code", "the return of this code is cancelled"}});
+    case kind::other_point:
+      co_return problem(ctx, 409, "return-code-used", "The code was used at another point",
+                        "return " + shown +
+                            " was handed in at another collection point, whose label was bought "
+                            "there: refuse the parcel",
+                        {{"return_code", "redeemed at another point"}});
+    case kind::in_progress: {
+      auto res = problem(ctx, 409, "label-in-progress", "The label is being bought",
+                         "another scan of return " + shown +
+                             " is buying its label at this moment: scan again in a second");
+      res.fields.push_back({"Retry-After", "1"});
+      co_return res;
+    }
+    case kind::invalid:
+      co_return validation_failed(ctx, std::move(out.fields));
+    case kind::answered:
+      co_return stored_response(std::move(out.answer));
+    case kind::refused:
+    case kind::failed:
+      co_return error_response(out.cause, ctx.request_id);
+  }
+  const auto& shipment = out.shipment;
+  const scan_request scan{.point_id = point_id,
+                          .barcode = shipment.tracking_number,
+                          .kind = "dropoff",
+                          .at = at,
+                          .carriers = {shipment.carrier},
+                          .carrier = shipment.carrier};
+  auto answer = co_await record_scan(d, &scan);
+  if (!answer) co_return error_response(answer.error(), ctx.request_id);
+  if (!answer->scan)  // the bought parcel is not found by its number, or was cancelled since
+    co_return problem(ctx, 409, "shipment-cancelled", "The return is cancelled",
+                      "return " + shown + " changed while its drop-off was recorded: refuse it",
+                      {{"return_code", "the return of this code is cancelled"}});
+  const bool again = answer->outcome == scan_outcome::already_recorded && !out.bought_now;
+  auto o = scan_json(*answer->scan, again);
+  o["return_code"] = shown;
+  o["label"] = json::object{{"format", out.label->format},
+                            {"content_type", out.label->content_type},
+                            {"data_base64", webhooks::base64_encode(out.label->bytes)}};
+  co_return http::response::json(again ? 200 : 201, json::serialize(o));
+}
+
 // ---- POST /v1/points/{point_id}/dropoffs -------------------------------------------------------
 
 task_response create_dropoff(context& ctx, scan_deps* d) {
@@ -248,23 +357,32 @@ task_response create_dropoff(context& ctx, scan_deps* d) {
   if (auto* res = std::get_if<http::response>(&read)) co_return std::move(*res);
   const auto& body = std::get<json::object>(read);
   std::vector<field_error> errors;
-  refuse_unknown_fields(body, {"barcode", "return_code", "scanned_at"}, errors);
-  if (body.contains("return_code"))
-    // Label-less returns (a QR or RMA code instead of a label) are not issued by this gateway
-    // yet, so no code can name one; nothing is bought or faked in its place.
-    errors.push_back({"return_code",
-                      "this gateway has no label-less return with this code (label-less returns "
-                      "are not issued yet): scan the parcel's label barcode"});
-  std::string barcode;
-  if (const auto* b = body.if_contains("barcode"); !b) {
-    if (!body.contains("return_code")) errors.push_back({"barcode", "required"});
-  } else if (!b->is_string()) {
+  refuse_unknown_fields(
+      body, {"barcode", "return_code", "scanned_at", "label_format", "label_size"}, errors);
+  std::string barcode, code;
+  const auto* b = body.if_contains("barcode");
+  const auto* c = body.if_contains("return_code");
+  if (b && c) {
+    errors.push_back({"return_code", "give the label's barcode or a return code, not both"});
+  } else if (!b && !c) {
+    errors.push_back({"barcode", "required (or return_code for a label-less return)"});
+  } else if (b && !b->is_string()) {
     errors.push_back({"barcode", "must be a string (the tracking number on the label)"});
-  } else {
+  } else if (b) {
     barcode = std::string(b->as_string());
+  } else if (!c->is_string() || c->as_string().empty() || c->as_string().size() > 64) {
+    errors.push_back({"return_code", "must be the code of a label-less return (1-64 characters)"});
+  } else {
+    code = std::string(c->as_string());
   }
+  const auto format = read_label_format(body, errors);
+  const auto size = read_label_size(body, errors);
+  if (b && (format || size))
+    errors.push_back({format ? "label_format" : "label_size",
+                      "only with a return_code: a parcel with a barcode has its label"});
   const std::string at = scan_time(body, "scanned_at", errors);
   if (!errors.empty()) co_return validation_failed(ctx, std::move(errors));
+  if (c) co_return co_await redeem_dropoff(ctx, d, point_id, std::move(code), format, size, at);
 
   auto not_found = [&] {
     return problem(ctx, 404, "not-found", "Not found",
@@ -450,7 +568,13 @@ constexpr const char* kScanSchema = R"({"type": "object", "additionalProperties"
                "description": "The shipment's status now"},
     "scanned_at": {"type": "string", "format": "date-time", "description": "When the first scan happened, RFC 3339 UTC"},
     "recorded_at": {"type": "string", "format": "date-time"},
-    "already_recorded": {"type": "boolean", "description": "true: this scan was recorded before; this is the first scan's answer"}}})";
+    "already_recorded": {"type": "boolean", "description": "true: this scan was recorded before; this is the first scan's answer"},
+    "return_code": {"type": "string", "description": "A label-less return's drop-off: its code as people read it"},
+    "label": {"type": "object", "additionalProperties": false, "required": ["format", "content_type", "data_base64"],
+              "description": "A label-less return's drop-off: the label bought for it, to print now",
+              "properties": {"format": {"$ref": "#/components/schemas/LabelFormat"},
+                             "content_type": {"type": "string", "enum": ["application/pdf", "application/x-zpl", "image/png"]},
+                             "data_base64": {"type": "string", "contentEncoding": "base64"}}}}})";
 
 constexpr const char* kScanExample =
     R"({"id": "scn_4f0c2a9e1b7d3c5", "object": "point_scan", "point_id": "mondialrelay:FR:020230", "kind": "dropoff",
@@ -469,29 +593,49 @@ route_doc dropoff_doc() {
       "timeline, its status follows and subscribed merchants get shipment.status_changed. The "
       "same scan again (same point, parcel and kind) records nothing and answers 200 with the "
       "first scan and already_recorded true. No Idempotency-Key is needed: the scan is its own "
-      "key. return_code (label-less returns) is not served yet: 422.";
+      "key. A label-less return is handed in with its return_code instead (read from its QR "
+      "code or typed): its label is bought at this moment, from the return's carrier, in "
+      "label_format (and label_size) when given, and the answer carries it to print "
+      "(label.data_base64). Scanning the code again at this point buys nothing and answers the "
+      "same label (200); at another point it is a 409 (return-code-used). Two scans at once buy "
+      "one label: the second is a 409 with Retry-After.";
   d.params = {{"point_id", "path", true, kPointIdParam, "<carrier>:<CC>:<native id>"}};
   d.request = {media("application/json", R"({"type": "object", "additionalProperties": false,
   "properties": {"barcode": {"type": "string", "description": "The tracking number of the parcel's label"},
-                 "return_code": {"type": "string", "description": "Reserved for label-less returns: answered 422 for now"},
-                 "scanned_at": {"type": "string", "format": "date-time", "description": "Default: now; at most 5 minutes ahead, at most 30 days old"}}})",
+                 "return_code": {"type": "string", "maxLength": 64, "description": "A label-less return's code instead of a barcode: case, dashes and spaces do not matter; O reads as 0, I and L as 1"},
+                 "label_format": {"$ref": "#/components/schemas/LabelFormat", "description": "With return_code: the format the point prints; the return's own when absent"},
+                 "label_size": {"$ref": "#/components/schemas/LabelSize", "description": "With return_code: the page size the point prints"},
+                 "scanned_at": {
+    "type" : "string",
+             "format" : "date-time",
+                        "description" : "Default: now; at most 5 minutes ahead, at most 30 days old"
+  }
+}
+})",
                      R"({"barcode": "12345678", "scanned_at": "2026-12-02T09:14:00Z"})")};
   d.responses = {
-      answer(201, "Recorded", {media("application/json", kScanSchema, kScanExample)}),
+      answer(201, "Recorded (for a return_code: its label bought now)",
+             {media("application/json", kScanSchema, kScanExample)}),
       answer(200, "Recorded before: the first scan's answer",
              {media("application/json", kScanSchema)}),
       answer(400, "Malformed JSON"),
       answer(403, "A point key not bound to this point, or a key whose role may not scan"),
       answer(404,
-             "No parcel of the point's carrier has this barcode (field barcode), or a "
-             "malformed point id"),
+             "No parcel of the point's carrier has this barcode (field barcode), no return has "
+             "this return_code, or a malformed point id"),
       answer(409,
-             "The parcel's shipment is cancelled (field barcode), or another scan of the "
-             "same second"),
+             "The parcel's shipment is cancelled, another scan of the same second, a return of "
+             "another network, a return code used at another point, or its label being bought "
+             "by a twin scan (Retry-After)",
+             {}, {"Retry-After"}),
       answer(415, "The body is not application/json"),
       answer(422,
-             "Invalid fields: unknown ones, scanned_at in the future or older than 30 days, "
-             "a return_code")};
+             "Invalid fields: unknown ones, scanned_at in the future or older than 30 days, a "
+             "return_code whose check symbol fails, a label_format the carrier does not print"),
+      answer(502, "The carrier's answer to the label purchase was unreadable: outcome unknown"),
+      answer(503, "The carrier is unavailable; nothing was bought, the code stays valid", {},
+             {"Retry-After"}),
+      answer(504, "The carrier did not answer in time: outcome unknown")};
   return d;
 }
 

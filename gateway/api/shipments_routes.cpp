@@ -48,6 +48,9 @@ task_response create_shipment(context& ctx, api_deps& deps) {
                                                       .input = std::move(input)},
                                        tariff_set.get());
   if (!command) co_return validation_failed(ctx, std::move(command.error()));
+  if (command->input.labelless)  // nothing is bought now: a point's scan buys the label
+    co_return purchase_response(co_await deps.shipping.issue_labelless(std::move(*command)),
+                                ctx.request_id);
   co_return purchase_response(co_await deps.shipping.purchase(std::move(*command), ctx.request_id),
                               ctx.request_id);
 }
@@ -70,12 +73,12 @@ task_response get_shipment(context& ctx, api_deps& deps) {
 
 bool known_shipment_status(std::string_view s) {
   return s == "label_created" || s == "pending_confirmation" || s == "cancelled" ||
-         parse_tracking_status(s).has_value();
+         s == "awaiting_dropoff" || parse_tracking_status(s).has_value();
 }
 
 // The values `?status=` accepts, for error messages.
 std::string shipment_status_list() {
-  std::string out = "label_created, pending_confirmation, cancelled";
+  std::string out = "awaiting_dropoff, label_created, pending_confirmation, cancelled";
   for (int i = 0; i <= static_cast<int>(tracking_status::unknown); ++i) {
     const auto name = to_string(static_cast<tracking_status>(i));
     if (name != "label_created" && name != "cancelled") out += ", " + std::string(name);
@@ -219,7 +222,10 @@ route_doc create_doc() {
       "Validates the request (every field problem in one 422), picks the contract (carrier auto), "
       "records the Idempotency-Key durably, then buys the label from the carrier. The same key "
       "with the same "
-      "body replays the stored answer (Idempotent-Replayed: true); with another body it is a 422.";
+      "body replays the stored answer (Idempotent-Replayed: true); with another body it is a 422. "
+      "A return with label.mode labelless buys nothing now: it is recorded awaiting_dropoff with "
+      "a return_code and a QR code (qr_code_url), and a collection point's scan of the code buys "
+      "its label (POST /v1/points/{point_id}/dropoffs with return_code).";
   d.params = {
       {"Idempotency-Key", "header", true,
        R"({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"})",

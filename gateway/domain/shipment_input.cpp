@@ -128,7 +128,11 @@ shipment_input parse_shipment_input(std::string_view body,
   }
 
   if (auto* l = c.object(o, "", "label", false)) {
-    c.only_keys(*l, "label", {"format", "size"});
+    c.only_keys(*l, "label", {"mode", "format", "size"});
+    if (auto m = c.str(*l, "label", "mode", false, 20); m == "labelless")
+      in.labelless = true;
+    else if (!m.empty() && m != "print")
+      c.fail("label.mode", "must be print or labelless");
     if (auto f = c.str(*l, "label", "format", false, 10); !f.empty()) {
       if (auto v = parse_label_format(f))
         req.format = *v;
@@ -142,6 +146,10 @@ shipment_input parse_shipment_input(std::string_view body,
         c.fail("label.size", "must be one of a6, 4x6, a4");
     }
   }
+
+  if (in.labelless && req.dir != direction::return_)
+    c.fail("label.mode",
+           "labelless is only for returns (direction return): an outbound parcel needs its label");
 
   in.selection = c.str(o, "", "selection", false, 20);
   if (!in.selection.empty()) {

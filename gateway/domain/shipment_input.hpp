@@ -17,7 +17,11 @@ struct shipment_input {
   std::string carrier;          // "colissimo", or "auto"
   std::string selection;        // "cheapest" | "fastest" | "" (only with carrier auto)
   std::string pickup_point_id;  // as given ("mondialrelay:FR:020230")
-  std::string canonical_json;   // the body re-serialized (whitespace-free), for idempotency
+  // label.mode "labelless": a return whose label is bought when a collection point scans its
+  // return code (docs/labelless-returns.md); label.format and label.size are then the defaults the
+  // point may override.
+  bool labelless = false;
+  std::string canonical_json;  // the body re-serialized (whitespace-free), for idempotency
   std::vector<field_error> errors;
   bool malformed = false;  // not JSON, or not an object
   std::string malformed_detail;

@@ -53,6 +53,9 @@ std::string render_shipment(const shipment_view& v) {
     o["rate"] = nullptr;
   o["rate_unavailable_reason"] =
       v.rate ? json::value(nullptr) : text_or_null(v.rate_unavailable_reason);
+  o["return_code"] = text_or_null(v.return_code);
+  o["qr_code_url"] =
+      v.return_code.empty() ? json::value(nullptr) : json::value("/v1/shipments/" + v.id + "/qr");
   o["reference"] = text_or_null(r.reference);
   o["direction"] = to_string(r.dir);
   o["from"] = render_address(r.from);
@@ -73,6 +76,14 @@ std::string render_shipment(const shipment_view& v) {
   o["created_at"] = v.created_at;
   o["updated_at"] = v.updated_at;
   return json::serialize(o);
+}
+
+std::string return_code_of(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  const auto* code = v.as_object().if_contains("return_code");
+  return code && code->is_string() ? std::string(code->as_string()) : std::string{};
 }
 
 std::string carrier_reference_of(std::string_view body) {

@@ -31,6 +31,9 @@ struct shipment_view {
   std::string created_at, updated_at;
   std::optional<shipment_rate> rate;
   std::string rate_unavailable_reason;  // why `rate` is absent (no tariffs, no contract prices it)
+  // A label-less return's code as people read it ("K7QM-4TZX-P9H"); empty for printed labels.
+  // The body then names it and where its QR code is served.
+  std::string return_code{};
 };
 
 std::string render_shipment(const shipment_view& view);
@@ -41,6 +44,8 @@ boost::json::object render_address(const address& a);
 // Returns `body` with "status" and "updated_at" replaced (used by cancel and reconciliation).
 // The "carrier_reference" member of a stored shipment body; empty when absent or null.
 std::string carrier_reference_of(std::string_view body);
+// The "return_code" member of a stored shipment body (a label-less return); empty otherwise.
+std::string return_code_of(std::string_view body);
 
 std::string restate_shipment(std::string_view body, std::string_view status,
                              std::string_view updated_at);

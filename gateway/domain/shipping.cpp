@@ -4,6 +4,7 @@
 
 #include "gateway/carriers/registry.hpp"
 #include "gateway/domain/ids.hpp"
+#include "gateway/domain/return_code.hpp"
 #include "gateway/domain/shipment_json.hpp"
 #include "gateway/tariffs/contract_choice.hpp"
 #include "gateway/telemetry/log.hpp"
@@ -72,6 +73,13 @@ std::expected<purchase_command, std::vector<field_error>> shipping_service::prep
     return std::any_of(errors.begin(), errors.end(),
                        [&](const field_error& e) { return section(e.field) == section(field); });
   };
+  auto labelless_carriers = [&] {
+    std::string list;
+    for (const auto& c : carriers_.all())
+      if (c.adapter->caps().labelless_returns)
+        list += (list.empty() ? "" : ", ") + std::string(c.adapter->id());
+    return list.empty() ? std::string("no configured carrier does") : "those that do: " + list;
+  };
   if (carrier && !reported("service")) {
     const auto caps = carrier->adapter->caps();
     if (!offers(caps, input.request.service)) {
@@ -91,6 +99,10 @@ std::expected<purchase_command, std::vector<field_error>> shipping_service::prep
         if (!echo) errors.push_back(std::move(fe));
       }
     }
+    if (input.labelless && !caps.labelless_returns && !reported("label"))
+      errors.push_back({.field = "label.mode",
+                        .message = input.carrier + " does not take label-less returns (" +
+                                   labelless_carriers() + ")"});
   } else if (!automatic && !carrier && !reported("carrier")) {
     errors.push_back({.field = "carrier", .message = "unknown carrier"});
   }
@@ -106,6 +118,7 @@ std::expected<purchase_command, std::vector<field_error>> shipping_service::prep
     if (automatic) {
       for (const auto& c : carriers_.all())
         if (offers(c.adapter->caps(), input.request.service) &&
+            (!input.labelless || c.adapter->caps().labelless_returns) &&
             c.adapter->validate(input.request).empty())
           q.carriers.emplace_back(c.adapter->id());
       if (q.carriers.empty())
@@ -148,7 +161,7 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
   const auto* carrier = cmd.carrier;
   auto& req = cmd.input.request;
   const auto now = std::chrono::system_clock::now();
-  req.shipment_id = new_id("shp");
+  req.shipment_id = cmd.shipment_id.empty() ? new_id("shp") : cmd.shipment_id;
 
   store::shipment_row row{.id = req.shipment_id,
                           .tenant = cmd.tenant,
@@ -161,9 +174,8 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
                           .direction = std::string(to_string(req.dir)),
                           .idempotency_key = cmd.idempotency_key,
                           .body = {},
-                          .created_at = rfc3339(now),
-                          .updated_at = {}};
-  row.updated_at = row.created_at;
+                          .created_at = cmd.created_at.empty() ? rfc3339(now) : cmd.created_at,
+                          .updated_at = rfc3339(now)};
   shipment_view view{.id = row.id,
                      .tenant = row.tenant,
                      .status = row.status,
@@ -178,13 +190,14 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
                      .created_at = row.created_at,
                      .updated_at = row.updated_at,
                      .rate = cmd.rate,
-                     .rate_unavailable_reason = cmd.rate_unavailable_reason};
+                     .rate_unavailable_reason = cmd.rate_unavailable_reason,
+                     .return_code = cmd.return_code};
   row.body = render_shipment(view);
 
   result<store::claim> claimed = store::claim{};
   {
     const write_timer timer(metrics_, "claim");
-    claimed = co_await db_.claim_purchase(cmd.request_hash, row, row.created_at);
+    claimed = co_await db_.claim_purchase(cmd.request_hash, row, row.updated_at);
   }
   if (!claimed) {
     telemetry::log_error("idempotency claim failed",
@@ -278,6 +291,80 @@ task<purchase_outcome> shipping_service::purchase(purchase_command cmd, std::str
   cache_.forget_view(row.tracking_number);  // a number a former shipment used is shared now
   co_return purchase_outcome{
       .what = kind::created, .shipment_id = row.id, .body = std::move(row.body)};
+}
+
+task<purchase_outcome> shipping_service::issue_labelless(purchase_command cmd) {
+  using kind = purchase_outcome::kind;
+  auto& req = cmd.input.request;
+  req.shipment_id = new_id("shp");
+  const auto created = now_rfc3339();
+  store::shipment_row row{.id = req.shipment_id,
+                          .tenant = cmd.tenant,
+                          .status = "awaiting_dropoff",
+                          .carrier = cmd.input.carrier,
+                          .service = std::string(to_string(req.service)),
+                          .carrier_service = req.carrier_service,
+                          .tracking_number = {},
+                          .reference = req.reference,
+                          .direction = std::string(to_string(req.dir)),
+                          .idempotency_key = cmd.idempotency_key,
+                          .body = {},
+                          .created_at = created,
+                          .updated_at = created};
+  // 50 random bits: a code drawn twice is all but impossible; the store refuses it if it happens,
+  // and another is drawn.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::string code = new_return_code();
+    const shipment_view view{.id = row.id,
+                             .tenant = row.tenant,
+                             .status = row.status,
+                             .carrier = row.carrier,
+                             .carrier_service = req.carrier_service,
+                             .tracking_number = {},
+                             .tracking_url = {},
+                             .pickup_point_id = cmd.input.pickup_point_id,
+                             .carrier_reference = {},
+                             .request = &req,
+                             .has_label = false,
+                             .created_at = row.created_at,
+                             .updated_at = row.updated_at,
+                             .rate = cmd.rate,
+                             .rate_unavailable_reason = cmd.rate_unavailable_reason,
+                             .return_code = format_return_code(code)};
+    row.body = render_shipment(view);
+    const auto answer = answers_.created(row.body);
+    result<store::claim> claimed = store::claim{};
+    {
+      const write_timer timer(metrics_, "issue");
+      claimed = co_await db_.create_labelless(cmd.request_hash, row, code, cmd.input.canonical_json,
+                                              answer.status, answer.body);
+    }
+    if (!claimed && claimed.error().kind == error_kind::conflict) continue;
+    if (!claimed)
+      co_return purchase_outcome{.what = kind::failed, .cause = std::move(claimed.error())};
+    switch (claimed->result) {
+      case store::claim::outcome::replay:
+        co_return purchase_outcome{
+            .what = kind::replayed,
+            .answer = {.status = claimed->status, .body = std::move(claimed->body)}};
+      case store::claim::outcome::in_progress:
+        co_return purchase_outcome{.what = kind::in_progress};
+      case store::claim::outcome::mismatch:
+        co_return purchase_outcome{.what = kind::key_reused};
+      case store::claim::outcome::claimed:
+        break;
+    }
+    cache_.put(row.id, row.tenant, row.body);
+    telemetry::log_info(
+        "label-less return issued",
+        {{"shipment_id", row.id}, {"carrier", row.carrier}, {"tenant", row.tenant}});
+    co_return purchase_outcome{
+        .what = kind::created, .shipment_id = row.id, .body = std::move(row.body)};
+  }
+  purchase_outcome none;  // named: g++ 12 misreads a braced outcome here as uninitialized
+  none.what = kind::failed;
+  none.cause = make_error(error_kind::internal, "no unused return code could be drawn").error();
+  co_return none;
 }
 
 task<purchase_outcome> shipping_service::finish_unknown(store::shipment_row row, error cause,
@@ -384,37 +471,40 @@ task<result<std::string>> shipping_service::cancel(std::string tenant, std::stri
   if (!found) co_return std::unexpected(found.error());
   if (!*found) co_return make_error(error_kind::not_found, "no shipment " + id);
   auto row = std::move(**found);
-  if (row.status == "cancelled") co_return row.body;  // cancelling twice is harmless
-  if (row.status != "label_created") {
+  if (row.status == "cancelled") co_return row.body;        // cancelling twice is harmless
+  const bool labelless = row.status == "awaiting_dropoff";  // nothing bought: void the code
+  if (row.status != "label_created" && !labelless) {
     std::string why =
         row.status == "pending_confirmation"
             ? "its purchase is not confirmed yet"
             : "the carrier has already handled the parcel (status " + row.status + ")";
     co_return make_error(error_kind::conflict, "shipment " + id + " cannot be cancelled: " + why);
   }
-  const auto* carrier = carriers_.find(row.carrier);
-  if (!carrier)
-    co_return make_error(error_kind::conflict,
-                         "carrier " + row.carrier + " is not configured any more");
-  carriers::carrier_call call(client_, metrics_, carrier->adapter->id(),
-                              std::chrono::steady_clock::now() + carrier->timeout);
-  // A named argument: g++ 12 destroys braced temporaries inside co_await expressions twice.
-  const shipment_ref ref{.shipment_id = row.id,
-                         .tracking_number = row.tracking_number,
-                         .carrier_service = row.carrier_service,
-                         .carrier_reference = carrier_reference_of(row.body)};
-  auto voided = co_await carrier->adapter->cancel_label(ref, call);
-  if (!voided) {
-    auto e = std::move(voided.error());
-    if (e.carrier.empty()) e.carrier = row.carrier;
-    co_return std::unexpected(std::move(e));
+  if (!labelless) {
+    const auto* carrier = carriers_.find(row.carrier);
+    if (!carrier)
+      co_return make_error(error_kind::conflict,
+                           "carrier " + row.carrier + " is not configured any more");
+    carriers::carrier_call call(client_, metrics_, carrier->adapter->id(),
+                                std::chrono::steady_clock::now() + carrier->timeout);
+    // A named argument: g++ 12 destroys braced temporaries inside co_await expressions twice.
+    const shipment_ref ref{.shipment_id = row.id,
+                           .tracking_number = row.tracking_number,
+                           .carrier_service = row.carrier_service,
+                           .carrier_reference = carrier_reference_of(row.body)};
+    auto voided = co_await carrier->adapter->cancel_label(ref, call);
+    if (!voided) {
+      auto e = std::move(voided.error());
+      if (e.carrier.empty()) e.carrier = row.carrier;
+      co_return std::unexpected(std::move(e));
+    }
   }
+  const std::string expected = row.status;  // named: no temporaries inside co_await (g++ 12)
   row.status = "cancelled";
   row.updated_at = now_rfc3339();
   row.body = restate_shipment(row.body, row.status, row.updated_at);
   result<bool> updated = false;
   {
-    const std::string expected = "label_created";  // named: no temporaries inside co_await (g++ 12)
     const write_timer timer(metrics_, "update");
     updated = co_await db_.update_shipment(row, expected);
   }

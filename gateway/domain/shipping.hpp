@@ -78,6 +78,11 @@ struct purchase_command {
   const carriers::configured_carrier* carrier = nullptr;
   std::optional<shipment_rate> rate;    // from the negotiated tariffs, when one prices it
   std::string rate_unavailable_reason;  // when `rate` is empty: why
+  // A label-less return being bought at a point's scan (docs/labelless-returns.md): the purchase
+  // lands on this existing shipment (its id, creation time and code) instead of a new one.
+  std::string shipment_id{};
+  std::string created_at{};
+  std::string return_code{};  // as people read it ("K7QM-4TZX-P9H")
 };
 
 // What a purchase ended in. The API maps each kind to its HTTP answer in one place.
@@ -118,6 +123,13 @@ class shipping_service {
       purchase_order order, const tariffs::tariff_set* tariffs) const;
 
   task<purchase_outcome> purchase(purchase_command command, std::string request_id);
+
+  // Issues a label-less return (label.mode labelless): the shipment is recorded awaiting_dropoff
+  // with a new return code and the request it will be bought with, and the key finished with
+  // the 201, in one durable transaction. Nothing is bought: a collection point's scan of the code
+  // buys the label later (labelless_service). Outcomes: created, replayed, in_progress,
+  // key_reused, failed.
+  task<purchase_outcome> issue_labelless(purchase_command command);
 
   // Voids a label: at the carrier when it supports that, else recorded by the gateway alone.
   // not_found for another tenant's id; conflict once the parcel moved or its outcome is unknown.

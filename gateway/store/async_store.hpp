@@ -115,6 +115,24 @@ class async_store {
                                                       const std::string& key,
                                                       const std::string& request_hash) = 0;
 
+  // --- label-less returns (docs/labelless-returns.md)
+  // Takes (tenant, key) for `request_hash` as claim_purchase does and, when the key was free,
+  // records `shipment` (status awaiting_dropoff, no label) with its return code and the request
+  // it was issued for, and finishes the key with the answer, in one durable transaction: nothing
+  // is bought now, so there is nothing in flight. A return code already issued is a `conflict`
+  // error (50 random bits: the caller draws another).
+  // The purchase a point's scan makes later is an ordinary one (claim_purchase with the
+  // shipment's id): when it lands, it turns this awaiting_dropoff (or meanwhile cancelled)
+  // shipment into the bought one instead of inserting a new shipment.
+  virtual task<result<claim>> create_labelless(const std::string& request_hash,
+                                               const shipment_row& shipment,
+                                               const std::string& return_code,
+                                               const std::string& request_json, int response_status,
+                                               const std::string& response_body) = 0;
+  // The label-less return with this canonical code, of any tenant (points scan every merchant's).
+  virtual task<result<std::optional<labelless_return>>> find_labelless(
+      const std::string& return_code) = 0;
+
   // --- carrier pickups (DESIGN §4, docs/pickups.md). The writes resume once durable.
   // Takes (tenant, key) for `request_hash` as claim_purchase does and, when the key was free,
   // records `pending` (status booking, owned by this instance) with its shipments, all in one

@@ -394,6 +394,32 @@ BEGIN
     AND instr(w.events, ',' || e.type || ',') > 0;
 END;
 )sql"},
+    {10, "label-less returns: codes issued before a label is bought; shipment.created when issued",
+     R"sql(
+CREATE TABLE labelless_returns (
+  shipment_id TEXT PRIMARY KEY REFERENCES shipments(id),
+  tenant_id   TEXT NOT NULL,
+  return_code TEXT NOT NULL UNIQUE,  -- canonical: 11 symbols, no separators
+  request     TEXT NOT NULL,         -- the canonical POST /v1/shipments body, bought from at the scan
+  created_at  TEXT NOT NULL
+) WITHOUT ROWID;
+-- A label-less return is announced when it is issued (awaiting_dropoff), as a bought label is.
+DROP TRIGGER webhook_shipment_inserted;
+CREATE TRIGGER webhook_shipment_inserted AFTER INSERT ON shipments
+WHEN NEW.status IN ('label_created', 'awaiting_dropoff') AND EXISTS (SELECT 1 FROM webhook_endpoints w
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled' AND instr(w.events, ',shipment.created,') > 0)
+BEGIN
+  INSERT INTO webhook_events (id, tenant_id, type, shipment_id, data, created_at, created_ms)
+  VALUES ('evt_' || lower(hex(randomblob(16))), NEW.tenant_id, 'shipment.created', NEW.id, NEW.body,
+          strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+          CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  INSERT INTO webhook_deliveries (event_seq, endpoint_id, tenant_id, next_attempt_ms, created_ms)
+  SELECT e.seq, w.id, w.tenant_id, e.created_ms, e.created_ms
+  FROM webhook_endpoints w JOIN webhook_events e ON e.seq = (SELECT max(seq) FROM webhook_events)
+  WHERE w.tenant_id = NEW.tenant_id AND w.status = 'enabled'
+    AND instr(w.events, ',shipment.created,') > 0;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -98,6 +98,25 @@ class sqlite_async_store final : public async_store {
     co_return co_await read(&pool_, &op);
   }
 
+  task<result<claim>> create_labelless(const std::string& request_hash,
+                                       const shipment_row& shipment, const std::string& return_code,
+                                       const std::string& request_json, int response_status,
+                                       const std::string& response_body) override {
+    const std::function<result<claim>()> op = [&] {
+      return db_.create_labelless(request_hash, shipment, return_code, request_json,
+                                  response_status, response_body);
+    };
+    co_return co_await commit(&db_, &op);
+  }
+
+  task<result<std::optional<labelless_return>>> find_labelless(
+      const std::string& return_code) override {
+    const std::function<result<std::optional<labelless_return>>()> op = [&] {
+      return db_.find_labelless(return_code);
+    };
+    co_return co_await read(&pool_, &op);
+  }
+
   task<result<claim>> claim_pickup(const std::string& request_hash, const pickup_row& pending,
                                    const std::string& now) override {
     const std::function<result<claim>()> op = [&] {

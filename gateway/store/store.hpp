@@ -152,6 +152,15 @@ struct pickup_row {
   std::string created_at{}, updated_at{};   // RFC 3339 UTC
 };
 
+// A label-less return as stored (table labelless_returns, migration 10; docs/labelless-returns.md):
+// a return shipment recorded with status awaiting_dropoff and no label, whose label is bought
+// when a collection point scans its code. The purchase then lands on this same shipment.
+struct labelless_return {
+  shipment_row shipment;     // as it is now
+  std::string return_code;   // canonical: 11 symbols, no separators
+  std::string request_json;  // the canonical POST /v1/shipments body it was issued for
+};
+
 // Result of trying to take an idempotency key for a purchase.
 struct claim {
   enum class outcome {
@@ -227,6 +236,13 @@ class store {
   // Who holds (tenant, key) for `request_hash` (async_store.hpp), read only.
   virtual result<std::optional<claim>> find_key(std::string_view tenant, std::string_view key,
                                                 std::string_view request_hash) = 0;
+
+  // --- label-less returns (async_store.hpp says what each does)
+  virtual result<claim> create_labelless(std::string_view request_hash,
+                                         const shipment_row& shipment, std::string_view return_code,
+                                         std::string_view request_json, int response_status,
+                                         std::string_view response_body) = 0;
+  virtual result<std::optional<labelless_return>> find_labelless(std::string_view return_code) = 0;
 
   // --- carrier pickups (async_store.hpp says what each records); the writes are durable
   virtual result<claim> claim_pickup(std::string_view request_hash, const pickup_row& pending,

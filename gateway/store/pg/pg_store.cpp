@@ -52,7 +52,13 @@ std::vector<prepared_statement> prepared() {
        "s AS (INSERT INTO shipments (" +
            columns +
            ") SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 "
-           "FROM gone RETURNING id), "
+           // A label-less return whose label a point's scan bought becomes the bought shipment
+           // (a cancel that raced the scan loses: the label exists).
+           "FROM gone ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, carrier_service = "
+           "EXCLUDED.carrier_service, tracking_number = EXCLUDED.tracking_number, body = "
+           "EXCLUDED.body, updated_at = EXCLUDED.updated_at, version = shipments.version + 1 "
+           "WHERE shipments.status IN ('awaiting_dropoff', 'cancelled') AND shipments.tenant_id = "
+           "EXCLUDED.tenant_id RETURNING id), "
            "l AS (INSERT INTO labels (shipment_id, format, content_type, bytes) SELECT id, $14, "
            "$15, $16::bytea FROM s "
            "WHERE $14 <> '' ON CONFLICT (shipment_id) DO UPDATE SET format = EXCLUDED.format, "
@@ -178,6 +184,24 @@ std::vector<prepared_statement> prepared() {
        "SELECT " + columns +
            ", version FROM shipments WHERE carrier = ANY($2::text[]) AND tracking_number = $1 "
            "AND ($3 = '' OR tenant_id = $3) ORDER BY seq DESC LIMIT $4::integer"},
+      // A label-less return: its key finished at once (nothing is bought now), the shipment
+      // and its code, or none of it when the key exists (read_key follows in the round trip).
+      {"create_labelless",
+       "WITH k AS (INSERT INTO idempotency_keys (tenant_id, key, request_hash, state, "
+       "shipment_id, created_at, updated_at, response_status, response_body) VALUES ($2, $10, "
+       "$16, 'finished', $1, $12, $13, $17::integer, $18) ON CONFLICT (tenant_id, key) DO NOTHING "
+       "RETURNING 1), "
+       "s AS (INSERT INTO shipments (" +
+           columns +
+           ") SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM k RETURNING id), "
+           "r AS (INSERT INTO labelless_returns (shipment_id, tenant_id, return_code, request, "
+           "created_at) SELECT id, $2, $14, $15, $12 FROM s RETURNING 1) "
+           "SELECT (SELECT count(*) FROM r)"},
+      {"find_labelless",
+       "SELECT s.id, s.tenant_id, s.status, s.carrier, s.service, s.carrier_service, "
+       "s.tracking_number, s.reference, s.direction, s.idempotency_key, s.body, s.created_at, "
+       "s.updated_at, s.version, r.request FROM labelless_returns r JOIN shipments s ON s.id = "
+       "r.shipment_id WHERE r.return_code = $1"},
       // point_scans.cpp: the scans themselves are written by the trigger of migration 8.
       {"find_point_scan",
        "SELECT s.id, s.point_id, s.kind, s.shipment_id, s.tenant_id, s.scanned_at, "
@@ -617,6 +641,49 @@ task<result<std::optional<shipment_row>>> pg_store::get_shipment(const std::stri
   if (!r) co_return fail(std::move(r.error()));
   if ((*r)[0].size() == 0) co_return std::optional<shipment_row>();
   co_return std::optional<shipment_row>(shipment_at((*r)[0], 0));
+}
+
+task<result<claim>> pg_store::create_labelless(const std::string& request_hash,
+                                               const shipment_row& shipment,
+                                               const std::string& return_code,
+                                               const std::string& request_json, int response_status,
+                                               const std::string& response_body) {
+  const auto& r = shipment;
+  const std::vector<statement> q{
+      call("create_labelless", {r.id, r.tenant, r.status, r.carrier, r.service, r.carrier_service,
+                                r.tracking_number, r.reference, r.direction, r.idempotency_key,
+                                r.body, r.created_at, r.updated_at, return_code, request_json,
+                                request_hash, std::to_string(response_status), response_body}),
+      call("read_key", {r.tenant, r.idempotency_key})};
+  auto done = co_await pool_.run(q, until());
+  if (!done) {
+    if (done.error().what == failure::unique_violation &&
+        done.error().message.find("labelless_returns") != std::string::npos)
+      co_return fail(error{.kind = error_kind::conflict,
+                           .message = "return code already issued",
+                           .carrier_code = "postgresql",
+                           .carrier_message = done.error().message,
+                           .retry_after_s = 0});
+    co_return fail(storage_error(done.error(), "issue label-less return"));
+  }
+  if ((*done)[0].integer(0, 0) == 1) co_return claim{};
+  const auto& k = (*done)[1];
+  if (k.size() == 1) co_return claim_of(k, 0, request_hash);
+  co_return fail(storage_error(
+      {.what = failure::other, .sqlstate = {}, .message = "the key vanished while read"},
+      "issue label-less return"));
+}
+
+task<result<std::optional<labelless_return>>> pg_store::find_labelless(
+    const std::string& return_code) {
+  const std::vector<statement> q{call("find_labelless", {return_code})};
+  auto r = co_await run(q, "find label-less return");
+  if (!r) co_return fail(std::move(r.error()));
+  if ((*r)[0].size() == 0) co_return std::optional<labelless_return>();
+  co_return std::optional<labelless_return>(
+      labelless_return{.shipment = shipment_at((*r)[0], 0),
+                       .return_code = return_code,
+                       .request_json = std::string((*r)[0].text(0, 14))});
 }
 
 task<result<shipment_page>> pg_store::list_shipments(const std::string& tenant,

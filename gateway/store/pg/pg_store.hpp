@@ -100,6 +100,14 @@ class pg_store final : public async_store {
                                                  const std::string& starting_after,
                                                  int limit) override;
 
+  // --- label-less returns
+  task<result<claim>> create_labelless(const std::string& request_hash,
+                                       const shipment_row& shipment, const std::string& return_code,
+                                       const std::string& request_json, int response_status,
+                                       const std::string& response_body) override;
+  task<result<std::optional<labelless_return>>> find_labelless(
+      const std::string& return_code) override;
+
   // --- carrier pickups (pickups.cpp)
   task<result<claim>> claim_pickup(const std::string& request_hash, const pickup_row& pending,
                                    const std::string& now) override;

@@ -341,6 +341,21 @@ $fn$)sql",
         "CREATE TRIGGER webhook_pickup_status AFTER UPDATE OF status ON pickups FOR EACH ROW WHEN "
         "(OLD.status IS DISTINCT FROM NEW.status AND NEW.status IN ('scheduled', 'cancelled')) "
         "EXECUTE FUNCTION webhook_pickup_event()"}},
+      {10,
+       "label-less returns: codes issued before a label is bought; shipment.created when issued",
+       {R"sql(CREATE TABLE labelless_returns (
+  shipment_id text PRIMARY KEY REFERENCES shipments(id),
+  tenant_id   text NOT NULL,
+  return_code text NOT NULL UNIQUE,
+  request     text NOT NULL,
+  created_at  text NOT NULL
+))sql",
+        // A label-less return is announced when it is issued (awaiting_dropoff), as a bought
+        // label is.
+        "DROP TRIGGER webhook_shipment_inserted ON shipments",
+        "CREATE TRIGGER webhook_shipment_inserted AFTER INSERT ON shipments FOR EACH ROW WHEN "
+        "(NEW.status IN ('label_created', 'awaiting_dropoff')) EXECUTE FUNCTION "
+        "webhook_shipment_event()"}},
   };
   return list;
 }

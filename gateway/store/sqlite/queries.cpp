@@ -41,6 +41,23 @@ shipment_row read_shipment(const statement& s) {
   return r;
 }
 
+// Binds the kShipmentColumns of `r`, in their order, as parameters 1 to 13.
+void bind_shipment(statement& s, const shipment_row& r) {
+  s.bind(1, r.id)
+      .bind(2, r.tenant)
+      .bind(3, r.status)
+      .bind(4, r.carrier)
+      .bind(5, r.service)
+      .bind(6, r.carrier_service)
+      .bind(7, r.tracking_number)
+      .bind(8, r.reference)
+      .bind(9, r.direction)
+      .bind(10, r.idempotency_key)
+      .bind_borrowed(11, r.body)
+      .bind(12, r.created_at)
+      .bind(13, r.updated_at);
+}
+
 // The claim a key row (request_hash, state, response_status, response_body) stands for.
 claim claim_of(const statement& q, std::string_view request_hash) {
   claim c;
@@ -402,19 +419,7 @@ result<void> sqlite_store::insert_shipment(const shipment_row& r) {
   connection& w = writer_.in_batch();
   statement s(w, std::string("INSERT INTO shipments (") + kShipmentColumns +
                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, r.id)
-      .bind(2, r.tenant)
-      .bind(3, r.status)
-      .bind(4, r.carrier)
-      .bind(5, r.service)
-      .bind(6, r.carrier_service)
-      .bind(7, r.tracking_number)
-      .bind(8, r.reference)
-      .bind(9, r.direction)
-      .bind(10, r.idempotency_key)
-      .bind_borrowed(11, r.body)
-      .bind(12, r.created_at)
-      .bind(13, r.updated_at);
+  bind_shipment(s, r);
   if (s.step() != SQLITE_DONE) return db_error(w.db, "insert shipment");
   return {};
 }
@@ -428,7 +433,23 @@ result<sqlite_store::landing> sqlite_store::land(const shipment_row& r) {
   f.bind(1, r.id).bind(2, r.tenant);
   if (f.step() != SQLITE_DONE) return db_error(w.db, "remove purchase in flight");
   if (sqlite3_changes(w.db) == 1) {
-    if (auto inserted = insert_shipment(r); !inserted) return std::unexpected(inserted.error());
+    // A new shipment; or a label-less return whose label a point's scan bought, which becomes
+    // the bought shipment (a cancel that raced the scan loses: the label exists).
+    statement s(w, std::string("INSERT INTO shipments (") + kShipmentColumns +
+                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+                       "status = excluded.status, carrier_service = excluded.carrier_service, "
+                       "tracking_number = excluded.tracking_number, body = excluded.body, "
+                       "updated_at = excluded.updated_at, version = version + 1 WHERE "
+                       "shipments.status IN ('awaiting_dropoff', 'cancelled') AND "
+                       "shipments.tenant_id = excluded.tenant_id");
+    bind_shipment(s, r);
+    if (s.step() != SQLITE_DONE) return db_error(w.db, "insert shipment");
+    if (sqlite3_changes(w.db) != 1)
+      return std::unexpected(error{.kind = error_kind::internal,
+                                   .message = "storage failure",
+                                   .carrier_code = "sqlite",
+                                   .carrier_message = "shipment " + r.id + " exists already",
+                                   .retry_after_s = 0});
     return landing::moved;
   }
   statement p(w, "SELECT status FROM shipments WHERE id = ? AND tenant_id = ?");

@@ -13,6 +13,7 @@
 //   webhooks.cpp      webhook endpoints, deliveries and attempts (events come from triggers)
 //   point_scans.cpp   collection point scans (rows come from triggers on tracking events)
 //   pickups.cpp       carrier pickups and their shipments
+//   labelless.cpp     label-less returns and their codes
 // A new table's SQL goes next to its peers in queries.cpp (or a new file of its own when it is a
 // job of its own), and its migration at the end of store/migrations.cpp.
 
@@ -110,6 +111,12 @@ class sqlite_store final : public store {
 
   result<std::optional<claim>> find_key(std::string_view tenant, std::string_view key,
                                         std::string_view request_hash) override;
+
+  // labelless.cpp
+  result<claim> create_labelless(std::string_view request_hash, const shipment_row& shipment,
+                                 std::string_view return_code, std::string_view request_json,
+                                 int response_status, std::string_view response_body) override;
+  result<std::optional<labelless_return>> find_labelless(std::string_view return_code) override;
 
   // pickups.cpp
   result<claim> claim_pickup(std::string_view request_hash, const pickup_row& pending,
