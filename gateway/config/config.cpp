@@ -272,6 +272,12 @@ void read_carriers(reader& r, const YAML::Node& n, std::vector<carrier_config>& 
     c.id = kv.first.as<std::string>();
     const std::string path = "carriers." + c.id;
     const YAML::Node& body = kv.second;
+    // `local:` with nothing under it: a carrier whose settings all have defaults (the `local`
+    // network needs no address or credentials) is named and takes them.
+    if (body.IsNull()) {
+      out.push_back(std::move(c));
+      continue;
+    }
     if (!r.is_map(body, path)) continue;
     for (const auto& item : body) {
       auto key = item.first.as<std::string>();

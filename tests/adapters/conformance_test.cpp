@@ -2,7 +2,9 @@
 // adapter (adapters/builtin.hpp) and the null adapter (null_adapter.hpp). A new adapter is
 // picked up from the registry automatically and fails here until it has a profile in
 // kProfiles below: the settings its required keys need, a shipment it accepts, and a fake
-// carrier that serves its recorded success answers.
+// carrier that serves its recorded success answers. A network the gateway runs itself (`local`:
+// labels printed in-process) is marked `in_process`: it has no address to configure and must
+// sell without a single request, so the properties about requests become "nothing was sent".
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,6 +21,7 @@
 #include "tests/adapters/colissimo/test_support.hpp"
 #include "tests/adapters/fake_call.hpp"
 #include "tests/adapters/inpost/test_support.hpp"
+#include "tests/adapters/local/test_support.hpp"
 #include "tests/adapters/mondialrelay/test_support.hpp"
 #include "tests/adapters/null_adapter.hpp"
 
@@ -34,6 +37,7 @@ struct profile {
   carriers::carrier_settings required;       // a valid value for each required key
   std::function<shipment_request()> sample;  // a shipment the adapter accepts
   fake_call::handler carrier;                // answers a sale of `sample` with recorded answers
+  bool in_process = false;                   // no HTTP at all: labels printed by the gateway
 };
 
 outbound_response response(int status, std::string content_type, std::string body) {
@@ -53,7 +57,8 @@ const std::vector<profile>& profiles() {
                 return response(
                     200, "multipart/mixed; boundary=\"uuid:3f1c2a9e-5b7d-4e21-9a0c-6d8e2f4b1a77\"",
                     colissimo_test::fixture("generate_label_success.multipart"));
-              }},
+              },
+              .in_process = false},
       profile{.id = "mondialrelay",
               .required = {{"base_url", "http://127.0.0.1:9443/mondialrelay"},
                            {"enseigne", "BDTEST13"},
@@ -65,7 +70,8 @@ const std::vector<profile>& profiles() {
                                   testing_mr::fixture("creation_response_ok.xml"));
                 return response(200, "application/pdf",
                                 testing_mr::fixture("label_41098765_10x15.pdf"));
-              }},
+              },
+              .in_process = false},
       profile{.id = "inpost",
               .required = {{"token", "sandbox-inpost-token"}, {"organization_id", "6183"}},
               .sample = [] { return inpost_test::locker_request(); },
@@ -85,7 +91,16 @@ const std::vector<profile>& profiles() {
                                       inpost_test::fixture("shipment_confirmed.json") + "]}");
                 return response(200, "application/json",
                                 inpost_test::fixture("shipment_confirmed.json"));
-              }},
+              },
+              .in_process = false},
+      profile{.id = "local",
+              .required = {},
+              .sample = [] { return local_test::return_request(); },
+              .carrier = [](const outbound_request& r) -> result<outbound_response> {
+                ADD_FAILURE() << "the local network sent " << r.method << " " << r.url;
+                return make_error(error_kind::unavailable, "no network here");
+              },
+              .in_process = true},
       profile{.id = std::string(adapter_testing::kNullCarrierId),
               .required = {{"base_url", "https://null.example/api"},
                            {"account", "ACME"},
@@ -101,7 +116,8 @@ const std::vector<profile>& profiles() {
                   return outbound_response{.status = 204, .headers = {}, .body = {}};
                 return adapter_testing::null_carrier_sale("NULL00000042",
                                                           "%PDF-1.4\n% null label\n%%EOF\n");
-              }},
+              },
+              .in_process = false},
   };
   return all;
 }
@@ -184,6 +200,16 @@ class AdapterConformance : public ::testing::TestWithParam<std::string> {
     return {std::move(out), std::move(call)};
   }
 
+  // For an in-process network, whatever the transport would have done: the sale succeeds and
+  // nothing was sent. True when that was the case (the test then has nothing more to check).
+  bool sold_in_process(const result<label_result>& out, const fake_call& call) const {
+    if (!profile_->in_process) return false;
+    EXPECT_TRUE(out) << out.error().message;
+    EXPECT_EQ(call.requests, 0) << "an in-process network never sends";
+    EXPECT_TRUE(call.sent.empty());
+    return true;
+  }
+
   const profile* profile_ = nullptr;
   std::unique_ptr<carriers::carrier_adapter> adapter_;
 };
@@ -215,6 +241,12 @@ TEST_P(AdapterConformance, settings_schema_has_unique_described_keys_and_marks_s
         EXPECT_TRUE(spec.secret) << spec.key << " must be marked secret";
       }
   }
+  if (profile_->in_process) {
+    EXPECT_FALSE(std::any_of(keys.begin(), keys.end(), [](const std::string& k) {
+      return k.ends_with("url");
+    })) << "an in-process network has no carrier address";
+    return;
+  }
   EXPECT_TRUE(std::any_of(keys.begin(), keys.end(),
                           [](const std::string& k) { return k.ends_with("url"); }))
       << "the carrier's address must be configurable (tests and sandboxes point it at the "
@@ -245,7 +277,9 @@ TEST_P(AdapterConformance, configure_refuses_an_invalid_url_naming_the_key) {
       for (const auto& e : errors) EXPECT_FALSE(e.message.empty());
     }
   }
-  EXPECT_GT(url_keys, 0);
+  if (!profile_->in_process) {
+    EXPECT_GT(url_keys, 0);
+  }
 }
 
 TEST_P(AdapterConformance,
@@ -397,6 +431,7 @@ TEST_P(AdapterConformance, sells_the_sample_with_named_requests_and_an_unrepeate
   if (out->format == label_format::pdf) {
     EXPECT_TRUE(out->label.starts_with("%PDF-"));
   }
+  if (sold_in_process(out, *call)) return;
   ASSERT_FALSE(call->sent.empty());
   EXPECT_FALSE(call->sent.front().idempotent) << "the purchase must not be marked idempotent";
   EXPECT_EQ(call->sent.front().max_exchanges(), 1);
@@ -420,6 +455,7 @@ TEST_P(AdapterConformance, failure_before_sending_proves_nothing_was_sold) {
                                    .carrier_code = {},
                                    .carrier_message = {}}));
       });
+  if (sold_in_process(out, *call)) return;
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().sale, sale_outcome::not_sold);
   EXPECT_EQ(out.error().carrier, GetParam());
@@ -431,6 +467,7 @@ TEST_P(AdapterConformance, timeout_after_sending_leaves_the_sale_unknown) {
       sell(profile_->sample(), [](const outbound_request&) -> result<outbound_response> {
         return make_error(error_kind::timeout, "no answer within the deadline");
       });
+  if (sold_in_process(out, *call)) return;
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, error_kind::timeout);
   EXPECT_EQ(out.error().sale, sale_outcome::unknown);
@@ -446,6 +483,7 @@ TEST_P(AdapterConformance, a_proxy_502_html_page_leaves_the_sale_unknown) {
         "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
         "</center><hr><center>nginx</center></body></html>");
   });
+  if (sold_in_process(out, *call)) return;
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().sale, sale_outcome::unknown) << "a proxy may answer after the carrier sold";
   EXPECT_NE(out.error().kind, error_kind::invalid_request) << "not the caller's fault";

@@ -110,6 +110,35 @@ TEST(config, environment_variables_are_substituted_with_defaults) {
   EXPECT_EQ(cfg->carriers[0].settings.at("base_url"), "http://127.0.0.1:1/c");
 }
 
+TEST(config, a_carrier_named_without_settings_takes_its_defaults) {
+  // The `local` network has no address and no credentials: `local:` alone enables it.
+  auto cfg = load_text("carriers:\n  local:\n  inpost: {token: t}\n", "/srv/pg");
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().front().to_string();
+  ASSERT_EQ(cfg->carriers.size(), 2u);
+  EXPECT_EQ(cfg->carriers[0].id, "local");
+  EXPECT_TRUE(cfg->carriers[0].enabled);
+  EXPECT_TRUE(cfg->carriers[0].settings.empty());
+  EXPECT_EQ(cfg->carriers[0].timeout, std::chrono::milliseconds(15'000));
+  EXPECT_EQ(cfg->carriers[1].settings.at("token"), "t");
+}
+
+TEST(config, a_carrier_needs_no_base_url_from_the_loader) {
+  // Which keys a carrier needs is its adapter's business (carriers::registry::build).
+  auto cfg =
+      load_text("carriers:\n  local: {network_name: \"Relais Rhone\", timeout_s: 5}\n", "/srv/pg");
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().front().to_string();
+  ASSERT_EQ(cfg->carriers.size(), 1u);
+  EXPECT_EQ(cfg->carriers[0].settings.at("network_name"), "Relais Rhone");
+  EXPECT_FALSE(cfg->carriers[0].settings.contains("base_url"));
+  EXPECT_EQ(cfg->carriers[0].timeout, std::chrono::seconds(5));
+}
+
+TEST(config, a_carrier_section_that_is_not_a_mapping_is_refused) {
+  auto cfg = load_text("carriers:\n  local: yes\n", "/srv/pg");
+  ASSERT_FALSE(cfg.has_value());
+  EXPECT_TRUE(has_problem(cfg.error(), "carriers.local", "must be a mapping"));
+}
+
 TEST(config, unset_variable_without_default_is_an_error) {
   ::unsetenv("PG_TEST_UNSET");
   auto cfg = load_text("log: {level: \"${PG_TEST_UNSET}\"}\n", "/srv/pg");
