@@ -107,6 +107,8 @@ else
 fi
 
 key="$(build/tools/parcelctl/parcelctl --config config/parcelgate.yaml keys create --tenant demo --role merchant --name demo 2>/dev/null)"
+point_key="$(build/tools/parcelctl/parcelctl --config config/parcelgate.yaml keys create --tenant relais --role point \
+  --points mondialrelay:FR:020230 --name "demo relay" 2>/dev/null)"
 shipment='{"reference": "order-1042", "carrier": "colissimo", "service": "home",
        "from": {"name": "Acme Returns", "line1": "10 rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"},
        "to": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne", "postal_code": "69100",
@@ -161,6 +163,24 @@ curl --cacert certs/dev/ca.crt https://$listen/v1/pickups \\
   -d '{"carrier": "colissimo", "shipment_ids": ["<the id of the label you bought>"],
        "address": {"name": "Claire Martin", "line1": "10 rue de Rivoli", "city": "Paris",
                    "postal_code": "75001", "country": "FR", "email": "ops@acme.test"}}'
+
+A label-less return (docs/labelless-returns.md): a code and a QR code for the customer, no label
+yet; the relay shop's key (shown once: $point_key) scans the code and gets the label bought then:
+
+curl --cacert certs/dev/ca.crt https://$listen/v1/shipments \\
+  -H "Authorization: Bearer $key" \\
+  -H "Idempotency-Key: \$(cat /proc/sys/kernel/random/uuid)" \\
+  -H "Content-Type: application/json" \\
+  -d '{"reference": "rma-1042", "direction": "return", "carrier": "mondialrelay", "service": "home",
+       "from": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne",
+                "postal_code": "69100", "country": "FR", "phone": "+33611223344"},
+       "to": {"name": "Acme Returns", "line1": "10 rue de Rivoli", "city": "Paris",
+              "postal_code": "75001", "country": "FR", "phone": "+33140000000"},
+       "parcels": [{"weight_g": 900}], "label": {"mode": "labelless"}}'
+curl --cacert certs/dev/ca.crt https://$listen/v1/shipments/<its id>/qr -o return-qr.png -H "Authorization: Bearer $key"
+curl --cacert certs/dev/ca.crt https://$listen/v1/points/mondialrelay:FR:020230/dropoffs \\
+  -H "Authorization: Bearer $point_key" -H "Content-Type: application/json" \\
+  -d '{"return_code": "<its return_code>", "label_format": "pdf"}'
 
 Press Ctrl-C to stop.
 MSG

@@ -43,6 +43,7 @@ const std::vector<route_case>& routes() {
       {"GET", "/v1/shipments", kMerchant | kOps},
       {"GET", "/v1/shipments/{id}", kMerchant | kOps},
       {"GET", "/v1/shipments/{id}/label", kMerchant | kOps},
+      {"GET", "/v1/shipments/{id}/qr", kMerchant | kOps},
       {"POST", "/v1/shipments/{id}/cancel", kMerchant},
       {"POST", "/v1/rates", kMerchant | kOps},
       {"GET", "/v1/tariffs", kMerchant | kOps},
@@ -438,8 +439,9 @@ TEST_F(auth_matrix, another_tenants_ids_are_404_on_every_route_that_takes_one) {
   EXPECT_EQ(pgtest::parse_object(foreign.body).at("title"),
             pgtest::parse_object(missing.body).at("title"));
   EXPECT_EQ(foreign.body.find("acme"), std::string::npos);
-  // read, label, cancel, events; webhook read, delete, rotation, deliveries; pickup read, cancel
-  EXPECT_EQ(checked, 10);
+  // read, label, QR code, cancel, events; webhook read, delete, rotation, deliveries; pickup read,
+  // cancel (a label-less return's QR code for another tenant: labelless_returns_test)
+  EXPECT_EQ(checked, 11);
   EXPECT_EQ(env_->call("GET", "/v1/webhooks/" + *webhook_id_, *owner_key_).status, 200)
       << "another tenant deleted the endpoint";
   // Lists and filters do not show it either.
@@ -480,7 +482,8 @@ TEST_F(auth_matrix, bad_input_gets_422_with_field_errors_on_routes_that_take_inp
     covered.insert("POST /v1/shipments/{id}/cancel");
   }
   // Routes whose only input is the id: an id that cannot exist is simply not found.
-  for (const auto* pattern : {"/v1/shipments/{id}", "/v1/shipments/{id}/label"}) {
+  for (const auto* pattern :
+       {"/v1/shipments/{id}", "/v1/shipments/{id}/label", "/v1/shipments/{id}/qr"}) {
     for (const auto* bad :
          {"shp_", "shp_UPPERCASE000000", "not-an-id", "shp_000000000000000000000"}) {
       SCOPED_TRACE(std::string(pattern) + " with " + bad);
@@ -607,6 +610,18 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
                          {{"Idempotency-Key", "auth-matrix-happy"}});
   ASSERT_EQ(mine.status, 201) << describe(mine);
   const std::string id = pgtest::string_at(pgtest::parse_object(mine.body), "id");
+  // A label-less return of its own, whose QR code is served.
+  auto labelless =
+      env_->call("POST", "/v1/shipments", keys[kMerchant],
+                 R"({"direction": "return", "carrier": "mondialrelay", "service": "home",
+          "from": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne",
+                   "postal_code": "69100", "country": "FR", "phone": "+33611223344"},
+          "to": {"name": "Acme Returns", "line1": "10 rue de Rivoli", "city": "Paris",
+                 "postal_code": "75001", "country": "FR"},
+          "parcels": [{"weight_g": 900}], "label": {"mode": "labelless"}})",
+                 {{"Idempotency-Key", "auth-matrix-labelless"}});
+  ASSERT_EQ(labelless.status, 201) << describe(labelless);
+  const std::string return_id = pgtest::string_at(pgtest::parse_object(labelless.body), "id");
   for (const auto& r : routes()) {
     std::vector<std::pair<std::string, std::string>> callers;  // role name, Authorization
     if (r.roles == kPublic) callers.emplace_back("anyone", "");
@@ -615,7 +630,11 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
     for (const auto& [who, auth] : callers) {
       SCOPED_TRACE(name_of(r) + " as " + who);
       if (r.method == "DELETE") continue;  // below, last
-      auto res = hit(r, auth, webhook_route(r) || pickup_route(r) ? std::string() : id);
+      const bool qr = r.pattern == "/v1/shipments/{id}/qr";
+      auto res = hit(r, auth,
+                     webhook_route(r) || pickup_route(r) ? std::string()
+                     : qr                                ? return_id
+                                                         : id);
       if ((r.pattern == "/v1/shipments" || r.pattern == "/v1/webhooks" ||
            r.pattern == "/v1/pickups" || r.pattern.ends_with("/dropoffs")) &&
           r.method == "POST") {
@@ -623,6 +642,9 @@ TEST_F(auth_matrix, every_route_serves_each_role_it_admits) {
       } else if (r.pattern == "/v1/shipments/{id}/label") {
         EXPECT_EQ(res.status, 200) << describe(res);
         EXPECT_TRUE(res.body.starts_with("%PDF-"));
+      } else if (qr) {
+        EXPECT_EQ(res.status, 200) << describe(res);
+        EXPECT_TRUE(res.body.starts_with("\x89PNG"));
       } else if (r.pattern == "/v1/shipments/{id}/cancel") {
         continue;  // below, last
       } else {

@@ -512,6 +512,56 @@ TEST_F(openapi_contract, every_route_answers_as_the_document_says) {
       "forbidden");
   expect_problem(call("POST", dropoffs, "/v1/points/" + scan_point + "/dropoffs", point, "{oops"),
                  400, "malformed-json");
+
+  // Label-less returns (docs/labelless-returns.md): issued, its QR code, redeemed at the point.
+  const std::string return_body =
+      R"({"direction": "return", "carrier": "mondialrelay", "service": "home",
+          "from": {"name": "Marie Curie", "line1": "31 cours Andre Philip", "city": "Villeurbanne",
+                   "postal_code": "69100", "country": "FR", "phone": "+33611223344"},
+          "to": {"name": "Acme Returns", "line1": "10 rue de Rivoli", "city": "Paris",
+                 "postal_code": "75001", "country": "FR"},
+          "parcels": [{"weight_g": 900}], "label": {"mode": "labelless"}})";
+  auto issued = buy(merchant, return_body, "labelless-1");
+  ASSERT_EQ(issued.status, 201) << describe(issued);
+  const auto return_id = pgtest::string_at(pgtest::parse_object(issued.body), "id");
+  const auto return_code = pgtest::string_at(pgtest::parse_object(issued.body), "return_code");
+  const std::string qr = "/v1/shipments/{id}/qr";
+  auto png = call("GET", qr, "/v1/shipments/" + return_id + "/qr", merchant);
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.header("content-type"), "image/png");
+  auto svg = call("GET", qr, "/v1/shipments/" + return_id + "/qr?format=svg", ops);
+  EXPECT_EQ(svg.status, 200);
+  EXPECT_EQ(svg.header("content-type"), "image/svg+xml");
+  expect_problem(call("GET", qr, "/v1/shipments/" + return_id + "/qr?format=gif", merchant), 422,
+                 "validation-error");
+  expect_problem(
+      call("GET", qr,
+           "/v1/shipments/" + pgtest::string_at(pgtest::parse_object(scanned.body), "id") + "/qr",
+           merchant),
+      404, "not-found");
+  const std::string redeem = R"({"return_code": ")" + return_code + R"(", "label_format": "pdf"})";
+  EXPECT_EQ(call("POST", dropoffs, "/v1/points/" + scan_point + "/dropoffs", point, redeem).status,
+            201);
+  EXPECT_EQ(call("POST", dropoffs, "/v1/points/" + scan_point + "/dropoffs", point, redeem).status,
+            200);
+  expect_problem(call("POST", dropoffs, "/v1/points/" + scan_point + "/dropoffs", point,
+                      R"({"return_code": "0000-0000-000"})"),
+                 404, "not-found");
+  expect_problem(call("POST", dropoffs, "/v1/points/colissimo:FR:123456/dropoffs", ops, redeem),
+                 403, "forbidden");
+  auto voided = buy(merchant, return_body, "labelless-2");
+  ASSERT_EQ(voided.status, 201) << describe(voided);
+  const auto voided_id = pgtest::string_at(pgtest::parse_object(voided.body), "id");
+  const auto voided_code = pgtest::string_at(pgtest::parse_object(voided.body), "return_code");
+  EXPECT_EQ(
+      call("POST", "/v1/shipments/{id}/cancel", "/v1/shipments/" + voided_id + "/cancel", merchant)
+          .status,
+      200);
+  expect_problem(call("GET", qr, "/v1/shipments/" + voided_id + "/qr", merchant), 410,
+                 "return-code-voided");
+  expect_problem(call("POST", dropoffs, "/v1/points/" + scan_point + "/dropoffs", point,
+                      R"({"return_code": ")" + voided_code + R"("})"),
+                 409, "shipment-cancelled");
   EXPECT_EQ(call("GET", parcels, "/v1/points/" + scan_point + "/parcels", point).status, 200);
   EXPECT_EQ(call("GET", parcels, "/v1/points/" + scan_point + "/parcels?limit=1", ops).status, 200);
   expect_problem(call("GET", parcels, "/v1/points/" + scan_point + "/parcels?state=lost", ops), 422,

@@ -229,7 +229,7 @@ TEST_F(point_scans, bad_scans_are_refused_with_their_fields) {
   const std::string n = p.tracking_number;
   EXPECT_EQ(fields_of(R"({"return_code": "RMA-1234"})"), std::set<std::string>{"return_code"});
   auto code = dropoff(point_, kRelay, R"({"return_code": "RMA-1234"})");
-  EXPECT_NE(code.body.find("no label-less return"), std::string::npos) << code.body;
+  EXPECT_NE(code.body.find("is not a return code"), std::string::npos) << code.body;
   EXPECT_EQ(fields_of(R"({"barcode": ")" + n + R"(", "scanned_at": "2099-01-01T00:00:00Z"})"),
             std::set<std::string>{"scanned_at"});
   EXPECT_EQ(fields_of(R"({"barcode": ")" + n + R"(", "scanned_at": "2020-01-01T00:00:00Z"})"),

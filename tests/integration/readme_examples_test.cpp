@@ -10,8 +10,9 @@
 //    line whose quotes are still open (multi-line `-d '...'` bodies). `#` starts a comment outside
 //    quotes; `;` separates commands. Each command is one of:
 //    - `NAME=value` assignments: `GW` is replaced by the gateway's URL, `KEY` by a real merchant
-//      key, `TN` by the tracking number of the README's last POST /v1/shipments, other values are
-//      kept as written (`CA="--cacert certs/dev/ca.crt"`);
+//      key, `POINT_KEY` by a point key of mondialrelay:FR:020230, `TN` by the tracking number and
+//      `RC` by the return code of the README's last POST /v1/shipments that had one, other values
+//      are kept as written (`CA="--cacert certs/dev/ca.crt"`);
 //    - `curl ...`: a request, run against the gateway. Options understood: -H/--header,
 //      -d/--data/--data-raw/--data-binary, -X/--request, --cacert FILE (the file must exist in
 //      the repository), -o/--output FILE (not written), -s/-S/-i/-f; anything else fails the test.
@@ -323,6 +324,7 @@ class readme_examples : public ::testing::Test {
         "organization_id: \"6183\", push_token: push-secret}\n";
     env_ = std::make_unique<pgtest::stack>(options);
     merchant_key_ = env_->create_key("acme", "merchant");
+    point_key_ = env_->create_key("relais", "point", "mondialrelay:FR:020230");
   }
 
   std::string where(int line) const { return "README.md line " + std::to_string(line); }
@@ -417,6 +419,8 @@ class readme_examples : public ::testing::Test {
       last_shipment_ = std::string(v.as_object().at("id").as_string());
       if (const auto* n = v.as_object().if_contains("tracking_number"); n && n->is_string())
         last_tracking_number_ = std::string(n->as_string());
+      if (const auto* c = v.as_object().if_contains("return_code"); c && c->is_string())
+        last_return_code_ = std::string(c->as_string());
     }
     if (method == "POST" && target == "/v1/webhooks" && r.status == 201) {
       boost::system::error_code ec;
@@ -503,6 +507,8 @@ class readme_examples : public ::testing::Test {
         if (name == "GW") value = env_->gateway_url();
         if (name == "KEY") value = merchant_key_;
         if (name == "TN") value = last_tracking_number_;
+        if (name == "RC") value = last_return_code_;
+        if (name == "POINT_KEY") value = point_key_;
         vars_[name] = value;
         continue;
       }
@@ -563,10 +569,11 @@ class readme_examples : public ::testing::Test {
 
   fs::path readme_;
   std::unique_ptr<pgtest::stack> env_;
-  std::string merchant_key_;
+  std::string merchant_key_, point_key_;
   std::map<std::string, std::string> vars_;
   std::string last_shipment_;
   std::string last_tracking_number_;
+  std::string last_return_code_;
   std::string last_webhook_;
   std::string last_pickup_;
   int requests_run_ = 0, cli_run_ = 0, excluded_ = 0, samples_checked_ = 0;

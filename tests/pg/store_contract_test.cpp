@@ -1475,5 +1475,133 @@ TEST_P(pickup_store_contract, scheduled_and_cancelled_pickups_announce_themselve
 INSTANTIATE_TEST_SUITE_P(backends, pickup_store_contract, ::testing::Values("sqlite", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
+// ---- label-less returns (migration 10; docs/labelless-returns.md) ----------------------------
+
+class labelless_store_contract : public store_contract {
+ protected:
+  static shipment_row issued(const std::string& tenant, const std::string& idem) {
+    auto r = pending(tenant, idem);
+    r.status = "awaiting_dropoff";
+    r.direction = "return";
+    r.body = R"({"id":")" + r.id + R"(","status":"awaiting_dropoff"})";
+    return r;
+  }
+  claim issue(const shipment_row& r, const std::string& code, const std::string& hash = "h-issue") {
+    auto c = wait(db().create_labelless(hash, r, code, kRequest, 201, r.body));
+    EXPECT_TRUE(c.has_value()) << c.error().message << " " << c.error().carrier_message;
+    return c ? *c : claim{.result = claim::outcome::in_progress, .status = 0, .body = {}};
+  }
+  std::vector<webhook_delivery> due() {
+    const auto far = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count() +
+                     1000;
+    return wait(db().due_webhook_deliveries(far, 100)).value();
+  }
+  const std::string kRequest = R"({"direction":"return","label":{"mode":"labelless"}})";
+};
+
+TEST_P(labelless_store_contract, an_issued_return_is_found_by_its_code_and_its_key_replays) {
+  const auto r = issued("acme", "rk1");
+  ASSERT_EQ(issue(r, "K7QM4TZXP97").result, claim::outcome::claimed);
+  // A shipment awaiting its drop-off, without a label, found by its code from any tenant.
+  auto row = wait(db().get_shipment(std::string("acme"), r.id)).value();
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "awaiting_dropoff");
+  EXPECT_FALSE(wait(db().get_label(std::string("acme"), r.id)).value().has_value());
+  auto found = wait(db().find_labelless(std::string("K7QM4TZXP97"))).value();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->shipment.id, r.id);
+  EXPECT_EQ(found->shipment.tenant, "acme");
+  EXPECT_EQ(found->return_code, "K7QM4TZXP97");
+  EXPECT_EQ(found->request_json, kRequest);
+  EXPECT_FALSE(wait(db().find_labelless(std::string("K7QM4TZXP98"))).value().has_value());
+  // The key replays the issue; with another request it is reused; nothing else was written.
+  auto again = issue(issued("acme", "rk1"), "AAAAAAAAAA0");
+  EXPECT_EQ(again.result, claim::outcome::replay);
+  EXPECT_EQ(again.body, r.body);
+  EXPECT_EQ(issue(issued("acme", "rk1"), "AAAAAAAAAA0", "other").result, claim::outcome::mismatch);
+  EXPECT_FALSE(wait(db().find_labelless(std::string("AAAAAAAAAA0"))).value().has_value());
+}
+
+TEST_P(labelless_store_contract, a_code_issued_twice_is_a_conflict_and_writes_nothing) {
+  ASSERT_EQ(issue(issued("acme", "rk2"), "K7QM4TZXP97").result, claim::outcome::claimed);
+  const auto twin = issued("globex", "rk3");
+  auto c = wait(db().create_labelless(std::string("h"), twin, std::string("K7QM4TZXP97"), kRequest,
+                                      201, twin.body));
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().kind, error_kind::conflict);
+  // Neither the shipment nor the key stayed: the key is free for another code.
+  EXPECT_FALSE(wait(db().get_shipment(std::string("globex"), twin.id)).value().has_value());
+  EXPECT_EQ(issue(issued("globex", "rk3"), "BBBBBBBBBB0").result, claim::outcome::claimed);
+}
+
+TEST_P(labelless_store_contract, a_purchase_lands_on_the_issued_return_and_announces_it) {
+  webhook_endpoint hook{.id = new_id("whk"),
+                        .tenant = "acme",
+                        .url = "https://hooks.example.com/a",
+                        .events = {"shipment.created", "shipment.status_changed"},
+                        .secret = "s",
+                        .created_at = "2026-12-02T09:00:00Z"};
+  ASSERT_TRUE(wait(db().create_webhook(hook)).has_value());
+  const auto r = issued("acme", "rk4");
+  ASSERT_EQ(issue(r, "K7QM4TZXP97").result, claim::outcome::claimed);
+  // The scan's purchase: its own key, the same shipment id.
+  auto p = r;
+  p.status = "purchasing";
+  p.idempotency_key = "labelless return " + r.id;
+  const std::string now = "2026-12-02T09:00:01Z";
+  ASSERT_EQ(wait(db().claim_purchase(std::string("point-a"), p, now)).value().result,
+            claim::outcome::claimed);
+  auto b = bought(p);
+  b.body = R"({"id":")" + r.id + R"(","status":"label_created"})";
+  ASSERT_TRUE(wait(db().complete_purchase(b, kLabel, 201, b.body)).has_value());
+  auto row = wait(db().get_shipment(std::string("acme"), r.id)).value();
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "label_created");
+  EXPECT_EQ(row->tracking_number, b.tracking_number);
+  EXPECT_EQ(row->idempotency_key, "rk4") << "the shipment keeps the key it was issued with";
+  EXPECT_TRUE(wait(db().get_label(std::string("acme"), r.id)).value().has_value());
+  // Another point's request is refused by the key; the issue's own key still replays the issue.
+  EXPECT_EQ(wait(db().claim_purchase(std::string("point-b"), p, now)).value().result,
+            claim::outcome::mismatch);
+  EXPECT_EQ(issue(issued("acme", "rk4"), "CCCCCCCCCC0").result, claim::outcome::replay);
+  // shipment.created when issued, shipment.status_changed when bought.
+  const auto d = due();
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].event_type, "shipment.created");
+  EXPECT_EQ(d[0].data, r.body);
+  EXPECT_EQ(d[1].event_type, "shipment.status_changed");
+  EXPECT_EQ(d[1].data, b.body);
+}
+
+TEST_P(labelless_store_contract, an_unknown_scan_purchase_leaves_the_return_pending) {
+  const auto r = issued("acme", "rk5");
+  ASSERT_EQ(issue(r, "K7QM4TZXP97").result, claim::outcome::claimed);
+  auto p = r;
+  p.status = "purchasing";
+  p.idempotency_key = "labelless return " + r.id;
+  const std::string now = "2026-12-02T09:00:01Z";
+  ASSERT_EQ(wait(db().claim_purchase(std::string("point-a"), p, now)).value().result,
+            claim::outcome::claimed);
+  auto unknown = p;
+  unknown.status = "pending_confirmation";
+  const std::string answer = R"({"status":504})";
+  ASSERT_TRUE(wait(db().mark_pending_confirmation(unknown, 504, answer)).has_value());
+  auto row = wait(db().get_shipment(std::string("acme"), r.id)).value();
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->status, "pending_confirmation");
+  const std::string tenant = "acme", key = p.idempotency_key, hash = "point-a";
+  auto held = wait(db().find_key(tenant, key, hash)).value();
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->result, claim::outcome::replay);
+  EXPECT_EQ(held->status, 504);
+  EXPECT_EQ(held->body, answer);
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, labelless_store_contract,
+                         ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
 }  // namespace
 }  // namespace parcelgate::store
